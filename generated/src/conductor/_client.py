@@ -1,0 +1,159 @@
+"""The Conductor and AsyncConductor clients: configuration, credentials and resources."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._exceptions import ConductorError
+from ._types import Timeout
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.end_users import AsyncEndUsersResource, EndUsersResource
+
+__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncConductor", "Conductor"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(timeout=60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_BASE_URL = "https://api.conductor.is/v1"
+USER_AGENT = f"conductor/Python {__version__}"
+
+
+class Conductor(SyncAPIClient):
+    """Client for the Conductor API."""
+
+    api_key: str
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        """Create a client.
+
+        Args:
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
+          timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
+          max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
+          default_headers: Headers sent with every request.
+          default_query: Query parameters sent with every request.
+          http_client: An `httpx.Client` to send requests with (for proxies, transports, limits).
+        """
+        if api_key is None:
+            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+        if api_key is None:
+            raise ConductorError(
+                "The api_key client option must be set either by passing api_key to the client "
+                "or by setting the CONDUCTOR_SECRET_KEY environment variable"
+            )
+        self.api_key = api_key
+        if base_url is None:
+            base_url = os.environ.get("CONDUCTOR_BASE_URL") or DEFAULT_BASE_URL
+        if not base_url:
+            raise ConductorError(
+                "The base_url client option must be set either by passing base_url to the client "
+                "or by setting the CONDUCTOR_BASE_URL environment variable"
+            )
+        super().__init__(
+            http_client=http_client,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            user_agent=USER_AGENT,
+            request_id_header="Conductor-Request-Id",
+            log_env="CONDUCTOR_LOG",
+        )
+
+    @cached_property
+    def end_users(self) -> EndUsersResource:
+        from .resources.end_users import EndUsersResource
+
+        return EndUsersResource(self)
+
+    def _auth_headers(self, security: Sequence[str]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        if "api_key" in security and self.api_key is not None:
+            values["Authorization"] = f"Bearer {self.api_key}"
+        return values
+
+
+class AsyncConductor(AsyncAPIClient):
+    """Async client for the Conductor API."""
+
+    api_key: str
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        """Create a client.
+
+        Args:
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
+          timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
+          max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
+          default_headers: Headers sent with every request.
+          default_query: Query parameters sent with every request.
+          http_client: An `httpx.AsyncClient` to send requests with (for proxies, transports, limits).
+        """
+        if api_key is None:
+            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+        if api_key is None:
+            raise ConductorError(
+                "The api_key client option must be set either by passing api_key to the client "
+                "or by setting the CONDUCTOR_SECRET_KEY environment variable"
+            )
+        self.api_key = api_key
+        if base_url is None:
+            base_url = os.environ.get("CONDUCTOR_BASE_URL") or DEFAULT_BASE_URL
+        if not base_url:
+            raise ConductorError(
+                "The base_url client option must be set either by passing base_url to the client "
+                "or by setting the CONDUCTOR_BASE_URL environment variable"
+            )
+        super().__init__(
+            http_client=http_client,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            user_agent=USER_AGENT,
+            request_id_header="Conductor-Request-Id",
+            log_env="CONDUCTOR_LOG",
+        )
+
+    @cached_property
+    def end_users(self) -> AsyncEndUsersResource:
+        from .resources.end_users import AsyncEndUsersResource
+
+        return AsyncEndUsersResource(self)
+
+    def _auth_headers(self, security: Sequence[str]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        if "api_key" in security and self.api_key is not None:
+            values["Authorization"] = f"Bearer {self.api_key}"
+        return values

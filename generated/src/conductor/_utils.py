@@ -1,0 +1,68 @@
+"""Small helpers for building requests, plus date parsing used in published code samples."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from urllib.parse import quote
+
+from ._types import NotGiven
+
+__all__ = ["format_path", "parse_date", "parse_datetime", "without_not_given"]
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def format_path(template: str, params: Mapping[str, object]) -> str:
+    """Fill `{name}` placeholders with percent-encoded values.
+
+    Every character that could change the path (`/`, `?`, `#`, `%`, ...) is encoded, and values that are
+    empty or that are `.`/`..` raise ValueError before anything is sent.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            return match.group(0)
+        value = _path_value(params[name])
+        if value == "":
+            raise ValueError(
+                f"Expected a non-empty value for `{name}` but received {params[name]!r}"
+            )
+        if value in (".", ".."):
+            raise ValueError(f"Path parameter `{name}` may not be {value!r}")
+        return quote(value, safe="")
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
+def _path_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def without_not_given(values: Mapping[str, object]) -> dict[str, object]:
+    return {key: value for key, value in values.items() if not isinstance(value, NotGiven)}
+
+
+def parse_date(value: str | date) -> date:
+    """'2024-01-31' -> date(2024, 1, 31); a date is returned as is."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def parse_datetime(value: str | datetime) -> datetime:
+    """ISO 8601 text (a trailing 'Z' included) -> datetime; a datetime is returned as is."""
+    if isinstance(value, datetime):
+        return value
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text)

@@ -1,0 +1,1 @@
+"""Resource classes, one module each; the client imports them on first use."""

@@ -1,0 +1,31 @@
+"""Every response type, importable as `from conductor.types import Name`.
+
+Each type is imported on first use, so `import conductor` stays fast however large the API is.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .end_user_delete_response import EndUserDeleteResponse as EndUserDeleteResponse
+
+_MODULES = {
+    "EndUserDeleteResponse": "end_user_delete_response",
+}
+
+__all__ = ["EndUserDeleteResponse"]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,145 @@
+"""Command line: parse arguments, run a pipeline command, print results, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from generator import __version__, pipeline
+from generator.errors import EXIT_DRIFT, EXIT_INVALID_INPUT, EXIT_OK, GeneratorError, Problem
+from generator.inspection import api_to_json
+from generator.write import unified_diff
+
+DESCRIPTION = """\
+Generate a typed Python client (httpx + pydantic) from an OpenAPI 3.0/3.1 document.
+
+Exit codes: 0 success; 1 `check` found differences; 2 invalid input (spec, config, arguments).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback when something fails")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def spec_command(name: str, help_text: str, output: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("spec", nargs="?", type=Path, default=pipeline.DEFAULT_SPEC,
+                         help=f"OpenAPI document, YAML or JSON (default: {pipeline.DEFAULT_SPEC})")  # fmt: skip
+        if output:
+            sub.add_argument("-o", "--output", type=Path, default=pipeline.DEFAULT_OUTPUT,
+                             help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})")  # fmt: skip
+        sub.add_argument("-c", "--config", type=Path, default=None,
+                         help="generator config file (default: <spec name>.config.yaml beside the spec, if present)")  # fmt: skip
+        sub.add_argument("--lenient", action="store_true",
+                         help="report spec validation errors as warnings and generate anyway")  # fmt: skip
+        sub.add_argument("--allow-outside-refs", action="store_true",
+                         help="follow $refs to files outside the spec's folder")  # fmt: skip
+        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        return sub
+
+    spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")
+    check = spec_command("check", "Regenerate in memory and compare with the output folder (exit 1 if they differ).")
+    check.add_argument("--diff", action="store_true", help="print a unified diff of the differences")
+    spec_command("validate", "Validate the spec only.", output=False)
+    inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
+    inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    options = pipeline.Options(
+        spec=args.spec,
+        output=getattr(args, "output", pipeline.DEFAULT_OUTPUT),
+        config=args.config,
+        lenient=args.lenient,
+        allow_outside_refs=args.allow_outside_refs,
+    )
+    try:
+        return _COMMANDS[args.command](options, args)
+    except GeneratorError as error:
+        _print_problems("error", error.problems)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the output folder was left as it was before this run", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug in the generator: say so plainly, traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
+        return 70
+
+
+def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
+    result = pipeline.generate(options)
+    _print_problems("warning", result.warnings)
+    changes = result.changes
+    assert changes is not None
+    for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
+        for path in paths:
+            print(f"{label:8} {options.output / path}")
+    print(
+        f"{len(result.api.operations)} operations -> {options.output}: {len(changes.added)} added, "
+        f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "
+        f"in {result.seconds:.2f} s"
+    )
+    return EXIT_OK
+
+
+def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
+    result = pipeline.check(options)
+    _print_problems("warning", result.warnings)
+    changes = result.changes
+    assert changes is not None
+    if not changes.differs:
+        print(f"{options.output} is up to date with {options.spec} ({changes.unchanged} files)")
+        return EXIT_OK
+    print(f"{options.output} differs from what {options.spec} generates:")
+    for label, paths in (("missing", changes.added), ("differs", changes.changed), ("stale", changes.removed)):
+        for path in paths:
+            print(f"  {label:8} {path}")
+    if args.diff:
+        print(unified_diff(options.output, result.files, changes), end="")
+    print("run `python -m generator generate` to update it")
+    return EXIT_DRIFT
+
+
+def _validate(options: pipeline.Options, args: argparse.Namespace) -> int:
+    warnings = pipeline.validate(options)
+    _print_problems("warning", warnings)
+    print(f"{options.spec}: valid" + (" (with warnings)" if warnings else ""))
+    return EXIT_OK
+
+
+def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
+    api = pipeline.inspect(options)
+    if args.json:
+        print(json.dumps(api_to_json(api), indent=2, ensure_ascii=False, default=str))
+        return EXIT_OK
+    print(f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}")
+    print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
+    for op in api.operations:
+        args_text = ", ".join(p.name for p in op.parameters)
+        print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {op.return_type.annotation}"
+              f"    [{op.http_method} {op.path}]")  # fmt: skip
+    return EXIT_OK
+
+
+_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect}
+
+
+def _print_problems(kind: str, problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"{kind}: {problem}", file=sys.stderr)
+    if len(problems) > 1:
+        print(f"{len(problems)} {kind}s", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The generator config file: what the spec cannot say (package names, env vars, renames).
+
+Every key is documented in docs/config.md; unknown keys are rejected so typos do not pass silently.
+Missing keys are derived from the spec by the model builder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GeneratorError, Problem
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
+_HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+@dataclass(frozen=True)
+class EnvConfig:
+    api_key: str | None = None
+    base_url: str | None = None
+    log: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parsed config; None means 'derive it from the spec'."""
+
+    package_name: str | None = None
+    distribution_name: str | None = None
+    client_name: str | None = None
+    async_client_name: str | None = None
+    version: str = "0.1.0"
+    env: EnvConfig = field(default_factory=EnvConfig)
+    request_id_header: str | None = None
+    default_timeout: float = 60.0
+    max_retries: int = 2
+    resource_names: dict[str, str] = field(default_factory=dict)
+    method_names: dict[str, str] = field(default_factory=dict)
+
+
+# key -> (check, description of what it must be)
+_CHECKS: dict[str, tuple[Any, str]] = {
+    "package_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
+    "distribution_name": (lambda v: isinstance(v, str) and _DISTRIBUTION.match(v), "a distribution name"),
+    "client_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
+    "async_client_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
+    "version": (lambda v: isinstance(v, str) and _VERSION.match(v), "a version such as '1.2.3'"),
+    "request_id_header": (lambda v: isinstance(v, str) and _HEADER.match(v), "an HTTP header name"),
+    "default_timeout": (
+        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+        "a positive number of seconds",
+    ),
+    "max_retries": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
+}
+_ENV_KEYS = ("api_key", "base_url", "log")
+_MAP_KEYS = {
+    "resource_names": ("a mapping from a path segment to a Python identifier", _IDENTIFIER),
+    "method_names": ("a mapping from 'METHOD /path' to a Python identifier", _IDENTIFIER),
+}
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and check the config file; a None path means no config (all derived from the spec)."""
+    if path is None:
+        return Config()
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GeneratorError(Problem("config file not found", file)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GeneratorError(Problem(f"cannot read config file: {exc}", file)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise GeneratorError(Problem(f"invalid YAML: {exc}", file)) from None
+    if data is None:
+        return Config()
+    if not isinstance(data, dict):
+        raise GeneratorError(Problem("the config must be a mapping of keys to values", file, ""))
+    return _parse(data, file)
+
+
+def _parse(data: dict[str, Any], file: str) -> Config:
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    known = sorted([*_CHECKS, "env", *_MAP_KEYS])
+    for key, value in data.items():
+        if key in _CHECKS:
+            check, what = _CHECKS[key]
+            if check(value):
+                values[key] = float(value) if key == "default_timeout" else value
+            else:
+                problems.append(Problem(f"'{key}' must be {what}, got {value!r}", file, f"/{key}"))
+        elif key == "env":
+            values["env"] = _parse_env(value, file, problems)
+        elif key in _MAP_KEYS:
+            values[key] = _parse_map(key, value, file, problems)
+        else:
+            problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
+    if problems:
+        raise GeneratorError(problems)
+    return Config(**values)
+
+
+def _parse_env(value: Any, file: str, problems: list[Problem]) -> EnvConfig:
+    if not isinstance(value, dict):
+        problems.append(Problem("'env' must be a mapping", file, "/env"))
+        return EnvConfig()
+    names: dict[str, str] = {}
+    for key, name in value.items():
+        if key not in _ENV_KEYS:
+            problems.append(
+                Problem(f"unknown env key {key!r}; known keys: {', '.join(_ENV_KEYS)}", file, f"/env/{key}")
+            )
+        elif not (isinstance(name, str) and _ENV_VAR.match(name)):
+            problems.append(Problem(f"env.{key} must be an environment variable name", file, f"/env/{key}"))
+        else:
+            names[key] = name
+    return EnvConfig(**names)
+
+
+def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
+    what, pattern = _MAP_KEYS[key]
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and pattern.match(v) for k, v in value.items()
+    ):
+        problems.append(Problem(f"'{key}' must be {what}", file, f"/{key}"))
+        return {}
+    return dict(value)

@@ -1,0 +1,80 @@
+"""The `inspect --json` document: a stable, documented view of the IR for other tools (docs/inspect.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.model.ir import Api, Operation, Parameter
+
+FORMAT_VERSION = 1
+
+
+def api_to_json(api: Api) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "title": api.title,
+        "api_version": api.api_version,
+        "package": api.package,
+        "distribution": api.distribution,
+        "version": api.version,
+        "client_class": api.client_name,
+        "async_client_class": api.async_client_name,
+        "base_url": api.base_url,
+        "environment": {
+            "base_url": api.base_url_env,
+            "log": api.log_env,
+            **{c.name: c.env_var for c in api.credentials},
+        },
+        "credentials": [
+            {"name": c.name, "scheme": c.scheme, "kind": c.kind, "wire_name": c.wire_name, "required": c.required}
+            for c in api.credentials
+        ],
+        "request_id_header": api.request_id_header,
+        "operations": [_operation(op) for op in api.operations],
+        "types": [
+            {
+                "name": m.name,
+                "module": f"{api.package}.types.{m.module}",
+                "fields": [
+                    {"name": f.name, "wire_name": f.wire_name, "type": f.type.annotation, "required": f.required}
+                    for f in m.fields
+                ],
+            }
+            for m in api.models
+        ],
+    }
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    return {
+        "resource": list(op.resource_path),
+        "method": op.name,
+        "http_method": op.http_method,
+        "path": op.path,
+        "operation_id": op.operation_id,
+        "summary": op.summary,
+        "deprecated": op.deprecated,
+        "parameters": [_parameter(p) for p in op.parameters],
+        "request_body": None
+        if op.body is None
+        else {
+            "content_type": op.body.content_type,
+            "required": op.body.required,
+            "flattened": op.body.flattened,
+            "schema": op.body.schema,
+        },
+        "return_type": op.return_type.annotation,
+        "response_schema": op.response_schema,
+        "security": list(op.security),
+    }
+
+
+def _parameter(p: Parameter) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "wire_name": p.wire_name,
+        "location": p.location,
+        "required": p.required,
+        "type": p.type.annotation,
+        "schema": p.schema,
+    }

@@ -1,0 +1,282 @@
+"""Stage 1: read the spec file and every file its `$ref`s reach; check that every `$ref` resolves.
+
+Nothing here knows OpenAPI beyond `$ref`: the result is plain JSON-like data plus a resolver.
+No network access, ever: a `$ref` to a URL is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from generator.errors import GeneratorError, Problem, pointer_from_parts, pointer_parts
+
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """One parsed file. `lines` maps id(mapping) -> (line of the mapping, {key: line})."""
+
+    path: Path
+    data: Any
+    lines: dict[int, tuple[int, dict[str, int]]] = field(default_factory=dict)
+
+    def line_of(self, pointer: str) -> int | None:
+        """The line of the deepest mapping key on `pointer` we know of (YAML only)."""
+        node, best = self.data, None
+        for token in pointer_parts(pointer):
+            info = self.lines.get(id(node)) if isinstance(node, dict) else None
+            if info is not None:
+                best = info[1].get(token, info[0])
+            try:
+                node = node[int(token)] if isinstance(node, list) else node[token]
+            except (KeyError, IndexError, ValueError, TypeError):
+                break
+        else:
+            info = self.lines.get(id(node)) if isinstance(node, dict) else None
+            if info is not None and best is None:
+                best = info[0]
+        return best
+
+
+class RefError(Exception):
+    """A `$ref` that cannot be followed; the caller knows where the `$ref` stands."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a `$ref` (or a plain node) stands for: the value and where it lives."""
+
+    value: Any
+    file: Path
+    pointer: str
+
+
+class Spec:
+    """The entry document and every document reachable from it through `$ref`s."""
+
+    def __init__(self, entry: Path, allow_outside_refs: bool = False) -> None:
+        self.entry = entry
+        self.base_dir = entry.parent
+        self.allow_outside_refs = allow_outside_refs
+        self.documents: dict[Path, Document] = {}
+        self.problems: list[Problem] = []
+
+    @property
+    def root(self) -> Any:
+        return self.documents[self.entry].data
+
+    def document(self, path: Path) -> Document:
+        if path not in self.documents:
+            self.documents[path] = _parse_file(path, self.problems)
+        return self.documents[path]
+
+    def display_path(self, path: Path) -> str:
+        return str(path)
+
+    def resolve(self, ref: str, base: Path) -> Target:
+        """Follow one `$ref` written in file `base`."""
+        file_part, _, fragment = ref.partition("#")
+        path = base
+        if file_part:
+            if _URL_SCHEME.match(file_part):
+                raise RefError(f"$ref {ref!r} points to a URL; only local files are read")
+            path = (base.parent / unquote(file_part)).resolve()
+            if not self.allow_outside_refs and not path.is_relative_to(self.base_dir):
+                raise RefError(
+                    f"$ref {ref!r} points outside the spec's folder {self.base_dir} "
+                    "(pass --allow-outside-refs to permit it)"
+                )
+            if not path.is_file():
+                raise RefError(f"$ref {ref!r}: file {path} does not exist")
+            if path not in self.documents:
+                before = len(self.problems)
+                self.document(path)
+                if len(self.problems) > before:
+                    raise RefError(f"$ref {ref!r}: file {path} could not be read")
+        pointer = unquote(fragment)
+        if pointer and not pointer.startswith("/"):
+            raise RefError(f"$ref {ref!r}: the part after '#' must be a JSON pointer starting with '/'")
+        node = self.documents[path].data
+        for token in pointer_parts(pointer):
+            try:
+                node = node[int(token)] if isinstance(node, list) else node[token]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise RefError(f"$ref {ref!r}: {path.name} has nothing at {pointer}") from None
+        return Target(node, path, pointer)
+
+    def follow(self, node: Any, file: Path, pointer: str) -> Target:
+        """Follow `$ref` chains from `node` to a value that is not a `$ref`."""
+        seen: set[tuple[Path, str]] = set()
+        target = Target(node, file, pointer)
+        while isinstance(target.value, dict) and isinstance(target.value.get("$ref"), str):
+            key = (target.file, target.pointer)
+            if key in seen:
+                raise RefError(f"$ref cycle through {target.pointer or '/'}")
+            seen.add(key)
+            target = self.resolve(target.value["$ref"], target.file)
+        return target
+
+
+def load_spec(path: Path, allow_outside_refs: bool = False) -> Spec:
+    """Read the entry file and all it references; raise every problem found at once."""
+    path = path.resolve()
+    if not path.exists():
+        raise GeneratorError(Problem("file not found", file=str(path)))
+    if not path.is_file():
+        raise GeneratorError(Problem("not a file", file=str(path)))
+    spec = Spec(path, allow_outside_refs)
+    spec.document(path)
+    if spec.problems:
+        raise GeneratorError(spec.problems)
+    _check_refs(spec)
+    if spec.problems:
+        raise GeneratorError(spec.problems)
+    return spec
+
+
+def _check_refs(spec: Spec) -> None:
+    """Resolve every `$ref` reachable from the entry document, reporting each one that fails."""
+    visited: set[tuple[Path, int]] = set()
+    stack: list[tuple[Path, Any, list[object]]] = [(spec.entry, spec.root, [])]
+    while stack:
+        file, node, parts = stack.pop()
+        for child_parts, ref in _refs_in(node, parts):
+            try:
+                target = spec.resolve(ref, file)
+            except RefError as exc:
+                pointer = pointer_from_parts(child_parts)
+                line = spec.documents[file].line_of(pointer)
+                spec.problems.append(Problem(str(exc), str(file), pointer, line))
+                continue
+            key = (target.file, id(target.value))
+            if key not in visited and isinstance(target.value, (dict, list)):
+                visited.add(key)
+                stack.append((target.file, target.value, pointer_parts(target.pointer)))
+
+
+def _refs_in(node: Any, parts: list[object]) -> Iterator[tuple[list[object], str]]:
+    """Yield (location of the $ref, ref string) for each `$ref` inside `node`."""
+    stack: list[tuple[Any, list[object]]] = [(node, parts)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield [*where, "$ref"], ref
+            for key, value in current.items():
+                if isinstance(value, (dict, list)):
+                    stack.append((value, [*where, key]))
+        elif isinstance(current, list):
+            for index, value in enumerate(current):
+                if isinstance(value, (dict, list)):
+                    stack.append((value, [*where, index]))
+
+
+def _parse_file(path: Path, problems: list[Problem]) -> Document:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(f"cannot read file: {exc.strerror or exc}", str(path)))
+        return Document(path, None)
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(f"file is larger than {MAX_FILE_BYTES} bytes", str(path)))
+        return Document(path, None)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(f"not UTF-8 text (byte {exc.start})", str(path)))
+        return Document(path, None)
+    if path.suffix.lower() == ".json":
+        return _parse_json(path, text, problems)
+    return _parse_yaml(path, text, problems)
+
+
+def _parse_json(path: Path, text: str, problems: list[Problem]) -> Document:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                problems.append(Problem(f"duplicate key {key!r} in one object", str(path)))
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(f"invalid JSON: {exc.msg} (column {exc.colno})", str(path), line=exc.lineno))
+        return Document(path, None)
+    except RecursionError:
+        problems.append(Problem("JSON nested too deeply", str(path)))
+        return Document(path, None)
+    return Document(path, data)
+
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML loader that keeps dates as strings, keys as written, and records lines."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, tuple[int, dict[str, int]]] = {}
+        self.duplicates: list[tuple[str, int]] = []
+
+
+def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> Iterator[dict[str, Any]]:
+    data: dict[str, Any] = {}
+    yield data
+    loader.flatten_mapping(node)
+    key_lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            key = key_node.value  # keep `200`, `true`, `1.0` exactly as written
+        else:
+            key = json.dumps(loader.construct_object(key_node, deep=True), default=str)
+        line = key_node.start_mark.line + 1
+        if key in data:
+            loader.duplicates.append((key, line))
+        key_lines[key] = line
+        data[key] = loader.construct_object(value_node, deep=False)
+    loader.lines[id(data)] = (node.start_mark.line + 1, key_lines)
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _parse_yaml(path: Path, text: str, problems: list[Problem]) -> Document:
+    loader = _SpecLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(f"invalid YAML: {message}", str(path), line=line))
+        return Document(path, None)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(f"invalid YAML: {exc}", str(path)))
+        return Document(path, None)
+    except RecursionError:
+        problems.append(Problem("YAML nested too deeply", str(path)))
+        return Document(path, None)
+    finally:
+        loader.dispose()
+    for key, line in loader.duplicates:
+        problems.append(Problem(f"duplicate key {key!r} in one mapping", str(path), line=line))
+    return Document(path, data, loader.lines)

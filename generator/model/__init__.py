@@ -1,0 +1,1 @@
+"""Stage 3: turn the loaded, validated spec and the config into the IR (see ir.py)."""

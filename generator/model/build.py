@@ -1,0 +1,171 @@
+"""Spec + config -> Api (the IR). Decides the package-level names the config leaves open."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.config import Config
+from generator.errors import GeneratorError, Problem
+from generator.load import Spec
+from generator.model.ir import Api, Credential, CredentialKind, Operation
+from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
+from generator.model.operations import OperationBuilder, build_resources, check_resource_names
+from generator.model.schemas import SchemaTypes
+
+_REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
+DEFAULT_REQUEST_ID_HEADER = "x-request-id"
+# Module names the generated package uses itself; a generated client class may not shadow them.
+RESERVED_CLIENT_NAMES = frozenset({"BaseModel", "APIError", "NotGiven", "Timeout"})
+
+
+def build_api(spec: Spec, config: Config) -> Api:
+    root = spec.root
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    title = info.get("title") if isinstance(info.get("title"), str) else "API"
+    name_words = _name_words(title)
+    package = config.package_name or snake_case("_".join(name_words), "client")
+    client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
+    if client_name in RESERVED_CLIENT_NAMES:
+        client_name += "Client"
+    prefix = constant_case(package)
+    credentials = _credentials(spec, config, prefix)
+    types = SchemaTypes(spec)
+    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials})
+    operations = builder.build()
+    check_resource_names(operations)
+    resources = build_resources(operations, _resource_classes(operations))
+    return Api(
+        title=title,
+        description=info.get("description") if isinstance(info.get("description"), str) else None,
+        api_version=str(info.get("version", "")),
+        openapi_version=str(root.get("openapi")),
+        package=package,
+        distribution=config.distribution_name or package.replace("_", "-"),
+        version=config.version,
+        client_name=client_name,
+        async_client_name=config.async_client_name or f"Async{client_name}",
+        base_url=_base_url(root),
+        base_url_env=config.env.base_url or f"{prefix}_BASE_URL",
+        log_env=config.env.log or f"{prefix}_LOG",
+        credentials=credentials,
+        request_id_header=config.request_id_header or _request_id_header(spec) or DEFAULT_REQUEST_ID_HEADER,
+        default_timeout=config.default_timeout,
+        max_retries=config.max_retries,
+        resources=resources,
+        models=tuple(types.models()),
+        operations=tuple(operations),
+    )
+
+
+def _name_words(title: str) -> list[str]:
+    """'Conductor API' -> ['conductor']: the title without a trailing 'API'."""
+    parts = words(title)
+    while len(parts) > 1 and parts[-1] in ("api", "apis"):
+        parts.pop()
+    return parts
+
+
+def _resource_classes(operations: list[Operation]) -> dict[tuple[str, ...], str]:
+    """A unique class-name stem per resource path: `end_users` -> 'EndUsers', `qbd.invoices` -> 'QbdInvoices'."""
+    paths = sorted({op.resource_path[:depth] for op in operations for depth in range(1, len(op.resource_path) + 1)})
+    taken: set[str] = set()
+    return {path: unique(pascal_case(" ".join(path), "Resource"), taken, separator="") for path in paths}
+
+
+def _base_url(root: dict[str, Any]) -> str:
+    servers = root.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return ""
+    server = servers[0]
+    url = server.get("url") if isinstance(server.get("url"), str) else ""
+    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    for name, variable in variables.items():
+        if isinstance(variable, dict) and "default" in variable:
+            url = url.replace("{" + str(name) + "}", str(variable["default"]))
+    return url.rstrip("/")
+
+
+def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, ...]:
+    root = spec.root
+    components = root.get("components") if isinstance(root.get("components"), dict) else {}
+    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    used = _used_schemes(root)
+    required = _required_schemes(root.get("security"))
+    result: list[Credential] = []
+    taken: set[str] = set()
+    for scheme_name, raw in schemes.items():
+        if scheme_name not in used:
+            continue
+        scheme = spec.follow(raw, spec.entry, f"/components/securitySchemes/{scheme_name}").value
+        kind, wire = _credential_kind(scheme)
+        if kind is None:
+            raise GeneratorError(
+                Problem(
+                    f"security scheme {scheme_name!r} of type {scheme.get('type')!r} is not supported",
+                    str(spec.entry),
+                    f"/components/securitySchemes/{scheme_name}",
+                )
+            )
+        first = not result
+        name = unique("api_key" if first else snake_case(scheme_name, "credential"), taken)
+        env_var = (config.env.api_key if first else None) or f"{prefix}_{constant_case(name)}"
+        description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
+        result.append(Credential(name, scheme_name, kind, wire, env_var, scheme_name in required, description))
+    return tuple(result)
+
+
+def _credential_kind(scheme: Any) -> tuple[CredentialKind | None, str | None]:
+    if not isinstance(scheme, dict):
+        return None, None
+    type_ = scheme.get("type")
+    if type_ == "http":
+        http = str(scheme.get("scheme", "")).lower()
+        if http == "basic":
+            return "basic", None
+        return "bearer", None
+    if type_ in ("oauth2", "openIdConnect"):
+        return "bearer", None
+    if type_ == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and isinstance(scheme.get("name"), str):
+        return scheme["in"], scheme["name"]
+    return None, None
+
+
+def _used_schemes(root: dict[str, Any]) -> set[str]:
+    used: set[str] = set()
+    requirements: list[Any] = list(root.get("security") or [])
+    for item in (root.get("paths") or {}).values():
+        if isinstance(item, dict):
+            for op in item.values():
+                if isinstance(op, dict) and isinstance(op.get("security"), list):
+                    requirements.extend(op["security"])
+    for requirement in requirements:
+        if isinstance(requirement, dict):
+            used.update(requirement)
+    return used
+
+
+def _required_schemes(security: Any) -> set[str]:
+    """Schemes the client cannot work without: in the first global requirement, with no `{}` option."""
+    if not isinstance(security, list) or not security or any(r == {} for r in security):
+        return set()
+    first = security[0]
+    return set(first) if isinstance(first, dict) else set()
+
+
+def _request_id_header(spec: Spec) -> str | None:
+    """The first response header in the spec whose name ends in 'request-id'."""
+    for item in (spec.root.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        for op in item.values():
+            responses = op.get("responses") if isinstance(op, dict) else None
+            for response in (responses or {}).values() if isinstance(responses, dict) else ():
+                headers = response.get("headers") if isinstance(response, dict) else None
+                for header in headers or {}:
+                    if _REQUEST_ID.search(str(header)):
+                        return str(header)
+    return None
+
+
+

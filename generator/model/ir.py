@@ -1,0 +1,179 @@
+"""The intermediate representation: the contract between the model builder and the templates.
+
+Plain, frozen dataclasses. Every name in here is already a valid, collision-free Python identifier and
+every type is already written as Python; templates only arrange these values. Raw spec text
+(descriptions, wire names, paths) stays raw here and is escaped by the renderer's filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Location = Literal["path", "query", "header", "cookie", "body"]
+BodyKind = Literal["json", "form", "multipart", "raw"]
+CredentialKind = Literal["bearer", "basic", "header", "query", "cookie"]
+
+
+@dataclass(frozen=True, order=True)
+class Import:
+    """`from {module} import {name}`; a module starting with '.' is relative to the package root."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A Python type as written in generated code.
+
+    `annotation` is used in signatures and fields; `runtime` is an expression of type `type[...]` for
+    the runtime to parse into (a class itself, or a `cast` for aliases such as `List[Pet]`).
+    """
+
+    annotation: str
+    imports: frozenset[Import] = frozenset()  # what the annotation needs
+    models: frozenset[str] = frozenset()  # names of the generated models it mentions
+    runtime: str = ""
+    runtime_imports: frozenset[Import] = frozenset()  # what `runtime` needs beyond `imports`
+
+    @property
+    def runtime_expression(self) -> str:
+        return self.runtime or self.annotation
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a response model."""
+
+    name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str | None
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    """A pydantic model generated from an object schema."""
+
+    name: str
+    module: str  # module under `types/`, without extension
+    fields: tuple[Field, ...]
+    description: str | None
+    source: str  # file and JSON pointer of the schema, for messages and `inspect`
+    schema: Any
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One argument of an operation's method (path, query, header, cookie or body field)."""
+
+    name: str
+    wire_name: str
+    location: Location
+    required: bool
+    type: TypeRef
+    description: str | None
+    schema: Any
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    content_type: str
+    kind: BodyKind
+    required: bool
+    flattened: bool  # properties became keyword parameters; otherwise one `body` parameter
+    schema: Any
+
+
+@dataclass(frozen=True)
+class Operation:
+    resource_path: tuple[str, ...]  # attribute names from the client, e.g. ("end_users",)
+    name: str
+    http_method: str  # upper case
+    path: str  # URL path template as in the spec
+    operation_id: str | None
+    summary: str | None
+    description: str | None
+    deprecated: bool
+    parameters: tuple[Parameter, ...]  # positional ones (path) first
+    body: RequestBody | None
+    return_type: TypeRef
+    response_schema: Any
+    security: tuple[str, ...]  # names of the credentials sent with this operation
+    source: str
+
+    @property
+    def positional(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def keyword(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location != "path")
+
+    def located(self, location: Location) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A group of operations reached as `client.<path...>`."""
+
+    path: tuple[str, ...]  # attribute names from the client
+    class_name: str
+    async_class_name: str
+    module: str  # module under `resources/`
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A secret the client takes as a constructor keyword and sends as the spec's scheme says."""
+
+    name: str  # constructor keyword
+    scheme: str  # key in components.securitySchemes
+    kind: CredentialKind
+    wire_name: str | None  # header, query or cookie name for API keys
+    env_var: str
+    required: bool
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    description: str | None
+    api_version: str
+    openapi_version: str
+    package: str
+    distribution: str
+    version: str
+    client_name: str
+    async_client_name: str
+    base_url: str
+    base_url_env: str
+    log_env: str
+    credentials: tuple[Credential, ...]
+    request_id_header: str
+    default_timeout: float
+    max_retries: int
+    resources: tuple[Resource, ...]  # top level; children nest
+    models: tuple[Model, ...]
+    operations: tuple[Operation, ...]  # every operation, in spec order
+
+    def all_resources(self) -> list[Resource]:
+        result: list[Resource] = []
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            result.append(resource)
+            stack.extend(reversed(resource.children))
+        return result

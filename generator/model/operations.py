@@ -1,0 +1,406 @@
+"""Operations and resources: which method on which `client.<resource>` each path+verb becomes.
+
+Resources come from the static segments of the URL path (`/end-users/{id}` -> `end_users`), method
+names follow the usual SDK verbs (list, create, retrieve, update, delete), falling back to the
+operationId where they would collide. The config can rename both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from generator.config import Config
+from generator.errors import GeneratorError, Problem, pointer_from_parts
+from generator.load import RefError, Spec, Target
+from generator.model.ir import BodyKind, Location, Operation, Parameter, RequestBody, Resource, TypeRef
+from generator.model.naming import pascal_case, singular, snake_case, unique
+from generator.model.schemas import ANY, NONE, SchemaTypes
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Keywords every generated method has, and attributes every resource class has.
+RESERVED_ARGUMENTS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+RESERVED_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
+# Header parameters OpenAPI says to ignore: the client sets them itself.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+STR = TypeRef("str")
+BYTES = TypeRef("bytes")
+RAW_BODY = TypeRef("bytes | str")
+
+
+def is_json(media_type: str) -> bool:
+    base = media_type.split(";", 1)[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+class OperationBuilder:
+    def __init__(self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str]) -> None:
+        self.spec = spec
+        self.config = config
+        self.types = types
+        self.credential_for_scheme = security  # securitySchemes key -> credential keyword
+        self.file = spec.entry
+
+    # --- operations ---------------------------------------------------------------------------
+
+    def build(self) -> list[Operation]:
+        paths = self.spec.root.get("paths") or {}
+        raw = []  # (path, method, operation target, path item target)
+        for path, item in paths.items():
+            item_target = self._follow(item, self.file, pointer_from_parts(["paths", path]))
+            if not isinstance(item_target.value, dict):
+                continue
+            for method in HTTP_METHODS:
+                if method in item_target.value:
+                    op_target = self._follow(
+                        item_target.value[method], item_target.file, f"{item_target.pointer}/{method}"
+                    )
+                    if isinstance(op_target.value, dict):
+                        raw.append((path, method, op_target, item_target))
+        prefix = _common_prefix([path for path, *_ in raw])
+        drafts = [(self._resource_path(path, prefix, op.value), path, method, op, item) for path, method, op, item in raw]
+        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts])
+        return [
+            self._operation(resource, name, path, method, op, item)
+            for (resource, path, method, op, item), name in zip(drafts, names)
+        ]
+
+    def _operation(
+        self, resource: tuple[str, ...], name: str, path: str, method: str, op: Target, item: Target
+    ) -> Operation:
+        data = op.value
+        hint = pascal_case(singular(resource[-1])) + pascal_case(name)
+        parameters = self._parameters(item, op, path)
+        body, body_params = self._body(op)
+        taken = {n.lower() for n in RESERVED_ARGUMENTS}
+        named: list[Parameter] = []
+        for param in [*parameters, *body_params]:
+            python_name = unique(param.name, taken)
+            named.append(_renamed(param, python_name))
+        ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
+        return Operation(
+            resource_path=resource,
+            name=name,
+            http_method=method.upper(),
+            path=path,
+            operation_id=data.get("operationId") if isinstance(data.get("operationId"), str) else None,
+            summary=_text(data.get("summary")),
+            description=_text(data.get("description")),
+            deprecated=data.get("deprecated") is True,
+            parameters=tuple(ordered),
+            body=body,
+            return_type=self._return_type(op, hint),
+            response_schema=self._response_schema(op),
+            security=self._security(data),
+            source=f"{op.file}#{op.pointer}",
+        )
+
+    def _follow(self, node: Any, file: Path, pointer: str) -> Target:
+        try:
+            return self.spec.follow(node, file, pointer)
+        except RefError as exc:
+            raise GeneratorError(Problem(str(exc), str(file), pointer)) from None
+
+    # --- naming -------------------------------------------------------------------------------
+
+    def _resource_path(self, path: str, prefix: int, op: dict[str, Any]) -> tuple[str, ...]:
+        segments = [s for s in path.strip("/").split("/") if s and not s.startswith("{")][prefix:]
+        names = [self.config.resource_names.get(s) or snake_case(s, "resource") for s in segments]
+        if not names:
+            tags = op.get("tags")
+            tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "root"
+            names = [snake_case(tag, "root")]
+        return tuple(names)
+
+    def _method_names(self, drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]]) -> list[str]:
+        """Verb-style names where they are unique within a resource, operationId-style otherwise."""
+        proposed = [self._verb_name(path, method, op) for _, path, method, op in drafts]
+        counts: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
+        for (resource, *_), name in zip(drafts, proposed):
+            counts[(resource, name)] += 1
+        taken: dict[tuple[str, ...], set[str]] = defaultdict(lambda: {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES})
+        result = []
+        for (resource, path, method, op), name in zip(drafts, proposed):
+            override = self.config.method_names.get(f"{method.upper()} {path}")
+            if override:
+                name = override
+            elif counts[(resource, name)] > 1:
+                name = self._fallback_name(resource, path, method, op)
+            result.append(unique(name, taken[resource]))
+        return result
+
+    @staticmethod
+    def _verb_name(path: str, method: str, op: dict[str, Any]) -> str:
+        item = path.rstrip("/").endswith("}")
+        if method == "get":
+            return "retrieve" if item else "list"
+        if method == "post":
+            return "update" if item else "create"
+        if method in ("put", "patch"):
+            return "update"
+        if method == "delete":
+            return "delete"
+        return method
+
+    @staticmethod
+    def _fallback_name(resource: tuple[str, ...], path: str, method: str, op: dict[str, Any]) -> str:
+        operation_id = op.get("operationId")
+        if isinstance(operation_id, str) and operation_id.strip():
+            return snake_case(operation_id, method)
+        tail = [snake_case(s) for s in path.strip("/").split("/") if s.startswith("{")]
+        return snake_case("_".join([method, "by", *tail]) if tail else method, method)
+
+    # --- parameters ---------------------------------------------------------------------------
+
+    def _parameters(self, item: Target, op: Target, path: str) -> list[Parameter]:
+        merged: dict[tuple[str, str], Parameter] = {}
+        for owner in (item, op):
+            params = owner.value.get("parameters")
+            if not isinstance(params, list):
+                continue
+            for index, raw in enumerate(params):
+                target = self._follow(raw, owner.file, f"{owner.pointer}/parameters/{index}")
+                param = self._parameter(target)
+                if param is not None:
+                    merged[(param.location, param.wire_name)] = param
+        order = {name: i for i, name in enumerate(_path_names(path))}
+        return sorted(merged.values(), key=lambda p: (p.location != "path", order.get(p.wire_name, 0)))
+
+    def _parameter(self, target: Target) -> Parameter | None:
+        data = target.value
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return None
+        location = data.get("in")
+        if location not in ("path", "query", "header", "cookie"):
+            return None
+        wire = data["name"]
+        if location == "header" and wire.lower() in IGNORED_HEADERS:
+            return None
+        schema, schema_pointer = data.get("schema"), f"{target.pointer}/schema"
+        content = data.get("content")
+        if schema is None and isinstance(content, dict) and content:
+            media, media_object = next(iter(content.items()))
+            schema_pointer = pointer_from_parts(["content", media, "schema"])
+            schema = media_object.get("schema") if isinstance(media_object, dict) else None
+            schema_pointer = target.pointer + schema_pointer
+        type_ = self.types.request_type(schema or {}, target.file, schema_pointer) if schema is not None else STR
+        required = location == "path" or data.get("required") is True
+        return Parameter(
+            name=snake_case(wire, "param"),
+            wire_name=wire,
+            location=location,
+            required=required,
+            type=type_,
+            description=_text(data.get("description")) or _schema_description(self.spec, schema, target.file),
+            schema=_resolved_schema(self.spec, schema, target.file),
+            deprecated=data.get("deprecated") is True,
+        )
+
+    # --- request body -------------------------------------------------------------------------
+
+    def _body(self, op: Target) -> tuple[RequestBody | None, list[Parameter]]:
+        raw = op.value.get("requestBody")
+        if raw is None:
+            return None, []
+        target = self._follow(raw, op.file, f"{op.pointer}/requestBody")
+        content = target.value.get("content") if isinstance(target.value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None, []
+        media_type = _preferred_media_type(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema = media.get("schema", {})
+        schema_pointer = target.pointer + pointer_from_parts(["content", media_type, "schema"])
+        kind = _body_kind(media_type)
+        required = target.value.get("required") is True
+        resolved = _resolved_schema(self.spec, schema, target.file)
+        properties = self.types.object_properties(schema, target.file, schema_pointer) if kind != "raw" else None
+        if properties:
+            params = [self._body_parameter(wire, prop, is_required and required) for wire, prop, is_required in properties]
+            return RequestBody(media_type, kind, required, True, resolved), params
+        type_ = self.types.request_type(schema, target.file, schema_pointer)
+        if kind == "raw":
+            type_ = RAW_BODY
+        body_param = Parameter("body", "body", "body", required, type_, _text(target.value.get("description")), resolved)
+        return RequestBody(media_type, kind, required, False, resolved), [body_param]
+
+    def _body_parameter(self, wire: str, prop: Target, required: bool) -> Parameter:
+        type_ = self.types.request_type(prop.value, prop.file, prop.pointer)
+        resolved = self._follow(prop.value, prop.file, prop.pointer).value
+        if isinstance(resolved, dict) and resolved.get("readOnly") is True:
+            required = False
+        description = None
+        if isinstance(prop.value, dict):
+            description = _text(prop.value.get("description"))
+        if description is None:
+            description = _schema_description(self.spec, prop.value, prop.file)
+        deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
+        location: Location = "body"
+        return Parameter(snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated)
+
+    # --- responses ----------------------------------------------------------------------------
+
+    def _success_response(self, op: Target) -> tuple[Target, str] | None:
+        responses = op.value.get("responses")
+        if not isinstance(responses, dict):
+            return None
+        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        if not codes and "default" in responses:
+            codes = ["default"]
+        if not codes:
+            return None
+        code = codes[0]
+        raw = responses[code] if code in responses else responses[int(code)]
+        return self._follow(raw, op.file, f"{op.pointer}/responses/{code}"), code
+
+    def _return_type(self, op: Target, hint: str) -> TypeRef:
+        found = self._success_response(op)
+        if found is None:
+            return NONE
+        response, _ = found
+        content = response.value.get("content") if isinstance(response.value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return NONE
+        media_type = _preferred_media_type(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if is_json(media_type):
+            schema = media.get("schema")
+            if schema is None:
+                return ANY
+            pointer = response.pointer + pointer_from_parts(["content", media_type, "schema"])
+            return self.types.response_type(schema, response.file, pointer, hint + "Response")
+        if media_type.startswith("text/"):
+            return STR
+        return BYTES
+
+    def _response_schema(self, op: Target) -> Any:
+        found = self._success_response(op)
+        if found is None:
+            return None
+        content = found[0].value.get("content") if isinstance(found[0].value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media = content[_preferred_media_type(list(content))]
+        return _resolved_schema(self.spec, media.get("schema"), found[0].file) if isinstance(media, dict) else None
+
+    # --- security -----------------------------------------------------------------------------
+
+    def _security(self, op: dict[str, Any]) -> tuple[str, ...]:
+        requirements = op.get("security", self.spec.root.get("security"))
+        if not isinstance(requirements, list):
+            return ()
+        for alternative in requirements:
+            if not isinstance(alternative, dict):
+                continue
+            if not alternative:
+                return ()  # `{}`: this operation may be called without credentials
+            names = [self.credential_for_scheme.get(scheme) for scheme in alternative]
+            if all(names):
+                return tuple(n for n in names if n)
+        return ()
+
+
+def build_resources(operations: list[Operation], classes: dict[tuple[str, ...], str]) -> tuple[Resource, ...]:
+    """Arrange operations into a tree of resources (a `qbd` parent for `qbd.invoices`, ...)."""
+    by_path: dict[tuple[str, ...], list[Operation]] = defaultdict(list)
+    for operation in operations:
+        by_path[operation.resource_path].append(operation)
+        for depth in range(1, len(operation.resource_path)):
+            by_path.setdefault(operation.resource_path[:depth], [])
+
+    def make(path: tuple[str, ...]) -> Resource:
+        children = sorted(p for p in by_path if len(p) == len(path) + 1 and p[: len(path)] == path)
+        class_name = classes[path]
+        return Resource(
+            path=path,
+            class_name=f"{class_name}Resource",
+            async_class_name=f"Async{class_name}Resource",
+            module="_".join(path),
+            operations=tuple(by_path[path]),
+            children=tuple(make(child) for child in children),
+        )
+
+    return tuple(make(path) for path in sorted(p for p in by_path if len(p) == 1))
+
+
+def check_resource_names(operations: list[Operation]) -> None:
+    """A child resource may not share its name with a method of its parent."""
+    methods = {(op.resource_path, op.name): op for op in operations}
+    for op in operations:
+        for depth in range(1, len(op.resource_path)):
+            parent, child = op.resource_path[:depth], op.resource_path[depth]
+            clash = methods.get((parent, child))
+            if clash is not None:
+                raise GeneratorError(
+                    Problem(
+                        f"method '{'.'.join(parent)}.{child}' ({clash.http_method} {clash.path}) has the same name "
+                        f"as the resource '{'.'.join(op.resource_path[: depth + 1])}'; rename one with "
+                        "'method_names' or 'resource_names' in the config",
+                        clash.source.split("#")[0],
+                        clash.source.split("#", 1)[1],
+                    )
+                )
+
+
+def _renamed(param: Parameter, name: str) -> Parameter:
+    return Parameter(
+        name, param.wire_name, param.location, param.required, param.type, param.description, param.schema, param.deprecated
+    )
+
+
+def _common_prefix(paths: list[str]) -> int:
+    """How many leading static segments all paths share (like `/v2`), when there are several paths."""
+    if len(set(paths)) < 2:
+        return 0
+    split = [[s for s in p.strip("/").split("/") if s] for p in paths]
+    count = 0
+    for segments in zip(*split):
+        if len(set(segments)) != 1 or segments[0].startswith("{"):
+            break
+        count += 1
+    shortest = min(len(s) for s in split)
+    return min(count, max(shortest - 1, 0))
+
+
+def _path_names(path: str) -> list[str]:
+    return [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
+
+
+def _preferred_media_type(media_types: list[str]) -> str:
+    for predicate in (is_json, lambda m: m.startswith("multipart/"), lambda m: m.startswith("application/x-www")):
+        for media_type in media_types:
+            if predicate(media_type):
+                return media_type
+    return media_types[0]
+
+
+def _body_kind(media_type: str) -> BodyKind:
+    if is_json(media_type):
+        return "json"
+    if media_type.startswith("multipart/"):
+        return "multipart"
+    if media_type.startswith("application/x-www-form-urlencoded"):
+        return "form"
+    return "raw"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _resolved_schema(spec: Spec, schema: Any, file: Path) -> Any:
+    """The schema with a top-level `$ref` followed (nested refs stay, as written)."""
+    if schema is None:
+        return None
+    try:
+        return spec.follow(schema, file, "").value
+    except RefError:
+        return schema
+
+
+def _schema_description(spec: Spec, schema: Any, file: Path) -> str | None:
+    resolved = _resolved_schema(spec, schema, file)
+    if isinstance(resolved, dict) and isinstance(resolved.get("description"), str):
+        return _text(resolved["description"])
+    return None
+

@@ -1,0 +1,305 @@
+"""JSON Schema -> Python types: response models (pydantic) and request argument types.
+
+Every type decision lives here. Response schemas that are objects with properties become named
+models (component schemas keep their component name; inline ones are named after where they appear).
+Request-side types are structural: objects are mappings, so callers pass plain dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.load import RefError, Spec, Target
+from generator.errors import GeneratorError, Problem
+from generator.model.ir import Field, Import, Model, TypeRef
+from generator.model.naming import pascal_case, snake_case, unique
+from generator.pysource import literal
+
+_TYPING = "typing"
+# What the runtime expression of an alias needs: `cast(type[list[Pet]], list[Pet])`.
+_CAST_IMPORTS = frozenset({Import(_TYPING, "cast")})
+_MAPPING_IMPORTS = frozenset({Import("collections.abc", "Mapping")})
+ANY = TypeRef("object")
+NONE = TypeRef("None", runtime="type(None)")
+_PRIMITIVES = {
+    "string": TypeRef("str"),
+    "integer": TypeRef("int"),
+    "number": TypeRef("float"),
+    "boolean": TypeRef("bool"),
+    "null": NONE,
+}
+_FORMATS = {
+    "date": TypeRef("date", frozenset({Import("datetime", "date")})),
+    "date-time": TypeRef("datetime", frozenset({Import("datetime", "datetime")})),
+}
+# Names a generated model or field must not take, because generated modules import or inherit them.
+RESERVED_MODEL_NAMES = frozenset({"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime"})
+RESERVED_FIELD_NAMES = frozenset(
+    {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
+     "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
+     "Literal", "BaseModel", "list", "dict", "str", "int", "float", "bool", "bytes", "object"}
+)
+
+
+def _typing(name: str) -> Import:
+    return Import(_TYPING, name)
+
+
+def combine(template: str, *parts: TypeRef, extra: frozenset[Import] = frozenset()) -> TypeRef:
+    """Build `template` (with `{}` placeholders) from `parts`, merging their imports and models."""
+    imports = frozenset().union(*(p.imports for p in parts)) | extra
+    models = frozenset().union(*(p.models for p in parts))
+    annotation = template.format(*(p.annotation for p in parts))
+    return TypeRef(annotation, imports, models, f"cast(type[{annotation}], {annotation})", _CAST_IMPORTS)
+
+
+def union(members: list[TypeRef]) -> TypeRef:
+    distinct: list[TypeRef] = []
+    for member in members:
+        if member.annotation not in [d.annotation for d in distinct]:
+            distinct.append(member)
+    if any(m.annotation == "object" for m in distinct):
+        return ANY
+    if len(distinct) == 1:
+        return distinct[0]
+    non_null = [m for m in distinct if m.annotation != "None"]
+    if len(non_null) < len(distinct):  # `None` goes last: `str | None`
+        distinct = [*non_null, NONE]
+    return combine(" | ".join("{}" for _ in distinct), *distinct)
+
+
+def optional(type_: TypeRef) -> TypeRef:
+    return union([type_, NONE])
+
+
+@dataclass
+class _ModelDraft:
+    name: str
+    source: str
+    schema: Any
+    description: str | None
+    fields: list[Field] = field(default_factory=list)
+
+
+class SchemaTypes:
+    """Converts schemas to TypeRefs, collecting the response models it creates on the way."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self._drafts: dict[str, _ModelDraft] = {}
+        self._named: dict[tuple[Path, str], str] = {}  # schema location -> model name
+        self._taken: set[str] = {n.lower() for n in RESERVED_MODEL_NAMES}
+        self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
+        self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
+
+    # --- public -------------------------------------------------------------------------------
+
+    def response_type(self, node: Any, file: Path, pointer: str, name_hint: str) -> TypeRef:
+        return self._convert(Target(node, file, pointer), name_hint, request=False)
+
+    def request_type(self, node: Any, file: Path, pointer: str) -> TypeRef:
+        return self._convert(Target(node, file, pointer), "", request=True)
+
+    def object_properties(self, node: Any, file: Path, pointer: str) -> list[tuple[str, Target, bool]] | None:
+        """(wire name, schema, required) of an object schema's properties, allOf merged; None if not an object."""
+        target = self._follow(Target(node, file, pointer))
+        props = self._merged_properties(target)
+        if props is None:
+            return None
+        properties, required = props
+        return [(name, schema, name in required) for name, schema in properties.items()]
+
+    def models(self) -> list[Model]:
+        result = []
+        module_names: set[str] = set()
+        for draft in self._drafts.values():
+            module = unique(snake_case(draft.name, "model"), module_names)
+            result.append(Model(draft.name, module, tuple(draft.fields), draft.description, draft.source, draft.schema))
+        return result
+
+    # --- conversion ---------------------------------------------------------------------------
+
+    def _follow(self, target: Target) -> Target:
+        try:
+            return self.spec.follow(target.value, target.file, target.pointer)
+        except RefError as exc:
+            raise GeneratorError(Problem(str(exc), str(target.file), target.pointer)) from None
+
+    def _convert(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+        via_ref = isinstance(target.value, dict) and "$ref" in target.value
+        target = self._follow(target)
+        schema = target.value
+        if schema is True or schema is None or schema == {}:
+            return ANY
+        if not isinstance(schema, dict):
+            return ANY
+        if via_ref:
+            name_hint = _name_from_pointer(target) or name_hint
+        nullable = schema.get("nullable") is True
+        key = (target.file, target.pointer)
+        if key in self._named and not request:
+            result = TypeRef(self._named[key], models=frozenset({self._named[key]}))
+        elif key in self._converting:
+            return ANY  # a schema that contains itself other than through an object model
+        else:
+            self._converting.add(key)
+            try:
+                result = self._convert_plain(target, name_hint, request)
+            finally:
+                self._converting.discard(key)
+        return optional(result) if nullable else result
+
+    def _convert_plain(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+        schema = target.value
+        if "const" in schema:
+            return self._literal([schema["const"]])
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return self._literal(schema["enum"])
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list) and schema[keyword] and "properties" not in schema:
+                members = [
+                    self._convert(
+                        Target(member, target.file, f"{target.pointer}/{keyword}/{i}"),
+                        f"{name_hint}Variant{i}" if name_hint else "",
+                        request,
+                    )
+                    for i, member in enumerate(schema[keyword])
+                ]
+                return union(members)
+        type_ = schema.get("type")
+        if isinstance(type_, list):
+            members = [self._convert_typed(target, t, name_hint, request) for t in type_ if isinstance(t, str)]
+            return union(members) if members else ANY
+        if isinstance(type_, str):
+            return self._convert_typed(target, type_, name_hint, request)
+        if "properties" in schema or "allOf" in schema or "additionalProperties" in schema:
+            return self._convert_typed(target, "object", name_hint, request)
+        if "items" in schema:
+            return self._convert_typed(target, "array", name_hint, request)
+        return ANY
+
+    def _convert_typed(self, target: Target, type_: str, name_hint: str, request: bool) -> TypeRef:
+        schema = target.value
+        if type_ == "array":
+            items = schema.get("items", {})
+            item_type = self._convert(
+                Target(items, target.file, f"{target.pointer}/items"), f"{name_hint}Item" if name_hint else "", request
+            )
+            return combine("list[{}]", item_type)
+        if type_ == "object":
+            return self._object(target, name_hint, request)
+        if type_ == "string" and schema.get("format") in _FORMATS:
+            return _FORMATS[schema["format"]]
+        return _PRIMITIVES.get(type_, ANY)
+
+    def _literal(self, values: list[Any]) -> TypeRef:
+        literals = [literal(v) for v in dict.fromkeys(v for v in values if isinstance(v, (str, int, bool)))]
+        has_null = any(v is None for v in values)
+        if not literals:
+            return NONE if has_null else ANY
+        annotation = f"Literal[{', '.join(literals)}]"  # literals may hold braces: no str.format here
+        result = TypeRef(
+            annotation, frozenset({_typing("Literal")}), runtime=f"cast(type[{annotation}], {annotation})",
+            runtime_imports=_CAST_IMPORTS,
+        )  # fmt: skip
+        return optional(result) if has_null else result
+
+    def _object(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+        merged = self._merged_properties(target)
+        properties = merged[0] if merged else {}
+        if not properties:
+            extra = target.value.get("additionalProperties")
+            value_type = ANY
+            if isinstance(extra, dict) and extra:
+                value_type = self._convert(
+                    Target(extra, target.file, f"{target.pointer}/additionalProperties"),
+                    f"{name_hint}Value" if name_hint else "",
+                    request,
+                )
+            if request:
+                return combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
+            return combine("dict[str, {}]", value_type)
+        if request:
+            return combine("Mapping[str, {}]", ANY, extra=_MAPPING_IMPORTS)
+        return self._model(target, name_hint or "Object", merged)
+
+    def _model(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
+        key = (target.file, target.pointer)
+        name = self._named.get(key)
+        if name is None:
+            name = unique(pascal_case(name_hint), self._taken, separator="")
+            self._named[key] = name
+            schema = target.value
+            draft = _ModelDraft(name, f"{target.file}#{target.pointer}", schema, _description(schema))
+            self._drafts[name] = draft
+            properties, required = merged or ({}, set())
+            draft.fields = self._fields(name, properties, required)
+        return TypeRef(name, models=frozenset({name}))
+
+    def _fields(self, model_name: str, properties: dict[str, Target], required: set[str]) -> list[Field]:
+        taken = {n.lower() for n in RESERVED_FIELD_NAMES}
+        fields = []
+        for wire_name, prop in properties.items():
+            name = unique(snake_case(wire_name, "field"), taken, separator="_")
+            type_ = self._convert(prop, model_name + pascal_case(wire_name, "Field"), request=False)
+            schema = self._follow(prop).value
+            if wire_name not in required:
+                type_ = optional(type_)
+            description = _description(schema) if isinstance(schema, dict) else None
+            if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
+                description = prop.value["description"]
+            deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
+            fields.append(Field(name, wire_name, type_, wire_name in required, description, deprecated))
+        return fields
+
+    def _merged_properties(self, target: Target) -> tuple[dict[str, Target], set[str]] | None:
+        """Properties and required names of an object schema with its allOf parts merged in."""
+        schema = target.value
+        if not isinstance(schema, dict):
+            return None
+        properties: dict[str, Target] = {}
+        required: set[str] = set()
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list):
+            for index, part in enumerate(all_of):
+                key = (target.file, f"{target.pointer}/allOf/{index}")
+                if key in self._in_progress:
+                    continue
+                self._in_progress.add(key)
+                try:
+                    merged = self._merged_properties(self._follow(Target(part, target.file, key[1])))
+                finally:
+                    self._in_progress.discard(key)
+                if merged:
+                    properties.update(merged[0])
+                    required |= merged[1]
+        own = schema.get("properties")
+        if isinstance(own, dict):
+            for name, prop in own.items():
+                properties[name] = Target(prop, target.file, f"{target.pointer}/properties/{_escape(name)}")
+        if isinstance(schema.get("required"), list):
+            required |= {r for r in schema["required"] if isinstance(r, str)}
+        if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
+            return None
+        return properties, required
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _name_from_pointer(target: Target) -> str:
+    """'#/components/schemas/Pet' -> 'Pet'; a whole file 'models/droplet.yml' -> 'droplet'."""
+    if target.pointer:
+        return target.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return target.file.stem
+
+
+def _description(schema: Any) -> str | None:
+    if isinstance(schema, dict):
+        for key in ("description", "title"):
+            if isinstance(schema.get(key), str) and schema[key].strip():
+                return str(schema[key])
+    return None

@@ -1,0 +1,77 @@
+"""The whole job, top to bottom: load -> validate -> model -> render -> write (or compare)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import load_config
+from generator.errors import Problem
+from generator.load import load_spec
+from generator.model.build import build_api
+from generator.model.ir import Api
+from generator.render import render_project
+from generator.validate import validate_spec
+from generator.write import Changes, compare, with_manifest, write
+
+DEFAULT_SPEC = Path("specs/conductor.yaml")
+DEFAULT_OUTPUT = Path("generated")
+
+
+@dataclass(frozen=True)
+class Options:
+    spec: Path = DEFAULT_SPEC
+    output: Path = DEFAULT_OUTPUT
+    config: Path | None = None  # None: `<spec stem>.config.yaml` beside the spec, if it exists
+    lenient: bool = False
+    allow_outside_refs: bool = False
+
+    def config_path(self) -> Path | None:
+        if self.config is not None:
+            return self.config
+        beside = self.spec.with_name(f"{self.spec.stem}.config.yaml")
+        return beside if beside.is_file() else None
+
+
+@dataclass
+class Result:
+    api: Api
+    files: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
+    changes: Changes | None = None
+    seconds: float = 0.0
+
+
+def build(options: Options) -> Result:
+    """Everything up to rendered text in memory; nothing is written."""
+    started = time.perf_counter()
+    config = load_config(options.config_path())
+    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
+    warnings = validate_spec(spec, lenient=options.lenient)
+    api = build_api(spec, config)
+    files = with_manifest(render_project(api))
+    return Result(api, files, warnings, seconds=time.perf_counter() - started)
+
+
+def generate(options: Options) -> Result:
+    result = build(options)
+    result.changes = write(options.output, result.files)
+    return result
+
+
+def check(options: Options) -> Result:
+    result = build(options)
+    result.changes = compare(options.output, result.files)
+    return result
+
+
+def validate(options: Options) -> list[Problem]:
+    return validate_spec(load_spec(options.spec, options.allow_outside_refs), lenient=options.lenient)
+
+
+def inspect(options: Options) -> Api:
+    config = load_config(options.config_path())
+    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
+    validate_spec(spec, lenient=options.lenient)
+    return build_api(spec, config)

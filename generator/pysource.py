@@ -1,0 +1,85 @@
+"""How spec text is written into Python source safely. Every spec string goes through here, once.
+
+A string from the spec can only ever become an inert literal, docstring text or comment text: the
+functions below escape quotes, backslashes, control characters, lone surrogates and bidirectional
+marks so that no input can end a literal early or hide code.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def string_literal(value: str) -> str:
+    """A double-quoted Python string literal that evaluates to `value` exactly."""
+    out = ['"']
+    for char in value:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char.isprintable() and not _is_risky(char):
+            out.append(char)
+        else:
+            out.append(_escape(char))
+    out.append('"')
+    return "".join(out)
+
+
+def literal(value: object) -> str:
+    """A Python literal for a JSON value (str, int, float, bool, None, list, dict)."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return f'float("{value}")'
+        return repr(value)
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{string_literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return string_literal(str(value))
+
+
+def docstring_text(text: str) -> str:
+    """Text to place between triple double quotes: escaped, with normalised line endings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append(char)
+        elif char.isprintable() and not _is_risky(char):
+            out.append(char)
+        else:
+            out.append(_escape(char))
+    escaped = "".join(out).replace('"""', '\\"\\"\\"')
+    lines = [line.rstrip() for line in escaped.strip("\n").split("\n")]
+    escaped = "\n".join(lines).strip()
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    return escaped
+
+
+def comment_text(text: str) -> str:
+    """One line of text that is safe inside a `#` comment."""
+    return " ".join(docstring_text(text).split())
+
+
+def _is_risky(char: str) -> bool:
+    # Bidirectional controls and other format characters can make source read differently than it runs.
+    return unicodedata.category(char) in ("Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"

@@ -1,0 +1,300 @@
+"""Stage 4: IR -> file contents. Jinja templates (StrictUndefined) from templates/, black in-process.
+
+`render_project` returns every file of the generated project as {relative path: text}; nothing is
+written here. Files under templates/ ending in `.jinja` are rendered, others are copied as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import black
+import jinja2
+
+from generator.errors import GeneratorError, Problem
+from generator.model.ir import Api, Credential, Import, Model, Operation, Resource, TypeRef
+from generator.pysource import comment_text, docstring_text, string_literal
+
+LINE_LENGTH = 100
+BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+_PACKAGE_TEMPLATES = "src/package"
+# Where a generated module sits relative to the package root decides its relative-import prefix.
+_ROOT_FROM_SUBPACKAGE = ".."
+
+
+def templates_dir() -> Path:
+    """templates/ beside the package in a checkout; inside it when installed from a wheel."""
+    for candidate in (Path(__file__).resolve().parent.parent / "templates", Path(__file__).resolve().parent / "_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise GeneratorError(Problem("the generator's templates folder is missing; reinstall the generator"))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
+                       mdtext=_markdown_text)  # fmt: skip
+    return env
+
+
+def render_project(api: Api) -> dict[str, str]:
+    """Every file of the generated project, formatted, keyed by POSIX path relative to the output folder."""
+    package_dir = f"src/{api.package}"
+    files: dict[str, str] = {
+        "pyproject.toml": _render("pyproject.toml.jinja", api=api),
+        "README.md": _render("README.md.jinja", api=api, example=_readme_example(api), credential=_first(api.credentials)),
+    }
+    for name in _static_package_files():
+        files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+    files[f"{package_dir}/__init__.py"] = _render(
+        f"{_PACKAGE_TEMPLATES}/__init__.py.jinja",
+        api=api,
+        imports=import_block(_package_exports(api)),
+        exports=sorted((i.name for i in _package_exports(api)), key=isort_key),
+    )
+    files[f"{package_dir}/_version.py"] = _render(f"{_PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
+    files[f"{package_dir}/_exceptions.py"] = _render(
+        f"{_PACKAGE_TEMPLATES}/_exceptions.py.jinja",
+        api=api,
+        exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES], key=isort_key),
+    )
+    client_exports = [api.client_name, api.async_client_name, "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT"]
+    files[f"{package_dir}/_client.py"] = _render(
+        f"{_PACKAGE_TEMPLATES}/_client.py.jinja",
+        api=api,
+        clients=_client_variants(api),
+        auth_hooks=_auth_hooks(api),
+        needs_base64=any(c.kind == "basic" for c in api.credentials),
+        exports=sorted(client_exports, key=isort_key),
+    )
+    files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
+    model_modules = {model.name: model.module for model in api.models}
+    for resource in api.all_resources():
+        files[f"{package_dir}/resources/{resource.module}.py"] = _render(
+            f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
+            api=api,
+            resource=resource,
+            imports=_resource_imports(resource, model_modules),
+            op_groups={op.name: _argument_groups(op) for op in resource.operations},
+        )
+    files[f"{package_dir}/types/__init__.py"] = _render(
+        f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
+        api=api,
+        models=sorted(api.models, key=lambda m: (m.module, m.name)),
+        exports=sorted((m.name for m in api.models), key=isort_key),
+    )
+    for module, models in _models_by_module(api.models).items():
+        files[f"{package_dir}/types/{module}.py"] = _render(
+            f"{_PACKAGE_TEMPLATES}/types/model.py.jinja",
+            api=api,
+            models=models,
+            exports=sorted((m.name for m in models), key=isort_key),
+            module_doc=", ".join(m.name for m in models) + ".",
+            imports=_model_imports(models, model_modules),
+            rebuild=[m.name for m in models] if len(models) > 1 or _self_referencing(models[0]) else [],
+        )
+    return {path: _format(path, text) for path, text in sorted(files.items())}
+
+
+def _render(template: str, **context: Any) -> str:
+    try:
+        return _environment().get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        raise GeneratorError(Problem(f"template {template} failed: {exc}")) from exc
+
+
+def _format(path: str, text: str) -> str:
+    if not path.endswith(".py"):
+        return text
+    try:
+        return black.format_str(text, mode=BLACK_MODE)
+    except black.InvalidInput as exc:
+        # The generator produced invalid Python: a bug in the generator, never in the spec.
+        raise GeneratorError(Problem(f"internal error: generated {path} is not valid Python: {exc}")) from exc
+
+
+def _static_package_files() -> list[str]:
+    root = templates_dir() / _PACKAGE_TEMPLATES
+    # Only Python sources and the py.typed marker: caches that tools leave beside them are not ours.
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and (p.suffix == ".py" or p.name == "py.typed") and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
+    )
+
+
+# --- what each template gets: arranged here so the templates only place values -------------------
+
+
+def _client_variants(api: Api) -> list[dict[str, str]]:
+    summary = f"Client for the {api.title}."
+    return [
+        {"name": api.client_name, "base": "SyncAPIClient", "http_client": "httpx.Client", "prefix": "", "docstring": summary},
+        {"name": api.async_client_name, "base": "AsyncAPIClient", "http_client": "httpx.AsyncClient", "prefix": "Async",
+         "docstring": f"Async client for the {api.title}."},
+    ]  # fmt: skip
+
+
+def _auth_hooks(api: Api) -> list[dict[str, Any]]:
+    """For each way of sending credentials (headers, query, cookies): the credentials and their values."""
+    hooks: dict[str, list[dict[str, str]]] = {"headers": [], "query": [], "cookies": []}
+    for credential in api.credentials:
+        kind, wire, value = _credential_wire(credential)
+        hooks[kind].append({"credential": credential.name, "wire_name": wire, "value": value})
+    return [{"kind": kind, "credentials": lines} for kind, lines in hooks.items() if lines]
+
+
+def _credential_wire(credential: Credential) -> tuple[str, str, str]:
+    attribute = f"self.{credential.name}"
+    if credential.kind == "bearer":
+        return "headers", "Authorization", f'f"Bearer {{{attribute}}}"'
+    if credential.kind == "basic":
+        return "headers", "Authorization", f'"Basic " + base64.b64encode({attribute}.encode()).decode()'
+    where = {"header": "headers", "query": "query", "cookie": "cookies"}[credential.kind]
+    return where, credential.wire_name or credential.name, attribute
+
+
+_ERROR_CLASSES = (
+    "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+    "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
+    "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
+)  # fmt: skip
+
+
+def _package_exports(api: Api) -> set[Import]:
+    """Names `import <package>` offers, by the module that defines them."""
+    return {
+        *(Import("._client", n) for n in (api.client_name, api.async_client_name, "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT")),
+        *(Import("._exceptions", n) for n in (f"{api.client_name}Error", *_ERROR_CLASSES)),
+        Import("._models", "BaseModel"),
+        *(Import("._types", n) for n in ("NOT_GIVEN", "NotGiven", "Timeout")),
+        Import("._version", "__version__"),
+    }
+
+
+_GROUPS = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
+
+
+def _argument_groups(op: Operation) -> list[tuple[str, list[Any]]]:
+    groups = [(keyword, list(op.located(location))) for location, keyword in _GROUPS]
+    if op.body is not None and op.body.flattened:
+        groups.append(("body", list(op.located("body"))))
+    return [(keyword, params) for keyword, params in groups if params]
+
+
+def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list[str]:
+    refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
+    imports = _type_imports(refs, model_modules, exclude=set())
+    imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
+    imports |= {i for op in resource.operations for i in op.return_type.runtime_imports}
+    imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
+    imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
+    if resource.children:
+        imports |= {Import("functools", "cached_property"), Import("typing", "TYPE_CHECKING")}
+    lines = import_block(imports)
+    if resource.children:
+        checking = {Import(f".{c.module}", n) for c in resource.children for n in (c.class_name, c.async_class_name)}
+        lines += ["", "if TYPE_CHECKING:", *("    " + line for line in import_block(checking))]
+    return lines
+
+
+def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[str]:
+    refs = [field.type for model in models for field in model.fields]
+    imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
+    imports.add(Import(".._models", "BaseModel"))
+    if any(f.name != f.wire_name for m in models for f in m.fields):
+        imports.add(Import("pydantic", "Field"))
+    return import_block(imports)
+
+
+def _type_imports(refs: Iterable[TypeRef], model_modules: dict[str, str], exclude: set[str]) -> set[Import]:
+    """What the annotations of `refs` need: their own imports plus the models they name."""
+    imports: set[Import] = set()
+    for ref in refs:
+        imports |= ref.imports
+        imports |= {Import(f"..types.{model_modules[name]}", name) for name in ref.models - exclude}
+    return imports
+
+
+def import_block(imports: Iterable[Import]) -> list[str]:
+    """Import lines grouped (standard library, third party, local) and ordered as isort/ruff order them.
+
+    An Import with an empty name is a plain `import module`.
+    """
+    sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}
+    for item in imports:
+        root = item.module.split(".")[0]
+        section = 2 if item.module.startswith(".") else 0 if root in sys.stdlib_module_names else 1
+        sections[section].setdefault(item.module, set()).add(item.name)
+    lines: list[str] = []
+    for section in sections.values():
+        if not section:
+            continue
+        plain = sorted(m for m, names in section.items() if "" in names)
+        froms = sorted((m for m, names in section.items() if names - {""}), key=_module_key)
+        block = [f"import {m}" for m in plain]
+        block += [f"from {m} import {', '.join(sorted(section[m] - {''}, key=isort_key))}" for m in froms]
+        lines += [*([""] if lines else []), *block]
+    return lines
+
+
+def isort_key(name: str) -> tuple[int, str]:
+    """Constants, then classes, then everything else: the order ruff wants in imports and `__all__`."""
+    if len(name) > 1 and name.isupper():
+        return (0, name)
+    return (1, name) if name[:1].isupper() else (2, name)
+
+
+def _module_key(module: str) -> tuple[int, str, str]:
+    # Relative imports: the furthest parent first (`..x` before `.y`).
+    dots = len(module) - len(module.lstrip("."))
+    return (-dots, module.lower(), module)
+
+
+def _models_by_module(models: Iterable[Model]) -> dict[str, list[Model]]:
+    grouped: dict[str, list[Model]] = {}
+    for model in models:
+        grouped.setdefault(model.module, []).append(model)
+    return grouped
+
+
+def _self_referencing(model: Model) -> bool:
+    return any(model.name in field.type.models for field in model.fields)
+
+
+# --- README example --------------------------------------------------------------------------------
+
+
+def _readme_example(api: Api) -> dict[str, str]:
+    from generator.examples import example_program
+
+    return {"sync": example_program(api, is_async=False), "async_": example_program(api, is_async=True)}
+
+
+def _first(items: tuple[Credential, ...]) -> Credential | None:
+    return items[0] if items else None
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid TOML basic string
+
+
+def _markdown_text(value: str) -> str:
+    """Spec text placed into Markdown prose: one line, with characters that start markup escaped."""
+    text = comment_text(value)
+    for char in "\\`*_[]<>|#":
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,129 @@
+"""Stage 5: put the rendered files on disk, or compare them with what is there.
+
+Only files listed in the output folder's manifest (the ones this generator wrote) are ever replaced
+or removed; anything else in the folder is left alone. Nothing is written outside the folder.
+All files are staged first, then moved into place, so a failure before the move leaves the folder
+as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator.errors import GeneratorError, Problem
+
+MANIFEST = ".generator-manifest"
+_MANIFEST_HEADER = "# Files written by the SDK generator. Regenerate instead of editing them.\n"
+STAGING = ".generator-staging"
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def with_manifest(files: dict[str, str]) -> dict[str, str]:
+    """The files plus the manifest that lists them."""
+    for path in files:
+        _check_relative(path)
+    listing = "".join(f"{path}\n" for path in sorted(files))
+    return {**files, MANIFEST: _MANIFEST_HEADER + listing}
+
+
+def compare(out: Path, files: dict[str, str]) -> Changes:
+    """What writing `files` (manifest included) into `out` would add, change and remove."""
+    changes = Changes()
+    for path, text in sorted(files.items()):
+        target = out / path
+        if not target.is_file():
+            changes.added.append(path)
+        elif target.read_bytes() != text.encode("utf-8"):
+            changes.changed.append(path)
+        else:
+            changes.unchanged += 1
+    changes.removed = sorted(p for p in previous_files(out) if p not in files and (out / p).is_file())
+    return changes
+
+
+def unified_diff(out: Path, files: dict[str, str], changes: Changes) -> str:
+    chunks = []
+    for path in [*changes.added, *changes.changed, *changes.removed]:
+        old = (out / path).read_text(encoding="utf-8", errors="replace") if (out / path).is_file() else ""
+        new = files.get(path, "")
+        chunks.extend(
+            difflib.unified_diff(
+                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+            )
+        )
+    return "".join(chunks)
+
+
+def previous_files(out: Path) -> list[str]:
+    """Paths listed in the manifest of an earlier run (those are ours to replace or remove)."""
+    manifest = out / MANIFEST
+    if not manifest.is_file():
+        return []
+    paths = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            try:
+                _check_relative(line)
+            except GeneratorError:
+                continue  # a tampered manifest never makes us touch files outside the folder
+            paths.append(line)
+    return paths
+
+
+def write(out: Path, files: dict[str, str]) -> Changes:
+    """Make `out` hold exactly `files` among the generator's files; return what changed."""
+    if out.exists() and not out.is_dir():
+        raise GeneratorError(Problem("output path exists and is not a folder", str(out)))
+    changes = compare(out, files)
+    if not changes.differs:
+        return changes
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / STAGING
+    if staging.exists():
+        shutil.rmtree(staging)  # left by an interrupted run; nothing had been moved from it
+    try:
+        for path in [*changes.added, *changes.changed]:
+            staged = staging / path
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            with open(staged, "w", encoding="utf-8", newline="") as handle:
+                handle.write(files[path])
+                handle.flush()
+                os.fsync(handle.fileno())
+        # Everything is staged; the manifest goes last so it never lists a file that is not there.
+        for path in sorted([*changes.added, *changes.changed], key=lambda p: p == MANIFEST):
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, target)
+        for path in changes.removed:
+            (out / path).unlink(missing_ok=True)
+            _remove_empty_parents(out, (out / path).parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changes
+
+
+def _remove_empty_parents(out: Path, folder: Path) -> None:
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _check_relative(path: str) -> None:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in path or ":" in path or not pure.parts:
+        raise GeneratorError(Problem(f"internal error: refusing to write outside the output folder: {path!r}"))

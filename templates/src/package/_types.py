@@ -1,0 +1,27 @@
+"""Types shared by the client and every resource method."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httpx
+
+__all__ = ["NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout"]
+
+
+class NotGiven:
+    """Marks an argument the caller left out: it is not sent at all (an explicit `None` is sent as null)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Headers = Mapping[str, str]
+Query = Mapping[str, object]
+Body = Mapping[str, object]
+Timeout = float | httpx.Timeout | None

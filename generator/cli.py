@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from generator import __version__, pipeline
-from generator.errors import EXIT_DRIFT, EXIT_INVALID_INPUT, EXIT_OK, GeneratorError, Problem
+from generator.errors import EXIT_DRIFT, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
 from generator.write import unified_diff
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the output folder was left as it was before this run", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug in the generator: say so plainly, traceback only on request
+    except Exception as error:  # noqa: BLE001 - a generator bug: say so plainly, traceback only on request
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)

@@ -38,8 +38,8 @@ def example_program(api: Api, is_async: bool) -> str:
 
 
 def _pick(api: Api) -> Operation | None:
-    with_model = [op for op in api.operations if op.return_type.models]
-    return (with_model or list(api.operations) or [None])[0]
+    candidates = [op for op in api.operations if op.return_type.models] or list(api.operations)
+    return candidates[0] if candidates else None
 
 
 def _call(op: Operation, await_: str) -> list[str]:

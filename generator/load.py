@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 import yaml
@@ -161,7 +161,7 @@ def _check_refs(spec: Spec) -> None:
             key = (target.file, id(target.value))
             if key not in visited and isinstance(target.value, (dict, list)):
                 visited.add(key)
-                stack.append((target.file, target.value, pointer_parts(target.pointer)))
+                stack.append((target.file, target.value, list(pointer_parts(target.pointer))))
 
 
 def _refs_in(node: Any, parts: list[object]) -> Iterator[tuple[list[object], str]]:
@@ -224,10 +224,10 @@ def _parse_json(path: Path, text: str, problems: list[Problem]) -> Document:
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _SpecLoader(_BaseLoader):  # type: ignore[misc]
     """Safe YAML loader that keeps dates as strings, keys as written, and records lines."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }

@@ -7,6 +7,7 @@ marks so that no input can end a literal early or hide code.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 
@@ -33,7 +34,7 @@ def literal(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             return f'float("{value}")'
         return repr(value)
     if isinstance(value, str):
@@ -52,9 +53,7 @@ def docstring_text(text: str) -> str:
     for char in text:
         if char == "\\":
             out.append("\\\\")
-        elif char == "\n":
-            out.append(char)
-        elif char.isprintable() and not _is_risky(char):
+        elif char == "\n" or char.isprintable() and not _is_risky(char):
             out.append(char)
         else:
             out.append(_escape(char))

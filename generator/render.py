@@ -17,11 +17,11 @@ import black
 import jinja2
 
 from generator.errors import GeneratorError, Problem
-from generator.model.ir import Api, Credential, Import, Model, Operation, Resource, TypeRef
+from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
 LINE_LENGTH = 100
-BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
 _PACKAGE_TEMPLATES = "src/package"
 # Where a generated module sits relative to the package root decides its relative-import prefix.
 _ROOT_FROM_SUBPACKAGE = ".."
@@ -121,7 +121,7 @@ def _format(path: str, text: str) -> str:
         return text
     try:
         return black.format_str(text, mode=BLACK_MODE)
-    except black.InvalidInput as exc:
+    except black.parsing.InvalidInput as exc:
         # The generator produced invalid Python: a bug in the generator, never in the spec.
         raise GeneratorError(Problem(f"internal error: generated {path} is not valid Python: {exc}")) from exc
 
@@ -185,7 +185,7 @@ def _package_exports(api: Api) -> set[Import]:
     }
 
 
-_GROUPS = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
+_GROUPS: tuple[tuple[Location, str], ...] = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
 
 
 def _argument_groups(op: Operation) -> list[tuple[str, list[Any]]]:
@@ -237,16 +237,16 @@ def import_block(imports: Iterable[Import]) -> list[str]:
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}
     for item in imports:
         root = item.module.split(".")[0]
-        section = 2 if item.module.startswith(".") else 0 if root in sys.stdlib_module_names else 1
-        sections[section].setdefault(item.module, set()).add(item.name)
+        kind = 2 if item.module.startswith(".") else 0 if root in sys.stdlib_module_names else 1
+        sections[kind].setdefault(item.module, set()).add(item.name)
     lines: list[str] = []
-    for section in sections.values():
-        if not section:
+    for modules in sections.values():
+        if not modules:
             continue
-        plain = sorted(m for m, names in section.items() if "" in names)
-        froms = sorted((m for m, names in section.items() if names - {""}), key=_module_key)
+        plain = sorted(m for m, names in modules.items() if "" in names)
+        froms = sorted((m for m, names in modules.items() if names - {""}), key=_module_key)
         block = [f"import {m}" for m in plain]
-        block += [f"from {m} import {', '.join(sorted(section[m] - {''}, key=isort_key))}" for m in froms]
+        block += [f"from {m} import {', '.join(sorted(modules[m] - {''}, key=isort_key))}" for m in froms]
         lines += [*([""] if lines else []), *block]
     return lines
 

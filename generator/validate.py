@@ -23,7 +23,7 @@ def validate_spec(spec: Spec, lenient: bool = False) -> list[Problem]:
     version = _openapi_version(root, file)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     validator = validator_class(root, base_uri=spec.entry.as_uri())
-    problems = []
+    problems: list[Problem] = []
     for error in validator.iter_errors():
         if len(problems) == MAX_REPORTED:
             problems.append(Problem(f"more than {MAX_REPORTED} errors; stopped listing", file))
@@ -66,7 +66,7 @@ def _problem(spec: Spec, error: Any) -> Problem:
 
 def _check_minimum_shape(root: dict[str, Any], file: str) -> None:
     """Even in lenient mode the model needs these to be of the right type."""
-    problems = []
+    problems: list[Problem] = []
     for key, kind in (("info", dict), ("paths", dict), ("components", dict), ("servers", list), ("security", list)):
         if key in root and not isinstance(root[key], kind):
             problems.append(Problem(f"'{key}' must be a {'mapping' if kind is dict else 'list'}", file, "/" + key))

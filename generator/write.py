@@ -57,7 +57,7 @@ def compare(out: Path, files: dict[str, str]) -> Changes:
 
 
 def unified_diff(out: Path, files: dict[str, str], changes: Changes) -> str:
-    chunks = []
+    chunks: list[str] = []
     for path in [*changes.added, *changes.changed, *changes.removed]:
         old = (out / path).read_text(encoding="utf-8", errors="replace") if (out / path).is_file() else ""
         new = files.get(path, "")

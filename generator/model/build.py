@@ -21,8 +21,8 @@ RESERVED_CLIENT_NAMES = frozenset({"BaseModel", "APIError", "NotGiven", "Timeout
 
 def build_api(spec: Spec, config: Config) -> Api:
     root = spec.root
-    info = root.get("info") if isinstance(root.get("info"), dict) else {}
-    title = info.get("title") if isinstance(info.get("title"), str) else "API"
+    info = _mapping(root.get("info"))
+    title = _string(info.get("title")) or "API"
     name_words = _name_words(title)
     package = config.package_name or snake_case("_".join(name_words), "client")
     client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
@@ -37,7 +37,7 @@ def build_api(spec: Spec, config: Config) -> Api:
     resources = build_resources(operations, _resource_classes(operations))
     return Api(
         title=title,
-        description=info.get("description") if isinstance(info.get("description"), str) else None,
+        description=_string(info.get("description")) or None,
         api_version=str(info.get("version", "")),
         openapi_version=str(root.get("openapi")),
         package=package,
@@ -56,6 +56,14 @@ def build_api(spec: Spec, config: Config) -> Api:
         models=tuple(types.models()),
         operations=tuple(operations),
     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _name_words(title: str) -> list[str]:
@@ -78,8 +86,8 @@ def _base_url(root: dict[str, Any]) -> str:
     if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
         return ""
     server = servers[0]
-    url = server.get("url") if isinstance(server.get("url"), str) else ""
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    url = _string(server.get("url"))
+    variables = _mapping(server.get("variables"))
     for name, variable in variables.items():
         if isinstance(variable, dict) and "default" in variable:
             url = url.replace("{" + str(name) + "}", str(variable["default"]))
@@ -88,8 +96,7 @@ def _base_url(root: dict[str, Any]) -> str:
 
 def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, ...]:
     root = spec.root
-    components = root.get("components") if isinstance(root.get("components"), dict) else {}
-    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    schemes = _mapping(_mapping(root.get("components")).get("securitySchemes"))
     used = _used_schemes(root)
     required = _required_schemes(root.get("security"))
     result: list[Credential] = []

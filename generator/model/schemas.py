@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.load import RefError, Spec, Target
 from generator.errors import GeneratorError, Problem
+from generator.load import RefError, Spec, Target
 from generator.model.ir import Field, Import, Model, TypeRef
 from generator.model.naming import pascal_case, snake_case, unique
 from generator.pysource import literal
@@ -39,7 +39,7 @@ RESERVED_MODEL_NAMES = frozenset({"BaseModel", "Field", "Literal", "Mapping", "c
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
      "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
-     "Literal", "BaseModel", "list", "dict", "str", "int", "float", "bool", "bytes", "object"}
+     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object"}
 )
 
 

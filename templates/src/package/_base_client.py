@@ -163,21 +163,13 @@ class BaseClient:
         if cast_to is str:
             return cast(_T, response.text)
         try:
-            data = response.json()
-        except ValueError:
-            raise APIResponseValidationError(
-                f"Expected JSON in the response, got {response.headers.get('content-type')!r}",
-                response,
-                body=response.text,
-                request_id=request_id,
-            ) from None
-        try:
-            result: _T = _adapter(cast_to).validate_python(data)
+            # Strict JSON validation: "yes" is not a bool and "1" is not an int, whatever lax mode would say.
+            result: _T = _adapter(cast_to).validate_json(response.content, strict=True)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"The response does not match the expected type: {_describe(exc)}",
                 response,
-                body=data,
+                body=_body(response),
                 request_id=request_id,
             ) from None
         if isinstance(result, BaseModel):
@@ -185,10 +177,7 @@ class BaseClient:
         return result
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
-        try:
-            body: object = response.json()
-        except ValueError:
-            body = response.text or None
+        body = _body(response)
         message = f"Error code: {response.status_code}" + (f" - {body}" if body else "")
         error_class = status_error_class(response.status_code)
         return error_class(
@@ -360,6 +349,14 @@ def _adapter(type_: type[_T]) -> pydantic.TypeAdapter[_T]:
     if adapter is None:
         adapter = _adapters[type_] = pydantic.TypeAdapter(type_)
     return adapter
+
+
+def _body(response: httpx.Response) -> object:
+    """The response body as parsed JSON, else as text (None when empty)."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text or None
 
 
 def _describe(error: pydantic.ValidationError) -> str:

@@ -1,0 +1,106 @@
+"""Shared fixtures: a freshly generated Conductor client and a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import queue
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "specs" / "conductor.yaml"
+
+
+@pytest.fixture(scope="session")
+def conductor_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Conductor client generated from specs/ into a temporary folder, importable as `conductor`."""
+    out = tmp_path_factory.mktemp("conductor-client")
+    pipeline.generate(pipeline.Options(spec=SPEC, output=out))
+    sys.path.insert(0, str(out / "src"))
+    for name in [m for m in sys.modules if m == "conductor" or m.startswith("conductor.")]:
+        del sys.modules[name]
+    return out
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 that answers with scripted replies and records requests."""
+
+    def __init__(self) -> None:
+        self.replies: queue.Queue[Reply] = queue.Queue()
+        self.default = Reply(200, {"id": "end_usr_1234567abcdefg", "objectType": "end_user", "deleted": True},
+                             {"Conductor-Request-Id": "req_default"})  # fmt: skip
+        self.received: list[Received] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server.received.append(Received(self.command, self.path, dict(self.headers.items()), body))
+                try:
+                    reply = server.replies.get_nowait()
+                except queue.Empty:
+                    reply = server.default
+                if reply.delay:
+                    threading.Event().wait(reply.delay)
+                payload = b"" if reply.body is None else reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                headers = {"Content-Type": "application/json", **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def reply(self, *replies: Reply) -> None:
+        for reply in replies:
+            self.replies.put(reply)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()

@@ -1,0 +1,71 @@
+"""The generated package compiles and passes mypy --strict, pyright and ruff; the committed copy is current."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT, SPEC
+
+
+def run(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_committed_client_matches_the_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    """The spec-drift check CI relies on: generated/ is exactly what specs/ produces."""
+    assert main(["check", str(SPEC), "-o", str(ROOT / "generated")]) == 0, capsys.readouterr().out
+
+
+def test_compiles(conductor_project: Path) -> None:
+    done = run(sys.executable, "-m", "compileall", "-q", "src", cwd=conductor_project)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict(conductor_project: Path) -> None:
+    done = run(sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src", cwd=conductor_project)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_pyright(conductor_project: Path) -> None:
+    done = run(sys.executable, "-m", "pyright", "--pythonpath", sys.executable, "src", cwd=conductor_project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 errors" in done.stdout
+
+
+def test_ruff(conductor_project: Path) -> None:
+    # Run inside the project so ruff reads its pyproject.toml (requires-python) like a user's checkout would.
+    done = run(sys.executable, "-m", "ruff", "check", "--no-cache", "src", cwd=conductor_project)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_inspect_json_is_the_documented_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(SPEC), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["format_version"] == 1
+    assert (document["package"], document["client_class"], document["async_client_class"]) == (
+        "conductor", "Conductor", "AsyncConductor",
+    )  # fmt: skip
+    (operation,) = document["operations"]
+    assert operation["resource"] == ["end_users"]
+    assert (operation["method"], operation["http_method"], operation["path"]) == ("delete", "DELETE", "/end-users/{id}")
+    (parameter,) = operation["parameters"]
+    assert parameter == {
+        "name": "id",
+        "wire_name": "id",
+        "location": "path",
+        "required": True,
+        "type": "str",
+        "schema": {"type": "string", "description": "The ID of the end-user to delete.", "example": "end_usr_1234567abcdefg"},
+    }
+    assert operation["request_body"] is None
+    assert operation["return_type"] == "EndUserDeleteResponse"
+    assert operation["response_schema"]["required"] == ["id", "objectType", "deleted"]
+    (model,) = document["types"]
+    assert model["module"] == "conductor.types.end_user_delete_response"
+    assert {"name": "object_type", "wire_name": "objectType", "type": 'Literal["end_user"]', "required": True} in model["fields"]

@@ -8,7 +8,10 @@ marks so that no input can end a literal early or hide code.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+
+_QUOTE_BEFORE_QUOTE = re.compile(r'"(?=")')
 
 
 def string_literal(value: str) -> str:
@@ -57,9 +60,11 @@ def docstring_text(text: str) -> str:
             out.append(char)
         else:
             out.append(_escape(char))
-    escaped = "".join(out).replace('"""', '\\"\\"\\"')
-    lines = [line.rstrip() for line in escaped.strip("\n").split("\n")]
+    lines = [line.rstrip() for line in "".join(out).strip("\n").split("\n")]
     escaped = "\n".join(lines).strip()
+    # A quote followed by a quote is escaped, so no run of three can close the docstring early;
+    # a quote at the very end would merge with the closing quotes, so it is escaped too.
+    escaped = _QUOTE_BEFORE_QUOTE.sub('\\\\"', escaped)
     if escaped.endswith('"'):
         escaped = escaped[:-1] + '\\"'
     return escaped

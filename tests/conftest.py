@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,19 @@ from generator import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "conductor.yaml"
+
+
+# How each checker is run on a generated project; run inside it, so ruff reads its pyproject.toml.
+CHECKERS = {
+    "compileall": [sys.executable, "-m", "compileall", "-q", "src"],
+    "mypy": [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"],
+    "pyright": [sys.executable, "-m", "pyright", "--pythonpath", sys.executable, "src"],
+    "ruff": [sys.executable, "-m", "ruff", "check", "--no-cache", "src"],
+}
+
+
+def run_checker(name: str, project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CHECKERS[name], cwd=project, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="session")

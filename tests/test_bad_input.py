@@ -186,9 +186,7 @@ def out(baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> P
     return target
 
 
-def run_failing(
-    capsys: pytest.CaptureFixture[str], out: Path, *argv: str, expect_code: int = 2
-) -> tuple[str, str]:
+def run_failing(capsys: pytest.CaptureFixture[str], out: Path, *argv: str, expect_code: int = 2) -> tuple[str, str]:
     """Run `generate ... -o out`, assert it fails cleanly and leaves `out` exactly as it was."""
     before = snapshot(out)
     assert before, "the output folder must be populated before the failing run"
@@ -334,7 +332,6 @@ def test_lenient_turns_validation_errors_into_warnings(tmp_path: Path, capsys: p
     assert "'responses' is a required property" in warnings[0]
     manifest = (tmp_path / "out" / ".generator-manifest").read_text(encoding="utf-8")
     assert any(line.startswith("src/") and "/resources/pets.py" in line for line in manifest.splitlines())
-    assert "1 operations" in captured.out
 
 
 def test_subprocess_bad_input_exits_2_without_traceback(tmp_path: Path, out: Path) -> None:
@@ -342,6 +339,7 @@ def test_subprocess_bad_input_exits_2_without_traceback(tmp_path: Path, out: Pat
     before = snapshot(out)
     done = subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out)],
+        check=False,
         cwd=ROOT,
         capture_output=True,
         text=True,

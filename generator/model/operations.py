@@ -7,6 +7,7 @@ operationId where they would collide. The config can rename both.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,13 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # Keywords every generated method has, and attributes every resource class has.
 RESERVED_ARGUMENTS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
 RESERVED_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
+# Attributes of the generated client classes; a top-level resource may not take one of these names.
+RESERVED_CLIENT_ATTRIBUTES = frozenset(
+    {"request", "close", "is_closed", "base_url", "timeout", "max_retries", "with_options", "copy"}
+)
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 STR = TypeRef("str")
 BYTES = TypeRef("bytes")
 RAW_BODY = TypeRef("bytes | str")
@@ -37,6 +43,7 @@ def is_json(media_type: str) -> bool:
 class OperationBuilder:
     def __init__(self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str]) -> None:
         self.spec = spec
+        self.client_attributes = RESERVED_CLIENT_ATTRIBUTES | set(security.values())
         self.config = config
         self.types = types
         self.credential_for_scheme = security  # securitySchemes key -> credential keyword
@@ -76,7 +83,8 @@ class OperationBuilder:
         taken = {n.lower() for n in RESERVED_ARGUMENTS}
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
-            python_name = unique(param.name, taken)
+            # `timeout` from the spec becomes `timeout_`: the SDK's own keyword keeps its meaning.
+            python_name = unique(f"{param.name}_" if param.name in RESERVED_ARGUMENTS else param.name, taken)
             named.append(_renamed(param, python_name))
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
         return Operation(
@@ -111,7 +119,9 @@ class OperationBuilder:
             tags = op.get("tags")
             tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "root"
             names = [snake_case(tag, "root")]
-        return tuple(names)
+        # A trailing underscore keeps `client.close` and friends working when the API has a `/close` resource.
+        reserved = [self.client_attributes, *[RESERVED_RESOURCE_ATTRIBUTES] * (len(names) - 1)]
+        return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved))
 
     def _method_names(self, drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]]) -> list[str]:
         """Verb-style names where they are unique within a resource, operationId-style otherwise."""
@@ -177,6 +187,10 @@ class OperationBuilder:
         wire = data["name"]
         if location == "header" and wire.lower() in IGNORED_HEADERS:
             return None
+        if location == "header" and not _HEADER_NAME.match(wire):
+            raise GeneratorError(
+                Problem(f"header parameter name {wire!r} is not a valid HTTP header name", str(target.file), target.pointer)
+            )
         schema, schema_pointer = data.get("schema"), f"{target.pointer}/schema"
         content = data.get("content")
         if schema is None and isinstance(content, dict) and content:

@@ -39,8 +39,12 @@ RESERVED_MODEL_NAMES = frozenset({"BaseModel", "Field", "Literal", "Mapping", "c
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
      "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
-     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object"}
-)
+     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object",
+     # pydantic's own BaseModel attributes
+     "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set", "model_construct",
+     "model_copy", "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
+     "model_post_init", "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings"}
+)  # fmt: skip
 
 
 def _typing(name: str) -> Import:
@@ -242,7 +246,8 @@ class SchemaTypes:
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         fields = []
         for wire_name, prop in properties.items():
-            name = unique(snake_case(wire_name, "field"), taken, separator="_")
+            name = snake_case(wire_name, "field")
+            name = unique(f"{name}_" if name in RESERVED_FIELD_NAMES else name, taken, separator="_")
             type_ = self._convert(prop, model_name + pascal_case(wire_name, "Field"), request=False)
             schema = self._follow(prop).value
             if wire_name not in required:

@@ -233,6 +233,10 @@ class SyncAPIClient(BaseClient):
                     raise APITimeoutError(request) from exc
                 delay = self._retry_delay(retries_taken, None)
                 self._log_retry(request, delay, "timed out")
+            except (
+                httpx.LocalProtocolError
+            ) as exc:  # the request itself is malformed: retrying cannot help
+                raise APIConnectionError(request, f"Invalid request: {exc}") from exc
             except httpx.TransportError as exc:
                 if retries_taken >= self.max_retries:
                     raise APIConnectionError(request) from exc
@@ -304,6 +308,10 @@ class AsyncAPIClient(BaseClient):
                     raise APITimeoutError(request) from exc
                 delay = self._retry_delay(retries_taken, None)
                 self._log_retry(request, delay, "timed out")
+            except (
+                httpx.LocalProtocolError
+            ) as exc:  # the request itself is malformed: retrying cannot help
+                raise APIConnectionError(request, f"Invalid request: {exc}") from exc
             except httpx.TransportError as exc:
                 if retries_taken >= self.max_retries:
                     raise APIConnectionError(request) from exc

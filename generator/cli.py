@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from generator import __version__, pipeline
-from generator.errors import EXIT_DRIFT, EXIT_OK, GeneratorError, Problem
+from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
 from generator.write import unified_diff
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
-        return 70
+        return EXIT_INTERNAL
 
 
 def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 EXIT_OK = 0
 EXIT_DRIFT = 1  # `check`: the output folder differs from what the spec produces
 EXIT_INVALID_INPUT = 2  # bad spec, config, arguments or file
+EXIT_INTERNAL = 70  # a bug in the generator itself (EX_SOFTWARE)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 import black
 import jinja2
 
-from generator.errors import GeneratorError, Problem
+from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
@@ -123,7 +123,9 @@ def _format(path: str, text: str) -> str:
         return black.format_str(text, mode=BLACK_MODE)
     except black.parsing.InvalidInput as exc:
         # The generator produced invalid Python: a bug in the generator, never in the spec.
-        raise GeneratorError(Problem(f"internal error: generated {path} is not valid Python: {exc}")) from exc
+        raise GeneratorError(
+            Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
+        ) from exc
 
 
 def _static_package_files() -> list[str]:

@@ -81,8 +81,14 @@ def previous_files(out: Path) -> list[str]:
                 _check_relative(line)
             except GeneratorError:
                 continue  # a tampered manifest never makes us touch files outside the folder
-            paths.append(line)
+            if _stays_inside(out, line):
+                paths.append(line)
     return paths
+
+
+def _stays_inside(out: Path, path: str) -> bool:
+    """False when a folder on the way to `path` is a link leading out of `out`."""
+    return (out / path).parent.resolve().is_relative_to(out.resolve())
 
 
 def write(out: Path, files: dict[str, str]) -> Changes:
@@ -93,6 +99,11 @@ def write(out: Path, files: dict[str, str]) -> Changes:
     if not changes.differs:
         return changes
     out.mkdir(parents=True, exist_ok=True)
+    escaping = [p for p in [*changes.added, *changes.changed] if not _stays_inside(out, p)]
+    if escaping:
+        raise GeneratorError(
+            Problem(f"refusing to write through a symbolic link that leads out of the folder: {escaping[0]}", str(out))
+        )
     staging = out / STAGING
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted run; nothing had been moved from it
@@ -118,7 +129,7 @@ def write(out: Path, files: dict[str, str]) -> Changes:
 
 
 def _remove_empty_parents(out: Path, folder: Path) -> None:
-    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+    while folder != out and not folder.is_symlink() and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 

@@ -218,13 +218,6 @@ def test_tampered_manifest_never_deletes_outside_the_folder(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs symlinks")
-@pytest.mark.xfail(
-    strict=True,
-    reason="write.previous_files/_check_relative only check the manifest text, not where the path leads: a "
-    "manifest line 'evil/v.txt' where out/evil is a symlink to an outside folder makes write() unlink the "
-    "file outside the output folder, then _remove_empty_parents calls rmdir() on the symlink and the "
-    "run ends with 'internal error: NotADirectoryError' (exit 70) after the manifest was already replaced",
-)
 def test_tampered_manifest_through_a_symlink_never_deletes_outside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,22 @@ def test_inspect_json_is_the_documented_contract(capsys: pytest.CaptureFixture[s
     (model,) = document["types"]
     assert model["module"] == "conductor.types.end_user_delete_response"
     assert {"name": "object_type", "wire_name": "objectType", "type": 'Literal["end_user"]', "required": True} in model["fields"]
+
+
+def test_generated_project_installs_with_pip(tmp_path: Path) -> None:
+    """`pip install ./generated` gives an importable, typed `conductor` package (pyproject, hatchling)."""
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(ROOT / "generated")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr
+    assert (target / "conductor" / "py.typed").is_file()
+    program = "import conductor, conductor.types; print(conductor.__file__, conductor.Conductor.__name__)"
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=tmp_path, env={"PYTHONPATH": str(target)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(str(target / "conductor")) and done.stdout.endswith(" Conductor\n")

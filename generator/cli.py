@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except GeneratorError as error:
         _print_problems("error", error.problems)
         return error.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted; the output folder was left as it was before this run", file=sys.stderr)
         return 130

@@ -29,6 +29,7 @@ RESERVED_CLIENT_ATTRIBUTES = frozenset(
 )
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 STR = TypeRef("str")
 BYTES = TypeRef("bytes")
@@ -84,7 +85,10 @@ class OperationBuilder:
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
             # `timeout` from the spec becomes `timeout_`: the SDK's own keyword keeps its meaning.
-            python_name = unique(f"{param.name}_" if param.name in RESERVED_ARGUMENTS else param.name, taken)
+            argument = f"{param.name}_" if param.name in RESERVED_ARGUMENTS else param.name
+            if argument.lower() in taken:  # a body field `id` beside the path's `id` becomes `body_id`
+                argument = f"{param.location}_{argument}"
+            python_name = unique(argument, taken)
             named.append(_renamed(param, python_name))
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
         return Operation(
@@ -114,6 +118,10 @@ class OperationBuilder:
 
     def _resource_path(self, path: str, prefix: int, op: dict[str, Any]) -> tuple[str, ...]:
         segments = [s for s in path.strip("/").split("/") if s and not s.startswith("{")][prefix:]
+        # `/rest/api/3/issue` -> `issue`: version markers and a leading `rest`/`api` name no resource.
+        segments = [s for s in segments if not _VERSION_SEGMENT.match(s)]
+        while len(segments) > 1 and segments[0].lower() in ("api", "rest"):
+            segments = segments[1:]
         names = [self.config.resource_names.get(s) or snake_case(s, "resource") for s in segments]
         if not names:
             tags = op.get("tags")
@@ -129,13 +137,20 @@ class OperationBuilder:
         counts: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
         for (resource, *_), name in zip(drafts, proposed):
             counts[(resource, name)] += 1
-        taken: dict[tuple[str, ...], set[str]] = defaultdict(lambda: {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES})
+        # A method may not take the name of a child resource (`timetracking.list` the resource vs the method).
+        children: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for resource, *_ in drafts:
+            for depth in range(1, len(resource)):
+                children[resource[:depth]].add(resource[depth])
+        taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for resource in {d[0] for d in drafts}:
+            taken[resource] = {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES | children[resource]}
         result = []
         for (resource, path, method, op), name in zip(drafts, proposed):
             override = self.config.method_names.get(f"{method.upper()} {path}")
             if override:
                 name = override
-            elif counts[(resource, name)] > 1:
+            elif counts[(resource, name)] > 1 or name in children[resource]:
                 name = self._fallback_name(resource, path, method, op)
             result.append(unique(name, taken[resource]))
         return result

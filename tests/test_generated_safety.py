@@ -86,7 +86,7 @@ def test_hostile_names_become_readable_identifiers(hostile_project: Path) -> Non
     assert "extra_headers_: str | NotGiven" in resource  # the SDK's own keyword keeps its meaning
     assert "self_: str | NotGiven" in resource and "n_2fa: bool | NotGiven" in resource
     assert "timeout_: float | NotGiven" in resource
-    assert "object_type:" in resource and "object_type_2:" in resource
+    assert "object_type:" in resource and "body_object_type:" in resource
     client = (package / "_client.py").read_text()
     assert "def close_(self)" in client  # a `/close` resource does not hide client.close()
 

@@ -78,6 +78,12 @@ class Parameter:
     description: str | None
     schema: Any
     deprecated: bool = False
+    style: str = "form"  # query only: OpenAPI serialization style
+    explode: bool = True
+
+    @property
+    def default_style(self) -> bool:
+        return self.style == "form" and self.explode
 
 
 @dataclass(frozen=True)

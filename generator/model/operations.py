@@ -7,6 +7,7 @@ operationId where they would collide. The config can rename both.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -215,6 +216,8 @@ class OperationBuilder:
             schema_pointer = target.pointer + schema_pointer
         type_ = self.types.request_type(schema or {}, target.file, schema_pointer) if schema is not None else STR
         required = location == "path" or data.get("required") is True
+        style = data.get("style") if isinstance(data.get("style"), str) else "form"
+        explode = data.get("explode") if isinstance(data.get("explode"), bool) else style == "form"
         return Parameter(
             name=snake_case(wire, "param"),
             wire_name=wire,
@@ -224,6 +227,8 @@ class OperationBuilder:
             description=_text(data.get("description")) or _schema_description(self.spec, schema, target.file),
             schema=_resolved_schema(self.spec, schema, target.file),
             deprecated=data.get("deprecated") is True,
+            style=style if location == "query" else "form",
+            explode=explode if location == "query" else True,
         )
 
     # --- request body -------------------------------------------------------------------------
@@ -372,9 +377,7 @@ def check_resource_names(operations: list[Operation]) -> None:
 
 
 def _renamed(param: Parameter, name: str) -> Parameter:
-    return Parameter(
-        name, param.wire_name, param.location, param.required, param.type, param.description, param.schema, param.deprecated
-    )
+    return dataclasses.replace(param, name=name)
 
 
 def _common_prefix(paths: list[str]) -> int:

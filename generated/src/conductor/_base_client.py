@@ -1,25 +1,24 @@
 """The HTTP machinery behind every generated method: building requests, retries, errors, parsing.
 
-Sync and async clients share everything except the two lines that do I/O (send and sleep).
+Sync and async clients share everything except the lines that do I/O (send, read and sleep).
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import logging
 import os
 import random
 import time
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 import pydantic
 from typing_extensions import Self
 
+from ._encoding import BodyKind, QueryStyle, encode_body, encode_query, text_values
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -28,13 +27,13 @@ from ._exceptions import (
     status_error_class,
 )
 from ._models import BaseModel
+from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ._utils import format_path, without_not_given
+from ._utils import format_path
 
-__all__ = ["AsyncAPIClient", "BodyKind", "SyncAPIClient"]
+__all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
 
 _T = TypeVar("_T")
-BodyKind = Literal["json", "form", "multipart", "raw"]
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -94,6 +93,7 @@ class BaseClient:
         *,
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
+        query_styles: Mapping[str, QueryStyle] | None,
         headers: Mapping[str, object] | None,
         cookies: Mapping[str, object] | None,
         body: object,
@@ -104,41 +104,44 @@ class BaseClient:
         extra_query: Query | None,
         extra_body: Body | None,
         timeout: Timeout | NotGiven,
-    ) -> httpx.Request:
+    ) -> tuple[httpx.Request, str | None]:
+        """The request to send, and the response mode a `with_raw_response` wrapper asked for."""
         url = self.base_url.join(format_path(path, path_params or {}).lstrip("/"))
         all_headers = {
             "Accept": "application/json",
             "User-Agent": self._user_agent,
             **self._default_headers,
-            **_header_values(headers),
+            **text_values(headers),
             **self._auth_headers(security),
             **(extra_headers or {}),
         }
+        mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
         _check_header_values(all_headers)
-        params = {
-            **self._default_query,
-            **_query_values(query),
-            **self._auth_query(security),
-            **(extra_query or {}),
-        }
-        request_cookies = {**_text_values(cookies), **self._auth_cookies(security)}
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            *encode_query(self._default_query),
+            *encode_query(query, query_styles),
+            *self._auth_query(security).items(),
+            *encode_query(extra_query),
+        ]
+        request_cookies = {**text_values(cookies), **self._auth_cookies(security)}
         if request_cookies:
             all_headers["Cookie"] = "; ".join(
                 f"{name}={value}" for name, value in request_cookies.items()
             )
-        content, data, files = _encode_body(body, body_kind, extra_body)
+        content, data, files = encode_body(body, body_kind, extra_body)
         if content is not None and "Content-Type" not in all_headers:
             all_headers["Content-Type"] = content_type or "application/json"
-        return http.build_request(
+        request = http.build_request(
             method,
             url,
-            params=cast(Any, params),
+            params=params,
             headers=all_headers,
             content=content,
             data=data,
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        return request, mode
 
     def _should_retry(self, response: httpx.Response) -> bool:
         override: str | None = response.headers.get("x-should-retry")
@@ -154,8 +157,13 @@ class BaseClient:
         backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return backoff * (1 - 0.25 * random.random())
 
-    def _parse(self, response: httpx.Response, cast_to: type[_T]) -> _T:
-        request_id = response.headers.get(self._request_id_header)
+    def request_id_of(self, response: httpx.Response) -> str | None:
+        value: str | None = response.headers.get(self._request_id_header)
+        return value
+
+    def parse_response(self, response: httpx.Response, cast_to: type[_T]) -> _T:
+        """The body of a successful (already read) response as `cast_to`, validated strictly."""
+        request_id = self.request_id_of(response)
         if cast_to is _NONE_TYPE:
             return cast(_T, None)
         if cast_to is bytes:
@@ -180,17 +188,45 @@ class BaseClient:
         body = _body(response)
         message = f"Error code: {response.status_code}" + (f" - {body}" if body else "")
         error_class = status_error_class(response.status_code)
-        return error_class(
-            message, response, body=body, request_id=response.headers.get(self._request_id_header)
-        )
+        return error_class(message, response, body=body, request_id=self.request_id_of(response))
 
-    def _log_response(self, request: httpx.Request, response: httpx.Response) -> None:
+    def _retry_or_raise(
+        self, request: httpx.Request, retries_taken: int, error: Exception
+    ) -> float:
+        """The delay before retrying after a transport error, or raise the matching APIError."""
+        if isinstance(error, httpx.LocalProtocolError):  # the request itself is malformed
+            raise APIConnectionError(request, f"Invalid request: {error}") from error
+        if retries_taken >= self.max_retries:
+            if isinstance(error, httpx.TimeoutException):
+                raise APITimeoutError(request) from error
+            raise APIConnectionError(request) from error
+        delay = self._retry_delay(retries_taken, None)
+        reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
+        self._log.info("Retrying %s %s in %.2f s (%s)", request.method, request.url, delay, reason)
+        return delay
+
+    def _retry_delay_for(
+        self, request: httpx.Request, response: httpx.Response, retries_taken: int
+    ) -> float | None:
+        """The delay before retrying after this response, or None when it is final."""
         self._log.debug(
             'HTTP Request: %s %s "%s"', request.method, request.url, response.status_code
         )
-
-    def _log_retry(self, request: httpx.Request, delay: float, reason: str) -> None:
-        self._log.info("Retrying %s %s in %.2f s (%s)", request.method, request.url, delay, reason)
+        if (
+            response.is_success
+            or retries_taken >= self.max_retries
+            or not self._should_retry(response)
+        ):
+            return None
+        delay = self._retry_delay(retries_taken, response)
+        self._log.info(
+            "Retrying %s %s in %.2f s (status %s)",
+            request.method,
+            request.url,
+            delay,
+            response.status_code,
+        )
+        return delay
 
 
 class SyncAPIClient(BaseClient):
@@ -208,6 +244,7 @@ class SyncAPIClient(BaseClient):
         cast_to: type[_T],
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
+        query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
@@ -219,38 +256,39 @@ class SyncAPIClient(BaseClient):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
-        request = self._build_request(
-            self._client, method, path, path_params=path_params, query=query, headers=headers, cookies=cookies,
-            body=body, body_kind=body_kind, content_type=content_type, security=security,
-            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+        request, mode = self._build_request(
+            self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
+        response, retries_taken = self._send(request, stream=mode == "stream")
+        if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
+            return cast(
+                _T,
+                APIResponse(
+                    response=response, client=self, cast_to=cast_to, retries_taken=retries_taken
+                ),
+            )
+        return self.parse_response(response, cast_to)
+
+    def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
+        """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
         while True:
             try:
-                response = self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retries_taken >= self.max_retries:
-                    raise APITimeoutError(request) from exc
-                delay = self._retry_delay(retries_taken, None)
-                self._log_retry(request, delay, "timed out")
-            except (
-                httpx.LocalProtocolError
-            ) as exc:  # the request itself is malformed: retrying cannot help
-                raise APIConnectionError(request, f"Invalid request: {exc}") from exc
+                response = self._client.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if retries_taken >= self.max_retries:
-                    raise APIConnectionError(request) from exc
-                delay = self._retry_delay(retries_taken, None)
-                self._log_retry(request, delay, "connection error")
+                delay = self._retry_or_raise(request, retries_taken, exc)
             else:
-                self._log_response(request, response)
-                if response.is_success:
-                    return self._parse(response, cast_to)
-                if retries_taken >= self.max_retries or not self._should_retry(response):
+                retry_after = self._retry_delay_for(request, response, retries_taken)
+                if retry_after is None:
+                    if response.is_success:
+                        return response, retries_taken
+                    response.read()
                     raise self._status_error(response)
-                delay = self._retry_delay(retries_taken, response)
-                self._log_retry(request, delay, f"status {response.status_code}")
                 response.close()
+                delay = retry_after
             time.sleep(delay)
             retries_taken += 1
 
@@ -258,14 +296,14 @@ class SyncAPIClient(BaseClient):
         """Close the underlying HTTP client and its connections."""
         self._client.close()
 
+    def is_closed(self) -> bool:
+        return self._client.is_closed
+
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def is_closed(self) -> bool:
-        return self._client.is_closed
 
 
 class AsyncAPIClient(BaseClient):
@@ -283,6 +321,7 @@ class AsyncAPIClient(BaseClient):
         cast_to: type[_T],
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
+        query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
@@ -294,40 +333,39 @@ class AsyncAPIClient(BaseClient):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
-        request = self._build_request(
-            self._client, method, path, path_params=path_params, query=query, headers=headers, cookies=cookies,
-            body=body, body_kind=body_kind, content_type=content_type, security=security,
-            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+        request, mode = self._build_request(
+            self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
+        response, retries_taken = await self._send(request, stream=mode == "stream")
+        if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
+            return cast(
+                _T,
+                AsyncAPIResponse(
+                    response=response, client=self, cast_to=cast_to, retries_taken=retries_taken
+                ),
+            )
+        return self.parse_response(response, cast_to)
+
+    async def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
+        """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
         while True:
             try:
-                response = await self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retries_taken >= self.max_retries:
-                    raise APITimeoutError(request) from exc
-                delay = self._retry_delay(retries_taken, None)
-                self._log_retry(request, delay, "timed out")
-            except (
-                httpx.LocalProtocolError
-            ) as exc:  # the request itself is malformed: retrying cannot help
-                raise APIConnectionError(request, f"Invalid request: {exc}") from exc
+                response = await self._client.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if retries_taken >= self.max_retries:
-                    raise APIConnectionError(request) from exc
-                delay = self._retry_delay(retries_taken, None)
-                self._log_retry(request, delay, "connection error")
+                delay = self._retry_or_raise(request, retries_taken, exc)
             else:
-                self._log_response(request, response)
-                if response.is_success:
-                    await response.aread()
-                    return self._parse(response, cast_to)
-                if retries_taken >= self.max_retries or not self._should_retry(response):
+                retry_after = self._retry_delay_for(request, response, retries_taken)
+                if retry_after is None:
+                    if response.is_success:
+                        return response, retries_taken
                     await response.aread()
                     raise self._status_error(response)
-                delay = self._retry_delay(retries_taken, response)
-                self._log_retry(request, delay, f"status {response.status_code}")
                 await response.aclose()
+                delay = retry_after
             await asyncio.sleep(delay)
             retries_taken += 1
 
@@ -335,14 +373,14 @@ class AsyncAPIClient(BaseClient):
         """Close the underlying HTTP client and its connections."""
         await self._client.aclose()
 
+    def is_closed(self) -> bool:
+        return self._client.is_closed
+
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-
-    def is_closed(self) -> bool:
-        return self._client.is_closed
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -407,83 +445,8 @@ def _configure_logging(logger: logging.Logger, level: str | None) -> None:
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
 
 
-def _header_values(headers: Mapping[str, object] | None) -> dict[str, str]:
-    return _text_values(headers)
-
-
 def _check_header_values(headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if any(c in name or c in value for c in "\r\n\0"):
             shown = "<hidden>" if name.lower() in SECRET_HEADERS else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
-
-
-def _text_values(values: Mapping[str, object] | None) -> dict[str, str]:
-    return {
-        key: _to_text(value)
-        for key, value in without_not_given(values or {}).items()
-        if value is not None
-    }
-
-
-def _to_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ",".join(_to_text(v) for v in value)
-    return str(value)
-
-
-def _query_values(query: Mapping[str, object] | None) -> dict[str, str | list[str]]:
-    """Query parameters as strings; lists repeat the key (`?tag=a&tag=b`), omitted ones are dropped."""
-    result: dict[str, str | list[str]] = {}
-    for key, value in without_not_given(query or {}).items():
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)):
-            result[key] = [_to_text(v) for v in value]
-        else:
-            result[key] = _to_text(value)
-    return result
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    raise TypeError(f"Object of type {type(value).__name__} cannot be sent as JSON")
-
-
-def _encode_body(
-    body: object, kind: BodyKind, extra_body: Body | None
-) -> tuple[bytes | None, dict[str, Any] | None, dict[str, Any] | None]:
-    """(content, form data, files) for httpx, with omitted fields dropped and `extra_body` merged in."""
-    if isinstance(body, NotGiven) and not extra_body:
-        return None, None, None
-    if isinstance(body, (Mapping, NotGiven)):
-        fields: dict[str, object] = {
-            **without_not_given(body if isinstance(body, Mapping) else {}),
-            **(extra_body or {}),
-        }
-        if kind == "form":
-            return None, {k: _to_text(v) for k, v in fields.items() if v is not None}, None
-        if kind == "multipart":
-            files = {k: v for k, v in fields.items() if _is_file(v)}
-            data = {k: _to_text(v) for k, v in fields.items() if k not in files and v is not None}
-            return None, data, files
-        if kind == "json":
-            return (
-                json.dumps(fields, default=_json_default, separators=(",", ":")).encode(),
-                None,
-                None,
-            )
-    if kind == "raw":
-        return (body.encode() if isinstance(body, str) else cast(bytes, body)), None, None
-    return json.dumps(body, default=_json_default, separators=(",", ":")).encode(), None, None
-
-
-def _is_file(value: object) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple, os.PathLike)) or hasattr(value, "read")

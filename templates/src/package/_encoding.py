@@ -1,0 +1,175 @@
+"""How arguments become an HTTP request: query styles, headers, JSON, form and multipart bodies, files."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+
+import pydantic
+
+from ._types import Body, FileContent, NotGiven
+from ._utils import without_not_given
+
+__all__ = ["BodyKind", "QueryStyle", "encode_body", "encode_query", "text_values", "to_text"]
+
+BodyKind = Literal["json", "form", "multipart", "raw"]
+QueryStyle = tuple[str, bool]  # (OpenAPI style, explode)
+_DEFAULT_STYLE: QueryStyle = ("form", True)
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def to_text(value: object) -> str:
+    """A scalar as it appears in a query, header or form field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ",".join(to_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return ",".join(f"{to_text(k)},{to_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def text_values(values: Mapping[str, object] | None) -> dict[str, str]:
+    """Header or cookie values as text, without omitted or None ones (OpenAPI `simple` style)."""
+    return {key: to_text(v) for key, v in without_not_given(values or {}).items() if v is not None}
+
+
+def encode_query(
+    query: Mapping[str, object] | None, styles: Mapping[str, QueryStyle] | None = None
+) -> list[tuple[str, str]]:
+    """Query parameters as (name, value) pairs, following each parameter's OpenAPI style.
+
+    `form` with explode (the default) repeats the key for lists and spreads objects into their own
+    keys; without explode it joins them with commas; `spaceDelimited`/`pipeDelimited` join lists with
+    their delimiter; `deepObject` writes `name[key]=value`. Omitted and None values are not sent.
+    """
+    pairs: list[tuple[str, str]] = []
+    for name, value in without_not_given(query or {}).items():
+        if value is None:
+            continue
+        style, explode = (styles or {}).get(name, _DEFAULT_STYLE)
+        if style == "deepObject" and isinstance(value, Mapping):
+            pairs.extend(_deep_object(name, value))
+        elif isinstance(value, Mapping) and style == "form" and explode:
+            pairs.extend((str(k), to_text(v)) for k, v in value.items() if v is not None)
+        elif isinstance(value, (list, tuple)):
+            if explode and style == "form":
+                pairs.extend((name, to_text(item)) for item in value)
+            else:
+                pairs.append((name, _DELIMITERS.get(style, ",").join(to_text(item) for item in value)))
+        else:
+            pairs.append((name, to_text(value)))
+    return pairs
+
+
+def _deep_object(prefix: str, value: Mapping[Any, object]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, item in value.items():
+        name = f"{prefix}[{key}]"
+        if isinstance(item, Mapping):
+            pairs.extend(_deep_object(name, item))
+        elif isinstance(item, (list, tuple)):
+            pairs.extend((f"{name}[]", to_text(v)) for v in item)
+        elif item is not None:
+            pairs.append((name, to_text(item)))
+    return pairs
+
+
+def json_default(value: object) -> object:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    raise TypeError(f"Object of type {type(value).__name__} cannot be sent as JSON")
+
+
+def to_json(value: object) -> bytes:
+    return json.dumps(value, default=json_default, separators=(",", ":")).encode()
+
+
+Encoded = tuple[bytes | None, dict[str, Any] | None, list[tuple[str, Any]] | None]
+
+
+def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encoded:
+    """(content, form data, files) for httpx, with omitted fields dropped and `extra_body` merged in."""
+    if isinstance(body, NotGiven) and not extra_body:
+        return None, None, None
+    if kind == "raw":
+        return _raw_content(body), None, None
+    if not isinstance(body, (Mapping, NotGiven)):
+        return to_json(body), None, None
+    fields: dict[str, object] = {**without_not_given(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
+    if kind == "json":
+        return to_json(fields), None, None
+    if kind == "form":
+        return None, _form_fields(fields), None
+    files = [(name, _file(item)) for name, value in fields.items() for item in _items(value) if is_file(item)]
+    with_files = {name for name, _ in files}
+    data = _form_fields({k: v for k, v in fields.items() if k not in with_files})
+    return None, data, files
+
+
+def _items(value: object) -> Sequence[object]:
+    return value if isinstance(value, (list, tuple)) and not _is_file_tuple(value) else [value]
+
+
+def _form_fields(fields: Mapping[str, object]) -> dict[str, Any]:
+    """Form fields: scalars as text, lists repeated, objects as JSON (OpenAPI's default for multipart)."""
+    result: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            result[name] = [to_json(v).decode() if isinstance(v, Mapping) else to_text(v) for v in value]
+        elif isinstance(value, (Mapping, pydantic.BaseModel)):
+            result[name] = to_json(value).decode()
+        else:
+            result[name] = to_text(value)
+    return result
+
+
+def is_file(value: object) -> bool:
+    return isinstance(value, (bytes, bytearray, os.PathLike, io.IOBase)) or _is_file_tuple(value) or hasattr(value, "read")
+
+
+def _is_file_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and 2 <= len(value) <= 4 and (value[0] is None or isinstance(value[0], str))
+
+
+def _file(value: object) -> Any:
+    """A file argument as httpx wants it: (name, content[, content type[, headers]])."""
+    if isinstance(value, os.PathLike):
+        path = Path(os.fspath(value))
+        return (path.name, path.read_bytes())
+    if isinstance(value, tuple):
+        name, content, *rest = value
+        return (name, _file_content(content), *rest)
+    if isinstance(value, (bytes, bytearray)):
+        return (None, bytes(value))
+    return (os.path.basename(str(getattr(value, "name", ""))) or None, value)
+
+
+def _file_content(content: FileContent) -> bytes | IO[bytes]:
+    if isinstance(content, os.PathLike):
+        return Path(os.fspath(content)).read_bytes()
+    return content
+
+
+def _raw_content(body: object) -> bytes:
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, os.PathLike):
+        return Path(os.fspath(body)).read_bytes()
+    if isinstance(body, io.IOBase) or hasattr(body, "read"):
+        data = cast(IO[Any], body).read()
+        return data.encode() if isinstance(data, str) else bytes(data)
+    return to_json(body)

@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="report spec validation errors as warnings and generate anyway")  # fmt: skip
         sub.add_argument("--allow-outside-refs", action="store_true",
                          help="follow $refs to files outside the spec's folder")  # fmt: skip
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
     spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")

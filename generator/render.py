@@ -104,11 +104,12 @@ def render_project(api: Api) -> dict[str, str]:
         files[f"{package_dir}/types/{module}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/types/model.py.jinja",
             api=api,
-            models=models,
+            models=[m for m in models if m.alias is None],
+            aliases=_aliases_in_dependency_order([m for m in models if m.alias is not None]),
             exports=sorted((m.name for m in models), key=isort_key),
             module_doc=", ".join(m.name for m in models) + ".",
             imports=_model_imports(models, model_modules),
-            rebuild=[m.name for m in models] if len(models) > 1 or _self_referencing(models[0]) else [],
+            rebuild=[m.name for m in models if m.alias is None] if len(models) > 1 or _self_referencing(models[0]) else [],
         )
     return _format_all(files)
 
@@ -225,7 +226,8 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
     imports = _type_imports(refs, model_modules, exclude=set())
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
-    imports |= {i for op in resource.operations for i in op.return_type.runtime_imports}
+    if any(not op.return_type.is_type for op in resource.operations):
+        imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
     imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}
     imports.add(Import("functools", "cached_property"))
@@ -240,9 +242,12 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
 
 
 def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[str]:
-    refs = [field.type for model in models for field in model.fields]
+    refs = [field.type for model in models for field in model.fields] + [m.alias for m in models if m.alias]
     imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
-    imports.add(Import(".._models", "BaseModel"))
+    if any(m.alias is None for m in models):
+        imports.add(Import(".._models", "BaseModel"))
+    if any(m.alias is not None for m in models):
+        imports.add(Import("typing", "TypeAlias"))
     if any(f.name != f.wire_name for m in models for f in m.fields):
         imports.add(Import("pydantic", "Field"))
     return import_block(imports)
@@ -301,6 +306,19 @@ def _models_by_module(models: Iterable[Model]) -> dict[str, list[Model]]:
 
 def _self_referencing(model: Model) -> bool:
     return any(model.name in field.type.models for field in model.fields)
+
+
+def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
+    """Aliases are evaluated when the module runs, so one an alias uses must come before it."""
+    names = {a.name for a in aliases}
+    done: list[Model] = []
+    pending = list(aliases)
+    while pending:
+        ready = [a for a in pending if a.alias is not None and not (a.alias.models & names - {d.name for d in done} - {a.name})]
+        for alias in ready or pending[:1]:  # a cycle made only of aliases cannot be ordered: keep spec order
+            done.append(alias)
+            pending.remove(alias)
+    return done
 
 
 # --- README example --------------------------------------------------------------------------------

@@ -27,15 +27,17 @@ class Import:
 class TypeRef:
     """A Python type as written in generated code.
 
-    `annotation` is used in signatures and fields; `runtime` is an expression of type `type[...]` for
-    the runtime to parse into (a class itself, or a `cast` for aliases such as `List[Pet]`).
+    `annotation` is used in signatures and fields. `is_type` says whether it can be passed where a
+    `type[T]` is expected (classes, `list[...]`, `dict[...]`); unions, Literals and aliases cannot, so
+    generated code passes those through `type_of(...)` and casts the result. `runtime` is the
+    expression for the runtime when it differs from the annotation (`type(None)` for `None`).
     """
 
     annotation: str
     imports: frozenset[Import] = frozenset()  # what the annotation needs
     models: frozenset[str] = frozenset()  # names of the generated models it mentions
     runtime: str = ""
-    runtime_imports: frozenset[Import] = frozenset()  # what `runtime` needs beyond `imports`
+    is_type: bool = True
 
     @property
     def runtime_expression(self) -> str:
@@ -64,6 +66,7 @@ class Model:
     description: str | None
     source: str  # file and JSON pointer of the schema, for messages and `inspect`
     schema: Any
+    alias: TypeRef | None = None  # set for a named union: `Pet: TypeAlias = Cat | Dog`, no fields
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from generator.model.naming import pascal_case, snake_case, unique
 from generator.pysource import literal
 
 _TYPING = "typing"
-# What the runtime expression of an alias needs: `cast(type[list[Pet]], list[Pet])`.
-_CAST_IMPORTS = frozenset({Import(_TYPING, "cast")})
 _MAPPING_IMPORTS = frozenset({Import("collections.abc", "Mapping")})
 ANY = TypeRef("object")
 NONE = TypeRef("None", runtime="type(None)")
@@ -30,16 +28,22 @@ _PRIMITIVES = {
     "boolean": TypeRef("bool"),
     "null": NONE,
 }
+_LITERAL_BASES = (("string", str), ("integer", int), ("boolean", bool))
+FILE = TypeRef("FileTypes", frozenset({Import(".._types", "FileTypes")}))
 _FORMATS = {
     "date": TypeRef("date", frozenset({Import("datetime", "date")})),
     "date-time": TypeRef("datetime", frozenset({Import("datetime", "datetime")})),
 }
 # Names a generated model or field must not take, because generated modules import or inherit them.
-RESERVED_MODEL_NAMES = frozenset({"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime"})
+RESERVED_MODEL_NAMES = frozenset(
+    {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
+     "FileTypes"}
+)  # fmt: skip
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
      "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
-     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object",
+     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object", "discriminator", "Annotated",
+     "Tag", "Discriminator", "cast",
      # pydantic's own BaseModel attributes
      "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set", "model_construct",
      "model_copy", "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
@@ -51,12 +55,12 @@ def _typing(name: str) -> Import:
     return Import(_TYPING, name)
 
 
-def combine(template: str, *parts: TypeRef, extra: frozenset[Import] = frozenset()) -> TypeRef:
+def combine(template: str, *parts: TypeRef, extra: frozenset[Import] = frozenset(), is_type: bool = True) -> TypeRef:
     """Build `template` (with `{}` placeholders) from `parts`, merging their imports and models."""
     imports = frozenset().union(*(p.imports for p in parts)) | extra
     models = frozenset().union(*(p.models for p in parts))
     annotation = template.format(*(p.annotation for p in parts))
-    return TypeRef(annotation, imports, models, f"cast(type[{annotation}], {annotation})", _CAST_IMPORTS)
+    return TypeRef(annotation, imports, models, is_type=is_type)
 
 
 def union(members: list[TypeRef]) -> TypeRef:
@@ -71,7 +75,7 @@ def union(members: list[TypeRef]) -> TypeRef:
     non_null = [m for m in distinct if m.annotation != "None"]
     if len(non_null) < len(distinct):  # `None` goes last: `str | None`
         distinct = [*non_null, NONE]
-    return combine(" | ".join("{}" for _ in distinct), *distinct)
+    return combine(" | ".join("{}" for _ in distinct), *distinct, is_type=False)
 
 
 def optional(type_: TypeRef) -> TypeRef:
@@ -85,6 +89,7 @@ class _ModelDraft:
     schema: Any
     description: str | None
     fields: list[Field] = field(default_factory=list)
+    alias: TypeRef | None = None
 
 
 class SchemaTypes:
@@ -116,12 +121,18 @@ class SchemaTypes:
         return [(name, schema, name in required) for name, schema in properties.items()]
 
     def models(self) -> list[Model]:
-        result = []
+        """Every model and alias, each with its module: one per model, one shared per import cycle."""
+        drafts = list(self._drafts.values())
+        references = {d.name: _referenced(d) for d in drafts}
         module_names: set[str] = set()
-        for draft in self._drafts.values():
-            module = unique(snake_case(draft.name, "model"), module_names)
-            result.append(Model(draft.name, module, tuple(draft.fields), draft.description, draft.source, draft.schema))
-        return result
+        module_of: dict[str, str] = {}
+        for group in _strongly_connected([d.name for d in drafts], references):
+            module = unique(snake_case(group[0], "model"), module_names)
+            module_of.update(dict.fromkeys(group, module))
+        return [
+            Model(d.name, module_of[d.name], tuple(d.fields), d.description, d.source, d.schema, d.alias)
+            for d in drafts
+        ]
 
     # --- conversion ---------------------------------------------------------------------------
 
@@ -144,9 +155,12 @@ class SchemaTypes:
         nullable = schema.get("nullable") is True
         key = (target.file, target.pointer)
         if key in self._named and not request:
-            result = TypeRef(self._named[key], models=frozenset({self._named[key]}))
+            name = self._named[key]
+            result = TypeRef(name, models=frozenset({name}), is_type=self._drafts[name].alias is None)
         elif key in self._converting:
             return ANY  # a schema that contains itself other than through an object model
+        elif not request and _is_union(schema) and (via_ref or _is_tagged(schema)):
+            result = self._alias(target, name_hint or "Union")
         else:
             self._converting.add(key)
             try:
@@ -155,23 +169,26 @@ class SchemaTypes:
                 self._converting.discard(key)
         return optional(result) if nullable else result
 
+    def _alias(self, target: Target, name_hint: str) -> TypeRef:
+        """A named union becomes `Name: TypeAlias = ...`; the name is reserved first, for recursion."""
+        key = (target.file, target.pointer)
+        name = unique(pascal_case(name_hint), self._taken, separator="")
+        self._named[key] = name
+        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value))
+        self._drafts[name] = draft
+        draft.alias = self._convert_plain(target, name_hint, request=False)
+        return TypeRef(name, models=frozenset({name}), is_type=False)
+
     def _convert_plain(self, target: Target, name_hint: str, request: bool) -> TypeRef:
         schema = target.value
         if "const" in schema:
             return self._literal([schema["const"]])
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return self._literal(schema["enum"])
+            # Responses tolerate values the server adds later; requests offer exactly the documented ones.
+            return self._literal(schema["enum"], open_=not request)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list) and schema[keyword] and "properties" not in schema:
-                members = [
-                    self._convert(
-                        Target(member, target.file, f"{target.pointer}/{keyword}/{i}"),
-                        f"{name_hint}Variant{i}" if name_hint else "",
-                        request,
-                    )
-                    for i, member in enumerate(schema[keyword])
-                ]
-                return union(members)
+                return self._union(target, keyword, name_hint, request)
         type_ = schema.get("type")
         if isinstance(type_, list):
             members = [self._convert_typed(target, t, name_hint, request) for t in type_ if isinstance(t, str)]
@@ -196,18 +213,61 @@ class SchemaTypes:
             return self._object(target, name_hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
             return _FORMATS[schema["format"]]
+        if type_ == "string" and request and (schema.get("format") == "binary" or "contentMediaType" in schema):
+            return FILE
         return _PRIMITIVES.get(type_, ANY)
 
-    def _literal(self, values: list[Any]) -> TypeRef:
+    def _union(self, target: Target, keyword: str, name_hint: str, request: bool) -> TypeRef:
+        schema = target.value
+        members = [
+            self._convert(
+                Target(member, target.file, f"{target.pointer}/{keyword}/{i}"),
+                f"{name_hint}Variant{i}" if name_hint else "",
+                request,
+            )
+            for i, member in enumerate(schema[keyword])
+        ]
+        discriminator = schema.get("discriminator")
+        if request or not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+            return union(members)
+        tags = self._discriminator_tags(target, keyword, discriminator)
+        if tags is None or any(not m.models or " " in m.annotation for m in members):
+            return union(members)  # only unions of plain models can be tagged
+        return _tagged_union(members, tags, discriminator["propertyName"])
+
+    def _discriminator_tags(self, target: Target, keyword: str, discriminator: dict[str, Any]) -> list[list[str]] | None:
+        """For each member, the discriminator values that select it (mapping first, else its schema name)."""
+        mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+        by_location: dict[tuple[Path, str], list[str]] = {}
+        for tag, ref in mapping.items():
+            if isinstance(ref, str):
+                ref = ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}"
+                try:
+                    found = self.spec.resolve(ref, target.file)
+                except RefError:
+                    return None
+                by_location.setdefault((found.file, found.pointer), []).append(str(tag))
+        tags: list[list[str]] = []
+        for i, member in enumerate(target.value[keyword]):
+            resolved = self._follow(Target(member, target.file, f"{target.pointer}/{keyword}/{i}"))
+            member_tags = by_location.get((resolved.file, resolved.pointer)) or (
+                [_name_from_pointer(resolved)] if isinstance(member, dict) and "$ref" in member else []
+            )
+            if not member_tags:
+                return None
+            tags.append(member_tags)
+        return tags
+
+    def _literal(self, values: list[Any], open_: bool = False) -> TypeRef:
         literals = [literal(v) for v in dict.fromkeys(v for v in values if isinstance(v, (str, int, bool)))]
         has_null = any(v is None for v in values)
         if not literals:
             return NONE if has_null else ANY
         annotation = f"Literal[{', '.join(literals)}]"  # literals may hold braces: no str.format here
-        result = TypeRef(
-            annotation, frozenset({_typing("Literal")}), runtime=f"cast(type[{annotation}], {annotation})",
-            runtime_imports=_CAST_IMPORTS,
-        )  # fmt: skip
+        result = TypeRef(annotation, frozenset({_typing("Literal")}), is_type=False)
+        if open_:
+            bases = [_PRIMITIVES[name] for name, kind in _LITERAL_BASES if any(type(v) is kind for v in values)]
+            result = union([result, *bases])
         return optional(result) if has_null else result
 
     def _object(self, target: Target, name_hint: str, request: bool) -> TypeRef:
@@ -289,6 +349,77 @@ class SchemaTypes:
         if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
             return None
         return properties, required
+
+
+def _is_union(schema: dict[str, Any]) -> bool:
+    return any(isinstance(schema.get(k), list) and schema[k] for k in ("oneOf", "anyOf")) and "properties" not in schema
+
+
+def _is_tagged(schema: dict[str, Any]) -> bool:
+    discriminator = schema.get("discriminator")
+    return isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str)
+
+
+def _referenced(draft: _ModelDraft) -> set[str]:
+    names: set[str] = set(draft.alias.models) if draft.alias else set()
+    for field_ in draft.fields:
+        names |= field_.type.models
+    return names
+
+
+def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; groups come out in a deterministic order, members in `names` order."""
+    order = {name: i for i, name in enumerate(names)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in names:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges.get(root, ()), key=lambda n: order.get(n, -1))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(sorted(group, key=order.__getitem__))
+            elif child not in order:
+                continue
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(edges.get(child, ()), key=lambda n: order.get(n, -1)))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return sorted(groups, key=lambda g: order[g[0]])
+
+
+def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: str) -> TypeRef:
+    """`Annotated[Annotated[Cat, Tag("cat")] | Annotated[Dog, Tag("dog")], Discriminator(...)]`."""
+    parts = [f"Annotated[{m.annotation}, Tag({literal(tag)})]" for m, member_tags in zip(members, tags) for tag in member_tags]
+    annotation = f"Annotated[{' | '.join(parts)}, Discriminator(discriminator({literal(property_name)}))]"
+    imports = frozenset().union(*(m.imports for m in members)) | {
+        _typing("Annotated"), Import("pydantic", "Discriminator"), Import("pydantic", "Tag"),
+        Import(".._models", "discriminator"),
+    }  # fmt: skip
+    models = frozenset().union(*(m.models for m in members))
+    return TypeRef(annotation, imports, models, is_type=False)
 
 
 def _escape(token: str) -> str:

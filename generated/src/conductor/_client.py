@@ -8,10 +8,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import httpx
+from typing_extensions import Self
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._exceptions import ConductorError
-from ._types import Timeout
+from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -79,6 +80,33 @@ class Conductor(SyncAPIClient):
             log_env="CONDUCTOR_LOG",
         )
 
+    def copy(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> Self:
+        """A new client with some options changed, sharing this one's connection pool.
+
+        Headers and query parameters given here are added to this client's defaults.
+        """
+        return self.__class__(
+            api_key=api_key or self.api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            default_headers={**self._default_headers, **(default_headers or {})},
+            default_query={**self._default_query, **(default_query or {})},
+            http_client=http_client or self._client,
+        )
+
+    with_options = copy
+
     @cached_property
     def end_users(self) -> EndUsersResource:
         from .resources.end_users import EndUsersResource
@@ -145,6 +173,33 @@ class AsyncConductor(AsyncAPIClient):
             request_id_header="Conductor-Request-Id",
             log_env="CONDUCTOR_LOG",
         )
+
+    def copy(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> Self:
+        """A new client with some options changed, sharing this one's connection pool.
+
+        Headers and query parameters given here are added to this client's defaults.
+        """
+        return self.__class__(
+            api_key=api_key or self.api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            default_headers={**self._default_headers, **(default_headers or {})},
+            default_query={**self._default_query, **(default_query or {})},
+            http_client=http_client or self._client,
+        )
+
+    with_options = copy
 
     @cached_property
     def end_users(self) -> AsyncEndUsersResource:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pydantic
 
-__all__ = ["BaseModel"]
+__all__ = ["BaseModel", "discriminator"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -42,3 +43,17 @@ class BaseModel(pydantic.BaseModel):
         return self.model_dump_json(
             indent=indent, by_alias=use_api_names, exclude_unset=exclude_unset
         )
+
+
+def discriminator(property_name: str) -> Callable[[Any], Any]:
+    """Picks a tagged-union member by the value of `property_name` (the wire name), for pydantic's Discriminator."""
+
+    def pick(value: Any) -> Any:
+        if isinstance(value, dict):
+            return value.get(property_name)
+        for name, field in type(value).model_fields.items():
+            if field.alias == property_name or name == property_name:
+                return getattr(value, name, None)
+        return None
+
+    return pick

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "Timeout"]
+__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "Timeout", "type_of"]
 
 
 class NotGiven:
@@ -33,3 +33,8 @@ FileContent = bytes | IO[bytes] | os.PathLike[str]
 FileTypes = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
+
+
+def type_of(annotation: object) -> type[Any]:
+    """Pass a typing form (a union, a Literal, an alias) where the runtime expects a type to parse into."""
+    return annotation  # type: ignore[return-value]

@@ -1,0 +1,160 @@
+"""Schema and request features of generated clients, end to end against a local server.
+
+One small inline spec covers: a discriminated union (with a mapping and an implicit tag), an enum
+that tolerates new values, query styles (explode=false, deepObject), a multipart upload, raw and
+streamed responses, and `with_options`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from tests.conftest import LocalServer, Reply
+
+SPEC = """\
+openapi: 3.1.0
+info: {title: Pets, version: "1"}
+servers: [{url: "http://localhost"}]
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}, explode: false}
+        - {name: ids, in: query, schema: {type: array, items: {type: integer}}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {kind: {type: string}}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [photo]
+              properties:
+                photo: {type: string, format: binary}
+                name: {type: string}
+                meta: {type: object, properties: {a: {type: integer}}}
+      responses:
+        "201":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+      discriminator:
+        propertyName: petType
+        mapping: {cat: "#/components/schemas/Cat"}
+    Cat:
+      type: object
+      required: [petType]
+      properties: {petType: {type: string}, lives: {type: integer}, mood: {type: string, enum: [happy, grumpy]}}
+    Dog:
+      type: object
+      required: [petType]
+      properties: {petType: {type: string}, bark: {type: string}}
+"""
+
+
+@pytest.fixture(scope="module")
+def pets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("pets")
+    (root / "pets.yaml").write_text(SPEC)
+    pipeline.generate(pipeline.Options(spec=root / "pets.yaml", output=root / "out"))
+    sys.path.insert(0, str(root / "out" / "src"))
+    import pets as module
+
+    yield module
+    sys.path.remove(str(root / "out" / "src"))
+
+
+def client(pets: ModuleType, server: LocalServer, **options: Any) -> Any:
+    return pets.Pets(base_url=server.url, max_retries=0, **options)
+
+
+def test_discriminated_union_picks_the_member_by_tag(pets: ModuleType, server: LocalServer) -> None:
+    from pets.types import Cat, Dog
+
+    server.reply(Reply(200, [{"petType": "cat", "lives": 9, "mood": "happy"}, {"petType": "Dog", "bark": "woof"}]))
+    cat, dog = client(pets, server).pets.list()
+    assert type(cat) is Cat and (cat.lives, cat.mood) == (9, "happy")
+    assert type(dog) is Dog and dog.bark == "woof"  # implicit tag: the schema name
+
+
+def test_unknown_discriminator_value_is_a_validation_error(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, [{"petType": "fish"}]))
+    with pytest.raises(pets.APIResponseValidationError, match="fish"):
+        client(pets, server).pets.list()
+
+
+def test_response_enums_tolerate_new_values(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, [{"petType": "cat", "mood": "sleepy"}]))
+    (cat,) = client(pets, server).pets.list()
+    assert cat.mood == "sleepy"
+
+
+def test_query_styles(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, []))
+    client(pets, server).pets.list(tags=["a", "b"], ids=[1, 2], filter={"kind": "x"})
+    assert server.received[0].path == "/v1/pets?tags=a%2Cb&ids=1&ids=2&filter%5Bkind%5D=x"
+
+
+def test_multipart_upload(pets: ModuleType, server: LocalServer, tmp_path: Path) -> None:
+    server.reply(Reply(201, {"petType": "cat"}), Reply(201, {"petType": "cat"}))
+    api = client(pets, server)
+    api.pets.create(photo=("p.png", b"\x89PNG", "image/png"), name="Tom", meta={"a": 1})
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"JPEG")
+    api.pets.create(photo=photo)
+    first, second = server.received
+    assert first.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'name="photo"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG' in first.body
+    assert b'name="name"\r\n\r\nTom' in first.body and b'name="meta"\r\n\r\n{"a":1}' in first.body
+    assert b'name="photo"; filename="photo.jpg"' in second.body and b"JPEG" in second.body
+
+
+def test_raw_and_streaming_responses(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, [{"petType": "Dog"}], {"x-request-id": "req_raw"}), Reply(200, [{"petType": "Dog"}]))
+    api = client(pets, server)
+    raw = api.pets.with_raw_response.list()
+    assert (raw.status_code, raw.request_id, raw.retries_taken) == (200, "req_raw", 0)
+    assert raw.headers["x-request-id"] == "req_raw"
+    assert [type(p).__name__ for p in raw.parse()] == ["Dog"]
+    with api.pets.with_streaming_response.list() as response:
+        assert b"".join(response.iter_bytes()) == b'[{"petType": "Dog"}]'
+    assert response.http_response.is_closed
+
+
+def test_async_raw_response(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, [{"petType": "Dog"}]))
+
+    async def main() -> Any:
+        async with pets.AsyncPets(base_url=server.url) as api:
+            raw = await api.pets.with_raw_response.list()
+            return await raw.parse()
+
+    assert [type(p).__name__ for p in asyncio.run(main())] == ["Dog"]
+
+
+def test_with_options_shares_the_connection_pool(pets: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, []))
+    api = client(pets, server, default_headers={"X-A": "1"})
+    changed = api.with_options(default_headers={"X-B": "2"}, timeout=5.0)
+    changed.pets.list()
+    assert changed._client is api._client and changed.timeout == 5.0 and api.timeout != 5.0
+    assert server.received[0].headers["X-A"] == "1" and server.received[0].headers["X-B"] == "2"

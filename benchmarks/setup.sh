@@ -18,4 +18,4 @@ if [ "$installed" != "$REFERENCE_VERSION" ]; then
         "openapi-python-client==$REFERENCE_VERSION"
 fi
 
-"$venv/bin/openapi-python-client" --version
+printf "%s in %s\n" "$("$venv/bin/openapi-python-client" --version)" "$venv"

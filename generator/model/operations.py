@@ -216,8 +216,8 @@ class OperationBuilder:
             schema_pointer = target.pointer + schema_pointer
         type_ = self.types.request_type(schema or {}, target.file, schema_pointer) if schema is not None else STR
         required = location == "path" or data.get("required") is True
-        style = data.get("style") if isinstance(data.get("style"), str) else "form"
-        explode = data.get("explode") if isinstance(data.get("explode"), bool) else style == "form"
+        style = str(data["style"]) if isinstance(data.get("style"), str) else "form"
+        explode = bool(data["explode"]) if isinstance(data.get("explode"), bool) else style == "form"
         return Parameter(
             name=snake_case(wire, "param"),
             wire_name=wire,

@@ -237,7 +237,7 @@ class SchemaTypes:
 
     def _discriminator_tags(self, target: Target, keyword: str, discriminator: dict[str, Any]) -> list[list[str]] | None:
         """For each member, the discriminator values that select it (mapping first, else its schema name)."""
-        mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+        mapping: dict[str, Any] = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
         by_location: dict[tuple[Path, str], list[str]] = {}
         for tag, ref in mapping.items():
             if isinstance(ref, str):

@@ -6,6 +6,7 @@ No network access, ever: a `$ref` to a URL is refused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ class Document:
     path: Path
     data: Any
     lines: dict[int, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the file's bytes
 
     def line_of(self, pointer: str) -> int | None:
         """The line of the deepest mapping key on `pointer` we know of (YAML only)."""
@@ -74,6 +76,14 @@ class Spec:
     @property
     def root(self) -> Any:
         return self.documents[self.entry].data
+
+    def digest(self) -> str:
+        """Identifies the content of every file read, wherever the spec's folder is."""
+        combined = hashlib.sha256()
+        for path in sorted(self.documents):
+            name = path.relative_to(self.base_dir).as_posix() if path.is_relative_to(self.base_dir) else str(path)
+            combined.update(f"{name}\0{self.documents[path].digest}\0".encode())
+        return combined.hexdigest()[:32]
 
     def document(self, path: Path) -> Document:
         if path not in self.documents:
@@ -196,9 +206,9 @@ def _parse_file(path: Path, problems: list[Problem]) -> Document:
     except UnicodeDecodeError as exc:
         problems.append(Problem(f"not UTF-8 text (byte {exc.start})", str(path)))
         return Document(path, None)
-    if path.suffix.lower() == ".json":
-        return _parse_json(path, text, problems)
-    return _parse_yaml(path, text, problems)
+    document = _parse_json(path, text, problems) if path.suffix.lower() == ".json" else _parse_yaml(path, text, problems)
+    document.digest = hashlib.sha256(raw).hexdigest()
+    return document
 
 
 def _parse_json(path: Path, text: str, problems: list[Problem]) -> Document:

@@ -12,8 +12,8 @@ from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.render import render_project
-from generator.validate import validate_spec
-from generator.write import Changes, compare, with_manifest, write
+from generator.validate import validate_spec, validation_stamp
+from generator.write import Changes, compare, read_cache, with_manifest, write, write_cache
 
 DEFAULT_SPEC = Path("specs/conductor.yaml")
 DEFAULT_OUTPUT = Path("generated")
@@ -41,6 +41,8 @@ class Result:
     warnings: list[Problem] = field(default_factory=list)
     changes: Changes | None = None
     seconds: float = 0.0
+    format_keys: dict[str, str] = field(default_factory=dict)  # for the cache the next run reads
+    validated: str | None = None  # stamp of the spec content, when it was found valid
 
 
 def build(options: Options) -> Result:
@@ -48,15 +50,24 @@ def build(options: Options) -> Result:
     started = time.perf_counter()
     config = load_config(options.config_path())
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
-    warnings = validate_spec(spec, lenient=options.lenient)
+    # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
+    # found valid (stamped in the output's manifest) is not validated again.
+    cache = read_cache(options.output)
+    stamp = validation_stamp(spec)
+    warnings = [] if cache.validated == stamp else validate_spec(spec, lenient=options.lenient)
     api = build_api(spec, config)
-    files = with_manifest(render_project(api))
-    return Result(api, files, warnings, seconds=time.perf_counter() - started)
+    rendered = render_project(api, cache.formatted)
+    files = with_manifest(rendered.files)
+    result = Result(api, files, warnings, seconds=time.perf_counter() - started)
+    result.format_keys = rendered.format_keys
+    result.validated = None if warnings else stamp
+    return result
 
 
 def generate(options: Options) -> Result:
     result = build(options)
     result.changes = write(options.output, result.files)
+    write_cache(options.output, result.files, result.format_keys, result.validated)
     return result
 
 

@@ -6,11 +6,14 @@ written here. Files under templates/ ending in `.jinja` are rendered, others are
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
+BLACK_VERSION = importlib.metadata.version("black")
 LINE_LENGTH = 100
 PARALLEL_FORMAT_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
@@ -53,10 +57,28 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_project(api: Api) -> dict[str, str]:
-    """Every file of the generated project, formatted, keyed by POSIX path relative to the output folder."""
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, str]  # POSIX path relative to the output folder -> formatted text
+    format_keys: dict[str, str]  # Python file -> key of its unformatted text (see format_key)
+
+
+def format_key(text: str) -> str:
+    """Identifies black's input: the same key always formats to the same output (black is pinned)."""
+    digest = hashlib.sha256(f"black {BLACK_VERSION} {LINE_LENGTH} py310\0".encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rendered:
+    """Every file of the generated project, formatted.
+
+    `formatted` maps format keys to black's output from an earlier run; files whose unformatted text
+    has such a key are not formatted again (black dominates the run time of large projects).
+    """
     package_dir = f"src/{api.package}"
     files: dict[str, str] = {
+        ".gitignore": _render("gitignore.jinja", api=api),
         "pyproject.toml": _render("pyproject.toml.jinja", api=api),
         "README.md": _render("README.md.jinja", api=api, example=_readme_example(api), credential=_first(api.credentials)),
     }
@@ -111,7 +133,7 @@ def render_project(api: Api) -> dict[str, str]:
             imports=_model_imports(models, model_modules),
             rebuild=[m.name for m in models if m.alias is None] if len(models) > 1 or _self_referencing(models[0]) else [],
         )
-    return _format_all(files)
+    return _format_all(files, formatted or {})
 
 
 def _render(template: str, **context: Any) -> str:
@@ -121,16 +143,17 @@ def _render(template: str, **context: Any) -> str:
         raise GeneratorError(Problem(f"template {template} failed: {exc}")) from exc
 
 
-def _format_all(files: dict[str, str]) -> dict[str, str]:
-    """Run black over every Python file; on large projects across all cores (black dominates run time)."""
-    python = [path for path in files if path.endswith(".py")]
+def _format_all(files: dict[str, str], cache: Mapping[str, str]) -> Rendered:
+    """Run black over every Python file not in `cache`; on large projects across all cores."""
+    keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py")}
+    formatted = {path: cache[key] for path, key in keys.items() if key in cache}
+    python = [path for path in keys if path not in formatted]
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and len(python) >= PARALLEL_FORMAT_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_format_one, python, [files[p] for p in python], chunksize=8))
     else:
         results = [_format_one(path, files[path]) for path in python]
-    formatted = dict(files)
     for path, (text, error) in zip(python, results):
         if error is not None:
             # The generator produced invalid Python: a bug in the generator, never in the spec.
@@ -138,7 +161,8 @@ def _format_all(files: dict[str, str]) -> dict[str, str]:
                 Problem(f"internal error: generated {path} is not valid Python: {error}"), exit_code=EXIT_INTERNAL
             )
         formatted[path] = text
-    return {path: formatted[path] for path in sorted(formatted)}
+    merged = {**files, **formatted}
+    return Rendered({path: merged[path] for path in sorted(merged)}, keys)
 
 
 def _format_one(path: str, text: str) -> tuple[str, str | None]:

@@ -6,6 +6,7 @@ back as warnings and the caller goes on, provided the document still has the sha
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -14,6 +15,14 @@ from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
 
 MAX_REPORTED = 200
+
+
+VALIDATOR = f"openapi-spec-validator {importlib.metadata.version('openapi-spec-validator')}"
+
+
+def validation_stamp(spec: Spec) -> str:
+    """Names this exact spec content and validator: a spec once found valid need not be validated again."""
+    return f"{spec.digest()} by {VALIDATOR}"
 
 
 def validate_spec(spec: Spec, lenient: bool = False) -> list[Problem]:

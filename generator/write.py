@@ -9,16 +9,22 @@ as it was.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.errors import GeneratorError, Problem
 
 MANIFEST = ".generator-manifest"
 _MANIFEST_HEADER = "# Files written by the SDK generator. Regenerate instead of editing them.\n"
 STAGING = ".generator-staging"
+CACHE = ".generator-cache"
+_CACHE_VERSION = 1
 
 
 @dataclass
@@ -39,6 +45,59 @@ def with_manifest(files: dict[str, str]) -> dict[str, str]:
         _check_relative(path)
     listing = "".join(f"{path}\n" for path in sorted(files))
     return {**files, MANIFEST: _MANIFEST_HEADER + listing}
+
+
+@dataclass
+class Cache:
+    """What an earlier run learned, kept beside its output (git-ignored) so the next run can skip work.
+
+    `validated`: the stamp of a spec content found valid. `formatted`: format key -> formatted text of
+    files still exactly as that run wrote them.
+    """
+
+    validated: str | None = None
+    formatted: dict[str, str] = field(default_factory=dict)
+
+
+def read_cache(out: Path) -> Cache:
+    try:
+        data = json.loads((out / CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Cache()
+    if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
+        return Cache()
+    cache = Cache(validated=data.get("validated") if isinstance(data.get("validated"), str) else None)
+    entries: dict[str, Any] = data["formatted"] if isinstance(data.get("formatted"), dict) else {}
+    for path, entry in entries.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+            continue
+        try:
+            _check_relative(path)
+            text = (out / path).read_text(encoding="utf-8") if _stays_inside(out, path) else None
+        except (GeneratorError, OSError, UnicodeDecodeError):
+            continue
+        if text is not None and _digest(text) == entry[1]:  # edited by hand: format afresh
+            cache.formatted[entry[0]] = text
+    return cache
+
+
+def write_cache(out: Path, files: Mapping[str, str], format_keys: Mapping[str, str], validated: str | None) -> None:
+    """Record what `read_cache` may reuse; losing it only costs time, so failures are ignored."""
+    data = {
+        "version": _CACHE_VERSION,
+        "validated": validated,
+        "formatted": {path: [key, _digest(files[path])] for path, key in sorted(format_keys.items())},
+    }
+    text = json.dumps(data, indent=0, sort_keys=True)
+    try:
+        if not (out / CACHE).is_file() or (out / CACHE).read_text(encoding="utf-8") != text:
+            (out / CACHE).write_text(text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def compare(out: Path, files: dict[str, str]) -> Changes:

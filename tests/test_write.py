@@ -21,7 +21,7 @@ from generator.cli import main
 from generator.errors import GeneratorError
 from generator.model.naming import pascal_case, snake_case, unique
 from generator.pysource import comment_text, docstring_text, literal, string_literal
-from generator.write import MANIFEST, STAGING, compare, previous_files, with_manifest, write
+from generator.write import CACHE, MANIFEST, STAGING, compare, previous_files, with_manifest, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,8 +136,8 @@ def test_files_no_longer_generated_are_removed_and_manifest_updated(tmp_path: Pa
         assert not (out / path).exists()
     listed = manifest_paths(out)
     assert not set(owners) & set(listed)
-    # The manifest lists exactly the files now on disk (besides itself).
-    on_disk = {p for p, data in snapshot(out).items() if data is not None and p != MANIFEST}
+    # The manifest lists exactly the files now on disk (besides itself and the cache).
+    on_disk = {p for p, data in snapshot(out).items() if data is not None and p not in (MANIFEST, CACHE)}
     assert set(listed) == on_disk
     assert (package / "resources" / "pets.py").is_file()
 
@@ -259,7 +259,7 @@ def test_second_generate_writes_nothing(tmp_path: Path) -> None:
     second = generate(spec, out)
     assert second.changes is not None
     assert not second.changes.differs
-    assert second.changes.unchanged == len(stamps)
+    assert second.changes.unchanged == len(stamps) - 1  # all but the cache, which is not a generated file
     assert snapshot(out) == before
     assert {p: (out / p).stat().st_mtime_ns for p in stamps} == stamps
 
@@ -530,3 +530,51 @@ def test_unique_is_case_insensitive() -> None:
     assert taken == {"pets", "pets_2", "pets_3", "owners"}
     taken = {"pets_2"}
     assert unique("Pets_2", taken) == "Pets_2_2"
+
+
+# --- the cache beside the output: a second run skips validation and formatting ---------------------------
+
+
+def test_second_run_reuses_validation_and_formatting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    out = tmp_path / "out"
+    spec = write_spec(tmp_path / "a", SPEC_A)
+    first = generate(spec, out).files
+    assert (out / CACHE).is_file() and CACHE not in first  # the cache is not a generated file
+
+    def fail(*args: object, **kwargs: object) -> object:
+        raise AssertionError("should have been reused from the cache")
+
+    monkeypatch.setattr(pipeline, "validate_spec", fail)
+    monkeypatch.setattr(render.black, "format_str", fail)
+    assert generate(spec, out).files == first
+    assert pipeline.check(pipeline.Options(spec=spec, output=out)).changes == generate(spec, out).changes
+
+
+def test_cache_is_not_trusted_for_edited_files_or_changed_specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    out = tmp_path / "out"
+    spec = write_spec(tmp_path / "a", SPEC_A)
+    first = generate(spec, out).files
+    edited = next(p for p in first if p.endswith("_client.py"))
+    (out / edited).write_text(first[edited] + "# hand edit\n", encoding="utf-8")
+    formatted: list[str] = []
+    real_format = render.black.format_str
+
+    def counting(text: str, *, mode: object) -> str:
+        formatted.append(text)
+        return real_format(text, mode=mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render.black, "format_str", counting)
+    result = generate(spec, out)
+    assert len(formatted) == 1  # only the edited file was formatted again, and it was restored
+    assert result.changes is not None and result.changes.changed == [edited]
+
+    validated: list[object] = []
+    real_validate = pipeline.validate_spec
+    monkeypatch.setattr(pipeline, "validate_spec", lambda *a, **k: validated.append(a) or real_validate(*a, **k))
+    spec.write_text(SPEC_A.replace("version: 1.0.0", "version: 1.0.1"), encoding="utf-8")
+    generate(spec, out)
+    assert len(validated) == 1  # different content: validated again

@@ -31,6 +31,9 @@ def api_to_json(api: Api) -> dict[str, Any]:
         ],
         "request_id_header": api.request_id_header,
         "operations": [_operation(op) for op in api.operations],
+        "webhooks": [
+            {"name": w.name, "http_method": w.http_method, "payload_type": w.payload.annotation} for w in api.webhooks
+        ],
         "types": [
             {
                 "name": m.name,

@@ -158,3 +158,55 @@ def test_with_options_shares_the_connection_pool(pets: ModuleType, server: Local
     changed.pets.list()
     assert changed._client is api._client and changed.timeout == 5.0 and api.timeout != 5.0
     assert server.received[0].headers["X-A"] == "1" and server.received[0].headers["X-B"] == "2"
+
+
+WEBHOOK_SPEC = """\
+openapi: 3.1.0
+info: {title: Hooks, version: "1"}
+paths:
+  /subscriptions:
+    post:
+      operationId: subscribe
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {url: {type: string}}}}}
+      responses: {"201": {description: ok}}
+      callbacks:
+        onEvent:
+          "{$request.body#/url}":
+            post:
+              requestBody:
+                content: {application/json: {schema: {type: object, required: [kind], properties: {kind: {type: string}}}}}
+              responses: {"200": {description: ok}}
+webhooks:
+  invoice.paid:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/InvoicePaid"}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    InvoicePaid:
+      type: object
+      required: [invoiceId, amount]
+      properties: {invoiceId: {type: string}, amount: {type: integer}}
+"""
+
+
+def test_webhook_and_callback_payloads_are_typed_models(tmp_path: Path) -> None:
+    (tmp_path / "hooks.yaml").write_text(WEBHOOK_SPEC)
+    result = pipeline.generate(pipeline.Options(spec=tmp_path / "hooks.yaml", output=tmp_path / "out"))
+    assert [(w.name, w.payload.annotation) for w in result.api.webhooks] == [
+        ("invoice.paid", "InvoicePaid"),
+        ("subscribe.onEvent", "SubscribeOnEventWebhookPayload"),
+    ]
+    assert [op.name for op in result.api.operations] == ["create"]  # webhooks get no methods
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        from hooks.types import InvoicePaid, SubscribeOnEventWebhookPayload
+
+        paid = InvoicePaid.model_validate_json('{"invoiceId": "in_1", "amount": 5}')
+        assert (paid.invoice_id, paid.amount) == ("in_1", 5)
+        assert SubscribeOnEventWebhookPayload.model_validate({"kind": "x"}).kind == "x"
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))
+    assert "| invoice.paid | POST | `InvoicePaid` |" in result.files["README.md"]

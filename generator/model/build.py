@@ -33,6 +33,7 @@ def build_api(spec: Spec, config: Config) -> Api:
     types = SchemaTypes(spec)
     builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials})
     operations = builder.build()
+    webhooks = builder.webhooks()
     check_resource_names(operations)
     resources = build_resources(operations, _resource_classes(operations))
     return Api(
@@ -55,6 +56,7 @@ def build_api(spec: Spec, config: Config) -> Api:
         resources=resources,
         models=tuple(types.models()),
         operations=tuple(operations),
+        webhooks=tuple(webhooks),
     )
 
 

@@ -128,6 +128,16 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends to the user (a 3.1 webhook or a callback): a typed payload, no method."""
+
+    name: str  # as in the spec: the webhook key, or "<operation>.<callback>"
+    http_method: str
+    payload: TypeRef
+    source: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """A group of operations reached as `client.<path...>`."""
 
@@ -177,6 +187,7 @@ class Api:
     resources: tuple[Resource, ...]  # top level; children nest
     models: tuple[Model, ...]
     operations: tuple[Operation, ...]  # every operation, in spec order
+    webhooks: tuple[Webhook, ...] = ()
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

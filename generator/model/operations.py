@@ -16,7 +16,7 @@ from typing import Any
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import RefError, Spec, Target
-from generator.model.ir import BodyKind, Location, Operation, Parameter, RequestBody, Resource, TypeRef
+from generator.model.ir import BodyKind, Location, Operation, Parameter, RequestBody, Resource, TypeRef, Webhook
 from generator.model.naming import pascal_case, singular, snake_case, unique
 from generator.model.schemas import ANY, NONE, SchemaTypes
 
@@ -114,6 +114,45 @@ class OperationBuilder:
             return self.spec.follow(node, file, pointer)
         except RefError as exc:
             raise GeneratorError(Problem(str(exc), str(file), pointer)) from None
+
+    # --- webhooks and callbacks ----------------------------------------------------------------
+
+    def webhooks(self) -> list[Webhook]:
+        """Payload types of the requests the API makes: `webhooks` (3.1) and every operation's `callbacks`."""
+        items: list[tuple[str, Any, str]] = []
+        for name, item in (self.spec.root.get("webhooks") or {}).items():
+            items.append((str(name), item, pointer_from_parts(["webhooks", name])))
+        for path, path_item in (self.spec.root.get("paths") or {}).items():
+            for method in HTTP_METHODS:
+                op = path_item.get(method) if isinstance(path_item, dict) else None
+                callbacks = op.get("callbacks") if isinstance(op, dict) else None
+                for callback, expressions in (callbacks or {}).items() if isinstance(callbacks, dict) else ():
+                    target = self._follow(expressions, self.file, pointer_from_parts(["paths", path, method, "callbacks", callback]))
+                    for expression, item in (target.value or {}).items() if isinstance(target.value, dict) else ():
+                        pointer = f"{target.pointer}/{_escape_token(str(expression))}"
+                        items.append((f"{op.get('operationId') or method + ' ' + path}.{callback}", item, pointer))
+        result = []
+        for name, item, pointer in items:
+            item_target = self._follow(item, self.file, pointer)
+            for method in HTTP_METHODS:
+                if isinstance(item_target.value, dict) and isinstance(item_target.value.get(method), dict):
+                    op = self._follow(item_target.value[method], item_target.file, f"{item_target.pointer}/{method}")
+                    payload = self._payload(op, pascal_case(name) + "Webhook")
+                    result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}"))
+        return result
+
+    def _payload(self, op: Target, hint: str) -> TypeRef:
+        raw = op.value.get("requestBody")
+        if raw is None:
+            return NONE
+        body = self._follow(raw, op.file, f"{op.pointer}/requestBody")
+        content = body.value.get("content") if isinstance(body.value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return NONE
+        media_type = _preferred_media_type(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        pointer = body.pointer + pointer_from_parts(["content", media_type, "schema"])
+        return self.types.response_type(media.get("schema", {}), body.file, pointer, hint + "Payload")
 
     # --- naming -------------------------------------------------------------------------------
 
@@ -392,6 +431,10 @@ def _common_prefix(paths: list[str]) -> int:
         count += 1
     shortest = min(len(s) for s in split)
     return min(count, max(shortest - 1, 0))
+
+
+def _escape_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _path_names(path: str) -> list[str]:

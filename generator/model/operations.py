@@ -119,27 +119,38 @@ class OperationBuilder:
 
     def webhooks(self) -> list[Webhook]:
         """Payload types of the requests the API makes: `webhooks` (3.1) and every operation's `callbacks`."""
-        items: list[tuple[str, Any, str]] = []
-        for name, item in (self.spec.root.get("webhooks") or {}).items():
-            items.append((str(name), item, pointer_from_parts(["webhooks", name])))
-        for path, path_item in (self.spec.root.get("paths") or {}).items():
-            for method in HTTP_METHODS:
-                op = path_item.get(method) if isinstance(path_item, dict) else None
-                callbacks = op.get("callbacks") if isinstance(op, dict) else None
-                for callback, expressions in (callbacks or {}).items() if isinstance(callbacks, dict) else ():
-                    target = self._follow(expressions, self.file, pointer_from_parts(["paths", path, method, "callbacks", callback]))
-                    for expression, item in (target.value or {}).items() if isinstance(target.value, dict) else ():
-                        pointer = f"{target.pointer}/{_escape_token(str(expression))}"
-                        items.append((f"{op.get('operationId') or method + ' ' + path}.{callback}", item, pointer))
+        items = [(str(name), Target(item, self.file, pointer_from_parts(["webhooks", name])))
+                 for name, item in (self.spec.root.get("webhooks") or {}).items()]  # fmt: skip
+        items += self._callback_items()
         result = []
-        for name, item, pointer in items:
-            item_target = self._follow(item, self.file, pointer)
+        for name, item in items:
+            item_target = self._follow(item.value, item.file, item.pointer)
             for method in HTTP_METHODS:
                 if isinstance(item_target.value, dict) and isinstance(item_target.value.get(method), dict):
                     op = self._follow(item_target.value[method], item_target.file, f"{item_target.pointer}/{method}")
                     payload = self._payload(op, pascal_case(name) + "Webhook")
                     result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}"))
         return result
+
+    def _callback_items(self) -> list[tuple[str, Target]]:
+        """(`<operationId>.<callback>`, path item) for every callback of every operation."""
+        items: list[tuple[str, Target]] = []
+        for path, raw_item in (self.spec.root.get("paths") or {}).items():
+            path_item = self._follow(raw_item, self.file, pointer_from_parts(["paths", path]))
+            for method in HTTP_METHODS:
+                if not isinstance(path_item.value, dict) or method not in path_item.value:
+                    continue
+                op = self._follow(path_item.value[method], path_item.file, f"{path_item.pointer}/{method}")
+                callbacks = op.value.get("callbacks") if isinstance(op.value, dict) else None
+                if not isinstance(callbacks, dict):
+                    continue
+                owner = op.value.get("operationId") or f"{method} {path}"
+                for callback, raw in callbacks.items():
+                    expressions = self._follow(raw, op.file, f"{op.pointer}/callbacks/{_escape_token(str(callback))}")
+                    for expression, item in (expressions.value or {}).items():
+                        pointer = f"{expressions.pointer}/{_escape_token(str(expression))}"
+                        items.append((f"{owner}.{callback}", Target(item, expressions.file, pointer)))
+        return items
 
     def _payload(self, op: Target, hint: str) -> TypeRef:
         raw = op.value.get("requestBody")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,16 +52,16 @@ def build(options: Options) -> Result:
     config = load_config(options.config_path())
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
     # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
-    # found valid (stamped in the output's manifest) is not validated again.
+    # found valid (stamped in the cache beside the output) is not validated again.
     cache = read_cache(options.output)
     stamp = validation_stamp(spec)
     warnings = [] if cache.validated == stamp else validate_spec(spec, lenient=options.lenient)
-    api = build_api(spec, config)
+    validated = None if warnings else stamp
+    api = build_api(spec, config, warnings)
     rendered = render_project(api, cache.formatted)
     files = with_manifest(rendered.files)
-    result = Result(api, files, warnings, seconds=time.perf_counter() - started)
-    result.format_keys = rendered.format_keys
-    result.validated = None if warnings else stamp
+    seconds = time.perf_counter() - started
+    return Result(api, files, warnings, seconds=seconds, format_keys=rendered.format_keys, validated=validated)
     return result
 
 
@@ -85,4 +86,8 @@ def inspect(options: Options) -> Api:
     config = load_config(options.config_path())
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
     validate_spec(spec, lenient=options.lenient)
-    return build_api(spec, config)
+    warnings: list[Problem] = []
+    api = build_api(spec, config, warnings)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return api

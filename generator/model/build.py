@@ -19,7 +19,8 @@ DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 RESERVED_CLIENT_NAMES = frozenset({"BaseModel", "APIError", "NotGiven", "Timeout"})
 
 
-def build_api(spec: Spec, config: Config) -> Api:
+def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None) -> Api:
+    """The IR for `spec`; problems that do not stop generation are appended to `warnings`."""
     root = spec.root
     info = _mapping(root.get("info"))
     title = _string(info.get("title")) or "API"
@@ -34,6 +35,8 @@ def build_api(spec: Spec, config: Config) -> Api:
     builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials})
     operations = builder.build()
     webhooks = builder.webhooks()
+    if warnings is not None:
+        warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
     resources = build_resources(operations, _resource_classes(operations))
     return Api(

@@ -46,6 +46,7 @@ class OperationBuilder:
     def __init__(self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str]) -> None:
         self.spec = spec
         self.client_attributes = RESERVED_CLIENT_ATTRIBUTES | set(security.values())
+        self.warnings: list[Problem] = []  # generated anyway, but the user should know
         self.config = config
         self.types = types
         self.credential_for_scheme = security  # securitySchemes key -> credential keyword
@@ -254,9 +255,8 @@ class OperationBuilder:
         if location == "header" and wire.lower() in IGNORED_HEADERS:
             return None
         if location == "header" and not _HEADER_NAME.match(wire):
-            raise GeneratorError(
-                Problem(f"header parameter name {wire!r} is not a valid HTTP header name", str(target.file), target.pointer)
-            )
+            message = f"header parameter name {wire!r} is not a valid HTTP header name; calls that send it will fail"
+            self.warnings.append(Problem(message, str(target.file), target.pointer))
         schema, schema_pointer = data.get("schema"), f"{target.pointer}/schema"
         content = data.get("content")
         if schema is None and isinstance(content, dict) and content:

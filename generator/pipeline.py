@@ -62,7 +62,6 @@ def build(options: Options) -> Result:
     files = with_manifest(rendered.files)
     seconds = time.perf_counter() - started
     return Result(api, files, warnings, seconds=seconds, format_keys=rendered.format_keys, validated=validated)
-    return result
 
 
 def generate(options: Options) -> Result:

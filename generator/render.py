@@ -221,7 +221,7 @@ _RESPONSE_WRAPPERS = (
 _ERROR_CLASSES = (
     "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
     "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
-    "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
+    "PaginationError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
 )  # fmt: skip
 
 
@@ -252,10 +252,15 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
+    pages = [op.pagination for op in resource.operations if op.pagination]
+    imports |= _type_imports([page.item for page in pages], model_modules, exclude=set())
+    imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
+    imports |= {Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
-    imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}
-    imports.add(Import("functools", "cached_property"))
-    imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
+    imports.add(Import("functools", "cached_property"))  # with_raw_response, child resources
+    if resource.operations:
+        imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}
+        imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
     if resource.children:
         imports.add(Import("typing", "TYPE_CHECKING"))
     lines = import_block(imports)

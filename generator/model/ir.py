@@ -99,6 +99,20 @@ class RequestBody:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages: the method returns `Sync<page_class>[item]` instead of the response."""
+
+    page_class: str  # CursorPage, OffsetPage, PageNumberPage or NextURLPage (runtime `pagination` module)
+    item: TypeRef
+    items: str  # attribute of the response model holding the page's items
+    param: str | None  # query parameter (wire name) that asks for a page: cursor, offset or page number
+    next: str | None  # attribute holding the next cursor or the next page's URL
+    has_more: str | None  # attribute saying whether more pages exist
+    has_more_inverted: bool  # it says "last page" instead
+    total: str | None  # attribute with the total count
+
+
+@dataclass(frozen=True)
 class Operation:
     resource_path: tuple[str, ...]  # attribute names from the client, e.g. ("end_users",)
     name: str
@@ -114,6 +128,7 @@ class Operation:
     response_schema: Any
     security: tuple[str, ...]  # names of the credentials sent with this operation
     source: str
+    pagination: Pagination | None = None
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

@@ -16,7 +16,17 @@ from typing import Any
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import RefError, Spec, Target
-from generator.model.ir import BodyKind, Location, Operation, Parameter, RequestBody, Resource, TypeRef, Webhook
+from generator.model.ir import (
+    BodyKind,
+    Location,
+    Operation,
+    Pagination,
+    Parameter,
+    RequestBody,
+    Resource,
+    TypeRef,
+    Webhook,
+)
 from generator.model.naming import pascal_case, singular, snake_case, unique
 from generator.model.schemas import ANY, NONE, SchemaTypes
 
@@ -30,6 +40,17 @@ RESERVED_CLIENT_ATTRIBUTES = frozenset(
 )
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# Names that mark the parts of a paginated list, most specific first.
+_ITEMS_FIELDS = ("data", "items", "results", "values", "entries", "records", "objects")
+_CURSOR_PARAMS = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token", "nextToken",
+                  "continuation_token", "continuationToken", "marker")  # fmt: skip
+_NEXT_CURSOR_FIELDS = ("nextCursor", "next_cursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
+                       "continuation_token", "continuationToken", "next_marker", "nextMarker", "cursor", "next")  # fmt: skip
+_HAS_MORE_FIELDS = ("hasMore", "has_more", "hasNextPage", "has_next_page", "more")
+_TOTAL_FIELDS = ("total", "totalCount", "total_count", "total_pages", "totalPages")
+_OFFSET_PARAMS = ("offset", "startAt", "start_at", "skip", "start")
+_PAGE_PARAMS = ("page", "page_number", "pageNumber")
+_NEXT_URL_FIELDS = ("next", "nextUrl", "next_url", "nextPage", "next_page")
 _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 STR = TypeRef("str")
@@ -93,6 +114,7 @@ class OperationBuilder:
             python_name = unique(argument, taken)
             named.append(_renamed(param, python_name))
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
+        return_type = self._return_type(op, hint)
         return Operation(
             resource_path=resource,
             name=name,
@@ -104,11 +126,71 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             parameters=tuple(ordered),
             body=body,
-            return_type=self._return_type(op, hint),
+            return_type=return_type,
             response_schema=self._response_schema(op),
             security=self._security(data),
             source=f"{op.file}#{op.pointer}",
+            pagination=self._pagination(op, ordered, return_type, hint),
         )
+
+    # --- pagination ---------------------------------------------------------------------------
+
+    def _pagination(self, op: Target, params: list[Parameter], returned: TypeRef, hint: str) -> Pagination | None:
+        """Recognise the common ways lists page, from the query parameters and the response's fields."""
+        schema = self._success_schema(op)
+        if schema is None or len(returned.models) != 1 or not returned.is_type:
+            return None
+        (model,) = returned.models
+        fields = {wire: prop for wire, prop, _ in self.types.object_properties(schema.value, schema.file, schema.pointer) or []}
+        arrays = [wire for wire, prop in fields.items() if _schema_type(self.spec, prop) == "array"]
+        items = next((w for w in _ITEMS_FIELDS if w in arrays), arrays[0] if len(arrays) == 1 else None)
+        if items is None:
+            return None
+        array = self._follow(fields[items].value, fields[items].file, fields[items].pointer)
+        item = self.types.response_type(array.value.get("items", {}), array.file, f"{array.pointer}/items", hint + "Item")
+
+        def attribute(candidates: tuple[str, ...], type_: str | None = None) -> str | None:
+            """The model attribute of the first candidate property present (and of `type_`, if given)."""
+            for wire in candidates:
+                if wire in fields and (type_ is None or _schema_type(self.spec, fields[wire]) == type_):
+                    return self.types.field_name(model, wire)
+            return None
+
+        query = [p.wire_name for p in params if p.location == "query"]
+        cursor_param = next((c for c in _CURSOR_PARAMS if c in query), None)
+        offset_param = next((c for c in _OFFSET_PARAMS if c in query), None)
+        page_param = next((c for c in _PAGE_PARAMS if c in query), None)
+        next_cursor = attribute(_NEXT_CURSOR_FIELDS)
+        next_url = attribute(_NEXT_URL_FIELDS, type_="string")
+        param: str | None = None
+        next_field: str | None = None
+        if cursor_param and next_cursor:
+            kind, param, next_field = "CursorPage", cursor_param, next_cursor
+        elif offset_param:
+            kind, param = "OffsetPage", offset_param
+        elif page_param:
+            kind, param = "PageNumberPage", page_param
+        elif next_url:
+            kind, next_field = "NextURLPage", next_url
+        else:
+            return None
+        has_more, inverted = attribute(_HAS_MORE_FIELDS, type_="boolean"), False
+        if has_more is None and attribute(("isLast",), type_="boolean"):
+            has_more, inverted = attribute(("isLast",)), True
+        items_attribute = self.types.field_name(model, items) or items
+        return Pagination(kind, item, items_attribute, param, next_field, has_more, inverted, attribute(_TOTAL_FIELDS, "integer"))
+
+    def _success_schema(self, op: Target) -> Target | None:
+        """The JSON schema of the success response, where it has one."""
+        found = self._success_response(op)
+        content = found[0].value.get("content") if found and isinstance(found[0].value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type = _preferred_media_type(list(content))
+        media = content[media_type]
+        if not is_json(media_type) or not isinstance(media, dict) or "schema" not in media:
+            return None
+        return Target(media["schema"], found[0].file, found[0].pointer + pointer_from_parts(["content", media_type, "schema"]))  # type: ignore[index]
 
     def _follow(self, node: Any, file: Path, pointer: str) -> Target:
         try:
@@ -442,6 +524,19 @@ def _common_prefix(paths: list[str]) -> int:
         count += 1
     shortest = min(len(s) for s in split)
     return min(count, max(shortest - 1, 0))
+
+
+def _schema_type(spec: Spec, target: Target) -> str | None:
+    try:
+        schema = spec.follow(target.value, target.file, target.pointer).value
+    except RefError:
+        return None
+    type_ = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(type_, list):
+        type_ = next((t for t in type_ if t != "null"), None)
+    if type_ is None and isinstance(schema, dict) and "items" in schema:
+        return "array"
+    return type_ if isinstance(type_, str) else None
 
 
 def _escape_token(token: str) -> str:

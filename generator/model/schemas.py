@@ -120,6 +120,11 @@ class SchemaTypes:
         properties, required = props
         return [(name, schema, name in required) for name, schema in properties.items()]
 
+    def field_name(self, model: str, wire_name: str) -> str | None:
+        """The attribute name a model gave to the property `wire_name`."""
+        draft = self._drafts.get(model)
+        return next((f.name for f in draft.fields if f.wire_name == wire_name), None) if draft else None
+
     def models(self) -> list[Model]:
         """Every model and alias, each with its module: one per model, one shared per import cycle."""
         drafts = list(self._drafts.values())

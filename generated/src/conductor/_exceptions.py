@@ -16,6 +16,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -24,6 +25,10 @@ __all__ = [
 
 class ConductorError(Exception):
     """Base class of every error this package raises."""
+
+
+class PaginationError(ConductorError):
+    """A list cannot go on to its next page (there is none, or the server repeats itself)."""
 
 
 class APIError(ConductorError):

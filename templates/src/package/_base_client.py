@@ -29,11 +29,14 @@ from ._exceptions import (
 from ._models import BaseModel
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ._utils import format_path
+from ._utils import format_path, without_not_given
+from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
 
 __all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
 
 _T = TypeVar("_T")
+_SyncPageT = TypeVar("_SyncPageT", bound="SyncPage[Any]")
+_AsyncPageT = TypeVar("_AsyncPageT", bound="AsyncPage[Any]")
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -132,7 +135,7 @@ class BaseClient:
         request = http.build_request(
             method,
             url,
-            params=params,
+            params=params or None,  # an empty list would drop the query of a next-page URL
             headers=all_headers,
             content=content,
             data=data,
@@ -249,6 +252,35 @@ class SyncAPIClient(BaseClient):
             return cast(_T, APIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken))
         return self.parse_response(response, cast_to)
 
+    def request_page(
+        self,
+        page: type[_SyncPageT],
+        spec: PageSpec,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[Any],
+        query: Mapping[str, object] | None = None,
+        **options: Any,
+    ) -> _SyncPageT:
+        """Request one page of a list; the page fetches the ones after it the same way."""
+
+        def fetch(next_request: NextRequest) -> _SyncPageT:
+            page_query = dict(next_request.query or {})
+            target = next_request.url or path
+            response = self.request(method, target, cast_to=cast_to, query=page_query, **options)
+            return make(response, page_query)
+
+        def make(response: Any, page_query: dict[str, object]) -> _SyncPageT:
+            return page(response=response, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch)
+
+        first_query = without_not_given(query or {})
+        response = self.request(method, path, cast_to=cast_to, query=first_query, **options)
+        if isinstance(response, APIResponse):  # with_raw_response: `.parse()` gives the page
+            response._post_parse = lambda parsed: make(parsed, first_query)
+            return cast(_SyncPageT, response)
+        return make(response, first_query)
+
     def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
@@ -322,6 +354,35 @@ class AsyncAPIClient(BaseClient):
                 _T, AsyncAPIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
             )
         return self.parse_response(response, cast_to)
+
+    async def request_page(
+        self,
+        page: type[_AsyncPageT],
+        spec: PageSpec,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[Any],
+        query: Mapping[str, object] | None = None,
+        **options: Any,
+    ) -> _AsyncPageT:
+        """Request one page of a list; the page fetches the ones after it the same way."""
+
+        async def fetch(next_request: NextRequest) -> _AsyncPageT:
+            page_query = dict(next_request.query or {})
+            target = next_request.url or path
+            response = await self.request(method, target, cast_to=cast_to, query=page_query, **options)
+            return make(response, page_query)
+
+        def make(response: Any, page_query: dict[str, object]) -> _AsyncPageT:
+            return page(response=response, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch)
+
+        first_query = without_not_given(query or {})
+        response = await self.request(method, path, cast_to=cast_to, query=first_query, **options)
+        if isinstance(response, AsyncAPIResponse):  # with_raw_response: `.parse()` gives the page
+            response._post_parse = lambda parsed: make(parsed, first_query)
+            return cast(_AsyncPageT, response)
+        return make(response, first_query)
 
     async def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""

@@ -40,6 +40,7 @@ class _BaseResponse(Generic[_R]):
         self.retries_taken = retries_taken
         self._client = client
         self._cast_to = cast_to
+        self._post_parse: Callable[[Any], Any] | None = None  # a list call turns its body into a page
 
     @property
     def headers(self) -> httpx.Headers:
@@ -79,7 +80,8 @@ class APIResponse(_BaseResponse[_R]):
 
     def parse(self) -> _R:
         self.read()
-        return self._client.parse_response(self.http_response, self._cast_to)
+        parsed = self._client.parse_response(self.http_response, self._cast_to)
+        return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
 
     def read(self) -> bytes:
         return self.http_response.read()
@@ -115,7 +117,8 @@ class AsyncAPIResponse(_BaseResponse[_R]):
 
     async def parse(self) -> _R:
         await self.read()
-        return self._client.parse_response(self.http_response, self._cast_to)
+        parsed = self._client.parse_response(self.http_response, self._cast_to)
+        return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
 
     async def read(self) -> bytes:
         return await self.http_response.aread()

@@ -1,0 +1,242 @@
+"""Pages of list results: `.data`, `has_next_page()`, `get_next_page()`, `iter_pages()`, and iteration
+over every item of every page.
+
+Which response field holds the items and how the next page is asked for is decided per operation by
+the generator (a `PageSpec`). Iteration stops with `PaginationError` if the server hands out the same
+next-page request twice, instead of looping forever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+from typing_extensions import Self
+
+from ._exceptions import PaginationError
+
+__all__ = [
+    "AsyncCursorPage",
+    "AsyncNextURLPage",
+    "AsyncOffsetPage",
+    "AsyncPage",
+    "AsyncPageNumberPage",
+    "NextRequest",
+    "PageSpec",
+    "SyncCursorPage",
+    "SyncNextURLPage",
+    "SyncOffsetPage",
+    "SyncPage",
+    "SyncPageNumberPage",
+]
+
+_I = TypeVar("_I")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """Where a list response keeps its items and how to ask for the page after it (attribute names)."""
+
+    items: str
+    param: str | None = None  # query parameter carrying the cursor, offset or page number
+    next: str | None = None  # response attribute holding the next cursor or the next page's URL
+    has_more: str | None = None  # response attribute saying whether more pages exist
+    has_more_inverted: bool = False  # the attribute says "this is the last page" (`isLast`)
+    total: str | None = None  # response attribute with the total number of items
+
+
+@dataclass(frozen=True)
+class NextRequest:
+    """What changes for the next page: query parameters, or a whole URL."""
+
+    query: Mapping[str, object] | None = None
+    url: str | None = None
+
+    def key(self) -> str:
+        return json.dumps([self.url, dict(self.query or {})], sort_keys=True, default=str)
+
+
+class _Page(Generic[_I]):
+    def __init__(
+        self,
+        *,
+        response: Any,
+        spec: PageSpec,
+        query: Mapping[str, object],
+        base_url: httpx.URL,
+        fetch: Callable[[NextRequest], Any],
+        seen: frozenset[str] = frozenset(),
+    ) -> None:
+        self.response = response
+        """The whole parsed response of this page."""
+        self.data: list[_I] = list(getattr(response, spec.items, None) or [])
+        self._spec = spec
+        self._query = query
+        self._base_url = base_url
+        self._fetch = fetch
+        self._seen = seen
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {len(self.data)} items>"
+
+    def has_next_page(self) -> bool:
+        return self._next_request() is not None
+
+    def _field(self, name: str | None) -> Any:
+        return getattr(self.response, name, None) if name else None
+
+    def _more_expected(self) -> bool:
+        """False when the response says this is the last page."""
+        flag = self._field(self._spec.has_more)
+        if isinstance(flag, bool):
+            return flag != self._spec.has_more_inverted
+        return True
+
+    def _next_request(self) -> NextRequest | None:
+        raise NotImplementedError
+
+    def _checked_next(self) -> tuple[NextRequest, frozenset[str]]:
+        request = self._next_request()
+        if request is None:
+            raise PaginationError("There is no next page; check has_next_page() first")
+        key = request.key()
+        if key in self._seen:
+            raise PaginationError(f"The server returned the same next page twice ({key}); stopping")
+        if request.url is not None:
+            url = httpx.URL(request.url)
+            same_origin = (url.scheme, url.host, url.port) == (self._base_url.scheme, self._base_url.host, self._base_url.port)
+            if url.is_absolute_url and not same_origin:
+                # Following it would send our credentials to another host.
+                raise PaginationError(f"The next page is on another host ({url.host}); not following it")
+        return request, self._seen | {key}
+
+
+class _CursorNext(_Page[_I]):
+    @property
+    def next_cursor(self) -> str | None:
+        value = self._field(self._spec.next)
+        return str(value) if value not in (None, "") else None
+
+    @property
+    def has_more(self) -> bool | None:
+        flag = self._field(self._spec.has_more)
+        return flag if isinstance(flag, bool) else None
+
+    def _next_request(self) -> NextRequest | None:
+        cursor = self.next_cursor
+        if cursor is None or not self._more_expected() or self._spec.param is None:
+            return None
+        return NextRequest(query={**self._query, self._spec.param: cursor})
+
+
+class _OffsetNext(_Page[_I]):
+    def _next_request(self) -> NextRequest | None:
+        param = self._spec.param
+        if not self.data or not self._more_expected() or param is None:
+            return None
+        current = int(str(self._query.get(param, 0)))
+        following = current + len(self.data)
+        total = self._field(self._spec.total)
+        if isinstance(total, int) and following >= total:
+            return None
+        return NextRequest(query={**self._query, param: following})
+
+
+class _PageNumberNext(_Page[_I]):
+    def _next_request(self) -> NextRequest | None:
+        param = self._spec.param
+        if not self.data or not self._more_expected() or param is None:
+            return None
+        current = int(str(self._query.get(param, 1)))
+        total = self._field(self._spec.total)
+        if isinstance(total, int) and current >= total:
+            return None
+        return NextRequest(query={**self._query, param: current + 1})
+
+
+class _NextURLNext(_Page[_I]):
+    @property
+    def next_url(self) -> str | None:
+        value = self._field(self._spec.next)
+        return str(value) if value else None
+
+    def _next_request(self) -> NextRequest | None:
+        url = self.next_url
+        return NextRequest(url=url) if url and self._more_expected() else None
+
+
+class SyncPage(_Page[_I]):
+    def get_next_page(self) -> Self:
+        request, seen = self._checked_next()
+        page: Self = self._fetch(request)
+        page._seen = seen
+        return page
+
+    def iter_pages(self) -> Iterator[Self]:
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[_I]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncPage(_Page[_I]):
+    async def get_next_page(self) -> Self:
+        request, seen = self._checked_next()
+        page: Self = await self._fetch(request)
+        page._seen = seen
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[Self]:
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[_I]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class SyncCursorPage(_CursorNext[_I], SyncPage[_I]):
+    """A page of a cursor-paginated list: the next page is asked for with the cursor this one returned."""
+
+
+class AsyncCursorPage(_CursorNext[_I], AsyncPage[_I]):
+    """A page of a cursor-paginated list: the next page is asked for with the cursor this one returned."""
+
+
+class SyncOffsetPage(_OffsetNext[_I], SyncPage[_I]):
+    """A page of an offset/limit list: the next page starts after this page's last item."""
+
+
+class AsyncOffsetPage(_OffsetNext[_I], AsyncPage[_I]):
+    """A page of an offset/limit list: the next page starts after this page's last item."""
+
+
+class SyncPageNumberPage(_PageNumberNext[_I], SyncPage[_I]):
+    """A page of a numbered-pages list: the next page is this page's number plus one."""
+
+
+class AsyncPageNumberPage(_PageNumberNext[_I], AsyncPage[_I]):
+    """A page of a numbered-pages list: the next page is this page's number plus one."""
+
+
+class SyncNextURLPage(_NextURLNext[_I], SyncPage[_I]):
+    """A page whose response links to the next page's URL."""
+
+
+class AsyncNextURLPage(_NextURLNext[_I], AsyncPage[_I]):
+    """A page whose response links to the next page's URL."""
+

@@ -1,0 +1,183 @@
+"""List operations return pages that fetch the next page themselves: cursor, offset and next-URL schemes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from generator import pipeline
+from tests.conftest import ROOT, LocalServer, Reply
+
+# Conductor's list shape (cursor, data, nextCursor, hasMore, remainingCount) under /quickbooks-desktop,
+# plus an offset-paged and a next-URL-paged list.
+SPEC = """\
+openapi: 3.1.0
+info: {title: Conductor API, version: "1"}
+servers: [{url: "https://api.conductor.is/v1"}]
+security: [{BearerAuth: []}]
+paths:
+  /quickbooks-desktop/invoices:
+    get:
+      summary: List invoices
+      parameters:
+        - {name: Conductor-End-User-Id, in: header, required: true, schema: {type: string}}
+        - {name: cursor, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data, nextCursor, hasMore]
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Invoice"}}
+                  nextCursor: {type: [string, "null"]}
+                  hasMore: {type: boolean}
+                  remainingCount: {type: [integer, "null"]}
+  /items:
+    get:
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  total: {type: integer}
+  /feed:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: integer}}
+                  next: {type: [string, "null"]}
+components:
+  securitySchemes:
+    BearerAuth: {type: http, scheme: bearer}
+  schemas:
+    Invoice:
+      type: object
+      required: [id]
+      properties: {id: {type: string}}
+"""
+
+
+@pytest.fixture(scope="module")
+def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("paged")
+    (root / "paged.yaml").write_text(SPEC)
+    config = ROOT / "specs" / "conductor.config.yaml"
+    pipeline.generate(pipeline.Options(spec=root / "paged.yaml", output=root / "out", config=config))
+    sys.path.insert(0, str(root / "out" / "src"))
+    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "conductor"}
+    import conductor as module
+
+    yield module
+    sys.path.remove(str(root / "out" / "src"))
+    for name in [n for n in sys.modules if n.split(".")[0] == "conductor"]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+
+
+def invoices(*ids: str, cursor: str | None, more: bool) -> Reply:
+    return Reply(200, {"data": [{"id": i} for i in ids], "nextCursor": cursor, "hasMore": more, "remainingCount": 1})
+
+
+def query(server: LocalServer, index: int) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(server.received[index].path).query)
+
+
+def client(conductor: ModuleType, server: LocalServer) -> Any:
+    return conductor.Conductor(api_key="sk", base_url=server.url, max_retries=0)
+
+
+def test_cursor_pages_fetch_the_next_page_with_the_returned_cursor(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", "b", cursor="c2", more=True), invoices("c", cursor=None, more=False))
+    page = client(conductor, server).qbd.invoices.list(conductor_end_user_id="end_usr_1", limit=2)
+    assert type(page).__name__ == "SyncCursorPage"
+    assert [i.id for i in page.data] == ["a", "b"] and page.next_cursor == "c2" and page.has_more is True
+    assert page.response.remaining_count == 1
+    second = page.get_next_page()
+    assert [i.id for i in second.data] == ["c"] and not second.has_next_page()
+    assert query(server, 0) == {"limit": ["2"]}
+    assert query(server, 1) == {"limit": ["2"], "cursor": ["c2"]}
+    assert server.received[1].headers["Conductor-End-User-Id"] == "end_usr_1"
+    assert server.received[1].headers["Authorization"] == "Bearer sk"
+
+
+def test_iterating_a_page_walks_every_item_of_every_page(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor="c3", more=True), invoices("c", cursor="c4", more=False))
+    items = [i.id for i in client(conductor, server).qbd.invoices.list(conductor_end_user_id="u")]
+    assert items == ["a", "b", "c"]  # hasMore=false ends it although a cursor came back
+    assert len(server.received) == 3
+
+
+def test_a_repeated_cursor_stops_iteration_instead_of_looping(conductor: ModuleType, server: LocalServer) -> None:
+    server.default = invoices("x", cursor="same", more=True)  # a mock that always returns the same page
+    pages = client(conductor, server).qbd.invoices.list(conductor_end_user_id="u").iter_pages()
+    with pytest.raises(conductor.PaginationError, match="same next page"):
+        for _ in pages:
+            pass
+    assert len(server.received) == 2
+
+
+def test_offset_pages(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, {"items": ["a", "b"], "total": 3}), Reply(200, {"items": ["c"], "total": 3}))
+    page = client(conductor, server).items.list(limit=2)
+    assert type(page).__name__ == "SyncOffsetPage"
+    assert list(page) == ["a", "b", "c"]
+    assert query(server, 1) == {"limit": ["2"], "offset": ["2"]}
+    assert len(server.received) == 2  # total reached: no third request
+
+
+def test_next_url_pages_follow_links_on_the_same_host_only(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, {"data": [1], "next": f"{server.url}/feed?page=2"}), Reply(200, {"data": [2], "next": None}))
+    assert list(client(conductor, server).feed.list()) == [1, 2]
+    assert server.received[1].path == "/v1/feed?page=2"
+    server.reply(Reply(200, {"data": [1], "next": "https://evil.example/steal"}))
+    page = client(conductor, server).feed.list()
+    with pytest.raises(conductor.PaginationError, match="another host"):
+        page.get_next_page()
+
+
+def test_async_pages(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+
+    async def main() -> list[str]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            page = await api.qbd.invoices.list(conductor_end_user_id="u")
+            return [invoice.id async for invoice in page]
+
+    assert asyncio.run(main()) == ["a", "b"]
+
+
+def test_raw_response_of_a_list_parses_into_a_page(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor=None, more=False))
+    raw = client(conductor, server).qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+    assert raw.status_code == 200 and [i.id for i in raw.parse().data] == ["a"]
+
+
+def test_list_operations_are_detected_from_the_spec(conductor: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "paged.yaml").write_text(SPEC)
+    api = pipeline.inspect(pipeline.Options(spec=tmp_path / "paged.yaml"))
+    kinds = {(op.path, op.pagination.page_class if op.pagination else None) for op in api.operations}
+    assert kinds == {("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage")}

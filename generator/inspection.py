@@ -69,6 +69,15 @@ def _operation(op: Operation) -> dict[str, Any]:
         "return_type": op.return_type.annotation,
         "response_schema": op.response_schema,
         "security": list(op.security),
+        "pagination": None
+        if op.pagination is None
+        else {
+            "page_class": op.pagination.page_class,
+            "item_type": op.pagination.item.annotation,
+            "items": op.pagination.items,
+            "param": op.pagination.param,
+            "next": op.pagination.next,
+        },
     }
 
 

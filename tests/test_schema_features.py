@@ -210,3 +210,54 @@ def test_webhook_and_callback_payloads_are_typed_models(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path / "out" / "src"))
     assert "| invoice.paid | POST | `InvoicePaid` |" in result.files["README.md"]
+
+
+EDGE_SPEC = """\
+openapi: 3.0.3
+info: {title: Edge, version: "1"}
+paths:
+  /things/{type}:
+    put:
+      parameters:
+        - {name: type, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {object: {type: string}, list: {type: integer}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Shape"}}}}
+        "204": {description: nothing}
+components:
+  schemas:
+    Shape:
+      oneOf: [{$ref: "#/components/schemas/Circle"}, {$ref: "#/components/schemas/Square"}]
+      discriminator: {propertyName: kind}
+    Circle:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string, enum: [circle]}, r: {type: number}}
+    Square:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string, enum: [square]}, side: {type: number}}
+"""
+
+
+def test_builtin_names_empty_successes_and_pinned_discriminator_values(tmp_path: Path, server: LocalServer) -> None:
+    (tmp_path / "edge.yaml").write_text(EDGE_SPEC)
+    result = pipeline.generate(pipeline.Options(spec=tmp_path / "edge.yaml", output=tmp_path / "out"))
+    (operation,) = result.api.operations
+    assert [p.name for p in operation.parameters] == ["type_", "object_", "list_"]  # `type(None)` keeps working
+    assert operation.return_type.annotation == "Shape | None"  # the 204 has no body
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import edge
+
+        server.reply(Reply(200, {"kind": "square", "side": 2}), Reply(204))
+        api = edge.Edge(base_url=server.url)
+        square = api.things.update("t", object_="o", list_=1)
+        assert type(square).__name__ == "Square" and square.side == 2  # tagged by the enum value, not the name
+        assert api.things.update("t") is None
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))
+    assert server.received[0].path == "/v1/things/t" and server.received[0].body == b'{"object":"o","list":1}'

@@ -28,11 +28,15 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import pascal_case, singular, snake_case, unique
-from generator.model.schemas import ANY, NONE, SchemaTypes
+from generator.model.schemas import ANY, NONE, SchemaTypes, optional
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
-RESERVED_ARGUMENTS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
+    # Names a method body uses: an argument called `type` would break `cast_to=type(None)`.
+    | {"object", "type", "str", "bytes", "int", "float", "bool", "list", "dict", "cast", "type_of", "warnings"}
+)
 RESERVED_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 # Attributes of the generated client classes; a top-level resource may not take one of these names.
 RESERVED_CLIENT_ATTRIBUTES = frozenset(
@@ -434,10 +438,21 @@ class OperationBuilder:
             if schema is None:
                 return ANY
             pointer = response.pointer + pointer_from_parts(["content", media_type, "schema"])
-            return self.types.response_type(schema, response.file, pointer, hint + "Response")
+            returned = self.types.response_type(schema, response.file, pointer, hint + "Response")
+            # Another success status without a body (a 204 beside a 200) returns None.
+            return optional(returned) if self._has_empty_success(op) else returned
         if media_type.startswith("text/"):
             return STR
         return BYTES
+
+    def _has_empty_success(self, op: Target) -> bool:
+        responses = op.value.get("responses")
+        for code, raw in (responses or {}).items() if isinstance(responses, dict) else ():
+            if str(code).startswith("2"):
+                response = self._follow(raw, op.file, f"{op.pointer}/responses/{code}").value
+                if not (isinstance(response, dict) and response.get("content")):
+                    return True
+        return False
 
     def _response_schema(self, op: Target) -> Any:
         found = self._success_response(op)

@@ -255,13 +255,27 @@ class SchemaTypes:
         tags: list[list[str]] = []
         for i, member in enumerate(target.value[keyword]):
             resolved = self._follow(Target(member, target.file, f"{target.pointer}/{keyword}/{i}"))
-            member_tags = by_location.get((resolved.file, resolved.pointer)) or (
-                [_name_from_pointer(resolved)] if isinstance(member, dict) and "$ref" in member else []
+            member_tags = (
+                by_location.get((resolved.file, resolved.pointer))
+                # Without a mapping the tag is the schema's name, but many specs pin the property to
+                # the real value instead (`type: {enum: [track]}`): the value the server sends wins.
+                or self._pinned_values(resolved, str(discriminator["propertyName"]))
+                or ([_name_from_pointer(resolved)] if isinstance(member, dict) and "$ref" in member else [])
             )
             if not member_tags:
                 return None
             tags.append(member_tags)
         return tags
+
+    def _pinned_values(self, member: Target, property_name: str) -> list[str]:
+        """The string values a member's `const`/`enum` allows for the discriminator property."""
+        merged = self._merged_properties(member)
+        prop = merged[0].get(property_name) if merged else None
+        schema = self._follow(prop).value if prop is not None else None
+        if not isinstance(schema, dict):
+            return []
+        values = [schema["const"]] if "const" in schema else schema.get("enum") or []
+        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
     def _literal(self, values: list[Any], open_: bool = False) -> TypeRef:
         literals = [literal(v) for v in dict.fromkeys(v for v in values if isinstance(v, (str, int, bool)))]

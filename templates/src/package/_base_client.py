@@ -171,6 +171,8 @@ class BaseClient:
             return cast(_T, response.content)
         if cast_to is str:
             return cast(_T, response.text)
+        if not response.content:
+            return self._parse_empty(response, cast_to)
         try:
             # Strict JSON validation: "yes" is not a bool and "1" is not an int, whatever lax mode would say.
             result: _T = _adapter(cast_to).validate_json(response.content, strict=True)
@@ -184,6 +186,18 @@ class BaseClient:
         if isinstance(result, BaseModel):
             result._request_id = request_id
         return result
+
+    def _parse_empty(self, response: httpx.Response, cast_to: type[_T]) -> _T:
+        """A success without a body is None, where the declared type allows it."""
+        try:
+            return _adapter(cast_to).validate_python(None, strict=True)
+        except pydantic.ValidationError:
+            raise APIResponseValidationError(
+                f"The response has no body, but {getattr(cast_to, '__name__', cast_to)} was expected",
+                response,
+                body=None,
+                request_id=self.request_id_of(response),
+            ) from None
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         body = _body(response)

@@ -199,6 +199,8 @@ def _auth_hooks(api: Api) -> list[dict[str, Any]]:
     """For each way of sending credentials (headers, query, cookies): the credentials and their values."""
     hooks: dict[str, list[dict[str, str]]] = {"headers": [], "query": [], "cookies": []}
     for credential in api.credentials:
+        if credential.kind == "basic_password":
+            continue  # sent together with its username
         kind, wire, value = _credential_wire(credential)
         hooks[kind].append({"credential": credential.name, "wire_name": wire, "value": value})
     return [{"kind": kind, "credentials": lines} for kind, lines in hooks.items() if lines]
@@ -209,8 +211,9 @@ def _credential_wire(credential: Credential) -> tuple[str, str, str]:
     if credential.kind == "bearer":
         return "headers", "Authorization", f'f"Bearer {{{attribute}}}"'
     if credential.kind == "basic":
-        return "headers", "Authorization", f'"Basic " + base64.b64encode({attribute}.encode()).decode()'
-    where = {"header": "headers", "query": "query", "cookie": "cookies"}[credential.kind]
+        pair = f'f"{{{attribute}}}:{{self.{credential.password} or \'\'}}"'
+        return "headers", "Authorization", f'"Basic " + base64.b64encode({pair}.encode()).decode()'
+    where = {"header": "headers", "query": "query", "cookie": "cookies"}[str(credential.kind)]
     return where, credential.wire_name or credential.name, attribute
 
 

@@ -261,3 +261,59 @@ def test_builtin_names_empty_successes_and_pinned_discriminator_values(tmp_path:
     finally:
         sys.path.remove(str(tmp_path / "out" / "src"))
     assert server.received[0].path == "/v1/things/t" and server.received[0].body == b'{"object":"o","list":1}'
+
+
+SECURITY_SPEC = """\
+openapi: 3.0.3
+info: {title: Secure, version: "1"}
+security: [{accountSid_authToken: []}]
+paths:
+  /private:
+    get:
+      responses: {"204": {description: ok}}
+  /public:
+    get:
+      security: []
+      responses: {"204": {description: ok}}
+  /keyed:
+    get:
+      security: [{key: []}, {cookie: []}]
+      responses: {"204": {description: ok}}
+components:
+  securitySchemes:
+    accountSid_authToken: {type: http, scheme: basic}
+    key: {type: apiKey, in: query, name: api_key}
+    cookie: {type: apiKey, in: cookie, name: session}
+"""
+
+
+def test_security_schemes_basic_api_key_and_per_operation_overrides(
+    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secure.yaml").write_text(SECURITY_SPEC)
+    result = pipeline.generate(pipeline.Options(spec=tmp_path / "secure.yaml", output=tmp_path / "out"))
+    assert [(c.name, c.env_var, c.required) for c in result.api.credentials] == [
+        ("username", "SECURE_USERNAME", True),
+        ("password", "SECURE_PASSWORD", True),
+        ("key", "SECURE_KEY", False),
+        ("cookie", "SECURE_COOKIE", False),
+    ]
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import secure
+
+        monkeypatch.delenv("SECURE_USERNAME", raising=False)
+        with pytest.raises(secure.SecureError, match="SECURE_USERNAME"):
+            secure.Secure(password="p", base_url=server.url)
+        monkeypatch.setenv("SECURE_PASSWORD", "token")
+        api = secure.Secure(username="AC1", key="k", cookie="s3", base_url=server.url)
+        api.private.list()
+        api.public.list()
+        api.keyed.list()
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))
+    private, public, keyed = server.received
+    assert private.headers["Authorization"] == "Basic QUMxOnRva2Vu"  # base64("AC1:token")
+    assert "Authorization" not in public.headers and public.path == "/v1/public"  # security: []
+    assert keyed.path == "/v1/keyed?api_key=k" and "Authorization" not in keyed.headers
+    assert "Cookie" not in keyed.headers  # only the first satisfiable alternative is used

@@ -32,7 +32,7 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     prefix = constant_case(package)
     credentials = _credentials(spec, config, prefix)
     types = SchemaTypes(spec)
-    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials})
+    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind != "basic_password"})
     operations = builder.build()
     webhooks = builder.webhooks()
     if warnings is not None:
@@ -120,10 +120,19 @@ def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, .
                 )
             )
         first = not result
+        description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
+        is_required = scheme_name in required
+        if kind == "basic":  # two keywords: `username` and `password` (prefixed unless it is the first scheme)
+            stem = "" if first else f"{snake_case(scheme_name, 'basic')}_"
+            user, password = unique(f"{stem}username", taken), unique(f"{stem}password", taken)
+            result.append(Credential(user, scheme_name, "basic", None, f"{prefix}_{constant_case(user)}",
+                                     is_required, description, password=password))  # fmt: skip
+            result.append(Credential(password, scheme_name, "basic_password", None,
+                                     f"{prefix}_{constant_case(password)}", is_required, description))  # fmt: skip
+            continue
         name = unique("api_key" if first else snake_case(scheme_name, "credential"), taken)
         env_var = (config.env.api_key if first else None) or f"{prefix}_{constant_case(name)}"
-        description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
-        result.append(Credential(name, scheme_name, kind, wire, env_var, scheme_name in required, description))
+        result.append(Credential(name, scheme_name, kind, wire, env_var, is_required, description))
     return tuple(result)
 
 

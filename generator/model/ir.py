@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyKind = Literal["json", "form", "multipart", "raw"]
-CredentialKind = Literal["bearer", "basic", "header", "query", "cookie"]
+CredentialKind = Literal["bearer", "basic", "basic_password", "header", "query", "cookie"]
 
 
 @dataclass(frozen=True, order=True)
@@ -179,6 +179,7 @@ class Credential:
     env_var: str
     required: bool
     description: str | None
+    password: str | None = None  # HTTP basic: the name of the credential holding the password
 
 
 @dataclass(frozen=True)

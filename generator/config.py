@@ -40,6 +40,7 @@ class Config:
     version: str = "0.1.0"
     env: EnvConfig = field(default_factory=EnvConfig)
     request_id_header: str | None = None
+    idempotency_header: str | None = None
     default_timeout: float = 60.0
     max_retries: int = 2
     resource_names: dict[str, str] = field(default_factory=dict)
@@ -54,6 +55,7 @@ _CHECKS: dict[str, tuple[Any, str]] = {
     "async_client_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
     "version": (lambda v: isinstance(v, str) and _VERSION.match(v), "a version such as '1.2.3'"),
     "request_id_header": (lambda v: isinstance(v, str) and _HEADER.match(v), "an HTTP header name"),
+    "idempotency_header": (lambda v: isinstance(v, str) and _HEADER.match(v), "an HTTP header name"),
     "default_timeout": (
         lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
         "a positive number of seconds",

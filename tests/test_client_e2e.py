@@ -274,3 +274,28 @@ def test_debug_logging_never_shows_the_key(conductor_project: Path, server: Loca
     assert done.returncode == 0, done.stderr
     assert "DELETE" in done.stderr and "end-users/end_usr_1" in done.stderr  # it did log
     assert KEY not in done.stderr + done.stdout
+
+
+def test_retried_calls_carry_one_idempotency_key(
+    conductor_project: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conductor._base_client as base
+
+    monkeypatch.setattr(base.time, "sleep", lambda _: None)
+    server.reply(Reply(503, {"e": 1}), Reply(200, {"id": "a", "objectType": "end_user", "deleted": True}))
+    api = client(server)
+    api.end_users.delete("end_usr_1")
+    api.end_users.delete("end_usr_2")
+    first, retry, other = (r.headers["Idempotency-Key"] for r in server.received)
+    assert first == retry != other  # the same key on every attempt of one call, a new one per call
+
+
+def test_response_validation_can_be_turned_off(conductor_project: Path, server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"id": "end_usr_1", "objectType": "end_user", "deleted": "yes"}),
+        Reply(200, {"id": "end_usr_1", "objectType": "end_user", "deleted": "maybe"}, {"Conductor-Request-Id": "r"}),
+    )
+    api = client(server, strict_response_validation=False)
+    assert api.end_users.delete("end_usr_1").deleted is True  # coerced leniently, as pydantic's lax mode does
+    end_user = api.end_users.delete("end_usr_1")
+    assert (end_user.id, end_user.deleted, end_user._request_id) == ("end_usr_1", "maybe", "r")  # as sent

@@ -54,6 +54,7 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         log_env=config.env.log or f"{prefix}_LOG",
         credentials=credentials,
         request_id_header=config.request_id_header or _request_id_header(spec) or DEFAULT_REQUEST_ID_HEADER,
+        idempotency_header=config.idempotency_header,
         default_timeout=config.default_timeout,
         max_retries=config.max_retries,
         resources=resources,

@@ -198,6 +198,7 @@ class Api:
     log_env: str
     credentials: tuple[Credential, ...]
     request_id_header: str
+    idempotency_header: str | None  # sent with a fresh key on every non-GET call, the same on its retries
     default_timeout: float
     max_retries: int
     resources: tuple[Resource, ...]  # top level; children nest

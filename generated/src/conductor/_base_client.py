@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -62,6 +63,8 @@ class BaseClient:
         user_agent: str,
         request_id_header: str,
         log_env: str,
+        strict_response_validation: bool = True,
+        idempotency_header: str | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -72,6 +75,8 @@ class BaseClient:
         self._default_query = dict(default_query or {})
         self._user_agent = user_agent
         self._request_id_header = request_id_header
+        self.strict_response_validation = strict_response_validation
+        self._idempotency_header = idempotency_header
         self._log = logging.getLogger(self._log_name)
         _configure_logging(self._log, os.environ.get(log_env))
 
@@ -119,6 +124,9 @@ class BaseClient:
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
+        if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            # One key per call, built before the retry loop: every attempt carries the same key.
+            all_headers.setdefault(self._idempotency_header, f"sdk-retry-{uuid.uuid4()}")
         _check_header_values(all_headers)
         params: list[tuple[str, str | int | float | bool | None]] = [
             *encode_query(self._default_query),
@@ -177,8 +185,12 @@ class BaseClient:
             return self._parse_empty(response, cast_to)
         try:
             # Strict JSON validation: "yes" is not a bool and "1" is not an int, whatever lax mode would say.
-            result: _T = _adapter(cast_to).validate_json(response.content, strict=True)
+            result: _T = _adapter(cast_to).validate_json(
+                response.content, strict=self.strict_response_validation
+            )
         except pydantic.ValidationError as exc:
+            if not self.strict_response_validation:
+                return self._unvalidated(response, cast_to, exc)
             raise APIResponseValidationError(
                 f"The response does not match the expected type: {_describe(exc)}",
                 response,
@@ -188,6 +200,25 @@ class BaseClient:
         if isinstance(result, BaseModel):
             result._request_id = request_id
         return result
+
+    def _unvalidated(
+        self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError
+    ) -> _T:
+        """Validation is off: a body that does not fit is returned as it came (a model built without checks)."""
+        self._log.warning(
+            "Response does not match %s, returned unvalidated: %s", cast_to, _describe(error)
+        )
+        data = _body(response)
+        if isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and isinstance(data, dict):
+            fields = {
+                name: data[field.alias or name]
+                for name, field in cast_to.model_fields.items()
+                if (field.alias or name) in data
+            }
+            result = cast_to.model_construct(**fields)
+            result._request_id = self.request_id_of(response)
+            return cast(_T, result)
+        return cast(_T, data)
 
     def _parse_empty(self, response: httpx.Response, cast_to: type[_T]) -> _T:
         """A success without a body is None, where the declared type allows it."""

@@ -41,6 +41,7 @@ class Conductor(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
+        strict_response_validation: bool = True,
     ) -> None:
         """Create a client.
 
@@ -52,6 +53,8 @@ class Conductor(SyncAPIClient):
           default_headers: Headers sent with every request.
           default_query: Query parameters sent with every request.
           http_client: An `httpx.Client` to send requests with (for proxies, transports, limits).
+          strict_response_validation: Raise `APIResponseValidationError` when a response does not match
+            its documented type (the default); when False, such a response is returned unvalidated.
         """
         if api_key is None:
             api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
@@ -78,6 +81,8 @@ class Conductor(SyncAPIClient):
             user_agent=USER_AGENT,
             request_id_header="Conductor-Request-Id",
             log_env="CONDUCTOR_LOG",
+            strict_response_validation=strict_response_validation,
+            idempotency_header="Idempotency-Key",
         )
 
     def copy(
@@ -90,6 +95,7 @@ class Conductor(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
@@ -103,6 +109,11 @@ class Conductor(SyncAPIClient):
             default_headers={**self._default_headers, **(default_headers or {})},
             default_query={**self._default_query, **(default_query or {})},
             http_client=http_client or self._client,
+            strict_response_validation=(
+                self.strict_response_validation
+                if strict_response_validation is None
+                else strict_response_validation
+            ),
         )
 
     with_options = copy
@@ -135,6 +146,7 @@ class AsyncConductor(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict_response_validation: bool = True,
     ) -> None:
         """Create a client.
 
@@ -146,6 +158,8 @@ class AsyncConductor(AsyncAPIClient):
           default_headers: Headers sent with every request.
           default_query: Query parameters sent with every request.
           http_client: An `httpx.AsyncClient` to send requests with (for proxies, transports, limits).
+          strict_response_validation: Raise `APIResponseValidationError` when a response does not match
+            its documented type (the default); when False, such a response is returned unvalidated.
         """
         if api_key is None:
             api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
@@ -172,6 +186,8 @@ class AsyncConductor(AsyncAPIClient):
             user_agent=USER_AGENT,
             request_id_header="Conductor-Request-Id",
             log_env="CONDUCTOR_LOG",
+            strict_response_validation=strict_response_validation,
+            idempotency_header="Idempotency-Key",
         )
 
     def copy(
@@ -184,6 +200,7 @@ class AsyncConductor(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
@@ -197,6 +214,11 @@ class AsyncConductor(AsyncAPIClient):
             default_headers={**self._default_headers, **(default_headers or {})},
             default_query={**self._default_query, **(default_query or {})},
             http_client=http_client or self._client,
+            strict_response_validation=(
+                self.strict_response_validation
+                if strict_response_validation is None
+                else strict_response_validation
+            ),
         )
 
     with_options = copy

@@ -1,7 +1,12 @@
-"""Example programs for the generated README, built from the spec's own operations and examples."""
+"""Example code for the generated docs and tests, built from the spec's own operations and examples.
+
+Every example is Python source made of literals (via `pysource.literal`) and the generated package's
+own names, so it type-checks against the generated client.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
@@ -9,74 +14,149 @@ from generator.model.naming import singular
 from generator.pysource import literal
 
 _PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
+_STRING_FORMATS = {
+    "date": "2024-01-31",
+    "date-time": "2024-01-31T12:00:00Z",
+    "uuid": "123e4567-e89b-12d3-a456-426614174000",
+    "email": "user@example.com",
+    "uri": "https://example.com",
+}
+MAX_DEPTH = 3
+
+
+@dataclass
+class Call:
+    """Source lines calling one operation, and the helpers from `<package>._utils` they need."""
+
+    lines: list[str]
+    helpers: set[str] = field(default_factory=set)
+    result: str | None = None  # the variable holding the result, if any
 
 
 def example_program(api: Api, is_async: bool) -> str:
     """A complete program calling the first operation (one with a model response when there is one)."""
     client = api.async_client_name if is_async else api.client_name
+    operation = pick_operation(api)
+    call = example_call(operation, "await " if is_async else "") if operation else Call([])
     lines = ["import os"] if api.credentials else []
     if is_async:
         lines.append("import asyncio")
-    lines += [f"from {api.package} import {client}", "", f"client = {client}("]
+    lines.append(f"from {api.package} import {client}")
+    if call.helpers:
+        lines.append(f"from {api.package}._utils import {', '.join(sorted(call.helpers))}")
+    lines += ["", f"client = {client}("]
     if api.credentials:
         credential = api.credentials[0]
-        lines.append(
-            f'    {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted'
-        )
+        lines.append(f'    {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted')
     lines.append(")")
-    operation = _pick(api)
-    if operation is None:
-        return "\n".join(lines)
-    call = _call(operation, "await " if is_async else "")
-    if is_async:
-        lines += ["", "", "async def main() -> None:"]
-        lines += ["    " + line for line in call]
-        lines += ["", "", "asyncio.run(main())"]
+    if is_async and call.lines:
+        lines += ["", "", "async def main() -> None:", *("    " + line for line in call.lines), "", "", "asyncio.run(main())"]
     else:
-        lines += call
+        lines += call.lines
     return "\n".join(lines)
 
 
-def _pick(api: Api) -> Operation | None:
+def pick_operation(api: Api) -> Operation | None:
     candidates = [op for op in api.operations if op.return_type.models] or list(api.operations)
     return candidates[0] if candidates else None
 
 
-def _call(op: Operation, await_: str) -> list[str]:
-    variable = singular(op.resource_path[-1])
-    target = f"{variable} = " if op.return_type.annotation != "None" else ""
-    lines = [f"{target}{await_}client.{'.'.join(op.resource_path)}.{op.name}("]
-    for param in op.positional:
-        lines.append(f"    {literal(_example(param))},")
-    for param in op.keyword:
-        if param.required:
-            lines.append(f"    {param.name}={literal(_example(param))},")
-    lines.append(")")
-    if target:
-        field = _printable_field(op)
-        lines.append(f"print({variable}.{field})" if field else f"print({variable})")
-    return lines
+def example_call(op: Operation, await_: str = "", client: str = "client") -> Call:
+    """`variable = client.resource.method(required arguments)` and a print of something useful."""
+    variable = "page" if op.pagination else singular(op.resource_path[-1])
+    returns = op.pagination is not None or op.return_type.annotation != "None"
+    call = Call([f"{variable + ' = ' if returns else ''}{await_}{client}.{'.'.join(op.resource_path)}.{op.name}("])
+    for param in [*op.positional, *(p for p in op.keyword if p.required)]:
+        code = _argument(param, call.helpers)
+        call.lines.append(f"    {code}," if param.location == "path" else f"    {param.name}={code},")
+    call.lines.append(")")
+    if returns:
+        call.result = variable
+        field_ = _printable_field(op)
+        call.lines.append(f"print({variable}.{field_})" if field_ else f"print({variable})")
+    return call
 
 
 def _printable_field(op: Operation) -> str | None:
+    if op.pagination:
+        return "data"
     schema = op.response_schema
-    if not op.return_type.models or not isinstance(schema, dict):
-        return None
-    properties = schema.get("properties")
-    if isinstance(properties, dict) and "id" in properties:
-        return "id"
-    return None
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return "id" if op.return_type.models and isinstance(properties, dict) and "id" in properties else None
 
 
-def _example(param: Parameter) -> Any:
-    schema = param.schema if isinstance(param.schema, dict) else {}
+def _argument(param: Parameter, helpers: set[str]) -> str:
+    """Source for a value of `param`'s type: dates go through the package's parse helpers."""
+    if param.type.annotation.startswith("FileTypes"):
+        return 'b"file contents"'
+    value = example_value(param.schema if isinstance(param.schema, dict) else {})
+    for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
+        if param.type.annotation.split(" | ")[0] == kind:
+            helpers.add(helper)
+            text = value if isinstance(value, str) else _STRING_FORMATS["date" if kind == "date" else "date-time"]
+            return f"{helper}({literal(text)})"
+    return literal(value)
+
+
+def example_value(schema: dict[str, Any], depth: int = 0) -> Any:
+    """A JSON value that fits `schema`: its own example when it has one, else one built from its type."""
     for key in ("example", "default", "const"):
-        if key in schema and isinstance(schema[key], (str, int, float, bool)):
+        if key in schema and _is_json(schema[key]):
             return schema[key]
-    examples = schema.get("examples")
-    if isinstance(examples, list) and examples and isinstance(examples[0], (str, int, float, bool)):
-        return examples[0]
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum and isinstance(enum[0], (str, int, float, bool)):
-        return enum[0]
-    return _PLACEHOLDERS.get(str(schema.get("type")), "string")
+    for key in ("examples", "enum"):
+        values = schema.get(key)
+        if isinstance(values, list) and values and _is_json(values[0]):
+            return values[0]
+    type_ = schema.get("type")
+    if isinstance(type_, list):
+        type_ = next((t for t in type_ if t != "null"), None)
+    if type_ == "object" or "properties" in schema:
+        properties: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
+        required = [n for n in schema.get("required") or [] if n in properties] if depth < MAX_DEPTH else []
+        return {name: example_value(_inline(properties[name]), depth + 1) for name in required}
+    if type_ == "array":
+        items = _inline(schema.get("items"))
+        return [example_value(items, depth + 1)] if items and depth < MAX_DEPTH else []
+    if type_ == "string" and schema.get("format") in _STRING_FORMATS:
+        return _STRING_FORMATS[str(schema["format"])]
+    return _PLACEHOLDERS.get(str(type_), "string")
+
+
+def _inline(schema: Any) -> dict[str, Any]:
+    """A nested schema as written; a `$ref` is not followed here, so it gives an empty schema."""
+    return schema if isinstance(schema, dict) and "$ref" not in schema else {}
+
+
+def _is_json(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool, list, dict))
+
+
+def readme_snippets(api: Api) -> dict[str, str]:
+    """Short examples for the README's sections, each using one of the API's own operations."""
+    snippets: dict[str, str] = {}
+    operation = pick_operation(api)
+    if operation is None:
+        return snippets
+    raw = example_call(operation)
+    raw.lines[0] = f"response = client.{'.'.join(operation.resource_path)}.with_raw_response.{operation.name}("
+    raw.lines[-1:] = [
+        f"print(response.status_code, response.headers.get({literal(api.request_id_header)}), response.retries_taken)",
+        f"{raw.result or 'result'} = response.parse()  # the same object the plain call returns",
+    ] if raw.result else ["print(response.status_code)"]
+    snippets["raw"] = "\n".join(raw.lines)
+    streamed = example_call(operation)
+    streamed.lines[0] = f"with client.{'.'.join(operation.resource_path)}.with_streaming_response.{operation.name}("
+    streamed.lines[-2 if streamed.result else -1 :] = [") as response:", "    for line in response.iter_lines():", "        print(line)"]
+    snippets["streaming"] = "\n".join(streamed.lines)
+    options = example_call(operation)
+    options.lines[0] = options.lines[0].replace("client.", "client.with_options(max_retries=5, timeout=20.0).", 1)
+    snippets["options"] = "\n".join(options.lines)
+    paged = next((op for op in api.operations if op.pagination), None)
+    if paged is not None:
+        listing = example_call(paged)
+        listing.lines[0] = listing.lines[0].replace("page = ", "for item in ", 1)
+        listing.lines[-2:] = ["):", "    print(item)  # every item of every page, fetched as needed"]
+        pages = example_call(paged)
+        pages.lines[-1:] = ["print(page.data)", "while page.has_next_page():", "    page = page.get_next_page()", "    print(page.data)"]
+        snippets["pagination"] = "\n".join(listing.lines) + "\n\n# or page by page\n" + "\n".join(pages.lines)
+    return snippets

@@ -22,6 +22,7 @@ import black
 import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
+from generator.examples import example_program, readme_snippets
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
@@ -80,7 +81,14 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
     files: dict[str, str] = {
         ".gitignore": _render("gitignore.jinja", api=api),
         "pyproject.toml": _render("pyproject.toml.jinja", api=api),
-        "README.md": _render("README.md.jinja", api=api, example=_readme_example(api), credential=_first(api.credentials)),
+        "README.md": _render(
+            "README.md.jinja",
+            api=api,
+            example=_readme_example(api),
+            snippets=readme_snippets(api),
+            credential=_first(api.credentials),
+        ),
+        "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
     for name in _static_package_files():
         files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
@@ -357,9 +365,24 @@ def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
 
 
 def _readme_example(api: Api) -> dict[str, str]:
-    from generator.examples import example_program
-
     return {"sync": example_program(api, is_async=False), "async_": example_program(api, is_async=True)}
+
+
+def _api_reference(api: Api) -> list[dict[str, Any]]:
+    """Per resource: its path, module, the types its methods return and a one-line signature per method."""
+    entries = []
+    for resource in api.all_resources():
+        methods = []
+        types: set[str] = set()
+        for op in resource.operations:
+            returned = f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]" if op.pagination else op.return_type.annotation
+            types |= (op.pagination.item.models if op.pagination else set()) | op.return_type.models
+            arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
+            if any(not p.required for p in op.keyword):
+                arguments.append("...")
+            methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
+        entries.append({"resource": resource, "methods": methods, "types": sorted(types)})
+    return entries
 
 
 def _first(items: tuple[Credential, ...]) -> Credential | None:

@@ -299,3 +299,18 @@ def test_response_validation_can_be_turned_off(conductor_project: Path, server: 
     assert api.end_users.delete("end_usr_1").deleted is True  # coerced leniently, as pydantic's lax mode does
     end_user = api.end_users.delete("end_usr_1")
     assert (end_user.id, end_user.deleted, end_user._request_id) == ("end_usr_1", "maybe", "r")  # as sent
+
+
+def test_every_readme_example_runs(conductor_project: Path, server: LocalServer) -> None:
+    """The generated README's code blocks run as written (fragments after the usage example's client)."""
+    readme = (conductor_project / "README.md").read_text()
+    blocks = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
+    setup = "import os\nfrom conductor import Conductor\n\nclient = Conductor()\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONDUCTOR_")}
+    env.update(CONDUCTOR_SECRET_KEY=KEY, CONDUCTOR_BASE_URL=server.url, PYTHONPATH=str(conductor_project / "src"))
+    assert len(blocks) >= 5
+    for block in blocks:
+        program = block if block.startswith(("import ", "from ")) else setup + block
+        done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, f"{block}\n{done.stderr}"
+    assert len(server.received) >= len(blocks) - 1

@@ -160,3 +160,34 @@ def readme_snippets(api: Api) -> dict[str, str]:
         pages.lines[-1:] = ["print(page.data)", "while page.has_next_page():", "    page = page.get_next_page()", "    print(page.data)"]
         snippets["pagination"] = "\n".join(listing.lines) + "\n\n# or page by page\n" + "\n".join(pages.lines)
     return snippets
+
+
+@dataclass
+class ExampleTest:
+    name: str
+    sync_lines: list[str]
+    async_lines: list[str]
+    names: set[tuple[str, str]]  # (module relative to the package, name) the test imports
+
+
+def example_test(op: Operation, model_modules: dict[str, str]) -> ExampleTest:
+    """A test calling `op` with example arguments and checking the type of what comes back."""
+    names: set[tuple[str, str]] = set()
+    lines: dict[bool, list[str]] = {}
+    for is_async in (False, True):
+        call = example_call(op, "await " if is_async else "")
+        names |= {("_utils", helper) for helper in call.helpers}
+        body = call.lines[:-1] if call.result else call.lines
+        if op.pagination:
+            page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
+            names.add(("pagination", page_class))
+            body.append(f"assert isinstance({call.result}, {page_class})")
+        elif call.result and op.return_type.is_type and len(op.return_type.models) == 1:
+            (model,) = op.return_type.models
+            names.add((f"types.{model_modules[model]}", model))
+            body.append(f"assert isinstance({call.result}, {model})")
+        elif call.result:
+            body.append(f"assert {call.result} is not None or {literal(op.return_type.annotation)}.endswith('None')")
+        lines[is_async] = body
+    name = "_".join([*op.resource_path, op.name])
+    return ExampleTest(name, lines[False], lines[True], names)

@@ -22,7 +22,7 @@ import black
 import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
-from generator.examples import example_program, readme_snippets
+from generator.examples import ExampleTest, example_program, example_test, readme_snippets
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
@@ -124,6 +124,17 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             op_groups={op.name: _argument_groups(op) for op in resource.operations},
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
         )
+    for resource in api.all_resources():
+        if resource.operations:
+            tests = [example_test(op, model_modules) for op in resource.operations]
+            files[f"tests/test_{resource.module}.py"] = _render(
+                "tests/test_resource.py.jinja",
+                api=api,
+                resource=resource,
+                tests=tests,
+                imports=_test_imports(api, tests),
+                credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
+            )
     files[f"{package_dir}/types/__init__.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
         api=api,
@@ -281,6 +292,13 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
     return lines
 
 
+def _test_imports(api: Api, tests: list[ExampleTest]) -> list[str]:
+    imports = {Import("asyncio", ""), Import("os", ""), Import("pytest", "")}
+    imports |= {Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
+    imports |= {Import(f"{api.package}.{module}", name) for test in tests for module, name in test.names}
+    return import_block(imports, first_party=api.package)
+
+
 def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[str]:
     refs = [field.type for model in models for field in model.fields] + [m.alias for m in models if m.alias]
     imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
@@ -302,7 +320,7 @@ def _type_imports(refs: Iterable[TypeRef], model_modules: dict[str, str], exclud
     return imports
 
 
-def import_block(imports: Iterable[Import]) -> list[str]:
+def import_block(imports: Iterable[Import], first_party: str | None = None) -> list[str]:
     """Import lines grouped (standard library, third party, local) and ordered as isort/ruff order them.
 
     An Import with an empty name is a plain `import module`.
@@ -310,7 +328,8 @@ def import_block(imports: Iterable[Import]) -> list[str]:
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}
     for item in imports:
         root = item.module.split(".")[0]
-        kind = 2 if item.module.startswith(".") else 0 if root in sys.stdlib_module_names else 1
+        local = item.module.startswith(".") or root == first_party
+        kind = 2 if local else 0 if root in sys.stdlib_module_names else 1
         sections[kind].setdefault(item.module, set()).add(item.name)
     lines: list[str] = []
     for modules in sections.values():

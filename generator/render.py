@@ -111,6 +111,9 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         clients=_client_variants(api),
         auth_hooks=_auth_hooks(api),
         needs_base64=any(c.kind == "basic" for c in api.credentials),
+        resource_imports=import_block(
+            Import(f".resources.{r.module}", name) for r in api.resources for name in (r.class_name, r.async_class_name)
+        ),
         exports=sorted(client_exports, key=isort_key),
     )
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
@@ -121,6 +124,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             api=api,
             resource=resource,
             imports=_resource_imports(resource, model_modules),
+            exports=sorted([resource.class_name, resource.async_class_name], key=isort_key),
             op_groups={op.name: _argument_groups(op) for op in resource.operations},
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
         )

@@ -38,6 +38,7 @@ class TypeRef:
     models: frozenset[str] = frozenset()  # names of the generated models it mentions
     runtime: str = ""
     is_type: bool = True
+    parts: tuple[TypeRef, ...] = ()  # the members, when this is a union
 
     @property
     def runtime_expression(self) -> str:
@@ -129,6 +130,7 @@ class Operation:
     security: tuple[str, ...]  # names of the credentials sent with this operation
     source: str
     pagination: Pagination | None = None
+    accept: str | None = None  # the success response's media type, when it is not JSON
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

@@ -37,7 +37,11 @@ RESERVED_ARGUMENTS = frozenset(
     # Names a method body uses: an argument called `type` would break `cast_to=type(None)`.
     | {"object", "type", "str", "bytes", "int", "float", "bool", "list", "dict", "cast", "type_of", "warnings"}
 )
-RESERVED_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
+# Attributes every resource class has, and builtins its annotations use (a method named `str` would
+# shadow the type in the class body; `list` and `dict` are safe because annotations use typing's).
+RESERVED_RESOURCE_ATTRIBUTES = frozenset(
+    {"with_raw_response", "with_streaming_response", "str", "int", "float", "bool", "bytes", "object", "type"}
+)
 # Attributes of the generated client classes; a top-level resource may not take one of these names.
 RESERVED_CLIENT_ATTRIBUTES = frozenset(
     {"request", "close", "is_closed", "base_url", "timeout", "max_retries", "with_options", "copy"}
@@ -135,7 +139,17 @@ class OperationBuilder:
             security=self._security(data),
             source=f"{op.file}#{op.pointer}",
             pagination=self._pagination(op, ordered, return_type, hint),
+            accept=self._accept(op),
         )
+
+    def _accept(self, op: Target) -> str | None:
+        """The media type to ask for when the success response is not JSON (a download, text)."""
+        found = self._success_response(op)
+        content = found[0].value.get("content") if found and isinstance(found[0].value, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type = _preferred_media_type(list(content))
+        return None if is_json(media_type) else media_type
 
     # --- pagination ---------------------------------------------------------------------------
 

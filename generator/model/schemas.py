@@ -7,6 +7,7 @@ Request-side types are structural: objects are mappings, so callers pass plain d
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,13 @@ _FORMATS = {
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
-     "FileTypes"}
+     "FileTypes", "List", "Dict"}
 )  # fmt: skip
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
      "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
      "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object", "discriminator", "Annotated",
-     "Tag", "Discriminator", "cast",
+     "Tag", "Discriminator", "cast", "List", "Dict",
      # pydantic's own BaseModel attributes
      "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set", "model_construct",
      "model_copy", "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
@@ -64,8 +65,9 @@ def combine(template: str, *parts: TypeRef, extra: frozenset[Import] = frozenset
 
 
 def union(members: list[TypeRef]) -> TypeRef:
+    """`A | B | None`: nested unions flattened, duplicates dropped, None last; `object` absorbs all."""
     distinct: list[TypeRef] = []
-    for member in members:
+    for member in (part for m in members for part in (m.parts or (m,))):
         if member.annotation not in [d.annotation for d in distinct]:
             distinct.append(member)
     if any(m.annotation == "object" for m in distinct):
@@ -75,7 +77,8 @@ def union(members: list[TypeRef]) -> TypeRef:
     non_null = [m for m in distinct if m.annotation != "None"]
     if len(non_null) < len(distinct):  # `None` goes last: `str | None`
         distinct = [*non_null, NONE]
-    return combine(" | ".join("{}" for _ in distinct), *distinct, is_type=False)
+    combined = combine(" | ".join("{}" for _ in distinct), *distinct, is_type=False)
+    return dataclasses.replace(combined, parts=tuple(distinct))
 
 
 def optional(type_: TypeRef) -> TypeRef:
@@ -200,6 +203,10 @@ class SchemaTypes:
             return union(members) if members else ANY
         if isinstance(type_, str):
             return self._convert_typed(target, type_, name_hint, request)
+        if isinstance(schema.get("allOf"), list) and "properties" not in schema:
+            single = self._single_non_object_part(target)
+            if single is not None:  # `allOf: [{type: string, ...}]` wraps one scalar to annotate it
+                return self._convert(single, name_hint, request)
         if "properties" in schema or "allOf" in schema or "additionalProperties" in schema:
             return self._convert_typed(target, "object", name_hint, request)
         if "items" in schema:
@@ -213,7 +220,9 @@ class SchemaTypes:
             item_type = self._convert(
                 Target(items, target.file, f"{target.pointer}/items"), f"{name_hint}Item" if name_hint else "", request
             )
-            return combine("list[{}]", item_type)
+            # typing.List, not list: a resource class has a method named `list`, which would shadow the
+            # builtin in its annotations.
+            return combine("List[{}]", item_type, extra=frozenset({_typing("List")}))
         if type_ == "object":
             return self._object(target, name_hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
@@ -303,7 +312,7 @@ class SchemaTypes:
                 )
             if request:
                 return combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
-            return combine("dict[str, {}]", value_type)
+            return combine("Dict[str, {}]", value_type, extra=frozenset({_typing("Dict")}))
         if request:
             return combine("Mapping[str, {}]", ANY, extra=_MAPPING_IMPORTS)
         return self._model(target, name_hint or "Object", merged)
@@ -338,6 +347,14 @@ class SchemaTypes:
             fields.append(Field(name, wire_name, type_, wire_name in required, description, deprecated))
         return fields
 
+    def _single_non_object_part(self, target: Target) -> Target | None:
+        """The one part of an `allOf` that is not an object schema, when there is exactly one such part."""
+        parts = [Target(part, target.file, f"{target.pointer}/allOf/{i}") for i, part in enumerate(target.value["allOf"])]
+        resolved = [self._follow(part).value for part in parts]
+        scalars = [part for part, schema in zip(parts, resolved) if isinstance(schema, dict) and _is_scalar(schema)]
+        objects = [schema for schema in resolved if isinstance(schema, dict) and not _is_scalar(schema)]
+        return scalars[0] if len(scalars) == 1 and not any(o.get("properties") for o in objects) else None
+
     def _merged_properties(self, target: Target) -> tuple[dict[str, Target], set[str]] | None:
         """Properties and required names of an object schema with its allOf parts merged in."""
         schema = target.value
@@ -368,6 +385,12 @@ class SchemaTypes:
         if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
             return None
         return properties, required
+
+
+def _is_scalar(schema: dict[str, Any]) -> bool:
+    type_ = schema.get("type")
+    types = set(type_) if isinstance(type_, list) else {type_}
+    return bool(types & {"string", "integer", "number", "boolean", "array"}) or "enum" in schema or "const" in schema
 
 
 def _is_union(schema: dict[str, Any]) -> bool:

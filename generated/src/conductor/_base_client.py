@@ -107,6 +107,7 @@ class BaseClient:
         body: object,
         body_kind: BodyKind,
         content_type: str | None,
+        accept: str,
         security: Sequence[str],
         extra_headers: Headers | None,
         extra_query: Query | None,
@@ -116,7 +117,7 @@ class BaseClient:
         """The request to send, and the response mode a `with_raw_response` wrapper asked for."""
         url = self.base_url.join(format_path(path, path_params or {}).lstrip("/"))
         all_headers = {
-            "Accept": "application/json",
+            "Accept": accept,
             "User-Agent": self._user_agent,
             **self._default_headers,
             **text_values(headers),
@@ -298,6 +299,7 @@ class SyncAPIClient(BaseClient):
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
         content_type: str | None = None,
+        accept: str = "application/json",
         security: Sequence[str] = (),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -307,7 +309,7 @@ class SyncAPIClient(BaseClient):
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
             headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
-            security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
         response, retries_taken = self._send(request, stream=mode == "stream")
@@ -406,6 +408,7 @@ class AsyncAPIClient(BaseClient):
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
         content_type: str | None = None,
+        accept: str = "application/json",
         security: Sequence[str] = (),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -415,7 +418,7 @@ class AsyncAPIClient(BaseClient):
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
             headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
-            security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
         response, retries_taken = await self._send(request, stream=mode == "stream")

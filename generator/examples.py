@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
-from generator.model.naming import singular
+from generator.model.naming import singular, snake_case
 from generator.pysource import literal
 
 _PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
@@ -63,7 +63,7 @@ def pick_operation(api: Api) -> Operation | None:
 
 def example_call(op: Operation, await_: str = "", client: str = "client") -> Call:
     """`variable = client.resource.method(required arguments)` and a print of something useful."""
-    variable = "page" if op.pagination else singular(op.resource_path[-1])
+    variable = "page" if op.pagination else snake_case(singular(op.resource_path[-1].rstrip("_")), "result")
     returns = op.pagination is not None or op.return_type.annotation != "None"
     call = Call([f"{variable + ' = ' if returns else ''}{await_}{client}.{'.'.join(op.resource_path)}.{op.name}("])
     for param in [*op.positional, *(p for p in op.keyword if p.required)]:

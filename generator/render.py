@@ -96,13 +96,13 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         f"{_PACKAGE_TEMPLATES}/__init__.py.jinja",
         api=api,
         imports=import_block(_package_exports(api)),
-        exports=sorted((i.name for i in _package_exports(api)), key=isort_key),
+        exports=sorted((i.name for i in _package_exports(api)), key=all_key),
     )
     files[f"{package_dir}/_version.py"] = _render(f"{_PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
     files[f"{package_dir}/_exceptions.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/_exceptions.py.jinja",
         api=api,
-        exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES], key=isort_key),
+        exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES], key=all_key),
     )
     client_exports = [api.client_name, api.async_client_name, "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT"]
     files[f"{package_dir}/_client.py"] = _render(
@@ -114,7 +114,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         resource_imports=import_block(
             Import(f".resources.{r.module}", name) for r in api.resources for name in (r.class_name, r.async_class_name)
         ),
-        exports=sorted(client_exports, key=isort_key),
+        exports=sorted(client_exports, key=all_key),
     )
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
     model_modules = {model.name: model.module for model in api.models}
@@ -124,7 +124,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             api=api,
             resource=resource,
             imports=_resource_imports(resource, model_modules),
-            exports=sorted([resource.class_name, resource.async_class_name], key=isort_key),
+            exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
             op_groups={op.name: _argument_groups(op) for op in resource.operations},
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
         )
@@ -143,7 +143,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
         api=api,
         models=sorted(api.models, key=lambda m: (m.module, m.name)),
-        exports=sorted((m.name for m in api.models), key=isort_key),
+        exports=sorted((m.name for m in api.models), key=all_key),
     )
     for module, models in _models_by_module(api.models).items():
         files[f"{package_dir}/types/{module}.py"] = _render(
@@ -151,7 +151,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             api=api,
             models=[m for m in models if m.alias is None],
             aliases=_aliases_in_dependency_order([m for m in models if m.alias is not None]),
-            exports=sorted((m.name for m in models), key=isort_key),
+            exports=sorted((m.name for m in models), key=all_key),
             module_doc=", ".join(m.name for m in models) + ".",
             imports=_model_imports(models, model_modules),
             rebuild=[m.name for m in models if m.alias is None] if len(models) > 1 or _self_referencing(models[0]) else [],
@@ -347,11 +347,18 @@ def import_block(imports: Iterable[Import], first_party: str | None = None) -> l
     return lines
 
 
-def isort_key(name: str) -> tuple[int, str]:
-    """Constants, then classes, then everything else: the order ruff wants in imports and `__all__`."""
-    if len(name) > 1 and name.isupper():
-        return (0, name)
-    return (1, name) if name[:1].isupper() else (2, name)
+def isort_key(name: str) -> tuple[int, str, str]:
+    """Names in an import: constants, then classes, then the rest, each without regard to case (isort's order)."""
+    return (_name_group(name), name.lower(), name)
+
+
+def all_key(name: str) -> tuple[int, str]:
+    """Names in `__all__`: the same groups, but with case (ruff's RUF022 order)."""
+    return (_name_group(name), name)
+
+
+def _name_group(name: str) -> int:
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
 
 
 def _module_key(module: str) -> tuple[int, str, str]:

@@ -39,6 +39,7 @@ class TypeRef:
     runtime: str = ""
     is_type: bool = True
     parts: tuple[TypeRef, ...] = ()  # the members, when this is a union
+    literals: tuple[str, ...] = ()  # the values (as Python literals), when this is a Literal
 
     @property
     def runtime_expression(self) -> str:

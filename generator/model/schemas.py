@@ -70,6 +70,10 @@ def union(members: list[TypeRef]) -> TypeRef:
     for member in (part for m in members for part in (m.parts or (m,))):
         if member.annotation not in [d.annotation for d in distinct]:
             distinct.append(member)
+    literals = [m for m in distinct if m.literals]
+    if len(literals) > 1:  # `Literal["a"] | Literal["b"]` is written `Literal["a", "b"]`
+        merged = _literal_type(list(dict.fromkeys(v for m in literals for v in m.literals)))
+        distinct = [merged if m is literals[0] else m for m in distinct if not m.literals or m is literals[0]]
     if any(m.annotation == "object" for m in distinct):
         return ANY
     if len(distinct) == 1:
@@ -291,8 +295,7 @@ class SchemaTypes:
         has_null = any(v is None for v in values)
         if not literals:
             return NONE if has_null else ANY
-        annotation = f"Literal[{', '.join(literals)}]"  # literals may hold braces: no str.format here
-        result = TypeRef(annotation, frozenset({_typing("Literal")}), is_type=False)
+        result = _literal_type(literals)
         if open_:
             bases = [_PRIMITIVES[name] for name, kind in _LITERAL_BASES if any(type(v) is kind for v in values)]
             result = union([result, *bases])
@@ -385,6 +388,11 @@ class SchemaTypes:
         if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
             return None
         return properties, required
+
+
+def _literal_type(literals: list[str]) -> TypeRef:
+    annotation = f"Literal[{', '.join(literals)}]"  # literals may hold braces: no str.format here
+    return TypeRef(annotation, frozenset({_typing("Literal")}), is_type=False, literals=tuple(literals))
 
 
 def _is_scalar(schema: dict[str, Any]) -> bool:

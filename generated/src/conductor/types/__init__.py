@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .end_user_delete_response import EndUserDeleteResponse as EndUserDeleteResponse
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     "EndUserDeleteResponse": "end_user_delete_response",
 }
 
-__all__ = ["EndUserDeleteResponse"]
+__all__: list[str] = ["EndUserDeleteResponse"]
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,46 @@
+"""Every small and medium corpus spec yields a client that passes ruff, mypy --strict and pyright.
+
+The four large specs (jira-platform, box, digitalocean, openai) take minutes each under mypy; they are
+checked by scripts/check_large_clients.sh instead, and the figures are in docs/corpus.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from tests.conftest import CHECKERS, ROOT, run_checker
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+SMALL_AND_MEDIUM = [
+    "oai-non-oauth-scopes/non-oauth-scopes.json",
+    "oai-petstore/petstore.yaml",
+    "oai-petstore-expanded/petstore-expanded.json",
+    "oai-uspto/uspto.yaml",
+    "box-v2026/openapi-v2026.0.json",
+    "adyen-binlookup-v54/BinLookupService-v54.yaml",
+    "opc-baseline-3.1/baseline_openapi_3.1.yaml",
+    "adyen-transfer-webhooks-v4/BalancePlatformTransferNotification-v4.json",
+    "resend/resend.yaml",
+    "spotify/fixed-spotify-open-api.yml",
+    "twilio-verify-v2/twilio_verify_v2.yaml",
+]
+
+
+@pytest.fixture(scope="module", params=SMALL_AND_MEDIUM, ids=lambda entry: entry.split("/")[0])
+def corpus_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    entry = CORPUS / request.param
+    if not entry.is_file():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    out = tmp_path_factory.mktemp("corpus") / "client"
+    pipeline.generate(pipeline.Options(spec=entry, output=out, lenient=True))
+    return out
+
+
+@pytest.mark.parametrize("checker", ["ruff", "mypy", "pyright"])
+def test_corpus_client_passes(corpus_client: Path, checker: str) -> None:
+    assert checker in CHECKERS
+    done = run_checker(checker, corpus_client)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

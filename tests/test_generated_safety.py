@@ -84,7 +84,7 @@ def test_hostile_names_become_readable_identifiers(hostile_project: Path) -> Non
     resource = (package / "resources" / "close_.py").read_text()
     assert "class_: str" in resource and "from_: int | NotGiven" in resource
     assert "extra_headers_: str | NotGiven" in resource  # the SDK's own keyword keeps its meaning
-    assert "self_: str | NotGiven" in resource and "n_2fa: bool | NotGiven" in resource
+    assert "self_: str,\n" in resource and "n_2fa: bool | NotGiven" in resource  # required by the body schema
     assert "timeout_: float | NotGiven" in resource
     assert "object_type:" in resource and "body_object_type:" in resource
     client = (package / "_client.py").read_text()

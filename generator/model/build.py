@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from generator.config import Config
-from generator.errors import GeneratorError, Problem
+from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
 from generator.model.ir import Api, Credential, CredentialKind, Operation
 from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
@@ -38,7 +38,8 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     if warnings is not None:
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
-    resources = build_resources(operations, _resource_classes(operations))
+    models = types.models()
+    resources = build_resources(operations, _resource_classes(operations, {m.name for m in models}))
     return Api(
         title=title,
         description=_string(info.get("description")) or None,
@@ -58,7 +59,7 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         default_timeout=config.default_timeout,
         max_retries=config.max_retries,
         resources=resources,
-        models=tuple(types.models()),
+        models=tuple(models),
         operations=tuple(operations),
         webhooks=tuple(webhooks),
     )
@@ -80,11 +81,20 @@ def _name_words(title: str) -> list[str]:
     return parts
 
 
-def _resource_classes(operations: list[Operation]) -> dict[tuple[str, ...], str]:
-    """A unique class-name stem per resource path: `end_users` -> 'EndUsers', `qbd.invoices` -> 'QbdInvoices'."""
+def _resource_classes(operations: list[Operation], model_names: set[str]) -> dict[tuple[str, ...], str]:
+    """A unique class-name stem per resource path: `end_users` -> 'EndUsers', `qbd.invoices` -> 'QbdInvoices'.
+
+    `<stem>Resource` must not be the name of a model the resource module imports: such a stem gets `Api`.
+    """
     paths = sorted({op.resource_path[:depth] for op in operations for depth in range(1, len(op.resource_path) + 1)})
     taken: set[str] = set()
-    return {path: unique(pascal_case(" ".join(path), "Resource"), taken, separator="") for path in paths}
+    stems = {}
+    for path in paths:
+        stem = pascal_case(" ".join(path), "Resource")
+        while {f"{stem}Resource", f"Async{stem}Resource"} & model_names:
+            stem += "Api"
+        stems[path] = unique(stem, taken, separator="")
+    return stems
 
 
 def _base_url(root: dict[str, Any]) -> str:
@@ -103,7 +113,7 @@ def _base_url(root: dict[str, Any]) -> str:
 def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, ...]:
     root = spec.root
     schemes = _mapping(_mapping(root.get("components")).get("securitySchemes"))
-    used = _used_schemes(root)
+    used = _used_schemes(spec)
     required = _required_schemes(root.get("security"))
     result: list[Credential] = []
     taken: set[str] = set()
@@ -153,14 +163,17 @@ def _credential_kind(scheme: Any) -> tuple[CredentialKind | None, str | None]:
     return None, None
 
 
-def _used_schemes(root: dict[str, Any]) -> set[str]:
+def _used_schemes(spec: Spec) -> set[str]:
+    """Schemes named by the global or any operation's `security` (path items and operations may be $refs)."""
+    root = spec.root
     used: set[str] = set()
     requirements: list[Any] = list(root.get("security") or [])
-    for item in (root.get("paths") or {}).values():
-        if isinstance(item, dict):
-            for op in item.values():
-                if isinstance(op, dict) and isinstance(op.get("security"), list):
-                    requirements.extend(op["security"])
+    for path, raw_item in (root.get("paths") or {}).items():
+        item = spec.follow(raw_item, spec.entry, pointer_from_parts(["paths", path]))
+        for method, raw_op in (item.value.items() if isinstance(item.value, dict) else ()):
+            op = spec.follow(raw_op, item.file, f"{item.pointer}/{method}").value if isinstance(raw_op, dict) else None
+            if isinstance(op, dict) and isinstance(op.get("security"), list):
+                requirements.extend(op["security"])
     for requirement in requirements:
         if isinstance(requirement, dict):
             used.update(requirement)

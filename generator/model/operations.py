@@ -391,7 +391,7 @@ class OperationBuilder:
         content = target.value.get("content") if isinstance(target.value, dict) else None
         if not isinstance(content, dict) or not content:
             return None, []
-        media_type = _preferred_media_type(list(content))
+        media_type = self._body_media_type(target, content)
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         schema_pointer = target.pointer + pointer_from_parts(["content", media_type, "schema"])
@@ -400,13 +400,26 @@ class OperationBuilder:
         resolved = _resolved_schema(self.spec, schema, target.file)
         properties = self.types.object_properties(schema, target.file, schema_pointer) if kind != "raw" else None
         if properties:
-            params = [self._body_parameter(wire, prop, is_required and required) for wire, prop, is_required in properties]
+            # A property the body schema requires is a required argument, even where the spec forgot to
+            # mark the body itself required (as most do): calling without it cannot succeed.
+            params = [self._body_parameter(wire, prop, is_required) for wire, prop, is_required in properties]
             return RequestBody(media_type, kind, required, True, resolved), params
         type_ = self.types.request_type(schema, target.file, schema_pointer)
         if kind == "raw":
             type_ = RAW_BODY
         body_param = Parameter("body", "body", "body", required, type_, _text(target.value.get("description")), resolved)
         return RequestBody(media_type, kind, required, False, resolved), [body_param]
+
+    def _body_media_type(self, body: Target, content: dict[str, Any]) -> str:
+        """JSON where offered, unless a multipart form is offered too and has a file field."""
+        preferred = _preferred_media_type(list(content))
+        multipart = next((m for m in content if m.startswith("multipart/")), None)
+        if multipart and is_json(preferred) and isinstance(content[multipart], dict):
+            pointer = body.pointer + pointer_from_parts(["content", multipart, "schema"])
+            for _, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
+                if self.types.request_type(prop.value, prop.file, prop.pointer).annotation.startswith("FileTypes"):
+                    return multipart
+        return preferred
 
     def _body_parameter(self, wire: str, prop: Target, required: bool) -> Parameter:
         type_ = self.types.request_type(prop.value, prop.file, prop.pointer)

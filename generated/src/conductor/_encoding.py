@@ -60,12 +60,11 @@ def encode_query(
         elif isinstance(value, Mapping) and style == "form" and explode:
             pairs.extend((str(k), to_text(v)) for k, v in value.items() if v is not None)
         elif isinstance(value, (list, tuple)):
+            items = [to_text(item) for item in value if item is not None]
             if explode and style == "form":
-                pairs.extend((name, to_text(item)) for item in value)
+                pairs.extend((name, item) for item in items)
             else:
-                pairs.append(
-                    (name, _DELIMITERS.get(style, ",").join(to_text(item) for item in value))
-                )
+                pairs.append((name, _DELIMITERS.get(style, ",").join(items)))
         else:
             pairs.append((name, to_text(value)))
     return pairs
@@ -123,7 +122,13 @@ def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encode
     ]
     with_files = {name for name, _ in files}
     data = _form_fields({k: v for k, v in fields.items() if k not in with_files})
-    return None, data, files
+    # Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
+    parts = [
+        (name, (None, value))
+        for name, values in data.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    return None, None, [*parts, *files]
 
 
 def _items(value: object) -> Sequence[object]:

@@ -23,4 +23,4 @@ def test_generated_tests_pass_against_a_mock_server(tmp_path: Path) -> None:
             cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert " 2 passed" in done.stdout and "skipped" not in done.stdout
+    assert "2 passed" in done.stdout and "skipped" not in done.stdout

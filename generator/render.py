@@ -10,6 +10,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -347,24 +348,29 @@ def import_block(imports: Iterable[Import], first_party: str | None = None) -> l
     return lines
 
 
-def isort_key(name: str) -> tuple[int, str, str]:
+def isort_key(name: str) -> tuple[int, list[Any], str]:
     """Names in an import: constants, then classes, then the rest, each without regard to case (isort's order)."""
-    return (_name_group(name), name.lower(), name)
+    return (_name_group(name), _natural(name.lower()), name)
 
 
-def all_key(name: str) -> tuple[int, str]:
+def all_key(name: str) -> tuple[int, list[Any]]:
     """Names in `__all__`: the same groups, but with case (ruff's RUF022 order)."""
-    return (_name_group(name), name)
+    return (_name_group(name), _natural(name))
+
+
+def _natural(text: str) -> list[Any]:
+    """`load_5` before `load_15`: runs of digits compare as numbers, as isort does."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
 
 
 def _name_group(name: str) -> int:
     return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
 
 
-def _module_key(module: str) -> tuple[int, str, str]:
+def _module_key(module: str) -> tuple[int, list[Any], str]:
     # Relative imports: the furthest parent first (`..x` before `.y`).
     dots = len(module) - len(module.lstrip("."))
-    return (-dots, module.lower(), module)
+    return (-dots, _natural(module.lower()), module)
 
 
 def _models_by_module(models: Iterable[Model]) -> dict[str, list[Model]]:

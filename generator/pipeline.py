@@ -13,7 +13,7 @@ from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.render import render_project
-from generator.validate import validate_spec, validation_stamp
+from generator.validate import Validation, validate_spec, validation_stamp
 from generator.write import Changes, compare, read_cache, with_manifest, write, write_cache
 
 DEFAULT_SPEC = Path("specs/conductor.yaml")
@@ -55,10 +55,18 @@ def build(options: Options) -> Result:
     # found valid (stamped in the cache beside the output) is not validated again.
     cache = read_cache(options.output)
     stamp = validation_stamp(spec)
-    warnings = [] if cache.validated == stamp else validate_spec(spec, lenient=options.lenient)
+    validation = None if cache.validated == stamp else Validation(spec, options.lenient)
+    try:
+        model_warnings: list[Problem] = []
+        api = build_api(spec, config, model_warnings)
+        rendered = render_project(api, cache.formatted)
+    except Exception:
+        if validation is not None:
+            validation.result()  # an invalid spec is reported as such, not by what it broke downstream
+        raise
+    warnings = validation.result() if validation is not None else []
     validated = None if warnings else stamp
-    api = build_api(spec, config, warnings)
-    rendered = render_project(api, cache.formatted)
+    warnings += model_warnings
     files = with_manifest(rendered.files)
     seconds = time.perf_counter() - started
     return Result(api, files, warnings, seconds=seconds, format_keys=rendered.format_keys, validated=validated)

@@ -7,6 +7,8 @@ back as warnings and the caller goes on, provided the document still has the sha
 from __future__ import annotations
 
 import importlib.metadata
+import multiprocessing
+import multiprocessing.process
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -27,20 +29,61 @@ def validation_stamp(spec: Spec) -> str:
 
 def validate_spec(spec: Spec, lenient: bool = False) -> list[Problem]:
     """Raise GeneratorError listing every validation error; in lenient mode return them instead."""
-    root = spec.root
+    return Validation(spec, lenient, background=False).result()
+
+
+class Validation:
+    """Validation of one spec, run in a forked process while the caller goes on building the model.
+
+    On a 2-core machine validating a large spec takes about as long as everything else up to
+    formatting; running both at once saves most of it. Where fork is not available, or when asked,
+    it runs in the caller. `result()` returns the warnings or raises, exactly as validating in line.
+    """
+
+    def __init__(self, spec: Spec, lenient: bool, background: bool = True) -> None:
+        self.spec, self.lenient = spec, lenient
+        self._version = _openapi_version(spec.root, str(spec.entry))  # quick problems are raised at once
+        self._problems: list[Problem] | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if background and "fork" in multiprocessing.get_all_start_methods():
+            self._receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._process = multiprocessing.get_context("fork").Process(target=self._run, args=(sender,), daemon=True)
+            self._process.start()
+            sender.close()
+
+    def _run(self, sender: Any) -> None:
+        sender.send(_problems(self.spec, self._version))
+        sender.close()
+
+    def result(self) -> list[Problem]:
+        if self._problems is None:
+            self._problems = self._collect()
+        if self._problems and not self.lenient:
+            raise GeneratorError(self._problems)
+        _check_minimum_shape(self.spec.root, str(self.spec.entry))
+        return self._problems
+
+    def _collect(self) -> list[Problem]:
+        if self._process is None:
+            return _problems(self.spec, self._version)
+        try:
+            problems: list[Problem] = self._receiver.recv()
+        except EOFError:  # the process died (killed, out of memory): validate here instead
+            problems = _problems(self.spec, self._version)
+        self._process.join()
+        return problems
+
+
+def _problems(spec: Spec, version: str) -> list[Problem]:
     file = str(spec.entry)
-    version = _openapi_version(root, file)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    validator = validator_class(root, base_uri=spec.entry.as_uri())
+    validator = validator_class(spec.root, base_uri=spec.entry.as_uri())
     problems: list[Problem] = []
     for error in validator.iter_errors():
         if len(problems) == MAX_REPORTED:
             problems.append(Problem(f"more than {MAX_REPORTED} errors; stopped listing", file))
             break
         problems.append(_problem(spec, error))
-    if problems and not lenient:
-        raise GeneratorError(problems)
-    _check_minimum_shape(root, file)
     return problems
 
 

@@ -546,7 +546,7 @@ def test_second_run_reuses_validation_and_formatting(tmp_path: Path, monkeypatch
     def fail(*args: object, **kwargs: object) -> object:
         raise AssertionError("should have been reused from the cache")
 
-    monkeypatch.setattr(pipeline, "validate_spec", fail)
+    monkeypatch.setattr(pipeline, "Validation", fail)
     monkeypatch.setattr(render.black, "format_str", fail)
     assert generate(spec, out).files == first
     assert pipeline.check(pipeline.Options(spec=spec, output=out)).changes == generate(spec, out).changes
@@ -573,8 +573,8 @@ def test_cache_is_not_trusted_for_edited_files_or_changed_specs(tmp_path: Path, 
     assert result.changes is not None and result.changes.changed == [edited]
 
     validated: list[object] = []
-    real_validate = pipeline.validate_spec
-    monkeypatch.setattr(pipeline, "validate_spec", lambda *a, **k: validated.append(a) or real_validate(*a, **k))
+    real_validation = pipeline.Validation
+    monkeypatch.setattr(pipeline, "Validation", lambda *a, **k: validated.append(a) or real_validation(*a, **k))
     spec.write_text(SPEC_A.replace("version: 1.0.0", "version: 1.0.1"), encoding="utf-8")
     generate(spec, out)
     assert len(validated) == 1  # different content: validated again

@@ -21,6 +21,7 @@ from generator.errors import GeneratorError, Problem, pointer_from_parts, pointe
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_EXPANDED_NODES = 5_000_000  # keys and values; the largest corpus spec (openai, 3 MB) has about 61,000
 
 
 @dataclass
@@ -289,4 +290,41 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem]) -> Document:
         loader.dispose()
     for key, line in loader.duplicates:
         problems.append(Problem(f"duplicate key {key!r} in one mapping", str(path), line=line))
+    expansion = _expanded_size(data)
+    if expansion is None or expansion > MAX_EXPANDED_NODES:
+        # YAML aliases let a small file stand for an enormous (or endless) tree ("billion laughs"):
+        # every later stage walks the expanded tree, so refuse it here.
+        size = "an endless tree" if expansion is None else f"more than {MAX_EXPANDED_NODES:,} nodes (the limit)"
+        message = f"YAML aliases expand this document into {size}"
+        problems.append(Problem(message, str(path)))
+        return Document(path, None)
     return Document(path, data, loader.lines)
+
+
+def _expanded_size(data: Any) -> int | None:
+    """How many nodes `data` has with every alias expanded (None: an alias contains itself).
+
+    Shared containers are counted once per place they appear, computed without expanding them.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)) or (id(node) in sizes and not children_done):
+            continue
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, (dict, list))]
+        if children_done:
+            in_progress.discard(id(node))
+            total = 1 + (len(node) - len(children)) + sum(sizes[id(c)] for c in children)
+            sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+            continue
+        if id(node) in in_progress:
+            return None
+        in_progress.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in in_progress:
+                return None
+            stack.append((child, False))
+    return sizes.get(id(data), 1)

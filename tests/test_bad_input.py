@@ -428,3 +428,19 @@ def test_check_diff_prints_a_unified_diff(tmp_path: Path, capsys: pytest.Capture
     # Without --diff, only the list of paths.
     assert main(["check", str(spec), "-o", str(out)]) == 1
     assert "--- a/" not in capsys.readouterr().out
+
+
+def test_yaml_alias_bombs_are_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A few hundred bytes of nested aliases would expand to 10^9 nodes ("billion laughs")."""
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        previous, name = chr(96 + i), chr(97 + i)
+        levels.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("openapi: 3.1.0\ninfo: {title: b, version: '1'}\npaths: {}\n" + "\n".join(levels) + "\n")
+    loop = tmp_path / "loop.yaml"
+    loop.write_text("openapi: 3.1.0\ninfo: {title: b, version: '1'}\npaths: {}\nx: &a [1, *a]\n")
+    assert main(["validate", str(bomb)]) == 2
+    assert "more than 5,000,000 nodes" in capsys.readouterr().err
+    assert main(["validate", str(loop)]) == 2
+    assert "endless tree" in capsys.readouterr().err

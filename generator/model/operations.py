@@ -417,7 +417,7 @@ class OperationBuilder:
         if multipart and is_json(preferred) and isinstance(content[multipart], dict):
             pointer = body.pointer + pointer_from_parts(["content", multipart, "schema"])
             for _, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
-                if self.types.request_type(prop.value, prop.file, prop.pointer).annotation.startswith("FileTypes"):
+                if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer).annotation:
                     return multipart
         return preferred
 

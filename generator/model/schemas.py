@@ -164,7 +164,7 @@ class SchemaTypes:
             return ANY
         if via_ref:
             name_hint = _name_from_pointer(target) or name_hint
-        nullable = schema.get("nullable") is True
+        nullable = schema.get("nullable") is True or self._all_parts_nullable(target)
         key = (target.file, target.pointer)
         if key in self._named and not request:
             name = self._named[key]
@@ -350,6 +350,19 @@ class SchemaTypes:
             fields.append(Field(name, wire_name, type_, wire_name in required, description, deprecated))
         return fields
 
+    def _all_parts_nullable(self, target: Target) -> bool:
+        """`allOf` of a nullable schema and annotations (a description) allows null too (OpenAPI 3.0)."""
+        parts = target.value.get("allOf")
+        if not isinstance(parts, list):
+            return False
+        typed = [
+            schema
+            for i, part in enumerate(parts)
+            if isinstance(schema := self._follow(Target(part, target.file, f"{target.pointer}/allOf/{i}")).value, dict)
+            and ("type" in schema or "properties" in schema)
+        ]
+        return bool(typed) and all(schema.get("nullable") is True for schema in typed)
+
     def _single_non_object_part(self, target: Target) -> Target | None:
         """The one part of an `allOf` that is not an object schema, when there is exactly one such part."""
         parts = [Target(part, target.file, f"{target.pointer}/allOf/{i}") for i, part in enumerate(target.value["allOf"])]
@@ -396,9 +409,13 @@ def _literal_type(literals: list[str]) -> TypeRef:
 
 
 def _is_scalar(schema: dict[str, Any]) -> bool:
+    """Not an object with properties: a scalar, an array, an enum, or a union (which may hold objects)."""
     type_ = schema.get("type")
     types = set(type_) if isinstance(type_, list) else {type_}
-    return bool(types & {"string", "integer", "number", "boolean", "array"}) or "enum" in schema or "const" in schema
+    return (
+        bool(types & {"string", "integer", "number", "boolean", "array"})
+        or any(key in schema for key in ("enum", "const", "oneOf", "anyOf"))
+    ) and "properties" not in schema
 
 
 def _is_union(schema: dict[str, Any]) -> bool:

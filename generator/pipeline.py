@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import load_config
-from generator.errors import Problem
+from generator.errors import GeneratorError, Problem
 from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
@@ -43,7 +43,8 @@ class Result:
     changes: Changes | None = None
     seconds: float = 0.0
     format_keys: dict[str, str] = field(default_factory=dict)  # for the cache the next run reads
-    validated: str | None = None  # stamp of the spec content, when it was found valid
+    validated: str | None = None  # stamp of the spec content that was validated
+    validation_problems: list[Problem] = field(default_factory=list)  # what validating it found (lenient)
 
 
 def build(options: Options) -> Result:
@@ -52,10 +53,12 @@ def build(options: Options) -> Result:
     config = load_config(options.config_path())
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
     # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
-    # found valid (stamped in the cache beside the output) is not validated again.
+    # validated (stamped in the cache beside the output) is not validated again: its problems are replayed.
     cache = read_cache(options.output)
     stamp = validation_stamp(spec)
     validation = None if cache.validated == stamp else Validation(spec, options.lenient)
+    if validation is None and cache.problems and not options.lenient:
+        raise GeneratorError(cache.problems)
     try:
         model_warnings: list[Problem] = []
         api = build_api(spec, config, model_warnings)
@@ -64,18 +67,18 @@ def build(options: Options) -> Result:
         if validation is not None:
             validation.result()  # an invalid spec is reported as such, not by what it broke downstream
         raise
-    warnings = validation.result() if validation is not None else []
-    validated = None if warnings else stamp
-    warnings += model_warnings
+    problems = validation.result() if validation is not None else cache.problems
     files = with_manifest(rendered.files)
     seconds = time.perf_counter() - started
-    return Result(api, files, warnings, seconds=seconds, format_keys=rendered.format_keys, validated=validated)
+    result = Result(api, files, [*problems, *model_warnings], seconds=seconds, format_keys=rendered.format_keys)
+    result.validated, result.validation_problems = stamp, problems
+    return result
 
 
 def generate(options: Options) -> Result:
     result = build(options)
     result.changes = write(options.output, result.files)
-    write_cache(options.output, result.files, result.format_keys, result.validated)
+    write_cache(options.output, result.files, result.format_keys, result.validated, result.validation_problems)
     return result
 
 

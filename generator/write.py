@@ -8,6 +8,7 @@ as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -51,11 +52,12 @@ def with_manifest(files: dict[str, str]) -> dict[str, str]:
 class Cache:
     """What an earlier run learned, kept beside its output (git-ignored) so the next run can skip work.
 
-    `validated`: the stamp of a spec content found valid. `formatted`: format key -> formatted text of
-    files still exactly as that run wrote them.
+    `validated`: the stamp of the spec content it validated, and `problems` what that found (warnings
+    of a lenient run). `formatted`: format key -> formatted text of files still exactly as it wrote them.
     """
 
     validated: str | None = None
+    problems: list[Problem] = field(default_factory=list)
     formatted: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,6 +69,10 @@ def read_cache(out: Path) -> Cache:
     if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
         return Cache()
     cache = Cache(validated=data.get("validated") if isinstance(data.get("validated"), str) else None)
+    try:
+        cache.problems = [Problem(**problem) for problem in data.get("problems") or []]
+    except TypeError:  # written by another version: validate again
+        cache.validated = None
     entries: dict[str, Any] = data["formatted"] if isinstance(data.get("formatted"), dict) else {}
     for path, entry in entries.items():
         if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
@@ -81,11 +87,18 @@ def read_cache(out: Path) -> Cache:
     return cache
 
 
-def write_cache(out: Path, files: Mapping[str, str], format_keys: Mapping[str, str], validated: str | None) -> None:
+def write_cache(
+    out: Path,
+    files: Mapping[str, str],
+    format_keys: Mapping[str, str],
+    validated: str | None,
+    problems: list[Problem] | None = None,
+) -> None:
     """Record what `read_cache` may reuse; losing it only costs time, so failures are ignored."""
     data = {
         "version": _CACHE_VERSION,
         "validated": validated,
+        "problems": [dataclasses.asdict(problem) for problem in problems or []],
         "formatted": {path: [key, _digest(files[path])] for path, key in sorted(format_keys.items())},
     }
     text = json.dumps(data, indent=0, sort_keys=True)

@@ -578,3 +578,20 @@ def test_cache_is_not_trusted_for_edited_files_or_changed_specs(tmp_path: Path, 
     spec.write_text(SPEC_A.replace("version: 1.0.0", "version: 1.0.1"), encoding="utf-8")
     generate(spec, out)
     assert len(validated) == 1  # different content: validated again
+
+
+def test_cached_validation_problems_are_replayed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    spec = write_spec(tmp_path / "a", SPEC_A.replace("title: Pet API", "title: 7"))  # info.title must be a string
+    first = pipeline.generate(pipeline.Options(spec=spec, output=out, lenient=True))
+    assert first.warnings and "title" in str(first.warnings[0].pointer)
+
+    def fail(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the cached result should have been used")
+
+    monkeypatch.setattr(pipeline, "Validation", fail)
+    again = pipeline.generate(pipeline.Options(spec=spec, output=out, lenient=True))
+    assert again.warnings == first.warnings
+    with pytest.raises(GeneratorError) as strict:
+        pipeline.build(pipeline.Options(spec=spec, output=out))
+    assert strict.value.problems == first.warnings

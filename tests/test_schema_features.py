@@ -317,3 +317,32 @@ def test_security_schemes_basic_api_key_and_per_operation_overrides(
     assert "Authorization" not in public.headers and public.path == "/v1/public"  # security: []
     assert keyed.path == "/v1/keyed?api_key=k" and "Authorization" not in keyed.headers
     assert "Cookie" not in keyed.headers  # only the first satisfiable alternative is used
+
+
+REDIRECT_SPEC = """\
+openapi: 3.0.3
+info: {title: Tasks, version: "1"}
+paths:
+  /tasks:
+    post:
+      responses:
+        "303":
+          description: The task was queued; its progress is in the body.
+          content: {application/json: {schema: {type: object, required: [status], properties: {status: {type: string}}}}}
+"""
+
+
+def test_an_operation_documented_only_as_a_redirect_returns_its_body(tmp_path: Path, server: LocalServer) -> None:
+    (tmp_path / "tasks.yaml").write_text(REDIRECT_SPEC)
+    pipeline.generate(pipeline.Options(spec=tmp_path / "tasks.yaml", output=tmp_path / "out"))
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import tasks
+
+        server.reply(Reply(303, {"status": "ENQUEUED"}), Reply(302, {"status": "x"}))
+        api = tasks.Tasks(base_url=server.url, max_retries=0)
+        assert api.tasks.create().status == "ENQUEUED"
+        with pytest.raises(tasks.APIStatusError):  # an undocumented 3xx is still not a result
+            api.tasks.create()
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))

@@ -132,6 +132,7 @@ class Operation:
     source: str
     pagination: Pagination | None = None
     accept: str | None = None  # the success response's media type, when it is not JSON
+    redirect_success: tuple[int, ...] = ()  # 3xx statuses that are this operation's documented result
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

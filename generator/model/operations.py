@@ -140,7 +140,13 @@ class OperationBuilder:
             source=f"{op.file}#{op.pointer}",
             pagination=self._pagination(op, ordered, return_type, hint),
             accept=self._accept(op),
+            redirect_success=self._redirect_success(op),
         )
+
+    def _redirect_success(self, op: Target) -> tuple[int, ...]:
+        """3xx statuses documented as the result of an operation that has no 2xx response."""
+        found = self._success_response(op)
+        return (int(found[1]),) if found and found[1].isdigit() and found[1].startswith("3") else ()
 
     def _accept(self, op: Target) -> str | None:
         """The media type to ask for when the success response is not JSON (a download, text)."""
@@ -442,6 +448,8 @@ class OperationBuilder:
         if not isinstance(responses, dict):
             return None
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        if not codes:  # an operation whose only documented outcome is a redirect (`303 See Other`)
+            codes = sorted(str(c) for c in responses if str(c).startswith("3"))
         if not codes and "default" in responses:
             codes = ["default"]
         if not codes:

@@ -304,6 +304,7 @@ class SyncAPIClient(BaseClient):
         body_kind: BodyKind = "json",
         content_type: str | None = None,
         accept: str = "application/json",
+        success_statuses: Sequence[int] = (),
         security: Sequence[str] = (),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -316,7 +317,9 @@ class SyncAPIClient(BaseClient):
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
-        response, retries_taken = self._send(request, stream=mode == "stream")
+        response, retries_taken = self._send(
+            request, stream=mode == "stream", success=success_statuses
+        )
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
             return cast(
                 _T,
@@ -357,7 +360,9 @@ class SyncAPIClient(BaseClient):
             return cast(_SyncPageT, response)
         return make(response, first_query)
 
-    def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
+    def _send(
+        self, request: httpx.Request, stream: bool, success: Sequence[int] = ()
+    ) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
         while True:
@@ -368,7 +373,7 @@ class SyncAPIClient(BaseClient):
             else:
                 retry_after = self._retry_delay_for(request, response, retries_taken)
                 if retry_after is None:
-                    if response.is_success:
+                    if response.is_success or response.status_code in success:
                         return response, retries_taken
                     response.read()
                     raise self._status_error(response)
@@ -413,6 +418,7 @@ class AsyncAPIClient(BaseClient):
         body_kind: BodyKind = "json",
         content_type: str | None = None,
         accept: str = "application/json",
+        success_statuses: Sequence[int] = (),
         security: Sequence[str] = (),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -425,7 +431,9 @@ class AsyncAPIClient(BaseClient):
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
-        response, retries_taken = await self._send(request, stream=mode == "stream")
+        response, retries_taken = await self._send(
+            request, stream=mode == "stream", success=success_statuses
+        )
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
             return cast(
                 _T,
@@ -468,7 +476,9 @@ class AsyncAPIClient(BaseClient):
             return cast(_AsyncPageT, response)
         return make(response, first_query)
 
-    async def _send(self, request: httpx.Request, stream: bool) -> tuple[httpx.Response, int]:
+    async def _send(
+        self, request: httpx.Request, stream: bool, success: Sequence[int] = ()
+    ) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
         while True:
@@ -479,7 +489,7 @@ class AsyncAPIClient(BaseClient):
             else:
                 retry_after = self._retry_delay_for(request, response, retries_taken)
                 if retry_after is None:
-                    if response.is_success:
+                    if response.is_success or response.status_code in success:
                         return response, retries_taken
                     await response.aread()
                     raise self._status_error(response)

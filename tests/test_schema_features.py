@@ -346,3 +346,43 @@ def test_an_operation_documented_only_as_a_redirect_returns_its_body(tmp_path: P
             api.tasks.create()
     finally:
         sys.path.remove(str(tmp_path / "out" / "src"))
+
+
+SHARED_TAG_SPEC = """\
+openapi: 3.1.0
+info: {title: Items, version: "1"}
+paths:
+  /items:
+    get:
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Item"}}}}
+components:
+  schemas:
+    Item:
+      oneOf: [{$ref: "#/components/schemas/InputMessage"}, {$ref: "#/components/schemas/OutputMessage"}]
+      discriminator: {propertyName: type}
+    InputMessage:
+      type: object
+      required: [type, text]
+      properties: {type: {type: string, enum: [message]}, text: {type: string}}
+    OutputMessage:
+      type: object
+      required: [type, refusal]
+      properties: {type: {type: string, enum: [message]}, refusal: {type: string}}
+"""
+
+
+def test_members_sharing_a_discriminator_value_are_told_apart_by_their_fields(tmp_path: Path, server: LocalServer) -> None:
+    (tmp_path / "items.yaml").write_text(SHARED_TAG_SPEC)
+    pipeline.generate(pipeline.Options(spec=tmp_path / "items.yaml", output=tmp_path / "out"))
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import items
+
+        server.reply(Reply(200, [{"type": "message", "text": "hi"}, {"type": "message", "refusal": "no"}]))
+        first, second = items.Items(base_url=server.url).items.list()
+        assert (type(first).__name__, type(second).__name__) == ("InputMessage", "OutputMessage")
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))

@@ -251,6 +251,9 @@ class SchemaTypes:
         tags = self._discriminator_tags(target, keyword, discriminator)
         if tags is None or any(not m.models or " " in m.annotation for m in members):
             return union(members)  # only unions of plain models can be tagged
+        all_tags = [tag for member_tags in tags for tag in member_tags]
+        if len(all_tags) != len(set(all_tags)):
+            return union(members)  # two members share a tag (`message` in and out): let pydantic try each
         return _tagged_union(members, tags, discriminator["propertyName"])
 
     def _discriminator_tags(self, target: Target, keyword: str, discriminator: dict[str, Any]) -> list[list[str]] | None:

@@ -91,9 +91,6 @@ class Spec:
             self.documents[path] = _parse_file(path, self.problems)
         return self.documents[path]
 
-    def display_path(self, path: Path) -> str:
-        return str(path)
-
     def resolve(self, ref: str, base: Path) -> Target:
         """Follow one `$ref` written in file `base`."""
         file_part, _, fragment = ref.partition("#")

@@ -41,10 +41,6 @@ class TypeRef:
     parts: tuple[TypeRef, ...] = ()  # the members, when this is a union
     literals: tuple[str, ...] = ()  # the values (as Python literals), when this is a Literal
 
-    @property
-    def runtime_expression(self) -> str:
-        return self.runtime or self.annotation
-
 
 @dataclass(frozen=True)
 class Field:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
 
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+")
 _CAMEL_SPLIT = re.compile(r"([A-Z]+)([A-Z][a-z])|([a-z0-9])([A-Z])")
@@ -68,6 +67,3 @@ def unique(name: str, taken: set[str], separator: str = "_") -> str:
     taken.add(candidate.lower())
     return candidate
 
-
-def join_pascal(parts: Iterable[str]) -> str:
-    return pascal_case(" ".join(parts))

@@ -15,58 +15,12 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from tests.specs import SPEC_A
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Two operations in two resources; no config, so names are derived from the spec.
-VALID_SPEC = """\
-openapi: 3.1.0
-info:
-  title: Pet API
-  version: 1.0.0
-servers:
-  - url: https://api.example.com/v1
-paths:
-  /pets/{id}:
-    get:
-      operationId: getPet
-      parameters:
-        - in: path
-          name: id
-          required: true
-          schema:
-            type: string
-      responses:
-        '200':
-          description: The pet.
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id:
-                    type: string
-                  petType:
-                    type: string
-  /owners/{id}:
-    delete:
-      parameters:
-        - in: path
-          name: id
-          required: true
-          schema:
-            type: string
-      responses:
-        '200':
-          description: Deleted.
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id:
-                    type: string
-"""
+VALID_SPEC = SPEC_A
 
 # Line 3 holds a second `:` inside a plain scalar: a YAML syntax error on that line.
 INVALID_YAML = """\

@@ -8,7 +8,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from generator import __version__, pipeline
+from generator import __version__, diff_report, pipeline
+from generator.diff import Level
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
 from generator.write import unified_diff
@@ -16,7 +17,8 @@ from generator.write import unified_diff
 DESCRIPTION = """\
 Generate a typed Python client (httpx + pydantic) from an OpenAPI 3.0/3.1 document.
 
-Exit codes: 0 success; 1 `check` found differences; 2 invalid input (spec, config, arguments).
+Exit codes: 0 success; 1 `check` found differences, or `diff --fail-on` found such a change;
+2 invalid input (spec, config, arguments).
 """
 
 
@@ -49,16 +51,33 @@ def _parser() -> argparse.ArgumentParser:
     spec_command("validate", "Validate the spec only.", output=False)
     inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
+    _diff_command(commands)
     return parser
+
+
+def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = "Compare two versions of a spec and say what changes for the SDK's users (docs/diff.md)."
+    sub = commands.add_parser("diff", help=text, description=text)
+    for name in ("old", "new"):
+        sub.add_argument(name, metavar=name.upper(), help=f"{name} spec: a file, or GITREF:path read from git history")
+    sub.add_argument("-c", "--config", type=Path, default=None,
+                     help="generator config for both (default: each spec's <name>.config.yaml, if present)")  # fmt: skip
+    form = sub.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the changes as JSON")
+    form.add_argument("--markdown", action="store_true", help="print the changes as Markdown (for a pull request)")
+    sub.add_argument("--fail-on", choices=("breaking", "possibly-breaking"), default=None,
+                     help="exit 1 if a change of this level (or a worse one) is found")  # fmt: skip
+    sub.add_argument("--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder")
+    sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     options = pipeline.Options(
-        spec=args.spec,
+        spec=getattr(args, "spec", pipeline.DEFAULT_SPEC),
         output=getattr(args, "output", pipeline.DEFAULT_OUTPUT),
         config=args.config,
-        lenient=args.lenient,
+        lenient=getattr(args, "lenient", False),
         allow_outside_refs=args.allow_outside_refs,
     )
     try:
@@ -134,7 +153,18 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect}
+def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
+    result = pipeline.diff(args.old, args.new, args.config, args.allow_outside_refs)
+    render = diff_report.as_json if args.json else diff_report.as_markdown if args.markdown else diff_report.as_text
+    print(render(args.old, args.new, result.changes, result.bump), end="")
+    threshold = {"breaking": Level.BREAKING, "possibly-breaking": Level.POSSIBLY_BREAKING}.get(args.fail_on or "")
+    if threshold is not None and any(c.level_rank >= threshold.rank for c in result.changes):
+        print(f"failing: {args.fail_on} changes found (--fail-on {args.fail_on})", file=sys.stderr)
+        return EXIT_DRIFT
+    return EXIT_OK
+
+
+_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect, "diff": _diff}
 
 
 def _print_problems(kind: str, problems: list[Problem]) -> None:

@@ -7,13 +7,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.config import load_config
+from generator.config import Config, load_config
+from generator.diff import Change, Side, highest
+from generator.diff import diff as diff_sides
 from generator.errors import GeneratorError, Problem
 from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.render import render_project
+from generator.sources import SpecSource, open_source
 from generator.validate import Validation, validate_spec, validation_stamp
+from generator.versioning import Bump, bump_for
 from generator.write import Changes, compare, read_cache, with_manifest, write, write_cache
 
 DEFAULT_SPEC = Path("specs/conductor.yaml")
@@ -101,3 +105,32 @@ def inspect(options: Options) -> Api:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return api
+
+
+@dataclass
+class DiffResult:
+    changes: list[Change]
+    bump: Bump | None  # what the changes call for, from the NEW side's configured version
+    new_config: Config
+
+
+def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: bool = False) -> DiffResult:
+    """Compare two specs (files or `GITREF:path`); each is named by its own config unless `config` is given."""
+    with open_source(old) as old_source, open_source(new) as new_source:
+        old_side, _ = _side(old_source, config, allow_outside_refs)
+        new_side, new_config = _side(new_source, config, allow_outside_refs)
+        changes = diff_sides(old_side, new_side)
+    return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
+
+
+def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool) -> tuple[Side, Config]:
+    """Load and model one version; its problems name the file as the user wrote it (`main:specs/x.yaml`)."""
+    try:
+        loaded_config = load_config(config or Options(spec=source.path).config_path())
+        spec = load_spec(source.path, allow_outside_refs=allow_outside_refs)
+        return Side(spec, build_api(spec, loaded_config)), loaded_config
+    except GeneratorError as error:
+        raise GeneratorError(
+            [Problem(p.message, source.display(p.file) if p.file else None, p.pointer, p.line) for p in error.problems],
+            error.exit_code,
+        ) from None

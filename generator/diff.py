@@ -40,11 +40,11 @@ class Level(Enum):
 _RANKS = {Level.BREAKING: 3, Level.POSSIBLY_BREAKING: 2, Level.MINOR: 1, Level.PATCH: 0}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Change:
     """One difference. `location` is a JSON pointer (with its file when that is not the entry file)."""
 
-    level_rank: int  # first, so sorting puts breaking changes first
+    level_rank: int  # Level.rank: 3 breaking ... 0 patch
     subject: str  # the SDK thing concerned: `end_users.delete`, `EndUser.email`, `client`
     message: str
     rule: str  # stable identifier of the rule, for --json consumers and tests
@@ -74,7 +74,7 @@ def diff(old: Side, new: Side) -> list[Change]:
     """Every change from `old` to `new`, breaking first, each listed once."""
     differ = _Differ(old, new)
     differ.run()
-    return sorted(set(differ.changes))
+    return sorted(set(differ.changes), key=lambda c: (-c.level_rank, c.subject, c.message, c.location))
 
 
 # --- normalized schemas -----------------------------------------------------------------------------
@@ -387,7 +387,7 @@ class _Differ:
         for media in new_media.keys() - old_media.keys():
             self.add(Level.MINOR, subject, f"request media type {media} added", "body-media-type-added",
                      new_media[media], "new")  # fmt: skip
-        flattened = {p.wire_name: p.name for p in new.parameters if p.location == "body"}
+        flattened = {p.wire_name: p.name for p in (*old.parameters, *new.parameters) if p.location == "body"}
         old_flattened = {p.wire_name: p for p in old.parameters if p.location == "body"}
         new_flattened = {p.wire_name: p for p in new.parameters if p.location == "body"}
         for media in sorted(old_media.keys() & new_media.keys()):

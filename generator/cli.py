@@ -8,10 +8,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from generator import __version__, diff_report, pipeline
+from generator import __version__, diff_report, pipeline, release
 from generator.diff import Level
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
+from generator.release import RELEASED
 from generator.write import unified_diff
 
 DESCRIPTION = """\
@@ -52,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
     _diff_command(commands)
+    release_command = spec_command("release", "Cut a release: version bump and changelog from the spec diff, regenerate, "
+                                      "build, check and install the package (docs/release.md).")  # fmt: skip
+    release_command.add_argument("--since", metavar="OLD", default=None,
+                         help=f"the last released spec, a file or GITREF:path (default: {RELEASED}/<spec name> "
+                              "beside the spec, written by the previous release)")  # fmt: skip
+    release_command.add_argument("--dist", type=Path, default=Path("dist"), help="where to put the sdist and wheel (default: dist)")
+    release_command.add_argument("--dry-run", action="store_true",
+                         help="do every step in a temporary folder and write nothing")  # fmt: skip
     return parser
 
 
@@ -153,6 +162,13 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
+    plan = release.release(options, args.since, args.dist, args.dry_run, release.LogFunction())
+    if plan is not None:
+        print("\nChangelog entry:\n\n" + plan.changelog_entry, end="")
+    return EXIT_OK
+
+
 def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
     result = pipeline.diff(args.old, args.new, args.config, args.allow_outside_refs)
     render = diff_report.as_json if args.json else diff_report.as_markdown if args.markdown else diff_report.as_text
@@ -164,7 +180,8 @@ def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect, "diff": _diff}
+_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect, "diff": _diff,
+             "release": _release}  # fmt: skip
 
 
 def _print_problems(kind: str, problems: list[Problem]) -> None:

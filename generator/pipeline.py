@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Options:
     config: Path | None = None  # None: `<spec stem>.config.yaml` beside the spec, if it exists
     lenient: bool = False
     allow_outside_refs: bool = False
+    version: str | None = None  # `release`: the version being cut, instead of the config's
 
     def config_path(self) -> Path | None:
         if self.config is not None:
@@ -51,10 +53,15 @@ class Result:
     validation_problems: list[Problem] = field(default_factory=list)  # what validating it found (lenient)
 
 
+def _config(options: Options) -> Config:
+    config = load_config(options.config_path())
+    return dataclasses.replace(config, version=options.version) if options.version else config
+
+
 def build(options: Options) -> Result:
     """Everything up to rendered text in memory; nothing is written."""
     started = time.perf_counter()
-    config = load_config(options.config_path())
+    config = _config(options)
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
     # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
     # validated (stamped in the cache beside the output) is not validated again: its problems are replayed.
@@ -96,8 +103,13 @@ def validate(options: Options) -> list[Problem]:
     return validate_spec(load_spec(options.spec, options.allow_outside_refs), lenient=options.lenient)
 
 
+def model(options: Options) -> Api:
+    """The IR alone (no validation, warnings dropped): for commands that only need names."""
+    return build_api(load_spec(options.spec, options.allow_outside_refs), _config(options))
+
+
 def inspect(options: Options) -> Api:
-    config = load_config(options.config_path())
+    config = _config(options)
     spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
     validate_spec(spec, lenient=options.lenient)
     warnings: list[Problem] = []

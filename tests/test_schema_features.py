@@ -53,6 +53,19 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Pet"}
+  /albums:
+    post:
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                cover: {type: string, format: binary}
+                title: {type: string}
+      responses:
+        "204": {description: ok}
 components:
   schemas:
     Pet:
@@ -124,8 +137,23 @@ def test_multipart_upload(pets: ModuleType, server: LocalServer, tmp_path: Path)
     first, second = server.received
     assert first.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="photo"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG' in first.body
-    assert b'name="name"\r\n\r\nTom' in first.body and b'name="meta"\r\n\r\n{"a":1}' in first.body
+    assert b'name="name"\r\n\r\nTom' in first.body
+    # an object property is a JSON part, with the content type OpenAPI gives it by default
+    assert b'name="meta"\r\nContent-Type: application/json\r\n\r\n{"a":1}' in first.body
     assert b'name="photo"; filename="photo.jpg"' in second.body and b"JPEG" in second.body
+
+
+def test_multipart_body_without_fields_is_an_empty_form(pets: ModuleType, server: LocalServer) -> None:
+    # httpx would send no body at all; the body is required, so an empty form is sent (as JSON sends `{}`)
+    server.reply(Reply(204), Reply(204))
+    api = client(pets, server)
+    api.albums.create()
+    api.albums.create(title="Live")
+    empty, titled = server.received
+    assert empty.headers["Content-Type"] == "multipart/form-data; boundary=empty-form-data"
+    assert empty.body == b"--empty-form-data--\r\n"
+    assert titled.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'name="title"\r\n\r\nLive' in titled.body
 
 
 def test_raw_and_streaming_responses(pets: ModuleType, server: LocalServer) -> None:

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.corpus import prism
+from tests.corpus import causes, prism
 from tests.corpus.specdoc import Node, SpecDocs, SpecOperation
 from tests.corpus.values import TAG, ValueBuilder, bytes_value
 
@@ -42,6 +42,7 @@ BASELINE = ROOT / "docs" / "corpus.json"
 OUTCOMES = ("accepted_parsed", "rejected", "parse_failed", "server_error", "client_error", "not_generated", "not_run")
 FAILURES = OUTCOMES[1:]
 CALL_TIMEOUT = 30.0  # seconds, the client's timeout for each call
+PRISM_RESTARTS = 5  # times a spec's calls go on against a fresh Prism after Prism crashed on one
 GENERATE_TIMEOUT = 900.0
 DUMMY_CREDENTIAL = "corpus-dummy-credential"
 
@@ -236,7 +237,18 @@ def _run(entry: Entry, result: SpecResult, temp: Path, run_timeout: float | None
             continue
         result.operations[op.key] = OpResult("not_run", python, extra={"argument_notes": notes} if notes else {})
         calls.append(
-            {"key": op.key, "resource": ir_op["resource"], "method": ir_op["method"], "kwargs": kwargs, "types": types}
+            {
+                "key": op.key,
+                "resource": ir_op["resource"],
+                "method": ir_op["method"],
+                "kwargs": kwargs,
+                "types": types,
+                # for the notes on known causes (tests/corpus/causes.py); the runner reads only the above
+                "wire": {
+                    p["name"]: [p["location"], p["wire_name"]] for p in ir_op["parameters"] if p["name"] in kwargs
+                },
+                "body_content_type": (ir_op.get("request_body") or {}).get("content_type"),
+            }
         )
     result.seconds["arguments"] = round(time.monotonic() - t0, 2)
 
@@ -299,7 +311,55 @@ def _call(
     run_timeout: float | None,
     log: Callable[[str], None],
 ) -> list[dict[str, Any]]:
-    """Start Prism, run every call in one runner process, stop Prism; the runner's records."""
+    """Every call against Prism; where Prism crashes on one (its process exits), that call is recorded as a
+    server error and the calls after it go on against a fresh Prism, so one crash does not fail the rest."""
+    records: list[dict[str, Any]] = []
+    remaining = calls
+    for attempt in range(PRISM_RESTARTS + 1):
+        suffix = f"-{attempt}" if attempt else ""
+        run, crash = _call_once(entry, result, temp, label + suffix, plan, remaining, prism_args, run_timeout, log)
+        culprit = next(
+            (
+                i
+                for i, r in enumerate(run)
+                if r.get("outcome") == "client_error" and r.get("error_type") == "APIConnectionError"
+            ),
+            None,
+        )
+        if crash is None or culprit is None or attempt == PRISM_RESTARTS:
+            records += run
+            break
+        record = run[culprit]
+        record.update(
+            outcome="server_error",
+            status=None,
+            detail=f"Prism crashed answering this request ({crash}); the client saw: {record.get('detail')}",
+            prism_crashed=True,
+        )
+        records += run[: culprit + 1]
+        done = {r["key"] for r in run[: culprit + 1]}
+        remaining = [c for c in remaining if c["key"] not in done]
+        log(
+            f"{entry.name}: Prism crashed on {record['key']} ({crash}); {len(remaining)} calls go on against a fresh Prism"
+        )
+        if not remaining:
+            break
+    return records
+
+
+def _call_once(
+    entry: Entry,
+    result: SpecResult,
+    temp: Path,
+    label: str,
+    plan: dict[str, Any],
+    calls: list[dict[str, Any]],
+    prism_args: list[str],
+    run_timeout: float | None,
+    log: Callable[[str], None],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Start Prism, run every call in one runner process, stop Prism; the runner's records, and the error Prism
+    exited with when its process was gone by the end of the run (None while it was still running)."""
     t0 = time.monotonic()
     server = prism.PrismServer(entry.entry, temp / f"prism-{label}.log", extra_args=prism_args)
     try:
@@ -308,10 +368,11 @@ def _call(
         result.status, result.message = "prism_failed", str(exc)
         for call in calls:
             result.operations[call["key"]].detail = f"Prism did not start: {first_line(str(exc))}"
-        return []
+        return [], None
     result.seconds[f"prism_start_{label}"] = round(time.monotonic() - t0, 2)
     log(f"{entry.name}: Prism ({label}) ready in {time.monotonic() - t0:.1f} s, calling {len(calls)} operations")
     results_path = temp / f"results-{label}.jsonl"
+    crash = None
     try:
         plan_path = temp / f"plan-{label}.json"
         plan_path.write_text(json.dumps({**plan, "base_url": server.url, "calls": calls}, indent=1), encoding="utf-8")
@@ -332,6 +393,8 @@ def _call(
             output, _ = runner.communicate()
             result.status, result.message = "run_failed", f"the calls did not finish within {limit:.0f} s"
         result.seconds[f"calls_{label}"] = round(time.monotonic() - t0, 2)
+        if server.process is not None and server.process.poll() is not None:
+            crash = _crash_line(server.log_path)
     finally:
         server.stop()
     records = []
@@ -340,7 +403,17 @@ def _call(
     if not records and result.status == "ok":
         result.status = "run_failed"
         result.message = f"the runner produced no results: {first_line((output or '')[-2000:])}"
-    return records
+    return records, crash
+
+
+def _crash_line(log_path: Path) -> str:
+    """The error a crashed Prism printed last (`TypeError: invalid media type`), else its exit in general."""
+    try:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    errors = [line.strip() for line in text.splitlines() if re.match(r"^\s*\w*Error\b.*:", line)]
+    return f"Prism exited: {errors[-1][:200]}" if errors else "Prism exited"
 
 
 def _apply(
@@ -370,6 +443,13 @@ def _apply(
             op_result.detail = record.get("detail")
         if record.get("url"):
             op_result.extra["url"] = record["url"]
+        if record.get("prism_crashed"):
+            op_result.extra["prism_crashed"] = True
+        op = next((o for o in spec_ops if o.key == record["key"]), None)
+        call = next((c for c in calls if c["key"] == record["key"]), {})
+        cause = causes.explain(docs, op, call, op_result.outcome, op_result.detail or "", op_result.extra)
+        if cause:
+            op_result.extra["cause"] = cause
         if record["outcome"] == "parse_failed":
             op_result.extra.update(_parse_failure_facts(docs, values, spec_ops, record))
         op_result.extra["seconds"] = record.get("seconds")
@@ -509,11 +589,12 @@ _NUMBER = re.compile(r"\b\d+(\.\d+)?\b")
 
 def reason_of(op: OpResult) -> str:
     """A short reason for a failed operation, the same for failures of the same kind."""
+    cause = f" [known cause: {op.extra['cause']}]" if op.extra.get("cause") else ""
     if op.outcome in ("rejected", "server_error"):
-        text = f"{op.status} {op.detail or ''}".strip()[:240]
+        text = f"{op.status or ''} {op.detail or ''}".strip()[:240]
         if op.extra.get("argument_notes"):
             text += " [the harness's value did not fit the schema: " + op.extra["argument_notes"][0][:120] + "]"
-        return text
+        return text + cause
     if op.outcome == "parse_failed":
         fits = op.extra.get("body_fits_schema")
         note = {
@@ -521,7 +602,7 @@ def reason_of(op: OpResult) -> str:
             False: "the body from Prism does not fit the spec schema",
         }
         return (op.detail or "")[:240] + (f" [{note[fits]}]" if fits is not None else "")
-    return (op.detail or "")[:240]
+    return (op.detail or "")[:240] + cause
 
 
 def group_key(op: OpResult) -> str:

@@ -159,9 +159,11 @@ def main() -> int:
             tb = traceback.extract_tb(exc.__traceback__)
             inside = [f for f in tb if f.filename.startswith(plan["src"])] or list(tb)
             where = f"{inside[-1].filename.removeprefix(plan['src']).lstrip('/')}:{inside[-1].lineno}" if inside else ""
-            record.update(
-                outcome="client_error", error_type=type(exc).__name__, detail=first_line(str(exc), 500), where=where
-            )
+            detail = first_line(str(exc), 500)
+            cause = exc.__cause__
+            if cause is not None and type(exc).__name__ == "APIConnectionError":  # what httpx saw: the evidence
+                detail += f" ({type(cause).__name__}: {first_line(str(cause), 300)})"
+            record.update(outcome="client_error", error_type=type(exc).__name__, detail=detail, where=where)
         finally:
             signal.alarm(0)
         record["seconds"] = round(time.monotonic() - started, 3)

@@ -192,16 +192,30 @@ class ValueBuilder:
     def _first_member(self, node: Node, keyword: str, depth: int) -> Any:
         members = node.value[keyword]
         fallback = None
+        objects: list[dict[str, Any]] = []
+        has_null = False
         for index in range(len(members)):
             member = node.child(keyword, index)
             resolved = self.docs.try_resolve(member)
             if resolved is not None and isinstance(resolved.value, dict) and resolved.value.get("type") == "null":
+                has_null = True
                 continue
             value = self.for_schema(member, depth + 1)
             if self.fits(value, node):  # oneOf: the value must match exactly one member
                 return value
+            if isinstance(value, dict):
+                objects.append(value)
             if fallback is None:
                 fallback = (value,)
+        # No member's value matched exactly one member, for example `{}` for `oneOf: [free-form object,
+        # object without additionalProperties]`: a property only the open members allow tells them apart,
+        # and null is the one value of a `{type: null}` member.
+        for value in objects:
+            extra = {**value, "corpus_extra": "string"}
+            if self.fits(extra, node):
+                return extra
+        if has_null and self.fits(None, node):
+            return None
         return fallback[0] if fallback else None
 
     def merged_properties(

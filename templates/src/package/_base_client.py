@@ -140,9 +140,9 @@ class BaseClient:
         request_cookies = {**text_values(cookies), **self._auth_cookies(security)}
         if request_cookies:
             all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in request_cookies.items())
-        content, data, files = encode_body(body, body_kind, extra_body)
+        content, data, files, content_type_of_content = encode_body(body, body_kind, extra_body)
         if content is not None and "Content-Type" not in all_headers:
-            all_headers["Content-Type"] = content_type or "application/json"
+            all_headers["Content-Type"] = content_type_of_content or content_type or "application/json"
         request = http.build_request(
             method,
             url,

@@ -95,28 +95,48 @@ def to_json(value: object) -> bytes:
     return json.dumps(value, default=json_default, separators=(",", ":")).encode()
 
 
-Encoded = tuple[bytes | None, dict[str, Any] | None, list[tuple[str, Any]] | None]
+# (content, form data, files, content type of `content` when it is not the operation's declared one)
+Encoded = tuple[bytes | None, dict[str, Any] | None, list[tuple[str, Any]] | None, str | None]
+# An empty multipart form: its boundary is fixed, as no part's data can collide with it.
+_EMPTY_FORM_BOUNDARY = "empty-form-data"
 
 
 def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encoded:
-    """(content, form data, files) for httpx, with omitted fields dropped and `extra_body` merged in."""
+    """(content, form data, files, content type) for httpx, omitted fields dropped and `extra_body` merged in."""
     if isinstance(body, NotGiven) and not extra_body:
-        return None, None, None
+        return None, None, None, None
     if kind == "raw":
-        return _raw_content(body), None, None
+        return _raw_content(body), None, None, None
     if not isinstance(body, (Mapping, NotGiven)):
-        return to_json(body), None, None
+        return to_json(body), None, None, None
     fields: dict[str, object] = {**without_not_given(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
     if kind == "json":
-        return to_json(fields), None, None
+        return to_json(fields), None, None, None
     if kind == "form":
-        return None, _form_fields(fields), None
+        return None, _form_fields(fields), None, None
     files = [(name, _file(item)) for name, value in fields.items() for item in _items(value) if is_file(item)]
     with_files = {name for name, _ in files}
-    data = _form_fields({k: v for k, v in fields.items() if k not in with_files})
     # Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
-    parts = [(name, (None, value)) for name, values in data.items() for value in (values if isinstance(values, list) else [values])]
-    return None, None, [*parts, *files]
+    parts = [
+        (name, _part(item))
+        for name, value in fields.items()
+        if name not in with_files and value is not None
+        for item in (value if isinstance(value, (list, tuple)) else [value])
+    ]
+    if not parts and not files:
+        # httpx sends no body at all for an empty `files`; the call still sends a (empty) form, as a JSON body
+        # with no fields is still `{}`
+        empty = f"--{_EMPTY_FORM_BOUNDARY}--\r\n".encode()
+        return empty, None, None, f"multipart/form-data; boundary={_EMPTY_FORM_BOUNDARY}"
+    return None, None, [*parts, *files], None
+
+
+def _part(value: object) -> tuple[None, str] | tuple[None, bytes, str]:
+    """A file-less multipart part: an object as JSON with its content type (OpenAPI's default for an object
+    property of a multipart body), anything else as text."""
+    if isinstance(value, (Mapping, pydantic.BaseModel)):
+        return (None, to_json(value), "application/json")
+    return (None, to_text(value))
 
 
 def _items(value: object) -> Sequence[object]:
@@ -124,7 +144,7 @@ def _items(value: object) -> Sequence[object]:
 
 
 def _form_fields(fields: Mapping[str, object]) -> dict[str, Any]:
-    """Form fields: scalars as text, lists repeated, objects as JSON (OpenAPI's default for multipart)."""
+    """Urlencoded form fields: scalars as text, lists repeated, objects as JSON."""
     result: dict[str, Any] = {}
     for name, value in fields.items():
         if value is None:

@@ -6,6 +6,7 @@ own names, so it type-checks against the generated client.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,9 +94,22 @@ def _argument(param: Parameter, helpers: set[str]) -> str:
     for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
         if param.type.annotation.split(" | ")[0] == kind:
             helpers.add(helper)
-            text = value if isinstance(value, str) else _STRING_FORMATS["date" if kind == "date" else "date-time"]
+            fallback = _STRING_FORMATS["date" if kind == "date" else "date-time"]
+            text = value if isinstance(value, str) and _parses_as(kind, value) else fallback
             return f"{helper}({literal(text)})"
     return literal(value)
+
+
+def _parses_as(kind: str, text: str) -> bool:
+    """Whether the generated `parse_date`/`parse_datetime` accept the spec's example (some say "string")."""
+    try:
+        if kind == "date":
+            datetime.date.fromisoformat(text)
+        else:
+            datetime.datetime.fromisoformat(text)  # 3.11 reads a trailing Z
+    except ValueError:
+        return False
+    return True
 
 
 def example_value(schema: dict[str, Any], depth: int = 0) -> Any:
@@ -191,3 +205,40 @@ def example_test(op: Operation, model_modules: dict[str, str]) -> ExampleTest:
         lines[is_async] = body
     name = "_".join([*op.resource_path, op.name])
     return ExampleTest(name, lines[False], lines[True], names)
+
+
+@dataclass
+class ClientTest:
+    """What the generated `tests/test_client.py` needs: one operation called in each way, and its answer."""
+
+    call: list[str]  # `client.<resource>.<method>(...)` with example arguments, as a statement
+    raw_call: list[str]  # the same through `with_raw_response`, into `response`
+    async_call: list[str]  # `await client...`
+    success_body: str  # a Python literal: the JSON body of a successful answer
+    helpers: set[str]  # from `<package>._utils`
+    description: str  # `client.end_users.delete` (DELETE /end-users/{id})
+
+
+def client_test(api: Api) -> ClientTest | None:
+    """Calls of the operation the README shows, for tests of retries, errors, timeouts and raw responses."""
+    op = pick_operation(api)
+    if op is None:
+        return None
+    call, raw, async_ = example_call(op), example_call(op), example_call(op, "await ")
+    method = f"client.{'.'.join(op.resource_path)}.{op.name}("
+    call.lines[0] = method
+    raw.lines[0] = f"response = client.{'.'.join(op.resource_path)}.with_raw_response.{op.name}("
+    async_.lines[0] = f"await {method}"
+    for each in (call, raw, async_):
+        if each.result:
+            each.lines.pop()  # the example's print
+    schema = op.response_schema if isinstance(op.response_schema, dict) else {}
+    body = example_value(schema) if op.return_type.annotation != "None" else {}
+    return ClientTest(
+        call.lines,
+        raw.lines,
+        async_.lines,
+        literal(body),
+        call.helpers | raw.helpers,
+        f"`client.{'.'.join(op.resource_path)}.{op.name}` ({op.http_method} {op.path})",
+    )

@@ -23,7 +23,7 @@ import black
 import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
-from generator.examples import ExampleTest, example_program, example_test, readme_snippets
+from generator.examples import ExampleTest, client_test, example_program, example_test, readme_snippets
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
@@ -140,6 +140,15 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
                 imports=_test_imports(api, tests),
                 credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
             )
+    transport_test = client_test(api)
+    if transport_test is not None:
+        files["tests/test_client.py"] = _render(
+            "tests/test_client.py.jinja",
+            api=api,
+            test=transport_test,
+            imports=_client_test_imports(api, transport_test.helpers),
+            credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
+        )
     files[f"{package_dir}/types/__init__.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
         api=api,
@@ -301,6 +310,18 @@ def _test_imports(api: Api, tests: list[ExampleTest]) -> list[str]:
     imports = {Import("asyncio", ""), Import("os", ""), Import("pytest", "")}
     imports |= {Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
     imports |= {Import(f"{api.package}.{module}", name) for test in tests for module, name in test.names}
+    return import_block(imports, first_party=api.package)
+
+
+def _client_test_imports(api: Api, helpers: set[str]) -> list[str]:
+    modules = ("asyncio", "json", "threading", "time")
+    imports = {Import(module, "") for module in modules} | {Import("pytest", "")}
+    imports |= {Import("collections.abc", "Iterator"), Import("dataclasses", "dataclass"), Import("dataclasses", "field"),
+                Import("http.server", "BaseHTTPRequestHandler"), Import("http.server", "ThreadingHTTPServer"),
+                Import("typing", "Any")}  # fmt: skip
+    errors = ("APITimeoutError", "InternalServerError", "NotFoundError")
+    imports |= {Import(api.package, name) for name in (api.client_name, api.async_client_name, *errors)}
+    imports |= {Import(f"{api.package}._utils", helper) for helper in helpers}
     return import_block(imports, first_party=api.package)
 
 

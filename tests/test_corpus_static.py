@@ -6,6 +6,9 @@ checked by scripts/check_large_clients.sh instead, and the figures are in docs/c
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,16 @@ def test_corpus_client_passes(corpus_client: Path, checker: str) -> None:
     assert checker in CHECKERS
     done = run_checker(checker, corpus_client)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_corpus_client_tests_pass(corpus_client: Path) -> None:
+    """The generated client tests (retries, errors, timeouts, raw responses) pass against their local server."""
+    if not (corpus_client / "tests" / "test_client.py").is_file():
+        pytest.skip("no operations: no client tests")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_client.py"],
+        cwd=corpus_client, env={**os.environ, "PYTHONPATH": str(corpus_client / "src")},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "6 passed" in done.stdout

@@ -1,4 +1,6 @@
-"""The generated project's own tests (generated/tests) pass against a Prism mock of specs/conductor.yaml."""
+"""The generated project's own tests (generated/tests) pass: per-operation tests against a Prism mock of
+specs/conductor.yaml, and the client tests (retries, errors, timeouts, raw responses) against their own
+local server."""
 
 from __future__ import annotations
 
@@ -23,4 +25,4 @@ def test_generated_tests_pass_against_a_mock_server(tmp_path: Path) -> None:
             cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout and "skipped" not in done.stdout
+    assert "8 passed" in done.stdout and "skipped" not in done.stdout  # 2 per-operation tests, 6 client tests

@@ -291,7 +291,7 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
     pages = [op.pagination for op in resource.operations if op.pagination]
     imports |= _type_imports([page.item for page in pages], model_modules, exclude=set())
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
-    imports |= {Import("..pagination", "PageSpec")} if pages else set()
+    imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
     imports.add(Import("functools", "cached_property"))  # with_raw_response, child resources
     if resource.operations:

@@ -170,6 +170,32 @@ def test_async_pages(conductor: ModuleType, server: LocalServer) -> None:
     assert asyncio.run(main()) == ["a", "b"]
 
 
+def test_async_for_over_the_method_call_fetches_every_page(conductor: ModuleType, server: LocalServer) -> None:
+    """`async for item in client.x.list()`, without awaiting first (as in the reference SDK)."""
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+
+    async def main() -> list[str]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            listing = api.qbd.invoices.list(conductor_end_user_id="u")
+            assert not server.received  # nothing is sent until it is awaited or iterated
+            return [invoice.id async for invoice in listing]
+
+    assert asyncio.run(main()) == ["a", "b"]
+    assert [urlsplit(r.path).query for r in server.received] == ["", "cursor=c2"]
+
+
+def test_async_raw_response_of_a_list_parses_into_a_page(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor=None, more=False))
+
+    async def main() -> list[str]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            raw = await api.qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+            page = await raw.parse()
+            return [invoice.id for invoice in page.data]
+
+    assert asyncio.run(main()) == ["a"]
+
+
 def test_raw_response_of_a_list_parses_into_a_page(conductor: ModuleType, server: LocalServer) -> None:
     server.reply(invoices("a", cursor=None, more=False))
     raw = client(conductor, server).qbd.invoices.with_raw_response.list(conductor_end_user_id="u")

@@ -9,7 +9,7 @@ next-page request twice, instead of looping forever.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +24,7 @@ __all__ = [
     "AsyncOffsetPage",
     "AsyncPage",
     "AsyncPageNumberPage",
+    "AsyncPaginator",
     "NextRequest",
     "PageSpec",
     "SyncCursorPage",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 _I = TypeVar("_I")
+_AsyncPageT = TypeVar("_AsyncPageT", bound="AsyncPage[Any]")
 
 
 @dataclass(frozen=True)
@@ -245,3 +247,25 @@ class SyncNextURLPage(_NextURLNext[_I], SyncPage[_I]):
 
 class AsyncNextURLPage(_NextURLNext[_I], AsyncPage[_I]):
     """A page whose response links to the next page's URL."""
+
+
+class AsyncPaginator(Generic[_I, _AsyncPageT]):
+    """What an async list method returns: `await` it for the first page, or `async for` over every item.
+
+    `page = await client.items.list()` and `async for item in client.items.list(): ...` both work; the
+    first request is sent when the paginator is awaited or iterated, not when it is created.
+    """
+
+    def __init__(self, first_page: Callable[[], Awaitable[_AsyncPageT]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, _AsyncPageT]:
+        return self._await_first_page().__await__()
+
+    async def _await_first_page(self) -> _AsyncPageT:
+        return await self._first_page()
+
+    async def __aiter__(self) -> AsyncIterator[_I]:
+        page: AsyncPage[_I] = await self._first_page()
+        async for item in page:
+            yield item

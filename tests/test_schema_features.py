@@ -124,8 +124,19 @@ def test_multipart_upload(pets: ModuleType, server: LocalServer, tmp_path: Path)
     first, second = server.received
     assert first.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="photo"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG' in first.body
-    assert b'name="name"\r\n\r\nTom' in first.body and b'name="meta"\r\n\r\n{"a":1}' in first.body
+    assert b'name="name"\r\n\r\nTom' in first.body and b'name="meta"\r\n' in first.body
     assert b'name="photo"; filename="photo.jpg"' in second.body and b"JPEG" in second.body
+
+
+def test_multipart_object_part_is_json_before_the_file(pets: ModuleType, server: LocalServer) -> None:
+    """An object-valued part is JSON labelled `application/json` (OpenAPI's default `contentType` for an
+    object part); a scalar part has no content type (text/plain); plain parts precede the file part."""
+    server.reply(Reply(201, {"petType": "cat"}))
+    client(pets, server).pets.create(photo=b"\x89PNG", name="Tom", meta={"a": 1})
+    (first,) = server.received
+    assert b'name="meta"\r\nContent-Type: application/json\r\n\r\n{"a":1}\r\n' in first.body
+    assert b'name="name"\r\n\r\nTom\r\n' in first.body
+    assert first.body.index(b'name="meta"') < first.body.index(b'name="photo"')
 
 
 def test_raw_and_streaming_responses(pets: ModuleType, server: LocalServer) -> None:

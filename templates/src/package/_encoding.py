@@ -111,12 +111,30 @@ def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encode
         return to_json(fields), None, None
     if kind == "form":
         return None, _form_fields(fields), None
-    files = [(name, _file(item)) for name, value in fields.items() for item in _items(value) if is_file(item)]
-    with_files = {name for name, _ in files}
-    data = _form_fields({k: v for k, v in fields.items() if k not in with_files})
-    # Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
-    parts = [(name, (None, value)) for name, values in data.items() for value in (values if isinstance(values, list) else [values])]
-    return None, None, [*parts, *files]
+    return None, None, _multipart_parts(fields)
+
+
+def _multipart_parts(fields: Mapping[str, object]) -> list[tuple[str, Any]]:
+    """Multipart parts, plain fields before files (some APIs need the metadata first).
+
+    Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
+    Lists become one part per item. Objects are JSON with `Content-Type: application/json`, OpenAPI's
+    default for an object-valued part; scalars are text, without a content type (text/plain).
+    """
+    parts: list[tuple[str, Any]] = []
+    files: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        if any(is_file(item) for item in _items(value)):
+            files.extend((name, _file(item)) for item in _items(value) if is_file(item))
+            continue
+        for item in _items(value):
+            if item is None:
+                continue
+            if isinstance(item, (Mapping, pydantic.BaseModel)):
+                parts.append((name, (None, to_json(item).decode(), "application/json")))
+            else:
+                parts.append((name, (None, to_text(item))))
+    return [*parts, *files]
 
 
 def _items(value: object) -> Sequence[object]:

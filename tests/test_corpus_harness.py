@@ -63,7 +63,7 @@ paths:
           application/x-www-form-urlencoded:
             schema:
               type: object
-              required: [EventTypes, Tags]
+              required: [EventTypes, Tags, grant_type]
               properties:
                 EventTypes: {type: array, items: {type: string}}
                 Tags: {type: array, items: {type: string}}
@@ -104,8 +104,9 @@ def test_properties_written_as_a_ref_to_a_map_are_built(spec: Any) -> None:
 
 def test_a_schema_no_value_can_fit_is_named_a_spec_defect(spec: Any) -> None:
     _, notes = arguments(spec, "POST /screens")
-    assert notes[0].startswith(
-        "spec defect: harness.yaml#/paths/~1screens/post/requestBody/content/application~1json/schema/properties/screens requires 'defaultScreen'"
+    assert notes[0].startswith("spec defect, no value fits: 'defaultScreen' is required, not declared, and additio")
+    assert notes[0].endswith(
+        "(harness.yaml#/paths/~1screens/post/requestBody/content/application~1json/schema/properties/screens)"
     )
     assert "Additional properties are not allowed" in notes[1]
 
@@ -117,15 +118,18 @@ def test_a_3xx_only_operation_is_checked_against_the_3xx_schema(spec: Any) -> No
     assert schema is not None and schema.pointer.endswith("/responses/303/content/application~1json/schema")
 
 
-def test_form_arrays_without_an_encoding_style_are_explained_as_a_prism_limitation(spec: Any) -> None:
+def test_form_fields_prism_cannot_read_are_explained_as_a_prism_limitation(spec: Any) -> None:
     docs, values, ir_ops = spec
     op = next(o for o in docs.operations() if o.key == "POST /hooks")
-    assert harness.prism_unreadable_form_fields(docs, values, op, ir_ops["POST /hooks"]) == ["EventTypes"]
+    assert harness.prism_unreadable_form_fields(docs, values, op, ir_ops["POST /hooks"]) == ["grant_type", "EventTypes"]
     rejected = harness.OpResult(
         "rejected", status=422, detail="body.EventTypes: Request body property EventTypes must be array",
         extra={"prism_unreadable_fields": ["EventTypes"]},
     )  # fmt: skip
     assert "[Prism limitation:" in harness.reason_of(rejected) and "'EventTypes'" in harness.reason_of(rejected)
+    undeclared = harness.OpResult("rejected", status=400, detail="request.body: Request body must have required property 'grant_type'",
+                                  extra={"prism_unreadable_fields": ["grant_type"]})  # fmt: skip
+    assert "'grant_type' can never validate]" in harness.reason_of(undeclared)
     other = harness.OpResult("rejected", status=422, detail="body: must have required property 'Name'",
                              extra={"prism_unreadable_fields": ["EventTypes"]})  # fmt: skip
     assert "Prism limitation" not in harness.reason_of(other)

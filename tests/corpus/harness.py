@@ -482,13 +482,16 @@ def build_arguments(
     return kwargs, types, notes
 
 
-def prism_unreadable_form_fields(docs: SpecDocs, values: ValueBuilder, op: SpecOperation, ir_op: dict[str, Any]) -> list[str]:
-    """Array- or object-typed properties of a form or multipart body that have no `encoding` style.
+def prism_unreadable_form_fields(
+    docs: SpecDocs, values: ValueBuilder, op: SpecOperation, ir_op: dict[str, Any]
+) -> list[str]:
+    """Fields of a form or multipart body that Prism can never accept: array- or object-typed properties without
+    an `encoding` style, and required properties the schema does not declare.
 
     Prism (5.x, validator/validators/body.js) reads every form field and every multipart part as one plain string
-    (the last one, when a name repeats) and deserializes only the fields whose `encoding` entry names a `style`;
-    it ignores a part's Content-Type. OpenAPI's defaults (style `form` with explode for form fields, JSON for
-    object parts) are not applied, so no request can make such a property validate as an array or an object."""
+    (the last one, when a name repeats), keeps only the properties the schema declares, and deserializes only the
+    fields whose `encoding` entry names a `style`; it ignores a part's Content-Type. OpenAPI's defaults (style
+    `form` with explode for form fields, JSON for object parts) are not applied."""
     content_type = (ir_op.get("request_body") or {}).get("content_type", "")
     if not content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         return []
@@ -497,8 +500,9 @@ def prism_unreadable_form_fields(docs: SpecDocs, values: ValueBuilder, op: SpecO
     if media is None or resolved is None:
         return []
     encoding = media.value.get("encoding") if isinstance(media.value.get("encoding"), dict) else {}
-    fields = []
-    for name, prop in values.merged_properties(resolved)[0].items():
+    properties, required = values.merged_properties(resolved)
+    fields = [name for name in required if name not in properties]
+    for name, prop in properties.items():
         prop_schema = docs.try_resolve(prop)
         styled = isinstance(encoding.get(name), dict) and bool(encoding[name].get("style"))
         if prop_schema is not None and isinstance(prop_schema.value, dict) and not styled:
@@ -552,12 +556,13 @@ def reason_of(op: OpResult) -> str:
             text += " [the harness's value did not fit the schema: " + op.extra["argument_notes"][0][:120] + "]"
         unreadable = [
             name for name in op.extra.get("prism_unreadable_fields", [])
-            if re.search(rf"property {re.escape(name)} must be (array|object)", op.detail or "")
+            if re.search(rf"property {re.escape(name)} must be (array|object)|required property '{re.escape(name)}'",
+                         op.detail or "")
         ]  # fmt: skip
         if op.outcome == "rejected" and unreadable:
             text += (
-                f" [Prism limitation: it reads form fields and multipart parts as plain strings unless the spec's"
-                f" `encoding` gives them a style, so '{unreadable[0]}' can never validate as an array or object]"
+                " [Prism limitation: it keeps only the declared fields of a form or multipart body, as plain strings"
+                f" unless the spec's `encoding` gives them a style, so '{unreadable[0]}' can never validate]"
             )
         return text
     if op.outcome == "parse_failed":

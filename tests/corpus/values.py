@@ -240,8 +240,8 @@ class ValueBuilder:
             if prop is None:
                 if self._closed(node):
                     self.defects.append(
-                        f"spec defect: {node.file.name}#{node.pointer} requires '{name}', which it does not declare "
-                        "and additionalProperties: false forbids, so no value fits"
+                        f"spec defect, no value fits: '{name}' is required, not declared, and additionalProperties is"
+                        f" false ({node.file.name}#{node.pointer})"
                     )
                 result[name] = "string"
                 continue

@@ -8,6 +8,7 @@ streamed responses, and `with_options`.
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,6 +155,17 @@ def test_multipart_body_without_fields_is_an_empty_form(pets: ModuleType, server
     assert empty.body == b"--empty-form-data--\r\n"
     assert titled.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="title"\r\n\r\nLive' in titled.body
+
+
+def test_multipart_object_part_is_json_before_the_file(pets: ModuleType, server: LocalServer) -> None:
+    """An object-valued part is JSON labelled `application/json` (OpenAPI's default `contentType` for an
+    object part); a scalar part has no content type (text/plain); plain parts precede the file part."""
+    server.reply(Reply(201, {"petType": "cat"}))
+    client(pets, server).pets.create(photo=b"\x89PNG", name="Tom", meta={"a": 1})
+    (first,) = server.received
+    assert b'name="meta"\r\nContent-Type: application/json\r\n\r\n{"a":1}\r\n' in first.body
+    assert b'name="name"\r\n\r\nTom\r\n' in first.body
+    assert first.body.index(b'name="meta"') < first.body.index(b'name="photo"')
 
 
 def test_raw_and_streaming_responses(pets: ModuleType, server: LocalServer) -> None:
@@ -412,5 +424,51 @@ def test_members_sharing_a_discriminator_value_are_told_apart_by_their_fields(tm
         server.reply(Reply(200, [{"type": "message", "text": "hi"}, {"type": "message", "refusal": "no"}]))
         first, second = items.Items(base_url=server.url).items.list()
         assert (type(first).__name__, type(second).__name__) == ("InputMessage", "OutputMessage")
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))
+
+
+PROPERTIES_REF_SPEC = """\
+openapi: 3.0.3
+info: {title: Balancers, version: "1"}
+paths:
+  /balancers/{id}/droplets:
+    post:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {properties: {$ref: "attributes.yaml#/droplet_ids"}, required: [droplet_ids]}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {$ref: "attributes.yaml#/droplet_ids"}}
+"""
+
+PROPERTIES_REF_ATTRIBUTES = """\
+droplet_ids:
+  droplet_ids: {type: array, items: {type: integer}}
+"""
+
+
+def test_properties_written_as_one_ref_to_a_map_of_properties(tmp_path: Path, server: LocalServer) -> None:
+    """`properties: {$ref: file#/map}` (DigitalOcean) is the referenced map, not a property named "$ref".
+
+    openapi-spec-validator rejects it (a property's schema cannot be a string), so only --lenient gets here;
+    Prism and ref bundlers read it as the map, which is what its authors meant."""
+    (tmp_path / "balancers.yaml").write_text(PROPERTIES_REF_SPEC)
+    (tmp_path / "attributes.yaml").write_text(PROPERTIES_REF_ATTRIBUTES)
+    pipeline.generate(pipeline.Options(spec=tmp_path / "balancers.yaml", output=tmp_path / "out", lenient=True))
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import balancers
+
+        server.reply(Reply(200, {"droplet_ids": [3]}))
+        result = balancers.Balancers(base_url=server.url).balancers.droplets.create("lb1", droplet_ids=[1, 2])
+        assert json.loads(server.received[0].body) == {"droplet_ids": [1, 2]}
+        assert result.droplet_ids == [3]
     finally:
         sys.path.remove(str(tmp_path / "out" / "src"))

@@ -395,10 +395,14 @@ class SchemaTypes:
                 if merged:
                     properties.update(merged[0])
                     required |= merged[1]
-        own = schema.get("properties")
-        if isinstance(own, dict):
-            for name, prop in own.items():
-                properties[name] = Target(prop, target.file, f"{target.pointer}/properties/{_escape(name)}")
+        own = Target(schema.get("properties"), target.file, f"{target.pointer}/properties")
+        if isinstance(own.value, dict) and list(own.value) == ["$ref"] and isinstance(own.value["$ref"], str):
+            # `properties: {$ref: ...}` refers to the whole map of properties (DigitalOcean writes it; Prism and
+            # ref bundlers read it so): a property named "$ref" would need a schema, never a bare string
+            own = self._follow(own)
+        if isinstance(own.value, dict):
+            for name, prop in own.value.items():
+                properties[name] = Target(prop, own.file, f"{own.pointer}/{_escape(name)}")
         if isinstance(schema.get("required"), list):
             required |= {r for r in schema["required"] if isinstance(r, str)}
         if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):

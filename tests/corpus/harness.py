@@ -32,7 +32,7 @@ from typing import Any
 
 from tests.corpus import causes, prism
 from tests.corpus.specdoc import Node, SpecDocs, SpecOperation
-from tests.corpus.values import TAG, ValueBuilder, bytes_value
+from tests.corpus.values import TAG, ValueBuilder, bytes_value, type_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -235,7 +235,10 @@ def _run(entry: Entry, result: SpecResult, temp: Path, run_timeout: float | None
                 "not_run", python, detail=f"harness could not build arguments: {exc!r}"
             )
             continue
-        result.operations[op.key] = OpResult("not_run", python, extra={"argument_notes": notes} if notes else {})
+        extra: dict[str, Any] = {"argument_notes": notes} if notes else {}
+        if fields := prism_unreadable_form_fields(docs, values, op, ir_op):
+            extra["prism_unreadable_fields"] = fields
+        result.operations[op.key] = OpResult("not_run", python, extra=extra)
         calls.append(
             {
                 "key": op.key,
@@ -506,6 +509,7 @@ def build_arguments(
         or body_spec.get("flattened")
         or any(p["required"] and p["location"] == "body" for p in ir_op["parameters"])
     )
+    defects_before = len(values.defects)
     if wants_body:
         if body_media is not None:
             body_value, errors = values.for_body(body_media, body_schema)
@@ -537,16 +541,53 @@ def build_arguments(
                 notes.append(f"{location} {param['wire_name']}: {errors[0]}")
         kwargs[name] = value
         types[name] = param["type"]
+    if body_spec.get("flattened") and isinstance(body_value, dict):
+        # A property the schema requires but does not declare (`required: [method]` with no `method` among the
+        # properties) has no argument; a caller sends it through `extra_body`, and so does the harness.
+        wire_names = {p["wire_name"] for p in ir_op["parameters"] if p["location"] == "body"}
+        undeclared = {k: v for k, v in body_value.items() if k in schema_required and k not in wire_names}
+        if undeclared:
+            kwargs["extra_body"], types["extra_body"] = undeclared, ""
     if wants_body and body_schema is not None:  # check the body as it will be sent, not as it was built
         body_params = [p for p in ir_op["parameters"] if p["location"] == "body" and p["name"] in kwargs]
         if body_spec.get("flattened"):
-            sent: Any = {p["wire_name"]: kwargs[p["name"]] for p in body_params}
+            sent: Any = {p["wire_name"]: kwargs[p["name"]] for p in body_params} | kwargs.get("extra_body", {})
         else:
             sent = kwargs.get("body")
         errors = values.errors(sent, body_schema) if sent is not None else None
         if errors:
             notes.append(f"body: {errors[0]}")
+    if notes:  # a schema no value can fit explains the misfit best
+        notes[:0] = values.defects[defects_before:][:1]
     return kwargs, types, notes
+
+
+def prism_unreadable_form_fields(
+    docs: SpecDocs, values: ValueBuilder, op: SpecOperation, ir_op: dict[str, Any]
+) -> list[str]:
+    """Fields of a form or multipart body that Prism can never accept: array- or object-typed properties without
+    an `encoding` style, and required properties the schema does not declare.
+
+    Prism (5.x, validator/validators/body.js) reads every form field and every multipart part as one plain string
+    (the last one, when a name repeats), keeps only the properties the schema declares, and deserializes only the
+    fields whose `encoding` entry names a `style`; it ignores a part's Content-Type. OpenAPI's defaults (style
+    `form` with explode for form fields, JSON for object parts) are not applied."""
+    content_type = (ir_op.get("request_body") or {}).get("content_type", "")
+    if not content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return []
+    media, schema = docs.request_body(op, content_type)
+    resolved = docs.try_resolve(schema) if schema is not None else None
+    if media is None or resolved is None:
+        return []
+    encoding = media.value.get("encoding") if isinstance(media.value.get("encoding"), dict) else {}
+    properties, required = values.merged_properties(resolved)
+    fields = [name for name in required if name not in properties]
+    for name, prop in properties.items():
+        prop_schema = docs.try_resolve(prop)
+        styled = isinstance(encoding.get(name), dict) and bool(encoding[name].get("style"))
+        if prop_schema is not None and isinstance(prop_schema.value, dict) and not styled:
+            fields += [name] if type_of(prop_schema.value) in ("array", "object") else []
+    return fields
 
 
 def _is_raw(param: dict[str, Any]) -> bool:
@@ -594,6 +635,16 @@ def reason_of(op: OpResult) -> str:
         text = f"{op.status or ''} {op.detail or ''}".strip()[:240]
         if op.extra.get("argument_notes"):
             text += " [the harness's value did not fit the schema: " + op.extra["argument_notes"][0][:120] + "]"
+        unreadable = [
+            name for name in op.extra.get("prism_unreadable_fields", [])
+            if re.search(rf"property {re.escape(name)} must be (array|object)|required property '{re.escape(name)}'",
+                         op.detail or "")
+        ]  # fmt: skip
+        if op.outcome == "rejected" and unreadable:
+            text += (
+                " [Prism limitation: it keeps only the declared fields of a form or multipart body, as plain strings"
+                f" unless the spec's `encoding` gives them a style, so '{unreadable[0]}' can never validate]"
+            )
         return text + cause
     if op.outcome == "parse_failed":
         fits = op.extra.get("body_fits_schema")

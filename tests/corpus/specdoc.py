@@ -194,18 +194,21 @@ class SpecDocs:
         return media, (schema if schema.value is not None else None)
 
     def success_response_schema(self, op: SpecOperation, prefer_json: bool = True) -> Node | None:
-        """The schema of the lowest 2xx response (else `default`), as the generator picks it."""
+        """The schema of the lowest 2xx response (else the lowest 3xx, else `default`), as the generator picks it."""
         if op.operation is None:
             return None
         responses = op.operation.child("responses")
         if not isinstance(responses.value, dict):
             return None
-        codes = sorted(c for c in responses.value if c.startswith("2"))
+        codes = sorted(str(c) for c in responses.value if str(c).startswith("2"))
+        if not codes:  # an operation whose only documented result is a redirect (`303 See Other`)
+            codes = sorted(str(c) for c in responses.value if str(c).startswith("3"))
         if not codes and "default" in responses.value:
             codes = ["default"]
         if not codes:
             return None
-        response = self.try_resolve(responses.child(codes[0]))
+        key = next(c for c in responses.value if str(c) == codes[0])  # YAML may read an unquoted code as an int
+        response = self.try_resolve(responses.child(key))
         if response is None or not isinstance(response.value, dict):
             return None
         content = response.child("content")

@@ -61,6 +61,7 @@ class ValueBuilder:
         self.v31 = docs.openapi_version.startswith("3.1")
         self._validators: dict[tuple[Path, str, bool], Any] = {}
         self._registry: Any = None
+        self.defects: list[str] = []  # schemas no value can fit, found while building values
         if _osv is not None:
             spec = DRAFT202012 if self.v31 else DRAFT4
 
@@ -165,7 +166,7 @@ class ValueBuilder:
                 if self._required_only_member(resolved, keyword, {}, depth) is not None:
                     return self._object(resolved, depth)  # `anyOf: [{required: [a]}, ...]` constrains an object
                 return self._first_member(resolved, keyword, depth)
-        type_ = _type_of(schema)
+        type_ = type_of(schema)
         if type_ == "object":
             return self._object(resolved, depth)
         if type_ == "array":
@@ -235,9 +236,12 @@ class ValueBuilder:
                     props, req = self.merged_properties(part, seen)
                     properties.update(props)
                     required += [r for r in req if r not in required]
-        if isinstance(schema.get("properties"), dict):
-            for name in schema["properties"]:
-                properties[name] = node.child("properties", name)
+        own: Node | None = node.child("properties")
+        if own is not None and isinstance(own.value, dict) and list(own.value) == ["$ref"]:
+            own = self.docs.try_resolve(own)  # `properties: {$ref: ...}`, a map of properties (as Prism reads it)
+        if own is not None and isinstance(own.value, dict):
+            for name in own.value:
+                properties[name] = own.child(name)
         if isinstance(schema.get("required"), list):
             required += [r for r in schema["required"] if isinstance(r, str) and r not in required]
         return properties, required
@@ -248,6 +252,11 @@ class ValueBuilder:
         for name in required:
             prop = properties.get(name)
             if prop is None:
+                if self._closed(node):
+                    self.defects.append(
+                        f"spec defect, no value fits: '{name}' is required, not declared, and additionalProperties is"
+                        f" false ({node.file.name}#{node.pointer})"
+                    )
                 result[name] = "string"
                 continue
             resolved = self.docs.try_resolve(prop)
@@ -280,6 +289,20 @@ class ValueBuilder:
                         result = {**result, **{k: v for k, v in extra.items() if k not in result}}
         return result
 
+    def _closed(self, node: Node, seen: frozenset[tuple[Path, str]] = frozenset()) -> bool:
+        """`additionalProperties: false` on the schema or on one of its allOf parts."""
+        schema = node.value
+        if not isinstance(schema, dict) or (node.file, node.pointer) in seen:
+            return False
+        if schema.get("additionalProperties") is False:
+            return True
+        seen = seen | {(node.file, node.pointer)}
+        for index in range(len(schema.get("allOf") or [])):
+            part = self.docs.try_resolve(node.child("allOf", index))
+            if part is not None and self._closed(part, seen):
+                return True
+        return False
+
     def _required_only_member(
         self, node: Node, keyword: str, properties: dict[str, Node], depth: int
     ) -> dict[str, Any] | None:
@@ -311,12 +334,12 @@ def _allows_null(schema: dict[str, Any]) -> bool:
 
 
 def _shallow(schema: dict[str, Any]) -> Any:
-    type_ = _type_of(schema)
+    type_ = type_of(schema)
     shallow: dict[str | None, Any] = {"object": {}, "array": [], "string": "string", "integer": 1, "number": 1}
     return shallow.get(type_, True if type_ == "boolean" else "string")
 
 
-def _type_of(schema: dict[str, Any]) -> str | None:
+def type_of(schema: dict[str, Any]) -> str | None:
     type_ = schema.get("type")
     if isinstance(type_, list):
         non_null = [t for t in type_ if t != "null"]

@@ -117,34 +117,36 @@ def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encode
         return to_json(fields), None, None, None
     if kind == "form":
         return None, _form_fields(fields), None, None
-    files = [
-        (name, _file(item))
-        for name, value in fields.items()
-        for item in _items(value)
-        if is_file(item)
-    ]
-    with_files = {name for name, _ in files}
-    # Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
-    parts = [
-        (name, _part(item))
-        for name, value in fields.items()
-        if name not in with_files and value is not None
-        for item in (value if isinstance(value, (list, tuple)) else [value])
-    ]
-    if not parts and not files:
-        # httpx sends no body at all for an empty `files`; the call still sends a (empty) form, as a JSON body
+    parts = _multipart_parts(fields)
+    if not parts:
+        # httpx sends no body at all for an empty `files`; the call still sends an (empty) form, as a JSON body
         # with no fields is still `{}`
         empty = f"--{_EMPTY_FORM_BOUNDARY}--\r\n".encode()
         return empty, None, None, f"multipart/form-data; boundary={_EMPTY_FORM_BOUNDARY}"
-    return None, None, [*parts, *files], None
+    return None, None, parts, None
 
 
-def _part(value: object) -> tuple[None, str] | tuple[None, bytes, str]:
-    """A file-less multipart part: an object as JSON with its content type (OpenAPI's default for an object
-    property of a multipart body), anything else as text."""
-    if isinstance(value, (Mapping, pydantic.BaseModel)):
-        return (None, to_json(value), "application/json")
-    return (None, to_text(value))
+def _multipart_parts(fields: Mapping[str, object]) -> list[tuple[str, Any]]:
+    """Multipart parts, plain fields before files (some APIs need the metadata first).
+
+    Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
+    Lists become one part per item. Objects are JSON with `Content-Type: application/json`, OpenAPI's
+    default for an object-valued part; scalars are text, without a content type (text/plain).
+    """
+    parts: list[tuple[str, Any]] = []
+    files: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        if any(is_file(item) for item in _items(value)):
+            files.extend((name, _file(item)) for item in _items(value) if is_file(item))
+            continue
+        for item in _items(value):
+            if item is None:
+                continue
+            if isinstance(item, (Mapping, pydantic.BaseModel)):
+                parts.append((name, (None, to_json(item).decode(), "application/json")))
+            else:
+                parts.append((name, (None, to_text(item))))
+    return [*parts, *files]
 
 
 def _items(value: object) -> Sequence[object]:

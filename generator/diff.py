@@ -160,8 +160,8 @@ class _Differ:
         self.old, self.new = old, new
         self.changes: list[Change] = []
         self.seen: set[tuple[str, str, str, str]] = set()
-        self.old_models = {m.source: m for m in old.api.models if not m.alias}
-        self.new_models = {m.source: m for m in new.api.models if not m.alias}
+        self.old_models = {m.source: m for m in old.api.models if not m.alias and not m.request}
+        self.new_models = {m.source: m for m in new.api.models if not m.alias and not m.request}
         # While a request body is compared: its flattened properties' keyword names and IR parameters.
         self.body_keywords: dict[str, str] = {}
         self.body_params: tuple[dict[str, Parameter], dict[str, Parameter]] = ({}, {})

@@ -90,7 +90,7 @@ def _argument(param: Parameter, helpers: set[str]) -> str:
     """Source for a value of `param`'s type: dates go through the package's parse helpers."""
     if param.type.annotation.startswith("FileTypes"):
         return 'b"file contents"'
-    value = example_value(param.schema if isinstance(param.schema, dict) else {})
+    value = param.example if param.example is not None else example_value(param.schema if isinstance(param.schema, dict) else {})
     for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
         if param.type.annotation.split(" | ")[0] == kind:
             helpers.add(helper)

@@ -164,7 +164,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             exports=sorted((m.name for m in models), key=all_key),
             module_doc=", ".join(m.name for m in models) + ".",
             imports=_model_imports(models, model_modules),
-            rebuild=[m.name for m in models if m.alias is None] if len(models) > 1 or _self_referencing(models[0]) else [],
+            rebuild=_rebuilt(models),
         )
     return _format_all(files, formatted or {})
 
@@ -325,11 +325,21 @@ def _client_test_imports(api: Api, helpers: set[str]) -> list[str]:
     return import_block(imports, first_party=api.package)
 
 
+def _rebuilt(models: list[Model]) -> list[str]:
+    """pydantic models that refer to models defined after them (or to themselves) are rebuilt at the end."""
+    pydantic_models = [m for m in models if m.alias is None and not m.request]
+    return [m.name for m in pydantic_models] if len(models) > 1 or _self_referencing(models[0]) else []
+
+
 def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[str]:
     refs = [field.type for model in models for field in model.fields] + [m.alias for m in models if m.alias]
     imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
-    if any(m.alias is None for m in models):
+    if any(m.alias is None and not m.request for m in models):
         imports.add(Import(".._models", "BaseModel"))
+    if any(m.request for m in models):
+        imports.add(Import("typing_extensions", "TypedDict"))
+    if any(f.required for m in models if m.request for f in m.fields):
+        imports.add(Import("typing_extensions", "Required"))
     if any(m.alias is not None for m in models):
         imports.add(Import("typing", "TypeAlias"))
     if any(f.name != f.wire_name for m in models for f in m.fields):

@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +191,10 @@ def test_timeouts_are_retried_then_raise(
     server.reply(Reply(200, {"id": "x"}, delay=1.0), Reply(200, {"id": "x"}, delay=1.0))
     with pytest.raises(conductor.APITimeoutError):
         client(server, max_retries=1, timeout=0.2).end_users.delete("end_usr_1")
+    # the client gave up on the second attempt; under load the server's thread may record it a little later
+    deadline = time.monotonic() + 5
+    while len(server.received) < 2 and time.monotonic() < deadline:
+        threading.Event().wait(0.01)  # time.sleep is patched out above
     assert len(server.received) == 2
 
 

@@ -56,7 +56,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Model:
-    """A pydantic model generated from an object schema."""
+    """A pydantic model generated from an object schema (or, with `request`, a TypedDict)."""
 
     name: str
     module: str  # module under `types/`, without extension
@@ -65,6 +65,7 @@ class Model:
     source: str  # file and JSON pointer of the schema, for messages and `inspect`
     schema: Any
     alias: TypeRef | None = None  # set for a named union: `Pet: TypeAlias = Cat | Dog`, no fields
+    request: bool = False  # a TypedDict for a request object: field names are the wire names
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Parameter:
     deprecated: bool = False
     style: str = "form"  # query only: OpenAPI serialization style
     explode: bool = True
+    example: Any = None  # a JSON value that fits the schema, $refs followed (None: none was built)
 
     @property
     def default_style(self) -> bool:

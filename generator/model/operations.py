@@ -16,6 +16,7 @@ from typing import Any
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import RefError, Spec, Target
+from generator.model.example_values import example_value
 from generator.model.ir import (
     BodyKind,
     Location,
@@ -111,7 +112,7 @@ class OperationBuilder:
         data = op.value
         hint = pascal_case(singular(resource[-1])) + pascal_case(name)
         parameters = self._parameters(item, op, path)
-        body, body_params = self._body(op)
+        body, body_params = self._body(op, hint)
         taken = {n.lower() for n in RESERVED_ARGUMENTS}
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
@@ -370,7 +371,8 @@ class OperationBuilder:
             schema_pointer = pointer_from_parts(["content", media, "schema"])
             schema = media_object.get("schema") if isinstance(media_object, dict) else None
             schema_pointer = target.pointer + schema_pointer
-        type_ = self.types.request_type(schema or {}, target.file, schema_pointer) if schema is not None else STR
+        hint = pascal_case(wire, "Param")
+        type_ = self.types.request_type(schema or {}, target.file, schema_pointer, hint) if schema is not None else STR
         required = location == "path" or data.get("required") is True
         style = str(data["style"]) if isinstance(data.get("style"), str) else "form"
         explode = bool(data["explode"]) if isinstance(data.get("explode"), bool) else style == "form"
@@ -385,11 +387,12 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
+            example=example_value(self.spec, Target(schema, target.file, schema_pointer)) if schema is not None else None,
         )
 
     # --- request body -------------------------------------------------------------------------
 
-    def _body(self, op: Target) -> tuple[RequestBody | None, list[Parameter]]:
+    def _body(self, op: Target, hint: str) -> tuple[RequestBody | None, list[Parameter]]:
         raw = op.value.get("requestBody")
         if raw is None:
             return None, []
@@ -397,7 +400,7 @@ class OperationBuilder:
         content = target.value.get("content") if isinstance(target.value, dict) else None
         if not isinstance(content, dict) or not content:
             return None, []
-        media_type = self._body_media_type(target, content)
+        media_type = self._body_media_type(target, content, hint)
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         schema_pointer = target.pointer + pointer_from_parts(["content", media_type, "schema"])
@@ -408,27 +411,31 @@ class OperationBuilder:
         if properties:
             # A property the body schema requires is a required argument, even where the spec forgot to
             # mark the body itself required (as most do): calling without it cannot succeed.
-            params = [self._body_parameter(wire, prop, is_required) for wire, prop, is_required in properties]
+            params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
             return RequestBody(media_type, kind, required, True, resolved), params
-        type_ = self.types.request_type(schema, target.file, schema_pointer)
+        type_ = self.types.request_type(schema, target.file, schema_pointer, f"{hint}Body")
         if kind == "raw":
             type_ = RAW_BODY
-        body_param = Parameter("body", "body", "body", required, type_, _text(target.value.get("description")), resolved)
+        body_param = Parameter(
+            "body", "body", "body", required, type_, _text(target.value.get("description")), resolved,
+            example=example_value(self.spec, Target(schema, target.file, schema_pointer)),
+        )  # fmt: skip
         return RequestBody(media_type, kind, required, False, resolved), [body_param]
 
-    def _body_media_type(self, body: Target, content: dict[str, Any]) -> str:
+    def _body_media_type(self, body: Target, content: dict[str, Any], hint: str) -> str:
         """JSON where offered, unless a multipart form is offered too and has a file field."""
         preferred = _preferred_media_type(list(content))
         multipart = next((m for m in content if m.startswith("multipart/")), None)
         if multipart and is_json(preferred) and isinstance(content[multipart], dict):
             pointer = body.pointer + pointer_from_parts(["content", multipart, "schema"])
-            for _, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
-                if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer).annotation:
+            for wire, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
+                field_hint = hint + pascal_case(wire, "Field")
+                if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer, field_hint).annotation:
                     return multipart
         return preferred
 
-    def _body_parameter(self, wire: str, prop: Target, required: bool) -> Parameter:
-        type_ = self.types.request_type(prop.value, prop.file, prop.pointer)
+    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: str) -> Parameter:
+        type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint + pascal_case(wire, "Field"))
         resolved = self._follow(prop.value, prop.file, prop.pointer).value
         if isinstance(resolved, dict) and resolved.get("readOnly") is True:
             required = False
@@ -439,7 +446,10 @@ class OperationBuilder:
             description = _schema_description(self.spec, prop.value, prop.file)
         deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
         location: Location = "body"
-        return Parameter(snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated)
+        return Parameter(
+            snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated,
+            example=example_value(self.spec, prop),
+        )  # fmt: skip
 
     # --- responses ----------------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 
 Every type decision lives here. Response schemas that are objects with properties become named
 models (component schemas keep their component name; inline ones are named after where they appear).
-Request-side types are structural: objects are mappings, so callers pass plain dicts.
+Request-side objects become TypedDicts named `<Name>Param` (callers pass plain dicts, which type
+checkers check key by key), or plain mappings when a key cannot be a TypedDict field name.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import keyword as python_keyword
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,9 @@ _FORMATS = {
     "date": TypeRef("date", frozenset({Import("datetime", "date")})),
     "date-time": TypeRef("datetime", frozenset({Import("datetime", "datetime")})),
 }
+# TypedDict keys are the wire names, so they must be plain identifiers that shadow nothing the module uses.
+_TYPED_DICT_KEY = re.compile(r"^[a-z][A-Za-z0-9_]*$")
+
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
@@ -97,6 +103,7 @@ class _ModelDraft:
     description: str | None
     fields: list[Field] = field(default_factory=list)
     alias: TypeRef | None = None
+    request: bool = False
 
 
 class SchemaTypes:
@@ -106,6 +113,7 @@ class SchemaTypes:
         self.spec = spec
         self._drafts: dict[str, _ModelDraft] = {}
         self._named: dict[tuple[Path, str], str] = {}  # schema location -> model name
+        self._request_named: dict[tuple[Path, str], str] = {}  # schema location -> TypedDict name
         self._taken: set[str] = {n.lower() for n in RESERVED_MODEL_NAMES}
         self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
@@ -115,8 +123,8 @@ class SchemaTypes:
     def response_type(self, node: Any, file: Path, pointer: str, name_hint: str) -> TypeRef:
         return self._convert(Target(node, file, pointer), name_hint, request=False)
 
-    def request_type(self, node: Any, file: Path, pointer: str) -> TypeRef:
-        return self._convert(Target(node, file, pointer), "", request=True)
+    def request_type(self, node: Any, file: Path, pointer: str, name_hint: str = "") -> TypeRef:
+        return self._convert(Target(node, file, pointer), name_hint, request=True)
 
     def object_properties(self, node: Any, file: Path, pointer: str) -> list[tuple[str, Target, bool]] | None:
         """(wire name, schema, required) of an object schema's properties, allOf merged; None if not an object."""
@@ -142,7 +150,7 @@ class SchemaTypes:
             module = unique(snake_case(group[0], "model"), module_names)
             module_of.update(dict.fromkeys(group, module))
         return [
-            Model(d.name, module_of[d.name], tuple(d.fields), d.description, d.source, d.schema, d.alias)
+            Model(d.name, module_of[d.name], tuple(d.fields), d.description, d.source, d.schema, d.alias, d.request)
             for d in drafts
         ]
 
@@ -169,6 +177,8 @@ class SchemaTypes:
         if key in self._named and not request:
             name = self._named[key]
             result = TypeRef(name, models=frozenset({name}), is_type=self._drafts[name].alias is None)
+        elif key in self._request_named and request:
+            result = TypeRef(self._request_named[key], models=frozenset({self._request_named[key]}), is_type=False)
         elif key in self._converting:
             return ANY  # a schema that contains itself other than through an object model
         elif not request and _is_union(schema) and (via_ref or _is_tagged(schema)):
@@ -230,7 +240,9 @@ class SchemaTypes:
         if type_ == "object":
             return self._object(target, name_hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
-            return _FORMATS[schema["format"]]
+            # A request also takes the ISO 8601 text itself (as the reference SDK does).
+            formatted = _FORMATS[schema["format"]]
+            return union([_PRIMITIVES["string"], formatted]) if request else formatted
         if type_ == "string" and request and (schema.get("format") == "binary" or "contentMediaType" in schema):
             return FILE
         return _PRIMITIVES.get(type_, ANY)
@@ -319,9 +331,29 @@ class SchemaTypes:
             if request:
                 return combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
             return combine("Dict[str, {}]", value_type, extra=frozenset({_typing("Dict")}))
+        if request and merged and all(_typed_dict_key(name) for name in properties):
+            return self._request_dict(target, name_hint or "Object", merged)
         if request:
             return combine("Mapping[str, {}]", ANY, extra=_MAPPING_IMPORTS)
         return self._model(target, name_hint or "Object", merged)
+
+    def _request_dict(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
+        """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`."""
+        key = (target.file, target.pointer)
+        name = unique(pascal_case(name_hint) + "Param", self._taken, separator="")
+        self._request_named[key] = name
+        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), request=True)
+        self._drafts[name] = draft
+        properties, required = merged
+        for wire_name, prop in properties.items():
+            type_ = self._convert(prop, name_hint + pascal_case(wire_name, "Field"), request=True)
+            schema = self._follow(prop).value
+            description = _description(schema) if isinstance(schema, dict) else None
+            if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
+                description = prop.value["description"]
+            deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
+            draft.fields.append(Field(wire_name, wire_name, type_, wire_name in required, description, deprecated))
+        return TypeRef(name, models=frozenset({name}), is_type=False)
 
     def _model(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
         key = (target.file, target.pointer)
@@ -408,6 +440,16 @@ class SchemaTypes:
         if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
             return None
         return properties, required
+
+
+def _typed_dict_key(name: str) -> bool:
+    return (
+        bool(_TYPED_DICT_KEY.match(name))
+        and not python_keyword.iskeyword(name)
+        and not python_keyword.issoftkeyword(name)
+        and name not in RESERVED_FIELD_NAMES
+        and name not in ("Required", "TypedDict")
+    )
 
 
 def _literal_type(literals: list[str]) -> TypeRef:

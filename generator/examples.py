@@ -10,18 +10,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
+from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
 from generator.model.ir import Api, Operation, Parameter
 from generator.model.naming import singular, snake_case
 from generator.pysource import literal
 
-_PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
-_STRING_FORMATS = {
-    "date": "2024-01-31",
-    "date-time": "2024-01-31T12:00:00Z",
-    "uuid": "123e4567-e89b-12d3-a456-426614174000",
-    "email": "user@example.com",
-    "uri": "https://example.com",
-}
 MAX_DEPTH = 3
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from generator.load import RefError, Spec, Target
 
 MAX_DEPTH = 8
-_PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
+PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
 STRING_FORMATS = {
     "date": "2024-01-31",
     "date-time": "2024-01-31T12:00:00Z",
@@ -60,7 +60,7 @@ def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tu
         return [example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen)]
     if type_ == "string" and schema.get("format") in STRING_FORMATS:
         return STRING_FORMATS[str(schema["format"])]
-    return _PLACEHOLDERS.get(str(type_), "string")
+    return PLACEHOLDERS.get(str(type_), "string")
 
 
 def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]]) -> dict[str, Any]:

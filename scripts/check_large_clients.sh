@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus
 out=${1:-$(mktemp -d)}
+mkdir -p "$out"
 for entry in jira-platform/platform-swagger.v3.json box/openapi.json \
              digitalocean/specification/DigitalOcean-public.v2.yaml openai/openapi.yaml; do
     client="$out/${entry%%/*}"

@@ -11,6 +11,7 @@ from pathlib import Path
 from generator import __version__, pipeline
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
+from generator.limits import RECURSION_LIMIT
 from generator.write import unified_diff
 
 DESCRIPTION = """\
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Specs within the documented nesting limit need more than Python's default 1,000 frames (the validator
+    # takes about ten per level); the limit itself is checked while loading, before any deep recursion.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     options = pipeline.Options(
         spec=args.spec,
         output=getattr(args, "output", pipeline.DEFAULT_OUTPUT),

@@ -32,6 +32,7 @@ LINE_LENGTH = 100
 PARALLEL_FORMAT_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
 _PACKAGE_TEMPLATES = "src/package"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where a generated module sits relative to the package root decides its relative-import prefix.
 _ROOT_FROM_SUBPACKAGE = ".."
 
@@ -426,7 +427,8 @@ def _first(items: tuple[Credential, ...]) -> Credential | None:
 
 
 def _toml_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid TOML basic string
+    # A JSON string is a valid TOML basic string, except that TOML has no escape for a lone surrogate.
+    return json.dumps(_LONE_SURROGATE.sub("\ufffd", value))
 
 
 def _markdown_text(value: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 import sys
@@ -427,8 +426,18 @@ def _first(items: tuple[Credential, ...]) -> Credential | None:
 
 
 def _toml_string(value: str) -> str:
-    # A JSON string is a valid TOML basic string, except that TOML has no escape for a lone surrogate.
-    return json.dumps(_LONE_SURROGATE.sub("\ufffd", value))
+    """A TOML basic string. Not JSON's escaping: TOML has no surrogate escapes (JSON writes characters
+    outside the BMP as a pair of them) and requires DEL escaped; a lone surrogate becomes U+FFFD."""
+    out = ['"']
+    for char in _LONE_SURROGATE.sub("\ufffd", value):
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
 
 
 def _markdown_text(value: str) -> str:

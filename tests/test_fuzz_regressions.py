@@ -61,6 +61,17 @@ def test_lone_surrogate_never_reaches_pyproject_toml(tmp_path: Path) -> None:
     assert project["description"] == "The official Python library for the Pets \ufffd"
 
 
-@pytest.mark.parametrize("document", [LONE_SURROGATE], ids=["lone-surrogate"])
+# 2. A character outside the Basic Multilingual Plane (or DEL) in the title: pyproject.toml was written with
+#    JSON's escapes, a surrogate pair (`\udb12\udfb4`) that TOML refuses.
+ASTRAL_TITLE = pets(title="foo_2dateä\U000d4bb4: \x7f \U0001f600 \"\\")
+
+
+def test_any_title_makes_a_readable_pyproject_toml(tmp_path: Path) -> None:
+    out = generate(tmp_path, ASTRAL_TITLE)
+    project = tomllib.loads((out / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"] == "The official Python library for the " + ASTRAL_TITLE["info"]["title"]
+
+
+@pytest.mark.parametrize("document", [LONE_SURROGATE, ASTRAL_TITLE], ids=["lone-surrogate", "astral-title"])
 def test_found_documents_pass_the_property(document: dict[str, Any], local_server: LocalServer) -> None:  # noqa: F811
     check_document(Drawn(document, "json", ("/pets", "get")), local_server)

@@ -24,7 +24,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis.control import currently_in_test_context
 
 from generator.config import load_config
 from generator.load import load_spec
@@ -134,6 +135,11 @@ def expected_path(op: Operation, plan: dict[str, Any]) -> str:
     return "/v1" + path
 
 
+def note_event(text: str) -> None:
+    if currently_in_test_context():  # the regression tests call check_document outside hypothesis
+        event(text)
+
+
 def check_document(drawn: Drawn, server: LocalServer) -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         root = Path(tmp)
@@ -146,6 +152,7 @@ def check_document(drawn: Drawn, server: LocalServer) -> None:
         first, second = generate_twice(spec, (root / "out", root / "again"))
         assert first.returncode in (0, 2), first.stderr
         assert second.returncode == first.returncode, second.stderr
+        note_event(f"generate exit code {first.returncode}")  # shown by --hypothesis-show-statistics
         if first.returncode == 2:
             assert_clean_failure(first)
             assert not (root / "out").exists()
@@ -159,6 +166,7 @@ def check_document(drawn: Drawn, server: LocalServer) -> None:
             plan = plan_call(api, op, drawn.document, server.url)
             reply = reply_for(drawn.document, path, method)
         except Unsatisfiable:
+            note_event("no finite value for a required argument or the reply")
             reject()
         server.received.clear()
         server.reply(reply)

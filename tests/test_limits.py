@@ -85,7 +85,12 @@ def test_nesting_just_within_the_limit_generates(tmp_path: Path, capsys: pytest.
 
 def test_deep_nesting_in_a_subprocess_is_a_clean_error(tmp_path: Path, out: Path) -> None:  # noqa: F811
     """Far deeper than the stack allows: still the limit message, never a RecursionError."""
-    spec = write_json(tmp_path, spec_with({"type": "object", "example": json.loads("[" * 5000 + "]" * 5000)}))
+    # Written as text: json.dumps itself would hit the recursion limit.
+    text = json.dumps(spec_with({"$placeholder": True}))
+    deep = '{"type": "array", "items": ' * 5000 + '{"type": "string"}' + "}" * 5000
+    spec = tmp_path / "specs" / "deep.json"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(text.replace('{"$placeholder": true}', deep), encoding="utf-8")
     before = snapshot(out)
     done = subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out)],

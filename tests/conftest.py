@@ -123,7 +123,8 @@ def server() -> Iterator[LocalServer]:
 
 
 # Hypothesis profiles (tests/test_fuzz.py): `ci` is the default, bounded and deterministic;
-# `long` is for scripts/fuzz.sh (`pytest --hypothesis-profile=long`).
+# `long` is for scripts/fuzz.sh (`pytest --hypothesis-profile=long`); `dev` and `hunt` skip shrinking (a failing
+# spec shrinks slowly: each example runs the generator twice), for a quick look or a search for new failures.
 settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("long", max_examples=500, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=10, deadline=None, print_blob=True, phases=[Phase.explicit, Phase.generate])

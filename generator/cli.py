@@ -12,6 +12,7 @@ from generator import __version__, diff_report, pipeline, release
 from generator.diff import Level
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.inspection import api_to_json
+from generator.limits import RECURSION_LIMIT
 from generator.release import RELEASED
 from generator.write import unified_diff
 
@@ -82,6 +83,9 @@ def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Specs within the documented nesting limit need more than Python's default 1,000 frames (the validator
+    # takes about ten per level); the limit itself is checked while loading, before any deep recursion.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     options = pipeline.Options(
         spec=getattr(args, "spec", pipeline.DEFAULT_SPEC),
         output=getattr(args, "output", pipeline.DEFAULT_OUTPUT),

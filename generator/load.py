@@ -18,10 +18,9 @@ from urllib.parse import unquote
 import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts, pointer_parts
+from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES, check_limits
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_EXPANDED_NODES = 5_000_000  # keys and values; the largest corpus spec (openai, 3 MB) has about 61,000
 
 
 @dataclass
@@ -73,6 +72,7 @@ class Spec:
         self.allow_outside_refs = allow_outside_refs
         self.documents: dict[Path, Document] = {}
         self.problems: list[Problem] = []
+        self._file_refs: dict[tuple[Path, str], Path] = {}  # (referring file, file part of a $ref) -> file, checked
 
     @property
     def root(self) -> Any:
@@ -95,7 +95,9 @@ class Spec:
         """Follow one `$ref` written in file `base`."""
         file_part, _, fragment = ref.partition("#")
         path = base
-        if file_part:
+        if file_part and (base, file_part) in self._file_refs:
+            path = self._file_refs[(base, file_part)]
+        elif file_part:
             if _URL_SCHEME.match(file_part):
                 raise RefError(f"$ref {ref!r} points to a URL; only local files are read")
             path = (base.parent / unquote(file_part)).resolve()
@@ -111,6 +113,7 @@ class Spec:
                 self.document(path)
                 if len(self.problems) > before:
                     raise RefError(f"$ref {ref!r}: file {path} could not be read")
+            self._file_refs[(base, file_part)] = path
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
             raise RefError(f"$ref {ref!r}: the part after '#' must be a JSON pointer starting with '/'")
@@ -149,6 +152,9 @@ def load_spec(path: Path, allow_outside_refs: bool = False) -> Spec:
     _check_refs(spec)
     if spec.problems:
         raise GeneratorError(spec.problems)
+    limits = check_limits(spec)  # before anything that recurses into the spec (the validator, the model)
+    if limits:
+        raise GeneratorError(limits)
     return spec
 
 

@@ -58,6 +58,10 @@ def docstring_text(text: str) -> str:
             out.append("\\\\")
         elif char == "\n" or char.isprintable() and not _is_risky(char):
             out.append(char)
+        elif unicodedata.category(char) == "Cs":
+            # A class whose docstring holds a lone surrogate cannot even be created (CPython encodes
+            # `__doc__` as UTF-8): the docstring shows the escape as text instead.
+            out.append("\\" + _escape(char))
         else:
             out.append(_escape(char))
     lines = [line.rstrip() for line in "".join(out).strip("\n").split("\n")]

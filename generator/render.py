@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 import sys
@@ -32,6 +31,7 @@ LINE_LENGTH = 100
 PARALLEL_FORMAT_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
 _PACKAGE_TEMPLATES = "src/package"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where a generated module sits relative to the package root decides its relative-import prefix.
 _ROOT_FROM_SUBPACKAGE = ".."
 
@@ -457,7 +457,18 @@ def _first(items: tuple[Credential, ...]) -> Credential | None:
 
 
 def _toml_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid TOML basic string
+    """A TOML basic string. Not JSON's escaping: TOML has no surrogate escapes (JSON writes characters
+    outside the BMP as a pair of them) and requires DEL escaped; a lone surrogate becomes U+FFFD."""
+    out = ['"']
+    for char in _LONE_SURROGATE.sub("\ufffd", value):
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
 
 
 def _markdown_text(value: str) -> str:

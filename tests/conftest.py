@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from generator import pipeline
 
@@ -118,3 +120,13 @@ def server() -> Iterator[LocalServer]:
     yield local
     local.httpd.shutdown()
     local.httpd.server_close()
+
+
+# Hypothesis profiles (tests/test_fuzz.py): `ci` is the default, bounded and deterministic;
+# `long` is for scripts/fuzz.sh (`pytest --hypothesis-profile=long`); `dev` and `hunt` skip shrinking (a failing
+# spec shrinks slowly: each example runs the generator twice), for a quick look or a search for new failures.
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("long", max_examples=500, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=10, deadline=None, print_blob=True, phases=[Phase.explicit, Phase.generate])
+settings.register_profile("hunt", max_examples=80, deadline=None, print_blob=True, phases=[Phase.generate])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

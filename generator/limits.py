@@ -1,0 +1,159 @@
+"""Every bound the generator puts on its input, in one place (documented in README.md, "Limits").
+
+A spec is untrusted input: past these sizes the generator stops at once with a clear message (file and
+JSON pointer, exit code 2) instead of running out of memory, time or stack. Each limit is far above the
+largest spec of the corpus (the figure in the comment), which all generate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import Problem, pointer_from_parts
+
+if TYPE_CHECKING:
+    from generator.load import Spec
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # per file read; corpus: 3 MB (openai)
+MAX_EXPANDED_NODES = 5_000_000  # keys and values with YAML aliases expanded; corpus: about 61,000 (openai)
+MAX_NESTING_DEPTH = 256  # mappings and lists inside each other, a `$ref` counting as what it points to; corpus: 77 (box)
+MAX_ENUM_VALUES = 5_000  # values of one `enum`; corpus: 201 (box)
+MAX_PROPERTIES = 5_000  # `properties` of one schema; corpus: 60 (openai)
+MAX_OPERATIONS = 20_000  # operations in the whole spec; corpus: 659 (digitalocean)
+MAX_SCHEMAS = 50_000  # entries of `components/schemas`; corpus: 1,422 (openai)
+# Within MAX_NESTING_DEPTH the deepest recursion (the validator: about ten frames a level) stays far
+# below this; the command line raises Python's default limit of 1,000 to it.
+RECURSION_LIMIT = 20_000
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def check_limits(spec: Spec) -> list[Problem]:
+    """Every limit `spec` exceeds (the nesting depth only at its first, deepest-reaching place)."""
+    from generator.load import RefError  # load imports this module
+
+    problems = _walk(spec)
+    root = spec.root
+    file = str(spec.entry)
+    paths = root.get("paths") if isinstance(root, dict) else None
+    if isinstance(paths, dict):
+        count = 0
+        for path, item in paths.items():
+            try:
+                item = spec.follow(item, spec.entry, pointer_from_parts(["paths", path])).value
+            except RefError:  # reported by the loader
+                continue
+            if isinstance(item, dict):
+                count += sum(1 for method in HTTP_METHODS if method in item)
+        if count > MAX_OPERATIONS:
+            problems.append(Problem(f"{count:,} operations; the limit is {MAX_OPERATIONS:,}", file, "/paths"))
+    components = root.get("components") if isinstance(root, dict) else None
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if isinstance(schemas, dict) and len(schemas) > MAX_SCHEMAS:
+        message = f"{len(schemas):,} component schemas; the limit is {MAX_SCHEMAS:,}"
+        problems.append(Problem(message, file, "/components/schemas"))
+    return problems
+
+
+class _Frame:
+    __slots__ = ("children", "file", "height", "node", "parts")
+
+    def __init__(self, node: Any, file: Path, parts: list[object], children: Iterator[tuple[Any, Path, list[object]]]) -> None:
+        self.node, self.file, self.parts, self.children, self.height = node, file, parts, children, 0
+
+
+def _walk(spec: Spec) -> list[Problem]:
+    """Depth-first over the documents with `$ref`s followed (each node once; cycles cut), without recursion.
+
+    The height of every finished node is remembered, so a node reached again (shared or through another
+    `$ref`) is not walked again, yet its depth still counts where it is reached.
+    """
+    problems: list[Problem] = []
+    heights: dict[int, int] = {}
+    on_path: set[int] = set()
+    resolved: dict[tuple[Path, str], tuple[Any, Path, list[object]] | None] = {}
+    too_deep = False
+
+    def target(ref: str, file: Path) -> tuple[Any, Path, list[object]] | None:
+        key = (file, ref)
+        if key not in resolved:
+            from generator.load import RefError  # load imports this module
+
+            try:
+                found = spec.resolve(ref, file)
+            except RefError:  # reported by the loader
+                resolved[key] = None
+            else:
+                parts: list[object] = [t.replace("~1", "/").replace("~0", "~") for t in found.pointer.split("/")[1:]]
+                resolved[key] = (found.value, found.file, parts)
+        return resolved[key]
+
+    def children(node: Any, file: Path, parts: list[object]) -> Iterator[tuple[Any, Path, list[object]]]:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                found = target(ref, file)
+                if found is not None:
+                    yield found
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    yield value, file, [*parts, key]
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    yield value, file, [*parts, index]
+
+    def check_sizes(node: Any, file: Path, parts: list[object]) -> None:
+        if not isinstance(node, dict):
+            return
+        enum, properties = node.get("enum"), node.get("properties")
+        if isinstance(enum, list) and len(enum) > MAX_ENUM_VALUES:
+            message = f"enum with {len(enum):,} values; the limit is {MAX_ENUM_VALUES:,}"
+            problems.append(Problem(message, str(file), pointer_from_parts([*parts, "enum"])))
+        if isinstance(properties, dict) and len(properties) > MAX_PROPERTIES:
+            message = f"schema with {len(properties):,} properties; the limit is {MAX_PROPERTIES:,}"
+            problems.append(Problem(message, str(file), pointer_from_parts([*parts, "properties"])))
+
+    def deeper_than_limit(file: Path, parts: list[object]) -> None:
+        message = (
+            f"nested more than {MAX_NESTING_DEPTH} levels deep (counting each $ref as what it points to); "
+            "the limit is there so that no spec exhausts the stack"
+        )
+        problems.append(Problem(message, str(file), pointer_from_parts(parts)))
+
+    root = spec.root
+    if not isinstance(root, (dict, list)):
+        return problems
+    check_sizes(root, spec.entry, [])
+    stack = [_Frame(root, spec.entry, [], children(root, spec.entry, []))]
+    on_path.add(id(root))
+    while stack:
+        frame = stack[-1]
+        child = next(frame.children, None)
+        if child is None:
+            stack.pop()
+            on_path.discard(id(frame.node))
+            heights[id(frame.node)] = frame.height + 1
+            if stack:
+                stack[-1].height = max(stack[-1].height, frame.height + 1)
+            continue
+        node, file, parts = child
+        if id(node) in on_path:  # a cycle through `$ref`s: its depth is already counted on the way in
+            continue
+        if id(node) in heights:
+            frame.height = max(frame.height, heights[id(node)])
+            if not too_deep and len(stack) + heights[id(node)] > MAX_NESTING_DEPTH:
+                too_deep = True
+                deeper_than_limit(file, parts)
+            continue
+        if len(stack) >= MAX_NESTING_DEPTH:
+            if not too_deep:
+                too_deep = True
+                deeper_than_limit(file, parts)
+            continue
+        check_sizes(node, file, parts)
+        on_path.add(id(node))
+        stack.append(_Frame(node, file, parts, children(node, file, parts)))
+    return problems

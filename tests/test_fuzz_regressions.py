@@ -75,3 +75,17 @@ def test_any_title_makes_a_readable_pyproject_toml(tmp_path: Path) -> None:
 @pytest.mark.parametrize("document", [LONE_SURROGATE, ASTRAL_TITLE], ids=["lone-surrogate", "astral-title"])
 def test_found_documents_pass_the_property(document: dict[str, Any], local_server: LocalServer) -> None:  # noqa: F811
     check_document(Drawn(document, "json", ("/pets", "get")), local_server)
+
+
+# 3. A response property whose name holds a lone surrogate: pydantic-core cannot build an alias from it, so
+#    importing the client failed. No UTF-8 JSON from a server can carry such a key: refused, with its place.
+def test_lone_surrogate_in_a_response_property_name_is_refused_clearly(tmp_path: Path) -> None:
+    document = pets(type="object", properties={"na\udfffme": {"type": "string"}})
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "holds a lone surrogate; no response can contain such a key" in done.stderr
+    assert "/paths/~1pets/get/responses/200/content/application~1json/schema/properties/na" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

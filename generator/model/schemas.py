@@ -40,6 +40,7 @@ _FORMATS = {
 }
 # TypedDict keys are the wire names, so they must be plain identifiers that shadow nothing the module uses.
 _TYPED_DICT_KEY = re.compile(r"^[a-z][A-Za-z0-9_]*$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
@@ -372,6 +373,10 @@ class SchemaTypes:
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         fields = []
         for wire_name, prop in properties.items():
+            if _LONE_SURROGATE.search(wire_name):
+                # JSON from a server is UTF-8, which cannot carry it, and pydantic cannot alias it
+                message = f"property name {wire_name!r} holds a lone surrogate; no response can contain such a key"
+                raise GeneratorError(Problem(message, str(prop.file), prop.pointer))
             name = snake_case(wire_name, "field")
             name = unique(f"{name}_" if name in RESERVED_FIELD_NAMES else name, taken, separator="_")
             type_ = self._convert(prop, model_name + pascal_case(wire_name, "Field"), request=False)

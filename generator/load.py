@@ -107,7 +107,7 @@ class Spec:
                     "(pass --allow-outside-refs to permit it)"
                 )
             if not path.is_file():
-                raise RefError(f"$ref {ref!r}: file {path} does not exist")
+                raise RefError(f"$ref {ref!r}: {path} does not exist or is not a regular file")
             if path not in self.documents:
                 before = len(self.problems)
                 self.document(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -328,7 +329,7 @@ components:
 
 
 def test_security_schemes_basic_api_key_and_per_operation_overrides(
-    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / "secure.yaml").write_text(SECURITY_SPEC)
     result = pipeline.generate(pipeline.Options(spec=tmp_path / "secure.yaml", output=tmp_path / "out"))
@@ -350,9 +351,15 @@ def test_security_schemes_basic_api_key_and_per_operation_overrides(
         api.private.list()
         api.public.list()
         api.keyed.list()
+        # a credential sent in the query never reaches the logs, even when the URL is logged (retries, debug)
+        server.reply(Reply(503, {}, {"retry-after-ms": "1"}), Reply(204))
+        with caplog.at_level(logging.DEBUG, logger="secure"):
+            secure.Secure(username="AC1", key="sekrit-key", base_url=server.url).keyed.list()
     finally:
         sys.path.remove(str(tmp_path / "out" / "src"))
-    private, public, keyed = server.received
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Retrying GET" in logged and "api_key=hidden" in logged and "sekrit" not in logged
+    private, public, keyed, *_ = server.received
     assert private.headers["Authorization"] == "Basic QUMxOnRva2Vu"  # base64("AC1:token")
     assert "Authorization" not in public.headers and public.path == "/v1/public"  # security: []
     assert keyed.path == "/v1/keyed?api_key=k" and "Authorization" not in keyed.headers

@@ -44,6 +44,9 @@ MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+_SECRET_QUERY = (
+    "sdk_secret_query"  # request extension: names of query parameters that carry credentials
+)
 
 
 class BaseClient:
@@ -159,6 +162,11 @@ class BaseClient:
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        secret_query = tuple(self._auth_query(security))
+        if (
+            secret_query
+        ):  # read by `_shown_url`, so that logs never show a credential sent in the query
+            request.extensions[_SECRET_QUERY] = secret_query
         return request, mode
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -257,7 +265,9 @@ class BaseClient:
             raise APIConnectionError(request) from error
         delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
-        self._log.info("Retrying %s %s in %.2f s (%s)", request.method, request.url, delay, reason)
+        self._log.info(
+            "Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason
+        )
         return delay
 
     def _retry_delay_for(
@@ -265,7 +275,7 @@ class BaseClient:
     ) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
         self._log.debug(
-            'HTTP Request: %s %s "%s"', request.method, request.url, response.status_code
+            'HTTP Request: %s %s "%s"', request.method, _shown_url(request), response.status_code
         )
         if (
             response.is_success
@@ -277,7 +287,7 @@ class BaseClient:
         self._log.info(
             "Retrying %s %s in %.2f s (status %s)",
             request.method,
-            request.url,
+            _shown_url(request),
             delay,
             response.status_code,
         )
@@ -574,6 +584,14 @@ def _configure_logging(logger: logging.Logger, level: str | None) -> None:
     )
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+
+
+def _shown_url(request: httpx.Request) -> str:
+    """The URL as logs show it: the values of credentials sent in the query are hidden."""
+    url = request.url
+    for name in request.extensions.get(_SECRET_QUERY, ()):
+        url = url.copy_set_param(name, "hidden")
+    return str(url)
 
 
 def _check_header_values(headers: Mapping[str, str]) -> None:

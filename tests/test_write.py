@@ -184,6 +184,23 @@ def test_tampered_manifest_through_a_symlink_never_deletes_outside(
     assert code in (0, 2) and "internal error" not in err
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs symlinks")
+def test_a_symlinked_folder_in_the_output_is_never_written_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim_dir = tmp_path / "victim"
+    victim_dir.mkdir()
+    (out / "src").symlink_to(victim_dir, target_is_directory=True)  # where the package would be written
+    spec = write_spec(tmp_path / "a", SPEC_A)
+
+    code = main(["generate", str(spec), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "refusing to write through a symbolic link that leads out of the folder" in err
+    assert list(victim_dir.iterdir()) == []
+
+
 def test_with_manifest_refuses_paths_outside_the_folder() -> None:
     for bad in ("../x.py", "/etc/x.py", "a/../../x.py", "a\\x.py", "C:x.py", ""):
         with pytest.raises(GeneratorError):

@@ -45,6 +45,24 @@ class Config:
     max_retries: int = 2
     resource_names: dict[str, str] = field(default_factory=dict)
     method_names: dict[str, str] = field(default_factory=dict)
+    pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
+    file: str | None = None  # the config file, for messages
+
+
+PAGING_STYLES = ("cursor", "offset", "page_number", "next_url", "none")
+
+
+@dataclass(frozen=True)
+class PagingConfig:
+    """How one list operation pages, where the spec leaves it ambiguous (or to turn detection off)."""
+
+    style: str  # one of PAGING_STYLES; "none": not a paginated list
+    items: str | None = None  # response property holding the items (default: detected)
+    param: str | None = None  # query parameter asking for a page (cursor, offset, page number)
+    next: str | None = None  # response property with the next cursor (cursor) or next page's URL (next_url)
+    has_more: str | None = None
+    has_more_inverted: bool = False  # `has_more` says "this is the last page" instead
+    total: str | None = None
 
 
 # key -> (check, description of what it must be)
@@ -94,7 +112,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", *_MAP_KEYS])
+    known = sorted([*_CHECKS, "env", "pagination", *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -106,11 +124,13 @@ def _parse(data: dict[str, Any], file: str) -> Config:
             values["env"] = _parse_env(value, file, problems)
         elif key in _MAP_KEYS:
             values[key] = _parse_map(key, value, file, problems)
+        elif key == "pagination":
+            values["pagination"] = _parse_pagination(value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
         raise GeneratorError(problems)
-    return Config(**values)
+    return Config(**values, file=file)
 
 
 def _parse_env(value: Any, file: str, problems: list[Problem]) -> EnvConfig:
@@ -138,3 +158,37 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
         problems.append(Problem(f"'{key}' must be {what}", file, f"/{key}"))
         return {}
     return dict(value)
+
+
+_PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total")
+_OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$")
+
+
+def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[str, PagingConfig]:
+    if not isinstance(value, dict):
+        problems.append(Problem("'pagination' must be a mapping from 'METHOD /path' to a paging description", file,
+                                "/pagination"))  # fmt: skip
+        return {}
+    result: dict[str, PagingConfig] = {}
+    for operation, description in value.items():
+        where = "/pagination/" + str(operation).replace("~", "~0").replace("/", "~1")
+        if not (isinstance(operation, str) and _OPERATION_KEY.match(operation)):
+            problems.append(Problem(f"pagination key {operation!r} must be 'METHOD /path'", file, where))
+            continue
+        if not isinstance(description, dict):
+            problems.append(Problem("must be a mapping with at least 'style'", file, where))
+            continue
+        unknown = [k for k in description if k not in _PAGING_KEYS]
+        style = description.get("style")
+        if unknown:
+            problems.append(Problem(f"unknown key {unknown[0]!r}; known keys: {', '.join(_PAGING_KEYS)}", file,
+                                    f"{where}/{unknown[0]}"))  # fmt: skip
+        elif style not in PAGING_STYLES:
+            problems.append(Problem(f"'style' must be one of {', '.join(PAGING_STYLES)}", file, f"{where}/style"))
+        elif not isinstance(description.get("has_more_inverted", False), bool):
+            problems.append(Problem("'has_more_inverted' must be true or false", file, f"{where}/has_more_inverted"))
+        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total")):
+            problems.append(Problem("property and parameter names must be strings", file, where))
+        else:
+            result[operation] = PagingConfig(**description)
+    return result

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator import pipeline
+from generator.errors import GeneratorError
 from tests.conftest import ROOT, LocalServer, Reply
 
 # Conductor's list shape (cursor, data, nextCursor, hasMore, remainingCount) under /quickbooks-desktop,
@@ -207,3 +208,101 @@ def test_list_operations_are_detected_from_the_spec(conductor: ModuleType, tmp_p
     api = pipeline.inspect(pipeline.Options(spec=tmp_path / "paged.yaml"))
     kinds = {(op.path, op.pagination.page_class if op.pagination else None) for op in api.operations}
     assert kinds == {("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage")}
+
+
+# Lists whose paging the spec leaves ambiguous: named query parameters and fields nothing recognises.
+AMBIGUOUS = """\
+openapi: 3.1.0
+info: {title: Ledger, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /entries:
+    get:
+      parameters:
+        - {name: marker, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  rows: {type: array, items: {type: string}}
+                  audit: {type: array, items: {type: string}}
+                  continueFrom: {type: [string, "null"]}
+                  complete: {type: boolean}
+  /items:
+    get:
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+"""
+CONFIG = """\
+pagination:
+  "GET /entries": {style: cursor, items: rows, param: marker, next: continueFrom, has_more: complete, has_more_inverted: true}
+  "GET /items": {style: none}
+"""
+
+
+def _ledger(tmp_path: Path, config: str) -> Path:
+    (tmp_path / "ledger.yaml").write_text(AMBIGUOUS)
+    (tmp_path / "ledger.config.yaml").write_text(config)
+    return tmp_path / "ledger.yaml"
+
+
+def test_config_says_how_an_ambiguous_list_pages(tmp_path: Path, server: LocalServer) -> None:
+    spec = _ledger(tmp_path, CONFIG)
+    api = pipeline.inspect(pipeline.Options(spec=spec))
+    pages = {op.path: op.pagination for op in api.operations}
+    assert pages["/items"] is None  # detected as an offset list, turned off by the config
+    entries = pages["/entries"]
+    assert entries is not None and entries.page_class == "CursorPage"
+    assert (entries.items, entries.param, entries.next, entries.has_more, entries.has_more_inverted) == (
+        "rows", "marker", "continue_from", "complete", True,
+    )  # fmt: skip
+
+    pipeline.generate(pipeline.Options(spec=spec, output=tmp_path / "out"))
+    server.reply(
+        Reply(200, {"rows": ["a"], "audit": [], "continueFrom": "m2", "complete": False}),
+        Reply(200, {"rows": ["b"], "audit": [], "continueFrom": None, "complete": True}),
+    )
+    sys.path.insert(0, str(tmp_path / "out" / "src"))
+    try:
+        import ledger
+
+        assert list(ledger.Ledger(base_url=server.url).entries.list()) == ["a", "b"]
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "src"))
+    assert [urlsplit(r.path).query for r in server.received] == ["", "marker=m2"]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('pagination:\n  "GET /entries": {style: cursor, items: rows, param: marker}\n',
+         "/pagination/GET ~1entries/next: pagination of GET /entries: style cursor needs 'next'"),
+        ('pagination:\n  "GET /entries": {style: offset, items: nope, param: marker}\n',
+         "/pagination/GET ~1entries/items: pagination of GET /entries: the response has no array property 'nope'"),
+        ('pagination:\n  "GET /entries": {style: offset, items: rows, param: page}\n',
+         "the operation has no query parameter 'page'"),
+        ('pagination:\n  "GET /nothing": {style: none}\n', "GET /nothing: the spec has no such operation"),
+        ('pagination:\n  "GET /entries": {style: sideways}\n',
+         "/pagination/GET ~1entries/style: 'style' must be one of cursor, offset, page_number, next_url, none"),
+        ('pagination:\n  "GET /entries": {style: none, color: red}\n', "unknown key 'color'"),
+    ],
+)
+def test_pagination_config_mistakes_are_named(tmp_path: Path, config: str, message: str) -> None:
+    spec = _ledger(tmp_path, config)
+    with pytest.raises(GeneratorError) as raised:
+        pipeline.inspect(pipeline.Options(spec=spec))
+    text = str(raised.value)
+    assert message in text and "ledger.config.yaml" in text

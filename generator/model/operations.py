@@ -11,9 +11,9 @@ import dataclasses
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from generator.config import Config
+from generator.config import Config, PagingConfig
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import RefError, Spec, Target
 from generator.model.example_values import example_value
@@ -101,6 +101,10 @@ class OperationBuilder:
         prefix = _common_prefix([path for path, *_ in raw])
         drafts = [(self._resource_path(path, prefix, op.value), path, method, op, item) for path, method, op, item in raw]
         names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts])
+        present = {f"{method.upper()} {path}" for path, method, *_ in raw}
+        for key in self.config.pagination:
+            if key not in present:
+                self._paging_error(key, "style", "the spec has no such operation")
         return [
             self._operation(resource, name, path, method, op, item)
             for (resource, path, method, op, item), name in zip(drafts, names)
@@ -139,7 +143,7 @@ class OperationBuilder:
             response_schema=self._response_schema(op),
             security=self._security(data),
             source=f"{op.file}#{op.pointer}",
-            pagination=self._pagination(op, ordered, return_type, hint),
+            pagination=self._pagination(op, ordered, return_type, hint, f"{method.upper()} {path}"),
             accept=self._accept(op),
             redirect_success=self._redirect_success(op),
         )
@@ -160,16 +164,30 @@ class OperationBuilder:
 
     # --- pagination ---------------------------------------------------------------------------
 
-    def _pagination(self, op: Target, params: list[Parameter], returned: TypeRef, hint: str) -> Pagination | None:
-        """Recognise the common ways lists page, from the query parameters and the response's fields."""
+    def _pagination(
+        self, op: Target, params: list[Parameter], returned: TypeRef, hint: str, key: str
+    ) -> Pagination | None:
+        """Recognise the common ways lists page, from the query parameters and the response's fields
+        (or as the config's `pagination` says, for this operation)."""
+        configured = self.config.pagination.get(key)
+        if configured is not None and configured.style == "none":
+            return None
         schema = self._success_schema(op)
         if schema is None or len(returned.models) != 1 or not returned.is_type:
+            if configured is not None:
+                self._paging_error(key, "style", "the operation does not return a JSON object, so it cannot page")
             return None
         (model,) = returned.models
         fields = {wire: prop for wire, prop, _ in self.types.object_properties(schema.value, schema.file, schema.pointer) or []}
         arrays = [wire for wire, prop in fields.items() if _schema_type(self.spec, prop) == "array"]
         items = next((w for w in _ITEMS_FIELDS if w in arrays), arrays[0] if len(arrays) == 1 else None)
+        if configured is not None and configured.items is not None:
+            if configured.items not in arrays:
+                self._paging_error(key, "items", f"the response has no array property {configured.items!r}")
+            items = configured.items
         if items is None:
+            if configured is not None:
+                self._paging_error(key, "items", "say which array property of the response holds the items")
             return None
         array = self._follow(fields[items].value, fields[items].file, fields[items].pointer)
         item = self.types.response_type(array.value.get("items", {}), array.file, f"{array.pointer}/items", hint + "Item")
@@ -182,6 +200,8 @@ class OperationBuilder:
             return None
 
         query = [p.wire_name for p in params if p.location == "query"]
+        if configured is not None:
+            return self._configured_pagination(key, configured, model, fields, query, item, items)
         cursor_param = next((c for c in _CURSOR_PARAMS if c in query), None)
         offset_param = next((c for c in _OFFSET_PARAMS if c in query), None)
         page_param = next((c for c in _PAGE_PARAMS if c in query), None)
@@ -204,6 +224,42 @@ class OperationBuilder:
             has_more, inverted = attribute(("isLast",)), True
         items_attribute = self.types.field_name(model, items) or items
         return Pagination(kind, item, items_attribute, param, next_field, has_more, inverted, attribute(_TOTAL_FIELDS, "integer"))
+
+    def _configured_pagination(
+        self, key: str, configured: PagingConfig, model: str, fields: dict[str, Target], query: list[str],
+        item: TypeRef, items: str,
+    ) -> Pagination:  # fmt: skip
+        """The config's description of how `key` pages, each name checked against the spec."""
+
+        def attribute(name: str | None, what: str) -> str | None:
+            if name is None:
+                return None
+            if name not in fields:
+                self._paging_error(key, what, f"the response has no property {name!r}")
+            return self.types.field_name(model, name)
+
+        needs_param = configured.style in ("cursor", "offset", "page_number")
+        if needs_param and configured.param is None:
+            self._paging_error(key, "param", f"style {configured.style} needs 'param': the query parameter asking for a page")
+        if configured.param is not None and configured.param not in query:
+            self._paging_error(key, "param", f"the operation has no query parameter {configured.param!r}")
+        if configured.style in ("cursor", "next_url") and configured.next is None:
+            self._paging_error(key, "next", f"style {configured.style} needs 'next': the response property to read")
+        kinds = {"cursor": "CursorPage", "offset": "OffsetPage", "page_number": "PageNumberPage", "next_url": "NextURLPage"}
+        return Pagination(
+            kinds[configured.style],
+            item,
+            self.types.field_name(model, items) or items,
+            configured.param if needs_param else None,
+            attribute(configured.next, "next") if configured.style in ("cursor", "next_url") else None,
+            attribute(configured.has_more, "has_more"),
+            configured.has_more_inverted,
+            attribute(configured.total, "total"),
+        )
+
+    def _paging_error(self, key: str, setting: str, message: str) -> NoReturn:
+        where = "/pagination/" + key.replace("~", "~0").replace("/", "~1") + f"/{setting}"
+        raise GeneratorError(Problem(f"pagination of {key}: {message}", self.config.file, where))
 
     def _success_schema(self, op: Target) -> Target | None:
         """The JSON schema of the success response, where it has one."""

@@ -670,7 +670,10 @@ class _Differ:
             return Target(None, file or side.spec.entry, pointer)
 
     def _child(self, side: Side, parent: Target, key: str) -> Target:
-        value = _mapping(parent.value).get(key)
+        if isinstance(parent.value, list):  # oneOf/anyOf/allOf members, by index
+            value = parent.value[int(key)] if key.isdigit() and int(key) < len(parent.value) else None
+        else:
+            value = _mapping(parent.value).get(key)
         pointer = f"{parent.pointer}/{pointer_from_parts([key])[1:]}"
         return self._follow(side, value, pointer, parent.file)
 

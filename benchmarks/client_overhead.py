@@ -455,6 +455,37 @@ print(json.dumps({{"import": _t1 - _t0, "construct": _t2 - _t1, "resource": _t3 
 """
 
 
+# The least any client built on httpx and pydantic v2 must do for one call: import both, define one
+# response model, create an httpx.Client (which builds its SSL context), send the request and validate
+# the body. No SDK can start faster on these two dependencies, so its time is the floor of the cold-start
+# ratio; it is written into the run's temporary folder and measured like the SDKs.
+FLOOR_MODULE = """
+import httpx
+import pydantic
+
+
+class Deleted(pydantic.BaseModel):
+    id: str
+    deleted: bool
+
+
+class EndUsers:
+    def __init__(self, http: httpx.Client) -> None:
+        self._http = http
+
+    def delete(self, id: str) -> Deleted:
+        response = self._http.delete(f"end-users/{id}")
+        response.raise_for_status()
+        return Deleted.model_validate_json(response.content)
+
+
+class Floor:
+    def __init__(self, api_key: str, base_url: str) -> None:
+        self._http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"})
+        self.end_users = EndUsers(self._http)
+"""
+
+
 @dataclass
 class ColdCase:
     label: str
@@ -782,8 +813,15 @@ def cold(args: argparse.Namespace, workdir: Path, empty: Path, base_url: str, n:
         "end_users",
         'end_users.delete("end_usr_1")',
     )
+    floor_dir = workdir / "floor"
+    floor_dir.mkdir()
+    (floor_dir / "floor_client.py").write_text(FLOOR_MODULE)
+    floor = ColdCase(
+        "floor: httpx + pydantic, one model", "1", floor_dir, "floor_client", "Floor", "end_users",
+        'end_users.delete("end_usr_1")',
+    )
     bare = ColdCase("python -c pass", "-", empty, "", "", "", "")
-    cases += [reference, qbd, ours_conductor, bare]
+    cases += [reference, qbd, ours_conductor, floor, bare]
     for case in cases:  # warm-up: page cache, and a first look at errors
         run_cold(case, base_url)
         case.runs.clear()
@@ -841,12 +879,33 @@ def cold(args: argparse.Namespace, workdir: Path, empty: Path, base_url: str, n:
             f"{cases[0].median('total') / reference.median('total'):.2f}x in-process)"
         )
         notes.append(_verdict("cold start", in_process, TARGET_COLD, "conductor-py's in-process time"))
+        if floor.runs:
+            floor_by_round = {run["round"]: run for run in floor.runs}
+            floor_ratio = statistics.median(
+                floor_by_round[ref["round"]]["total"] / ref["total"]
+                for _, ref in pairs
+                if ref["round"] in floor_by_round
+            )
+            over_floor = statistics.median(
+                ours["total"] / floor_by_round[ours["round"]]["total"]
+                for ours, _ in pairs
+                if ours["round"] in floor_by_round
+            )
+            notes.append(
+                f"floor (httpx + pydantic, one model, one call) / conductor-py: {floor_ratio:.2f}x; "
+                f"ours (openai) / floor: {over_floor:.2f}x (medians of the per-round ratios)"
+            )
+            if floor_ratio > TARGET_COLD:
+                notes.append(
+                    f"the target ({TARGET_COLD}x) is below the floor: no client built on httpx and pydantic "
+                    "can reach it on this machine"
+                )
     report.section("1. Cold start: import, construct, first resource, first call", rows, notes)
 
     # Where the import time goes.
     rows = [["client", "own package", "pydantic", "httpx", "other (stdlib, ...)", "total", "modules"]]
     for case in cases:
-        if not case.module or case.error or case is qbd:
+        if not case.module or case.error or case in (qbd, floor):
             continue
         groups = import_breakdown(case)
         rows.append(

@@ -211,6 +211,8 @@ def test_connection_error(conductor_project: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(conductor.APIConnectionError) as caught:
         conductor.Conductor(api_key=KEY, base_url=f"http://127.0.0.1:{port}", max_retries=1).end_users.delete("x")
     assert not isinstance(caught.value, conductor.APITimeoutError)
+    assert str(caught.value).startswith("Connection error: ")  # with httpx's reason, e.g. "Connection refused"
+    assert "refused" in str(caught.value).lower()
 
 
 @pytest.mark.parametrize(

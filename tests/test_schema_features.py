@@ -66,6 +66,12 @@ paths:
               properties:
                 cover: {type: string, format: binary}
                 title: {type: string}
+                sleeve: {type: string, format: binary}
+                notes: {type: string}
+            encoding:
+              cover: {contentType: image/png}
+              notes: {contentType: "text/markdown; charset=utf-8"}
+              sleeve: {contentType: "image/png, image/jpeg"}
       responses:
         "204": {description: ok}
 components:
@@ -156,6 +162,25 @@ def test_multipart_body_without_fields_is_an_empty_form(pets: ModuleType, server
     assert empty.body == b"--empty-form-data--\r\n"
     assert titled.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="title"\r\n\r\nLive' in titled.body
+
+
+def test_multipart_parts_carry_the_content_types_the_spec_declares(
+    pets: ModuleType, server: LocalServer, tmp_path: Path
+) -> None:
+    """`encoding.contentType` labels scalar parts and files given without a type; a type the caller gives
+    wins; a list of types leaves the choice to the file. Files given as bytes are named `upload`."""
+    server.reply(Reply(204), Reply(204))
+    api = client(pets, server)
+    api.albums.create(cover=b"\x89PNG", notes="*live*", sleeve=b"JPEG")
+    sleeve = tmp_path / "s.jpg"
+    sleeve.write_bytes(b"JPEG")
+    api.albums.create(cover=("c.gif", b"GIF8", "image/gif"), sleeve=sleeve)
+    declared, given = server.received
+    assert b'name="cover"; filename="upload"\r\nContent-Type: image/png\r\n\r\n\x89PNG' in declared.body
+    assert b'name="notes"\r\nContent-Type: text/markdown; charset=utf-8\r\n\r\n*live*' in declared.body
+    assert b'name="sleeve"; filename="upload"\r\nContent-Type: application/octet-stream\r\n' in declared.body
+    assert b'name="cover"; filename="c.gif"\r\nContent-Type: image/gif\r\n\r\nGIF8' in given.body
+    assert b'name="sleeve"; filename="s.jpg"\r\nContent-Type: image/jpeg\r\n' in given.body
 
 
 def test_multipart_object_part_is_json_before_the_file(pets: ModuleType, server: LocalServer) -> None:

@@ -96,6 +96,8 @@ class RequestBody:
     required: bool
     flattened: bool  # properties became keyword parameters; otherwise one `body` parameter
     schema: Any
+    # Multipart only: (part name, content type) from the spec's `encoding`, where it names one concrete type.
+    part_types: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

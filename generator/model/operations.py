@@ -461,6 +461,7 @@ class OperationBuilder:
         schema = media.get("schema", {})
         schema_pointer = target.pointer + pointer_from_parts(["content", media_type, "schema"])
         kind = _body_kind(media_type)
+        part_types = _part_types(media) if kind == "multipart" else ()
         required = target.value.get("required") is True
         resolved = _resolved_schema(self.spec, schema, target.file)
         properties = self.types.object_properties(schema, target.file, schema_pointer) if kind != "raw" else None
@@ -468,7 +469,7 @@ class OperationBuilder:
             # A property the body schema requires is a required argument, even where the spec forgot to
             # mark the body itself required (as most do): calling without it cannot succeed.
             params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
-            return RequestBody(media_type, kind, required, True, resolved), params
+            return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, f"{hint}Body")
         if kind == "raw":
             type_ = RAW_BODY
@@ -476,7 +477,7 @@ class OperationBuilder:
             "body", "body", "body", required, type_, _text(target.value.get("description")), resolved,
             example=example_value(self.spec, Target(schema, target.file, schema_pointer)),
         )  # fmt: skip
-        return RequestBody(media_type, kind, required, False, resolved), [body_param]
+        return RequestBody(media_type, kind, required, False, resolved, part_types), [body_param]
 
     def _body_media_type(self, body: Target, content: dict[str, Any], hint: str) -> str:
         """JSON where offered, unless a multipart form is offered too and has a file field."""
@@ -669,6 +670,24 @@ def _preferred_media_type(media_types: list[str]) -> str:
             if predicate(media_type):
                 return media_type
     return media_types[0]
+
+
+# One concrete media type, optionally with parameters: what a part's Content-Type header may carry. A
+# wildcard or a list ("image/png, image/jpeg") leaves the choice to the caller's file.
+_PART_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:; ?[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+-]+)*")
+
+
+def _part_types(media: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The content types a multipart body's `encoding` declares for its parts, by part name."""
+    encoding = media.get("encoding")
+    if not isinstance(encoding, dict):
+        return ()
+    found = []
+    for name, entry in encoding.items():
+        content_type = entry.get("contentType") if isinstance(entry, dict) else None
+        if isinstance(name, str) and isinstance(content_type, str) and _PART_TYPE.fullmatch(content_type):
+            found.append((name, content_type))
+    return tuple(sorted(found))
 
 
 def _body_kind(media_type: str) -> BodyKind:

@@ -108,6 +108,7 @@ class BaseClient:
         cookies: Mapping[str, object] | None,
         body: object,
         body_kind: BodyKind,
+        part_types: Mapping[str, str] | None,
         content_type: str | None,
         accept: str,
         security: Sequence[str],
@@ -146,7 +147,9 @@ class BaseClient:
             all_headers["Cookie"] = "; ".join(
                 f"{name}={value}" for name, value in request_cookies.items()
             )
-        content, data, files, content_type_of_content = encode_body(body, body_kind, extra_body)
+        content, data, files, content_type_of_content = encode_body(
+            body, body_kind, extra_body, part_types
+        )
         if content is not None and "Content-Type" not in all_headers:
             all_headers["Content-Type"] = (
                 content_type_of_content or content_type or "application/json"
@@ -261,7 +264,10 @@ class BaseClient:
         if retries_taken >= self.max_retries:
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
-            raise APIConnectionError(request) from error
+            # httpx's own words say why ("[Errno 111] Connection refused"); some of its errors have none.
+            raise APIConnectionError(
+                request, f"Connection error: {error}" if str(error) else "Connection error."
+            ) from error
         delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
         self._log.info(
@@ -313,6 +319,7 @@ class SyncAPIClient(BaseClient):
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
+        part_types: Mapping[str, str] | None = None,
         content_type: str | None = None,
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
@@ -324,7 +331,8 @@ class SyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
@@ -427,6 +435,7 @@ class AsyncAPIClient(BaseClient):
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
+        part_types: Mapping[str, str] | None = None,
         content_type: str | None = None,
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
@@ -438,7 +447,8 @@ class AsyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip

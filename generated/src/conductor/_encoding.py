@@ -101,8 +101,16 @@ Encoded = tuple[bytes | None, dict[str, Any] | None, list[tuple[str, Any]] | Non
 _EMPTY_FORM_BOUNDARY = "empty-form-data"
 
 
-def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encoded:
-    """(content, form data, files, content type) for httpx, omitted fields dropped and `extra_body` merged in."""
+def encode_body(
+    body: object,
+    kind: BodyKind,
+    extra_body: Body | None,
+    part_types: Mapping[str, str] | None = None,
+) -> Encoded:
+    """(content, form data, files, content type) for httpx, omitted fields dropped and `extra_body` merged in.
+
+    `part_types` are the content types the spec's multipart `encoding` declares, by part name.
+    """
     if isinstance(body, NotGiven) and not extra_body:
         return None, None, None, None
     if kind == "raw":
@@ -117,7 +125,7 @@ def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encode
         return to_json(fields), None, None, None
     if kind == "form":
         return None, _form_fields(fields), None, None
-    parts = _multipart_parts(fields)
+    parts = _multipart_parts(fields, part_types or {})
     if not parts:
         # httpx sends no body at all for an empty `files`; the call still sends an (empty) form, as a JSON body
         # with no fields is still `{}`
@@ -126,24 +134,30 @@ def encode_body(body: object, kind: BodyKind, extra_body: Body | None) -> Encode
     return None, None, parts, None
 
 
-def _multipart_parts(fields: Mapping[str, object]) -> list[tuple[str, Any]]:
+def _multipart_parts(
+    fields: Mapping[str, object], part_types: Mapping[str, str]
+) -> list[tuple[str, Any]]:
     """Multipart parts, plain fields before files (some APIs need the metadata first).
 
     Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
     Lists become one part per item. Objects are JSON with `Content-Type: application/json`, OpenAPI's
-    default for an object-valued part; scalars are text, without a content type (text/plain).
+    default for an object-valued part; scalars are text, without a content type (text/plain). A content
+    type the spec declares for a part labels its scalars and the files given without one.
     """
     parts: list[tuple[str, Any]] = []
     files: list[tuple[str, Any]] = []
     for name, value in fields.items():
+        declared = part_types.get(name)
         if any(is_file(item) for item in _items(value)):
-            files.extend((name, _file(item)) for item in _items(value) if is_file(item))
+            files.extend((name, _file(item, declared)) for item in _items(value) if is_file(item))
             continue
         for item in _items(value):
             if item is None:
                 continue
             if isinstance(item, (Mapping, pydantic.BaseModel)):
                 parts.append((name, (None, to_json(item).decode(), "application/json")))
+            elif declared:
+                parts.append((name, (None, to_text(item), declared)))
             else:
                 parts.append((name, (None, to_text(item))))
     return [*parts, *files]
@@ -186,17 +200,29 @@ def _is_file_tuple(value: object) -> bool:
     )
 
 
-def _file(value: object) -> Any:
-    """A file argument as httpx wants it: (name, content[, content type[, headers]])."""
-    if isinstance(value, os.PathLike):
-        path = Path(os.fspath(value))
-        return (path.name, path.read_bytes())
+# The file name of a part given as bytes or a nameless file object. httpx uses the same one; without any,
+# many servers would read the part as a plain form field rather than a file.
+_UNNAMED_FILE = "upload"
+
+
+def _file(value: object, declared_type: str | None = None) -> Any:
+    """A file argument as httpx wants it: (name, content[, content type[, headers]]).
+
+    A content type the caller gives wins; otherwise the spec's declared one, else httpx guesses from the name.
+    """
     if isinstance(value, tuple):
         name, content, *rest = value
+        if not rest and declared_type:
+            rest = [declared_type]
         return (name, _file_content(content), *rest)
-    if isinstance(value, (bytes, bytearray)):
-        return (None, bytes(value))
-    return (os.path.basename(str(getattr(value, "name", ""))) or None, value)
+    if isinstance(value, os.PathLike):
+        path = Path(os.fspath(value))
+        name, content = path.name, path.read_bytes()
+    elif isinstance(value, (bytes, bytearray)):
+        name, content = _UNNAMED_FILE, bytes(value)
+    else:
+        name, content = os.path.basename(str(getattr(value, "name", ""))) or _UNNAMED_FILE, value
+    return (name, content, declared_type) if declared_type else (name, content)
 
 
 def _file_content(content: FileContent) -> bytes | IO[bytes]:

@@ -106,6 +106,7 @@ class BaseClient:
         cookies: Mapping[str, object] | None,
         body: object,
         body_kind: BodyKind,
+        part_types: Mapping[str, str] | None,
         content_type: str | None,
         accept: str,
         security: Sequence[str],
@@ -140,7 +141,7 @@ class BaseClient:
         request_cookies = {**text_values(cookies), **self._auth_cookies(security)}
         if request_cookies:
             all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in request_cookies.items())
-        content, data, files, content_type_of_content = encode_body(body, body_kind, extra_body)
+        content, data, files, content_type_of_content = encode_body(body, body_kind, extra_body, part_types)
         if content is not None and "Content-Type" not in all_headers:
             all_headers["Content-Type"] = content_type_of_content or content_type or "application/json"
         request = http.build_request(
@@ -239,7 +240,8 @@ class BaseClient:
         if retries_taken >= self.max_retries:
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
-            raise APIConnectionError(request) from error
+            # httpx's own words say why ("[Errno 111] Connection refused"); some of its errors have none.
+            raise APIConnectionError(request, f"Connection error: {error}" if str(error) else "Connection error.") from error
         delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
         self._log.info("Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason)
@@ -277,6 +279,7 @@ class SyncAPIClient(BaseClient):
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
+        part_types: Mapping[str, str] | None = None,
         content_type: str | None = None,
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
@@ -288,7 +291,8 @@ class SyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
@@ -380,6 +384,7 @@ class AsyncAPIClient(BaseClient):
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
+        part_types: Mapping[str, str] | None = None,
         content_type: str | None = None,
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
@@ -391,7 +396,8 @@ class AsyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, content_type=content_type,
+            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip

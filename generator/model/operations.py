@@ -29,7 +29,7 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import pascal_case, singular, snake_case, unique
-from generator.model.schemas import ANY, NONE, SchemaTypes, optional
+from generator.model.schemas import ANY, FILE, NONE, SchemaTypes, optional
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
@@ -64,7 +64,9 @@ _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 STR = TypeRef("str")
 BYTES = TypeRef("bytes")
-RAW_BODY = TypeRef("bytes | str")
+# A raw body takes what a multipart file part takes (bytes, a file object, a path, a (name, content[, type])
+# tuple), and text.
+RAW_BODY = TypeRef("FileTypes | str", FILE.imports)
 
 
 def is_json(media_type: str) -> bool:

@@ -28,7 +28,8 @@ from ._exceptions import (
 from ._models import BaseModel
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ._utils import format_path, without_not_given
+from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
+from ._utils import shown_url as _shown_url
 from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
 
 __all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
@@ -43,7 +44,6 @@ MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
-_SECRET_QUERY = "sdk_secret_query"  # request extension: names of query parameters that carry credentials
 
 
 class BaseClient:
@@ -156,7 +156,8 @@ class BaseClient:
         )
         secret_query = tuple(self._auth_query(security))
         if secret_query:  # read by `_shown_url`, so that logs never show a credential sent in the query
-            request.extensions[_SECRET_QUERY] = secret_query
+            request.extensions[SECRET_QUERY] = secret_query
+            hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
         return request, mode
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -249,6 +250,7 @@ class BaseClient:
 
     def _retry_delay_for(self, request: httpx.Request, response: httpx.Response, retries_taken: int) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
+        hide_query_secrets(response.request)  # after a redirect, httpx made a new request (same extensions)
         self._log.debug('HTTP Request: %s %s "%s"', request.method, _shown_url(request), response.status_code)
         if response.is_success or retries_taken >= self.max_retries or not self._should_retry(response):
             return None
@@ -537,14 +539,6 @@ def _configure_logging(logger: logging.Logger, level: str | None) -> None:
     )
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
-
-
-def _shown_url(request: httpx.Request) -> str:
-    """The URL as logs show it: the values of credentials sent in the query are hidden."""
-    url = request.url
-    for name in request.extensions.get(_SECRET_QUERY, ()):
-        url = url.copy_set_param(name, "hidden")
-    return str(url)
 
 
 def _check_header_values(headers: Mapping[str, str]) -> None:

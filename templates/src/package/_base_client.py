@@ -25,7 +25,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
-from ._models import BaseModel
+from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
@@ -206,15 +206,12 @@ class BaseClient:
         return result
 
     def _unvalidated(self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError) -> _T:
-        """Validation is off: a body that does not fit is returned as it came (a model built without checks)."""
+        """Validation is off: a body that does not fit is built as far as it fits, the rest kept as received."""
         self._log.warning("Response does not match %s, returned unvalidated: %s", cast_to, _describe(error))
-        data = _body(response)
-        if isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and isinstance(data, dict):
-            fields = {name: data[field.alias or name] for name, field in cast_to.model_fields.items() if (field.alias or name) in data}
-            result = cast_to.model_construct(**fields)
+        result = construct_lenient(cast_to, _body(response))
+        if isinstance(result, BaseModel):
             result._request_id = self.request_id_of(response)
-            return cast(_T, result)
-        return cast(_T, data)
+        return cast(_T, result)
 
     def _parse_empty(self, response: httpx.Response, cast_to: type[_T]) -> _T:
         """A success without a body is None, where the declared type allows it."""

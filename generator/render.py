@@ -128,6 +128,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
             op_groups={op.name: _argument_groups(op) for op in resource.operations},
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
+            required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
         )
     for resource in api.all_resources():
         if resource.operations:

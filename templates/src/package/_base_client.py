@@ -103,6 +103,7 @@ class BaseClient:
         query: Mapping[str, object] | None,
         query_styles: Mapping[str, QueryStyle] | None,
         headers: Mapping[str, object] | None,
+        required_headers: Sequence[str],
         cookies: Mapping[str, object] | None,
         body: object,
         body_kind: BodyKind,
@@ -128,6 +129,7 @@ class BaseClient:
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
+        _check_required_headers(all_headers, required_headers)
         if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # One key per call, built before the retry loop: every attempt carries the same key.
             all_headers.setdefault(self._idempotency_header, f"sdk-retry-{os.urandom(16).hex()}")
@@ -275,6 +277,7 @@ class SyncAPIClient(BaseClient):
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
+        required_headers: Sequence[str] = (),
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
@@ -290,7 +293,8 @@ class SyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
+            part_types=part_types,
             content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
@@ -380,6 +384,7 @@ class AsyncAPIClient(BaseClient):
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
+        required_headers: Sequence[str] = (),
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
@@ -395,7 +400,8 @@ class AsyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
+            part_types=part_types,
             content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
@@ -543,3 +549,11 @@ def _check_header_values(headers: Mapping[str, str]) -> None:
         if any(c in name or c in value for c in "\r\n\0"):
             shown = "<hidden>" if name.lower() in SECRET_HEADERS else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
+
+
+def _check_required_headers(headers: Mapping[str, str], required: Sequence[str]) -> None:
+    """A header has no null, so a required one given None would silently be left out: refuse to send."""
+    present = {name.lower() for name in headers}
+    for name in required:
+        if name.lower() not in present:
+            raise TypeError(f"The header {name!r} is required, but None was given")

@@ -71,9 +71,12 @@ _adapters: dict[object, pydantic.TypeAdapter[Any]] = {}
 
 def _errors(annotation: Any, value: object) -> tuple[int, Any]:
     """(0, the validated value) or (the number of errors, None); lax, so a JSON date string becomes a date."""
-    adapter = _adapters.get(annotation)
-    if adapter is None:
-        adapter = _adapters[annotation] = pydantic.TypeAdapter(annotation)
+    try:
+        adapter = _adapters.get(annotation)
+        if adapter is None:
+            adapter = _adapters[annotation] = pydantic.TypeAdapter(annotation)
+    except TypeError:  # metadata that cannot be hashed: not cached
+        adapter = pydantic.TypeAdapter(annotation)
     try:
         return 0, adapter.validate_python(value)
     except pydantic.ValidationError as error:
@@ -155,7 +158,8 @@ def _same_shape(annotation: Any, value: object) -> bool:
     if origin in (Union, types.UnionType):  # a union inside a union (a tagged one, made optional)
         return any(_same_shape(member, value) for member in get_args(annotation))
     if isinstance(value, dict):
-        return origin in (dict, Mapping) or (isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel))
+        is_model = isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
+        return is_model or origin in (dict, Mapping)
     if isinstance(value, list):
         return origin in (list, Sequence)
     return False

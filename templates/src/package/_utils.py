@@ -11,7 +11,15 @@ import httpx
 
 from ._types import NotGiven
 
-__all__ = ["SECRET_QUERY", "format_path", "hide_query_secrets", "parse_date", "parse_datetime", "shown_url", "without_not_given"]
+__all__ = [
+    "SECRET_QUERY",
+    "format_path",
+    "hide_query_secrets",
+    "parse_date",
+    "parse_datetime",
+    "shown_url",
+    "without_not_given",
+]
 
 SECRET_QUERY = "sdk_secret_query"  # request extension: names of query parameters that carry credentials
 

@@ -25,10 +25,11 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
-from ._models import BaseModel
+from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ._utils import format_path, without_not_given
+from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
+from ._utils import shown_url as _shown_url
 from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
 
 __all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
@@ -43,9 +44,6 @@ MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
-_SECRET_QUERY = (
-    "sdk_secret_query"  # request extension: names of query parameters that carry credentials
-)
 
 
 class BaseClient:
@@ -105,6 +103,7 @@ class BaseClient:
         query: Mapping[str, object] | None,
         query_styles: Mapping[str, QueryStyle] | None,
         headers: Mapping[str, object] | None,
+        required_headers: Sequence[str],
         cookies: Mapping[str, object] | None,
         body: object,
         body_kind: BodyKind,
@@ -132,6 +131,7 @@ class BaseClient:
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
+        _check_required_headers(all_headers, required_headers)
         if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # One key per call, built before the retry loop: every attempt carries the same key.
             all_headers.setdefault(self._idempotency_header, f"sdk-retry-{os.urandom(16).hex()}")
@@ -168,7 +168,8 @@ class BaseClient:
         if (
             secret_query
         ):  # read by `_shown_url`, so that logs never show a credential sent in the query
-            request.extensions[_SECRET_QUERY] = secret_query
+            request.extensions[SECRET_QUERY] = secret_query
+            hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
         return request, mode
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -221,21 +222,14 @@ class BaseClient:
     def _unvalidated(
         self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError
     ) -> _T:
-        """Validation is off: a body that does not fit is returned as it came (a model built without checks)."""
+        """Validation is off: a body that does not fit is built as far as it fits, the rest kept as received."""
         self._log.warning(
             "Response does not match %s, returned unvalidated: %s", cast_to, _describe(error)
         )
-        data = _body(response)
-        if isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and isinstance(data, dict):
-            fields = {
-                name: data[field.alias or name]
-                for name, field in cast_to.model_fields.items()
-                if (field.alias or name) in data
-            }
-            result = cast_to.model_construct(**fields)
+        result = construct_lenient(cast_to, _body(response))
+        if isinstance(result, BaseModel):
             result._request_id = self.request_id_of(response)
-            return cast(_T, result)
-        return cast(_T, data)
+        return cast(_T, result)
 
     def _parse_empty(self, response: httpx.Response, cast_to: type[_T]) -> _T:
         """A success without a body is None, where the declared type allows it."""
@@ -279,6 +273,9 @@ class BaseClient:
         self, request: httpx.Request, response: httpx.Response, retries_taken: int
     ) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
+        hide_query_secrets(
+            response.request
+        )  # after a redirect, httpx made a new request (same extensions)
         self._log.debug(
             'HTTP Request: %s %s "%s"', request.method, _shown_url(request), response.status_code
         )
@@ -316,6 +313,7 @@ class SyncAPIClient(BaseClient):
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
+        required_headers: Sequence[str] = (),
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
@@ -331,7 +329,8 @@ class SyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
+            part_types=part_types,
             content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
@@ -432,6 +431,7 @@ class AsyncAPIClient(BaseClient):
         query: Mapping[str, object] | None = None,
         query_styles: Mapping[str, QueryStyle] | None = None,
         headers: Mapping[str, object] | None = None,
+        required_headers: Sequence[str] = (),
         cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         body_kind: BodyKind = "json",
@@ -447,7 +447,8 @@ class AsyncAPIClient(BaseClient):
     ) -> _T:
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
-            headers=headers, cookies=cookies, body=body, body_kind=body_kind, part_types=part_types,
+            headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
+            part_types=part_types,
             content_type=content_type,
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
@@ -599,16 +600,16 @@ def _configure_logging(logger: logging.Logger, level: str | None) -> None:
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
 
 
-def _shown_url(request: httpx.Request) -> str:
-    """The URL as logs show it: the values of credentials sent in the query are hidden."""
-    url = request.url
-    for name in request.extensions.get(_SECRET_QUERY, ()):
-        url = url.copy_set_param(name, "hidden")
-    return str(url)
-
-
 def _check_header_values(headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if any(c in name or c in value for c in "\r\n\0"):
             shown = "<hidden>" if name.lower() in SECRET_HEADERS else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
+
+
+def _check_required_headers(headers: Mapping[str, str], required: Sequence[str]) -> None:
+    """A header has no null, so a required one given None would silently be left out: refuse to send."""
+    present = {name.lower() for name in headers}
+    for name in required:
+        if name.lower() not in present:
+            raise TypeError(f"The header {name!r} is required, but None was given")

@@ -114,6 +114,11 @@ def encode_body(
     if isinstance(body, NotGiven) and not extra_body:
         return None, None, None, None
     if kind == "raw":
+        if _is_file_tuple(
+            body
+        ):  # (name, content[, content type]): the type, when given, labels the body
+            file = cast(tuple[Any, ...], body)
+            return _raw_content(file[1]), None, None, file[2] if len(file) > 2 else None
         return _raw_content(body), None, None, None
     if not isinstance(body, (Mapping, NotGiven)):
         return to_json(body), None, None, None
@@ -185,18 +190,20 @@ def _form_fields(fields: Mapping[str, object]) -> dict[str, Any]:
 
 
 def is_file(value: object) -> bool:
-    return (
-        isinstance(value, (bytes, bytearray, os.PathLike, io.IOBase))
-        or _is_file_tuple(value)
-        or hasattr(value, "read")
-    )
+    return _is_file_content(value) or _is_file_tuple(value)
+
+
+def _is_file_content(value: object) -> bool:
+    return isinstance(value, (bytes, bytearray, os.PathLike, io.IOBase)) or hasattr(value, "read")
 
 
 def _is_file_tuple(value: object) -> bool:
+    """(name, content[, content type[, headers]]) with file content: a tuple of strings is a list of values."""
     return (
         isinstance(value, tuple)
         and 2 <= len(value) <= 4
         and (value[0] is None or isinstance(value[0], str))
+        and _is_file_content(value[1])
     )
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
+from ._utils import shown_url
+
 if TYPE_CHECKING:
     from ._base_client import BaseClient
 
@@ -74,7 +76,8 @@ class _BaseResponse(Generic[_R]):
         return self._client.request_id_of(self.http_response)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.url}>"
+        # The URL without the credentials sent in its query; `.url` keeps the real one.
+        return f"<{type(self).__name__} [{self.status_code}] {self.method} {shown_url(self.http_request)}>"
 
 
 class APIResponse(_BaseResponse[_R]):

@@ -7,9 +7,23 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
+import httpx
+
 from ._types import NotGiven
 
-__all__ = ["format_path", "parse_date", "parse_datetime", "without_not_given"]
+__all__ = [
+    "SECRET_QUERY",
+    "format_path",
+    "hide_query_secrets",
+    "parse_date",
+    "parse_datetime",
+    "shown_url",
+    "without_not_given",
+]
+
+SECRET_QUERY = (
+    "sdk_secret_query"  # request extension: names of query parameters that carry credentials
+)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -66,3 +80,28 @@ def parse_datetime(value: str | datetime) -> datetime:
     if text.endswith(("Z", "z")):
         return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
     return datetime.fromisoformat(text)
+
+
+def shown_url(request: httpx.Request) -> str:
+    """The URL as logs and reprs show it: the values of credentials sent in the query are hidden."""
+    url = request.url
+    for name in request.extensions.get(SECRET_QUERY, ()):
+        url = url.copy_set_param(name, "hidden")
+    return str(url)
+
+
+class _SecretQueryRequest(httpx.Request):
+    """An httpx request whose repr hides the credentials in its query (`<Request('GET', '...?key=hidden')>`)."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {shown_url(self)!r})>"
+
+
+def hide_query_secrets(request: httpx.Request) -> None:
+    """Make the repr of a request that carries credentials in its query hide them.
+
+    The request stays an httpx.Request with its real URL (it must be sent as is); only how it is shown
+    changes. Errors and raw responses hold it, and tracebacks and debuggers print it.
+    """
+    if request.extensions.get(SECRET_QUERY) and type(request) is httpx.Request:
+        request.__class__ = _SecretQueryRequest

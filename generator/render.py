@@ -88,6 +88,8 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             example=_readme_example(api),
             snippets=readme_snippets(api),
             credential=_first(api.credentials),
+            query_credential=_first([c for c in api.credentials if c.kind == "query"]),
+            raw_body=any(op.body is not None and op.body.kind == "raw" for op in api.operations),
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }

@@ -174,6 +174,12 @@ def test_query_credential_hidden_in_connection_errors_and_async(vault: ModuleTyp
     assert KEY not in shown and "api_key=hidden" in shown
 
 
+def test_readme_says_what_reprs_hide_and_what_raw_bodies_take(project: Path) -> None:
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "`api_key`, sent in the query, is also hidden (its value shows as `hidden`)" in readme
+    assert "Where a body is raw bytes" in readme
+
+
 # --- validation off keeps everything it can ----------------------------------------------------
 
 BAD_ITEM = {

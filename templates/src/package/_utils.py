@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -9,7 +10,7 @@ from urllib.parse import quote
 
 from ._types import NotGiven
 
-__all__ = ["format_path", "parse_date", "parse_datetime", "without_not_given"]
+__all__ = ["file_from_path", "format_path", "parse_date", "parse_datetime", "without_not_given"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -47,6 +48,12 @@ def _path_value(value: object) -> str:
 
 def without_not_given(values: Mapping[str, object]) -> dict[str, object]:
     return {key: value for key, value in values.items() if not isinstance(value, NotGiven)}
+
+
+def file_from_path(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """(file name, contents) of the file at `path`, for a file argument of an upload."""
+    with open(path, "rb") as handle:
+        return os.path.basename(path), handle.read()
 
 
 def parse_date(value: str | date) -> date:

@@ -468,8 +468,14 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
             if any(not p.required for p in op.keyword):
                 arguments.append("...")
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
-        entries.append({"resource": resource, "methods": methods, "types": sorted(types)})
+        children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
+        entries.append({"resource": resource, "methods": methods, "types": sorted(types), "children": children})
     return entries
+
+
+def _anchor(heading: str) -> str:
+    """The id GitHub gives a Markdown heading: lower case, punctuation other than - and _ dropped."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
 def _first(items: tuple[Credential, ...]) -> Credential | None:

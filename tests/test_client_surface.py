@@ -50,6 +50,14 @@ paths:
         "200":
           description: ok
           content: {application/json: {schema: {type: object, properties: {labels: {type: array, items: {type: string}}}}}}
+  /files:
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object, required: [file], properties: {file: {type: string, format: binary}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}
 components:
   securitySchemes:
     BearerAuth: {type: http, scheme: bearer}
@@ -171,3 +179,22 @@ def test_package_exports_of_the_reference_sdk(conductor: ModuleType, tmp_path: P
 async def _async_default(conductor: ModuleType) -> bool:
     async with conductor.DefaultAsyncHttpxClient() as http:
         return bool(http.follow_redirects and http.timeout == conductor.DEFAULT_TIMEOUT)
+
+
+def test_readme_shows_uploads_downloads_and_errors_and_api_md_lists_groups(
+    conductor: ModuleType, server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Path(conductor.__file__).parents[2]
+    readme = (project / "README.md").read_text()
+    blocks = {block.split("\n", 1)[0]: block for block in readme.split("\n## ")[1:]}
+    assert "file=Path(" in blocks["File uploads"] and "file_from_path" in blocks["File uploads"]
+    download = blocks["Binary responses"].split("```python\n", 1)[1].split("```", 1)[0]
+    assert ".with_streaming_response.retrieve(" in download and "write_to_file" in download
+    assert "except conductor.APIStatusError as e:" in blocks["Handling errors"]
+    assert "CONDUCTOR_LOG=debug" in blocks["Logging"] and "every response received" in blocks["Logging"]
+    server.default = Reply(200, b"FILE", {"Content-Type": "application/octet-stream"})
+    monkeypatch.chdir(tmp_path)
+    exec(download, {"client": client(conductor, server)})  # the example runs as written
+    assert (tmp_path / "downloaded.bin").read_bytes() == b"FILE"
+    api_md = (project / "api.md").read_text()
+    assert "## `client.qbd`\n\nGroups [`client.qbd.invoices`](#clientqbdinvoices).\n" in api_md

@@ -198,3 +198,14 @@ def test_readme_shows_uploads_downloads_and_errors_and_api_md_lists_groups(
     assert (tmp_path / "downloaded.bin").read_bytes() == b"FILE"
     api_md = (project / "api.md").read_text()
     assert "## `client.qbd`\n\nGroups [`client.qbd.invoices`](#clientqbdinvoices).\n" in api_md
+
+
+def test_top_level_resources_do_not_shadow_the_clients_own_methods(tmp_path: Path) -> None:
+    spec = tmp_path / "names.yaml"
+    ok = '{responses: {"200": {description: ok}}}'
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Names, version: '1'}\npaths:\n"
+        + "".join(f"  /{name}:\n    get: {ok}\n" for name in ("get", "delete", "with_raw_response", "things"))
+    )
+    api = pipeline.model(pipeline.Options(spec=spec))
+    assert sorted(r.name for r in api.resources) == ["delete_", "get_", "things", "with_raw_response_"]

@@ -56,13 +56,16 @@ def pick_operation(api: Api) -> Operation | None:
     return candidates[0] if candidates else None
 
 
-def example_call(op: Operation, await_: str = "", client: str = "client") -> Call:
-    """`variable = client.resource.method(required arguments)` and a print of something useful."""
+def example_call(op: Operation, await_: str = "", client: str = "client", file: str = 'b"file contents"') -> Call:
+    """`variable = client.resource.method(required arguments)` and a print of something useful.
+
+    `file` is the source of the value passed for file arguments.
+    """
     variable = "page" if op.pagination else snake_case(singular(op.resource_path[-1].rstrip("_")), "result")
     returns = op.pagination is not None or op.return_type.annotation != "None"
     call = Call([f"{variable + ' = ' if returns else ''}{await_}{client}.{'.'.join(op.resource_path)}.{op.name}("])
     for param in [*op.positional, *(p for p in op.keyword if p.required)]:
-        code = _argument(param, call.helpers)
+        code = file if _is_file(param) else _argument(param, call.helpers)
         call.lines.append(f"    {code}," if param.location == "path" else f"    {param.name}={code},")
     call.lines.append(")")
     if returns:
@@ -80,10 +83,12 @@ def _printable_field(op: Operation) -> str | None:
     return "id" if op.return_type.models and isinstance(properties, dict) and "id" in properties else None
 
 
+def _is_file(param: Parameter) -> bool:
+    return param.type.annotation.startswith("FileTypes")
+
+
 def _argument(param: Parameter, helpers: set[str]) -> str:
     """Source for a value of `param`'s type: dates go through the package's parse helpers."""
-    if param.type.annotation.startswith("FileTypes"):
-        return 'b"file contents"'
     value = param.example if param.example is not None else example_value(param.schema if isinstance(param.schema, dict) else {})
     for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
         if param.type.annotation.split(" | ")[0] == kind:
@@ -167,7 +172,55 @@ def readme_snippets(api: Api) -> dict[str, str]:
         pages = example_call(paged)
         pages.lines[-1:] = ["print(page.data)", "while page.has_next_page():", "    page = page.get_next_page()", "    print(page.data)"]
         snippets["pagination"] = "\n".join(listing.lines) + "\n\n# or page by page\n" + "\n".join(pages.lines)
+    snippets["errors"] = _errors_snippet(api, operation)
+    upload = next((op for op in api.operations if any(_is_file(p) for p in op.parameters)), None)
+    if upload is not None:
+        snippets["upload"] = _upload_snippet(upload)
+    download = next((op for op in api.operations if op.return_type.annotation == "bytes" and not op.pagination), None)
+    if download is not None:
+        snippets["download"] = _download_snippet(download)
     return snippets
+
+
+def _errors_snippet(api: Api, op: Operation) -> str:
+    call = example_call(op)
+    if call.result:
+        call.lines.pop()  # the print
+    call.lines[0] = call.lines[0].split(" = ", 1)[-1] if call.result else call.lines[0]
+    if call.lines[1:] == [")"]:  # no required arguments
+        call.lines = [call.lines[0] + ")"]
+    return "\n".join([
+        f"import {api.package}",
+        "",
+        f"client = {api.package}.{api.client_name}()",
+        "",
+        "try:",
+        *("    " + line for line in call.lines),
+        f"except {api.package}.APIConnectionError as e:",
+        '    print("The server could not be reached:", e)',
+        f"except {api.package}.RateLimitError as e:",
+        '    print("Too many requests; retry later. Request id:", e.request_id)',
+        f"except {api.package}.APIStatusError as e:",
+        "    print(e.status_code, e.request_id, e.body)",
+    ])  # fmt: skip
+
+
+def _upload_snippet(op: Operation) -> str:
+    """A file argument given as a path (streamed from disk), then as bytes with a file name and content type."""
+    from_path = example_call(op, file='Path("/path/to/file.pdf")')
+    from_bytes = example_call(op, file='("file.pdf", b"...", "application/pdf")')
+    return "\n".join(["from pathlib import Path", "", *from_path.lines, "", "# or bytes, with a file name and content type",
+                      *from_bytes.lines])  # fmt: skip
+
+
+def _download_snippet(op: Operation) -> str:
+    """The body written to a file as it arrives, then the whole body as bytes."""
+    streamed = example_call(op)
+    streamed.lines[0] = f"with client.{'.'.join(op.resource_path)}.with_streaming_response.{op.name}("
+    streamed.lines[-2:] = [") as response:", '    response.write_to_file("downloaded.bin")  # streamed to disk as it arrives']
+    whole = example_call(op)
+    whole.lines[-1] = f"print(len({whole.result}))  # bytes, read into memory"
+    return "\n".join([*streamed.lines, "", "# or the whole body at once", *whole.lines])
 
 
 @dataclass

@@ -107,7 +107,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         api=api,
         exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES], key=all_key),
     )
-    client_exports = [api.client_name, api.async_client_name, "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT"]
+    client_exports = sorted({i.name for i in _package_exports(api) if i.module == "._client"})
     files[f"{package_dir}/_client.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/_client.py.jinja",
         api=api,
@@ -115,8 +115,9 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         auth_hooks=_auth_hooks(api),
         needs_base64=any(c.kind == "basic" for c in api.credentials),
         resource_imports=import_block(
-            Import(f".resources.{r.module}", name) for r in api.resources for name in (r.class_name, r.async_class_name)
+            Import(f".resources.{r.module}", name) for r in api.resources for name in _resource_class_names(r)
         ),
+        client_aliases=_client_aliases(api),
         exports=sorted(client_exports, key=all_key),
     )
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
@@ -264,13 +265,26 @@ _ERROR_CLASSES = (
 )  # fmt: skip
 
 
+_CLIENT_MODULE_EXPORTS = ("DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAsyncHttpxClient", "DefaultHttpxClient")
+
+
+def _client_aliases(api: Api) -> list[tuple[str, str]]:
+    """`Client` and `AsyncClient` name the client classes too, as in other SDKs (unless they are their names)."""
+    pairs = [("Client", api.client_name), ("AsyncClient", api.async_client_name)]
+    taken = {api.client_name, api.async_client_name}
+    return [(alias, name) for alias, name in pairs if alias not in taken]
+
+
 def _package_exports(api: Api) -> set[Import]:
     """Names `import <package>` offers, by the module that defines them."""
+    client_names = (api.client_name, api.async_client_name, *_CLIENT_MODULE_EXPORTS)
     return {
-        *(Import("._client", n) for n in (api.client_name, api.async_client_name, "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT")),
+        *(Import("._client", n) for n in (*client_names, *(alias for alias, _ in _client_aliases(api)))),
         *(Import("._exceptions", n) for n in (f"{api.client_name}Error", *_ERROR_CLASSES)),
         Import("._models", "BaseModel"),
-        *(Import("._types", n) for n in ("NOT_GIVEN", "NotGiven", "Timeout")),
+        *(Import("._response", n) for n in ("APIResponse", "AsyncAPIResponse")),
+        *(Import("._types", n) for n in ("NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout")),
+        Import("._utils", "file_from_path"),
         Import("._version", "__version__"),
     }
 
@@ -304,9 +318,15 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list
         imports.add(Import("typing", "TYPE_CHECKING"))
     lines = import_block(imports)
     if resource.children:
-        checking = {Import(f".{c.module}", n) for c in resource.children for n in (c.class_name, c.async_class_name)}
+        checking = {Import(f".{c.module}", n) for c in resource.children for n in _resource_class_names(c)}
         lines += ["", "if TYPE_CHECKING:", *("    " + line for line in import_block(checking))]
     return lines
+
+
+def _resource_class_names(resource: Resource) -> list[str]:
+    """The classes a resource module defines: the resource, sync and async, and their response wrappers."""
+    names = [resource.class_name, resource.async_class_name]
+    return names + [f"{name}With{kind}Response" for name in names for kind in ("Raw", "Streaming")]
 
 
 def _test_imports(api: Api, tests: list[ExampleTest]) -> list[str]:
@@ -451,8 +471,14 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
             if any(not p.required for p in op.keyword):
                 arguments.append("...")
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
-        entries.append({"resource": resource, "methods": methods, "types": sorted(types)})
+        children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
+        entries.append({"resource": resource, "methods": methods, "types": sorted(types), "children": children})
     return entries
+
+
+def _anchor(heading: str) -> str:
+    """The id GitHub gives a Markdown heading: lower case, punctuation other than - and _ dropped."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
 def _first(items: tuple[Credential, ...]) -> Credential | None:

@@ -16,7 +16,9 @@ from generator.model.schemas import SchemaTypes
 _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 # Module names the generated package uses itself; a generated client class may not shadow them.
-RESERVED_CLIENT_NAMES = frozenset({"BaseModel", "APIError", "NotGiven", "Timeout"})
+RESERVED_CLIENT_NAMES = frozenset(
+    {"BaseModel", "APIError", "NotGiven", "Timeout", "RequestOptions", "APIResponse", "DefaultHttpxClient"}
+)
 
 
 def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None) -> Api:

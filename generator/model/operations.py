@@ -46,6 +46,7 @@ RESERVED_RESOURCE_ATTRIBUTES = frozenset(
 # Attributes of the generated client classes; a top-level resource may not take one of these names.
 RESERVED_CLIENT_ATTRIBUTES = frozenset(
     {"request", "close", "is_closed", "base_url", "timeout", "max_retries", "with_options", "copy"}
+    | {"with_raw_response", "with_streaming_response", "get", "post", "put", "patch", "delete", "request_page"}
 )
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -59,6 +60,7 @@ _HAS_MORE_FIELDS = ("hasMore", "has_more", "hasNextPage", "has_next_page", "more
 _TOTAL_FIELDS = ("total", "totalCount", "total_count", "total_pages", "totalPages")
 _OFFSET_PARAMS = ("offset", "startAt", "start_at", "skip", "start")
 _PAGE_PARAMS = ("page", "page_number", "pageNumber")
+_LIMIT_PARAMS = ("limit", "per_page", "perPage", "page_size", "pageSize", "maxResults", "max_results")
 _NEXT_URL_FIELDS = ("next", "nextUrl", "next_url", "nextPage", "next_page")
 _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
@@ -102,7 +104,14 @@ class OperationBuilder:
                         raw.append((path, method, op_target, item_target))
         prefix = _common_prefix([path for path, *_ in raw])
         drafts = [(self._resource_path(path, prefix, op.value), path, method, op, item) for path, method, op, item in raw]
-        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts])
+        # A path with items below it (`/logsink` beside `/logsink/{id}`) is a collection, whatever it returns.
+        parents = {path.rstrip("/").rsplit("/", 1)[0] for path, *_ in raw if path.rstrip("/").endswith("}")}
+        singletons = {
+            (path, method)
+            for path, method, op, path_item in raw
+            if path.rstrip("/") not in parents and self._is_singleton(path, method, op, path_item)
+        }
+        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts], singletons)
         present = {f"{method.upper()} {path}" for path, method, *_ in raw}
         for key in self.config.pagination:
             if key not in present:
@@ -348,9 +357,14 @@ class OperationBuilder:
         reserved = [self.client_attributes, *[RESERVED_RESOURCE_ATTRIBUTES] * (len(names) - 1)]
         return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved))
 
-    def _method_names(self, drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]]) -> list[str]:
-        """Verb-style names where they are unique within a resource, operationId-style otherwise."""
-        proposed = [self._verb_name(path, method, op) for _, path, method, op in drafts]
+    def _method_names(
+        self, drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]], singletons: set[tuple[str, str]]
+    ) -> list[str]:
+        """Verb-style names where they are unique within a resource, operationId-style otherwise.
+
+        `singletons` are the (path, method) of GETs of one thing below an item (`/files/{id}/content`).
+        """
+        proposed = [self._verb_name(path, method, (path, method) in singletons) for _, path, method, _ in drafts]
         counts: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
         for (resource, *_), name in zip(drafts, proposed):
             counts[(resource, name)] += 1
@@ -372,11 +386,41 @@ class OperationBuilder:
             result.append(unique(name, taken[resource]))
         return result
 
+    def _is_singleton(self, path: str, method: str, op: Target, item: Target) -> bool:
+        """A GET of a fixed word below an item (`/files/{id}/content`) that answers with one thing, not many.
+
+        Many: an array, a page (the config's or a paging query parameter), an object holding an array of items
+        (`data`, ... or one named like the path), or what an operationId calls a list.
+        """
+        segments = path.strip("/").split("/")
+        if method != "get" or len(segments) < 2 or segments[-1].startswith("{") or not segments[-2].startswith("{"):
+            return False
+        operation_id = op.value.get("operationId")
+        if isinstance(operation_id, str) and {"list", "search"} & set(snake_case(operation_id, "op").split("_")):
+            return False
+        configured = self.config.pagination.get(f"GET {path}")
+        if configured is not None and configured.style != "none":
+            return False
+        schema = self._success_schema(op)
+        if schema is None:
+            return True  # a download, text or no body
+        if _schema_type(self.spec, schema) == "array":
+            return False
+        fields = self.types.object_properties(schema.value, schema.file, schema.pointer) or []
+        arrays = [wire for wire, prop, _ in fields if _schema_type(self.spec, prop) == "array"]
+        paging = _CURSOR_PARAMS + _OFFSET_PARAMS + _PAGE_PARAMS + _LIMIT_PARAMS
+        query = {p.wire_name for p in self._parameters(item, op, path) if p.location == "query"}
+        own = snake_case(segments[-1], "resource")
+        named = [snake_case(wire, "field") for wire in arrays]
+        if any(w in _ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named)):
+            return False
+        return not query & set(paging)
+
     @staticmethod
-    def _verb_name(path: str, method: str, op: dict[str, Any]) -> str:
+    def _verb_name(path: str, method: str, singleton: bool) -> str:
         item = path.rstrip("/").endswith("}")
         if method == "get":
-            return "retrieve" if item else "list"
+            return "retrieve" if item or singleton else "list"
         if method == "post":
             return "update" if item else "create"
         if method in ("put", "patch"):

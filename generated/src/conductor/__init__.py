@@ -1,6 +1,15 @@
 """Conductor API client for Python"""
 
-from ._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncConductor, Conductor
+from ._client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncClient,
+    AsyncConductor,
+    Client,
+    Conductor,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
+)
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -19,7 +28,9 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._models import BaseModel
-from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._response import APIResponse, AsyncAPIResponse
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ._utils import file_from_path
 from ._version import __version__
 
 __all__ = [
@@ -28,23 +39,31 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
+    "AsyncClient",
     "AsyncConductor",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
+    "Client",
     "Conductor",
     "ConductorError",
     "ConflictError",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "InternalServerError",
     "NotFoundError",
     "NotGiven",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestOptions",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
+    "file_from_path",
 ]

@@ -27,7 +27,7 @@ from ._exceptions import (
 )
 from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, RequestOptions, Timeout
 from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
 from ._utils import shown_url as _shown_url
 from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
@@ -50,6 +50,9 @@ class BaseClient:
     """Configuration and the I/O-free steps every request goes through."""
 
     _log_name = __name__.rsplit(".", 1)[0]
+    _credential_names: tuple[
+        str, ...
+    ] = ()  # what `get`, `post`, ... send: set by the generated client
 
     def __init__(
         self,
@@ -90,6 +93,26 @@ class BaseClient:
 
     def _auth_cookies(self, security: Sequence[str]) -> dict[str, str]:
         return {}
+
+    def _undocumented(
+        self,
+        options: RequestOptions | None,
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+    ) -> dict[str, Any]:
+        """`request` keywords for `get`, `post`, ...: a JSON body, or a multipart one when `files` are given."""
+        given = options or {}
+        if files and not isinstance(body, (Mapping, NotGiven)):
+            raise TypeError("a body sent with files must be a mapping of form fields")
+        return {
+            "body": {**(body if isinstance(body, Mapping) else {}), **files} if files else body,
+            "body_kind": "multipart" if files else "json",
+            "security": self._credential_names,
+            "extra_headers": given.get("headers"),
+            "extra_query": given.get("params"),
+            "extra_body": given.get("extra_json"),
+            "timeout": given.get("timeout", NOT_GIVEN),
+        }
 
     # --- requests -------------------------------------------------------------------------------
 
@@ -400,6 +423,60 @@ class SyncAPIClient(BaseClient):
             time.sleep(delay)
             retries_taken += 1
 
+    # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
+
+    def get(self, path: str, *, cast_to: type[_T], options: RequestOptions | None = None) -> _T:
+        return self.request("GET", path, cast_to=cast_to, **self._undocumented(options))
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return self.request(
+            "POST", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return self.request(
+            "PUT", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return self.request(
+            "PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return self.request("DELETE", path, cast_to=cast_to, **self._undocumented(options, body))
+
     def close(self) -> None:
         """Close the underlying HTTP client and its connections."""
         self._client.close()
@@ -523,6 +600,64 @@ class AsyncAPIClient(BaseClient):
                 delay = retry_after
             await asyncio.sleep(delay)
             retries_taken += 1
+
+    # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
+
+    async def get(
+        self, path: str, *, cast_to: type[_T], options: RequestOptions | None = None
+    ) -> _T:
+        return await self.request("GET", path, cast_to=cast_to, **self._undocumented(options))
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return await self.request(
+            "POST", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return await self.request(
+            "PUT", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return await self.request(
+            "PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        return await self.request(
+            "DELETE", path, cast_to=cast_to, **self._undocumented(options, body)
+        )
 
     async def close(self) -> None:
         """Close the underlying HTTP client and its connections."""

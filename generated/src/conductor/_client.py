@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from typing_extensions import Self
@@ -16,9 +16,25 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .resources.end_users import AsyncEndUsersResource, EndUsersResource
+    from .resources.end_users import (
+        AsyncEndUsersResource,
+        AsyncEndUsersResourceWithRawResponse,
+        AsyncEndUsersResourceWithStreamingResponse,
+        EndUsersResource,
+        EndUsersResourceWithRawResponse,
+        EndUsersResourceWithStreamingResponse,
+    )
 
-__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncConductor", "Conductor"]
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncClient",
+    "AsyncConductor",
+    "Client",
+    "Conductor",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
@@ -26,9 +42,32 @@ DEFAULT_BASE_URL = "https://api.conductor.is/v1"
 USER_AGENT = f"conductor/Python {__version__}"
 
 
+class DefaultHttpxClient(httpx.Client):
+    """An `httpx.Client` set up as the client's own one is (redirects followed, the default timeout).
+
+    Pass one as `http_client` to change other httpx options (proxies, transports, limits) while keeping these.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(**kwargs)
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` set up as the async client's own one is (redirects followed, the default timeout)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("follow_redirects", True)
+        super().__init__(**kwargs)
+
+
 class Conductor(SyncAPIClient):
     """Client for the Conductor API."""
 
+    # Every credential is sent by `get`, `post` and the other requests to paths the spec does not describe.
+    _credential_names = ("api_key",)
     api_key: str
 
     def __init__(
@@ -93,21 +132,42 @@ class Conductor(SyncAPIClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool | None = None,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
-        Headers and query parameters given here are added to this client's defaults.
+        `default_headers` and `default_query` are added to this client's defaults;
+        `set_default_headers` and `set_default_query` replace them.
         """
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError(
+                "The default_headers and set_default_headers arguments are mutually exclusive"
+            )
+        if default_query is not None and set_default_query is not None:
+            raise ValueError(
+                "The default_query and set_default_query arguments are mutually exclusive"
+            )
+        headers = (
+            {**self._default_headers, **(default_headers or {})}
+            if set_default_headers is None
+            else set_default_headers
+        )
+        query = (
+            {**self._default_query, **(default_query or {})}
+            if set_default_query is None
+            else set_default_query
+        )
         return self.__class__(
             api_key=api_key or self.api_key,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers={**self._default_headers, **(default_headers or {})},
-            default_query={**self._default_query, **(default_query or {})},
+            default_headers=headers,
+            default_query=query,
             http_client=http_client or self._client,
             strict_response_validation=(
                 self.strict_response_validation
@@ -124,6 +184,16 @@ class Conductor(SyncAPIClient):
 
         return EndUsersResource(self)
 
+    @cached_property
+    def with_raw_response(self) -> ConductorWithRawResponse:
+        """Every resource, with methods returning the raw response (headers, status, `.parse()`)."""
+        return ConductorWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ConductorWithStreamedResponse:
+        """Every resource, with methods returning a context manager over the streamed response."""
+        return ConductorWithStreamedResponse(self)
+
     def _auth_headers(self, security: Sequence[str]) -> dict[str, str]:
         values: dict[str, str] = {}
         if "api_key" in security and self.api_key is not None:
@@ -134,6 +204,8 @@ class Conductor(SyncAPIClient):
 class AsyncConductor(AsyncAPIClient):
     """Async client for the Conductor API."""
 
+    # Every credential is sent by `get`, `post` and the other requests to paths the spec does not describe.
+    _credential_names = ("api_key",)
     api_key: str
 
     def __init__(
@@ -198,21 +270,42 @@ class AsyncConductor(AsyncAPIClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool | None = None,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
-        Headers and query parameters given here are added to this client's defaults.
+        `default_headers` and `default_query` are added to this client's defaults;
+        `set_default_headers` and `set_default_query` replace them.
         """
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError(
+                "The default_headers and set_default_headers arguments are mutually exclusive"
+            )
+        if default_query is not None and set_default_query is not None:
+            raise ValueError(
+                "The default_query and set_default_query arguments are mutually exclusive"
+            )
+        headers = (
+            {**self._default_headers, **(default_headers or {})}
+            if set_default_headers is None
+            else set_default_headers
+        )
+        query = (
+            {**self._default_query, **(default_query or {})}
+            if set_default_query is None
+            else set_default_query
+        )
         return self.__class__(
             api_key=api_key or self.api_key,
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
-            default_headers={**self._default_headers, **(default_headers or {})},
-            default_query={**self._default_query, **(default_query or {})},
+            default_headers=headers,
+            default_query=query,
             http_client=http_client or self._client,
             strict_response_validation=(
                 self.strict_response_validation
@@ -229,8 +322,76 @@ class AsyncConductor(AsyncAPIClient):
 
         return AsyncEndUsersResource(self)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncConductorWithRawResponse:
+        """Every resource, with methods returning the raw response (headers, status, `.parse()`)."""
+        return AsyncConductorWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncConductorWithStreamedResponse:
+        """Every resource, with methods returning a context manager over the streamed response."""
+        return AsyncConductorWithStreamedResponse(self)
+
     def _auth_headers(self, security: Sequence[str]) -> dict[str, str]:
         values: dict[str, str] = {}
         if "api_key" in security and self.api_key is not None:
             values["Authorization"] = f"Bearer {self.api_key}"
         return values
+
+
+class ConductorWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each through `.with_raw_response`."""
+
+    def __init__(self, client: Conductor) -> None:
+        self._client = client
+
+    @cached_property
+    def end_users(self) -> EndUsersResourceWithRawResponse:
+        from .resources.end_users import EndUsersResourceWithRawResponse
+
+        return EndUsersResourceWithRawResponse(self._client.end_users)
+
+
+class ConductorWithStreamedResponse:
+    """`client.with_streaming_response`: the client's resources, each through `.with_streaming_response`."""
+
+    def __init__(self, client: Conductor) -> None:
+        self._client = client
+
+    @cached_property
+    def end_users(self) -> EndUsersResourceWithStreamingResponse:
+        from .resources.end_users import EndUsersResourceWithStreamingResponse
+
+        return EndUsersResourceWithStreamingResponse(self._client.end_users)
+
+
+class AsyncConductorWithRawResponse:
+    """`client.with_raw_response`: the client's resources, each through `.with_raw_response`."""
+
+    def __init__(self, client: AsyncConductor) -> None:
+        self._client = client
+
+    @cached_property
+    def end_users(self) -> AsyncEndUsersResourceWithRawResponse:
+        from .resources.end_users import AsyncEndUsersResourceWithRawResponse
+
+        return AsyncEndUsersResourceWithRawResponse(self._client.end_users)
+
+
+class AsyncConductorWithStreamedResponse:
+    """`client.with_streaming_response`: the client's resources, each through `.with_streaming_response`."""
+
+    def __init__(self, client: AsyncConductor) -> None:
+        self._client = client
+
+    @cached_property
+    def end_users(self) -> AsyncEndUsersResourceWithStreamingResponse:
+        from .resources.end_users import AsyncEndUsersResourceWithStreamingResponse
+
+        return AsyncEndUsersResourceWithStreamingResponse(self._client.end_users)
+
+
+Client = Conductor
+
+
+AsyncClient = AsyncConductor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -13,6 +14,7 @@ from ._types import NotGiven
 
 __all__ = [
     "SECRET_QUERY",
+    "file_from_path",
     "format_path",
     "hide_query_secrets",
     "parse_date",
@@ -61,6 +63,12 @@ def _path_value(value: object) -> str:
 
 def without_not_given(values: Mapping[str, object]) -> dict[str, object]:
     return {key: value for key, value in values.items() if not isinstance(value, NotGiven)}
+
+
+def file_from_path(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """(file name, contents) of the file at `path`, for a file argument of an upload."""
+    with open(path, "rb") as handle:
+        return os.path.basename(path), handle.read()
 
 
 def parse_date(value: str | date) -> date:

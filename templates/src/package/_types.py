@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 import httpx
+from typing_extensions import TypedDict
 
-__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "Timeout", "type_of"]
+__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "RequestOptions", "Timeout", "type_of"]
 
 
 class NotGiven:
@@ -33,6 +34,15 @@ FileContent = bytes | IO[bytes] | os.PathLike[str]
 FileTypes = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
+
+
+class RequestOptions(TypedDict, total=False):
+    """`options` of `client.get(...)`, `client.post(...)` and the other requests to undocumented paths."""
+
+    headers: Headers  # sent on top of the client's default headers
+    params: Query  # query parameters
+    extra_json: Body  # fields merged into the JSON body
+    timeout: Timeout  # instead of the client's
 
 
 def type_of(annotation: object) -> type[Any]:

@@ -71,9 +71,25 @@ paths:
                 properties:
                   data: {type: array, items: {type: integer}}
                   next: {type: [string, "null"]}
+  /tracks:
+    get:
+      security: [{QueryKey: []}]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: integer}}
+                  next: {type: [string, "null"]}
 components:
   securitySchemes:
     BearerAuth: {type: http, scheme: bearer}
+    QueryKey: {type: apiKey, in: query, name: api_key}
   schemas:
     Invoice:
       type: object
@@ -203,11 +219,93 @@ def test_raw_response_of_a_list_parses_into_a_page(conductor: ModuleType, server
     assert raw.status_code == 200 and [i.id for i in raw.parse().data] == ["a"]
 
 
+def test_pages_after_a_raw_response_list_parse_normally(conductor: ModuleType, server: LocalServer) -> None:
+    """The wrapper's raw mode is for the first response only: later pages are parsed pages."""
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor="c3", more=True), invoices("c", cursor=None, more=False))
+    raw = client(conductor, server).qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+    page = raw.parse()
+    second = page.get_next_page()
+    assert type(second).__name__ == "SyncCursorPage" and [i.id for i in second.data] == ["b"]
+    assert [i.id for i in second] == ["b", "c"]
+    assert len(server.received) == 3 and "X-SDK-Response-Mode" not in server.received[1].headers
+
+
+def test_async_pages_after_a_raw_response_list_parse_normally(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+
+    async def main() -> list[str]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            raw = await api.qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+            page = await raw.parse()
+            second = await page.get_next_page()
+            assert type(second).__name__ == "AsyncCursorPage"
+            return [invoice.id for invoice in page.data + second.data]
+
+    assert asyncio.run(main()) == ["a", "b"]
+
+
+def test_streamed_list_response_is_followed_by_parsed_pages(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+    with client(conductor, server).qbd.invoices.with_streaming_response.list(conductor_end_user_id="u") as response:
+        assert [i.id for i in response.parse()] == ["a", "b"]
+
+
+def test_next_url_keeps_its_own_query_beside_default_extra_and_key_params(conductor: ModuleType, server: LocalServer) -> None:
+    """httpx replaces a URL's query with `params`; the next link's own parameters must survive."""
+    server.reply(
+        Reply(200, {"data": [1], "next": f"{server.url}/tracks?p=1&limit=2&x=server"}),
+        Reply(200, {"data": [2], "next": None}),
+    )
+    api = conductor.Conductor(api_key="sk", query_key="QK", base_url=server.url, max_retries=0, default_query={"d": "1"})
+    assert list(api.tracks.list(limit=2, extra_query={"x": "1"})) == [1, 2]
+    assert query(server, 0) == {"d": ["1"], "limit": ["2"], "api_key": ["QK"], "x": ["1"]}
+    assert query(server, 1) == {"p": ["1"], "limit": ["2"], "d": ["1"], "api_key": ["QK"], "x": ["1"]}
+    assert urlsplit(server.received[1].path).query.startswith("p=1&limit=2&")  # the link's own text kept as sent
+
+
+def test_relative_next_urls_resolve_against_the_url_that_returned_them(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"data": [1], "next": "/v1/feed?page=2"}),  # root-relative: not appended to base_url's /v1
+        Reply(200, {"data": [2], "next": "feed?page=3"}),  # relative to /v1/feed?page=2
+        Reply(200, {"data": [3], "next": "?page=4"}),  # a query only: the same path
+        Reply(200, {"data": [4], "next": None}),
+    )
+    assert list(client(conductor, server).feed.list()) == [1, 2, 3, 4]
+    assert [r.path for r in server.received] == ["/v1/feed", "/v1/feed?page=2", "/v1/feed?page=3", "/v1/feed?page=4"]
+
+
+def test_async_relative_next_url_keeps_extra_query(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, {"data": [1], "next": "/v1/feed?page=2"}), Reply(200, {"data": [2], "next": None}))
+
+    async def main() -> list[int]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            return [n async for n in api.feed.list(extra_query={"x": "1"})]
+
+    assert asyncio.run(main()) == [1, 2]
+    assert server.received[1].path == "/v1/feed?page=2&x=1"
+
+
+def test_a_page_carries_its_request_id_and_its_response_fields(conductor: ModuleType, server: LocalServer) -> None:
+    first, second = invoices("a", "b", cursor="c2", more=True), invoices("c", cursor=None, more=False)
+    first.headers, second.headers = {"Conductor-Request-Id": "req_1"}, {"Conductor-Request-Id": "req_2"}
+    server.reply(first, second)
+    page = client(conductor, server).qbd.invoices.list(conductor_end_user_id="u")
+    assert page._request_id == "req_1" and [i._request_id for i in page.data] == ["req_1", "req_1"]
+    assert (page.remaining_count, page.has_more, page.next_cursor) == (1, True, "c2")
+    with pytest.raises(AttributeError, match="remaining_cont"):
+        page.remaining_cont  # noqa: B018
+    following = page.get_next_page()
+    assert following._request_id == "req_2" and following.data[0]._request_id == "req_2"
+
+
 def test_list_operations_are_detected_from_the_spec(conductor: ModuleType, tmp_path: Path) -> None:
     (tmp_path / "paged.yaml").write_text(SPEC)
     api = pipeline.inspect(pipeline.Options(spec=tmp_path / "paged.yaml"))
     kinds = {(op.path, op.pagination.page_class if op.pagination else None) for op in api.operations}
-    assert kinds == {("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage")}
+    assert kinds == {
+        ("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage"),
+        ("/tracks", "NextURLPage"),
+    }  # fmt: skip
 
 
 # Lists whose paging the spec leaves ambiguous: named query parameters and fields nothing recognises.

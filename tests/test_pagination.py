@@ -502,6 +502,21 @@ paths:
                     properties:
                       next_page_url: {type: string, format: uri, nullable: true}
                       page: {type: integer}
+  /recent:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  next: {type: string}
+                  cursors: {type: object, properties: {after: {type: string}, before: {type: string}}}
 components:
   responses:
     Usage:
@@ -551,6 +566,7 @@ def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[M
         "/domains": ("LastItemIDPage", "after", None, "id"),  # resend: no last_id, the last item's id
         "/names": None,  # items without ids: nothing to send as `after`
         "/Services": ("NextURLPage", None, "meta.next_page_url", None),  # twilio
+        "/recent": ("CursorPage", "after", "cursors.after", None),  # spotify: `next` is a URL, `cursors.after` the cursor
     }
 
 

@@ -688,12 +688,15 @@ class _ListShape:
         """The paging scheme the names say, in order of how specific the evidence is; None when unclear."""
         has_more = self.find(_HAS_MORE_FIELDS, "boolean")
         item_id = self.item_attribute("id")
-        next_cursor = self.find(_NEXT_CURSOR_FIELDS, nested=_NESTED_CURSOR_FIELDS)
+        cursor = self.param(_CURSOR_PARAMS)
+        # spotify: `cursors.after` is the value for `?after=`; the `next` beside it is a URL, not a cursor
+        echoed = self.find((f"cursors.{cursor}",)) if cursor else None
+        next_cursor = echoed or self.find(_NEXT_CURSOR_FIELDS, nested=_NESTED_CURSOR_FIELDS)
         token_page = self.param(_PAGE_PARAMS, "string")  # `page` as text: an opaque token, never a number
         page_token = self.find(_PAGE_TOKEN_FIELDS) if token_page else None
         after_item = self.param(_AFTER_ITEM_PARAMS)
         scheme: tuple[str, str | None, str | None]  # page class, query parameter, next field
-        if (cursor := self.param(_CURSOR_PARAMS)) and next_cursor:
+        if cursor and next_cursor:
             scheme = ("CursorPage", cursor, next_cursor)
         elif token_page and page_token:
             scheme = ("CursorPage", token_page, page_token)

@@ -219,6 +219,7 @@ class _NextURLNext(_Page[_I]):
         # A relative link (`/v2/items?page=2`, `?page=2`) is relative to the URL that returned it (RFC 3986).
         return NextRequest(url=str(self._url.join(url)))
 
+
 class SyncPage(_Page[_I]):
     def get_next_page(self) -> Self:
         request, seen = self._checked_next()

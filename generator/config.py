@@ -49,7 +49,7 @@ class Config:
     file: str | None = None  # the config file, for messages
 
 
-PAGING_STYLES = ("cursor", "offset", "page_number", "next_url", "none")
+PAGING_STYLES = ("cursor", "last_item_id", "offset", "page_number", "next_url", "none")
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,14 @@ class PagingConfig:
 
     style: str  # one of PAGING_STYLES; "none": not a paginated list
     items: str | None = None  # response property holding the items (default: detected)
-    param: str | None = None  # query parameter asking for a page (cursor, offset, page number)
-    next: str | None = None  # response property with the next cursor (cursor) or next page's URL (next_url)
+    param: str | None = None  # query parameter asking for a page (cursor, last item id, offset, page number)
+    # Response property (a dotted path reaches into nested objects: `meta.next_page_url`) with the next cursor
+    # (cursor), the next page's URL (next_url) or the last item's id (last_item_id, optional).
+    next: str | None = None
     has_more: str | None = None
     has_more_inverted: bool = False  # `has_more` says "this is the last page" instead
     total: str | None = None
+    item_id: str | None = None  # last_item_id: the items' property sent back as `param` (default `id`)
 
 
 # key -> (check, description of what it must be)
@@ -160,7 +163,7 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
     return dict(value)
 
 
-_PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total")
+_PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total", "item_id")
 _OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$")
 
 
@@ -187,7 +190,7 @@ def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[st
             problems.append(Problem(f"'style' must be one of {', '.join(PAGING_STYLES)}", file, f"{where}/style"))
         elif not isinstance(description.get("has_more_inverted", False), bool):
             problems.append(Problem("'has_more_inverted' must be true or false", file, f"{where}/has_more_inverted"))
-        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total")):
+        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total", "item_id")):
             problems.append(Problem("property and parameter names must be strings", file, where))
         else:
             result[operation] = PagingConfig(**description)

@@ -78,6 +78,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             "items": op.pagination.items,
             "param": op.pagination.param,
             "next": op.pagination.next,
+            "item_id": op.pagination.item_id,
         },
     }
 

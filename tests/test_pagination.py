@@ -71,9 +71,25 @@ paths:
                 properties:
                   data: {type: array, items: {type: integer}}
                   next: {type: [string, "null"]}
+  /tracks:
+    get:
+      security: [{QueryKey: []}]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: integer}}
+                  next: {type: [string, "null"]}
 components:
   securitySchemes:
     BearerAuth: {type: http, scheme: bearer}
+    QueryKey: {type: apiKey, in: query, name: api_key}
   schemas:
     Invoice:
       type: object
@@ -203,11 +219,93 @@ def test_raw_response_of_a_list_parses_into_a_page(conductor: ModuleType, server
     assert raw.status_code == 200 and [i.id for i in raw.parse().data] == ["a"]
 
 
+def test_pages_after_a_raw_response_list_parse_normally(conductor: ModuleType, server: LocalServer) -> None:
+    """The wrapper's raw mode is for the first response only: later pages are parsed pages."""
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor="c3", more=True), invoices("c", cursor=None, more=False))
+    raw = client(conductor, server).qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+    page = raw.parse()
+    second = page.get_next_page()
+    assert type(second).__name__ == "SyncCursorPage" and [i.id for i in second.data] == ["b"]
+    assert [i.id for i in second] == ["b", "c"]
+    assert len(server.received) == 3 and "X-SDK-Response-Mode" not in server.received[1].headers
+
+
+def test_async_pages_after_a_raw_response_list_parse_normally(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+
+    async def main() -> list[str]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            raw = await api.qbd.invoices.with_raw_response.list(conductor_end_user_id="u")
+            page = await raw.parse()
+            second = await page.get_next_page()
+            assert type(second).__name__ == "AsyncCursorPage"
+            return [invoice.id for invoice in page.data + second.data]
+
+    assert asyncio.run(main()) == ["a", "b"]
+
+
+def test_streamed_list_response_is_followed_by_parsed_pages(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(invoices("a", cursor="c2", more=True), invoices("b", cursor=None, more=False))
+    with client(conductor, server).qbd.invoices.with_streaming_response.list(conductor_end_user_id="u") as response:
+        assert [i.id for i in response.parse()] == ["a", "b"]
+
+
+def test_next_url_keeps_its_own_query_beside_default_extra_and_key_params(conductor: ModuleType, server: LocalServer) -> None:
+    """httpx replaces a URL's query with `params`; the next link's own parameters must survive."""
+    server.reply(
+        Reply(200, {"data": [1], "next": f"{server.url}/tracks?p=1&limit=2&x=server"}),
+        Reply(200, {"data": [2], "next": None}),
+    )
+    api = conductor.Conductor(api_key="sk", query_key="QK", base_url=server.url, max_retries=0, default_query={"d": "1"})
+    assert list(api.tracks.list(limit=2, extra_query={"x": "1"})) == [1, 2]
+    assert query(server, 0) == {"d": ["1"], "limit": ["2"], "api_key": ["QK"], "x": ["1"]}
+    assert query(server, 1) == {"p": ["1"], "limit": ["2"], "d": ["1"], "api_key": ["QK"], "x": ["1"]}
+    assert urlsplit(server.received[1].path).query.startswith("p=1&limit=2&")  # the link's own text kept as sent
+
+
+def test_relative_next_urls_resolve_against_the_url_that_returned_them(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"data": [1], "next": "/v1/feed?page=2"}),  # root-relative: not appended to base_url's /v1
+        Reply(200, {"data": [2], "next": "feed?page=3"}),  # relative to /v1/feed?page=2
+        Reply(200, {"data": [3], "next": "?page=4"}),  # a query only: the same path
+        Reply(200, {"data": [4], "next": None}),
+    )
+    assert list(client(conductor, server).feed.list()) == [1, 2, 3, 4]
+    assert [r.path for r in server.received] == ["/v1/feed", "/v1/feed?page=2", "/v1/feed?page=3", "/v1/feed?page=4"]
+
+
+def test_async_relative_next_url_keeps_extra_query(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, {"data": [1], "next": "/v1/feed?page=2"}), Reply(200, {"data": [2], "next": None}))
+
+    async def main() -> list[int]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            return [n async for n in api.feed.list(extra_query={"x": "1"})]
+
+    assert asyncio.run(main()) == [1, 2]
+    assert server.received[1].path == "/v1/feed?page=2&x=1"
+
+
+def test_a_page_carries_its_request_id_and_its_response_fields(conductor: ModuleType, server: LocalServer) -> None:
+    first, second = invoices("a", "b", cursor="c2", more=True), invoices("c", cursor=None, more=False)
+    first.headers, second.headers = {"Conductor-Request-Id": "req_1"}, {"Conductor-Request-Id": "req_2"}
+    server.reply(first, second)
+    page = client(conductor, server).qbd.invoices.list(conductor_end_user_id="u")
+    assert page._request_id == "req_1" and [i._request_id for i in page.data] == ["req_1", "req_1"]
+    assert (page.remaining_count, page.has_more, page.next_cursor) == (1, True, "c2")
+    with pytest.raises(AttributeError, match="remaining_cont"):
+        page.remaining_cont  # noqa: B018
+    following = page.get_next_page()
+    assert following._request_id == "req_2" and following.data[0]._request_id == "req_2"
+
+
 def test_list_operations_are_detected_from_the_spec(conductor: ModuleType, tmp_path: Path) -> None:
     (tmp_path / "paged.yaml").write_text(SPEC)
     api = pipeline.inspect(pipeline.Options(spec=tmp_path / "paged.yaml"))
     kinds = {(op.path, op.pagination.page_class if op.pagination else None) for op in api.operations}
-    assert kinds == {("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage")}
+    assert kinds == {
+        ("/quickbooks-desktop/invoices", "CursorPage"), ("/items", "OffsetPage"), ("/feed", "NextURLPage"),
+        ("/tracks", "NextURLPage"),
+    }  # fmt: skip
 
 
 # Lists whose paging the spec leaves ambiguous: named query parameters and fields nothing recognises.
@@ -296,7 +394,7 @@ def test_config_says_how_an_ambiguous_list_pages(tmp_path: Path, server: LocalSe
          "the operation has no query parameter 'page'"),
         ('pagination:\n  "GET /nothing": {style: none}\n', "GET /nothing: the spec has no such operation"),
         ('pagination:\n  "GET /entries": {style: sideways}\n',
-         "/pagination/GET ~1entries/style: 'style' must be one of cursor, offset, page_number, next_url, none"),
+         "/pagination/GET ~1entries/style: 'style' must be one of cursor, last_item_id, offset, page_number, next_url, none"),
         ('pagination:\n  "GET /entries": {style: none, color: red}\n', "unknown key 'color'"),
     ],
 )
@@ -306,3 +404,250 @@ def test_pagination_config_mistakes_are_named(tmp_path: Path, config: str, messa
         pipeline.inspect(pipeline.Options(spec=spec))
     text = str(raised.value)
     assert message in text and "ledger.config.yaml" in text
+
+
+# The shapes of openai, resend and twilio lists: a text `page` token echoing `next_page`, an `after` cursor that
+# is the last item's id (with or without `last_id`), and a next link nested in `meta`.
+SHAPES = """\
+openapi: 3.1.0
+info: {title: Shapes, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  /usage:
+    get:
+      parameters:
+        - {name: page, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200": {$ref: "#/components/responses/Usage"}
+  /numbered:
+    get:
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        "200": {$ref: "#/components/responses/Usage"}
+  /untyped-page:
+    get:
+      parameters:
+        - {name: page, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {data: {type: array, items: {type: integer}}}}
+  /files:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data, has_more]
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/File"}}
+                  first_id: {type: string}
+                  last_id: {type: string}
+                  has_more: {type: boolean}
+  /domains:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/File"}}
+                  has_more: {type: boolean}
+  /names:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: string}}
+                  has_more: {type: boolean}
+  /Services:
+    get:
+      parameters:
+        - {name: PageSize, in: query, schema: {type: integer}}
+        - {name: Page, in: query, schema: {type: integer}}
+        - {name: PageToken, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  services: {type: array, items: {type: object, properties: {sid: {type: string}}}}
+                  meta:
+                    type: object
+                    properties:
+                      next_page_url: {type: string, format: uri, nullable: true}
+                      page: {type: integer}
+  /recent:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  next: {type: string}
+                  cursors: {type: object, properties: {after: {type: string}, before: {type: string}}}
+components:
+  responses:
+    Usage:
+      description: ok
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [data, has_more, next_page]
+            properties:
+              data: {type: array, items: {type: integer}}
+              has_more: {type: boolean}
+              next_page: {anyOf: [{type: string}, {type: "null"}]}
+  schemas:
+    File:
+      type: object
+      required: [id]
+      properties: {id: {type: string}, bytes: {type: integer}}
+"""
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, list[Any]]]:
+    root = tmp_path_factory.mktemp("shapes")
+    (root / "shapes.yaml").write_text(SHAPES)
+    options = pipeline.Options(spec=root / "shapes.yaml", output=root / "out")
+    pipeline.generate(options)
+    sys.path.insert(0, str(root / "out" / "src"))
+    import shapes as module
+
+    yield module, list(pipeline.inspect(options).operations)
+    sys.path.remove(str(root / "out" / "src"))
+    for name in [n for n in sys.modules if n.split(".")[0] == "shapes"]:
+        del sys.modules[name]
+
+
+def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[ModuleType, list[Any]]) -> None:
+    found = {
+        op.path: (op.pagination.page_class, op.pagination.param, op.pagination.next, op.pagination.item_id) if op.pagination else None
+        for op in shapes[1]
+    }  # fmt: skip
+    assert found == {
+        "/usage": ("CursorPage", "page", "next_page", None),  # a text `page` is a token, never a number
+        "/numbered": ("PageNumberPage", "page", None, None),  # only an integer `page` counts pages
+        "/untyped-page": None,  # a text `page` and nothing handing a token back
+        "/files": ("LastItemIDPage", "after", "last_id", "id"),  # openai
+        "/domains": ("LastItemIDPage", "after", None, "id"),  # resend: no last_id, the last item's id
+        "/names": None,  # items without ids: nothing to send as `after`
+        "/Services": ("NextURLPage", None, "meta.next_page_url", None),  # twilio
+        "/recent": ("CursorPage", "after", "cursors.after", None),  # spotify: `next` is a URL, `cursors.after` the cursor
+    }
+
+
+def test_a_text_page_token_is_sent_back_as_it_came(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"data": [1], "has_more": True, "next_page": "page_AAAA"}),
+        Reply(200, {"data": [2], "has_more": False, "next_page": None}),
+    )
+    assert list(shapes[0].Shapes(base_url=server.url, max_retries=0).usage.list(limit=1)) == [1, 2]
+    assert query(server, 1) == {"limit": ["1"], "page": ["page_AAAA"]}
+
+
+def test_last_item_id_pages_ask_for_what_comes_after_the_last_item(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"data": [{"id": "d1"}, {"id": "d2"}], "has_more": True}),
+        Reply(200, {"data": [{"id": "d3"}], "has_more": False}),
+    )
+    api = shapes[0].Shapes(base_url=server.url, max_retries=0)
+    page = api.domains.list()
+    assert type(page).__name__ == "SyncLastItemIDPage" and page.next_cursor == "d2"
+    assert [d.id for d in page] == ["d1", "d2", "d3"]
+    assert query(server, 1) == {"after": ["d2"]}
+    server.reply(  # openai's `last_id` is used where the response has it; an empty page ends the list
+        Reply(200, {"data": [{"id": "f1"}, {"id": "f2"}], "first_id": "f1", "last_id": "f2x", "has_more": True}),
+        Reply(200, {"data": [], "has_more": True}),
+    )
+    assert [f.id for f in api.files.list(limit=2)] == ["f1", "f2"]
+    assert query(server, 3) == {"limit": ["2"], "after": ["f2x"]} and len(server.received) == 4
+
+
+def test_async_last_item_id_pages(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.reply(Reply(200, {"data": [{"id": "d1"}], "has_more": True}), Reply(200, {"data": [{"id": "d2"}], "has_more": False}))
+
+    async def main() -> list[str]:
+        async with shapes[0].AsyncShapes(base_url=server.url, max_retries=0) as api:
+            return [d.id async for d in api.domains.list()]
+
+    assert asyncio.run(main()) == ["d1", "d2"]
+    assert query(server, 1) == {"after": ["d1"]}
+
+
+def test_a_next_link_nested_in_meta_is_followed(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.reply(
+        Reply(200, {"services": [{"sid": "a"}], "meta": {"next_page_url": f"{server.url}/Services?PageToken=PT2&Page=1", "page": 0}}),
+        Reply(200, {"services": [{"sid": "b"}], "meta": {"next_page_url": None, "page": 1}}),
+    )
+    page = shapes[0].Shapes(base_url=server.url, max_retries=0).services.list()
+    assert page.next_url == f"{server.url}/Services?PageToken=PT2&Page=1"
+    assert [s.sid for s in page] == ["a", "b"]
+    assert server.received[1].path == "/v1/Services?PageToken=PT2&Page=1"
+
+
+NESTED_CONFIG = """\
+pagination:
+  "GET /names": {style: last_item_id, param: after, has_more: has_more}
+  "GET /Services": {style: cursor, param: PageToken, next: meta.next_page_url}
+"""
+
+
+def test_config_names_a_nested_next_field_and_the_last_item_id_style(tmp_path: Path) -> None:
+    (tmp_path / "shapes.yaml").write_text(SHAPES.replace("items: {type: string}", "items: {type: object, properties: {name: {type: string}}}"))
+    config = tmp_path / "shapes.config.yaml"
+    config.write_text(NESTED_CONFIG.replace("has_more: has_more}", "has_more: has_more, item_id: name}"))
+    pages = {op.path: op.pagination for op in pipeline.inspect(pipeline.Options(spec=tmp_path / "shapes.yaml")).operations}
+    names, services = pages["/names"], pages["/Services"]
+    assert names is not None and (names.page_class, names.param, names.item_id, names.has_more) == ("LastItemIDPage", "after", "name", "has_more")
+    assert services is not None and (services.page_class, services.next) == ("CursorPage", "meta.next_page_url")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('pagination:\n  "GET /Services": {style: next_url, next: meta.nope}\n', "the response has no property 'meta.nope'"),
+        ('pagination:\n  "GET /names": {style: last_item_id, param: after}\n', "/item_id: pagination of GET /names: the items have no property 'id'"),
+        ('pagination:\n  "GET /usage": {style: cursor, param: page, next: next_page, item_id: id}\n', "'item_id' applies to style last_item_id only"),
+        ('pagination:\n  "GET /files": {style: last_item_id}\n', "style last_item_id needs 'param'"),
+    ],
+)
+def test_nested_and_last_item_config_mistakes_are_named(tmp_path: Path, config: str, message: str) -> None:
+    (tmp_path / "shapes.yaml").write_text(SHAPES)
+    (tmp_path / "shapes.config.yaml").write_text(config)
+    with pytest.raises(GeneratorError) as raised:
+        pipeline.inspect(pipeline.Options(spec=tmp_path / "shapes.yaml"))
+    assert message in str(raised.value)

@@ -104,14 +104,15 @@ class RequestBody:
 class Pagination:
     """How a list operation pages: the method returns `Sync<page_class>[item]` instead of the response."""
 
-    page_class: str  # CursorPage, OffsetPage, PageNumberPage or NextURLPage (runtime `pagination` module)
+    page_class: str  # CursorPage, LastItemIDPage, OffsetPage, PageNumberPage or NextURLPage (runtime `pagination`)
     item: TypeRef
     items: str  # attribute of the response model holding the page's items
     param: str | None  # query parameter (wire name) that asks for a page: cursor, offset or page number
-    next: str | None  # attribute holding the next cursor or the next page's URL
+    next: str | None  # attribute (a dotted path into nested models: `meta.next_page_url`) with the next cursor or URL
     has_more: str | None  # attribute saying whether more pages exist
     has_more_inverted: bool  # it says "last page" instead
     total: str | None  # attribute with the total count
+    item_id: str | None = None  # LastItemIDPage: the item attribute whose last value asks for the next page
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,19 @@ _TOTAL_FIELDS = ("total", "totalCount", "total_count", "total_pages", "totalPage
 _OFFSET_PARAMS = ("offset", "startAt", "start_at", "skip", "start")
 _PAGE_PARAMS = ("page", "page_number", "pageNumber")
 _LIMIT_PARAMS = ("limit", "per_page", "perPage", "page_size", "pageSize", "maxResults", "max_results")
-_NEXT_URL_FIELDS = ("next", "nextUrl", "next_url", "nextPage", "next_page")
+_NEXT_URL_FIELDS = ("next", "nextUrl", "next_url", "nextPage", "next_page", "next_page_url", "nextPageUrl")
+# A text `page` parameter is a token the response hands back (openai's usage lists: `next_page`).
+_PAGE_TOKEN_FIELDS = (*_NEXT_CURSOR_FIELDS, "next_page", "nextPage")
+# Query parameters naming the item a page starts after (by its id), and fields repeating the last item's id.
+_AFTER_ITEM_PARAMS = ("after", "starting_after")
+_LAST_ID_FIELDS = ("last_id", "lastId")
+# Objects of a list response that hold its links or cursor (twilio: `meta.next_page_url`), and the cursor
+# names looked for inside them (not `next` or `cursor`: inside `links`, `next` is usually a URL).
+_LINK_CONTAINERS = ("meta", "links", "pagination", "paging", "response_metadata")
+_NESTED_CURSOR_FIELDS = tuple(f for f in _NEXT_CURSOR_FIELDS if f not in ("next", "cursor"))
+_PARAM_STYLES = ("cursor", "last_item_id", "offset", "page_number")
+_PAGE_CLASSES = {"cursor": "CursorPage", "last_item_id": "LastItemIDPage", "offset": "OffsetPage",
+                 "page_number": "PageNumberPage", "next_url": "NextURLPage"}  # fmt: skip
 _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 STR = TypeRef("str")
@@ -189,7 +201,7 @@ class OperationBuilder:
                 self._paging_error(key, "style", "the operation does not return a JSON object, so it cannot page")
             return None
         (model,) = returned.models
-        fields = {wire: prop for wire, prop, _ in self.types.object_properties(schema.value, schema.file, schema.pointer) or []}
+        fields = self._properties(schema) or {}
         arrays = [wire for wire, prop in fields.items() if _schema_type(self.spec, prop) == "array"]
         items = next((w for w in _ITEMS_FIELDS if w in arrays), arrays[0] if len(arrays) == 1 else None)
         if configured is not None and configured.items is not None:
@@ -202,70 +214,49 @@ class OperationBuilder:
             return None
         array = self._follow(fields[items].value, fields[items].file, fields[items].pointer)
         item = self.types.response_type(array.value.get("items", {}), array.file, f"{array.pointer}/items", hint + "Item")
-
-        def attribute(candidates: tuple[str, ...], type_: str | None = None) -> str | None:
-            """The model attribute of the first candidate property present (and of `type_`, if given)."""
-            for wire in candidates:
-                if wire in fields and (type_ is None or _schema_type(self.spec, fields[wire]) == type_):
-                    return self.types.field_name(model, wire)
-            return None
-
-        query = [p.wire_name for p in params if p.location == "query"]
+        shape = _ListShape(self, model, fields, items, item, {p.wire_name: p for p in params if p.location == "query"})
         if configured is not None:
-            return self._configured_pagination(key, configured, model, fields, query, item, items)
-        cursor_param = next((c for c in _CURSOR_PARAMS if c in query), None)
-        offset_param = next((c for c in _OFFSET_PARAMS if c in query), None)
-        page_param = next((c for c in _PAGE_PARAMS if c in query), None)
-        next_cursor = attribute(_NEXT_CURSOR_FIELDS)
-        next_url = attribute(_NEXT_URL_FIELDS, type_="string")
-        param: str | None = None
-        next_field: str | None = None
-        if cursor_param and next_cursor:
-            kind, param, next_field = "CursorPage", cursor_param, next_cursor
-        elif offset_param:
-            kind, param = "OffsetPage", offset_param
-        elif page_param:
-            kind, param = "PageNumberPage", page_param
-        elif next_url:
-            kind, next_field = "NextURLPage", next_url
-        else:
-            return None
-        has_more, inverted = attribute(_HAS_MORE_FIELDS, type_="boolean"), False
-        if has_more is None and attribute(("isLast",), type_="boolean"):
-            has_more, inverted = attribute(("isLast",)), True
-        items_attribute = self.types.field_name(model, items) or items
-        return Pagination(kind, item, items_attribute, param, next_field, has_more, inverted, attribute(_TOTAL_FIELDS, "integer"))
+            return self._configured_pagination(key, configured, shape)
+        return shape.detect()
 
-    def _configured_pagination(
-        self, key: str, configured: PagingConfig, model: str, fields: dict[str, Target], query: list[str],
-        item: TypeRef, items: str,
-    ) -> Pagination:  # fmt: skip
+    def _properties(self, target: Target) -> dict[str, Target] | None:
+        """An object schema's properties by wire name (allOf merged); None when it is not an object."""
+        found = self.types.object_properties(target.value, target.file, target.pointer)
+        return None if found is None else {wire: prop for wire, prop, _ in found}
+
+    def _configured_pagination(self, key: str, configured: PagingConfig, shape: _ListShape) -> Pagination:
         """The config's description of how `key` pages, each name checked against the spec."""
 
         def attribute(name: str | None, what: str) -> str | None:
             if name is None:
                 return None
-            if name not in fields:
+            found = shape.path(name)
+            if found is None:
                 self._paging_error(key, what, f"the response has no property {name!r}")
-            return self.types.field_name(model, name)
+            return found[0]
 
-        needs_param = configured.style in ("cursor", "offset", "page_number")
-        if needs_param and configured.param is None:
-            self._paging_error(key, "param", f"style {configured.style} needs 'param': the query parameter asking for a page")
-        if configured.param is not None and configured.param not in query:
+        style = configured.style
+        if style in _PARAM_STYLES and configured.param is None:
+            self._paging_error(key, "param", f"style {style} needs 'param': the query parameter asking for a page")
+        if configured.param is not None and configured.param not in shape.query:
             self._paging_error(key, "param", f"the operation has no query parameter {configured.param!r}")
-        if configured.style in ("cursor", "next_url") and configured.next is None:
-            self._paging_error(key, "next", f"style {configured.style} needs 'next': the response property to read")
-        kinds = {"cursor": "CursorPage", "offset": "OffsetPage", "page_number": "PageNumberPage", "next_url": "NextURLPage"}
+        if style in ("cursor", "next_url") and configured.next is None:
+            self._paging_error(key, "next", f"style {style} needs 'next': the response property to read")
+        if configured.item_id is not None and style != "last_item_id":
+            self._paging_error(key, "item_id", "'item_id' applies to style last_item_id only")
+        item_id = shape.item_attribute(configured.item_id or "id") if style == "last_item_id" else None
+        if style == "last_item_id" and item_id is None:
+            self._paging_error(key, "item_id", f"the items have no property {configured.item_id or 'id'!r}")
         return Pagination(
-            kinds[configured.style],
-            item,
-            self.types.field_name(model, items) or items,
-            configured.param if needs_param else None,
-            attribute(configured.next, "next") if configured.style in ("cursor", "next_url") else None,
+            _PAGE_CLASSES[style],
+            shape.item,
+            shape.items_attribute,
+            configured.param if style in _PARAM_STYLES else None,
+            attribute(configured.next, "next") if style in ("cursor", "next_url", "last_item_id") else None,
             attribute(configured.has_more, "has_more"),
             configured.has_more_inverted,
             attribute(configured.total, "total"),
+            item_id,
         )
 
     def _paging_error(self, key: str, setting: str, message: str) -> NoReturn:
@@ -687,6 +678,98 @@ def _common_prefix(paths: list[str]) -> int:
         count += 1
     shortest = min(len(s) for s in split)
     return min(count, max(shortest - 1, 0))
+
+
+@dataclasses.dataclass
+class _ListShape:
+    """A list response and its operation's query parameters, as pagination detection reads them."""
+
+    builder: OperationBuilder
+    model: str
+    fields: dict[str, Target]
+    items: str
+    item: TypeRef
+    query: dict[str, Parameter]  # by wire name
+
+    @property
+    def items_attribute(self) -> str:
+        return self.builder.types.field_name(self.model, self.items) or self.items
+
+    def path(self, wire: str) -> tuple[str, Target] | None:
+        """The attribute path of the response property `wire` (or of a dotted path into nested objects,
+        `meta.next_page_url`) and its schema; None when there is no such property."""
+        return self._path(self.model, self.fields, wire)
+
+    def _path(self, model: str, fields: dict[str, Target], wire: str) -> tuple[str, Target] | None:
+        if wire in fields:  # a property whose name has a dot in it wins over a nested path
+            name = self.builder.types.field_name(model, wire)
+            return (name, fields[wire]) if name else None
+        head, dot, rest = wire.partition(".")
+        nested_model = self.builder.types.field_model(model, head) if dot and head in fields else None
+        nested_fields = self.builder._properties(fields[head]) if nested_model else None
+        found = self._path(nested_model, nested_fields, rest) if nested_model and nested_fields else None
+        head_name = self.builder.types.field_name(model, head)
+        return (f"{head_name}.{found[0]}", found[1]) if found and head_name else None
+
+    def find(self, candidates: tuple[str, ...], type_: str | None = None, nested: tuple[str, ...] = ()) -> str | None:
+        """The attribute path of the first candidate property present (and of `type_`, if given), then of the
+        first `nested` candidate inside one of the response's link containers (`meta.next_page_url`)."""
+        inner = tuple(f"{container}.{name}" for container in _LINK_CONTAINERS for name in nested)
+        for wire in (*candidates, *inner):
+            found = self.path(wire)
+            if found and (type_ is None or _schema_type(self.builder.spec, found[1]) == type_):
+                return found[0]
+        return None
+
+    def param(self, candidates: tuple[str, ...], type_: str | None = None) -> str | None:
+        """The first candidate query parameter present (and of JSON type `type_`, if given)."""
+        return next((c for c in candidates if c in self.query and (type_ is None or _json_type(self.query[c].schema) == type_)), None)
+
+    def item_attribute(self, wire: str) -> str | None:
+        """The attribute of the items' model for their property `wire` (None: no model or no such property)."""
+        model = self.builder.types.model_of(self.item)
+        return self.builder.types.field_name(model, wire) if model else None
+
+    def detect(self) -> Pagination | None:
+        """The paging scheme the names say, in order of how specific the evidence is; None when unclear."""
+        has_more = self.find(_HAS_MORE_FIELDS, "boolean")
+        item_id = self.item_attribute("id")
+        cursor = self.param(_CURSOR_PARAMS)
+        # spotify: `cursors.after` is the value for `?after=`; the `next` beside it is a URL, not a cursor
+        echoed = self.find((f"cursors.{cursor}",)) if cursor else None
+        next_cursor = echoed or self.find(_NEXT_CURSOR_FIELDS, nested=_NESTED_CURSOR_FIELDS)
+        token_page = self.param(_PAGE_PARAMS, "string")  # `page` as text: an opaque token, never a number
+        page_token = self.find(_PAGE_TOKEN_FIELDS) if token_page else None
+        after_item = self.param(_AFTER_ITEM_PARAMS)
+        scheme: tuple[str, str | None, str | None]  # page class, query parameter, next field
+        if cursor and next_cursor:
+            scheme = ("CursorPage", cursor, next_cursor)
+        elif token_page and page_token:
+            scheme = ("CursorPage", token_page, page_token)
+        elif after_item and has_more and item_id:  # openai, resend: the next page starts after the last item
+            scheme = ("LastItemIDPage", after_item, self.find(_LAST_ID_FIELDS, "string"))
+        elif offset := self.param(_OFFSET_PARAMS):
+            scheme = ("OffsetPage", offset, None)
+        elif number := self.param(_PAGE_PARAMS, "integer"):
+            scheme = ("PageNumberPage", number, None)
+        elif next_url := self.find(_NEXT_URL_FIELDS, "string", nested=_NEXT_URL_FIELDS):
+            scheme = ("NextURLPage", None, next_url)
+        else:
+            return None
+        inverted = has_more is None and self.find(("isLast",), "boolean") is not None
+        last_item = scheme[0] == "LastItemIDPage"
+        return Pagination(
+            scheme[0], self.item, self.items_attribute, scheme[1], scheme[2], self.find(("isLast",)) if inverted else has_more,
+            inverted, self.find(_TOTAL_FIELDS, "integer"), item_id if last_item else None,
+        )  # fmt: skip
+
+
+def _json_type(schema: Any) -> str | None:
+    """The JSON type a (resolved) schema declares, `null` aside."""
+    type_ = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(type_, list):
+        type_ = next((t for t in type_ if t != "null"), None)
+    return type_ if isinstance(type_, str) else None
 
 
 def _schema_type(spec: Spec, target: Target) -> str | None:

@@ -141,6 +141,20 @@ class SchemaTypes:
         draft = self._drafts.get(model)
         return next((f.name for f in draft.fields if f.wire_name == wire_name), None) if draft else None
 
+    def model_of(self, type_: TypeRef) -> str | None:
+        """The response model `type_` is (`Meta` or `Meta | None`), or None when it is anything else."""
+        members = [part for part in (type_.parts or (type_,)) if part.annotation != "None"]
+        if len(members) != 1 or members[0].annotation not in self._drafts:
+            return None
+        draft = self._drafts[members[0].annotation]
+        return draft.name if draft.alias is None else None
+
+    def field_model(self, model: str, wire_name: str) -> str | None:
+        """The response model of the property `wire_name` of `model`, when it is one object model."""
+        draft = self._drafts.get(model)
+        found = next((f for f in draft.fields if f.wire_name == wire_name), None) if draft else None
+        return self.model_of(found.type) if found else None
+
     def models(self) -> list[Model]:
         """Every model and alias, each with its module: one per model, one shared per import cycle."""
         drafts = list(self._drafts.values())

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
+from urllib.parse import unquote_plus
 
 import httpx
 import pydantic
@@ -177,6 +178,8 @@ class BaseClient:
             all_headers["Content-Type"] = (
                 content_type_of_content or content_type or "application/json"
             )
+        if params and url.query:  # a next-page URL: httpx would replace its query with `params`
+            url, params = _merged_query(url, params), []
         request = http.build_request(
             method,
             url,
@@ -382,24 +385,41 @@ class SyncAPIClient(BaseClient):
         **options: Any,
     ) -> _SyncPageT:
         """Request one page of a list; the page fetches the ones after it the same way."""
+        # Pages are fetched as raw responses, for the URL a relative next link is resolved against; the
+        # mode a `with_raw_response` wrapper asked for applies to the first page only.
+        raw_options = _raw_mode(options)
 
         def fetch(next_request: NextRequest) -> _SyncPageT:
             page_query = dict(next_request.query or {})
             target = next_request.url or path
-            response = self.request(method, target, cast_to=cast_to, query=page_query, **options)
-            return make(response, page_query)
+            raw: APIResponse[Any] = self.request(
+                method, target, cast_to=cast_to, query=page_query, **raw_options
+            )
+            return make(raw.parse(), raw, page_query)
 
-        def make(response: Any, page_query: dict[str, object]) -> _SyncPageT:
+        def make(parsed: Any, raw: APIResponse[Any], page_query: dict[str, object]) -> _SyncPageT:
             return page(
-                response=response, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch
+                response=parsed,
+                spec=spec,
+                query=page_query,
+                base_url=self.base_url,
+                fetch=fetch,
+                url=raw.url,
             )
 
         first_query = without_not_given(query or {})
-        response = self.request(method, path, cast_to=cast_to, query=first_query, **options)
-        if isinstance(response, APIResponse):  # with_raw_response: `.parse()` gives the page
-            response._post_parse = lambda parsed: make(parsed, first_query)
+        if _wrapped(
+            options
+        ):  # with_raw_response / with_streaming_response: `.parse()` gives the page
+            response: APIResponse[Any] = self.request(
+                method, path, cast_to=cast_to, query=first_query, **options
+            )
+            response._post_parse = lambda parsed: make(parsed, response, first_query)
             return cast(_SyncPageT, response)
-        return make(response, first_query)
+        raw: APIResponse[Any] = self.request(
+            method, path, cast_to=cast_to, query=first_query, **raw_options
+        )
+        return make(raw.parse(), raw, first_query)
 
     def _send(
         self, request: httpx.Request, stream: bool, success: Sequence[int] = ()
@@ -554,26 +574,43 @@ class AsyncAPIClient(BaseClient):
         **options: Any,
     ) -> _AsyncPageT:
         """Request one page of a list; the page fetches the ones after it the same way."""
+        # Pages are fetched as raw responses, for the URL a relative next link is resolved against; the
+        # mode a `with_raw_response` wrapper asked for applies to the first page only.
+        raw_options = _raw_mode(options)
 
         async def fetch(next_request: NextRequest) -> _AsyncPageT:
             page_query = dict(next_request.query or {})
             target = next_request.url or path
-            response = await self.request(
-                method, target, cast_to=cast_to, query=page_query, **options
+            raw: AsyncAPIResponse[Any] = await self.request(
+                method, target, cast_to=cast_to, query=page_query, **raw_options
             )
-            return make(response, page_query)
+            return make(await raw.parse(), raw, page_query)
 
-        def make(response: Any, page_query: dict[str, object]) -> _AsyncPageT:
+        def make(
+            parsed: Any, raw: AsyncAPIResponse[Any], page_query: dict[str, object]
+        ) -> _AsyncPageT:
             return page(
-                response=response, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch
+                response=parsed,
+                spec=spec,
+                query=page_query,
+                base_url=self.base_url,
+                fetch=fetch,
+                url=raw.url,
             )
 
         first_query = without_not_given(query or {})
-        response = await self.request(method, path, cast_to=cast_to, query=first_query, **options)
-        if isinstance(response, AsyncAPIResponse):  # with_raw_response: `.parse()` gives the page
-            response._post_parse = lambda parsed: make(parsed, first_query)
+        if _wrapped(
+            options
+        ):  # with_raw_response / with_streaming_response: `.parse()` gives the page
+            response: AsyncAPIResponse[Any] = await self.request(
+                method, path, cast_to=cast_to, query=first_query, **options
+            )
+            response._post_parse = lambda parsed: make(parsed, response, first_query)
             return cast(_AsyncPageT, response)
-        return make(response, first_query)
+        raw: AsyncAPIResponse[Any] = await self.request(
+            method, path, cast_to=cast_to, query=first_query, **raw_options
+        )
+        return make(await raw.parse(), raw, first_query)
 
     async def _send(
         self, request: httpx.Request, stream: bool, success: Sequence[int] = ()
@@ -733,6 +770,35 @@ def _configure_logging(logger: logging.Logger, level: str | None) -> None:
     )
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+
+
+def _wrapped(options: Mapping[str, Any]) -> bool:
+    """Whether a `with_raw_response` or `with_streaming_response` wrapper made this call."""
+    return RESPONSE_MODE_HEADER in (options.get("extra_headers") or {})
+
+
+def _raw_mode(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The call's options, asking for a raw (read, unparsed) response whatever mode the caller asked for."""
+    return {
+        **options,
+        "extra_headers": {**(options.get("extra_headers") or {}), RESPONSE_MODE_HEADER: "raw"},
+    }
+
+
+def _merged_query(
+    url: httpx.URL, params: list[tuple[str, str | int | float | bool | None]]
+) -> httpx.URL:
+    """`url` with `params` added to its own query; a name in both takes the value from `params`.
+
+    The URL's other parameters are kept byte for byte: a next-page link is opaque to the client.
+    """
+    ours = httpx.QueryParams(params)
+    kept = [
+        part
+        for part in url.query.decode("ascii").split("&")
+        if part and unquote_plus(part.split("=", 1)[0]) not in ours
+    ]
+    return url.copy_with(query="&".join([*kept, str(ours)]).encode("ascii"))
 
 
 def _check_header_values(headers: Mapping[str, str]) -> None:

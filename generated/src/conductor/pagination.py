@@ -4,6 +4,9 @@ over every item of every page.
 Which response field holds the items and how the next page is asked for is decided per operation by
 the generator (a `PageSpec`). Iteration stops with `PaginationError` if the server hands out the same
 next-page request twice, instead of looping forever.
+
+A page also answers for its response: `page.remaining_count` reads the response's `remaining_count`, and
+`page._request_id` is the request id of the response it came from (each item carries it too).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import httpx
 from typing_extensions import Self
 
 from ._exceptions import PaginationError
+from ._models import BaseModel
 
 __all__ = [
     "AsyncCursorPage",
+    "AsyncLastItemIDPage",
     "AsyncNextURLPage",
     "AsyncOffsetPage",
     "AsyncPage",
@@ -28,6 +33,7 @@ __all__ = [
     "NextRequest",
     "PageSpec",
     "SyncCursorPage",
+    "SyncLastItemIDPage",
     "SyncNextURLPage",
     "SyncOffsetPage",
     "SyncPage",
@@ -44,10 +50,15 @@ class PageSpec:
 
     items: str
     param: str | None = None  # query parameter carrying the cursor, offset or page number
-    next: str | None = None  # response attribute holding the next cursor or the next page's URL
+    next: str | None = (
+        None  # response attribute (or dotted path: `meta.next_url`) with the next cursor or URL
+    )
     has_more: str | None = None  # response attribute saying whether more pages exist
     has_more_inverted: bool = False  # the attribute says "this is the last page" (`isLast`)
     total: str | None = None  # response attribute with the total number of items
+    item_id: str | None = (
+        None  # item attribute whose last value is the next cursor (LastItemIDPage)
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class _Page(Generic[_I]):
         base_url: httpx.URL,
         fetch: Callable[[NextRequest], Any],
         seen: frozenset[str] = frozenset(),
+        url: httpx.URL | None = None,
     ) -> None:
         self.response = response
         """The whole parsed response of this page."""
@@ -78,17 +90,48 @@ class _Page(Generic[_I]):
         self._spec = spec
         self._query = query
         self._base_url = base_url
+        self._url = (
+            url or base_url
+        )  # of the request that returned this page: relative next URLs start here
         self._fetch = fetch
         self._seen = seen
+        request_id = self._request_id
+        if request_id is not None:
+            for item in self.data:  # an item read off the page still says which response it came in
+                if isinstance(item, BaseModel):
+                    item._request_id = request_id
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {len(self.data)} items>"
+
+    def __getattr__(self, name: str) -> Any:
+        """The response's own fields, read through the page: `page.remaining_count`."""
+        response = self.__dict__.get("response")
+        if (
+            response is not None
+            and not name.startswith("_")
+            and name in getattr(type(response), "model_fields", {})
+        ):
+            return getattr(response, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def _request_id(self) -> str | None:
+        """The request id of the response this page came from."""
+        value = getattr(self.__dict__.get("response"), "_request_id", None)
+        return value if isinstance(value, str) else None
 
     def has_next_page(self) -> bool:
         return self._next_request() is not None
 
     def _field(self, name: str | None) -> Any:
-        return getattr(self.response, name, None) if name else None
+        """A response attribute, or a nested one named by a dotted path (`meta.next_page_url`)."""
+        if not name:
+            return None
+        value = self.response
+        for part in name.split("."):
+            value = getattr(value, part, None)
+        return value
 
     def _more_expected(self) -> bool:
         """False when the response says this is the last page."""
@@ -140,6 +183,24 @@ class _CursorNext(_Page[_I]):
         return NextRequest(query={**self._query, self._spec.param: cursor})
 
 
+class _LastItemIDNext(_CursorNext[_I]):
+    @property
+    def next_cursor(self) -> str | None:
+        """The response's own last-id field where it has one, else the id of this page's last item."""
+        value = self._field(self._spec.next)
+        if value in (None, "") and self.data and self._spec.item_id:
+            last: Any = self.data[-1]
+            value = (
+                last.get(self._spec.item_id)
+                if isinstance(last, Mapping)
+                else getattr(last, self._spec.item_id, None)
+            )
+        return str(value) if value not in (None, "") else None
+
+    def _next_request(self) -> NextRequest | None:
+        return super()._next_request() if self.data else None
+
+
 class _OffsetNext(_Page[_I]):
     def _next_request(self) -> NextRequest | None:
         param = self._spec.param
@@ -173,7 +234,10 @@ class _NextURLNext(_Page[_I]):
 
     def _next_request(self) -> NextRequest | None:
         url = self.next_url
-        return NextRequest(url=url) if url and self._more_expected() else None
+        if not url or not self._more_expected():
+            return None
+        # A relative link (`/v2/items?page=2`, `?page=2`) is relative to the URL that returned it (RFC 3986).
+        return NextRequest(url=str(self._url.join(url)))
 
 
 class SyncPage(_Page[_I]):
@@ -223,6 +287,14 @@ class SyncCursorPage(_CursorNext[_I], SyncPage[_I]):
 
 class AsyncCursorPage(_CursorNext[_I], AsyncPage[_I]):
     """A page of a cursor-paginated list: the next page is asked for with the cursor this one returned."""
+
+
+class SyncLastItemIDPage(_LastItemIDNext[_I], SyncPage[_I]):
+    """A page of a list asked for "after" an item: the next page starts after this page's last item's id."""
+
+
+class AsyncLastItemIDPage(_LastItemIDNext[_I], AsyncPage[_I]):
+    """A page of a list asked for "after" an item: the next page starts after this page's last item's id."""
 
 
 class SyncOffsetPage(_OffsetNext[_I], SyncPage[_I]):

@@ -517,6 +517,20 @@ paths:
                   items: {type: array, items: {type: string}}
                   next: {type: string}
                   cursors: {type: object, properties: {after: {type: string}, before: {type: string}}}
+  /webhooks/failed:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  values: {type: array, items: {type: string}}
+                  next: {type: string, format: uri}
 components:
   responses:
     Usage:
@@ -567,6 +581,7 @@ def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[M
         "/names": None,  # items without ids: nothing to send as `after`
         "/Services": ("NextURLPage", None, "meta.next_page_url", None),  # twilio
         "/recent": ("CursorPage", "after", "cursors.after", None),  # spotify: `next` is a URL, `cursors.after` the cursor
+        "/webhooks/failed": ("NextURLPage", None, "next", None),  # jira: `next` is `format: uri`, not a cursor
     }
 
 

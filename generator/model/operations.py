@@ -711,13 +711,18 @@ class _ListShape:
         head_name = self.builder.types.field_name(model, head)
         return (f"{head_name}.{found[0]}", found[1]) if found and head_name else None
 
-    def find(self, candidates: tuple[str, ...], type_: str | None = None, nested: tuple[str, ...] = ()) -> str | None:
+    def find(
+        self, candidates: tuple[str, ...], type_: str | None = None, nested: tuple[str, ...] = (), urls: bool = True
+    ) -> str | None:
         """The attribute path of the first candidate property present (and of `type_`, if given), then of the
-        first `nested` candidate inside one of the response's link containers (`meta.next_page_url`)."""
+        first `nested` candidate inside one of the response's link containers (`meta.next_page_url`).
+        With `urls=False`, a property whose format says it is a URL is passed over."""
         inner = tuple(f"{container}.{name}" for container in _LINK_CONTAINERS for name in nested)
         for wire in (*candidates, *inner):
             found = self.path(wire)
-            if found and (type_ is None or _schema_type(self.builder.spec, found[1]) == type_):
+            if not found or (type_ is not None and _schema_type(self.builder.spec, found[1]) != type_):
+                continue
+            if urls or _schema_format(self.builder.spec, found[1]) not in _URL_FORMATS:
                 return found[0]
         return None
 
@@ -737,7 +742,8 @@ class _ListShape:
         cursor = self.param(_CURSOR_PARAMS)
         # spotify: `cursors.after` is the value for `?after=`; the `next` beside it is a URL, not a cursor
         echoed = self.find((f"cursors.{cursor}",)) if cursor else None
-        next_cursor = echoed or self.find(_NEXT_CURSOR_FIELDS, nested=_NESTED_CURSOR_FIELDS)
+        # jira's `next` beside `?after=` is `format: uri`: a next-page URL, not a cursor
+        next_cursor = echoed or self.find(_NEXT_CURSOR_FIELDS, nested=_NESTED_CURSOR_FIELDS, urls=False)
         token_page = self.param(_PAGE_PARAMS, "string")  # `page` as text: an opaque token, never a number
         page_token = self.find(_PAGE_TOKEN_FIELDS) if token_page else None
         after_item = self.param(_AFTER_ITEM_PARAMS)
@@ -783,6 +789,18 @@ def _schema_type(spec: Spec, target: Target) -> str | None:
     if type_ is None and isinstance(schema, dict) and "items" in schema:
         return "array"
     return type_ if isinstance(type_, str) else None
+
+
+_URL_FORMATS = ("uri", "uri-reference", "url", "iri", "iri-reference")
+
+
+def _schema_format(spec: Spec, target: Target) -> str | None:
+    try:
+        schema = spec.follow(target.value, target.file, target.pointer).value
+    except RefError:
+        return None
+    format_ = schema.get("format") if isinstance(schema, dict) else None
+    return format_ if isinstance(format_, str) else None
 
 
 def _escape_token(token: str) -> str:

@@ -128,7 +128,8 @@ def test_an_error_status_raises_its_error_with_body_and_request_id(server: Serve
 
 
 def test_a_slow_answer_times_out(server: Server) -> None:
-    server.answers = [Answer(body=SUCCESS_BODY, delay=1.0)]
+    # Far beyond the timeout, so a test process stalled by a busy machine still sees no answer in time.
+    server.answers = [Answer(body=SUCCESS_BODY, delay=5.0)]
     with make_client(server, max_retries=0, timeout=0.1) as client, pytest.raises(APITimeoutError):
         client.end_users.delete(
             "end_usr_1234567abcdefg",

@@ -157,6 +157,13 @@ def test_a_repeated_cursor_stops_iteration_instead_of_looping(conductor: ModuleT
     assert len(server.received) == 2
 
 
+def test_a_repeated_next_url_is_refused_without_showing_it(conductor: ModuleType, server: LocalServer) -> None:
+    server.default = Reply(200, {"data": [1], "next": f"{server.url}/feed?api_key=LEAKED"})  # a server echoing a key
+    with pytest.raises(conductor.PaginationError, match="same next page") as caught:
+        list(client(conductor, server).feed.list())
+    assert "LEAKED" not in str(caught.value)
+
+
 def test_offset_pages(conductor: ModuleType, server: LocalServer) -> None:
     server.reply(Reply(200, {"items": ["a", "b"], "total": 3}), Reply(200, {"items": ["c"], "total": 3}))
     page = client(conductor, server).items.list(limit=2)

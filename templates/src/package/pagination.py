@@ -139,7 +139,9 @@ class _Page(Generic[_I]):
             raise PaginationError("There is no next page; check has_next_page() first")
         key = request.key()
         if key in self._seen:
-            raise PaginationError(f"The server returned the same next page twice ({key}); stopping")
+            # A next-page URL is not shown: a server may put a credential in it.
+            shown = "a next-page URL" if request.url is not None else json.dumps(dict(request.query or {}), default=str)
+            raise PaginationError(f"The server returned the same next page twice ({shown}); stopping")
         if request.url is not None:
             url = httpx.URL(request.url)
             same_origin = (url.scheme, url.host, url.port) == (self._base_url.scheme, self._base_url.host, self._base_url.port)

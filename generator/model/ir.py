@@ -96,7 +96,8 @@ class Parameter:
     deprecated: bool = False
     style: str = "form"  # query only: OpenAPI serialization style
     explode: bool = True
-    example: Any = None  # a JSON value that fits the schema, $refs followed (None: none was built)
+    # A JSON value that fits the schema, $refs followed, objects keyed as its TypedDicts are (None: none was built)
+    example: Any = None
 
     @property
     def default_style(self) -> bool:

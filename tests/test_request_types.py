@@ -281,3 +281,19 @@ def test_async_client_sends_wire_names(shop: ModuleType, server: LocalServer) ->
 
     asyncio.run(main())
     assert _sent(server) == {"customer": {"fullName": "Ann", "address": {"city": "Oslo"}}, "lines": []}
+
+
+def test_names_the_renaming_uses_are_never_taken(tmp_path: Path) -> None:
+    """A body property `toWire` and a schema `Renames` would shadow what the generated code calls."""
+    spec = SPEC.replace("                note: {type: string}\n", "                note: {type: string}\n                toWire: {$ref: '#/components/schemas/Renames'}\n")
+    spec += "    Renames:\n      type: object\n      properties:\n        listOf: {type: string}\n"
+    returned = "  /renames:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Renames'}}}}\n"
+    spec = spec.replace("components:\n", returned + "components:\n")
+    (tmp_path / "shop.yaml").write_text(spec, encoding="utf-8")
+    pipeline.generate(pipeline.Options(spec=tmp_path / "shop.yaml", output=tmp_path / "out"))
+    resource = (tmp_path / "out" / "src" / "shop" / "resources" / "orders.py").read_text()
+    assert '"toWire": to_wire(to_wire_, RenamesParam_wire)' in resource
+    assert "class Renames2(BaseModel):" in (tmp_path / "out" / "src" / "shop" / "types" / "renames2.py").read_text()
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"],
+                          cwd=tmp_path / "out", capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout

@@ -43,7 +43,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
-     "FileTypes", "List", "Dict"}
+     "FileTypes", "List", "Dict",
+     # the runtime's renaming tables (`_transform`), imported beside models
+     "Renames", "ListOf", "MapOf", "OneOf"}
 )  # fmt: skip
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",

@@ -11,7 +11,7 @@ import importlib.metadata
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +23,8 @@ import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.examples import ExampleTest, client_test, example_program, example_test, readme_snippets
-from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Resource, TypeRef
+from generator.model import wire
+from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
 
 BLACK_VERSION = importlib.metadata.version("black")
@@ -90,6 +91,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             credential=_first(api.credentials),
             query_credential=_first([c for c in api.credentials if c.kind == "query"]),
             raw_body=any(op.body is not None and op.body.kind == "raw" for op in api.operations),
+            renamed_key=_renamed_key(api),
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
@@ -123,13 +125,16 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
     model_modules = {model.name: model.module for model in api.models}
     for resource in api.all_resources():
+        shapes = _shape_constants(resource, api.renamed)
         files[f"{package_dir}/resources/{resource.module}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
             resource=resource,
-            imports=_resource_imports(resource, model_modules),
+            imports=_resource_imports(resource, model_modules, api.renamed),
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
-            op_groups={op.name: _argument_groups(op) for op in resource.operations},
+            op_groups={op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations},
+            body_values={op.name: _wire_value("body", op.located("body"), api.renamed, shapes) for op in resource.operations},
+            shapes=[{"name": name, "source": source} for source, name in shapes.items()],
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
             required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
         )
@@ -167,8 +172,13 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             aliases=_aliases_in_dependency_order([m for m in models if m.alias is not None]),
             exports=sorted((m.name for m in models), key=all_key),
             module_doc=", ".join(m.name for m in models) + ".",
-            imports=_model_imports(models, model_modules),
+            imports=_model_imports(models, model_modules, api.renamed, api.wire_tables),
             rebuild=_rebuilt(models),
+            tables=[
+                {"name": m.name + wire.TABLE_SUFFIX, "model": m.name, "rows": wire.table(m, api.renamed)}
+                for m in models
+                if m.name in api.wire_tables
+            ],
         )
     return _format_all(files, formatted or {})
 
@@ -292,16 +302,46 @@ def _package_exports(api: Api) -> set[Import]:
 _GROUPS: tuple[tuple[Location, str], ...] = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
 
 
-def _argument_groups(op: Operation) -> list[tuple[str, list[Any]]]:
+def _argument_groups(
+    op: Operation, renamed: frozenset[str], shapes: dict[str, str]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per keyword of `request(...)`: (wire name, the expression sending the argument) for each parameter."""
     groups = [(keyword, list(op.located(location))) for location, keyword in _GROUPS]
     if op.body is not None and op.body.flattened:
         groups.append(("body", list(op.located("body"))))
-    return [(keyword, params) for keyword, params in groups if params]
+    return [
+        (keyword, [(p.wire_name, _wire_value(p.name, [p], renamed, shapes)) for p in params])
+        for keyword, params in groups
+        if params
+    ]
 
 
-def _resource_imports(resource: Resource, model_modules: dict[str, str]) -> list[str]:
+def _wire_value(name: str, params: Iterable[Parameter], renamed: frozenset[str], shapes: dict[str, str]) -> str:
+    """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see generator/model/wire.py)."""
+    shape = next((s for p in params if (s := wire.prune(p.type.shape, renamed)) is not None), None)
+    if shape is None:
+        return name
+    source = wire.source(shape)
+    return f"to_wire({name}, {shapes.get(source, source)})"
+
+
+def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, str]:
+    """Shapes other than a plain table, by source -> module constant: built once at import, not on every call."""
+    constants: dict[str, str] = {}
+    for op in resource.operations:
+        for param in op.parameters:
+            shape = wire.prune(param.type.shape, renamed)
+            if shape is not None and shape.kind != "keys":
+                constants.setdefault(wire.source(shape), f"_WIRE_{len(constants) + 1}")
+    return constants
+
+
+def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed: frozenset[str]) -> list[str]:
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
     imports = _type_imports(refs, model_modules, exclude=set())
+    shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
+    for shape in shapes:
+        imports |= wire.imports(shape, model_modules) | {Import(wire.RUNTIME, "to_wire")}
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
@@ -354,9 +394,17 @@ def _rebuilt(models: list[Model]) -> list[str]:
     return [m.name for m in pydantic_models] if len(models) > 1 or _self_referencing(models[0]) else []
 
 
-def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[str]:
+def _model_imports(
+    models: list[Model], model_modules: dict[str, str], renamed: frozenset[str], tables: frozenset[str]
+) -> list[str]:
     refs = [field.type for model in models for field in model.fields] + [m.alias for m in models if m.alias]
     imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
+    here = frozenset(m.name for m in models)
+    for model in (m for m in models if m.name in tables):
+        imports.add(Import(wire.RUNTIME, "Renames"))
+        for field in model.fields:
+            shape = wire.prune(field.type.shape, renamed)
+            imports |= wire.imports(shape, model_modules, exclude=here) if shape else set()
     if any(m.alias is None and not m.request for m in models):
         imports.add(Import(".._models", "BaseModel"))
     if any(m.request for m in models):
@@ -365,7 +413,7 @@ def _model_imports(models: list[Model], model_modules: dict[str, str]) -> list[s
         imports.add(Import("typing_extensions", "Required"))
     if any(m.alias is not None for m in models):
         imports.add(Import("typing", "TypeAlias"))
-    if any(f.name != f.wire_name for m in models for f in m.fields):
+    if any(f.name != f.wire_name for m in models if not m.request for f in m.fields):
         imports.add(Import("pydantic", "Field"))
     return import_block(imports)
 
@@ -481,7 +529,18 @@ def _anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
-def _first(items: tuple[Credential, ...]) -> Credential | None:
+def _renamed_key(api: Api) -> dict[str, str] | None:
+    """A TypedDict key sent under another name, for the README: the first one the API has whose wire name can
+    sit in a Markdown code span as it is (printable, no backtick)."""
+    for model in api.models:
+        fields = model.fields if model.name in api.renamed else ()
+        field = next((f for f in fields if f.name != f.wire_name and f.wire_name.isprintable() and "`" not in f.wire_name), None)
+        if field is not None:
+            return {"model": model.name, "key": f'"{field.name}"', "wire_name": f'"{field.wire_name}"'}
+    return None
+
+
+def _first(items: Sequence[Credential]) -> Credential | None:
     return items[0] if items else None
 
 

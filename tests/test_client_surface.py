@@ -194,7 +194,7 @@ def test_readme_shows_uploads_downloads_and_errors_and_api_md_lists_groups(
     assert "CONDUCTOR_LOG=debug" in blocks["Logging"] and "every response received" in blocks["Logging"]
     server.default = Reply(200, b"FILE", {"Content-Type": "application/octet-stream"})
     monkeypatch.chdir(tmp_path)
-    exec(download, {"client": client(conductor, server)})  # the example runs as written
+    exec(download, {"client": client(conductor, server)})  # noqa: S102 - the example runs as written
     assert (tmp_path / "downloaded.bin").read_bytes() == b"FILE"
     api_md = (project / "api.md").read_text()
     assert "## `client.qbd`\n\nGroups [`client.qbd.invoices`](#clientqbdinvoices).\n" in api_md

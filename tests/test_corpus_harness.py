@@ -113,3 +113,19 @@ def test_calls_go_on_against_a_fresh_prism_after_a_crash(tmp_path: Path, monkeyp
         crashed.detail or ""
     )
     assert "RemoteProtocolError" in (crashed.detail or "")  # what the client saw, from the error's cause
+
+
+def test_values_are_keyed_as_users_write_them() -> None:
+    """The harness sends snake_case keys, as users do, so the corpus run checks the client's renaming."""
+    types = {
+        "CustomerParam": {"fullName": ("full_name", "str"), "address": ("address", "AddressParam")},
+        "AddressParam": {"postalCode": ("postal_code", "str")},
+    }
+    value = {"fullName": "Ann", "address": {"postalCode": "1"}, "extra": {"postalCode": "2"}}
+    assert harness.python_keys(value, "CustomerParam", types) == {
+        "full_name": "Ann", "address": {"postal_code": "1"}, "extra": {"postalCode": "2"},
+    }  # fmt: skip
+    assert harness.python_keys([{"postalCode": "1"}], "List[AddressParam]", types) == [{"postal_code": "1"}]
+    by_key = {"north": {"postalCode": "1"}}
+    assert harness.python_keys(by_key, "Mapping[str, AddressParam]", types) == {"north": {"postal_code": "1"}}
+    assert harness.python_keys({"postalCode": "1"}, "Mapping[str, object]", types) == {"postalCode": "1"}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
-from generator.model.ir import Api, Credential, CredentialKind, Operation
+from generator.model import wire
+from generator.model.ir import Api, Credential, CredentialKind, Model, Operation
 from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
 from generator.model.schemas import SchemaTypes
@@ -41,6 +43,8 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
     models = types.models()
+    renamed = wire.renamed_models(models)
+    operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
     resources = build_resources(operations, _resource_classes(operations, {m.name for m in models}))
     return Api(
         title=title,
@@ -64,7 +68,18 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         models=tuple(models),
         operations=tuple(operations),
         webhooks=tuple(webhooks),
+        renamed=renamed,
+        wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
     )
+
+
+def _with_python_keys(op: Operation, models: dict[str, Model]) -> Operation:
+    """The operation with its example arguments keyed as its TypedDicts are (snake_case), for docs and tests."""
+    parameters = tuple(
+        dataclasses.replace(p, example=wire.python_keys(p.example, p.type.shape, models)) if p.type.shape else p
+        for p in op.parameters
+    )
+    return dataclasses.replace(op, parameters=parameters)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

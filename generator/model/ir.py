@@ -24,6 +24,19 @@ class Import:
 
 
 @dataclass(frozen=True)
+class WireShape:
+    """Where a request value holds TypedDicts, and so keys the runtime renames to their wire names.
+
+    `keys`: a TypedDict (`model`); `list`: each item is `members[0]`; `map`: each value of a mapping
+    (additionalProperties) is `members[0]`; `union`: one of `members` (the runtime picks by the keys given).
+    """
+
+    kind: Literal["keys", "list", "map", "union"]
+    model: str = ""
+    members: tuple[WireShape, ...] = ()
+
+
+@dataclass(frozen=True)
 class TypeRef:
     """A Python type as written in generated code.
 
@@ -40,6 +53,7 @@ class TypeRef:
     is_type: bool = True
     parts: tuple[TypeRef, ...] = ()  # the members, when this is a union
     literals: tuple[str, ...] = ()  # the values (as Python literals), when this is a Literal
+    shape: WireShape | None = None  # request types only: where it holds TypedDicts
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class Model:
     source: str  # file and JSON pointer of the schema, for messages and `inspect`
     schema: Any
     alias: TypeRef | None = None  # set for a named union: `Pet: TypeAlias = Cat | Dog`, no fields
-    request: bool = False  # a TypedDict for a request object: field names are the wire names
+    request: bool = False  # a TypedDict for a request object: snake_case keys, sent under their wire names
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,8 @@ class Parameter:
     deprecated: bool = False
     style: str = "form"  # query only: OpenAPI serialization style
     explode: bool = True
-    example: Any = None  # a JSON value that fits the schema, $refs followed (None: none was built)
+    # A JSON value that fits the schema, $refs followed, objects keyed as its TypedDicts are (None: none was built)
+    example: Any = None
 
     @property
     def default_style(self) -> bool:
@@ -210,6 +225,9 @@ class Api:
     models: tuple[Model, ...]
     operations: tuple[Operation, ...]  # every operation, in spec order
     webhooks: tuple[Webhook, ...] = ()
+    # TypedDicts with a key the runtime renames somewhere inside them: each gets a table (see generator/model/wire.py)
+    renamed: frozenset[str] = frozenset()
+    wire_tables: frozenset[str] = frozenset()  # those and the TypedDicts beside them in unions: their keys tell members apart
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

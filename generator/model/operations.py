@@ -36,7 +36,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 RESERVED_ARGUMENTS = frozenset(
     {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
     # Names a method body uses: an argument called `type` would break `cast_to=type(None)`.
-    | {"object", "type", "str", "bytes", "int", "float", "bool", "list", "dict", "cast", "type_of", "warnings"}
+    | {"object", "type", "str", "bytes", "int", "float", "bool", "list", "dict", "cast", "type_of", "warnings", "to_wire"}
 )
 # Attributes every resource class has, and builtins its annotations use (a method named `str` would
 # shadow the type in the class body; `list` and `dict` are safe because annotations use typing's).

@@ -3,21 +3,21 @@
 Every type decision lives here. Response schemas that are objects with properties become named
 models (component schemas keep their component name; inline ones are named after where they appear).
 Request-side objects become TypedDicts named `<Name>Param` (callers pass plain dicts, which type
-checkers check key by key), or plain mappings when a key cannot be a TypedDict field name.
+checkers check key by key) whose keys are snake_case like the response models' fields; each request
+TypeRef carries a WireShape saying where the runtime must rename keys to the wire names.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import keyword as python_keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from generator.errors import GeneratorError, Problem
 from generator.load import RefError, Spec, Target
-from generator.model.ir import Field, Import, Model, TypeRef
+from generator.model.ir import Field, Import, Model, TypeRef, WireShape
 from generator.model.naming import pascal_case, snake_case, unique
 from generator.pysource import literal
 
@@ -38,14 +38,14 @@ _FORMATS = {
     "date": TypeRef("date", frozenset({Import("datetime", "date")})),
     "date-time": TypeRef("datetime", frozenset({Import("datetime", "datetime")})),
 }
-# TypedDict keys are the wire names, so they must be plain identifiers that shadow nothing the module uses.
-_TYPED_DICT_KEY = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
-     "FileTypes", "List", "Dict"}
+     "FileTypes", "List", "Dict",
+     # the runtime's renaming tables (`_transform`), imported beside models
+     "Renames", "ListOf", "MapOf", "OneOf"}
 )  # fmt: skip
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
@@ -89,7 +89,31 @@ def union(members: list[TypeRef]) -> TypeRef:
     if len(non_null) < len(distinct):  # `None` goes last: `str | None`
         distinct = [*non_null, NONE]
     combined = combine(" | ".join("{}" for _ in distinct), *distinct, is_type=False)
-    return dataclasses.replace(combined, parts=tuple(distinct))
+    return dataclasses.replace(combined, parts=tuple(distinct), shape=_union_shape([m.shape for m in distinct]))
+
+
+def _union_shape(shapes: list[WireShape | None]) -> WireShape | None:
+    """One shape for the members of a union: lists of several shapes become a list of their union (and so do
+    maps), so that the runtime tells members apart by the value's own kind first."""
+    flat: list[WireShape] = []
+    for shape in shapes:
+        for member in shape.members if shape is not None and shape.kind == "union" else [shape]:
+            if member is not None and member not in flat:
+                flat.append(member)
+    containers: tuple[Literal["list", "map"], ...] = ("list", "map")
+    for kind in containers:
+        of_kind = [s for s in flat if s.kind == kind]
+        inner = _union_shape([s.members[0] for s in of_kind]) if len(of_kind) > 1 else None
+        if inner is not None:
+            merged = WireShape(kind, members=(inner,))
+            flat = [merged if s is of_kind[0] else s for s in flat if s.kind != kind or s is of_kind[0]]
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else WireShape("union", members=tuple(flat))
+
+
+def _container_shape(kind: Literal["list", "map"], member: TypeRef) -> WireShape | None:
+    return WireShape(kind, members=(member.shape,)) if member.shape is not None else None
 
 
 def optional(type_: TypeRef) -> TypeRef:
@@ -193,7 +217,7 @@ class SchemaTypes:
             name = self._named[key]
             result = TypeRef(name, models=frozenset({name}), is_type=self._drafts[name].alias is None)
         elif key in self._request_named and request:
-            result = TypeRef(self._request_named[key], models=frozenset({self._request_named[key]}), is_type=False)
+            result = _typed_dict_ref(self._request_named[key])
         elif key in self._converting:
             return ANY  # a schema that contains itself other than through an object model
         elif not request and _is_union(schema) and (via_ref or _is_tagged(schema)):
@@ -251,7 +275,8 @@ class SchemaTypes:
             )
             # typing.List, not list: a resource class has a method named `list`, which would shadow the
             # builtin in its annotations.
-            return combine("List[{}]", item_type, extra=frozenset({_typing("List")}))
+            listed = combine("List[{}]", item_type, extra=frozenset({_typing("List")}))
+            return dataclasses.replace(listed, shape=_container_shape("list", item_type))
         if type_ == "object":
             return self._object(target, name_hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
@@ -344,31 +369,32 @@ class SchemaTypes:
                     request,
                 )
             if request:
-                return combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
+                mapping = combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
+                return dataclasses.replace(mapping, shape=_container_shape("map", value_type))
             return combine("Dict[str, {}]", value_type, extra=frozenset({_typing("Dict")}))
-        if request and merged and all(_typed_dict_key(name) for name in properties):
+        if request and merged:
             return self._request_dict(target, name_hint or "Object", merged)
-        if request:
-            return combine("Mapping[str, {}]", ANY, extra=_MAPPING_IMPORTS)
         return self._model(target, name_hint or "Object", merged)
 
     def _request_dict(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
-        """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`."""
+        """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
         key = (target.file, target.pointer)
         name = unique(pascal_case(name_hint) + "Param", self._taken, separator="")
         self._request_named[key] = name
         draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), request=True)
         self._drafts[name] = draft
         properties, required = merged
+        taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         for wire_name, prop in properties.items():
+            field_name = _field_name(wire_name, taken)
             type_ = self._convert(prop, name_hint + pascal_case(wire_name, "Field"), request=True)
             schema = self._follow(prop).value
             description = _description(schema) if isinstance(schema, dict) else None
             if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
                 description = prop.value["description"]
             deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
-            draft.fields.append(Field(wire_name, wire_name, type_, wire_name in required, description, deprecated))
-        return TypeRef(name, models=frozenset({name}), is_type=False)
+            draft.fields.append(Field(field_name, wire_name, type_, wire_name in required, description, deprecated))
+        return _typed_dict_ref(name)
 
     def _model(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
         key = (target.file, target.pointer)
@@ -391,8 +417,7 @@ class SchemaTypes:
                 # JSON from a server is UTF-8, which cannot carry it, and pydantic cannot alias it
                 message = f"property name {wire_name!r} holds a lone surrogate; no response can contain such a key"
                 raise GeneratorError(Problem(message, str(prop.file), prop.pointer))
-            name = snake_case(wire_name, "field")
-            name = unique(f"{name}_" if name in RESERVED_FIELD_NAMES else name, taken, separator="_")
+            name = _field_name(wire_name, taken)
             type_ = self._convert(prop, model_name + pascal_case(wire_name, "Field"), request=False)
             schema = self._follow(prop).value
             if wire_name not in required:
@@ -461,14 +486,14 @@ class SchemaTypes:
         return properties, required
 
 
-def _typed_dict_key(name: str) -> bool:
-    return (
-        bool(_TYPED_DICT_KEY.match(name))
-        and not python_keyword.iskeyword(name)
-        and not python_keyword.issoftkeyword(name)
-        and name not in RESERVED_FIELD_NAMES
-        and name not in ("Required", "TypedDict")
-    )
+def _field_name(wire_name: str, taken: set[str]) -> str:
+    """The snake_case name of a property, in response models and request TypedDicts alike; `taken` is updated."""
+    name = snake_case(wire_name, "field")
+    return unique(f"{name}_" if name in RESERVED_FIELD_NAMES else name, taken, separator="_")
+
+
+def _typed_dict_ref(name: str) -> TypeRef:
+    return TypeRef(name, models=frozenset({name}), is_type=False, shape=WireShape("keys", name))
 
 
 def _literal_type(literals: list[str]) -> TypeRef:

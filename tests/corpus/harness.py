@@ -222,6 +222,11 @@ def _run(entry: Entry, result: SpecResult, temp: Path, run_timeout: float | None
     # 3. arguments
     t0 = time.monotonic()
     values = ValueBuilder(docs)
+    request_types = {
+        t["name"]: {f["wire_name"]: (f["name"], f["type"]) for f in t["fields"]}
+        for t in ir.get("types", [])
+        if t.get("kind") == "request"
+    }
     calls = []
     for op in spec_ops:
         ir_op = ir_ops.get(op.key)
@@ -230,6 +235,7 @@ def _run(entry: Entry, result: SpecResult, temp: Path, run_timeout: float | None
         python = "client." + ".".join([*ir_op["resource"], ir_op["method"]])
         try:
             kwargs, types, notes = build_arguments(docs, values, op, ir_op)
+            kwargs = {name: python_keys(value, types.get(name, ""), request_types) for name, value in kwargs.items()}
         except Exception as exc:  # noqa: BLE001 - a harness limitation, reported as such
             result.operations[op.key] = OpResult(
                 "not_run", python, detail=f"harness could not build arguments: {exc!r}"
@@ -560,6 +566,27 @@ def build_arguments(
     if notes:  # a schema no value can fit explains the misfit best
         notes[:0] = values.defects[defects_before:][:1]
     return kwargs, types, notes
+
+
+_TYPE_NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def python_keys(value: Any, annotation: str, request_types: dict[str, dict[str, tuple[str, str]]]) -> Any:
+    """A value built with the spec's (wire) names, keyed as users write it: the snake_case keys of the TypedDicts
+    `annotation` names (the one sharing most keys with a dict), through lists and maps; the client renames them
+    back, and Prism checks the result. A dict sharing no key with any of them is taken for a map of them."""
+    candidates = [request_types[n] for n in _TYPE_NAMES.findall(annotation) if n in request_types]
+    if not candidates or not isinstance(value, (dict, list)) or (isinstance(value, dict) and TAG in value):
+        return value
+    if isinstance(value, list):
+        return [python_keys(item, annotation, request_types) for item in value]
+    fields = max(candidates, key=lambda known: len(known.keys() & value.keys()))
+    if not fields.keys() & value.keys():
+        return {key: python_keys(item, annotation, request_types) for key, item in value.items()}
+    return {
+        fields[key][0] if key in fields else key: python_keys(item, fields[key][1], request_types) if key in fields else item
+        for key, item in value.items()
+    }
 
 
 def prism_unreadable_form_fields(

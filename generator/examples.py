@@ -52,7 +52,9 @@ def example_program(api: Api, is_async: bool) -> str:
 
 
 def pick_operation(api: Api) -> Operation | None:
-    candidates = [op for op in api.operations if op.return_type.models] or list(api.operations)
+    """The operation README and client-test examples use: one returning a model, not deprecated, if any."""
+    current = [op for op in api.operations if not op.deprecated] or list(api.operations)
+    candidates = [op for op in current if op.return_type.models] or current
     return candidates[0] if candidates else None
 
 

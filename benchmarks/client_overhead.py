@@ -555,17 +555,12 @@ def import_breakdown(case: ColdCase) -> dict[str, float]:
 
 
 def client_class(package_dir: Path) -> str:
-    """The sync client class from the package's `__all__`: the name X that has an `AsyncX` beside it."""
-    tree = ast.parse((package_dir / "__init__.py").read_text())
-    names: list[str] = []
+    """The sync client class: the class in the package's `_client.py` that subclasses `SyncAPIClient`."""
+    tree = ast.parse((package_dir / "_client.py").read_text())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
-            elts = getattr(node.value, "elts", [])
-            names = [elt.value for elt in elts if isinstance(elt, ast.Constant) and isinstance(elt.value, str)]
-    for name in names:
-        if name.startswith("Async") and name[5:] in names:
-            return name[5:]
-    raise SystemExit(f"no client class (X beside AsyncX) in the __all__ of {package_dir}")
+        if isinstance(node, ast.ClassDef) and any(getattr(base, "id", None) == "SyncAPIClient" for base in node.bases):
+            return node.name
+    raise SystemExit(f"no client class (a SyncAPIClient subclass) in {package_dir / '_client.py'}")
 
 
 def _count_operations(package: Path) -> str:

@@ -148,15 +148,17 @@ class BaseClient:
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
-        _check_required_headers(all_headers, required_headers)
+        if required_headers:
+            _check_required_headers(all_headers, required_headers)
         if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # One key per call, built before the retry loop: every attempt carries the same key.
             all_headers.setdefault(self._idempotency_header, f"sdk-retry-{os.urandom(16).hex()}")
         _check_header_values(all_headers)
+        auth_query = self._auth_query(security)
         params: list[tuple[str, str | int | float | bool | None]] = [
             *encode_query(self._default_query),
             *encode_query(query, query_styles),
-            *self._auth_query(security).items(),
+            *auth_query.items(),
             *encode_query(extra_query),
         ]
         request_cookies = {**text_values(cookies), **self._auth_cookies(security)}
@@ -177,9 +179,8 @@ class BaseClient:
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
-        secret_query = tuple(self._auth_query(security))
-        if secret_query:  # read by `_shown_url`, so that logs never show a credential sent in the query
-            request.extensions[SECRET_QUERY] = secret_query
+        if auth_query:  # read by `_shown_url`, so that logs never show a credential sent in the query
+            request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
         return request, mode
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import queue
@@ -9,9 +10,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import Phase, settings
@@ -111,6 +114,21 @@ class LocalServer:
     def reply(self, *replies: Reply) -> None:
         for reply in replies:
             self.replies.put(reply)
+
+
+@contextmanager
+def imported_package(src: Path, package: str) -> Iterator[ModuleType]:
+    """`package` imported from the generated project's `src`; on exit, the modules of that name that were
+    loaded before (another client generated as `conductor`, say) are back, and `src` is off `sys.path`."""
+    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == package}
+    sys.path.insert(0, str(src))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(src))
+        for name in [n for n in sys.modules if n.split(".")[0] == package]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 @pytest.fixture

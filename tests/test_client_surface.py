@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from tests.conftest import ROOT, LocalServer, Reply
+from tests.conftest import ROOT, LocalServer, Reply, imported_package
 
 SPEC = """\
 openapi: 3.1.0
@@ -70,15 +69,8 @@ def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (root / "surface.yaml").write_text(SPEC)
     config = ROOT / "specs" / "conductor.config.yaml"
     pipeline.generate(pipeline.Options(spec=root / "surface.yaml", output=root / "out", config=config))
-    sys.path.insert(0, str(root / "out" / "src"))
-    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "conductor"}
-    import conductor as module
-
-    yield module
-    sys.path.remove(str(root / "out" / "src"))
-    for name in [n for n in sys.modules if n.split(".")[0] == "conductor"]:
-        del sys.modules[name]
-    sys.modules.update(saved)
+    with imported_package(root / "out" / "src", "conductor") as module:
+        yield module
 
 
 def client(conductor: ModuleType, server: LocalServer) -> Any:

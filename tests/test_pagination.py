@@ -14,7 +14,7 @@ import pytest
 
 from generator import pipeline
 from generator.errors import GeneratorError
-from tests.conftest import ROOT, LocalServer, Reply
+from tests.conftest import ROOT, LocalServer, Reply, imported_package
 
 # Conductor's list shape (cursor, data, nextCursor, hasMore, remainingCount) under /quickbooks-desktop,
 # plus an offset-paged and a next-URL-paged list.
@@ -104,15 +104,8 @@ def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (root / "paged.yaml").write_text(SPEC)
     config = ROOT / "specs" / "conductor.config.yaml"
     pipeline.generate(pipeline.Options(spec=root / "paged.yaml", output=root / "out", config=config))
-    sys.path.insert(0, str(root / "out" / "src"))
-    saved = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "conductor"}
-    import conductor as module
-
-    yield module
-    sys.path.remove(str(root / "out" / "src"))
-    for name in [n for n in sys.modules if n.split(".")[0] == "conductor"]:
-        del sys.modules[name]
-    sys.modules.update(saved)
+    with imported_package(root / "out" / "src", "conductor") as module:
+        yield module
 
 
 def invoices(*ids: str, cursor: str | None, more: bool) -> Reply:
@@ -565,13 +558,8 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleTyp
     (root / "shapes.yaml").write_text(SHAPES)
     options = pipeline.Options(spec=root / "shapes.yaml", output=root / "out")
     pipeline.generate(options)
-    sys.path.insert(0, str(root / "out" / "src"))
-    import shapes as module
-
-    yield module, list(pipeline.inspect(options).operations)
-    sys.path.remove(str(root / "out" / "src"))
-    for name in [n for n in sys.modules if n.split(".")[0] == "shapes"]:
-        del sys.modules[name]
+    with imported_package(root / "out" / "src", "shapes") as module:
+        yield module, list(pipeline.inspect(options).operations)
 
 
 def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[ModuleType, list[Any]]) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from tests.conftest import LocalServer, Reply
+from tests.conftest import LocalServer, Reply, imported_package
 
 SPEC = """\
 openapi: 3.1.0
@@ -126,11 +126,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def vault(project: Path) -> Iterator[ModuleType]:
-    sys.path.insert(0, str(project / "src"))
-    import vault as module
-
-    yield module
-    sys.path.remove(str(project / "src"))
+    with imported_package(project / "src", "vault") as module:
+        yield module
 
 
 def client(vault: ModuleType, server: LocalServer, **options: Any) -> Any:

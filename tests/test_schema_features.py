@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from tests.conftest import LocalServer, Reply
+from tests.conftest import LocalServer, Reply, imported_package
 
 SPEC = """\
 openapi: 3.1.0
@@ -97,11 +97,8 @@ def pets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("pets")
     (root / "pets.yaml").write_text(SPEC)
     pipeline.generate(pipeline.Options(spec=root / "pets.yaml", output=root / "out"))
-    sys.path.insert(0, str(root / "out" / "src"))
-    import pets as module
-
-    yield module
-    sys.path.remove(str(root / "out" / "src"))
+    with imported_package(root / "out" / "src", "pets") as module:
+        yield module
 
 
 def client(pets: ModuleType, server: LocalServer, **options: Any) -> Any:

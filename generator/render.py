@@ -221,13 +221,14 @@ def _render_types_module(api: Api, module: str, members: list[Model], models: di
         module_doc=", ".join(m.python_name for m in members if m.exported) + ".",
         imports=import_block(_relocated(imports, importer) | model_imports),
         rebuild=[names[n] for n in _rebuilt([*classes, *aliases])],
-        tables=[
-            {"name": m.python_name + wire.TABLE_SUFFIX, "model": m.python_name,
-             "rows": [(key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(m, api.renamed)]}
-            for m in members
-            if m.name in api.wire_tables
-        ],  # fmt: skip
+        tables=[_table(m, api.renamed, names) for m in members if m.name in api.wire_tables],
     )
+
+
+def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> dict[str, Any]:
+    """A TypedDict's renaming table, its shapes spelled as its module writes them."""
+    rows = [(key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)]
+    return {"name": model.python_name + wire.TABLE_SUFFIX, "model": model.python_name, "rows": rows}
 
 
 def _render(template: str, **context: Any) -> str:

@@ -19,6 +19,7 @@ from generator.load import RefError, Spec, Target
 from generator.model.example_values import example_value
 from generator.model.ir import (
     BodyKind,
+    Field,
     Location,
     Operation,
     Pagination,
@@ -29,7 +30,6 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import pascal_case, singular, snake_case, unique
-from generator.model.ir import Field
 from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -1,10 +1,14 @@
 """JSON Schema -> Python types: response models (pydantic) and request argument types.
 
-Every type decision lives here. Response schemas that are objects with properties become named
-models (component schemas keep their component name; inline ones are named after where they appear).
-Request-side objects become TypedDicts named `<Name>Param` (callers pass plain dicts, which type
-checkers check key by key) whose keys are snake_case like the response models' fields; each request
-TypeRef carries a WireShape saying where the runtime must rename keys to the wire names.
+Every type decision lives here. Response schemas that are objects with properties become models,
+request-side objects TypedDicts (callers pass plain dicts, which type checkers check key by key) whose keys
+are snake_case like the response models' fields; each request TypeRef carries a WireShape saying where the
+runtime must rename keys to the wire names.
+
+While schemas are converted, each model gets a name unique in the API (what annotations say) and a `Hint`:
+the module it belongs to (a component schema, an operation's response or arguments) and its property path
+there. Once every operation is built, `SchemaTypes.models` places the modules: a namespace from the resources
+using them (`type_namespace`), file and class names (`type_name`), nested classes named by property path.
 """
 
 from __future__ import annotations

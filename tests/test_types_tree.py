@@ -345,3 +345,16 @@ def test_namespace_and_names_of_a_type() -> None:
     # operation types are named after their resource, and a group's own method keeps the group's name
     assert type_name(Hint("QbdHealthCheckResponse", "x"), (), request=False) == "qbd health check response"
     assert Hint("Invoice", "x").below("LineGroups").item().below("Lines").item().text == "InvoiceLineGroupLine"
+
+
+def test_relative_imports_and_spelling() -> None:
+    from generator.render import relative_module, spell
+
+    assert relative_module("types.qbd.invoice", "types.end_user") == "..end_user"
+    assert relative_module("types.qbd.invoice", "types.qbd.line") == ".line"
+    assert relative_module("types.qbd.invoice", "_models") == "..._models"
+    assert relative_module("resources.end_users", "types.qbd.invoice") == "..types.qbd.invoice"
+    # names inside string literals (a Literal's values, a discriminator's tag) stay as they are
+    names = {"QbdInvoice": "Invoice", "QbdInvoice_wire": "Invoice_wire"}
+    assert spell('List[QbdInvoice] | Literal["QbdInvoice"]', names) == 'List[Invoice] | Literal["QbdInvoice"]'
+    assert spell("ListOf(QbdInvoice_wire)", names) == "ListOf(Invoice_wire)"

@@ -609,9 +609,18 @@ def import_block(imports: Iterable[Import], first_party: str | None = None) -> l
         plain = sorted(m for m, names in modules.items() if "" in names)
         froms = sorted((m for m, names in modules.items() if names - {""}), key=_module_key)
         block = [f"import {m}" for m in plain]
-        block += [f"from {m} import {', '.join(sorted(modules[m] - {''}, key=isort_key))}" for m in froms]
+        block += [line for m in froms for line in _from_lines(m, modules[m] - {""})]
         lines += [*([""] if lines else []), *block]
     return lines
+
+
+def _from_lines(module: str, names: set[str]) -> list[str]:
+    """`from module import ...` as isort/ruff write it: the plain names in one statement, each `X as Y` in one of
+    its own, the statements in the order of their first name."""
+    plain = sorted((n for n in names if " as " not in n), key=isort_key)
+    groups = [[n] for n in names if " as " in n] + ([plain] if plain else [])
+    groups.sort(key=lambda group: isort_key(group[0].split(" as ")[0]))
+    return [f"from {module} import {', '.join(group)}" for group in groups]
 
 
 def isort_key(name: str) -> tuple[int, list[Any], str]:

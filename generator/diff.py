@@ -503,7 +503,7 @@ class _Differ:
         if direction != "response":
             return where
         model = self.new_models.get(self.new.source_of(new.target)) or self.old_models.get(self.old.source_of(old.target))
-        return _Where(model.name, "model", model=model) if model is not None else where
+        return _Where(_model_label(model), "model", model=model) if model is not None else where
 
     def compare_type(self, old: _Schema, new: _Schema, where: _Where, direction: Direction,
                      annotations: tuple[str, str] | None) -> None:  # fmt: skip
@@ -844,3 +844,10 @@ def highest(changes: Iterable[Change]) -> Level | None:
     ranks = [c.level_rank for c in changes]
     return next(level for level, rank in _RANKS.items() if rank == max(ranks)) if ranks else None
 
+
+def _model_label(model: Model) -> str:
+    """A model as users import it, below `types`: `EndUser`, `qbd.Invoice`, `qbd.invoice.Line` (a nested class)."""
+    namespace = model.module.rpartition(".")[0]
+    if not model.exported:
+        return f"{model.module}.{model.python_name}"
+    return f"{namespace}.{model.python_name}" if namespace else model.python_name

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
-from generator.model.ir import Api, Operation, Parameter
+from generator.model.ir import Api, Model, Operation, Parameter
 from generator.model.naming import singular, snake_case
 from generator.pysource import literal
 
@@ -251,7 +251,7 @@ class ExampleTest:
     names: set[tuple[str, str]]  # (module relative to the package, name) the test imports
 
 
-def example_test(op: Operation, model_modules: dict[str, str]) -> ExampleTest:
+def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
     """A test calling `op` with example arguments and checking the type of what comes back."""
     names: set[tuple[str, str]] = set()
     lines: dict[bool, list[str]] = {}
@@ -264,9 +264,9 @@ def example_test(op: Operation, model_modules: dict[str, str]) -> ExampleTest:
             names.add(("pagination", page_class))
             body.append(f"assert isinstance({call.result}, {page_class})")
         elif call.result and op.return_type.is_type and len(op.return_type.models) == 1:
-            (model,) = op.return_type.models
-            names.add((f"types.{model_modules[model]}", model))
-            body.append(f"assert isinstance({call.result}, {model})")
+            model = models[next(iter(op.return_type.models))]
+            names.add((f"types.{model.module}", model.python_name))
+            body.append(f"assert isinstance({call.result}, {model.python_name})")
         elif call.result:
             body.append(f"assert {call.result} is not None or {literal(op.return_type.annotation)}.endswith('None')")
         lines[is_async] = body

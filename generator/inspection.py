@@ -37,6 +37,7 @@ def api_to_json(api: Api) -> dict[str, Any]:
         "types": [
             {
                 "name": m.name,
+                "class_name": m.python_name,
                 "kind": "request" if m.request else "alias" if m.alias else "model",
                 "module": f"{api.package}.types.{m.module}",
                 "fields": [

@@ -6,6 +6,7 @@ written here. Files under templates/ ending in `.jinja` are rendered, others are
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -25,6 +26,8 @@ from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.examples import ExampleTest, aiohttp_program, client_test, example_program, example_test, readme_snippets
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
+from generator.model.naming import pascal_case
+from generator.model.schemas import RESERVED_MODEL_NAMES
 from generator.pysource import comment_text, docstring_text, string_literal
 
 BLACK_VERSION = importlib.metadata.version("black")
@@ -123,24 +126,31 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         exports=sorted(client_exports, key=all_key),
     )
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
-    model_modules = {model.name: model.module for model in api.models}
+    models = {model.name: model for model in api.models}
     for resource in api.all_resources():
         shapes = _shape_constants(resource, api.renamed)
+        imports, names = _resource_imports(resource, models, api.renamed, f"resources.{resource.module}", set(shapes.values()))
+        op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
         files[f"{package_dir}/resources/{resource.module}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
-            resource=resource,
-            imports=_resource_imports(resource, model_modules, api.renamed),
+            resource=_spelled_resource(resource, names),
+            imports=imports,
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
-            op_groups={op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations},
-            body_values={op.name: _wire_value("body", op.located("body"), api.renamed, shapes) for op in resource.operations},
-            shapes=[{"name": name, "source": source} for source, name in shapes.items()],
+            op_groups={
+                name: [(keyword, [(wire_name, spell(value, names)) for wire_name, value in values]) for keyword, values in groups]
+                for name, groups in op_groups.items()
+            },
+            body_values={
+                op.name: spell(_wire_value("body", op.located("body"), api.renamed, shapes), names) for op in resource.operations
+            },
+            shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
             required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
         )
     for resource in api.all_resources():
         if resource.operations:
-            tests = [example_test(op, model_modules) for op in resource.operations]
+            tests = [example_test(op, models) for op in resource.operations]
             files[f"tests/test_{resource.module}.py"] = _render(
                 "tests/test_resource.py.jinja",
                 api=api,
@@ -158,29 +168,67 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             imports=_client_test_imports(api, transport_test.helpers),
             credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
         )
-    files[f"{package_dir}/types/__init__.py"] = _render(
-        f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
-        api=api,
-        models=sorted(api.models, key=lambda m: (m.module, m.name)),
-        exports=sorted((m.name for m in api.models), key=all_key),
-    )
-    for module, models in _models_by_module(api.models).items():
-        files[f"{package_dir}/types/{module}.py"] = _render(
-            f"{_PACKAGE_TEMPLATES}/types/model.py.jinja",
+    for namespace, entries in _namespaces(api.models).items():
+        files[f"{package_dir}/{namespace.replace('.', '/')}/__init__.py"] = _render(
+            f"{_PACKAGE_TEMPLATES}/types/__init__.py.jinja",
             api=api,
-            models=[m for m in models if m.alias is None],
-            aliases=_aliases_in_dependency_order([m for m in models if m.alias is not None]),
-            exports=sorted((m.name for m in models), key=all_key),
-            module_doc=", ".join(m.name for m in models) + ".",
-            imports=_model_imports(models, model_modules, api.renamed, api.wire_tables),
-            rebuild=_rebuilt(models),
-            tables=[
-                {"name": m.name + wire.TABLE_SUFFIX, "model": m.name, "rows": wire.table(m, api.renamed)}
-                for m in models
-                if m.name in api.wire_tables
-            ],
+            namespace=namespace,
+            models=entries,
+            exports=sorted((name for name, _ in entries), key=all_key),
         )
+    for module, members in _models_by_module(api.models).items():
+        files[f"{package_dir}/types/{module.replace('.', '/')}.py"] = _render_types_module(api, module, members, models)
     return _format_all(files, formatted or {})
+
+
+def _render_types_module(api: Api, module: str, members: list[Model], models: dict[str, Model]) -> str:
+    """One module under `types/`: its classes in dependency order, aliases, renaming tables, rebuilds."""
+    importer = f"types.{module}"
+    refs = [field.type for model in members for field in model.fields] + [m.alias for m in members if m.alias]
+    tables: set[str] = set()
+    wrappers: set[str] = set()
+    here = {m.name for m in members}
+    for model in (m for m in members if m.name in api.wire_tables):
+        for field in model.fields:
+            shape = wire.prune(field.type.shape, api.renamed)
+            if shape is not None:
+                found_tables, found_wrappers = wire.names(shape)
+                tables |= found_tables - here
+                wrappers |= found_wrappers
+    names, model_imports = _spelling(importer, {n for ref in refs for n in ref.models}, tables, models, RESERVED_MODEL_NAMES)
+    imports: set[Import] = set().union(*(ref.imports for ref in refs))
+    imports |= {Import(wire.RUNTIME, w) for w in wrappers}
+    if any(m.name in api.wire_tables for m in members):
+        imports.add(Import(wire.RUNTIME, "Renames"))
+    if any(m.alias is None and not m.request for m in members):
+        imports.add(Import(".._models", "BaseModel"))
+    if any(m.request for m in members):
+        imports.add(Import("typing_extensions", "TypedDict"))
+    if any(f.required for m in members if m.request for f in m.fields):
+        imports.add(Import("typing_extensions", "Required"))
+    if any(m.alias is not None for m in members):
+        imports.add(Import("typing", "TypeAlias"))
+    if any(f.name != f.wire_name for m in members if not m.request for f in m.fields):
+        imports.add(Import("pydantic", "Field"))
+    classes = _definition_order([m for m in members if m.alias is None])
+    aliases = _aliases_in_dependency_order([m for m in members if m.alias is not None])
+    return _render(
+        f"{_PACKAGE_TEMPLATES}/types/model.py.jinja",
+        api=api,
+        models=[_spelled_model(m, names) for m in classes],
+        aliases=[_spelled_model(m, names) for m in aliases],
+        exports=sorted((m.python_name for m in members), key=all_key),
+        module_doc=", ".join(m.python_name for m in members if m.exported) + ".",
+        imports=import_block(_relocated(imports, importer) | model_imports),
+        rebuild=[names[n] for n in _rebuilt([*classes, *aliases])],
+        tables=[_table(m, api.renamed, names) for m in members if m.name in api.wire_tables],
+    )
+
+
+def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> dict[str, Any]:
+    """A TypedDict's renaming table, its shapes spelled as its module writes them."""
+    rows = [(key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)]
+    return {"name": model.python_name + wire.TABLE_SUFFIX, "model": model.python_name, "rows": rows}
 
 
 def _render(template: str, **context: Any) -> str:
@@ -338,17 +386,23 @@ def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, s
     return constants
 
 
-def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed: frozenset[str]) -> list[str]:
+def _resource_imports(
+    resource: Resource, models: dict[str, Model], renamed: frozenset[str], importer: str, constants: set[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The import lines of a resource module, and how it spells the models and tables it uses (see `_spelling`)."""
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
-    imports = _type_imports(refs, model_modules, exclude=set())
+    pages = [op.pagination for op in resource.operations if op.pagination]
+    refs += [page.item for page in pages]
+    imports: set[Import] = set().union(*(ref.imports for ref in refs))
+    tables: set[str] = set()
     shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
     for shape in shapes:
-        imports |= wire.imports(shape, model_modules) | {Import(wire.RUNTIME, "to_wire")}
+        found_tables, wrappers = wire.names(shape)
+        tables |= found_tables
+        imports |= {Import(wire.RUNTIME, w) for w in wrappers} | {Import(wire.RUNTIME, "to_wire")}
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
-    pages = [op.pagination for op in resource.operations if op.pagination]
-    imports |= _type_imports([page.item for page in pages], model_modules, exclude=set())
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
     imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
@@ -358,11 +412,115 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed
         imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
     if resource.children:
         imports.add(Import("typing", "TYPE_CHECKING"))
-    lines = import_block(imports)
+    children = {Import(f".{c.module}", n) for c in resource.children for n in _resource_class_names(c)}
+    reserved = {i.name for i in imports | children} | set(_resource_class_names(resource)) | constants
+    used = {n for ref in refs for n in ref.models}
+    names, model_imports = _spelling(importer, used, tables, models, reserved)
+    lines = import_block(_relocated(imports, importer) | model_imports)
     if resource.children:
-        checking = {Import(f".{c.module}", n) for c in resource.children for n in _resource_class_names(c)}
-        lines += ["", "if TYPE_CHECKING:", *("    " + line for line in import_block(checking))]
-    return lines
+        lines += ["", "if TYPE_CHECKING:", *("    " + line for line in import_block(children))]
+    return lines, names
+
+
+def relative_module(importer: str, target: str) -> str:
+    """How the module `importer` imports `target` relatively (both dotted from the package root):
+    `types.qbd.invoice` imports `types.end_user` as `..end_user`, `types.qbd.line` as `.line`."""
+    here, there = importer.split(".")[:-1], target.split(".")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "." * (len(here) - common + 1) + ".".join(there[common:])
+
+
+def _relocated(imports: Iterable[Import], importer: str) -> set[Import]:
+    """Imports written for a module one package below the root (`.._models`), made right for `importer`."""
+    return {
+        Import(relative_module(importer, i.module[2:]), i.name) if i.module.startswith("..") and i.module[2:3] != "." else i
+        for i in imports
+    }
+
+
+def _spelling(
+    importer: str, used: Iterable[str], tables: Iterable[str], models: dict[str, Model], reserved: Iterable[str]
+) -> tuple[dict[str, str], set[Import]]:
+    """How the module `importer` writes the models it uses (and the renaming tables of `tables`), and the imports.
+
+    Its own models by their class names; others imported under theirs (`from ..end_user import EndUser`), or,
+    where the name is taken (by one of its own classes, another import or `reserved`), under an alias named after
+    where the class lives: `QbdInvoice` for `types/qbd/`, `SharedCustomer` for `types/`, `InvoiceLine` for a class
+    nested in `invoice.py`. Deterministic: imports are settled in order of module and class name.
+    """
+    module = importer.removeprefix("types.") if importer.startswith("types.") else None
+    own = [m for m in models.values() if m.module == module]
+    taken = set(reserved) | {m.python_name for m in own}
+    names = {m.name: m.python_name for m in own}
+    mains: dict[str, str] = {}
+    for model in models.values():
+        if model.exported:
+            mains.setdefault(model.module, model.python_name)
+    imports: set[Import] = set()
+    wanted = {n for n in (*used, *tables) if n not in names and n in models}
+    for name in sorted(wanted, key=lambda n: (models[n].module, models[n].python_name)):
+        model = models[name]
+        spelled = model.python_name
+        if spelled in taken:
+            namespace = model.module.split(".")[:-1]
+            prefix = (pascal_case(" ".join(namespace)) if namespace else "Shared") if model.exported else ""
+            prefix = prefix or mains.get(model.module) or pascal_case(model.module.split(".")[-1])
+            spelled, number = prefix + model.python_name, 2
+            while spelled in taken:
+                spelled, number = f"{prefix}{model.python_name}{number}", number + 1
+        taken.add(spelled)
+        names[name] = spelled
+    for name in wanted:
+        model, spelled = models[name], names[name]
+        source = relative_module(importer, f"types.{model.module}")
+        suffixes = ([""] if name in used else []) + ([wire.TABLE_SUFFIX] if name in tables else [])
+        for suffix in suffixes:
+            as_ = "" if spelled == model.python_name else f" as {spelled}{suffix}"
+            imports.add(Import(source, f"{model.python_name}{suffix}{as_}"))
+    return {**names, **{n + wire.TABLE_SUFFIX: spelled + wire.TABLE_SUFFIX for n, spelled in names.items()}}, imports
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'" + r"|[A-Za-z_][A-Za-z0-9_]*")
+
+
+def spell(text: str, names: Mapping[str, str]) -> str:
+    """`text` (an annotation or expression) with each model name written as `names` says; string literals untouched."""
+    return _TOKEN.sub(lambda m: names.get(m[0], m[0]), text) if names else text
+
+
+def _spelled_type(type_: TypeRef, names: Mapping[str, str]) -> TypeRef:
+    return dataclasses.replace(type_, annotation=spell(type_.annotation, names), runtime=spell(type_.runtime, names))
+
+
+def _spelled_model(model: Model, names: Mapping[str, str]) -> Model:
+    """The model as its module writes it: its class name, its fields' types spelled there."""
+    fields = tuple(dataclasses.replace(f, type=_spelled_type(f.type, names)) for f in model.fields)
+    alias = _spelled_type(model.alias, names) if model.alias else None
+    return dataclasses.replace(model, name=model.python_name, fields=fields, alias=alias)
+
+
+def _spelled_operation(op: Operation, names: Mapping[str, str]) -> Operation:
+    parameters = tuple(dataclasses.replace(p, type=_spelled_type(p.type, names)) for p in op.parameters)
+    page = dataclasses.replace(op.pagination, item=_spelled_type(op.pagination.item, names)) if op.pagination else None
+    return dataclasses.replace(op, parameters=parameters, return_type=_spelled_type(op.return_type, names), pagination=page)
+
+
+def _spelled_resource(resource: Resource, names: Mapping[str, str]) -> Resource:
+    return dataclasses.replace(resource, operations=tuple(_spelled_operation(op, names) for op in resource.operations))
+
+
+def _namespaces(models: Iterable[Model]) -> dict[str, list[tuple[str, str]]]:
+    """Per package under `types/` (`types`, `types.qbd`): (class, module) of each model its `__init__` re-exports."""
+    found: dict[str, list[tuple[str, str]]] = {"types": []}
+    for model in models:
+        *namespace, module = model.module.split(".")
+        for depth in range(len(namespace) + 1):
+            found.setdefault(".".join(["types", *namespace[:depth]]), [])
+        if model.exported:
+            found[".".join(["types", *namespace])].append((model.python_name, module))
+    return {ns: sorted(entries, key=lambda e: (e[1], e[0])) for ns, entries in sorted(found.items())}
 
 
 def _resource_class_names(resource: Resource) -> list[str]:
@@ -390,43 +548,49 @@ def _client_test_imports(api: Api, helpers: set[str]) -> list[str]:
     return import_block(imports, first_party=api.package)
 
 
-def _rebuilt(models: list[Model]) -> list[str]:
-    """pydantic models that refer to models defined after them (or to themselves) are rebuilt at the end."""
-    pydantic_models = [m for m in models if m.alias is None and not m.request]
-    return [m.name for m in pydantic_models] if len(models) > 1 or _self_referencing(models[0]) else []
+def _definition_order(models: list[Model]) -> list[Model]:
+    """Classes in the order a reader (and pydantic) wants them: what a class uses before it, nested classes before
+    the model holding them; otherwise in the order they were met. Cycles keep that order (and are rebuilt)."""
+    by_name = {m.name: m for m in models}
+    done: dict[str, Model] = {}
+    visiting: set[str] = set()
+    for root in models:
+        stack = [(root.name, False)]
+        while stack:
+            name, expanded = stack.pop()
+            if name in done or (name in visiting and not expanded):
+                continue
+            if expanded:
+                visiting.discard(name)
+                done[name] = by_name[name]
+                continue
+            visiting.add(name)
+            stack.append((name, True))
+            uses = [n for f in by_name[name].fields for n in sorted(f.type.models) if n in by_name and n != name]
+            stack.extend((n, False) for n in reversed(list(dict.fromkeys(uses))) if n not in done and n not in visiting)
+    return list(done.values())
 
 
-def _model_imports(
-    models: list[Model], model_modules: dict[str, str], renamed: frozenset[str], tables: frozenset[str]
-) -> list[str]:
-    refs = [field.type for model in models for field in model.fields] + [m.alias for m in models if m.alias]
-    imports = _type_imports(refs, model_modules, exclude={m.name for m in models})
-    here = frozenset(m.name for m in models)
-    for model in (m for m in models if m.name in tables):
-        imports.add(Import(wire.RUNTIME, "Renames"))
-        for field in model.fields:
-            shape = wire.prune(field.type.shape, renamed)
-            imports |= wire.imports(shape, model_modules, exclude=here) if shape else set()
-    if any(m.alias is None and not m.request for m in models):
-        imports.add(Import(".._models", "BaseModel"))
-    if any(m.request for m in models):
-        imports.add(Import("typing_extensions", "TypedDict"))
-    if any(f.required for m in models if m.request for f in m.fields):
-        imports.add(Import("typing_extensions", "Required"))
-    if any(m.alias is not None for m in models):
-        imports.add(Import("typing", "TypeAlias"))
-    if any(f.name != f.wire_name for m in models if not m.request for f in m.fields):
-        imports.add(Import("pydantic", "Field"))
-    return import_block(imports)
-
-
-def _type_imports(refs: Iterable[TypeRef], model_modules: dict[str, str], exclude: set[str]) -> set[Import]:
-    """What the annotations of `refs` need: their own imports plus the models they name."""
-    imports: set[Import] = set()
-    for ref in refs:
-        imports |= ref.imports
-        imports |= {Import(f"..types.{model_modules[name]}", name) for name in ref.models - exclude}
-    return imports
+def _rebuilt(members: list[Model]) -> list[str]:
+    """pydantic models that use (directly or through other classes of the module) one defined after them, or
+    themselves: they are rebuilt at the end of the module, when every name is defined."""
+    position = {m.name: i for i, m in enumerate(members)}
+    uses = {m.name: {n for ref in [*(f.type for f in m.fields), *([m.alias] if m.alias else [])] for n in ref.models if n in position}
+            for m in members}  # fmt: skip
+    result = []
+    for model in members:
+        if model.alias is not None or model.request:
+            continue
+        seen: set[str] = set()
+        stack = list(uses[model.name])
+        while stack:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(uses[name])
+        if any(position[n] >= position[model.name] for n in seen):
+            result.append(model.name)
+    return result
 
 
 def import_block(imports: Iterable[Import], first_party: str | None = None) -> list[str]:
@@ -447,9 +611,18 @@ def import_block(imports: Iterable[Import], first_party: str | None = None) -> l
         plain = sorted(m for m, names in modules.items() if "" in names)
         froms = sorted((m for m, names in modules.items() if names - {""}), key=_module_key)
         block = [f"import {m}" for m in plain]
-        block += [f"from {m} import {', '.join(sorted(modules[m] - {''}, key=isort_key))}" for m in froms]
+        block += [line for m in froms for line in _from_lines(m, modules[m] - {""})]
         lines += [*([""] if lines else []), *block]
     return lines
+
+
+def _from_lines(module: str, names: set[str]) -> list[str]:
+    """`from module import ...` as isort/ruff write it: the plain names in one statement, each `X as Y` in one of
+    its own, the statements in the order of their first name."""
+    plain = sorted((n for n in names if " as " not in n), key=isort_key)
+    groups = [[n] for n in names if " as " in n] + ([plain] if plain else [])
+    groups.sort(key=lambda group: isort_key(group[0].split(" as ")[0]))
+    return [f"from {module} import {', '.join(group)}" for group in groups]
 
 
 def isort_key(name: str) -> tuple[int, list[Any], str]:
@@ -482,10 +655,6 @@ def _models_by_module(models: Iterable[Model]) -> dict[str, list[Model]]:
     for model in models:
         grouped.setdefault(model.module, []).append(model)
     return grouped
-
-
-def _self_referencing(model: Model) -> bool:
-    return any(model.name in field.type.models for field in model.fields)
 
 
 def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
@@ -526,8 +695,21 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
                 arguments.append("...")
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
         children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
-        entries.append({"resource": resource, "methods": methods, "types": sorted(types), "children": children})
+        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types), "children": children})
     return entries
+
+
+def _type_import_lines(api: Api, names: set[str]) -> list[str]:
+    """`pkg.types.qbd import Invoice, ...` per module the types are imported from: a namespace for its main
+    classes, the defining module for nested ones."""
+    models = {m.name: m for m in api.models}
+    found: dict[str, set[str]] = {}
+    for name in names:
+        model = models[name]
+        module = model.module.rsplit(".", 1)[0] if "." in model.module else ""
+        where = f"{api.package}.types" + (f".{module}" if module else "") if model.exported else f"{api.package}.types.{model.module}"
+        found.setdefault(where, set()).add(model.python_name)
+    return [f"{where} import {', '.join(sorted(found[where], key=isort_key))}" for where in sorted(found)]
 
 
 def _anchor(heading: str) -> str:
@@ -542,7 +724,8 @@ def _renamed_key(api: Api) -> dict[str, str] | None:
         fields = model.fields if model.name in api.renamed else ()
         field = next((f for f in fields if f.name != f.wire_name and f.wire_name.isprintable() and "`" not in f.wire_name), None)
         if field is not None:
-            return {"model": model.name, "key": f'"{field.name}"', "wire_name": f'"{field.wire_name}"'}
+            return {"model": model.python_name, "module": f"{api.package}.types.{model.module}", "key": f'"{field.name}"',
+                    "wire_name": f'"{field.wire_name}"'}  # fmt: skip
     return None
 
 

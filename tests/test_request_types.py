@@ -157,12 +157,16 @@ def test_typed_dict_keys_are_snake_case_with_required_keys(project: Path) -> Non
     assert "class CustomerParam(TypedDict, total=False):" in customer
     assert "full_name: Required[str]" in customer and "address: Required[AddressParam]" in customer
     assert "referrer: CustomerParam" in customer  # recursive, optional
-    lines = (types / "order_create_lines_item_param.py").read_text()
-    assert "ship_by: str | date" in lines  # a date field also takes the ISO text
+    # the body's inline objects are TypedDicts of the method's params module, named by property path
+    params = (types / "order_create_params.py").read_text()
+    assert "class OrderCreateParams(TypedDict, total=False):" in params and "lines: Required[List[Line]]" in params
+    assert "class Line(TypedDict, total=False):" in params
+    assert "ship_by: str | date" in params  # a date field also takes the ISO text
     # a key that is no identifier is one too, in snake_case
-    assert "x_trace: str" in (types / "order_create_meta_param.py").read_text()
+    assert "class Meta(TypedDict, total=False):" in params and "x_trace: str" in params
     resource = (project / "src" / "shop" / "resources" / "orders.py").read_text()
-    assert "customer: CustomerParam," in resource and "lines: List[OrderCreateLinesItemParam]," in resource
+    assert "from ..types.order_create_params import Line, Line_wire, Meta" in resource
+    assert "customer: CustomerParam," in resource and "lines: List[Line]," in resource
     assert '"customer": to_wire(customer, CustomerParam_wire)' in resource
 
 
@@ -293,7 +297,7 @@ def test_names_the_renaming_uses_are_never_taken(tmp_path: Path) -> None:
     pipeline.generate(pipeline.Options(spec=tmp_path / "shop.yaml", output=tmp_path / "out"))
     resource = (tmp_path / "out" / "src" / "shop" / "resources" / "orders.py").read_text()
     assert '"toWire": to_wire(to_wire_, RenamesParam_wire)' in resource
-    assert "class Renames2(BaseModel):" in (tmp_path / "out" / "src" / "shop" / "types" / "renames2.py").read_text()
+    assert "class Renames2(BaseModel):" in (tmp_path / "out" / "src" / "shop" / "types" / "renames.py").read_text()
     done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"],
                           cwd=tmp_path / "out", capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 0, done.stdout

@@ -13,7 +13,7 @@ from generator.model import wire
 from generator.model.ir import Api, Credential, CredentialKind, Model, Operation
 from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
-from generator.model.schemas import SchemaTypes
+from generator.model.schemas import SchemaTypes, type_namespace
 
 _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
@@ -43,10 +43,10 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     if warnings is not None:
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
-    models = types.models()
+    models = types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
-    resources = build_resources(operations, _resource_classes(operations, {m.name for m in models}))
+    resources = build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
     return Api(
         title=title,
         description=_string(info.get("description")) or None,
@@ -72,6 +72,14 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
     )
+
+
+def _type_use(op: Operation) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The namespace of an operation's types and the models it names (response, arguments, page items)."""
+    names = set(op.return_type.models).union(*(p.type.models for p in op.parameters))
+    names |= op.pagination.item.models if op.pagination else set()
+    names |= {op.params_model} if op.params_model else set()
+    return type_namespace(op.resource_path), frozenset(names)
 
 
 def _with_python_keys(op: Operation, models: dict[str, Model]) -> Operation:

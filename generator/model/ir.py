@@ -70,16 +70,28 @@ class Field:
 
 @dataclass(frozen=True)
 class Model:
-    """A pydantic model generated from an object schema (or, with `request`, a TypedDict)."""
+    """A pydantic model generated from an object schema (or, with `request`, a TypedDict).
+
+    `name` is unique in the whole API and is what TypeRef annotations, `models` and WireShapes say; the class is
+    `class_name` in `module`, and other modules write it as the renderer spells it there (an import, aliased
+    where its class name is taken).
+    """
 
     name: str
-    module: str  # module under `types/`, without extension
+    module: str  # dotted module under `types/`, without extension: `end_user`, `qbd.invoice`
     fields: tuple[Field, ...]
     description: str | None
     source: str  # file and JSON pointer of the schema, for messages and `inspect`
     schema: Any
     alias: TypeRef | None = None  # set for a named union: `Pet: TypeAlias = Cat | Dog`, no fields
     request: bool = False  # a TypedDict for a request object: snake_case keys, sent under their wire names
+    class_name: str = ""  # the class in its module: `Invoice`, `LineGroup` (empty: `name`)
+    exported: bool = True  # re-exported by its namespace's `__init__` (main classes, not the nested ones)
+    arguments: bool = False  # `<Resource><Method>Params`: a method's keyword arguments (never sent as one value)
+
+    @property
+    def python_name(self) -> str:
+        return self.class_name or self.name
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,7 @@ class Operation:
     pagination: Pagination | None = None
     accept: str | None = None  # the success response's media type, when it is not JSON
     redirect_success: tuple[int, ...] = ()  # 3xx statuses that are this operation's documented result
+    params_model: str | None = None  # its `<Resource><Method>Params` TypedDict (a Model name), when it has keywords
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

@@ -19,6 +19,7 @@ from generator.load import RefError, Spec, Target
 from generator.model.example_values import example_value
 from generator.model.ir import (
     BodyKind,
+    Field,
     Location,
     Operation,
     Pagination,
@@ -29,7 +30,7 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import pascal_case, singular, snake_case, unique
-from generator.model.schemas import ANY, FILE, NONE, SchemaTypes, optional
+from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
@@ -137,9 +138,11 @@ class OperationBuilder:
         self, resource: tuple[str, ...], name: str, path: str, method: str, op: Target, item: Target
     ) -> Operation:
         data = op.value
-        hint = pascal_case(singular(resource[-1])) + pascal_case(name)
-        parameters = self._parameters(item, op, path)
-        body, body_params = self._body(op, hint)
+        stem = pascal_case(singular(resource[-1])) + pascal_case(name)
+        key = f"{method.upper()} {path}"
+        response_hint, params_hint = Hint(f"{stem}Response", f"{key} response"), Hint(f"{stem}Params", f"{key} params")
+        parameters = self._parameters(item, op, path, params_hint)
+        body, body_params = self._body(op, params_hint)
         taken = {n.lower() for n in RESERVED_ARGUMENTS}
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
@@ -150,7 +153,10 @@ class OperationBuilder:
             python_name = unique(argument, taken)
             named.append(_renamed(param, python_name))
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
-        return_type = self._return_type(op, hint)
+        return_type = self._return_type(op, response_hint)
+        keywords = [Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
+                    for p in ordered if p.location != "path"]  # fmt: skip
+        params_model = self.types.arguments_model(params_hint, keywords, f"{op.file}#{op.pointer}") if keywords else None
         return Operation(
             resource_path=resource,
             name=name,
@@ -166,9 +172,10 @@ class OperationBuilder:
             response_schema=self._response_schema(op),
             security=self._security(data),
             source=f"{op.file}#{op.pointer}",
-            pagination=self._pagination(op, ordered, return_type, hint, f"{method.upper()} {path}"),
+            pagination=self._pagination(op, ordered, return_type, response_hint, key),
             accept=self._accept(op),
             redirect_success=self._redirect_success(op),
+            params_model=params_model.annotation if params_model else None,
         )
 
     def _redirect_success(self, op: Target) -> tuple[int, ...]:
@@ -188,7 +195,7 @@ class OperationBuilder:
     # --- pagination ---------------------------------------------------------------------------
 
     def _pagination(
-        self, op: Target, params: list[Parameter], returned: TypeRef, hint: str, key: str
+        self, op: Target, params: list[Parameter], returned: TypeRef, hint: Hint, key: str
     ) -> Pagination | None:
         """Recognise the common ways lists page, from the query parameters and the response's fields
         (or as the config's `pagination` says, for this operation)."""
@@ -213,7 +220,8 @@ class OperationBuilder:
                 self._paging_error(key, "items", "say which array property of the response holds the items")
             return None
         array = self._follow(fields[items].value, fields[items].file, fields[items].pointer)
-        item = self.types.response_type(array.value.get("items", {}), array.file, f"{array.pointer}/items", hint + "Item")
+        item_hint = hint.below(pascal_case(items, "Field")).item()
+        item = self.types.response_type(array.value.get("items", {}), array.file, f"{array.pointer}/items", item_hint)
         shape = _ListShape(self, model, fields, items, item, {p.wire_name: p for p in params if p.location == "query"})
         if configured is not None:
             return self._configured_pagination(key, configured, shape)
@@ -294,7 +302,7 @@ class OperationBuilder:
             for method in HTTP_METHODS:
                 if isinstance(item_target.value, dict) and isinstance(item_target.value.get(method), dict):
                     op = self._follow(item_target.value[method], item_target.file, f"{item_target.pointer}/{method}")
-                    payload = self._payload(op, pascal_case(name) + "Webhook")
+                    payload = self._payload(op, Hint(pascal_case(name) + "WebhookPayload", f"webhook {name} {method}"))
                     result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}"))
         return result
 
@@ -318,7 +326,7 @@ class OperationBuilder:
                         items.append((f"{owner}.{callback}", Target(item, expressions.file, pointer)))
         return items
 
-    def _payload(self, op: Target, hint: str) -> TypeRef:
+    def _payload(self, op: Target, hint: Hint) -> TypeRef:
         raw = op.value.get("requestBody")
         if raw is None:
             return NONE
@@ -329,7 +337,7 @@ class OperationBuilder:
         media_type = _preferred_media_type(list(content))
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         pointer = body.pointer + pointer_from_parts(["content", media_type, "schema"])
-        return self.types.response_type(media.get("schema", {}), body.file, pointer, hint + "Payload")
+        return self.types.response_type(media.get("schema", {}), body.file, pointer, hint)
 
     # --- naming -------------------------------------------------------------------------------
 
@@ -400,7 +408,7 @@ class OperationBuilder:
         fields = self.types.object_properties(schema.value, schema.file, schema.pointer) or []
         arrays = [wire for wire, prop, _ in fields if _schema_type(self.spec, prop) == "array"]
         paging = _CURSOR_PARAMS + _OFFSET_PARAMS + _PAGE_PARAMS + _LIMIT_PARAMS
-        query = {p.wire_name for p in self._parameters(item, op, path) if p.location == "query"}
+        query = self._query_names(item, op)
         own = snake_case(segments[-1], "resource")
         named = [snake_case(wire, "field") for wire in arrays]
         if any(w in _ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named)):
@@ -430,7 +438,18 @@ class OperationBuilder:
 
     # --- parameters ---------------------------------------------------------------------------
 
-    def _parameters(self, item: Target, op: Target, path: str) -> list[Parameter]:
+    def _query_names(self, item: Target, op: Target) -> set[str]:
+        """The wire names of an operation's query parameters (its path item's too), types left unbuilt."""
+        names: set[str] = set()
+        for owner in (item, op):
+            params = owner.value.get("parameters")
+            for index, raw in enumerate(params if isinstance(params, list) else []):
+                data = self._follow(raw, owner.file, f"{owner.pointer}/parameters/{index}").value
+                if isinstance(data, dict) and data.get("in") == "query" and isinstance(data.get("name"), str):
+                    names.add(data["name"])
+        return names
+
+    def _parameters(self, item: Target, op: Target, path: str, hint: Hint) -> list[Parameter]:
         merged: dict[tuple[str, str], Parameter] = {}
         for owner in (item, op):
             params = owner.value.get("parameters")
@@ -438,13 +457,13 @@ class OperationBuilder:
                 continue
             for index, raw in enumerate(params):
                 target = self._follow(raw, owner.file, f"{owner.pointer}/parameters/{index}")
-                param = self._parameter(target)
+                param = self._parameter(target, hint)
                 if param is not None:
                     merged[(param.location, param.wire_name)] = param
         order = {name: i for i, name in enumerate(_path_names(path))}
         return sorted(merged.values(), key=lambda p: (p.location != "path", order.get(p.wire_name, 0)))
 
-    def _parameter(self, target: Target) -> Parameter | None:
+    def _parameter(self, target: Target, params_hint: Hint) -> Parameter | None:
         data = target.value
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
             return None
@@ -464,7 +483,7 @@ class OperationBuilder:
             schema_pointer = pointer_from_parts(["content", media, "schema"])
             schema = media_object.get("schema") if isinstance(media_object, dict) else None
             schema_pointer = target.pointer + schema_pointer
-        hint = pascal_case(wire, "Param")
+        hint = params_hint.below(pascal_case(wire, "Param"))
         type_ = self.types.request_type(schema or {}, target.file, schema_pointer, hint) if schema is not None else STR
         required = location == "path" or data.get("required") is True
         style = str(data["style"]) if isinstance(data.get("style"), str) else "form"
@@ -485,7 +504,7 @@ class OperationBuilder:
 
     # --- request body -------------------------------------------------------------------------
 
-    def _body(self, op: Target, hint: str) -> tuple[RequestBody | None, list[Parameter]]:
+    def _body(self, op: Target, hint: Hint) -> tuple[RequestBody | None, list[Parameter]]:
         raw = op.value.get("requestBody")
         if raw is None:
             return None, []
@@ -507,7 +526,7 @@ class OperationBuilder:
             # mark the body itself required (as most do): calling without it cannot succeed.
             params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
-        type_ = self.types.request_type(schema, target.file, schema_pointer, f"{hint}Body")
+        type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":
             type_ = RAW_BODY
         body_param = Parameter(
@@ -516,20 +535,20 @@ class OperationBuilder:
         )  # fmt: skip
         return RequestBody(media_type, kind, required, False, resolved, part_types), [body_param]
 
-    def _body_media_type(self, body: Target, content: dict[str, Any], hint: str) -> str:
+    def _body_media_type(self, body: Target, content: dict[str, Any], hint: Hint) -> str:
         """JSON where offered, unless a multipart form is offered too and has a file field."""
         preferred = _preferred_media_type(list(content))
         multipart = next((m for m in content if m.startswith("multipart/")), None)
         if multipart and is_json(preferred) and isinstance(content[multipart], dict):
             pointer = body.pointer + pointer_from_parts(["content", multipart, "schema"])
             for wire, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
-                field_hint = hint + pascal_case(wire, "Field")
+                field_hint = hint.below(pascal_case(wire, "Field"))
                 if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer, field_hint).annotation:
                     return multipart
         return preferred
 
-    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: str) -> Parameter:
-        type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint + pascal_case(wire, "Field"))
+    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint) -> Parameter:
+        type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint.below(pascal_case(wire, "Field")))
         resolved = self._follow(prop.value, prop.file, prop.pointer).value
         if isinstance(resolved, dict) and resolved.get("readOnly") is True:
             required = False
@@ -562,7 +581,7 @@ class OperationBuilder:
         raw = responses[code] if code in responses else responses[int(code)]
         return self._follow(raw, op.file, f"{op.pointer}/responses/{code}"), code
 
-    def _return_type(self, op: Target, hint: str) -> TypeRef:
+    def _return_type(self, op: Target, hint: Hint) -> TypeRef:
         found = self._success_response(op)
         if found is None:
             return NONE
@@ -577,7 +596,7 @@ class OperationBuilder:
             if schema is None:
                 return ANY
             pointer = response.pointer + pointer_from_parts(["content", media_type, "schema"])
-            returned = self.types.response_type(schema, response.file, pointer, hint + "Response")
+            returned = self.types.response_type(schema, response.file, pointer, hint)
             # Another success status without a body (a 204 beside a 200) returns None.
             return optional(returned) if self._has_empty_success(op) else returned
         if media_type.startswith("text/"):

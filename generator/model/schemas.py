@@ -1,16 +1,21 @@
 """JSON Schema -> Python types: response models (pydantic) and request argument types.
 
-Every type decision lives here. Response schemas that are objects with properties become named
-models (component schemas keep their component name; inline ones are named after where they appear).
-Request-side objects become TypedDicts named `<Name>Param` (callers pass plain dicts, which type
-checkers check key by key) whose keys are snake_case like the response models' fields; each request
-TypeRef carries a WireShape saying where the runtime must rename keys to the wire names.
+Every type decision lives here. Response schemas that are objects with properties become models,
+request-side objects TypedDicts (callers pass plain dicts, which type checkers check key by key) whose keys
+are snake_case like the response models' fields; each request TypeRef carries a WireShape saying where the
+runtime must rename keys to the wire names.
+
+While schemas are converted, each model gets a name unique in the API (what annotations say) and a `Hint`:
+the module it belongs to (a component schema, an operation's response or arguments) and its property path
+there. Once every operation is built, `SchemaTypes.models` places the modules: a namespace from the resources
+using them (`type_namespace`), file and class names (`type_name`), nested classes named by property path.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +23,7 @@ from typing import Any, Literal
 from generator.errors import GeneratorError, Problem
 from generator.load import RefError, Spec, Target
 from generator.model.ir import Field, Import, Model, TypeRef, WireShape
-from generator.model.naming import pascal_case, snake_case, unique
+from generator.model.naming import pascal_case, singular, snake_case, unique, words
 from generator.pysource import literal
 
 _TYPING = "typing"
@@ -43,7 +48,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
-     "FileTypes", "List", "Dict",
+     "FileTypes", "List", "Dict", "TypedDict", "Required", "TypeAlias",
      # the runtime's renaming tables (`_transform`), imported beside models
      "Renames", "ListOf", "MapOf", "OneOf"}
 )  # fmt: skip
@@ -120,6 +125,40 @@ def optional(type_: TypeRef) -> TypeRef:
     return union([type_, NONE])
 
 
+@dataclass(frozen=True)
+class Hint:
+    """Where a schema is met, which names the types it becomes.
+
+    `root` names the module (a component schema's name, `InvoiceListResponse`, `InvoiceCreateParams`) and
+    `origin` says what the module stands for (a schema's location, an operation's response or arguments): one
+    module per origin (and side: request or response). `path` is the property path below the root, PascalCase
+    fragments (`("LineGroup", "Line")` for `lineGroups[].lines[]`), and names the classes nested in the module.
+    """
+
+    root: str
+    origin: str
+    kind: Literal["schema", "operation"] = "operation"  # a component schema loses its namespace's prefix
+    path: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return pascal_case(self.root) + "".join(self.path)
+
+    def below(self, fragment: str) -> Hint:
+        return dataclasses.replace(self, path=(*self.path, fragment))
+
+    def item(self) -> Hint:
+        """The items of an array: the property's singular (`lines` -> `Line`), or `Item` for a root array."""
+        if not self.path:
+            return self.below("Item")
+        parts = words(self.path[-1])
+        single = pascal_case(" ".join([*parts[:-1], singular(parts[-1])])) if parts else self.path[-1]
+        return dataclasses.replace(self, path=(*self.path[:-1], single))
+
+    def variant(self, index: int) -> Hint:
+        return self.below(f"Variant{index}")
+
+
 @dataclass
 class _ModelDraft:
     name: str
@@ -129,6 +168,44 @@ class _ModelDraft:
     fields: list[Field] = field(default_factory=list)
     alias: TypeRef | None = None
     request: bool = False
+    hint: Hint | None = None
+    arguments: bool = False
+
+
+def type_namespace(resource_path: tuple[str, ...]) -> tuple[str, ...]:
+    """The package under `types/` of the types an operation on `resource_path` uses: the path without its last
+    element (`qbd.invoices` -> `types/qbd/`; `end_users` and a group's own method, on `qbd`, -> `types/`)."""
+    return resource_path[:-1]
+
+
+def type_name(hint: Hint, namespace: tuple[str, ...], request: bool) -> str:
+    """The words naming a module and its main class (a keyword becomes `class_.py` / `Class` later, by naming.py).
+
+    A component schema's name loses the words of its namespace when it starts with them (`qbd_invoice` in
+    `types/qbd/` is `invoice.py`, `Invoice`); used in requests it is `<name>_param.py`, `<Name>Param`.
+    Operation types are named after their resource and method (`InvoiceListResponse`, `InvoiceCreateParams`).
+    """
+    parts = words(hint.root)
+    if hint.kind == "schema":
+        prefix = [w for element in namespace for w in words(element)]
+        if prefix and parts[: len(prefix)] == prefix and len(parts) > len(prefix):
+            parts = parts[len(prefix) :]
+        if request:
+            parts = [*parts, "param"]
+    return " ".join(parts)
+
+
+@dataclass
+class _Module:
+    """One origin's types while they are placed: its drafts, then where it goes and what it is called."""
+
+    hint: Hint
+    request: bool
+    drafts: list[_ModelDraft] = field(default_factory=list)
+    namespaces: list[tuple[str, ...]] = field(default_factory=list)  # of every operation reaching it
+    namespace: tuple[str, ...] = ()
+    file: str = ""
+    class_name: str = ""
 
 
 class SchemaTypes:
@@ -145,11 +222,18 @@ class SchemaTypes:
 
     # --- public -------------------------------------------------------------------------------
 
-    def response_type(self, node: Any, file: Path, pointer: str, name_hint: str) -> TypeRef:
-        return self._convert(Target(node, file, pointer), name_hint, request=False)
+    def response_type(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
+        return self._convert(Target(node, file, pointer), hint, request=False)
 
-    def request_type(self, node: Any, file: Path, pointer: str, name_hint: str = "") -> TypeRef:
-        return self._convert(Target(node, file, pointer), name_hint, request=True)
+    def request_type(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
+        return self._convert(Target(node, file, pointer), hint, request=True)
+
+    def arguments_model(self, hint: Hint, fields: list[Field], source: str) -> TypeRef:
+        """`<Resource><Method>Params`: a TypedDict of a method's keyword arguments (`**params` type-checks)."""
+        name = unique(pascal_case(hint.text), self._taken, separator="")
+        draft = _ModelDraft(name, source, None, None, list(fields), request=True, hint=hint, arguments=True)
+        self._drafts[name] = draft
+        return _typed_dict_ref(name)
 
     def object_properties(self, node: Any, file: Path, pointer: str) -> list[tuple[str, Target, bool]] | None:
         """(wire name, schema, required) of an object schema's properties, allOf merged; None if not an object."""
@@ -179,19 +263,87 @@ class SchemaTypes:
         found = next((f for f in draft.fields if f.wire_name == wire_name), None) if draft else None
         return self.model_of(found.type) if found else None
 
-    def models(self) -> list[Model]:
-        """Every model and alias, each with its module: one per model, one shared per import cycle."""
+    def models(self, uses: Iterable[tuple[tuple[str, ...], Iterable[str]]] = ()) -> list[Model]:
+        """Every model and alias, placed: `uses` gives, per operation, its types' namespace (`type_namespace`) and
+        the models it names. A module's namespace is the longest common prefix of those of the operations reaching
+        it (directly or through other models); a module reached by none (webhook payloads) sits at the top.
+        Modules that import each other (mutually recursive schemas) share the file of the first of them."""
         drafts = list(self._drafts.values())
         references = {d.name: _referenced(d) for d in drafts}
-        module_names: set[str] = set()
-        module_of: dict[str, str] = {}
-        for group in _strongly_connected([d.name for d in drafts], references):
-            module = unique(snake_case(group[0], "model"), module_names)
-            module_of.update(dict.fromkeys(group, module))
-        return [
-            Model(d.name, module_of[d.name], tuple(d.fields), d.description, d.source, d.schema, d.alias, d.request)
-            for d in drafts
-        ]
+        modules: dict[tuple[str, bool], _Module] = {}
+        module_of: dict[str, _Module] = {}
+        for draft in drafts:
+            hint = draft.hint or Hint(draft.name, draft.source)
+            module = modules.setdefault((hint.origin, draft.request), _Module(hint, draft.request))
+            if not draft.hint or not draft.hint.path:
+                module.hint = dataclasses.replace(hint, path=())
+            module.drafts.append(draft)
+            module_of[draft.name] = module
+        for namespace, names in uses:
+            reached: set[str] = set()
+            stack = [n for n in names if n in module_of]
+            while stack:
+                name = stack.pop()
+                if name not in reached:
+                    reached.add(name)
+                    stack.extend(n for n in references[name] if n in module_of)
+            for module in {id(module_of[n]): module_of[n] for n in reached}.values():
+                module.namespaces.append(namespace)
+        ordered = list(modules.values())
+        ids = {id(m): str(i) for i, m in enumerate(ordered)}
+        edges = {
+            ids[id(m)]: {ids[id(module_of[r])] for d in m.drafts for r in references[d.name] if r in module_of}
+            for m in ordered
+        }
+        files = [[ordered[int(i)] for i in group] for group in _strongly_connected(list(ids.values()), edges)]
+        for group in files:
+            namespace = _common_prefix([ns for m in group for ns in m.namespaces])
+            for module in group:
+                module.namespace = namespace
+        return self._place(files, module_of)
+
+    def _place(self, files: list[list[_Module]], module_of: dict[str, _Module]) -> list[Model]:
+        """File and class names: unique per namespace for the main classes and files (a file never takes the name
+        of a sub-namespace's folder), nested classes by property path, unique in their file (`Line`, `LineGroup`;
+        one taken becomes `<Main><Path>`: `InvoiceCustomer`)."""
+        namespaces = {m.namespace[:depth] for group in files for m in group for depth in range(len(m.namespace) + 1)}
+        file_names: dict[tuple[str, ...], set[str]] = {
+            ns: {"__init__", *(n[-1] for n in namespaces if len(n) == len(ns) + 1 and n[: len(ns)] == ns)}
+            for ns in namespaces
+        }
+        class_names: dict[tuple[str, ...], set[str]] = {ns: {n.lower() for n in RESERVED_MODEL_NAMES} for ns in namespaces}
+        local: dict[str, str] = {}  # draft -> class name in its file
+        for group in files:
+            namespace = group[0].namespace
+            taken = {n.lower() for n in RESERVED_MODEL_NAMES}
+            for module in group:
+                words_ = type_name(module.hint, namespace, module.request)
+                module.class_name = unique(pascal_case(words_), class_names[namespace], separator="")
+                taken.add(module.class_name.lower())
+                module.file = group[0].file or unique(snake_case(words_, "model"), file_names[namespace])
+            for module in group:
+                has_root = any(not (d.hint and d.hint.path) for d in module.drafts)
+                for draft in module.drafts:
+                    path = "".join(draft.hint.path) if draft.hint else ""
+                    if not path:
+                        local[draft.name] = module.class_name
+                        continue
+                    candidate = path if has_root else module.class_name + path
+                    if candidate.lower() in taken or (not has_root and candidate.lower() in class_names[namespace]):
+                        candidate = module.class_name + path
+                    if not has_root:  # its classes are the module's public names: unique in the namespace too
+                        candidate = unique(candidate, class_names[namespace], separator="")
+                    local[draft.name] = unique(candidate, taken, separator="")
+        result = []
+        for d in self._drafts.values():
+            module = module_of[d.name]
+            exported = not (d.hint and d.hint.path) or not any(not (x.hint and x.hint.path) for x in module.drafts)
+            result.append(
+                Model(d.name, ".".join((*module.namespace, module.file)), tuple(d.fields), d.description, d.source,
+                      d.schema, d.alias, d.request, class_name=local[d.name], exported=exported,
+                      arguments=d.arguments)
+            )  # fmt: skip
+        return result
 
     # --- conversion ---------------------------------------------------------------------------
 
@@ -201,7 +353,7 @@ class SchemaTypes:
         except RefError as exc:
             raise GeneratorError(Problem(str(exc), str(target.file), target.pointer)) from None
 
-    def _convert(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+    def _convert(self, target: Target, hint: Hint, request: bool) -> TypeRef:
         via_ref = isinstance(target.value, dict) and "$ref" in target.value
         target = self._follow(target)
         schema = target.value
@@ -210,7 +362,7 @@ class SchemaTypes:
         if not isinstance(schema, dict):
             return ANY
         if via_ref:
-            name_hint = _name_from_pointer(target) or name_hint
+            hint = Hint(_name_from_pointer(target) or hint.text, f"{target.file}#{target.pointer}", "schema")
         nullable = schema.get("nullable") is True or self._all_parts_nullable(target)
         key = (target.file, target.pointer)
         if key in self._named and not request:
@@ -221,26 +373,26 @@ class SchemaTypes:
         elif key in self._converting:
             return ANY  # a schema that contains itself other than through an object model
         elif not request and _is_union(schema) and (via_ref or _is_tagged(schema)):
-            result = self._alias(target, name_hint or "Union")
+            result = self._alias(target, hint)
         else:
             self._converting.add(key)
             try:
-                result = self._convert_plain(target, name_hint, request)
+                result = self._convert_plain(target, hint, request)
             finally:
                 self._converting.discard(key)
         return optional(result) if nullable else result
 
-    def _alias(self, target: Target, name_hint: str) -> TypeRef:
+    def _alias(self, target: Target, hint: Hint) -> TypeRef:
         """A named union becomes `Name: TypeAlias = ...`; the name is reserved first, for recursion."""
         key = (target.file, target.pointer)
-        name = unique(pascal_case(name_hint), self._taken, separator="")
+        name = unique(pascal_case(hint.text, "Union"), self._taken, separator="")
         self._named[key] = name
-        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value))
+        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint)
         self._drafts[name] = draft
-        draft.alias = self._convert_plain(target, name_hint, request=False)
+        draft.alias = self._convert_plain(target, hint, request=False)
         return TypeRef(name, models=frozenset({name}), is_type=False)
 
-    def _convert_plain(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+    def _convert_plain(self, target: Target, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
         if "const" in schema:
             return self._literal([schema["const"]])
@@ -249,36 +401,34 @@ class SchemaTypes:
             return self._literal(schema["enum"], open_=not request)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list) and schema[keyword] and "properties" not in schema:
-                return self._union(target, keyword, name_hint, request)
+                return self._union(target, keyword, hint, request)
         type_ = schema.get("type")
         if isinstance(type_, list):
-            members = [self._convert_typed(target, t, name_hint, request) for t in type_ if isinstance(t, str)]
+            members = [self._convert_typed(target, t, hint, request) for t in type_ if isinstance(t, str)]
             return union(members) if members else ANY
         if isinstance(type_, str):
-            return self._convert_typed(target, type_, name_hint, request)
+            return self._convert_typed(target, type_, hint, request)
         if isinstance(schema.get("allOf"), list) and "properties" not in schema:
             single = self._single_non_object_part(target)
             if single is not None:  # `allOf: [{type: string, ...}]` wraps one scalar to annotate it
-                return self._convert(single, name_hint, request)
+                return self._convert(single, hint, request)
         if "properties" in schema or "allOf" in schema or "additionalProperties" in schema:
-            return self._convert_typed(target, "object", name_hint, request)
+            return self._convert_typed(target, "object", hint, request)
         if "items" in schema:
-            return self._convert_typed(target, "array", name_hint, request)
+            return self._convert_typed(target, "array", hint, request)
         return ANY
 
-    def _convert_typed(self, target: Target, type_: str, name_hint: str, request: bool) -> TypeRef:
+    def _convert_typed(self, target: Target, type_: str, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
         if type_ == "array":
             items = schema.get("items", {})
-            item_type = self._convert(
-                Target(items, target.file, f"{target.pointer}/items"), f"{name_hint}Item" if name_hint else "", request
-            )
+            item_type = self._convert(Target(items, target.file, f"{target.pointer}/items"), hint.item(), request)
             # typing.List, not list: a resource class has a method named `list`, which would shadow the
             # builtin in its annotations.
             listed = combine("List[{}]", item_type, extra=frozenset({_typing("List")}))
             return dataclasses.replace(listed, shape=_container_shape("list", item_type))
         if type_ == "object":
-            return self._object(target, name_hint, request)
+            return self._object(target, hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
             # A request also takes the ISO 8601 text itself (as the reference SDK does).
             formatted = _FORMATS[schema["format"]]
@@ -287,14 +437,10 @@ class SchemaTypes:
             return FILE
         return _PRIMITIVES.get(type_, ANY)
 
-    def _union(self, target: Target, keyword: str, name_hint: str, request: bool) -> TypeRef:
+    def _union(self, target: Target, keyword: str, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
         members = [
-            self._convert(
-                Target(member, target.file, f"{target.pointer}/{keyword}/{i}"),
-                f"{name_hint}Variant{i}" if name_hint else "",
-                request,
-            )
+            self._convert(Target(member, target.file, f"{target.pointer}/{keyword}/{i}"), hint.variant(i), request)
             for i, member in enumerate(schema[keyword])
         ]
         discriminator = schema.get("discriminator")
@@ -356,7 +502,7 @@ class SchemaTypes:
             result = union([result, *bases])
         return optional(result) if has_null else result
 
-    def _object(self, target: Target, name_hint: str, request: bool) -> TypeRef:
+    def _object(self, target: Target, hint: Hint, request: bool) -> TypeRef:
         merged = self._merged_properties(target)
         properties = merged[0] if merged else {}
         if not properties:
@@ -364,30 +510,29 @@ class SchemaTypes:
             value_type = ANY
             if isinstance(extra, dict) and extra:
                 value_type = self._convert(
-                    Target(extra, target.file, f"{target.pointer}/additionalProperties"),
-                    f"{name_hint}Value" if name_hint else "",
-                    request,
+                    Target(extra, target.file, f"{target.pointer}/additionalProperties"), hint.below("Value"), request
                 )
             if request:
                 mapping = combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
                 return dataclasses.replace(mapping, shape=_container_shape("map", value_type))
             return combine("Dict[str, {}]", value_type, extra=frozenset({_typing("Dict")}))
         if request and merged:
-            return self._request_dict(target, name_hint or "Object", merged)
-        return self._model(target, name_hint or "Object", merged)
+            return self._request_dict(target, hint, merged)
+        return self._model(target, hint, merged)
 
-    def _request_dict(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
+    def _request_dict(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
         """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
         key = (target.file, target.pointer)
-        name = unique(pascal_case(name_hint) + "Param", self._taken, separator="")
+        name = unique(pascal_case(hint.text, "Object") + "Param", self._taken, separator="")
         self._request_named[key] = name
-        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), request=True)
+        source = f"{target.file}#{target.pointer}"
+        draft = _ModelDraft(name, source, target.value, _description(target.value), request=True, hint=hint)
         self._drafts[name] = draft
         properties, required = merged
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         for wire_name, prop in properties.items():
             field_name = _field_name(wire_name, taken)
-            type_ = self._convert(prop, name_hint + pascal_case(wire_name, "Field"), request=True)
+            type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=True)
             schema = self._follow(prop).value
             description = _description(schema) if isinstance(schema, dict) else None
             if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
@@ -396,20 +541,20 @@ class SchemaTypes:
             draft.fields.append(Field(field_name, wire_name, type_, wire_name in required, description, deprecated))
         return _typed_dict_ref(name)
 
-    def _model(self, target: Target, name_hint: str, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
+    def _model(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
         key = (target.file, target.pointer)
         name = self._named.get(key)
         if name is None:
-            name = unique(pascal_case(name_hint), self._taken, separator="")
+            name = unique(pascal_case(hint.text, "Object"), self._taken, separator="")
             self._named[key] = name
             schema = target.value
-            draft = _ModelDraft(name, f"{target.file}#{target.pointer}", schema, _description(schema))
+            draft = _ModelDraft(name, f"{target.file}#{target.pointer}", schema, _description(schema), hint=hint)
             self._drafts[name] = draft
             properties, required = merged or ({}, set())
-            draft.fields = self._fields(name, properties, required)
+            draft.fields = self._fields(hint, properties, required)
         return TypeRef(name, models=frozenset({name}))
 
-    def _fields(self, model_name: str, properties: dict[str, Target], required: set[str]) -> list[Field]:
+    def _fields(self, hint: Hint, properties: dict[str, Target], required: set[str]) -> list[Field]:
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         fields = []
         for wire_name, prop in properties.items():
@@ -418,7 +563,7 @@ class SchemaTypes:
                 message = f"property name {wire_name!r} holds a lone surrogate; no response can contain such a key"
                 raise GeneratorError(Problem(message, str(prop.file), prop.pointer))
             name = _field_name(wire_name, taken)
-            type_ = self._convert(prop, model_name + pascal_case(wire_name, "Field"), request=False)
+            type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=False)
             schema = self._follow(prop).value
             if wire_name not in required:
                 type_ = optional(type_)
@@ -525,6 +670,17 @@ def _referenced(draft: _ModelDraft) -> set[str]:
     for field_ in draft.fields:
         names |= field_.type.models
     return names
+
+
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The longest tuple every one of `paths` starts with (the top, `()`, when there are none)."""
+    if not paths:
+        return ()
+    prefix = paths[0]
+    for path in paths[1:]:
+        while path[: len(prefix)] != prefix:
+            prefix = prefix[:-1]
+    return prefix
 
 
 def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[list[str]]:

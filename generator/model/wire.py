@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.model.ir import Import, Model, WireShape
+from generator.model.ir import Model, WireShape
 
 TABLE_SUFFIX = "_wire"  # PascalCase model names hold no underscore, so `<Model>_wire` collides with nothing
 RUNTIME = ".._transform"
@@ -17,7 +17,7 @@ RUNTIME = ".._transform"
 
 def renamed_models(models: Iterable[Model]) -> frozenset[str]:
     """TypedDicts with a renamed key in them or in a TypedDict they hold: a fixpoint over their references."""
-    requests = {m.name: m for m in models if m.request}
+    requests = {m.name: m for m in models if m.request and not m.arguments}  # `**params` is never sent as one
     renamed = {name for name, m in requests.items() if any(f.name != f.wire_name for f in m.fields)}
     changed = True
     while changed:
@@ -69,17 +69,16 @@ def source(shape: WireShape) -> str:
     return f"{wrapper}({', '.join(source(m) for m in shape.members)})"
 
 
-def imports(shape: WireShape, model_modules: dict[str, str], exclude: frozenset[str] = frozenset()) -> set[Import]:
-    """What `source(shape)` needs: the tables (from the TypedDicts' modules, except those in `exclude`), the wrappers."""
+def names(shape: WireShape) -> tuple[set[str], set[str]]:
+    """What `source(shape)` names: the TypedDicts whose tables it uses, and the runtime's wrappers (from RUNTIME)."""
     if shape.kind == "keys":
-        if shape.model in exclude:
-            return set()
-        return {Import(f"..types.{model_modules[shape.model]}", shape.model + TABLE_SUFFIX)}
-    wrapper = {"list": "ListOf", "map": "MapOf", "union": "OneOf"}[shape.kind]
-    found = {Import(RUNTIME, wrapper)}
+        return {shape.model}, set()
+    tables, wrappers = set(), {{"list": "ListOf", "map": "MapOf", "union": "OneOf"}[shape.kind]}
     for member in shape.members:
-        found |= imports(member, model_modules, exclude)
-    return found
+        member_tables, member_wrappers = names(member)
+        tables |= member_tables
+        wrappers |= member_wrappers
+    return tables, wrappers
 
 
 def table(model: Model, renamed: frozenset[str]) -> list[tuple[str, str, str | None]]:

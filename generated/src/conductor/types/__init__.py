@@ -1,4 +1,4 @@
-"""Every response model and request type (`...Param`), importable as `from conductor.types import Name`.
+"""The types of `conductor.types`, importable as `from conductor.types import Name`.
 
 Each type is imported on first use, so `import conductor` stays fast however large the API is.
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular expression parser (3.11+)
+from collections.abc import Callable
 from typing import Any
 
 from generator.load import RefError, Spec, Target
@@ -173,6 +174,13 @@ def _class_member(items: list[tuple[Any, Any]]) -> str | None:
     return None
 
 
+_CATEGORIES: dict[str, Callable[[str], bool]] = {
+    "DIGIT": str.isdigit,
+    "WORD": lambda c: c.isalnum() or c == "_",
+    "SPACE": str.isspace,
+}
+
+
 def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
     for op, arg in items:
         name = str(op)
@@ -181,11 +189,10 @@ def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
         if name == "RANGE" and arg[0] <= ord(char) <= arg[1]:
             return True
         if name == "CATEGORY":
-            test = {"CATEGORY_DIGIT": str.isdigit, "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
-                    "CATEGORY_SPACE": str.isspace, "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
-                    "CATEGORY_NOT_WORD": lambda c: not (c.isalnum() or c == "_"),
-                    "CATEGORY_NOT_SPACE": lambda c: not c.isspace()}.get(str(arg))  # fmt: skip
-            if test is not None and test(char):
+            category = str(arg).removeprefix("CATEGORY_")
+            negated = category.startswith("NOT_")
+            kind = category.removeprefix("NOT_")
+            if kind in _CATEGORIES and _CATEGORIES[kind](char) != negated:
                 return True
     return False
 

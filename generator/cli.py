@@ -129,6 +129,8 @@ def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
     for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
         for path in paths:
             print(f"{label:8} {options.output / path}")
+    if result.samples is not None and result.samples_differ:
+        print(f"{'written':8} {result.samples.path} (code samples)")
     print(
         f"{len(result.api.operations)} operations -> {options.output}: {len(changes.added)} added, "
         f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "

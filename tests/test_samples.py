@@ -103,7 +103,7 @@ def _sources(entries: list[dict[str, str]]) -> dict[str, str]:
 def _seed_sample() -> tuple[str, str]:
     """The spec on the seed page, and the Python sample it carries for DELETE /end-users/{id}."""
     page = SEED_PAGE.read_text(encoding="utf-8")
-    match = re.search(r"^````yaml[^\n]*\n(.*?)^````$", page, re.S | re.M)
+    match = re.search(r"^````yaml[^\n]*\n(.*?)^````$", page, re.DOTALL | re.MULTILINE)
     assert match is not None, f"no YAML block in {SEED_PAGE}"
     spec = yaml.safe_load(match.group(1))
     (python,) = [s["source"] for s in spec["paths"]["/end-users/{id}"]["delete"]["x-codeSamples"] if s["lang"] == "Python"]
@@ -235,7 +235,7 @@ def test_check_covers_the_configured_samples_file(tmp_path: Path, capsys: pytest
     assert main(["check", str(spec), "-o", str(out), "--diff"]) == 1
     printed = capsys.readouterr().out
     assert f"{samples} differs from the code samples" in printed
-    assert re.search(r"^-.*print\(pet\)", printed, re.M) and re.search(r"^\+.*print\(pet\.id\)", printed, re.M)
+    assert re.search(r"^-.*print\(pet\)", printed, re.MULTILINE) and re.search(r"^\+.*print\(pet\.id\)", printed, re.MULTILINE)
     assert main(["samples", str(spec)]) == 0  # without -o: the configured file
     assert main(["check", str(spec), "-o", str(out)]) == 0
 

@@ -35,6 +35,7 @@ class Options:
     lenient: bool = False
     allow_outside_refs: bool = False
     version: str | None = None  # `release`: the version being cut, instead of the config's
+    write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
 
     def config_path(self) -> Path | None:
         if self.config is not None:
@@ -102,7 +103,7 @@ def generate(options: Options) -> Result:
     result = build(options)
     result.changes = write(options.output, result.files)
     write_cache(options.output, result.files, result.format_keys, result.validated, result.validation_problems)
-    if result.samples is not None:
+    if result.samples is not None and options.write_samples:
         result.samples_differ = write_samples(result.samples)
     return result
 

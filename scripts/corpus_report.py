@@ -299,7 +299,7 @@ def _samples_section(results: dict[str, Any]) -> list[str]:
     for name, result in results.items():
         for key in totals:
             totals[key] += result.get(key, 0)
-        note = f" ({result['status']}: {_md(result.get('message', ''))})" if result["status"] not in ("ok", "no_samples") else ""
+        note = f" ({result['status']})" if result["status"] not in ("ok", "no_samples") else ""
         lines.append(f"| {name}{note} | {result['samples']} | {result['ran']} | {result['stopped_at_repeated_page']} | "
                      f"{result['skipped']} | {result['failed']} | {result.get('seconds', 0):.0f} |")  # fmt: skip
     lines.append("| **total** | " + " | ".join(f"**{totals[k]}**" for k in totals) + " | |")

@@ -22,7 +22,7 @@ import time
 import traceback
 from typing import Any
 
-from runner import prism_reason  # beside this file (the script's folder is first on sys.path)
+from runner import prism_reason  # type: ignore[import-not-found]  # beside this file (first on sys.path)
 
 SAMPLE_ALARM_SECONDS = 120  # a hard stop per sample, beyond the client's own timeout and retries
 
@@ -46,7 +46,7 @@ def share_default_ssl_context() -> None:
         import httpx._transports.default as transports
     except ImportError:  # another httpx layout: samples just take longer
         return
-    build = transports.create_ssl_context
+    build = getattr(transports, "create_ssl_context")  # noqa: B009 - not among the module's exports
     shared: list[Any] = []
 
     def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
@@ -56,7 +56,7 @@ def share_default_ssl_context() -> None:
             shared.append(build(verify=verify, cert=cert, trust_env=trust_env))
         return shared[0]
 
-    transports.create_ssl_context = create_ssl_context
+    setattr(transports, "create_ssl_context", create_ssl_context)  # noqa: B010
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ required properties: the value type-checks against the request's TypedDicts.
 
 from __future__ import annotations
 
+import math
 import re
 import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular expression parser (3.11+)
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 from generator.load import RefError, Spec, Target
 
 MAX_DEPTH = 8
+MAX_PATTERN_TEXT = 1_000  # a longer shortest match (nested repeats) is not worth showing
 PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
 STRING_FORMATS = {
     "date": "2024-01-31",
@@ -103,7 +105,10 @@ def _number(schema: dict[str, Any], type_: str) -> int | float:
         value = high - 1 if high_open else high
     multiple = schema.get("multipleOf")
     if isinstance(multiple, (int, float)) and _is_number(multiple) and multiple > 0 and value % multiple:
-        value = (value // multiple + 1) * multiple
+        stepped = (value // multiple + 1) * multiple
+        value = stepped if math.isfinite(stepped) else value
+    if not math.isfinite(value):
+        value = 0
     if type_ == "integer" or float(value).is_integer() and type_ != "number":
         return int(value)
     return float(value)
@@ -121,7 +126,9 @@ def from_pattern(pattern: str) -> str | None:
         text = _shortest(parsed)
     except (re.error, ValueError, TypeError, RecursionError, OverflowError):
         return None
-    return text if text is not None and re.search(pattern, text) else None
+    if text is None or len(text) > MAX_PATTERN_TEXT:
+        return None
+    return text if re.search(pattern, text) else None
 
 
 def _shortest(items: list[tuple[Any, Any]]) -> str | None:

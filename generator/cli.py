@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 import traceback
@@ -53,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     spec_command("validate", "Validate the spec only.", output=False)
     inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
+    samples = spec_command("samples", "Write a Python code sample (sync and async) for every operation, as x-codeSamples "
+                           "in an OpenAPI Overlay 1.0 document or merged into the spec (docs/samples.md).", output=False)  # fmt: skip
+    samples.add_argument("-o", "--output", type=Path, default=None,
+                         help="file to write (default: the config's `samples` path, else standard output); "
+                              ".json gives JSON, .yaml/.yml YAML")  # fmt: skip
+    samples.add_argument("--format", choices=("overlay", "spec"), default=None,
+                         help="overlay: one update action per operation, the spec untouched; spec: the spec itself "
+                              "with x-codeSamples merged, other languages kept (default: the config's, else overlay)")  # fmt: skip
     _diff_command(commands)
     release_command = spec_command("release", "Cut a release: version bump and changelog from the spec diff, regenerate, "
                                       "build, check and install the package (docs/release.md).")  # fmt: skip
@@ -88,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     options = pipeline.Options(
         spec=getattr(args, "spec", pipeline.DEFAULT_SPEC),
-        output=getattr(args, "output", pipeline.DEFAULT_OUTPUT),
+        # `samples -o` names the samples file, not the project folder
+        output=pipeline.DEFAULT_OUTPUT if args.command == "samples" else getattr(args, "output", pipeline.DEFAULT_OUTPUT),
         config=args.config,
         lenient=getattr(args, "lenient", False),
         allow_outside_refs=args.allow_outside_refs,
@@ -119,6 +129,8 @@ def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
     for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
         for path in paths:
             print(f"{label:8} {options.output / path}")
+    if result.samples is not None and result.samples_differ:
+        print(f"{'written':8} {result.samples.path} (code samples)")
     print(
         f"{len(result.api.operations)} operations -> {options.output}: {len(changes.added)} added, "
         f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "
@@ -132,15 +144,25 @@ def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
     _print_problems("warning", result.warnings)
     changes = result.changes
     assert changes is not None
+    samples = result.samples
+    if samples is not None:
+        state = "differs from" if result.samples_differ else "is up to date with"
+        print(f"{samples.path} {state} the code samples {options.spec} gives")
+        if result.samples_differ and args.diff:
+            old = samples.path.read_text(encoding="utf-8", errors="replace") if samples.path.is_file() else ""
+            print("".join(difflib.unified_diff(old.splitlines(keepends=True), samples.text.splitlines(keepends=True),
+                                               f"a/{samples.path}", f"b/{samples.path}")), end="")  # fmt: skip
     if not changes.differs:
         print(f"{options.output} is up to date with {options.spec} ({changes.unchanged} files)")
-        return EXIT_OK
-    print(f"{options.output} differs from what {options.spec} generates:")
-    for label, paths in (("missing", changes.added), ("differs", changes.changed), ("stale", changes.removed)):
-        for path in paths:
-            print(f"  {label:8} {path}")
-    if args.diff:
-        print(unified_diff(options.output, result.files, changes), end="")
+        if not result.samples_differ:
+            return EXIT_OK
+    else:
+        print(f"{options.output} differs from what {options.spec} generates:")
+        for label, paths in (("missing", changes.added), ("differs", changes.changed), ("stale", changes.removed)):
+            for path in paths:
+                print(f"  {label:8} {path}")
+        if args.diff:
+            print(unified_diff(options.output, result.files, changes), end="")
     print("run `python -m generator generate` to update it")
     return EXIT_DRIFT
 
@@ -166,6 +188,18 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _samples(options: pipeline.Options, args: argparse.Namespace) -> int:
+    destination, text, api, warnings = pipeline.samples(options, args.format, args.output)
+    _print_problems("warning", warnings)
+    if destination is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    changed = pipeline.write_samples(destination)
+    count = len(api.operations)
+    print(f"{'wrote' if changed else 'unchanged'} {destination.path}: samples for {count} operations (sync and async)")
+    return EXIT_OK
+
+
 def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
     plan = release.release(options, args.since, args.dist, args.dry_run, release.LogFunction())
     if plan is not None:
@@ -185,7 +219,7 @@ def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect, "diff": _diff,
-             "release": _release}  # fmt: skip
+             "release": _release, "samples": _samples}  # fmt: skip
 
 
 def _print_problems(kind: str, problems: list[Problem]) -> None:

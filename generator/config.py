@@ -46,9 +46,19 @@ class Config:
     resource_names: dict[str, str] = field(default_factory=dict)
     method_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
+    samples: SamplesConfig | None = None  # the committed code samples file `check` keeps up to date
     file: str | None = None  # the config file, for messages
 
 
+@dataclass(frozen=True)
+class SamplesConfig:
+    """Where the code samples file lives (relative to the config file's folder) and what it holds."""
+
+    path: Path
+    format: str = "overlay"  # "overlay" or "spec" (generator/samples.py)
+
+
+SAMPLE_FORMATS = ("overlay", "spec")
 PAGING_STYLES = ("cursor", "last_item_id", "offset", "page_number", "next_url", "none")
 
 
@@ -115,7 +125,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", "pagination", *_MAP_KEYS])
+    known = sorted([*_CHECKS, "env", "pagination", "samples", *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -129,6 +139,8 @@ def _parse(data: dict[str, Any], file: str) -> Config:
             values[key] = _parse_map(key, value, file, problems)
         elif key == "pagination":
             values["pagination"] = _parse_pagination(value, file, problems)
+        elif key == "samples":
+            values["samples"] = _parse_samples(value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
@@ -161,6 +173,22 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
         problems.append(Problem(f"'{key}' must be {what}", file, f"/{key}"))
         return {}
     return dict(value)
+
+
+def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesConfig | None:
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str) or not value["path"].strip():
+        problems.append(Problem("'samples' must be a mapping with 'path' (the samples file, relative to this "
+                                "config file) and optionally 'format' (overlay or spec)", file, "/samples"))  # fmt: skip
+        return None
+    unknown = [k for k in value if k not in ("path", "format")]
+    if unknown:
+        problems.append(Problem(f"unknown samples key {unknown[0]!r}; known keys: format, path", file, f"/samples/{unknown[0]}"))
+        return None
+    form = value.get("format", "overlay")
+    if form not in SAMPLE_FORMATS:
+        problems.append(Problem(f"'format' must be one of {', '.join(SAMPLE_FORMATS)}", file, "/samples/format"))
+        return None
+    return SamplesConfig(Path(file).parent / value["path"], form)
 
 
 _PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total", "item_id")

@@ -6,13 +6,15 @@ own names, so it type-checks against the generated client.
 
 from __future__ import annotations
 
+import builtins
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
-from generator.model.ir import Api, Model, Operation, Parameter
+from generator.model.ir import Api, Model, Operation, Pagination, Parameter
 from generator.model.naming import singular, snake_case
 from generator.pysource import literal
 
@@ -30,16 +32,25 @@ class Call:
 
 def example_program(api: Api, is_async: bool) -> str:
     """A complete program calling the first operation (one with a model response when there is one)."""
-    client = api.async_client_name if is_async else api.client_name
-    operation = pick_operation(api)
-    call = example_call(operation, "await " if is_async else "") if operation else Call([])
+    return program(api, pick_operation(api), is_async)
+
+
+def program(api: Api, operation: Operation | None, is_async: bool, client: str = "client", iterate: bool = False) -> str:
+    """A complete program: imports, the client built with its credential from the environment, one call.
+
+    The README's usage example and the code samples (`generator/samples.py`) are both made here. `client`
+    is the variable holding the client; `iterate` shows a paginated list walked item by item.
+    """
+    client_class = api.async_client_name if is_async else api.client_name
+    await_ = "await " if is_async else ""
+    call = example_call(operation, await_, client, iterate=iterate, models=_models(api), reserved=_reserved(api, client)) if operation else Call([])
     lines = ["import os"] if api.credentials else []
     if is_async:
         lines.append("import asyncio")
-    lines.append(f"from {api.package} import {client}")
+    lines.append(f"from {api.package} import {client_class}")
     if call.helpers:
         lines.append(f"from {api.package}._utils import {', '.join(sorted(call.helpers))}")
-    lines += ["", f"client = {client}("]
+    lines += ["", f"{client} = {client_class}("]
     if api.credentials:
         credential = api.credentials[0]
         lines.append(f'    {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted')
@@ -54,7 +65,7 @@ def example_program(api: Api, is_async: bool) -> str:
 def aiohttp_program(api: Api) -> str:
     """The async example program, sending through aiohttp (`DefaultAioHttpClient`), the client closed by `async with`."""
     operation = pick_operation(api)
-    call = example_call(operation, "await ") if operation else Call([])
+    call = example_call(operation, "await ", models=_models(api), reserved=_reserved(api, "client")) if operation else Call([])
     lines = ["import os"] if api.credentials else []
     lines += ["import asyncio", f"from {api.package} import {api.async_client_name}, DefaultAioHttpClient"]
     if call.helpers:
@@ -67,6 +78,23 @@ def aiohttp_program(api: Api) -> str:
     lines += [f"        {line}" for line in call.lines or ["pass"]]
     lines += ["", "", "asyncio.run(main())"]
     return "\n".join(lines)
+def sample_client_variable(api: Api) -> str:
+    """The variable a code sample keeps its client in: the package's name (`conductor = Conductor(...)`),
+    unless that name is taken in the sample (a module it imports, a builtin); then `client`."""
+    taken = {"os", "asyncio", "main", api.client_name, api.async_client_name, *_BUILTINS}
+    return "client" if api.package in taken or api.package.startswith("_") else api.package
+
+
+def _models(api: Api) -> dict[str, Model]:
+    return {model.name: model for model in api.models}
+
+
+def _reserved(api: Api, client: str) -> set[str]:
+    """Names a result variable must not take: what the program imports or defines, and the builtins."""
+    return {client, "os", "asyncio", "main", api.client_name, api.async_client_name, api.package, *_BUILTINS}
+
+
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 def pick_operation(api: Api) -> Operation | None:
@@ -76,23 +104,53 @@ def pick_operation(api: Api) -> Operation | None:
     return candidates[0] if candidates else None
 
 
-def example_call(op: Operation, await_: str = "", client: str = "client", file: str = 'b"file contents"') -> Call:
+def example_call(
+    op: Operation,
+    await_: str = "",
+    client: str = "client",
+    file: str = 'b"file contents"',
+    iterate: bool = False,
+    models: Mapping[str, Model] | None = None,
+    reserved: frozenset[str] | set[str] = frozenset(),
+) -> Call:
     """`variable = client.resource.method(required arguments)` and a print of something useful.
 
-    `file` is the source of the value passed for file arguments.
+    `file` is the source of the value passed for file arguments. With `iterate`, a paginated list is
+    walked instead (`for item in client.resource.list(...):`, every item of every page). `models` lets the
+    print show an item's id; `reserved` are names the result variable must not take.
     """
-    variable = "page" if op.pagination else snake_case(singular(op.resource_path[-1].rstrip("_")), "result")
+    noun = snake_case(singular((op.resource_path[-1] if op.resource_path else op.name).rstrip("_")), "result")
+    variable = "page" if op.pagination else noun
+    if variable in reserved:
+        variable = f"{variable}_result"
     returns = op.pagination is not None or op.return_type.annotation != "None"
-    call = Call([f"{variable + ' = ' if returns else ''}{await_}{client}.{'.'.join(op.resource_path)}.{op.name}("])
+    target = f"{client}.{'.'.join([*op.resource_path, op.name])}("
+    if iterate and op.pagination:
+        item = noun if noun not in reserved and noun != "page" else "item"
+        call = Call([f"{'async ' if await_ else ''}for {item} in {target}"])
+    else:
+        call = Call([f"{variable + ' = ' if returns else ''}{await_}{target}"])
     for param in [*op.positional, *(p for p in op.keyword if p.required)]:
         code = file if _is_file(param) else _argument(param, call.helpers)
         call.lines.append(f"    {code}," if param.location == "path" else f"    {param.name}={code},")
+    if iterate and op.pagination:
+        field_ = _item_id(op.pagination, models or {})
+        call.lines += ["):", f"    print({item}.{field_})" if field_ else f"    print({item})"]
+        return call
     call.lines.append(")")
     if returns:
         call.result = variable
         field_ = _printable_field(op)
         call.lines.append(f"print({variable}.{field_})" if field_ else f"print({variable})")
     return call
+
+
+def _item_id(pagination: Pagination, models: Mapping[str, Model]) -> str | None:
+    """`id` when a page's items are one model with an `id` field."""
+    model = models.get(next(iter(pagination.item.models))) if len(pagination.item.models) == 1 else None
+    if model is None or pagination.item.annotation != model.name:
+        return None
+    return "id" if any(f.name == "id" for f in model.fields) else None
 
 
 def _printable_field(op: Operation) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ from generator.config import Config, load_config
 from generator.diff import Change, Side, highest
 from generator.diff import diff as diff_sides
 from generator.errors import GeneratorError, Problem
-from generator.load import load_spec
+from generator.load import Spec, load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.render import render_project
+from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.validate import Validation, validate_spec, validation_stamp
 from generator.versioning import Bump, bump_for
@@ -33,6 +35,7 @@ class Options:
     lenient: bool = False
     allow_outside_refs: bool = False
     version: str | None = None  # `release`: the version being cut, instead of the config's
+    write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
 
     def config_path(self) -> Path | None:
         if self.config is not None:
@@ -51,6 +54,14 @@ class Result:
     format_keys: dict[str, str] = field(default_factory=dict)  # for the cache the next run reads
     validated: str | None = None  # stamp of the spec content that was validated
     validation_problems: list[Problem] = field(default_factory=list)  # what validating it found (lenient)
+    samples: SamplesFile | None = None  # the config's code samples file, as it must read
+    samples_differ: bool = False  # `check`: that file is missing or differs
+
+
+@dataclass(frozen=True)
+class SamplesFile:
+    path: Path
+    text: str
 
 
 def _config(options: Options) -> Config:
@@ -83,6 +94,8 @@ def build(options: Options) -> Result:
     seconds = time.perf_counter() - started
     result = Result(api, files, [*problems, *model_warnings], seconds=seconds, format_keys=rendered.format_keys)
     result.validated, result.validation_problems = stamp, problems
+    if config.samples is not None:
+        result.samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
     return result
 
 
@@ -90,13 +103,65 @@ def generate(options: Options) -> Result:
     result = build(options)
     result.changes = write(options.output, result.files)
     write_cache(options.output, result.files, result.format_keys, result.validated, result.validation_problems)
+    if result.samples is not None and options.write_samples:
+        result.samples_differ = write_samples(result.samples)
     return result
 
 
 def check(options: Options) -> Result:
     result = build(options)
     result.changes = compare(options.output, result.files)
+    result.samples_differ = result.samples is not None and not _same(result.samples)
     return result
+
+
+# --- code samples (generator/samples.py) -------------------------------------------------------------
+
+
+def samples(options: Options, form: str | None, output: Path | None) -> tuple[SamplesFile | None, str, Api, list[Problem]]:
+    """The code samples for `samples`: (where they go, None for stdout; the text; the model; warnings).
+
+    Without `-o` they go where the config's `samples` says, else to stdout; the format is `form`, else the
+    config's, else an overlay.
+    """
+    config = _config(options)
+    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
+    warnings = validate_spec(spec, lenient=options.lenient)
+    api = build_api(spec, config, warnings)
+    destination = output or (config.samples.path if config.samples else None)
+    form = form or (config.samples.format if config.samples else "overlay")
+    text = _samples_text(api, spec, form, destination, options)
+    return (SamplesFile(destination, text) if destination else None), text, api, warnings
+
+
+def _samples_text(api: Api, spec: Spec, form: str, destination: Path | None, options: Options) -> str:
+    """JSON when the destination is a .json file, YAML for .yaml/.yml; otherwise the spec's own syntax."""
+    suffix = (destination.suffix if destination else "").lower()
+    is_json = suffix == ".json" if suffix in (".json", ".yaml", ".yml") else spec.entry.suffix.lower() == ".json"
+    if form == "spec":
+        is_json = spec.entry.suffix.lower() == ".json"  # the spec, merged, keeps its own syntax
+    extends = options.spec.as_posix()
+    if destination is not None:
+        extends = Path(os.path.relpath(options.spec.resolve(), destination.resolve().parent)).as_posix()
+    text = spec.entry.read_text(encoding="utf-8")
+    return render_samples(api, spec, text, form, is_json, extends)
+
+
+def _same(samples: SamplesFile) -> bool:
+    return samples.path.is_file() and samples.path.read_bytes() == samples.text.encode("utf-8")
+
+
+def write_samples(samples: SamplesFile) -> bool:
+    """Write the samples file unless it already holds the text (replaced whole, never half-written);
+    True when it changed."""
+    if _same(samples):
+        return False
+    samples.path.parent.mkdir(parents=True, exist_ok=True)
+    staged = samples.path.with_name(f".{samples.path.name}.tmp")
+    with open(staged, "w", encoding="utf-8", newline="") as handle:
+        handle.write(samples.text)
+    os.replace(staged, samples.path)
+    return True
 
 
 def validate(options: Options) -> list[Problem]:

@@ -142,7 +142,7 @@ def _stage_project(options: pipeline.Options, plan: ReleasePlan, project: Path, 
         project.mkdir(parents=True)
         shutil.copyfile(cache, project / CACHE)
     staged = pipeline.Options(options.spec, project, options.config, options.lenient, options.allow_outside_refs,
-                              version=plan.version)  # fmt: skip
+                              version=plan.version, write_samples=False)  # fmt: skip
     result = pipeline.generate(staged)
     previous = (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
     (project / CHANGELOG).write_text(_prepend(plan.changelog_entry, previous), encoding="utf-8")

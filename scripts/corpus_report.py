@@ -111,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         results = list(pool.map(run, names))
 
     data: dict[str, Any] = {"format": 1, "specs": {}}
-    if args.only and args.json.exists():
-        data = json.loads(args.json.read_text(encoding="utf-8"))
+    if args.json.exists():
+        previous = json.loads(args.json.read_text(encoding="utf-8"))
+        data = previous if args.only else {**data, "samples": previous.get("samples", {})}  # samples: corpus_samples.py
     data["generator"] = generator_label()
     data["prism_version"] = prism.installed_version()
     data["python"] = platform.python_version()
@@ -237,6 +238,7 @@ def render_markdown(data: dict[str, Any]) -> str:
                 f"{totals['generated']} ({100 * totals['generated'] / in_spec:.0f} %) were generated."
             ),
         ]
+    lines += _samples_section(data.get("samples") or {})
     lines += ["", "## Failures by spec", ""]
     for name, spec in specs.items():
         failed = {k: op for k, op in spec["operations"].items() if op["outcome"] != "accepted_parsed"}
@@ -270,6 +272,45 @@ def render_markdown(data: dict[str, Any]) -> str:
                     lines.append(f"  - {listed}{more}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _samples_section(results: dict[str, Any]) -> list[str]:
+    """The code samples of `python -m generator samples`, each run verbatim against Prism (scripts/corpus_samples.py)."""
+    if not results:
+        return []
+    lines = [
+        "",
+        "## Code samples",
+        "",
+        "Every sample `python -m generator samples` writes (a sync and an async one per operation, [samples.md](samples.md))",
+        "is run verbatim against Prism serving its spec by `tests/corpus/samples.py`: one Prism and one interpreter per",
+        "spec, the environment the samples read pointing the client at Prism, and, as above, a second run against",
+        "`--ignoreExamples` where Prism's answer was a spec example that does not fit the spec. A failing sample is",
+        "*skipped* only where this report already has the same failure for its operation and attributes it to Prism",
+        "or to the spec (a known cause, a Prism limitation, a spec defect, Prism's body not fitting the spec, a 5xx from",
+        "Prism); *stopped at a repeated page* counts samples that walk a paginated list, printed the first page's",
+        "items and then stopped with `PaginationError` because static Prism hands out the same page again (they ran).",
+        "`tests/test_corpus.py` runs the small and medium specs in CI; `scripts/corpus_samples.py` runs them all.",
+        "",
+        "| spec | samples | ran | of which stopped at a repeated page | skipped (attributed) | failed | seconds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    totals = dict.fromkeys(("samples", "ran", "stopped_at_repeated_page", "skipped", "failed"), 0)
+    for name, result in results.items():
+        for key in totals:
+            totals[key] += result.get(key, 0)
+        note = f" ({result['status']})" if result["status"] not in ("ok", "no_samples") else ""
+        lines.append(f"| {name}{note} | {result['samples']} | {result['ran']} | {result['stopped_at_repeated_page']} | "
+                     f"{result['skipped']} | {result['failed']} | {result.get('seconds', 0):.0f} |")  # fmt: skip
+    lines.append("| **total** | " + " | ".join(f"**{totals[k]}**" for k in totals) + " | |")
+    listed = [(name, key, label, entry) for name, result in results.items()
+              for key, labels in result.get("operations", {}).items() for label, entry in labels.items()
+              if entry["verdict"] != "ran"]  # fmt: skip
+    if listed:
+        lines += ["", "Samples that did not run:", ""]
+        for name, key, label, entry in listed:
+            lines.append(f"- {name} `{key}` ({label}), {entry['verdict']}: {_md(entry.get('detail', ''))}")
+    return lines
 
 
 def _group(reason: str) -> str:

@@ -13,6 +13,11 @@ the message lists the operations whose outcome changed. When a change improves t
 for a reason you have understood, re-run the report for that spec and commit docs/corpus.json and
 docs/corpus.md: `.venv/bin/python scripts/corpus_report.py --only NAME`.
 
+The code samples (`python -m generator samples`) of every spec of the sample but jira-platform run verbatim
+against Prism too (tests/corpus/samples.py), on the client the operation test generated: no sample may fail
+that does not fail in the baseline's "samples" section (written by scripts/corpus_samples.py, which runs the
+large specs as well), and as many must run.
+
 Skipped, with the reason, only when Prism is not installed (`bash scripts/install-prism.sh`).
 CORPUS_GENERATOR_ROOT=DIR runs the generator from another folder (e.g. a `git archive HEAD` snapshot).
 """
@@ -23,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import harness, prism
+from tests.corpus import harness, prism, samples
 
 SAMPLE = [
     # small (under 100 KB, 0 to 50 operations)
@@ -43,6 +48,9 @@ SAMPLE = [
     # large (1.7 MB, 468 operations)
     "jira-platform",
 ]
+
+SAMPLES_IN_CI = [name for name in SAMPLE if name != "jira-platform"]  # the large specs: scripts/corpus_samples.py
+_CLIENTS: dict[str, Path] = {}  # spec -> the client the operation test generated, for the samples test
 
 pytestmark = pytest.mark.skipif(
     prism.executable() is None, reason="Prism is not installed: run `bash scripts/install-prism.sh`"
@@ -66,9 +74,32 @@ def test_corpus_spec_does_not_regress(
     name: str, entries: dict[str, harness.Entry], baseline: dict[str, dict[str, object]], tmp_path: Path
 ) -> None:
     assert name in baseline, f"no baseline for {name}: run `.venv/bin/python scripts/corpus_report.py --only {name}`"
-    result = harness.run_entry(entries[name], work=tmp_path)
+    result = harness.run_entry(entries[name], work=tmp_path, keep=name in SAMPLES_IN_CI)
+    client = next(tmp_path.glob(f"corpus-{name}-*/client"), None)
+    if client is not None:
+        _CLIENTS[name] = client
     problems = harness.regressions(baseline[name], result)
     assert not problems, f"{name} regressed against docs/corpus.json:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", SAMPLES_IN_CI)
+def test_corpus_samples_run_verbatim_against_prism(
+    name: str, entries: dict[str, harness.Entry], baseline: dict[str, dict[str, object]], tmp_path: Path
+) -> None:
+    expected = harness.load_baseline().get("samples", {}).get(name)
+    assert expected, f"no samples baseline for {name}: run `.venv/bin/python scripts/corpus_samples.py --only {name}`"
+    result = samples.run_samples(entries[name], baseline[name], work=tmp_path, client=_CLIENTS.get(name))
+    now = result.summary()
+    known = {(key, label) for key, labels in expected["operations"].items() for label, e in labels.items()
+             if e["verdict"] == "failed"}  # fmt: skip
+    new = [
+        f"  {key} ({label}): {record.get('outcome')}: {samples._detail(record)}"
+        for (key, label), record in sorted(result.records.items())
+        if record["verdict"] == "failed" and (key, label) not in known
+    ]
+    assert now["status"] == expected["status"], f"{name}: {now['status']} (baseline {expected['status']}): {now['message']}"
+    assert not new, f"{name}: samples that do not run (docs/corpus.json has them running or attributed):\n" + "\n".join(new)
+    assert now["samples"] == expected["samples"] and now["ran"] >= expected["ran"], (now, expected)
 
 
 def test_swagger2_is_refused_with_a_clear_message(entries: dict[str, harness.Entry], tmp_path: Path) -> None:

@@ -6,11 +6,16 @@ required properties: the value type-checks against the request's TypedDicts.
 
 from __future__ import annotations
 
+import math
+import re
+import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular expression parser (3.11+)
+from collections.abc import Callable
 from typing import Any
 
 from generator.load import RefError, Spec, Target
 
 MAX_DEPTH = 8
+MAX_PATTERN_TEXT = 1_000  # a longer shortest match (nested repeats) is not worth showing
 PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0.0, "boolean": True}
 STRING_FORMATS = {
     "date": "2024-01-31",
@@ -57,10 +62,146 @@ def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tu
         items = schema.get("items")
         if not isinstance(items, dict):
             return []
-        return [example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen)]
-    if type_ == "string" and schema.get("format") in STRING_FORMATS:
-        return STRING_FORMATS[str(schema["format"])]
+        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen)
+        count = schema.get("minItems")
+        return [item] * (count if isinstance(count, int) and 1 < count <= 16 else 1)
+    if type_ == "array":  # (handled above; kept for readers: arrays get minItems items)
+        return []
+    if type_ in ("integer", "number"):
+        return _number(schema, str(type_))
+    if type_ == "string" or type_ is None and any(k in schema for k in ("pattern", "minLength", "maxLength", "format")):
+        return _string(schema)
     return PLACEHOLDERS.get(str(type_), "string")
+
+
+def _string(schema: dict[str, Any]) -> str:
+    """A string within the schema's pattern (when simple enough), format and length bounds."""
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        matched = from_pattern(pattern)
+        if matched is not None:
+            return matched
+    value = STRING_FORMATS.get(str(schema.get("format")), "string")
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(low, int) and len(value) < low:
+        value += "x" * (low - len(value))
+    if isinstance(high, int) and len(value) > high:
+        value = value[: max(high, 0)]
+    return value
+
+
+def _number(schema: dict[str, Any], type_: str) -> int | float:
+    """The placeholder (0), moved into the schema's bounds and onto its multipleOf."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    low_open, high_open = schema.get("exclusiveMinimum") is True, schema.get("exclusiveMaximum") is True
+    if _is_number(schema.get("exclusiveMinimum")):  # 3.1: the bound itself
+        low, low_open = schema["exclusiveMinimum"], True
+    if _is_number(schema.get("exclusiveMaximum")):
+        high, high_open = schema["exclusiveMaximum"], True
+    value: float = 0
+    if isinstance(low, (int, float)) and _is_number(low) and (value < low or value == low and low_open):
+        value = low + 1 if low_open else low
+    elif isinstance(high, (int, float)) and _is_number(high) and (value > high or value == high and high_open):
+        value = high - 1 if high_open else high
+    multiple = schema.get("multipleOf")
+    if isinstance(multiple, (int, float)) and _is_number(multiple) and multiple > 0 and value % multiple:
+        stepped = (value // multiple + 1) * multiple
+        value = stepped if math.isfinite(stepped) else value
+    if not math.isfinite(value):
+        value = 0
+    if type_ == "integer" or float(value).is_integer() and type_ != "number":
+        return int(value)
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def from_pattern(pattern: str) -> str | None:
+    """The shortest string of a simple regular expression (literals, classes, repeats, groups, anchors; the
+    first branch of an alternation), checked against it; None for anything else."""
+    try:
+        parsed: list[tuple[Any, Any]] = list(_sre_parse.parse(pattern))
+        text = _shortest(parsed)
+    except (re.error, ValueError, TypeError, RecursionError, OverflowError):
+        return None
+    if text is None or len(text) > MAX_PATTERN_TEXT:
+        return None
+    return text if re.search(pattern, text) else None
+
+
+def _shortest(items: list[tuple[Any, Any]]) -> str | None:
+    out: list[str] = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "ANY":
+            out.append("a")
+        elif name == "NOT_LITERAL":
+            out.append("b" if arg == ord("a") else "a")
+        elif name == "IN":
+            char = _class_member(arg)
+            if char is None:
+                return None
+            out.append(char)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, sub = arg
+            piece = _shortest(list(sub))
+            if piece is None or low > 256:
+                return None
+            out.append(piece * max(low, 0))
+        elif name == "SUBPATTERN":
+            piece = _shortest(list(arg[-1]))
+            if piece is None:
+                return None
+            out.append(piece)
+        elif name == "BRANCH":
+            piece = _shortest(list(arg[1][0]))
+            if piece is None:
+                return None
+            out.append(piece)
+        elif name != "AT":  # anchors add nothing; lookarounds, backreferences and the rest are not handled
+            return None
+    return "".join(out)
+
+
+def _class_member(items: list[tuple[Any, Any]]) -> str | None:
+    """A character the class `[...]` allows: a lower-case letter, else a digit, else another common one."""
+    negate = bool(items) and str(items[0][0]) == "NEGATE"
+    members = items[1:] if negate else items
+    for char in "abcxyz0123456789ABCXYZ_-. ":
+        if _in_class(members, char) != negate:
+            return char
+    if not negate:  # a literal or range start the candidates missed
+        for op, arg in members:
+            if str(op) in ("LITERAL", "RANGE"):
+                return chr(arg if str(op) == "LITERAL" else arg[0])
+    return None
+
+
+_CATEGORIES: dict[str, Callable[[str], bool]] = {
+    "DIGIT": str.isdigit,
+    "WORD": lambda c: c.isalnum() or c == "_",
+    "SPACE": str.isspace,
+}
+
+
+def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and chr(arg) == char:
+            return True
+        if name == "RANGE" and arg[0] <= ord(char) <= arg[1]:
+            return True
+        if name == "CATEGORY":
+            category = str(arg).removeprefix("CATEGORY_")
+            negated = category.startswith("NOT_")
+            kind = category.removeprefix("NOT_")
+            if kind in _CATEGORIES and _CATEGORIES[kind](char) != negated:
+                return True
+    return False
 
 
 def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]]) -> dict[str, Any]:

@@ -35,7 +35,9 @@ from tests.corpus.specdoc import Node, SpecDocs, SpecOperation
 from tests.corpus.values import TAG, ValueBuilder, bytes_value, type_of
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared beside the checkout (as CI lays it out); SDKGEN_SHARED names it elsewhere (a git worktree)
+SHARED = Path(os.environ.get("SDKGEN_SHARED") or ROOT.parent / "shared")
+CORPUS = SHARED / "corpus"
 RUNNER = Path(__file__).resolve().parent / "runner.py"
 BASELINE = ROOT / "docs" / "corpus.json"
 

@@ -174,7 +174,6 @@ class Webhook:
     http_method: str
     payload: TypeRef
     source: str
-    schema: Any = None  # the payload's schema as written (for the README's example payload)
     example: Any = None  # a JSON value of the payload: the spec's own example, else one built from the schema
 
 

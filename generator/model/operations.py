@@ -297,8 +297,7 @@ class OperationBuilder:
                     op = self._follow(item_target.value[method], item_target.file, f"{item_target.pointer}/{method}")
                     payload = self._payload(op, pascal_case(name) + "Webhook")
                     schema, example = self._payload_schema(op)
-                    result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}",
-                                          schema.value if schema else None, example))  # fmt: skip
+                    result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}", example))
                     if schema is not None and payload.annotation != "None":
                         self._webhook_payloads.append((payload, schema))
         return result

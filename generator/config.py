@@ -240,7 +240,7 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
     if value.get("scheme") == "hmac" and "header" not in value:
         problems.append(Problem("scheme 'hmac' needs 'header': the header holding the signature", file, "/webhooks"))
     if value.get("scheme", "standard") != "hmac" and set(value) - {"scheme"}:
-        extra = sorted(set(value) - {"scheme"})[0]
+        extra = min(set(value) - {"scheme"})
         problems.append(Problem(f"'{extra}' only applies to scheme 'hmac'", file, f"/webhooks/{extra}"))
     if any(c in value.get("prefix", "") for c in "\r\n\0"):
         problems.append(Problem("'prefix' may not hold line breaks", file, "/webhooks/prefix"))

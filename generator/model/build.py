@@ -46,8 +46,8 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     prefix = constant_case(package)
     credentials, flows = _credentials(spec, config, prefix)
     types = SchemaTypes(spec)
-    sent = {c.scheme: c.name for c in credentials if c.kind not in ("basic_password", "oauth_client_id", "oauth_client_secret")}
-    builder = OperationBuilder(spec, config, types, sent)
+    unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
+    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind not in unsent})
     builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
     operations = builder.build()
     webhooks = builder.webhooks()
@@ -150,7 +150,7 @@ WEBHOOK_SECRET = "webhook_secret"  # the constructor keyword holding the default
 
 
 def _webhook_verification(
-    config: Config, event: tuple[TypeRef, str | None], resources: list[Resource], model_names: set[str]
+    config: Config, event: tuple[TypeRef, str | None], resources: tuple[Resource, ...], model_names: set[str]
 ) -> WebhookVerification:
     """`client.webhooks` (`client.webhook_events` when the API has a resource called `webhooks`)."""
     taken = {r.name for r in resources}

@@ -338,8 +338,8 @@ class OperationBuilder:
         if not is_json(media_type) or "schema" not in media:
             return None, None
         schema = self._follow(media["schema"], body.file, body.pointer + pointer_from_parts(["content", media_type, "schema"]))
-        examples = media.get("examples") if isinstance(media.get("examples"), dict) else {}
-        for key, raw_example in examples.items():
+        examples: dict[str, Any] = media["examples"] if isinstance(media.get("examples"), dict) else {}
+        for key, raw_example in examples.items():  # the first one
             found = self._follow(raw_example, body.file, body.pointer + pointer_from_parts(["content", media_type, "examples", key]))
             if isinstance(found.value, dict) and isinstance(found.value.get("value"), dict):
                 return schema, found.value["value"]

@@ -65,7 +65,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
-                       mdtext=_markdown_text)  # fmt: skip
+                       mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
     return env
 
 
@@ -621,6 +621,11 @@ def _toml_string(value: str) -> str:
             out.append(char)
     out.append('"')
     return "".join(out)
+
+
+def _markdown_code(value: str) -> str:
+    """Spec text placed in a Markdown code span (`...`): one line, and no backtick to end the span early."""
+    return comment_text(value).replace("`", "'")
 
 
 def _markdown_text(value: str) -> str:

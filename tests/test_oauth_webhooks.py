@@ -52,7 +52,7 @@ components:
       flows:
         clientCredentials:
           tokenUrl: /oauth/token
-          scopes: {"entries:read": read entries, "entries:write": write entries}
+          scopes: {"entries:read": read entries, "entries:write": write entries, "x\\"\\"\\"'); `import os #\\n": hostile}
   schemas:
     Entry:
       type: object
@@ -186,7 +186,9 @@ def test_the_first_call_fetches_a_token_that_later_calls_and_copies_reuse(ledger
     assert client.with_options(timeout=5.0).entries.retrieve("ent_3").id == "ent_3"  # a copy shares the token
     assert len(tokens.fetches) == 1 and tokens.api_calls == ["Bearer tok_1"] * 3
     fetch = tokens.fetches[0]
-    assert fetch["form"] == {"grant_type": ["client_credentials"], "scope": ["entries:read entries:write"]}
+    # The scopes as the spec spells them, a hostile one too (it reached the generated code only as a string literal).
+    scopes = "entries:read entries:write x\"\"\"'); `import os #\n"
+    assert fetch["form"] == {"grant_type": ["client_credentials"], "scope": [scopes]}
     user, _, password = base64.b64decode(fetch["authorization"].removeprefix("Basic ")).decode().partition(":")
     assert (unquote_plus(user), unquote_plus(password)) == (CLIENT_ID, CLIENT_SECRET)
 

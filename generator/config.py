@@ -29,6 +29,22 @@ class EnvConfig:
     log: str | None = None
 
 
+WEBHOOK_SCHEMES = ("standard", "hmac", "none")
+WEBHOOK_ALGORITHMS = ("sha1", "sha256", "sha512")
+WEBHOOK_ENCODINGS = ("hex", "base64")
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """How the webhooks the API sends are signed (docs/config.md: `webhooks`)."""
+
+    scheme: str = "standard"  # one of WEBHOOK_SCHEMES
+    header: str | None = None  # hmac: the header holding the signature (required)
+    algorithm: str = "sha256"
+    encoding: str = "hex"
+    prefix: str = ""
+
+
 @dataclass(frozen=True)
 class Config:
     """Parsed config; None means 'derive it from the spec'."""
@@ -47,6 +63,7 @@ class Config:
     method_names: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
     samples: SamplesConfig | None = None  # the committed code samples file `check` keeps up to date
+    webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     file: str | None = None  # the config file, for messages
 
 
@@ -125,7 +142,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", "pagination", "samples", *_MAP_KEYS])
+    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -141,6 +158,8 @@ def _parse(data: dict[str, Any], file: str) -> Config:
             values["pagination"] = _parse_pagination(value, file, problems)
         elif key == "samples":
             values["samples"] = _parse_samples(value, file, problems)
+        elif key == "webhooks":
+            values["webhooks"] = _parse_webhooks(value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
@@ -223,3 +242,34 @@ def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[st
         else:
             result[operation] = PagingConfig(**description)
     return result
+
+
+_WEBHOOK_KEYS = ("scheme", "header", "algorithm", "encoding", "prefix")
+
+
+def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookConfig:
+    if not isinstance(value, dict):
+        problems.append(Problem("'webhooks' must be a mapping with at least 'scheme'", file, "/webhooks"))
+        return WebhookConfig()
+    before = len(problems)
+    for key, item in value.items():
+        if key not in _WEBHOOK_KEYS:
+            problems.append(Problem(f"unknown key {key!r}; known keys: {', '.join(_WEBHOOK_KEYS)}", file, f"/webhooks/{key}"))
+        elif not isinstance(item, str):
+            problems.append(Problem(f"'{key}' must be a string", file, f"/webhooks/{key}"))
+    if len(problems) > before:
+        return WebhookConfig()
+    choices = {"scheme": WEBHOOK_SCHEMES, "algorithm": WEBHOOK_ALGORITHMS, "encoding": WEBHOOK_ENCODINGS}
+    for key, allowed in choices.items():
+        if key in value and value[key] not in allowed:
+            problems.append(Problem(f"'{key}' must be one of {', '.join(allowed)}", file, f"/webhooks/{key}"))
+    if "header" in value and not _HEADER.match(value["header"]):
+        problems.append(Problem("'header' must be an HTTP header name", file, "/webhooks/header"))
+    if value.get("scheme") == "hmac" and "header" not in value:
+        problems.append(Problem("scheme 'hmac' needs 'header': the header holding the signature", file, "/webhooks"))
+    if value.get("scheme", "standard") != "hmac" and set(value) - {"scheme"}:
+        extra = min(set(value) - {"scheme"})
+        problems.append(Problem(f"'{extra}' only applies to scheme 'hmac'", file, f"/webhooks/{extra}"))
+    if any(c in value.get("prefix", "") for c in "\r\n\0"):
+        problems.append(Problem("'prefix' may not hold line breaks", file, "/webhooks/prefix"))
+    return WebhookConfig(**value) if len(problems) == before else WebhookConfig()

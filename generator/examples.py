@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -367,3 +368,55 @@ def client_test(api: Api) -> ClientTest | None:
         call.helpers | raw.helpers,
         f"`client.{'.'.join(op.resource_path)}.{op.name}` ({op.http_method} {op.path})",
     )
+
+
+def oauth_snippet(api: Api) -> str | None:
+    """The client built from an OAuth2 client id and secret, and a call that fetches the token it sends."""
+    flow = api.oauth_flows[0] if api.oauth_flows else None
+    if flow is None:
+        return None
+    env = {c.name: c.env_var for c in api.credentials}
+    uses = [op for op in api.operations if flow.credential in op.security]
+    op = next((op for op in uses if not op.deprecated), uses[0] if uses else None)
+    call = example_call(op) if op is not None else Call([])
+    lines = ["import os", f"from {api.package} import {api.client_name}"]
+    if call.helpers:
+        lines.append(f"from {api.package}._utils import {', '.join(sorted(call.helpers))}")
+    lines += ["", f"client = {api.client_name}("]
+    for keyword in (flow.client_id, flow.client_secret):
+        lines.append(f'    {keyword}=os.environ.get("{env[keyword]}"),  # This is the default and can be omitted')
+    lines.append(")")
+    if call.lines:
+        lines += ["# The first call fetches a token; later calls reuse it until shortly before it expires.", *call.lines]
+    return "\n".join(lines)
+
+
+def webhook_snippet(api: Api) -> str | None:
+    """A handler verifying and parsing a webhook request with `client.<webhooks>.unwrap`."""
+    hooks = api.webhook_verification
+    if hooks is None:
+        return None
+    secret = next((c for c in api.credentials if c.name == hooks.credential), None)
+    comment = f"  # {secret.name} defaults to the {secret.env_var} environment variable" if secret else ""
+    unwrap = f"client.{hooks.attribute}.unwrap(body, headers)" if secret else f"client.{hooks.attribute}.unwrap(body)"
+    return "\n".join([
+        f"from {api.package} import {api.client_name}",
+        "",
+        f"client = {api.client_name}(){comment}",
+        "",
+        "",
+        "def handle_webhook(body: bytes, headers: dict[str, str]) -> None:",
+        '    """Called with the raw body and the headers of a request the API sent, as your web framework received them."""',
+        f"    event = {unwrap}",
+        "    print(event)",
+    ])  # fmt: skip
+
+
+def webhook_example_payload(api: Api) -> tuple[str, str] | None:
+    """(webhook name, JSON text) of the first webhook with a payload: the spec's example of it, else one built."""
+    for webhook in api.webhooks:
+        if isinstance(webhook.example, (dict, list)) and webhook.payload.annotation != "None":
+            text = json.dumps(webhook.example, indent=2, ensure_ascii=False)
+            if "```" not in text:  # it goes in a Markdown code block
+                return webhook.name, text
+    return None

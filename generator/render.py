@@ -23,7 +23,17 @@ import black
 import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
-from generator.examples import ExampleTest, aiohttp_program, client_test, example_program, example_test, readme_snippets
+from generator.examples import (
+    ExampleTest,
+    aiohttp_program,
+    client_test,
+    example_program,
+    example_test,
+    oauth_snippet,
+    readme_snippets,
+    webhook_example_payload,
+    webhook_snippet,
+)
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
@@ -59,7 +69,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
-                       mdtext=_markdown_text)  # fmt: skip
+                       mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
     return env
 
 
@@ -95,10 +105,16 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             query_credential=_first([c for c in api.credentials if c.kind == "query"]),
             raw_body=any(op.body is not None and op.body.kind == "raw" for op in api.operations),
             renamed_key=_renamed_key(api),
+            oauth=oauth_snippet(api),
+            webhook=webhook_snippet(api),
+            webhook_payload=webhook_example_payload(api),
+            env_vars={c.name: c.env_var for c in api.credentials},
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
     for name in _static_package_files():
+        if name in _OPTIONAL_RUNTIME and not _OPTIONAL_RUNTIME[name](api):
+            continue
         files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
     files[f"{package_dir}/__init__.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/__init__.py.jinja",
@@ -110,7 +126,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
     files[f"{package_dir}/_exceptions.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/_exceptions.py.jinja",
         api=api,
-        exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES], key=all_key),
+        exports=sorted([f"{api.client_name}Error", *_ERROR_CLASSES, *_webhook_errors(api)], key=all_key),
     )
     client_exports = sorted({i.name for i in _package_exports(api) if i.module == "._client"})
     files[f"{package_dir}/_client.py"] = _render(
@@ -119,12 +135,16 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         clients=_client_variants(api),
         auth_hooks=_auth_hooks(api),
         needs_base64=any(c.kind == "basic" for c in api.credentials),
+        sent_credentials=[c.name for c in api.credentials if c.kind not in _UNSENT_CREDENTIALS],
+        env_vars={c.name: c.env_var for c in api.credentials},
         resource_imports=import_block(
             Import(f".resources.{r.module}", name) for r in api.resources for name in _resource_class_names(r)
         ),
         client_aliases=_client_aliases(api),
         exports=sorted(client_exports, key=all_key),
     )
+    if api.webhook_verification is not None:
+        files[f"{package_dir}/webhooks.py"] = _render(f"{_PACKAGE_TEMPLATES}/webhooks.py.jinja", **_webhooks_context(api))
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
     models = {model.name: model for model in api.models}
     for resource in api.all_resources():
@@ -294,8 +314,8 @@ def _auth_hooks(api: Api) -> list[dict[str, Any]]:
     """For each way of sending credentials (headers, query, cookies): the credentials and their values."""
     hooks: dict[str, list[dict[str, str]]] = {"headers": [], "query": [], "cookies": []}
     for credential in api.credentials:
-        if credential.kind == "basic_password":
-            continue  # sent together with its username
+        if credential.kind in _UNSENT_CREDENTIALS:
+            continue  # a password is sent together with its username; the others are not sent
         kind, wire, value = _credential_wire(credential)
         hooks[kind].append({"credential": credential.name, "wire_name": wire, "value": value})
     return [{"kind": kind, "credentials": lines} for kind, lines in hooks.items() if lines]
@@ -323,6 +343,54 @@ _ERROR_CLASSES = (
 )  # fmt: skip
 
 
+# Runtime modules only some clients have: OAuth2 client credentials, webhook signatures.
+_OPTIONAL_RUNTIME = {
+    "_oauth.py": lambda api: bool(api.oauth_flows),
+    "_webhooks.py": lambda api: api.webhook_verification is not None and api.webhook_verification.credential is not None,
+}
+# Credentials the client keeps but does not send as they are (they fetch a token, or check webhooks).
+_UNSENT_CREDENTIALS = ("basic_password", "oauth_client_id", "oauth_client_secret", "webhook_secret")
+
+
+def _webhook_errors(api: Api) -> list[str]:
+    hooks = api.webhook_verification
+    return ["WebhookVerificationError"] if hooks is not None and hooks.credential is not None else []
+
+
+def _webhooks_context(api: Api) -> dict[str, Any]:
+    """What templates/src/package/webhooks.py.jinja places: the event union, its imports, the scheme's words."""
+    hooks = api.webhook_verification
+    assert hooks is not None
+    reserved = {hooks.class_name, hooks.event_name, "Any", "Protocol", "TypeAlias", "cast", "Mapping", "functools", "json",
+                "pydantic", "construct_lenient", f"{api.client_name}Error", "verify_standard", "verify_hmac"}  # fmt: skip
+    names, imports = _spelling("webhooks", hooks.event.models, (), {m.name: m for m in api.models}, reserved)
+    hooks = dataclasses.replace(hooks, event=_spelled_type(hooks.event, names))
+    imports |= {_from_root(i) for i in hooks.event.imports}
+    imports |= {Import("typing", n) for n in ("Any", "Protocol", "TypeAlias", "cast")} | {Import("functools", ""), Import("json", "")}
+    imports |= {Import("collections.abc", "Mapping"), Import("pydantic", ""), Import("._models", "construct_lenient")}
+    imports.add(Import("._exceptions", f"{api.client_name}Error"))
+    if hooks.credential is not None:
+        imports.add(Import("._webhooks", "verify_standard" if hooks.scheme == "standard" else "verify_hmac"))
+    members = sorted(names[m] for m in hooks.event.models)
+    schemes = {"standard": "Standard Webhooks signatures", "hmac": f"an HMAC-{hooks.algorithm.upper()} of the body in {hooks.header}",
+               "none": "the API does not sign them"}  # fmt: skip
+    return {
+        "api": api,
+        "hooks": hooks,
+        "exports": sorted([hooks.class_name, hooks.event_name], key=all_key),
+        "imports": import_block(imports),
+        "tag": hooks.tag,
+        "names": ", ".join(f"`{name}`" for name in members) if members else hooks.event.annotation,
+        "scheme_doc": schemes[hooks.scheme],
+        "env_var": next((c.env_var for c in api.credentials if c.name == hooks.credential), ""),
+    }
+
+
+def _from_root(item: Import) -> Import:
+    """An import written for a module one level down (`..types.pet`), for a module at the package root."""
+    return Import(item.module[1:], item.name) if item.module.startswith("..") else item
+
+
 _CLIENT_MODULE_EXPORTS = (
     "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient", "DefaultAsyncHttpxClient", "DefaultHttpxClient",
 )  # fmt: skip
@@ -340,7 +408,7 @@ def _package_exports(api: Api) -> set[Import]:
     client_names = (api.client_name, api.async_client_name, *_CLIENT_MODULE_EXPORTS)
     return {
         *(Import("._client", n) for n in (*client_names, *(alias for alias, _ in _client_aliases(api)))),
-        *(Import("._exceptions", n) for n in (f"{api.client_name}Error", *_ERROR_CLASSES)),
+        *(Import("._exceptions", n) for n in (f"{api.client_name}Error", *_ERROR_CLASSES, *_webhook_errors(api))),
         Import("._models", "BaseModel"),
         *(Import("._response", n) for n in ("APIResponse", "AsyncAPIResponse")),
         *(Import("._types", n) for n in ("NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout")),
@@ -746,6 +814,11 @@ def _toml_string(value: str) -> str:
             out.append(char)
     out.append('"')
     return "".join(out)
+
+
+def _markdown_code(value: str) -> str:
+    """Spec text placed in a Markdown code span (`...`): one line, and no backtick to end the span early."""
+    return comment_text(value).replace("`", "'")
 
 
 def _markdown_text(value: str) -> str:

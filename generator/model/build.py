@@ -10,7 +10,17 @@ from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
 from generator.model import wire
-from generator.model.ir import Api, Credential, CredentialKind, Model, Operation
+from generator.model.ir import (
+    Api,
+    ClientCredentialsFlow,
+    Credential,
+    CredentialKind,
+    Model,
+    Operation,
+    Resource,
+    TypeRef,
+    WebhookVerification,
+)
 from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
 from generator.model.schemas import SchemaTypes, type_namespace
@@ -35,11 +45,14 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     if client_name in RESERVED_CLIENT_NAMES:
         client_name += "Client"
     prefix = constant_case(package)
-    credentials = _credentials(spec, config, prefix)
+    credentials, flows = _credentials(spec, config, prefix)
     types = SchemaTypes(spec)
-    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind != "basic_password"})
+    unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
+    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind not in unsent})
+    builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
     operations = builder.build()
     webhooks = builder.webhooks()
+    event = builder.webhook_event()
     if warnings is not None:
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
@@ -47,6 +60,10 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
     resources = build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
+    verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
+    if verification is not None and verification.credential is not None:
+        credentials += (Credential(verification.credential, "", "webhook_secret", None, f"{prefix}_WEBHOOK_SECRET",
+                                   False, "The secret the API signs its webhooks with."),)  # fmt: skip
     return Api(
         title=title,
         description=_string(info.get("description")) or None,
@@ -69,6 +86,8 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         models=tuple(models),
         operations=tuple(operations),
         webhooks=tuple(webhooks),
+        oauth_flows=flows,
+        webhook_verification=verification,
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
     )
@@ -136,13 +155,41 @@ def _base_url(root: dict[str, Any]) -> str:
     return url.rstrip("/")
 
 
-def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, ...]:
+WEBHOOK_SECRET = "webhook_secret"  # the constructor keyword holding the default webhook secret
+
+
+def _webhook_verification(
+    config: Config, event: tuple[TypeRef, str | None], resources: tuple[Resource, ...], model_names: set[str]
+) -> WebhookVerification:
+    """`client.webhooks` (`client.webhook_events` when the API has a resource called `webhooks`)."""
+    taken = {r.name for r in resources}
+    attribute = "webhooks" if "webhooks" not in taken else unique("webhook_events", {t.lower() for t in taken})
+    names = {n.lower() for n in model_names}  # the generated module imports the payload models
+    class_name, event_name = unique("Webhooks", names, separator=""), unique("WebhookEvent", names, separator="")
+    options = config.webhooks
+    return WebhookVerification(
+        attribute=attribute,
+        class_name=class_name,
+        event_name=event_name,
+        event=event[0],
+        tag=event[1],
+        scheme=options.scheme,  # type: ignore[arg-type]  # checked by the config parser
+        credential=None if options.scheme == "none" else WEBHOOK_SECRET,
+        header=options.header or "",
+        algorithm=options.algorithm,
+        encoding=options.encoding,
+        prefix=options.prefix,
+    )
+
+
+def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[tuple[Credential, ...], tuple[ClientCredentialsFlow, ...]]:
     root = spec.root
     schemes = _mapping(_mapping(root.get("components")).get("securitySchemes"))
     used = _used_schemes(spec)
     required = _required_schemes(root.get("security"))
     result: list[Credential] = []
-    taken: set[str] = set()
+    flows: list[ClientCredentialsFlow] = []
+    taken: set[str] = {WEBHOOK_SECRET}
     for scheme_name, raw in schemes.items():
         if scheme_name not in used:
             continue
@@ -169,8 +216,30 @@ def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[Credential, .
             continue
         name = unique("api_key" if first else snake_case(scheme_name, "credential"), taken)
         env_var = (config.env.api_key if first else None) or f"{prefix}_{constant_case(name)}"
-        result.append(Credential(name, scheme_name, kind, wire, env_var, is_required, description))
-    return tuple(result)
+        token_url, scopes = _client_credentials_flow(scheme)
+        if token_url is None:
+            result.append(Credential(name, scheme_name, kind, wire, env_var, is_required, description))
+            continue
+        # The token may be given, or fetched with the client's id and secret: neither is required alone.
+        result.append(Credential(name, scheme_name, kind, wire, env_var, False, description))
+        stem = "" if not flows else f"{snake_case(scheme_name, 'oauth')}_"
+        client_id, client_secret = unique(f"{stem}client_id", taken), unique(f"{stem}client_secret", taken)
+        for keyword, what in ((client_id, "oauth_client_id"), (client_secret, "oauth_client_secret")):
+            result.append(Credential(keyword, scheme_name, what, None, f"{prefix}_{constant_case(keyword)}", False,  # type: ignore[arg-type]
+                                     f"The OAuth2 client {keyword.rsplit('_', 1)[-1]} the {name} token is fetched with."))  # fmt: skip
+        flows.append(ClientCredentialsFlow(scheme_name, name, client_id, client_secret, token_url, scopes, is_required,
+                                           f"_{name}_oauth"))  # fmt: skip
+    return tuple(result), tuple(flows)
+
+
+def _client_credentials_flow(scheme: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
+    """(tokenUrl, scopes) of an oauth2 scheme's clientCredentials flow; (None, ()) when it has none."""
+    flows = scheme.get("flows") if scheme.get("type") == "oauth2" else None
+    flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
+    if not isinstance(flow, dict) or not isinstance(flow.get("tokenUrl"), str) or not flow["tokenUrl"].strip():
+        return None, ()
+    scopes = flow.get("scopes")
+    return flow["tokenUrl"].strip(), tuple(str(s) for s in scopes) if isinstance(scopes, dict) else ()
 
 
 def _credential_kind(scheme: Any) -> tuple[CredentialKind | None, str | None]:

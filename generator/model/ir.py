@@ -12,7 +12,11 @@ from typing import Any, Literal
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyKind = Literal["json", "form", "multipart", "raw"]
-CredentialKind = Literal["bearer", "basic", "basic_password", "header", "query", "cookie"]
+CredentialKind = Literal[
+    "bearer", "basic", "basic_password", "header", "query", "cookie", "oauth_client_id", "oauth_client_secret",
+    "webhook_secret",
+]
+WebhookScheme = Literal["standard", "hmac", "none"]
 
 
 @dataclass(frozen=True, order=True)
@@ -183,6 +187,7 @@ class Webhook:
     http_method: str
     payload: TypeRef
     source: str
+    example: Any = None  # a JSON value of the payload: the spec's own example, else one built from the schema
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,46 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class ClientCredentialsFlow:
+    """An OAuth2 `clientCredentials` flow: the client fetches the token credential `credential` itself.
+
+    `client_id` and `client_secret` name the credentials (kinds `oauth_client_id`/`oauth_client_secret`)
+    holding the client's own credentials; `required` says the client needs the token or both of them.
+    """
+
+    scheme: str
+    credential: str
+    client_id: str
+    client_secret: str
+    token_url: str  # as in the spec; a relative URL is resolved against the client's base URL
+    scopes: tuple[str, ...]
+    required: bool
+    attribute: str  # the client attribute holding the token cache
+
+
+@dataclass(frozen=True)
+class WebhookVerification:
+    """`client.<attribute>`: verifies the webhooks the API sends and parses their payloads.
+
+    `event` is the union of the webhooks' payload types (tagged by a property where every payload pins it
+    to its own value), named `event_name` in the generated `webhooks` module; `credential` is the
+    constructor keyword holding the default secret.
+    """
+
+    attribute: str
+    class_name: str
+    event_name: str
+    event: TypeRef
+    tag: str | None  # the payload property (wire name) telling the members of `event` apart, if one does
+    scheme: WebhookScheme
+    credential: str | None  # None with scheme "none"
+    header: str  # the signature header (hmac); Standard Webhooks' headers are fixed
+    algorithm: str  # hmac: sha1, sha256 or sha512
+    encoding: str  # hmac: hex or base64
+    prefix: str  # hmac: text before the signature in the header (`sha256=`)
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     description: str | None
@@ -238,6 +283,8 @@ class Api:
     models: tuple[Model, ...]
     operations: tuple[Operation, ...]  # every operation, in spec order
     webhooks: tuple[Webhook, ...] = ()
+    oauth_flows: tuple[ClientCredentialsFlow, ...] = ()
+    webhook_verification: WebhookVerification | None = None
     # TypedDicts with a key the runtime renames somewhere inside them: each gets a table (see generator/model/wire.py)
     renamed: frozenset[str] = frozenset()
     wire_tables: frozenset[str] = frozenset()  # those and the TypedDicts beside them in unions: their keys tell members apart

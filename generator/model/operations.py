@@ -30,7 +30,7 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import pascal_case, singular, snake_case, unique
-from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional
+from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional, tagged_union, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
@@ -98,6 +98,7 @@ class OperationBuilder:
         self.types = types
         self.credential_for_scheme = security  # securitySchemes key -> credential keyword
         self.file = spec.entry
+        self._webhook_payloads: list[tuple[TypeRef, Target]] = []  # filled by `webhooks()`
 
     # --- operations ---------------------------------------------------------------------------
 
@@ -303,8 +304,57 @@ class OperationBuilder:
                 if isinstance(item_target.value, dict) and isinstance(item_target.value.get(method), dict):
                     op = self._follow(item_target.value[method], item_target.file, f"{item_target.pointer}/{method}")
                     payload = self._payload(op, Hint(pascal_case(name) + "WebhookPayload", f"webhook {name} {method}"))
-                    result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}"))
+                    schema, example = self._payload_schema(op)
+                    result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}", example))
+                    if schema is not None and payload.annotation != "None":
+                        self._webhook_payloads.append((payload, schema))
         return result
+
+    def webhook_event(self) -> tuple[TypeRef, str | None] | None:
+        """The union of the webhooks' payload types (after `webhooks()`), None when no webhook has a payload.
+
+        Tagged when every payload is its own model and one property is pinned (`const`/`enum`) to values
+        that tell them apart (`type: batch.cancelled`); else a plain union pydantic tries member by member.
+        Returned with the tagging property's wire name (None when untagged).
+        """
+        members: list[tuple[TypeRef, Target]] = []
+        for payload, schema in self._webhook_payloads:
+            if payload.annotation not in [m.annotation for m, _ in members]:
+                members.append((payload, schema))
+        if not members:
+            return None
+        if len(members) == 1:
+            return members[0][0], None
+        plain = all(m.is_type and len(m.models) == 1 and m.annotation in m.models for m, _ in members)
+        first = self.types.object_properties(members[0][1].value, members[0][1].file, members[0][1].pointer)
+        for wire_name, _, required in (first or []) if plain else []:
+            tags = [self.types.pinned_values(schema, wire_name) for _, schema in members]
+            flat = [tag for member_tags in tags for tag in member_tags]
+            if required and all(tags) and len(flat) == len(set(flat)):
+                return tagged_union([m for m, _ in members], tags, wire_name), wire_name
+        return union([m for m, _ in members]), None
+
+    def _payload_schema(self, op: Target) -> tuple[Target | None, Any]:
+        """The schema of a webhook's JSON body and an example value of it (the spec's own first, if any)."""
+        raw = op.value.get("requestBody")
+        body = self._follow(raw, op.file, f"{op.pointer}/requestBody") if raw is not None else None
+        content = body.value.get("content") if body is not None and isinstance(body.value, dict) else None
+        if body is None or not isinstance(content, dict) or not content:
+            return None, None
+        media_type = _preferred_media_type(list(content))
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if not is_json(media_type) or "schema" not in media:
+            return None, None
+        schema = self._follow(media["schema"], body.file, body.pointer + pointer_from_parts(["content", media_type, "schema"]))
+        examples: dict[str, Any] = media["examples"] if isinstance(media.get("examples"), dict) else {}
+        for key, raw_example in examples.items():  # the first one
+            found = self._follow(raw_example, body.file, body.pointer + pointer_from_parts(["content", media_type, "examples", key]))
+            if isinstance(found.value, dict) and isinstance(found.value.get("value"), dict):
+                return schema, found.value["value"]
+            break
+        if isinstance(media.get("example"), dict):
+            return schema, media["example"]
+        return schema, example_value(self.spec, schema)
 
     def _callback_items(self) -> list[tuple[str, Target]]:
         """(`<operationId>.<callback>`, path item) for every callback of every operation."""

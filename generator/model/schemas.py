@@ -481,6 +481,10 @@ class SchemaTypes:
             tags.append(member_tags)
         return tags
 
+    def pinned_values(self, member: Target, property_name: str) -> list[str]:
+        """The string values an object schema pins its property `property_name` to (`const`, `enum`)."""
+        return self._pinned_values(self._follow(member), property_name)
+
     def _pinned_values(self, member: Target, property_name: str) -> list[str]:
         """The string values a member's `const`/`enum` allows for the discriminator property."""
         merged = self._merged_properties(member)
@@ -736,6 +740,9 @@ def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: 
     }  # fmt: skip
     models = frozenset().union(*(m.models for m in members))
     return TypeRef(annotation, imports, models, is_type=False)
+
+
+tagged_union = _tagged_union  # for the union of webhook payloads (operations.py)
 
 
 def _escape(token: str) -> str:

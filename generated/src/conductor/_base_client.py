@@ -45,6 +45,7 @@ MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+AUTH_FLOW = "sdk_auth_flow"  # request extension: the httpx.Auth sending the request's token, if any
 
 
 class BaseClient:
@@ -94,6 +95,10 @@ class BaseClient:
 
     def _auth_cookies(self, security: Sequence[str]) -> dict[str, str]:
         return {}
+
+    def _auth_flow(self, security: Sequence[str]) -> httpx.Auth | None:
+        """An httpx auth flow for credentials that take more than a header (an OAuth2 token fetched on demand)."""
+        return None
 
     def _undocumented(
         self,
@@ -197,6 +202,9 @@ class BaseClient:
         ):  # read by `_shown_url`, so that logs never show a credential sent in the query
             request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
+        auth_flow = self._auth_flow(security)
+        if auth_flow is not None:  # `_send` passes it to httpx on every attempt
+            request.extensions[AUTH_FLOW] = auth_flow
         return request, mode
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -429,7 +437,8 @@ class SyncAPIClient(BaseClient):
         retries_taken = 0
         while True:
             try:
-                response = self._client.send(request, stream=stream)
+                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+                response = self._client.send(request, stream=stream, auth=auth)
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc)
             else:
@@ -624,7 +633,8 @@ class AsyncAPIClient(BaseClient):
         retries_taken = 0
         while True:
             try:
-                response = await self._client.send(request, stream=stream)
+                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+                response = await self._client.send(request, stream=stream, auth=auth)
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc)
             else:

@@ -245,7 +245,7 @@ def example_test(op: Operation, model_modules: dict[str, str]) -> ExampleTest:
             page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
             names.add(("pagination", page_class))
             body.append(f"assert isinstance({call.result}, {page_class})")
-        elif call.result and op.return_type.is_type and len(op.return_type.models) == 1:
+        elif call.result and op.return_type.annotation in op.return_type.models:  # the model itself, not `List[...]`
             (model,) = op.return_type.models
             names.add((f"types.{model_modules[model]}", model))
             body.append(f"assert isinstance({call.result}, {model})")

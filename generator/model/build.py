@@ -35,13 +35,14 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         client_name += "Client"
     prefix = constant_case(package)
     credentials = _credentials(spec, config, prefix)
-    types = SchemaTypes(spec)
+    types = SchemaTypes(spec, config.type_names, config.file)
     builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind != "basic_password"})
     operations = builder.build()
     webhooks = builder.webhooks()
     if warnings is not None:
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
+    types.check_type_names()
     models = types.models()
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations

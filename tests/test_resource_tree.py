@@ -425,3 +425,20 @@ def test_bad_type_names_are_clear_errors(
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and not (tmp_path / "out").exists()
     assert f"{config} at /type_names/{pointer}: " in err and message in err, err
+
+
+def test_a_group_whose_child_has_its_name_keeps_its_own_class_in_another_module(tmp_path: Path) -> None:
+    obj = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+    paths = {"/shop": answers(obj), "/shop/shop": answers(obj), "/shop/items/{id}/notes/{n}": {"delete": {
+        "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in ("id", "n")],
+        "responses": {"204": {"description": "gone"}}}}}  # fmt: skip
+    (tmp_path / "t.yaml").write_text(yaml.safe_dump({"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+                                                     "paths": paths}), encoding="utf-8")  # fmt: skip
+    api = build_api(load_spec(tmp_path / "t.yaml"), Config())
+    found = {".".join(r.path): (r.module, r.package, r.test_module) for r in api.all_resources()}
+    assert found == {
+        "shop": ("shop.shop_2", "shop", "test_shop"),
+        "shop.items": ("shop.items.items", "shop.items", "shop.test_items"),
+        "shop.items.notes": ("shop.items.notes", "", "shop.items.test_notes"),
+        "shop.shop": ("shop.shop", "", "shop.test_shop"),
+    }

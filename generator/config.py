@@ -6,6 +6,7 @@ Missing keys are derived from the spec by the model builder.
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ import yaml
 from generator.errors import GeneratorError, Problem
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A method name, optionally after the resource path it goes on: `health_check` or `qbd.health_check`.
+_DOTTED_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
@@ -60,7 +63,9 @@ class Config:
     default_timeout: float = 60.0
     max_retries: int = 2
     resource_names: dict[str, str] = field(default_factory=dict)
+    # "METHOD /path" -> method name, or `resource.path.method` to place it on that resource
     method_names: dict[str, str] = field(default_factory=dict)
+    type_names: dict[str, str] = field(default_factory=dict)  # schema JSON pointer ("#/...") -> Python class name
     pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
     samples: SamplesConfig | None = None  # the committed code samples file `check` keeps up to date
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
@@ -113,7 +118,14 @@ _CHECKS: dict[str, tuple[Any, str]] = {
 _ENV_KEYS = ("api_key", "base_url", "log")
 _MAP_KEYS = {
     "resource_names": ("a mapping from a path segment to a Python identifier", _IDENTIFIER),
-    "method_names": ("a mapping from 'METHOD /path' to a Python identifier", _IDENTIFIER),
+    "method_names": (
+        "a mapping from 'METHOD /path' to a Python identifier, or dotted identifiers (`qbd.health_check`)",
+        _DOTTED_IDENTIFIER,
+    ),
+    "type_names": (
+        "a mapping from a schema's JSON pointer ('#/components/schemas/Pet') to a Python identifier",
+        _IDENTIFIER,
+    ),
 }
 
 
@@ -186,12 +198,21 @@ def _parse_env(value: Any, file: str, problems: list[Problem]) -> EnvConfig:
 
 def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
     what, pattern = _MAP_KEYS[key]
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and pattern.match(v) for k, v in value.items()
-    ):
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         problems.append(Problem(f"'{key}' must be {what}", file, f"/{key}"))
         return {}
-    return dict(value)
+    result: dict[str, str] = {}
+    for entry, name in value.items():
+        where = f"/{key}/" + entry.replace("~", "~0").replace("/", "~1")
+        if key == "method_names" and not _OPERATION_KEY.match(entry):
+            problems.append(Problem(f"method_names key {entry!r} must be 'METHOD /path'", file, where))
+        elif key == "type_names" and not entry.startswith("#/"):
+            problems.append(Problem(f"type_names key {entry!r} must be a JSON pointer into the spec ('#/...')", file, where))
+        elif not pattern.match(name) or any(keyword.iskeyword(part) for part in name.split(".")):
+            problems.append(Problem(f"{name!r} is not {what.split(' to ', 1)[1]}", file, where))
+        else:
+            result[entry] = name
+    return result
 
 
 def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesConfig | None:

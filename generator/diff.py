@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, Literal
 
 from generator.errors import pointer_from_parts
@@ -411,6 +412,7 @@ class _Differ:
             level = Level.BREAKING
             if _renamed_only(old, new):
                 message = f"return type renamed `{old.return_type.annotation}` -> `{new.return_type.annotation}`"
+                message += self._type_name_hint(old, new)
             else:
                 message = f"returns `{new.return_type.annotation}` instead of `{old.return_type.annotation}`"
             self.add(level, subject, message, "return-type-changed", new_responses, "new")
@@ -445,6 +447,25 @@ class _Differ:
                     _Where(subject, "response", label),
                     "response",
                 )
+
+    def _type_name_hint(self, old: Operation, new: Operation) -> str:
+        """For a response model renamed with its shape unchanged: the `type_names` line keeping the old name."""
+        if len(old.return_type.models) != 1 or len(new.return_type.models) != 1:
+            return ""
+        (old_name,), (new_name,) = old.return_type.models, new.return_type.models
+        old_model = next((m for m in self.old.api.models if m.name == old_name), None)
+        new_model = next((m for m in self.new.api.models if m.name == new_name), None)
+        if old_model is None or new_model is None:
+            return ""
+        old_file, _, _ = old_model.source.partition("#")
+        new_file, _, new_pointer = new_model.source.partition("#")
+        if new_file != str(self.new.spec.entry):  # `type_names` points into the entry document
+            return ""
+        old_shape = self._canonical(self.old, old_model.schema, Target(None, Path(old_file), ""))
+        if old_shape != self._canonical(self.new, new_model.schema, Target(None, Path(new_file), "")):
+            return ""
+        line = f"{json.dumps('#' + new_pointer)}: {old_name}"
+        return f"; the same shape: `type_names: {{{line}}}` in the config keeps the name `{old_name}`"
 
     def compare_response_headers(self, subject: str, code: str, old: Target, new: Target) -> None:
         old_headers = {k.lower() for k in _mapping(_mapping(old.value).get("headers"))}

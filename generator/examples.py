@@ -322,8 +322,8 @@ def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
             page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
             names.add(("pagination", page_class))
             body.append(f"assert isinstance({call.result}, {page_class})")
-        elif call.result and op.return_type.is_type and len(op.return_type.models) == 1:
-            model = models[next(iter(op.return_type.models))]
+        elif call.result and op.return_type.annotation in op.return_type.models:  # the model itself, not `List[...]`
+            model = models[op.return_type.annotation]
             names.add((f"types.{model.module}", model.python_name))
             body.append(f"assert isinstance({call.result}, {model.python_name})")
         elif call.result:

@@ -148,13 +148,24 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
     models = {model.name: model for model in api.models}
     for resource in api.all_resources():
+        if resource.package:
+            exported = [(_relative(resource.module, resource.package), name) for name in _resource_class_names(resource)]
+            exported += [(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)]
+            files[f"{package_dir}/resources/{_file(resource.package)}/__init__.py"] = _render(
+                f"{_PACKAGE_TEMPLATES}/resources/group__init__.py.jinja",
+                resource=resource,
+                exported=exported,
+                checking=import_block(Import(module, name) for module, name in exported),
+                exports=sorted((name for _, name in exported), key=all_key),
+            )
         shapes = _shape_constants(resource, api.renamed)
         imports, names = _resource_imports(resource, models, api.renamed, f"resources.{resource.module}", set(shapes.values()))
         op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
-        files[f"{package_dir}/resources/{resource.module}.py"] = _render(
+        files[f"{package_dir}/resources/{_file(resource.module)}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
             resource=_spelled_resource(resource, names),
+            children={c.name: _relative(c.module, resource.package) for c in resource.children},
             imports=imports,
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
             op_groups={
@@ -171,7 +182,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
     for resource in api.all_resources():
         if resource.operations:
             tests = [example_test(op, models) for op in resource.operations]
-            files[f"tests/test_{resource.module}.py"] = _render(
+            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render(
                 "tests/test_resource.py.jinja",
                 api=api,
                 resource=resource,
@@ -179,6 +190,8 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
                 imports=_test_imports(api, tests),
                 credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
             )
+    for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
+        files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)
     if transport_test is not None:
         files["tests/test_client.py"] = _render(
@@ -480,7 +493,7 @@ def _resource_imports(
         imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
     if resource.children:
         imports.add(Import("typing", "TYPE_CHECKING"))
-    children = {Import(f".{c.module}", n) for c in resource.children for n in _resource_class_names(c)}
+    children = {Import(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)}
     reserved = {i.name for i in imports | children} | set(_resource_class_names(resource)) | constants
     used = {n for ref in refs for n in ref.models}
     names, model_imports = _spelling(importer, used, tables, models, reserved)
@@ -589,6 +602,15 @@ def _namespaces(models: Iterable[Model]) -> dict[str, list[tuple[str, str]]]:
         if model.exported:
             found[".".join(["types", *namespace])].append((model.python_name, module))
     return {ns: sorted(entries, key=lambda e: (e[1], e[0])) for ns, entries in sorted(found.items())}
+
+
+def _relative(module: str, package: str) -> str:
+    """The relative import of the dotted `module` (under resources/) from a module of `package`."""
+    return "." + (module[len(package) + 1 :] if package else module)
+
+
+def _file(module: str) -> str:
+    return module.replace(".", "/")
 
 
 def _resource_class_names(resource: Resource) -> list[str]:
@@ -763,7 +785,8 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
                 arguments.append("...")
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
         children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
-        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types), "children": children})
+        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types),
+                        "children": children, "file": f"resources/{_file(resource.module)}.py"})  # fmt: skip
     return entries
 
 

@@ -482,3 +482,34 @@ def test_request_body_made_required(tmp_path: Path) -> None:
     assert [(c.rule, c.level.value, c.subject, c.message) for c in changes] == [
         ("body-made-required", "breaking", "items.create", "request body is now required")
     ]
+
+
+def _rename_item(spec: dict[str, Any]) -> None:
+    """`Item` becomes `Article`, every reference with it: the same schema under a new component name."""
+    text = json.dumps(spec).replace('"#/components/schemas/Item"', '"#/components/schemas/Article"')
+    spec.clear()
+    spec.update(json.loads(text))
+    spec["components"]["schemas"]["Article"] = spec["components"]["schemas"].pop("Item")
+
+
+def test_a_renamed_type_of_the_same_shape_names_the_config_line_that_keeps_its_name(tmp_path: Path) -> None:
+    changes = _diff(tmp_path, _rename_item)
+    renamed = [c for c in changes if c[0] == "return-type-changed"]
+    assert {c[2] for c in renamed} == {"items.create", "items.retrieve"}
+    hint = '; the same shape: `type_names: {"#/components/schemas/Article": Item}` in the config keeps the name `Item`'
+    assert all(c[3] == "return type renamed `Item` -> `Article`" + hint for c in renamed)
+    # With that line in the new side's config, nothing a user imports is renamed.
+    new = copy.deepcopy(BASE)
+    _rename_item(new)
+    old_file, new_file = _write(tmp_path / "o" / "shop.yaml", BASE), _write(tmp_path / "n" / "shop.yaml", new)
+    (new_file.parent / "shop.config.yaml").write_text('type_names:\n  "#/components/schemas/Article": Item\n', "utf-8")
+    assert pipeline.diff(str(old_file), str(new_file)).changes == []
+
+
+def test_a_renamed_type_whose_shape_changed_gets_no_config_hint(tmp_path: Path) -> None:
+    def rename_and_change(spec: dict[str, Any]) -> None:
+        _rename_item(spec)
+        spec["components"]["schemas"]["Article"]["properties"]["extra"] = {"type": "string"}
+
+    renamed = [c for c in _diff(tmp_path, rename_and_change) if c[0] == "return-type-changed"]
+    assert renamed and all(c[3] == "return type renamed `Item` -> `Article`" for c in renamed)

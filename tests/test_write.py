@@ -72,7 +72,7 @@ def test_files_no_longer_generated_are_removed_and_manifest_updated(tmp_path: Pa
     out = tmp_path / "out"
     generate(write_spec(tmp_path / "a", SPEC_A), out)
     package = package_dir(out)
-    owners = sorted(p.relative_to(out).as_posix() for p in [*package.rglob("owner*.py"), *out.glob("tests/test_owners.py")])
+    owners = sorted(p.relative_to(out).as_posix() for p in [*package.rglob("owner*.py"), *out.glob("tests/api_resources/test_owners.py")])
     assert f"{package.relative_to(out).as_posix()}/resources/owners.py" in owners
     assert set(owners) <= set(manifest_paths(out))
 

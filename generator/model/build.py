@@ -46,7 +46,7 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         client_name += "Client"
     prefix = constant_case(package)
     credentials, flows = _credentials(spec, config, prefix)
-    types = SchemaTypes(spec)
+    types = SchemaTypes(spec, config.type_names, config.file)
     unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
     builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind not in unsent})
     builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
@@ -56,6 +56,7 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     if warnings is not None:
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
+    types.check_type_names()
     models = types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations

@@ -197,13 +197,22 @@ class Resource:
     path: tuple[str, ...]  # attribute names from the client
     class_name: str
     async_class_name: str
-    module: str  # module under `resources/`
+    # Dotted module under `resources/` defining the classes: `end_users`; a group (a resource with children) is
+    # a package whose own module has its name, beside its children's: `qbd.qbd`, `qbd.invoices`.
+    module: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
+    package: str = ""  # a group: its dotted package under `resources/` (`qbd`); "" for a plain resource
+    test_module: str = ""  # dotted module of its generated tests under `tests/api_resources/`: `qbd.test_invoices`
 
     @property
     def name(self) -> str:
         return self.path[-1]
+
+    @property
+    def depth(self) -> int:
+        """How many packages below the package root `module` sits (`resources.end_users`: 1)."""
+        return self.module.count(".") + 1
 
 
 @dataclass(frozen=True)

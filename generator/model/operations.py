@@ -125,8 +125,9 @@ class OperationBuilder:
             for path, method, op, path_item in raw
             if path.rstrip("/") not in parents and self._is_singleton(path, method, op, path_item)
         }
-        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts], singletons)
         present = {f"{method.upper()} {path}" for path, method, *_ in raw}
+        drafts = self._placed(drafts, present)
+        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts], singletons)
         for key in self.config.pagination:
             if key not in present:
                 self._paging_error(key, "style", "the spec has no such operation")
@@ -425,24 +426,72 @@ class OperationBuilder:
         taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for resource in {d[0] for d in drafts}:
             taken[resource] = {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES | children[resource]}
-        result = []
+        result, wanted = [], []
+        overrides = {key: name.rsplit(".", 1)[-1] for key, name in self.config.method_names.items()}
         for (resource, path, method, op), name in zip(drafts, proposed):
-            override = self.config.method_names.get(f"{method.upper()} {path}")
+            override = overrides.get(f"{method.upper()} {path}")
             if override:
                 name = override
+                if name.lower() in {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES}:
+                    self._method_name_error(f"{method.upper()} {path}", f"'{name}' is an attribute every resource has")
+                if name.lower() in {n.lower() for n in children[resource]}:
+                    self._method_name_error(f"{method.upper()} {path}", f"'{'.'.join(resource)}.{name}' is a resource")
             elif counts[(resource, name)] > 1 or name in children[resource]:
                 name = self._fallback_name(resource, path, method, op)
+            wanted.append(name)
             result.append(unique(name, taken[resource]))
+        self._check_method_clashes(drafts, wanted, result)
         return result
 
+    def _placed(self, drafts: list[Any], present: set[str]) -> list[Any]:
+        """Drafts with the resource path a dotted `method_names` value gives (`qbd.health_check` -> `qbd`);
+        every `method_names` key checked against the spec."""
+        for key, name in self.config.method_names.items():
+            if key not in present:
+                self._method_name_error(key, "the spec has no such operation")
+            parts = name.split(".")[:-1]
+            for depth, part in enumerate(parts):
+                reserved = self.client_attributes if depth == 0 else RESERVED_RESOURCE_ATTRIBUTES
+                if part in reserved:
+                    where = "the client" if depth == 0 else "every resource"
+                    self._method_name_error(key, f"'{part}' is an attribute of {where}; it cannot name a resource")
+        placed = []
+        for resource, path, method, op, item in drafts:
+            name = self.config.method_names.get(f"{method.upper()} {path}", "")
+            placed.append((tuple(name.split(".")[:-1]) if "." in name else resource, path, method, op, item))
+        return placed
+
+    def _check_method_clashes(self, drafts: list[Any], wanted: list[str], result: list[str]) -> None:
+        """A configured method name that another method of its resource has (or would have) is an error."""
+        configured: dict[tuple[tuple[str, ...], str], str] = {}
+        for (resource, path, method, _), name in zip(drafts, wanted):
+            key = f"{method.upper()} {path}"
+            if key in self.config.method_names:
+                configured.setdefault((resource, name.lower()), key)
+        for (resource, path, method, _), name, final in zip(drafts, wanted, result):
+            key = f"{method.upper()} {path}"
+            owner = configured.get((resource, name.lower()))
+            if owner is not None and owner != key:
+                self._method_name_error(owner, f"'{'.'.join((*resource, name))}' is also the name of {key}")
+            if key in self.config.method_names and final != name:
+                self._method_name_error(key, f"'{'.'.join((*resource, name))}' is taken by another method")
+
+    def _method_name_error(self, key: str, message: str) -> NoReturn:
+        where = "/method_names/" + key.replace("~", "~0").replace("/", "~1")
+        raise GeneratorError(Problem(f"method_names {key}: {message}", self.config.file, where))
+
     def _is_singleton(self, path: str, method: str, op: Target, item: Target) -> bool:
-        """A GET of a fixed word below an item (`/files/{id}/content`) that answers with one thing, not many.
+        """A GET of a fixed word below an item (`/files/{id}/content`) that answers with one thing, not many, or a
+        GET of a path without path parameters (`/company`) that answers with one object.
 
         Many: an array, a page (the config's or a paging query parameter), an object holding an array of items
         (`data`, ... or one named like the path), or what an operationId calls a list.
         """
         segments = path.strip("/").split("/")
-        if method != "get" or len(segments) < 2 or segments[-1].startswith("{") or not segments[-2].startswith("{"):
+        if method != "get" or segments[-1].startswith("{"):
+            return False
+        below_item = len(segments) >= 2 and segments[-2].startswith("{")
+        if not below_item and any(s.startswith("{") for s in segments):
             return False
         operation_id = op.value.get("operationId")
         if isinstance(operation_id, str) and {"list", "search"} & set(snake_case(operation_id, "op").split("_")):
@@ -452,10 +501,13 @@ class OperationBuilder:
             return False
         schema = self._success_schema(op)
         if schema is None:
-            return True  # a download, text or no body
+            return below_item  # a download, text or no body; without a path parameter, only an object is one thing
         if _schema_type(self.spec, schema) == "array":
             return False
-        fields = self.types.object_properties(schema.value, schema.file, schema.pointer) or []
+        found = self.types.object_properties(schema.value, schema.file, schema.pointer)
+        if not below_item and found is None and _schema_type(self.spec, schema) != "object":
+            return False
+        fields = found or []
         arrays = [wire for wire, prop, _ in fields if _schema_type(self.spec, prop) == "array"]
         paging = _CURSOR_PARAMS + _OFFSET_PARAMS + _PAGE_PARAMS + _LIMIT_PARAMS
         query = self._query_names(item, op)
@@ -697,19 +749,26 @@ def build_resources(operations: list[Operation], classes: dict[tuple[str, ...], 
         for depth in range(1, len(operation.resource_path)):
             by_path.setdefault(operation.resource_path[:depth], [])
 
-    def make(path: tuple[str, ...]) -> Resource:
+    def make(path: tuple[str, ...], folder: tuple[str, ...]) -> Resource:
+        """`folder`: the packages under `resources/` (and `tests/api_resources/`) the resource's module sits in."""
         children = sorted(p for p in by_path if len(p) == len(path) + 1 and p[: len(path)] == path)
         class_name = classes[path]
+        name = path[-1]
+        # A group is a package: its own classes in a module of its name, unless a child takes that name.
+        package = (*folder, name) if children else ()
+        own = unique(name, {c[-1].lower() for c in children}, separator="_") if children else name
         return Resource(
             path=path,
             class_name=f"{class_name}Resource",
             async_class_name=f"Async{class_name}Resource",
-            module="_".join(path),
+            module=".".join((*package, own) if children else (*folder, name)),
             operations=tuple(by_path[path]),
-            children=tuple(make(child) for child in children),
+            children=tuple(make(child, (*folder, name)) for child in children),
+            package=".".join(package),
+            test_module=".".join((*folder, f"test_{name}")),
         )
 
-    return tuple(make(path) for path in sorted(p for p in by_path if len(p) == 1))
+    return tuple(make(path, ()) for path in sorted(p for p in by_path if len(p) == 1))
 
 
 def check_resource_names(operations: list[Operation]) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from generator.errors import GeneratorError, Problem
 from generator.load import RefError, Spec, Target
@@ -137,7 +137,8 @@ class Hint:
 
     root: str
     origin: str
-    kind: Literal["schema", "operation"] = "operation"  # a component schema loses its namespace's prefix
+    # a component schema loses its namespace's prefix; a name pinned by `type_names` is taken as it is
+    kind: Literal["schema", "operation", "pinned"] = "operation"
     path: tuple[str, ...] = ()
 
     @property
@@ -186,6 +187,8 @@ def type_name(hint: Hint, namespace: tuple[str, ...], request: bool) -> str:
     Operation types are named after their resource and method (`InvoiceListResponse`, `InvoiceCreateParams`).
     """
     parts = words(hint.root)
+    if hint.kind == "pinned":
+        return " ".join(parts)
     if hint.kind == "schema":
         prefix = [w for element in namespace for w in words(element)]
         if prefix and parts[: len(prefix)] == prefix and len(parts) > len(prefix):
@@ -211,12 +214,13 @@ class _Module:
 class SchemaTypes:
     """Converts schemas to TypeRefs, collecting the response models it creates on the way."""
 
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, type_names: dict[str, str] | None = None, config_file: str | None = None) -> None:
         self.spec = spec
         self._drafts: dict[str, _ModelDraft] = {}
         self._named: dict[tuple[Path, str], str] = {}  # schema location -> model name
         self._request_named: dict[tuple[Path, str], str] = {}  # schema location -> TypedDict name
         self._taken: set[str] = {n.lower() for n in RESERVED_MODEL_NAMES}
+        self._pins = _Pins(spec, type_names or {}, config_file, self._taken)
         self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
 
@@ -262,6 +266,10 @@ class SchemaTypes:
         draft = self._drafts.get(model)
         found = next((f for f in draft.fields if f.wire_name == wire_name), None) if draft else None
         return self.model_of(found.type) if found else None
+
+    def check_type_names(self) -> None:
+        """Every `type_names` entry named a schema that became a type (call once all types are built)."""
+        self._pins.check({*self._named, *self._request_named})
 
     def models(self, uses: Iterable[tuple[tuple[str, ...], Iterable[str]]] = ()) -> list[Model]:
         """Every model and alias, placed: `uses` gives, per operation, its types' namespace (`type_namespace`) and
@@ -313,12 +321,19 @@ class SchemaTypes:
         }
         class_names: dict[tuple[str, ...], set[str]] = {ns: {n.lower() for n in RESERVED_MODEL_NAMES} for ns in namespaces}
         local: dict[str, str] = {}  # draft -> class name in its file
+        for group in files:  # names pinned by `type_names` first, so no derived name takes one
+            for module in group:
+                if module.hint.kind == "pinned":
+                    class_names[group[0].namespace].add(module.hint.root.lower())
         for group in files:
             namespace = group[0].namespace
             taken = {n.lower() for n in RESERVED_MODEL_NAMES}
             for module in group:
                 words_ = type_name(module.hint, namespace, module.request)
-                module.class_name = unique(pascal_case(words_), class_names[namespace], separator="")
+                if module.hint.kind == "pinned":
+                    module.class_name = module.hint.root
+                else:
+                    module.class_name = unique(pascal_case(words_), class_names[namespace], separator="")
                 taken.add(module.class_name.lower())
                 module.file = group[0].file or unique(snake_case(words_, "model"), file_names[namespace])
             for module in group:
@@ -385,7 +400,8 @@ class SchemaTypes:
     def _alias(self, target: Target, hint: Hint) -> TypeRef:
         """A named union becomes `Name: TypeAlias = ...`; the name is reserved first, for recursion."""
         key = (target.file, target.pointer)
-        name = unique(pascal_case(hint.text, "Union"), self._taken, separator="")
+        hint = self._pins.hint(key, hint)
+        name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
         self._named[key] = name
         draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint)
         self._drafts[name] = draft
@@ -527,7 +543,8 @@ class SchemaTypes:
     def _request_dict(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
         """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
         key = (target.file, target.pointer)
-        name = unique(pascal_case(hint.text, "Object") + "Param", self._taken, separator="")
+        hint = self._pins.hint(key, hint, "Param")
+        name = self._pins.name(key, "Param") or self._pins.derived(pascal_case(hint.text, "Object") + "Param", key, self._taken)
         self._request_named[key] = name
         source = f"{target.file}#{target.pointer}"
         draft = _ModelDraft(name, source, target.value, _description(target.value), request=True, hint=hint)
@@ -549,7 +566,8 @@ class SchemaTypes:
         key = (target.file, target.pointer)
         name = self._named.get(key)
         if name is None:
-            name = unique(pascal_case(hint.text, "Object"), self._taken, separator="")
+            hint = self._pins.hint(key, hint)
+            name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Object"), key, self._taken)
             self._named[key] = name
             schema = target.value
             draft = _ModelDraft(name, f"{target.file}#{target.pointer}", schema, _description(schema), hint=hint)
@@ -762,3 +780,64 @@ def _description(schema: Any) -> str | None:
             if isinstance(schema.get(key), str) and schema[key].strip():
                 return str(schema[key])
     return None
+
+
+# --- config `type_names`: names pinned by JSON pointer ---------------------------------------------
+
+
+class _Pins:
+    """The config's `type_names`: a schema's location -> the Python name it keeps (`<name>Param` as a
+    TypedDict). The names are reserved up front, so no derived name takes one."""
+
+    def __init__(self, spec: Spec, type_names: dict[str, str], config_file: str | None, taken: set[str]) -> None:
+        self.names: dict[tuple[Path, str], str] = {}
+        self.entries: dict[tuple[Path, str], str] = {}  # location -> its config key, for messages
+        self.file = config_file
+        self.owners: dict[str, str] = {}  # pinned name (lower case, also `<name>Param`) -> its config key
+        owners = self.owners
+        for pointer, name in type_names.items():
+            try:
+                found = spec.resolve(pointer, spec.entry)
+                target = spec.follow(found.value, found.file, found.pointer)  # a `$ref` there: the schema it names
+            except RefError as exc:
+                self.error(pointer, f"no schema there: {exc}")
+            key = (target.file, target.pointer)
+            if not isinstance(target.value, dict):
+                self.error(pointer, "the spec has no schema there")
+            if key in self.entries:
+                self.error(pointer, f"names the same schema as {self.entries[key]!r}")
+            if name in RESERVED_MODEL_NAMES:
+                self.error(pointer, f"{name!r} is a name the generated modules use themselves")
+            for each in (name, f"{name}Param"):
+                if each.lower() in owners:
+                    self.error(pointer, f"two types would be named {each!r} (also {owners[each.lower()]!r})")
+                owners[each.lower()] = pointer
+            self.names[key] = name
+            self.entries[key] = pointer
+        taken.update(owners)
+
+    def name(self, key: tuple[Path, str], suffix: str = "") -> str | None:
+        name = self.names.get(key)
+        return None if name is None else name + suffix
+
+    def hint(self, key: tuple[Path, str], hint: Hint, suffix: str = "") -> Hint:
+        """A pinned schema is the root of a module of its own, named (file and class) as the config says."""
+        name = self.names.get(key)
+        return hint if name is None else Hint(name + suffix, f"type_names {self.entries[key]}", kind="pinned")
+
+    def derived(self, name: str, key: tuple[Path, str], taken: set[str]) -> str:
+        """`name` made unique; a derived name may not be one the config pins for another schema."""
+        owner = self.owners.get(name.lower())
+        if owner is not None:
+            self.error(owner, f"{name!r} is also the name of the schema at {key[0].name}#{key[1]}; give one of them another name")
+        return unique(name, taken, separator="")
+
+    def check(self, typed: set[tuple[Path, str]]) -> None:
+        for key, pointer in self.entries.items():
+            if key not in typed:
+                self.error(pointer, "this schema does not become a type: only objects with properties and named "
+                           "unions get a class of their own")  # fmt: skip
+
+    def error(self, pointer: str, message: str) -> NoReturn:
+        where = "/type_names/" + pointer.replace("~", "~0").replace("/", "~1")
+        raise GeneratorError(Problem(f"type_names {pointer}: {message}", self.file, where))

@@ -1,1 +1,1 @@
-"""Resource classes, one module each; the client imports them on first use."""
+"""Resource classes, one module each (a group of resources is a package); the client imports them on first use."""

@@ -51,6 +51,24 @@ def example_program(api: Api, is_async: bool) -> str:
     return "\n".join(lines)
 
 
+def aiohttp_program(api: Api) -> str:
+    """The async example program, sending through aiohttp (`DefaultAioHttpClient`), the client closed by `async with`."""
+    operation = pick_operation(api)
+    call = example_call(operation, "await ") if operation else Call([])
+    lines = ["import os"] if api.credentials else []
+    lines += ["import asyncio", f"from {api.package} import {api.async_client_name}, DefaultAioHttpClient"]
+    if call.helpers:
+        lines.append(f"from {api.package}._utils import {', '.join(sorted(call.helpers))}")
+    lines += ["", "", "async def main() -> None:", f"    async with {api.async_client_name}("]
+    if api.credentials:
+        credential = api.credentials[0]
+        lines.append(f'        {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted')
+    lines += ["        http_client=DefaultAioHttpClient(),", "    ) as client:"]
+    lines += [f"        {line}" for line in call.lines or ["pass"]]
+    lines += ["", "", "asyncio.run(main())"]
+    return "\n".join(lines)
+
+
 def pick_operation(api: Api) -> Operation | None:
     """The operation README and client-test examples use: one returning a model, not deprecated, if any."""
     current = [op for op in api.operations if not op.deprecated] or list(api.operations)

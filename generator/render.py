@@ -22,7 +22,7 @@ import black
 import jinja2
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
-from generator.examples import ExampleTest, client_test, example_program, example_test, readme_snippets
+from generator.examples import ExampleTest, aiohttp_program, client_test, example_program, example_test, readme_snippets
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.pysource import comment_text, docstring_text, string_literal
@@ -275,7 +275,9 @@ _ERROR_CLASSES = (
 )  # fmt: skip
 
 
-_CLIENT_MODULE_EXPORTS = ("DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAsyncHttpxClient", "DefaultHttpxClient")
+_CLIENT_MODULE_EXPORTS = (
+    "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient", "DefaultAsyncHttpxClient", "DefaultHttpxClient",
+)  # fmt: skip
 
 
 def _client_aliases(api: Api) -> list[tuple[str, str]]:
@@ -503,7 +505,11 @@ def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
 
 
 def _readme_example(api: Api) -> dict[str, str]:
-    return {"sync": example_program(api, is_async=False), "async_": example_program(api, is_async=True)}
+    return {
+        "sync": example_program(api, is_async=False),
+        "async_": example_program(api, is_async=True),
+        "aiohttp": aiohttp_program(api),
+    }
 
 
 def _api_reference(api: Api) -> list[dict[str, Any]]:

@@ -90,6 +90,52 @@ def test_async_client(conductor_project: Path, server: LocalServer) -> None:
     assert request.headers["Authorization"] == f"Bearer {KEY}"
 
 
+def test_async_client_over_aiohttp(conductor_project: Path, server: LocalServer) -> None:
+    """`DefaultAioHttpClient` (the `aiohttp` extra): concurrent calls, a retried 500 and an error, all through aiohttp."""
+    from httpx_aiohttp import AiohttpTransport
+
+    from conductor import AsyncConductor, DefaultAioHttpClient, InternalServerError
+
+    server.reply(Reply(500, {"error": "busy"}, {"Retry-After": "0"}))
+
+    async def main() -> list[Any]:
+        http_client = DefaultAioHttpClient()
+        assert isinstance(http_client._transport, AiohttpTransport)
+        async with AsyncConductor(api_key=KEY, base_url=server.url, http_client=http_client) as conductor:
+            results: list[Any] = list(await asyncio.gather(*(conductor.end_users.delete(f"end_usr_{i}") for i in range(5))))
+            server.reply(*[Reply(503, {"error": "down"}, {"Retry-After": "0"})] * 3)
+            try:
+                await conductor.with_options(max_retries=2).end_users.delete("end_usr_down")
+            except InternalServerError as exc:
+                results.append(exc.status_code)
+        assert http_client.is_closed
+        return results
+
+    *deleted, status = asyncio.run(main())
+    assert [d.id for d in deleted] == ["end_usr_1234567abcdefg"] * 5 and status == 503
+    paths = sorted(r.path for r in server.received)
+    # 5 calls, one of them retried after the 500; then the failing call and its 2 retries
+    assert len(paths) == 9 and paths.count("/v1/end-users/end_usr_down") == 3
+    headers = [{name.lower(): value for name, value in r.headers.items()} for r in server.received]  # aiohttp sends lower case
+    assert all(h["authorization"] == f"Bearer {KEY}" for h in headers)
+    assert all(h["user-agent"].startswith("conductor/Python ") for h in headers)
+
+
+def test_aiohttp_client_without_the_extra_says_what_to_install(conductor_project: Path) -> None:
+    program = (
+        "import sys\n"
+        "sys.modules['httpx_aiohttp'] = None  # as if the extra were not installed\n"
+        "from conductor import DefaultAioHttpClient\n"
+        "DefaultAioHttpClient()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(conductor_project / "src")}
+    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "ImportError: DefaultAioHttpClient needs aiohttp and httpx-aiohttp: pip install 'conductor-py[aiohttp]'"
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "error"),
     [

@@ -19,7 +19,8 @@ _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 # Module names the generated package uses itself; a generated client class may not shadow them.
 RESERVED_CLIENT_NAMES = frozenset(
-    {"BaseModel", "APIError", "NotGiven", "Timeout", "RequestOptions", "APIResponse", "DefaultHttpxClient"}
+    {"BaseModel", "APIError", "NotGiven", "Timeout", "RequestOptions", "APIResponse", "DefaultHttpxClient",
+     "DefaultAsyncHttpxClient", "DefaultAioHttpClient"}
 )
 
 

@@ -7,6 +7,7 @@ from ._client import (
     AsyncConductor,
     Client,
     Conductor,
+    DefaultAioHttpClient,
     DefaultAsyncHttpxClient,
     DefaultHttpxClient,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Conductor",
     "ConductorError",
     "ConflictError",
+    "DefaultAioHttpClient",
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
     "InternalServerError",

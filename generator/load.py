@@ -20,6 +20,7 @@ import yaml
 from generator.errors import GeneratorError, Problem, pointer_from_parts, pointer_parts
 from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES, check_limits
 
+_CYCLE_SHOWN = 8  # places of a `$ref` cycle named in its message
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -52,6 +53,14 @@ class Document:
 
 class RefError(Exception):
     """A `$ref` that cannot be followed; the caller knows where the `$ref` stands."""
+
+
+class RefCycle(RefError):
+    """`$ref`s that only refer to each other, round to the first: `places` (file, pointer) of each."""
+
+    def __init__(self, message: str, places: list[tuple[Path, str]]) -> None:
+        super().__init__(message)
+        self.places = places
 
 
 @dataclass(frozen=True)
@@ -127,15 +136,33 @@ class Spec:
 
     def follow(self, node: Any, file: Path, pointer: str) -> Target:
         """Follow `$ref` chains from `node` to a value that is not a `$ref`."""
-        seen: set[tuple[Path, str]] = set()
+        seen: dict[tuple[Path, str], int] = {}  # place -> position on the chain
         target = Target(node, file, pointer)
         while isinstance(target.value, dict) and isinstance(target.value.get("$ref"), str):
             key = (target.file, target.pointer)
             if key in seen:
-                raise RefError(f"$ref cycle through {target.pointer or '/'}")
-            seen.add(key)
+                places = list(seen)[seen[key] :]
+                first = places.index(min(places))  # the same cycle is named the same way from anywhere
+                places = places[first:] + places[:first]
+                raise RefCycle(self.describe_cycle(places), places)
+            seen[key] = len(seen)
             target = self.resolve(target.value["$ref"], target.file)
         return target
+
+    def describe_cycle(self, places: list[tuple[Path, str]]) -> str:
+        """`$ref cycle: #/a -> #/b -> #/a ...` for places that each only refer to the next."""
+        names = [self.place(file, pointer) for file, pointer in places[:_CYCLE_SHOWN]]
+        if len(places) > _CYCLE_SHOWN:
+            names.append(f"... ({len(places) - _CYCLE_SHOWN} more)")
+        names.append(names[0])
+        return f"$ref cycle: {' -> '.join(names)}: each is only a $ref to the next, so none is defined"
+
+    def place(self, file: Path, pointer: str) -> str:
+        """`#/pointer` in the entry file, `other.yaml#/pointer` in another (relative to the spec's folder)."""
+        if file == self.entry:
+            return f"#{pointer}"
+        name = file.relative_to(self.base_dir).as_posix() if file.is_relative_to(self.base_dir) else str(file)
+        return f"{name}#{pointer}"
 
 
 def load_spec(path: Path, allow_outside_refs: bool = False) -> Spec:
@@ -161,6 +188,7 @@ def load_spec(path: Path, allow_outside_refs: bool = False) -> Spec:
 def _check_refs(spec: Spec) -> None:
     """Resolve every `$ref` reachable from the entry document, reporting each one that fails."""
     visited: set[tuple[Path, int]] = set()
+    chained: set[tuple[Path, str]] = set()  # `$ref`s to `$ref`s whose chain was already followed
     stack: list[tuple[Path, Any, list[object]]] = [(spec.entry, spec.root, [])]
     while stack:
         file, node, parts = stack.pop()
@@ -172,10 +200,48 @@ def _check_refs(spec: Spec) -> None:
                 line = spec.documents[file].line_of(pointer)
                 spec.problems.append(Problem(str(exc), str(file), pointer, line))
                 continue
+            if _is_ref(target.value):  # a `$ref` to a `$ref`: the chain must end at a value, not come back
+                cycle = _chain_cycle(spec, target, chained)
+                if cycle is not None:  # reported once, where the first `$ref` of the cycle stands
+                    cycle_file, cycle_pointer = cycle.places[0]
+                    pointer = f"{cycle_pointer}/$ref"
+                    line = spec.documents[cycle_file].line_of(pointer)
+                    spec.problems.append(Problem(str(cycle), str(cycle_file), pointer, line))
+                    continue
             key = (target.file, id(target.value))
             if key not in visited and isinstance(target.value, (dict, list)):
                 visited.add(key)
                 stack.append((target.file, target.value, list(pointer_parts(target.pointer))))
+
+
+def _chain_cycle(spec: Spec, start: Target, chained: set[tuple[Path, str]]) -> RefCycle | None:
+    """The cycle a chain of `$ref`s from `start` runs into, unless an earlier chain already went this way.
+
+    Each place is followed once over all chains, so thousands of `$ref`s in a row take linear time.
+    """
+    path: list[tuple[Path, str]] = []
+    target = start
+    while _is_ref(target.value):
+        key = (target.file, target.pointer)
+        if key in path:
+            chained.update(path)
+            places = path[path.index(key) :]
+            first = places.index(min(places))  # the same cycle is named the same way from anywhere
+            places = places[first:] + places[:first]
+            return RefCycle(spec.describe_cycle(places), places)
+        if key in chained:
+            break
+        path.append(key)
+        try:
+            target = spec.resolve(target.value["$ref"], target.file)
+        except RefError:
+            break  # reported where that `$ref` stands
+    chained.update(path)
+    return None
+
+
+def _is_ref(node: Any) -> bool:
+    return isinstance(node, dict) and isinstance(node.get("$ref"), str)
 
 
 def _refs_in(node: Any, parts: list[object]) -> Iterator[tuple[list[object], str]]:

@@ -9,14 +9,23 @@ from __future__ import annotations
 import importlib.metadata
 import multiprocessing
 import multiprocessing.process
+import resource
+import signal
+from collections.abc import Iterator
 from typing import Any
 
+from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
 
 MAX_REPORTED = 200
+# The forked validator may take this long and this much memory beyond what the generator already holds; a
+# spec that needs more is reported as not validated instead of stalling CI or taking the machine's memory.
+VALIDATE_SECONDS = 600
+VALIDATE_EXTRA_BYTES = 2 * 1024**3
 
 
 VALIDATOR = f"openapi-spec-validator {importlib.metadata.version('openapi-spec-validator')}"
@@ -52,7 +61,8 @@ class Validation:
             sender.close()
 
     def _run(self, sender: Any) -> None:
-        sender.send(_problems(self.spec, self._version))
+        _limit_memory(VALIDATE_EXTRA_BYTES)
+        sender.send(_guarded(self.spec, self._version))
         sender.close()
 
     def result(self) -> list[Problem]:
@@ -65,21 +75,111 @@ class Validation:
 
     def _collect(self) -> list[Problem]:
         if self._process is None:
-            return _problems(self.spec, self._version)
+            return _guarded(self.spec, self._version)
+        process, file = self._process, str(self.spec.entry)
         try:
-            problems: list[Problem] = self._receiver.recv()
-        except EOFError:  # the process died (killed, out of memory): validate here instead
-            problems = _problems(self.spec, self._version)
-        self._process.join()
-        return problems
+            if self._receiver.poll(VALIDATE_SECONDS):
+                problems: list[Problem] = self._receiver.recv()
+                process.join()
+                return problems
+            process.kill()
+            message = f"the validator did not finish within {VALIDATE_SECONDS} s"
+        except (EOFError, OSError):  # it died before answering: killed, or out of memory
+            process.join()
+            message = _death(process.exitcode)
+        finally:
+            self._receiver.close()
+        process.join()
+        return [Problem(f"could not validate: {message}", file)]
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"the validator process died ({name}: out of memory, a crash, or killed from outside)"
+    return f"the validator process ended without an answer (exit code {exitcode})"
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this (forked) process's address space at what it maps now plus `extra` bytes."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = mapped + extra
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (OSError, ValueError):
+        pass  # no /proc or no limit to set: validate unbounded, as before
+
+
+def _guarded(spec: Spec, version: str) -> list[Problem]:
+    """The validator's problems; anything it raises (it is third-party code) is one problem, not a crash."""
+    try:
+        return _problems(spec, version)
+    except MemoryError:
+        message = "the validator ran out of memory"
+    except RecursionError:
+        message = "the validator recursed too deeply (a schema that refers to itself in a way it cannot follow)"
+    except Exception as error:  # noqa: BLE001 - a validator bug must not look like a generator crash
+        message = f"the validator failed: {type(error).__name__}: {error}"
+    return [Problem(f"could not validate: {message}", str(spec.entry))]
+
+
+class _CycleSafeSchemaValidator(keywords.SchemaValidator):
+    """openapi-spec-validator's schema checks, with one fix: collecting the properties an `allOf` part
+    reaches (for its `required` check) stops at a schema already on the way. The library's own walk
+    follows a schema that includes itself (`A: {allOf: [$ref A, ...]}`) forever, growing memory."""
+
+    def _collect_properties(self, schema: SchemaPath) -> set[str]:
+        props: set[str] = set()
+        seen: set[int] = set()
+        stack = [schema]
+        while stack:
+            current = stack.pop()
+            value = current.read_value()
+            if not isinstance(value, dict) or id(value) in seen:
+                continue
+            seen.add(id(value))
+            if "properties" in current:
+                props.update(str(name) for name in (current / "properties").keys())  # noqa: SIM118 - a path's keys
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                if keyword in current:
+                    stack.extend(current / keyword)
+            stack.extend(current / keyword for keyword in ("items", "not") if keyword in current)
+        return props
+
+
+class _V30Schema(_CycleSafeSchemaValidator, keywords.OpenAPIV30SchemaValidator):
+    pass
+
+
+class _V31Schema(_CycleSafeSchemaValidator, keywords.OpenAPIV31SchemaValidator):
+    pass
+
+
+class _V30Validator(OpenAPIV30SpecValidator):
+    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _V30Schema}  # noqa: RUF012
+
+
+class _V31Validator(OpenAPIV31SpecValidator):
+    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _V31Schema}  # noqa: RUF012
+
+
+def _iter_errors(spec: Spec, version: str) -> Iterator[Any]:
+    validator_class = _V31Validator if version.startswith("3.1") else _V30Validator
+    return iter(validator_class(spec.root, base_uri=spec.entry.as_uri()).iter_errors())
 
 
 def _problems(spec: Spec, version: str) -> list[Problem]:
     file = str(spec.entry)
-    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    validator = validator_class(spec.root, base_uri=spec.entry.as_uri())
     problems: list[Problem] = []
-    for error in validator.iter_errors():
+    for error in _iter_errors(spec, version):
         if len(problems) == MAX_REPORTED:
             problems.append(Problem(f"more than {MAX_REPORTED} errors; stopped listing", file))
             break

@@ -2,8 +2,13 @@
 
 Only files listed in the output folder's manifest (the ones this generator wrote) are ever replaced
 or removed; anything else in the folder is left alone. Nothing is written outside the folder.
-All files are staged first, then moved into place, so a failure before the move leaves the folder
-as it was.
+
+All or nothing, whenever the process dies: every new file is staged (and synced) in `.generator-staging`
+first; then one journal file, `.generator-journal`, is renamed into place, which is the moment the new
+output counts as written; then the staged files are moved over the old ones, the removed ones deleted,
+and the journal and staging folder deleted. A run killed before the journal exists left the old files
+untouched (its staging folder is discarded); one killed after it is finished by the next run (`recover`,
+called by `write` first), whose moves are the same and simply skip what was already moved.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from generator.errors import GeneratorError, Problem
 MANIFEST = ".generator-manifest"
 _MANIFEST_HEADER = "# Files written by the SDK generator. Regenerate instead of editing them.\n"
 STAGING = ".generator-staging"
+JOURNAL = ".generator-journal"
+_JOURNAL_VERSION = 1
 CACHE = ".generator-cache"
 _CACHE_VERSION = 1
 
@@ -104,7 +111,8 @@ def write_cache(
     text = json.dumps(data, indent=0, sort_keys=True)
     try:
         if not (out / CACHE).is_file() or (out / CACHE).read_text(encoding="utf-8") != text:
-            (out / CACHE).write_text(text, encoding="utf-8")
+            _write_file(out / f"{CACHE}.tmp", text, sync=False)
+            os.replace(out / f"{CACHE}.tmp", out / CACHE)  # never half a cache, whenever the run dies
     except (OSError, UnicodeDecodeError):
         pass
 
@@ -164,9 +172,14 @@ def _stays_inside(out: Path, path: str) -> bool:
 
 
 def write(out: Path, files: dict[str, str]) -> Changes:
-    """Make `out` hold exactly `files` among the generator's files; return what changed."""
+    """Make `out` hold exactly `files` among the generator's files; return what changed.
+
+    All or nothing: if the process dies at any point, the folder holds the old files or, once the next
+    run has called `recover`, the new ones.
+    """
     if out.exists() and not out.is_dir():
         raise GeneratorError(Problem("output path exists and is not a folder", str(out)))
+    recover(out)
     changes = compare(out, files)
     if not changes.differs:
         return changes
@@ -177,27 +190,94 @@ def write(out: Path, files: dict[str, str]) -> Changes:
             Problem(f"refusing to write through a symbolic link that leads out of the folder: {escaping[0]}", str(out))
         )
     staging = out / STAGING
-    if staging.exists():
-        shutil.rmtree(staging)  # left by an interrupted run; nothing had been moved from it
+    # The manifest goes last so it never lists a file that is not there, even between two moves.
+    moves = sorted([*changes.added, *changes.changed], key=lambda p: p == MANIFEST)
     try:
-        for path in [*changes.added, *changes.changed]:
-            staged = staging / path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            with open(staged, "w", encoding="utf-8", newline="") as handle:
-                handle.write(files[path])
-                handle.flush()
-                os.fsync(handle.fileno())
-        # Everything is staged; the manifest goes last so it never lists a file that is not there.
-        for path in sorted([*changes.added, *changes.changed], key=lambda p: p == MANIFEST):
-            target = out / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / path, target)
-        for path in changes.removed:
-            (out / path).unlink(missing_ok=True)
-            _remove_empty_parents(out, (out / path).parent)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for path in moves:
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            _write_file(staging / path, files[path])
+        _write_journal(out, moves, changes.removed)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing was moved: the old output stands
+        (out / f"{JOURNAL}.tmp").unlink(missing_ok=True)
+        raise
+    _apply_journal(out)
     return changes
+
+
+def recover(out: Path) -> bool:
+    """Finish a write that an earlier run was killed in; True when there was one to finish.
+
+    With a journal the new output was complete in staging: the moves are made (again). Without one the
+    old output was never touched: the staging folder is discarded.
+    """
+    if (out / JOURNAL).is_file():
+        _apply_journal(out)
+        return True
+    (out / f"{JOURNAL}.tmp").unlink(missing_ok=True)
+    if (out / STAGING).is_dir() and not (out / STAGING).is_symlink():
+        shutil.rmtree(out / STAGING)
+    return False
+
+
+def _write_file(path: Path, text: str, sync: bool = True) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        data = text.encode("utf-8", "surrogatepass")
+        while data:
+            data = data[os.write(descriptor, data) :]
+        if sync:
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write_journal(out: Path, moves: list[str], removals: list[str]) -> None:
+    text = json.dumps({"version": _JOURNAL_VERSION, "move": moves, "remove": removals}, indent=0)
+    _write_file(out / f"{JOURNAL}.tmp", text)
+    os.replace(out / f"{JOURNAL}.tmp", out / JOURNAL)  # the new output is written from here on
+    _sync_folder(out)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _apply_journal(out: Path) -> None:
+    """Move every staged file into place and delete the removed ones; each step may already be done."""
+    journal, staging = out / JOURNAL, out / STAGING
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        moves, removals = data["move"], data["remove"]
+        if data.get("version") != _JOURNAL_VERSION or not all(isinstance(p, str) for p in [*moves, *removals]):
+            raise ValueError("unknown contents")
+        for path in [*moves, *removals]:
+            _check_relative(path)  # a tampered journal never makes us touch files outside the folder
+    except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, GeneratorError) as exc:
+        raise GeneratorError(
+            Problem(f"cannot finish the interrupted write this journal describes ({exc}); delete it and the "
+                    f"{STAGING} folder, then generate again", str(journal))
+        ) from None  # fmt: skip
+    for path in moves:
+        staged, target = staging / path, out / path
+        if staged.is_file() and _stays_inside(out, path):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for path in removals:
+        if _stays_inside(out, path) and (out / path).is_file():
+            (out / path).unlink()
+            _remove_empty_parents(out, (out / path).parent)
+    journal.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _remove_empty_parents(out: Path, folder: Path) -> None:

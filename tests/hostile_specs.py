@@ -310,3 +310,124 @@ def _sample(schema: dict[str, Any], document: dict[str, Any], expanding: frozens
     if type_ == "string":
         return {"date-time": "2024-01-02T03:04:05Z", "date": "2024-01-02"}.get(schema.get("format", ""), "s")
     return {"integer": 7, "number": 1.5, "boolean": True}.get(type_, "any")
+
+
+# --- documents with more of OpenAPI ------------------------------------------------------------------
+# `extended_documents()` adds to a drawn document what the round trip above does not exercise: security
+# schemes, discriminated unions, form/multipart/raw bodies, webhooks and callbacks, `$ref`s into a second
+# file, and reference cycles of each kind. `Extended.expect` says how `generate` must end.
+
+REF_KINDS = ["schemas", "parameters", "responses", "requestBodies", "headers", "pathItems", "examples", "links",
+             "callbacks", "securitySchemes"]  # fmt: skip
+SELF_INCLUSIONS = {"allOf": 0, "anyOf": 0, "items": 0, "additionalProperties": 0, "prefixItems": 0, "property": 0,
+                   "oneOf": 2, "not": 2}  # fmt: skip  # the exit code each must give
+
+
+@dataclass
+class Extended:
+    drawn: Drawn
+    files: dict[str, str]  # other files beside the spec: name -> text
+    expect: int | None  # the exit code `generate` must give (None: 0 or 2, as validation finds)
+    message: str | None = None  # a text its error must contain
+    modelled: bool = False  # the error comes from the model, so validation errors of the spec come first
+
+
+def _security(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, list[str]]]]:
+    schemes: dict[str, Any] = {}
+    for name in draw(st.lists(st.sampled_from(COMPONENT_NAMES), min_size=1, max_size=3, unique=True)):
+        kind = draw(st.sampled_from(["apiKey", "bearer", "basic", "oauth2"]))
+        if kind == "apiKey":
+            where = draw(st.sampled_from(["header", "query", "cookie"]))
+            names = HEADER_NAMES if where == "header" else [n for n in COMPONENT_NAMES if n.isascii()]
+            schemes[name] = {"type": "apiKey", "in": where, "name": draw(st.sampled_from(names))}
+        elif kind == "oauth2":
+            flow = {"tokenUrl": "https://auth.example/token", "scopes": {draw(st.sampled_from(COMPONENT_NAMES)): draw(text())}}
+            schemes[name] = {"type": "oauth2", "flows": {"clientCredentials": flow}}
+        else:
+            schemes[name] = {"type": "http", "scheme": kind}
+    return schemes, [{name: []} for name in draw(st.lists(st.sampled_from(sorted(schemes)), max_size=2, unique=True))]
+
+
+def _bodies(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["form", "multipart", "raw", "text"]))
+    fields = {name: {"type": draw(st.sampled_from(["string", "integer", "boolean"]))}
+              for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))}  # fmt: skip
+    if kind == "form":
+        return {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": fields}}}
+    if kind == "multipart":
+        fields[draw(st.sampled_from(NAMES))] = {"type": "string", "format": "binary"}
+        return {"multipart/form-data": {"schema": {"type": "object", "properties": fields}}}
+    if kind == "raw":
+        return {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    return {"text/plain": {"schema": {"type": "string"}}}
+
+
+def _cycle(kind: str) -> dict[str, Any]:
+    return {"P": {"$ref": f"#/components/{kind}/Q"}, "Q": {"$ref": f"#/components/{kind}/P"}}
+
+
+def _self_inclusion(keyword: str) -> dict[str, Any]:
+    me, x = {"$ref": "#/components/schemas/Myself"}, {"type": "object", "properties": {"x": {"type": "string"}}}
+    return {
+        "allOf": {"allOf": [me, x]}, "anyOf": {"anyOf": [me, x]}, "oneOf": {"oneOf": [me, x]},
+        "not": {**x, "not": me}, "items": {"type": "array", "items": me},
+        "additionalProperties": {"type": "object", "additionalProperties": me},
+        "prefixItems": {"type": "array", "prefixItems": [me]},
+        "property": {"type": "object", "properties": {"child": me, "x": {"type": "string"}}},
+    }[keyword]  # fmt: skip
+
+
+@st.composite
+def extended_documents(draw: st.DrawFn) -> Extended:
+    drawn = draw(documents())
+    document = drawn.document
+    components = document.setdefault("components", {})
+    ok = {"200": {"description": draw(text())}}
+    if draw(st.booleans()):
+        components["securitySchemes"], document["security"] = _security(draw)
+    if draw(st.booleans()):  # a discriminated union of two object schemas pinned by a const or an enum
+        tag = draw(st.sampled_from([n for n in COMPONENT_NAMES if n.isascii()]))
+        named = components.setdefault("schemas", {})
+        for name, value in (("KindA", "a"), ("KindB", "b")):
+            pinned = {"const": value} if document["openapi"].startswith("3.1") else {"type": "string", "enum": [value]}
+            named[name] = {"type": "object", "required": [tag], "properties": {tag: pinned, "n": {"type": "integer"}}}
+        union = {"oneOf": [{"$ref": "#/components/schemas/KindA"}, {"$ref": "#/components/schemas/KindB"}],
+                 "discriminator": {"propertyName": tag}}  # fmt: skip
+        document["paths"]["/kinds"] = {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": union}}}}}}
+    if draw(st.booleans()):
+        document["paths"]["/upload"] = {"post": {"requestBody": {"required": draw(st.booleans()), "content": _bodies(draw)},
+                                                 "responses": ok}}  # fmt: skip
+    if draw(st.booleans()):
+        hook = {"post": {"requestBody": {"content": {"application/json": {"schema": draw(schemas(Context(document["openapi"], [], [])))}}},
+                         "responses": ok}}  # fmt: skip
+        if document["openapi"].startswith("3.1") and draw(st.booleans()):
+            document["webhooks"] = {draw(st.sampled_from(COMPONENT_NAMES)): hook}
+        else:
+            first = next(iter(document["paths"].values()))
+            next(iter(first.values()))["callbacks"] = {"done": {"{$request.body#/callbackUrl}": hook}}
+    files: dict[str, str] = {}
+    spec_name = f"spec.{drawn.fmt}"
+    if draw(st.booleans()):  # a schema in a second file that refers back into the spec
+        shared = {"Shared": {"type": "object", "properties": {"back": {"$ref": f"{spec_name}#/components/schemas/Local"}}}}
+        files["shared.yaml"] = yaml.safe_dump(shared, allow_unicode=True)
+        schemas_ = components.setdefault("schemas", {})
+        schemas_["Local"] = {"type": "object", "properties": {"shared": {"$ref": "shared.yaml#/Shared"}}}
+        document["paths"]["/shared"] = {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"$ref": "shared.yaml#/Shared"}}}}}}}  # fmt: skip
+    expect, message = None, None
+    cycle = draw(st.sampled_from([None, "ref", "self"]))
+    if cycle == "ref":
+        kind = draw(st.sampled_from(REF_KINDS))
+        components.setdefault(kind, {}).update(_cycle(kind))
+        expect, message = 2, f"$ref cycle: #/components/{kind}/P -> #/components/{kind}/Q -> #/components/{kind}/P"
+    elif cycle == "self":
+        keyword = draw(st.sampled_from(sorted(SELF_INCLUSIONS)))
+        if keyword == "prefixItems" and not document["openapi"].startswith("3.1"):
+            keyword = "items"
+        components.setdefault("schemas", {})["Myself"] = _self_inclusion(keyword)
+        document["paths"]["/myself"] = {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Myself"}}}}}}}  # fmt: skip
+        expect, message = (2, "schema cycle: #/components/schemas/Myself") if SELF_INCLUSIONS[keyword] else (None, None)
+    if not components:
+        del document["components"]
+    return Extended(drawn, files, expect, message, modelled=cycle == "self")

@@ -32,7 +32,7 @@ from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation
 from tests.conftest import LocalServer, Reply
-from tests.hostile_specs import Drawn, Unsatisfiable, documents, sample
+from tests.hostile_specs import Drawn, Extended, Unsatisfiable, documents, extended_documents, sample
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -203,3 +203,53 @@ def check_document(drawn: Drawn, server: LocalServer) -> None:
 @given(drawn=documents())
 def test_random_hostile_documents(drawn: Drawn, local_server: LocalServer) -> None:
     check_document(drawn, local_server)
+
+
+IMPORT_ALL = textwrap.dedent(
+    """\
+    import compileall, importlib, pkgutil, sys
+    src, package = sys.argv[1], sys.argv[2]
+    assert compileall.compile_dir(src, quiet=1, legacy=False), "compileall failed"
+    sys.path.insert(0, src)
+    root = importlib.import_module(package)
+    for module in pkgutil.walk_packages(root.__path__, package + "."):
+        importlib.import_module(module.name)
+    print("IMPORT OK")
+    """
+)
+
+
+def check_extended(extended: Extended) -> None:
+    """Generate twice: the exit code expected (a cycle: 2, naming it), byte-identical output that imports."""
+    drawn = extended.drawn
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        root = Path(tmp)
+        spec = root / f"spec.{drawn.fmt}"
+        spec.write_text(drawn.dump(), encoding="utf-8", errors="surrogatepass")
+        for name, content in extended.files.items():
+            (root / name).write_text(content, encoding="utf-8", errors="surrogatepass")
+        first, second = generate_twice(spec, (root / "out", root / "again"))
+        note_event(f"extended: generate exit code {first.returncode}")
+        assert second.returncode == first.returncode, second.stderr
+        if extended.expect is not None:
+            assert first.returncode == extended.expect, first.stderr
+        assert first.returncode in (0, 2), first.stderr
+        if first.returncode == 2:
+            assert_clean_failure(first)
+            if extended.message is not None and extended.message not in first.stderr:
+                assert extended.modelled and "cycle" not in first.stderr, first.stderr  # the spec's other errors came first
+            assert not (root / "out").exists()
+            return
+        assert snapshot(root / "out") == snapshot(root / "again")
+        package = build_api(load_spec(spec), load_config(None)).package
+        done = subprocess.run([sys.executable, "-c", IMPORT_ALL, str(root / "out" / "src"), package],
+                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        assert done.stdout.startswith("IMPORT OK"), done.stderr[-3000:]
+
+
+# A quarter of the profile's examples (CI: 7): each costs two generations.
+@settings(max_examples=max(4, settings.default.max_examples // 4),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])  # fmt: skip
+@given(extended=extended_documents())
+def test_random_documents_with_security_bodies_hooks_files_and_cycles(extended: Extended) -> None:
+    check_extended(extended)

@@ -21,7 +21,7 @@ from generator.cli import main
 from generator.errors import GeneratorError
 from generator.model.naming import pascal_case, snake_case, unique
 from generator.pysource import comment_text, docstring_text, literal, string_literal
-from generator.write import CACHE, MANIFEST, STAGING, compare, previous_files, with_manifest, write
+from generator.write import CACHE, JOURNAL, MANIFEST, STAGING, compare, previous_files, with_manifest, write
 from tests.specs import SPEC_A, SPEC_B
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,9 +279,9 @@ def test_failure_while_staging_leaves_the_folder_as_it_was(tmp_path: Path, monke
 
 
 def test_failure_while_moving_files_into_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What write() does guarantee when a move fails mid-way: no staging left behind, the old manifest
-    kept (it is moved last), every file either its old or its new content in full, nothing written
-    outside the folder, and the next run completes the job."""
+    """What write() does guarantee when a move fails mid-way (after the journal is in place): the old
+    manifest kept (it is moved last), every file either its old or its new content in full, nothing
+    written outside the folder, and the next run completes the job from the journal."""
     out = tmp_path / "work" / "out"
     sibling = tmp_path / "work" / "sibling.txt"
     sibling.parent.mkdir()
@@ -293,7 +293,7 @@ def test_failure_while_moving_files_into_place(tmp_path: Path, monkeypatch: pyte
 
     def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         calls.append((Path(src), Path(dst)))
-        if len(calls) > 1:
+        if len(calls) > 2:  # the journal, then one file
             raise OSError(5, "Input/output error")
         real_replace(src, dst)
 
@@ -302,12 +302,12 @@ def test_failure_while_moving_files_into_place(tmp_path: Path, monkeypatch: pyte
         write(out, new_files)
     monkeypatch.setattr(os, "replace", real_replace)
 
-    assert len(calls) == 2
+    assert len(calls) == 3 and calls[0][1] == out / JOURNAL
     assert all(dst.parent == out or out in dst.parents for _, dst in calls)
-    assert not (out / STAGING).exists()
+    assert (out / STAGING).is_dir() and (out / JOURNAL).is_file()  # the next run finishes the moves
     assert (out / MANIFEST).read_text(encoding="utf-8") == old_files[MANIFEST]
-    after = files_only(snapshot(out))
-    moved = calls[0][1].relative_to(out).as_posix()
+    after = {p: d for p, d in files_only(snapshot(out)).items() if p != JOURNAL and STAGING not in p}
+    moved = calls[1][1].relative_to(out).as_posix()
     assert moved != MANIFEST
     for path, data in after.items():
         expected = {old_files.get(path, "").encode(), new_files.get(path, "").encode()} - {b""}
@@ -318,8 +318,8 @@ def test_failure_while_moving_files_into_place(tmp_path: Path, monkeypatch: pyte
     assert "pkg/c.txt" in after  # removals happen only after every move succeeded
     assert {p: d for p, d in snapshot(tmp_path).items() if not p.startswith("work/out")} == outside_before
 
-    changes = write(out, new_files)
-    assert "pkg/c.txt" in changes.removed
+    changes = write(out, new_files)  # the interrupted write is finished first: nothing is left to change
+    assert not changes.differs and not (out / STAGING).exists() and not (out / JOURNAL).exists()
     assert files_only(snapshot(out)) == {path: text.encode() for path, text in new_files.items()}
 
 

@@ -223,6 +223,7 @@ class SchemaTypes:
         self._pins = _Pins(spec, type_names or {}, config_file, self._taken)
         self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
+        self._unions: list[tuple[tuple[Path, str], str]] = []  # unions being converted: (where, member pointer)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -410,6 +411,12 @@ class SchemaTypes:
 
     def _convert_plain(self, target: Target, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
+        if isinstance(schema.get("not"), dict):
+            negated = self._follow(Target(schema["not"], target.file, f"{target.pointer}/not"))
+            if (negated.file, negated.pointer) == (target.file, target.pointer):
+                cycle = f"{self.spec.place(target.file, target.pointer)}/not -> {self.spec.place(target.file, target.pointer)}"
+                message = f"schema cycle: {cycle}: a schema that is its own negation; no value can match it"
+                raise GeneratorError(Problem(message, str(target.file), f"{target.pointer}/not"))
         if "const" in schema:
             return self._literal([schema["const"]])
         if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -455,10 +462,16 @@ class SchemaTypes:
 
     def _union(self, target: Target, keyword: str, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
-        members = [
-            self._convert(Target(member, target.file, f"{target.pointer}/{keyword}/{i}"), hint.variant(i), request)
-            for i, member in enumerate(schema[keyword])
-        ]
+        members: list[TypeRef] = []
+        for i, member in enumerate(schema[keyword]):
+            place = Target(member, target.file, f"{target.pointer}/{keyword}/{i}")
+            if self._includes_itself(target, keyword, place):
+                continue  # `A = anyOf[A, X]` allows what X allows: A itself adds nothing
+            self._unions.append(((target.file, target.pointer), place.pointer))
+            try:
+                members.append(self._convert(place, hint.variant(i), request))
+            finally:
+                self._unions.pop()
         discriminator = schema.get("discriminator")
         if request or not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
             return union(members)
@@ -469,6 +482,25 @@ class SchemaTypes:
         if len(all_tags) != len(set(all_tags)):
             return union(members)  # two members share a tag (`message` in and out): let pydantic try each
         return _tagged_union(members, tags, discriminator["propertyName"])
+
+    def _includes_itself(self, target: Target, keyword: str, member: Target) -> bool:
+        """True for an `anyOf` member that is the union itself; a oneOf that lists itself, or unions that
+        list each other, have no type to give them: that is an error naming the cycle."""
+        resolved = self._follow(member)
+        where = (resolved.file, resolved.pointer)
+        if where == (target.file, target.pointer):
+            if keyword == "anyOf":
+                return True
+            cycle = f"{self.spec.place(member.file, member.pointer)} -> {self.spec.place(*where)}"
+            message = f"schema cycle: {cycle}: a oneOf that lists itself (a value matching another member would match two)"
+            raise GeneratorError(Problem(message, str(member.file), member.pointer))
+        outer = [place for place, _ in self._unions]
+        if where in outer:
+            steps = [pointer for _, pointer in self._unions[outer.index(where) :]] + [member.pointer]
+            cycle = " -> ".join([*(self.spec.place(member.file, p) for p in steps), self.spec.place(*where)])
+            message = f"schema cycle: {cycle}: unions that are members of each other have no type"
+            raise GeneratorError(Problem(message, str(member.file), member.pointer))
+        return False
 
     def _discriminator_tags(self, target: Target, keyword: str, discriminator: dict[str, Any]) -> list[list[str]] | None:
         """For each member, the discriminator values that select it (mapping first, else its schema name)."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generator import diff_report, pipeline
+from generator import custom, diff_report, pipeline
 from generator.config import load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
@@ -104,7 +104,7 @@ def _plan(options: pipeline.Options, baseline: str | None, current: str, log: Lo
         log(f"first release: no {RELEASED}/{options.spec.name} beside the spec and no --since; version {current}")
         entry = _changelog_entry(current, [], None, options.spec)
         return ReleasePlan(current, None, None, [], entry)
-    result = pipeline.diff(baseline, str(options.spec), None, options.allow_outside_refs)
+    result = pipeline.diff(baseline, str(options.spec), None, options.allow_outside_refs, options.strict_overlays)
     bump = bump_for(highest(result.changes), current)
     log(f"{baseline} -> {options.spec}: {diff_report.summary(result.changes, bump)}")
     if bump is None:
@@ -138,11 +138,12 @@ def _release_date() -> str:
 
 def _stage_project(options: pipeline.Options, plan: ReleasePlan, project: Path, log: LogFunction) -> None:
     cache = options.output / CACHE
+    project.mkdir(parents=True)
     if cache.is_file():  # reuse what black already formatted
-        project.mkdir(parents=True)
         shutil.copyfile(cache, project / CACHE)
+    custom.copy_user_files(options.output, project)  # the user's lib/ modules and kept edits ship too
     staged = pipeline.Options(options.spec, project, options.config, options.lenient, options.allow_outside_refs,
-                              version=plan.version)  # fmt: skip
+                              version=plan.version, strict_overlays=options.strict_overlays)  # fmt: skip
     result = pipeline.generate(staged)
     previous = (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
     (project / CHANGELOG).write_text(_prepend(plan.changelog_entry, previous), encoding="utf-8")
@@ -167,7 +168,8 @@ def _build(project: Path, dist: Path, log: LogFunction) -> list[Path]:
 def _smoke_test(options: pipeline.Options, plan: ReleasePlan, artifacts: list[Path], work: Path, log: LogFunction) -> None:
     """Install the wheel into a fresh virtual environment and call the API once against a local server."""
     api = pipeline.model(pipeline.Options(options.spec, work / "project", options.config, options.lenient,
-                                          options.allow_outside_refs, version=plan.version))  # fmt: skip
+                                          options.allow_outside_refs, version=plan.version,
+                                          strict_overlays=options.strict_overlays))  # fmt: skip
     environment = work / "venv"
     venv.EnvBuilder(with_pip=True).create(environment)
     python = environment / "bin" / "python"

@@ -120,6 +120,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             Import(f".resources.{r.module}", name) for r in api.resources for name in _resource_class_names(r)
         ),
         client_aliases=_client_aliases(api),
+        mixin_imports=import_block(_mixin_imports(api, [api.client_name, api.async_client_name], ".")),
         exports=sorted(client_exports, key=all_key),
     )
     files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
@@ -130,7 +131,11 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
             resource=resource,
-            imports=_resource_imports(resource, model_modules, api.renamed),
+            imports=_resource_imports(resource, model_modules, api.renamed, api),
+            bases={
+                resource.class_name: _bases(api, resource.class_name, "SyncAPIResource"),
+                resource.async_class_name: _bases(api, resource.async_class_name, "AsyncAPIResource"),
+            },
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
             op_groups={op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations},
             body_values={op.name: _wire_value("body", op.located("body"), api.renamed, shapes) for op in resource.operations},
@@ -236,10 +241,23 @@ def _static_package_files() -> list[str]:
 def _client_variants(api: Api) -> list[dict[str, str]]:
     summary = f"Client for the {api.title}."
     return [
-        {"name": api.client_name, "base": "SyncAPIClient", "http_client": "httpx.Client", "prefix": "", "docstring": summary},
-        {"name": api.async_client_name, "base": "AsyncAPIClient", "http_client": "httpx.AsyncClient", "prefix": "Async",
+        {"name": api.client_name, "base": _bases(api, api.client_name, "SyncAPIClient"), "http_client": "httpx.Client",
+         "prefix": "", "docstring": summary},
+        {"name": api.async_client_name, "base": _bases(api, api.async_client_name, "AsyncAPIClient"),
+         "http_client": "httpx.AsyncClient", "prefix": "Async",
          "docstring": f"Async client for the {api.title}."},
     ]  # fmt: skip
+
+
+def _bases(api: Api, class_name: str, base: str) -> str:
+    """The base classes of a generated class: the user's mixin from lib/ first (config `mixins`), if any."""
+    mixins = [m.name for m in api.mixins if m.target == class_name]
+    return ", ".join([*mixins, base])
+
+
+def _mixin_imports(api: Api, class_names: Sequence[str], prefix: str) -> list[Import]:
+    """Imports of the mixins of `class_names`; `prefix` leads from the importing module to the package."""
+    return [Import(f"{prefix}lib.{m.module}", m.name) for m in api.mixins if m.target in class_names]
 
 
 def _auth_hooks(api: Api) -> list[dict[str, Any]]:
@@ -336,7 +354,7 @@ def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, s
     return constants
 
 
-def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed: frozenset[str]) -> list[str]:
+def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed: frozenset[str], api: Api) -> list[str]:
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
     imports = _type_imports(refs, model_modules, exclude=set())
     shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
@@ -350,6 +368,7 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
     imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
+    imports |= set(_mixin_imports(api, [resource.class_name, resource.async_class_name], _ROOT_FROM_SUBPACKAGE))
     imports.add(Import("functools", "cached_property"))  # with_raw_response, child resources
     if resource.operations:
         imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}

@@ -126,15 +126,13 @@ def check(options: Options) -> Result:
 
 def keep(options: Options, files: list[Path]) -> list[custom.Kept]:
     """Record the user's edits of generated `files` as patches (docs/custom-code.md)."""
-    result = build(options, patches=False)
     out = options.output.resolve()
-    targets = []
-    for file in files:
-        path = file.resolve()
-        if not path.is_relative_to(out):
-            raise GeneratorError(Problem(f"not inside the output folder {options.output}", str(file)))
-        targets.append(path.relative_to(out).as_posix())
-    return custom.keep(options.output, result.pristine, targets)
+    outside = [Problem(f"not inside the output folder {options.output}", str(f)) for f in files
+               if not f.resolve().is_relative_to(out)]  # fmt: skip
+    if outside:
+        raise GeneratorError(outside)
+    result = build(options, patches=False)
+    return custom.keep(options.output, result.pristine, [f.resolve().relative_to(out).as_posix() for f in files])
 
 
 def validate(options: Options) -> list[Problem]:

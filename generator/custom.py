@@ -44,6 +44,12 @@ def patch_path(target: str) -> str:
     return f"{PATCHES}/{target}{PATCH_SUFFIX}"
 
 
+def is_user_path(path: str) -> bool:
+    """Whether `path` (relative to an output folder) is in `patches/` or a package's `lib/`: the user's files."""
+    parts = PurePosixPath(path).parts
+    return parts[:1] == (PATCHES,) or (len(parts) > 3 and parts[0] == "src" and parts[2] == LIB)
+
+
 def check_reserved(files: dict[str, str], package: str) -> None:
     """The generator itself must never produce a file where the user's code and patches live."""
     for path in files:

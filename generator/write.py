@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.custom import is_user_path
 from generator.errors import GeneratorError, Problem
 
 MANIFEST = ".generator-manifest"
@@ -153,7 +154,7 @@ def previous_files(out: Path) -> list[str]:
                 _check_relative(line)
             except GeneratorError:
                 continue  # a tampered manifest never makes us touch files outside the folder
-            if _stays_inside(out, line):
+            if _stays_inside(out, line) and not is_user_path(line):  # the user's lib/ and patches/: never ours
                 paths.append(line)
     return paths
 

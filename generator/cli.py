@@ -192,6 +192,9 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}")
     print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
+    for overlay in overlays:
+        print(f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "
+              "actions applied")  # fmt: skip
     for op in api.operations:
         args_text = ", ".join(p.name for p in op.parameters)
         print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {op.return_type.annotation}"

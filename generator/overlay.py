@@ -188,8 +188,12 @@ def _remove(nodes: jsonpath_rfc9535.JSONPathNodeList) -> str | None:
 
 def _update(nodes: jsonpath_rfc9535.JSONPathNodeList, update: Any, origins: list[str]) -> str | None:
     """Merge `update` into each selected object or append it to each selected array; where it went goes to `origins`."""
+    seen: set[int] = set()
     for node in nodes:
         value, pointer = node.value, pointer_from_parts(node.location)
+        if isinstance(value, (dict, list)) and id(value) in seen:
+            continue  # one node reached twice (a YAML alias, or a target naming it twice) changes once
+        seen.add(id(value))
         if isinstance(value, dict):
             if not isinstance(update, dict):
                 return f"selects an object at {pointer or '/'}, so 'update' must be an object to merge into it"

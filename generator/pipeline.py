@@ -76,6 +76,14 @@ def _validated(validation: Validation, overlaid: Overlaid) -> list[Problem]:
         raise GeneratorError(overlaid.annotate(error.problems, str(validation.spec.entry)), error.exit_code) from None
 
 
+def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Overlaid) -> Api:
+    """The model; its problems in values an overlay set say which overlay set them."""
+    try:
+        return build_api(spec, config, warnings)
+    except GeneratorError as error:
+        raise GeneratorError(overlaid.annotate(error.problems, str(spec.entry)), error.exit_code) from None
+
+
 def build(options: Options, patches: bool = True) -> Result:
     """Everything up to rendered text in memory; nothing is written. `patches`: apply the user's kept edits."""
     started = time.perf_counter()
@@ -90,7 +98,7 @@ def build(options: Options, patches: bool = True) -> Result:
         raise GeneratorError(cache.problems)
     try:
         model_warnings: list[Problem] = []
-        api = custom.with_mixins(build_api(spec, config, model_warnings), config, options.output)
+        api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
         rendered = render_project(api, cache.formatted)
     except Exception:
         if validation is not None:
@@ -104,7 +112,7 @@ def build(options: Options, patches: bool = True) -> Result:
     # A patched file's text is not black's output: it is formatted afresh each run rather than cached.
     format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
     seconds = time.perf_counter() - started
-    warnings = [*overlaid.warnings, *problems, *model_warnings]
+    warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
     result = Result(api, files, warnings, seconds=seconds, format_keys=format_keys)
     result.validated, result.validation_problems = stamp, problems
     result.overlays, result.pristine = overlaid.applied, rendered.files

@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from generator import custom, diff_report, pipeline
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
 from generator.examples import example_program, example_value, pick_operation
@@ -60,7 +60,9 @@ def release(
         raise GeneratorError(Problem(
             f"a release records its version in the generator config; create {options.spec.stem}.config.yaml "
             "beside the spec (see docs/config.md) or pass --config", file=str(options.spec)))  # fmt: skip
-    current = load_config(config_path).version
+    config = load_config(config_path)
+    current = config.version
+    _check_overlays_can_be_kept(config, config_path)
     baseline = since or _snapshot_entry(options.spec)
     plan = _plan(options, baseline, current, log)
     if plan is None:
@@ -262,6 +264,15 @@ def _with_version(config_text: str, version: str) -> str:
     return config_text.rstrip("\n") + f"\n{line}\n"
 
 
+def _check_overlays_can_be_kept(config: Config, config_path: Path) -> None:
+    """The snapshot keeps the overlays beside the config, as the config names them; they must be in its folder."""
+    for index, overlay in enumerate(config.overlays):
+        if not overlay.resolve().is_relative_to(config_path.parent.resolve()):
+            raise GeneratorError(Problem(f"a release keeps the overlays it was generated with in {RELEASED}/ beside "
+                                         f"the config; {overlay} is outside the config's folder: move it in",
+                                         str(config_path), f"/overlays/{index}"))  # fmt: skip
+
+
 def _snapshot(options: pipeline.Options, config_path: Path) -> None:
     """Replace `released/` beside the spec with the files this release was generated from."""
     spec = load_spec(options.spec, options.allow_outside_refs)
@@ -273,6 +284,10 @@ def _snapshot(options: pipeline.Options, config_path: Path) -> None:
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, staging / relative)
     shutil.copyfile(config_path, staging / f"{options.spec.stem}.config.yaml")
+    for overlay in load_config(config_path).overlays:  # as the copied config names them, beside it
+        relative = overlay.resolve().relative_to(config_path.parent.resolve())
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(overlay, staging / relative)
     old = options.spec.parent / f".{RELEASED}-old"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = ("Record your edits of generated files as patches (OUT/patches/<file>.patch) that `generate` applies "
             "from then on, so the edits survive regeneration and `check` accepts them (docs/custom-code.md).")  # fmt: skip
-    sub = commands.add_parser("keep", help=text, description=text)
+    sub = commands.add_parser("keep", help="Keep your edits of generated files across regeneration (docs/custom-code.md).",
+                              description=text)  # fmt: skip
     sub.add_argument("files", metavar="FILE", nargs="+", type=Path, help="an edited file in the output folder")
     sub.add_argument("--spec", type=Path, default=pipeline.DEFAULT_SPEC,
                      help=f"OpenAPI document the output is generated from (default: {pipeline.DEFAULT_SPEC})")  # fmt: skip

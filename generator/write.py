@@ -23,7 +23,10 @@ from generator.custom import is_user_path
 from generator.errors import GeneratorError, Problem
 
 MANIFEST = ".generator-manifest"
-_MANIFEST_HEADER = "# Files written by the SDK generator. Regenerate instead of editing them.\n"
+_MANIFEST_HEADER = (
+    "# Files written by the SDK generator. Regenerate instead of editing them, or keep an edit with\n"
+    "# `python -m generator keep FILE` (it becomes a patch in patches/ that every run applies).\n"
+)
 STAGING = ".generator-staging"
 CACHE = ".generator-cache"
 _CACHE_VERSION = 1

@@ -46,6 +46,8 @@ class Overlaid:
     # (JSON pointer in the spec, overlay file, action index): values an overlay put there, latest last
     origins: list[tuple[str, str, int]] = field(default_factory=list)
     digest: str = ""  # identifies the overlays' content ("" when there are none)
+    # Removed nodes, kept alive: the spec's line table is keyed by id(), which a freed node's id must not reuse.
+    removed: list[Any] = field(default_factory=list)
 
     def annotate(self, problems: list[Problem], spec_file: str) -> list[Problem]:
         """Problems about the spec that fall inside a value an overlay set, saying which action set it."""
@@ -158,7 +160,7 @@ def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Prob
                 continue
             matched += 1
             if action.get("remove") is True:
-                error = _remove(nodes)
+                error = _remove(nodes, result.removed)
             else:
                 origins: list[str] = []
                 error = _update(nodes, action["update"], origins)
@@ -169,12 +171,13 @@ def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Prob
     return AppliedOverlay(file, info["title"], info["version"], len(document.data["actions"]), matched)
 
 
-def _remove(nodes: jsonpath_rfc9535.JSONPathNodeList) -> str | None:
+def _remove(nodes: jsonpath_rfc9535.JSONPathNodeList, removed: list[Any]) -> str | None:
     removals: dict[int, tuple[Any, set[int | str]]] = {}
     for node in nodes:
         if not node.location or node.parent is None:
             return "cannot remove the whole document"
         parent = node.parent.value
+        removed.append(node.value)
         removals.setdefault(id(parent), (parent, set()))[1].add(node.location[-1])
     for parent, keys in removals.values():
         if isinstance(parent, list):

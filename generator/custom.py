@@ -101,10 +101,13 @@ def check_mixins(files: dict[str, str], api: Api, config_file: str | None) -> No
     problems = []
     for mixin in api.mixins:
         for path, text in files.items():
-            if not path.endswith(".py") or f"lib.{mixin.module} import {mixin.name}" not in text:
+            if not path.endswith(".py") or f"lib.{mixin.module} import " not in text:
                 continue
-            bound = [name for node in ast.parse(text).body for name in _bound_names(node)]
-            if bound.count(mixin.name) > 1:
+            body = ast.parse(text).body
+            imported = any(isinstance(node, ast.ImportFrom) and (node.module or "").endswith(f"lib.{mixin.module}")
+                           and any(alias.name == mixin.name for alias in node.names) for node in body)  # fmt: skip
+            bound = [name for node in body for name in _bound_names(node)]
+            if imported and bound.count(mixin.name) > 1:
                 problems.append(Problem(f"mixin {mixin.name} has the name of something else {path} uses; give the "
                                         "class another name", config_file, f"/mixins/{mixin.target}"))  # fmt: skip
     if problems:

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="report spec validation errors as warnings and generate anyway")  # fmt: skip
         sub.add_argument("--allow-outside-refs", action="store_true",
                          help="follow $refs to files outside the spec's folder")  # fmt: skip
+        sub.add_argument("--strict-overlays", action="store_true",
+                         help="an overlay action that selects nothing is an error, not a warning")  # fmt: skip
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
@@ -62,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     samples.add_argument("--format", choices=("overlay", "spec"), default=None,
                          help="overlay: one update action per operation, the spec untouched; spec: the spec itself "
                               "with x-codeSamples merged, other languages kept (default: the config's, else overlay)")  # fmt: skip
+    _keep_command(commands)
     _diff_command(commands)
     release_command = spec_command("release", "Cut a release: version bump and changelog from the spec diff, regenerate, "
                                       "build, check and install the package (docs/release.md).")  # fmt: skip
@@ -72,6 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     release_command.add_argument("--dry-run", action="store_true",
                          help="do every step in a temporary folder and write nothing")  # fmt: skip
     return parser
+
+
+def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = ("Record your edits of generated files as patches (OUT/patches/<file>.patch) that `generate` applies "
+            "from then on, so the edits survive regeneration and `check` accepts them (docs/custom-code.md).")  # fmt: skip
+    sub = commands.add_parser("keep", help="Keep your edits of generated files across regeneration (docs/custom-code.md).",
+                              description=text)  # fmt: skip
+    sub.add_argument("files", metavar="FILE", nargs="+", type=Path, help="an edited file in the output folder")
+    sub.add_argument("--spec", type=Path, default=pipeline.DEFAULT_SPEC,
+                     help=f"OpenAPI document the output is generated from (default: {pipeline.DEFAULT_SPEC})")  # fmt: skip
+    sub.add_argument("-o", "--output", type=Path, default=pipeline.DEFAULT_OUTPUT,
+                     help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})")  # fmt: skip
+    sub.add_argument("-c", "--config", type=Path, default=None,
+                     help="generator config file (default: <spec name>.config.yaml beside the spec, if present)")  # fmt: skip
+    sub.add_argument("--lenient", action="store_true", help="report spec validation errors as warnings")
+    sub.add_argument("--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder")
+    sub.add_argument("--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error")
+    sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,6 +108,7 @@ def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     sub.add_argument("--fail-on", choices=("breaking", "possibly-breaking"), default=None,
                      help="exit 1 if a change of this level (or a worse one) is found")  # fmt: skip
     sub.add_argument("--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder")
+    sub.add_argument("--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error")
     sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -102,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         config=args.config,
         lenient=getattr(args, "lenient", False),
         allow_outside_refs=args.allow_outside_refs,
+        strict_overlays=args.strict_overlays,
     )
     try:
         return _COMMANDS[args.command](options, args)
@@ -167,6 +190,17 @@ def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_DRIFT
 
 
+def _keep(options: pipeline.Options, args: argparse.Namespace) -> int:
+    for kept in pipeline.keep(options, args.files):
+        patch = options.output / kept.patch
+        if kept.hunks:
+            print(f"kept     {options.output / kept.target}: {kept.hunks} hunk{'s' if kept.hunks != 1 else ''} in {patch}")
+        else:
+            print(f"{'removed' if kept.removed else 'no edits'} {options.output / kept.target}: no edits to keep"
+                  + (f" ({patch} deleted)" if kept.removed else ""))  # fmt: skip
+    return EXIT_OK
+
+
 def _validate(options: pipeline.Options, args: argparse.Namespace) -> int:
     warnings = pipeline.validate(options)
     _print_problems("warning", warnings)
@@ -175,12 +209,15 @@ def _validate(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
-    api = pipeline.inspect(options)
+    api, overlays = pipeline.inspect_with_overlays(options)
     if args.json:
-        print(json.dumps(api_to_json(api), indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(api_to_json(api, overlays), indent=2, ensure_ascii=False, default=str))
         return EXIT_OK
     print(f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}")
     print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
+    for overlay in overlays:
+        print(f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "
+              "actions applied")  # fmt: skip
     for op in api.operations:
         args_text = ", ".join(p.name for p in op.parameters)
         print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {op.return_type.annotation}"
@@ -208,7 +245,7 @@ def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
-    result = pipeline.diff(args.old, args.new, args.config, args.allow_outside_refs)
+    result = pipeline.diff(args.old, args.new, args.config, args.allow_outside_refs, args.strict_overlays)
     render = diff_report.as_json if args.json else diff_report.as_markdown if args.markdown else diff_report.as_text
     print(render(args.old, args.new, result.changes, result.bump), end="")
     threshold = {"breaking": Level.BREAKING, "possibly-breaking": Level.POSSIBLY_BREAKING}.get(args.fail_on or "")
@@ -218,8 +255,8 @@ def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "inspect": _inspect, "diff": _diff,
-             "release": _release, "samples": _samples}  # fmt: skip
+_COMMANDS = {"generate": _generate, "check": _check, "keep": _keep, "validate": _validate, "inspect": _inspect,
+             "diff": _diff, "release": _release, "samples": _samples}  # fmt: skip
 
 
 def _print_problems(kind: str, problems: list[Problem]) -> None:

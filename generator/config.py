@@ -69,6 +69,8 @@ class Config:
     pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
     samples: SamplesConfig | None = None  # the committed code samples file `check` keeps up to date
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
+    overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied to the spec, in order (generator/overlay.py)
+    mixins: dict[str, str] = field(default_factory=dict)  # generated class -> "module:Class" in the package's lib/
     file: str | None = None  # the config file, for messages
 
 
@@ -116,6 +118,7 @@ _CHECKS: dict[str, tuple[Any, str]] = {
     "max_retries": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
 }
 _ENV_KEYS = ("api_key", "base_url", "log")
+_MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
 _MAP_KEYS = {
     "resource_names": ("a mapping from a path segment to a Python identifier", _IDENTIFIER),
     "method_names": (
@@ -154,7 +157,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", *_MAP_KEYS])
+    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -172,6 +175,10 @@ def _parse(data: dict[str, Any], file: str) -> Config:
             values["samples"] = _parse_samples(value, file, problems)
         elif key == "webhooks":
             values["webhooks"] = _parse_webhooks(value, file, problems)
+        elif key == "overlays":
+            values["overlays"] = _parse_overlays(value, file, problems)
+        elif key == "mixins":
+            values["mixins"] = _parse_mixins(value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
@@ -294,3 +301,30 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
     if any(c in value.get("prefix", "") for c in "\r\n\0"):
         problems.append(Problem("'prefix' may not hold line breaks", file, "/webhooks/prefix"))
     return WebhookConfig(**value) if len(problems) == before else WebhookConfig()
+def _parse_overlays(value: Any, file: str, problems: list[Problem]) -> tuple[Path, ...]:
+    """Overlay files, relative to the config file's folder; each must exist."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.append(Problem("'overlays' must be a list of overlay file names (relative to the config file)",
+                                file, "/overlays"))  # fmt: skip
+        return ()
+    paths = []
+    for index, name in enumerate(value):
+        path = Path(file).parent / name
+        if not path.is_file():
+            problems.append(Problem(f"overlay file not found: {path}", file, f"/overlays/{index}"))
+        paths.append(path)
+    return tuple(paths)
+
+
+def _parse_mixins(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.append(Problem("'mixins' must be a mapping from a generated class name to 'module:Class' in the "
+                                "package's lib/ folder", file, "/mixins"))  # fmt: skip
+        return {}
+    for name, target in value.items():
+        if not (isinstance(name, str) and _IDENTIFIER.match(name)):
+            problems.append(Problem(f"mixins key {name!r} must be a generated class name", file, f"/mixins/{name}"))
+        elif not (isinstance(target, str) and _MIXIN.match(target)):
+            problems.append(Problem(f"mixins.{name} must be 'module:Class' (a module of lib/, dotted, and a class "
+                                    f"in it), got {target!r}", file, f"/mixins/{name}"))  # fmt: skip
+    return dict(value)

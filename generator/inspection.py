@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
+from generator.overlay import AppliedOverlay
 
 FORMAT_VERSION = 1
 
 
-def api_to_json(api: Api) -> dict[str, Any]:
+def api_to_json(api: Api, overlays: Sequence[AppliedOverlay] = ()) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "title": api.title,
@@ -33,6 +35,10 @@ def api_to_json(api: Api) -> dict[str, Any]:
         "operations": [_operation(op) for op in api.operations],
         "webhooks": [
             {"name": w.name, "http_method": w.http_method, "payload_type": w.payload.annotation} for w in api.webhooks
+        ],
+        "overlays": [
+            {"file": o.file, "title": o.title, "version": o.version, "actions": o.actions, "matched": o.matched}
+            for o in overlays
         ],
         "types": [
             {

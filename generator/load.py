@@ -185,6 +185,16 @@ def load_spec(path: Path, allow_outside_refs: bool = False) -> Spec:
     return spec
 
 
+def check_again(spec: Spec) -> None:
+    """The `$ref` and size checks of `load_spec` once more, for a spec changed after loading (overlays)."""
+    _check_refs(spec)
+    if spec.problems:
+        raise GeneratorError(spec.problems)
+    limits = check_limits(spec)
+    if limits:
+        raise GeneratorError(limits)
+
+
 def _check_refs(spec: Spec) -> None:
     """Resolve every `$ref` reachable from the entry document, reporting each one that fails."""
     visited: set[tuple[Path, int]] = set()

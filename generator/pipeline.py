@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import custom
 from generator.config import Config, load_config
 from generator.diff import Change, Side, highest
 from generator.diff import diff as diff_sides
@@ -16,10 +17,11 @@ from generator.errors import GeneratorError, Problem
 from generator.load import Spec, load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
+from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.render import render_project
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
-from generator.validate import Validation, validate_spec, validation_stamp
+from generator.validate import Validation, validation_stamp
 from generator.versioning import Bump, bump_for
 from generator.write import Changes, compare, read_cache, with_manifest, write, write_cache
 
@@ -36,6 +38,7 @@ class Options:
     allow_outside_refs: bool = False
     version: str | None = None  # `release`: the version being cut, instead of the config's
     write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
+    strict_overlays: bool = False  # an overlay action that selects nothing is an error, not a warning
 
     def config_path(self) -> Path | None:
         if self.config is not None:
@@ -56,6 +59,8 @@ class Result:
     validation_problems: list[Problem] = field(default_factory=list)  # what validating it found (lenient)
     samples: SamplesFile | None = None  # the config's code samples file, as it must read
     samples_differ: bool = False  # `check`: that file is missing or differs
+    overlays: list[AppliedOverlay] = field(default_factory=list)
+    pristine: dict[str, str] = field(default_factory=dict)  # rendered files before the user's patches
 
 
 @dataclass(frozen=True)
@@ -69,33 +74,61 @@ def _config(options: Options) -> Config:
     return dataclasses.replace(config, version=options.version) if options.version else config
 
 
-def build(options: Options) -> Result:
-    """Everything up to rendered text in memory; nothing is written."""
+def _load(options: Options, config: Config) -> tuple[Spec, Overlaid]:
+    """The spec as loaded, with the config's overlays applied (generator/overlay.py)."""
+    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
+    return spec, apply_overlays(spec, config.overlays, options.strict_overlays)
+
+
+def _validated(validation: Validation, overlaid: Overlaid) -> list[Problem]:
+    try:
+        return overlaid.annotate(validation.result(), str(validation.spec.entry))
+    except GeneratorError as error:
+        raise GeneratorError(overlaid.annotate(error.problems, str(validation.spec.entry)), error.exit_code) from None
+
+
+def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Overlaid) -> Api:
+    """The model; its problems in values an overlay set say which overlay set them."""
+    try:
+        return build_api(spec, config, warnings)
+    except GeneratorError as error:
+        raise GeneratorError(overlaid.annotate(error.problems, str(spec.entry)), error.exit_code) from None
+
+
+def build(options: Options, patches: bool = True) -> Result:
+    """Everything up to rendered text in memory; nothing is written. `patches`: apply the user's kept edits."""
     started = time.perf_counter()
     config = _config(options)
-    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
+    spec, overlaid = _load(options, config)
     # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
     # validated (stamped in the cache beside the output) is not validated again: its problems are replayed.
     cache = read_cache(options.output)
-    stamp = validation_stamp(spec)
+    stamp = validation_stamp(spec) + (f" with overlays {overlaid.digest}" if overlaid.digest else "")
     validation = None if cache.validated == stamp else Validation(spec, options.lenient)
     if validation is None and cache.problems and not options.lenient:
         raise GeneratorError(cache.problems)
     try:
         model_warnings: list[Problem] = []
-        api = build_api(spec, config, model_warnings)
+        api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
         rendered = render_project(api, cache.formatted)
     except Exception:
         if validation is not None:
-            validation.result()  # an invalid spec is reported as such, not by what it broke downstream
+            _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream
         raise
-    problems = validation.result() if validation is not None else cache.problems
-    files = with_manifest(rendered.files)
+    problems = _validated(validation, overlaid) if validation is not None else cache.problems
+    custom.check_reserved(rendered.files, api.package)
+    custom.check_mixins(rendered.files, api, config.file)
+    patched = custom.apply_patches(options.output, rendered.files) if patches else custom.Patched(rendered.files, set())
+    files = with_manifest(patched.files)
+    # A patched file's text is not black's output: it is formatted afresh each run rather than cached.
+    format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
     seconds = time.perf_counter() - started
-    result = Result(api, files, [*problems, *model_warnings], seconds=seconds, format_keys=rendered.format_keys)
+    warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
+    result = Result(api, files, warnings, seconds=seconds, format_keys=format_keys)
     result.validated, result.validation_problems = stamp, problems
     if config.samples is not None:
         result.samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
+    result.overlays, result.pristine = overlaid.applied, rendered.files
     return result
 
 
@@ -125,9 +158,9 @@ def samples(options: Options, form: str | None, output: Path | None) -> tuple[Sa
     config's, else an overlay.
     """
     config = _config(options)
-    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
-    warnings = validate_spec(spec, lenient=options.lenient)
-    api = build_api(spec, config, warnings)
+    spec, overlaid = _load(options, config)
+    warnings = [*overlaid.warnings, *_validated(Validation(spec, options.lenient, background=False), overlaid)]
+    api = _modelled(spec, config, warnings, overlaid)
     destination = output or (config.samples.path if config.samples else None)
     form = form or (config.samples.format if config.samples else "overlay")
     text = _samples_text(api, spec, form, destination, options)
@@ -162,26 +195,41 @@ def write_samples(samples: SamplesFile) -> bool:
         handle.write(samples.text)
     os.replace(staged, samples.path)
     return True
+def keep(options: Options, files: list[Path]) -> list[custom.Kept]:
+    """Record the user's edits of generated `files` as patches (docs/custom-code.md)."""
+    out = options.output.resolve()
+    outside = [Problem(f"not inside the output folder {options.output}", str(f)) for f in files
+               if not f.resolve().is_relative_to(out)]  # fmt: skip
+    if outside:
+        raise GeneratorError(outside)
+    result = build(options, patches=False)
+    return custom.keep(options.output, result.pristine, [f.resolve().relative_to(out).as_posix() for f in files])
 
 
 def validate(options: Options) -> list[Problem]:
-    return validate_spec(load_spec(options.spec, options.allow_outside_refs), lenient=options.lenient)
+    spec, overlaid = _load(options, _config(options))
+    return overlaid.warnings + _validated(Validation(spec, options.lenient, background=False), overlaid)
 
 
 def model(options: Options) -> Api:
     """The IR alone (no validation, warnings dropped): for commands that only need names."""
-    return build_api(load_spec(options.spec, options.allow_outside_refs), _config(options))
+    config = _config(options)
+    return build_api(_load(options, config)[0], config)
 
 
 def inspect(options: Options) -> Api:
+    return inspect_with_overlays(options)[0]
+
+
+def inspect_with_overlays(options: Options) -> tuple[Api, list[AppliedOverlay]]:
     config = _config(options)
-    spec = load_spec(options.spec, allow_outside_refs=options.allow_outside_refs)
-    validate_spec(spec, lenient=options.lenient)
-    warnings: list[Problem] = []
+    spec, overlaid = _load(options, config)
+    problems = _validated(Validation(spec, options.lenient, background=False), overlaid)
+    warnings: list[Problem] = [*overlaid.warnings, *problems]
     api = build_api(spec, config, warnings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return api
+    return api, overlaid.applied
 
 
 @dataclass
@@ -191,20 +239,29 @@ class DiffResult:
     new_config: Config
 
 
-def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: bool = False) -> DiffResult:
-    """Compare two specs (files or `GITREF:path`); each is named by its own config unless `config` is given."""
+def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: bool = False,
+         strict_overlays: bool = False) -> DiffResult:  # fmt: skip
+    """Compare two specs (files or `GITREF:path`); each is named by its own config unless `config` is given.
+
+    Each side is the spec with its config's overlays applied, as `generate` sees it.
+    """
     with open_source(old) as old_source, open_source(new) as new_source:
-        old_side, _ = _side(old_source, config, allow_outside_refs)
-        new_side, new_config = _side(new_source, config, allow_outside_refs)
+        old_side, _ = _side(old_source, config, allow_outside_refs, strict_overlays)
+        new_side, new_config = _side(new_source, config, allow_outside_refs, strict_overlays)
         changes = diff_sides(old_side, new_side)
     return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
 
 
-def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool) -> tuple[Side, Config]:
+def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool,
+          strict_overlays: bool) -> tuple[Side, Config]:  # fmt: skip
     """Load and model one version; its problems name the file as the user wrote it (`main:specs/x.yaml`)."""
     try:
         loaded_config = load_config(config or Options(spec=source.path).config_path())
-        spec = load_spec(source.path, allow_outside_refs=allow_outside_refs)
+        options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)
+        spec, overlaid = _load(options, loaded_config)
+        for warning in overlaid.warnings:
+            print(f"warning: {Problem(warning.message, source.display(warning.file or ''), warning.pointer, warning.line)}",
+                  file=sys.stderr)  # fmt: skip
         return Side(spec, build_api(spec, loaded_config)), loaded_config
     except GeneratorError as error:
         raise GeneratorError(

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generator import diff_report, pipeline
-from generator.config import load_config
+from generator import custom, diff_report, pipeline
+from generator.config import Config, load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
 from generator.examples import example_program, example_value, pick_operation
@@ -60,7 +60,9 @@ def release(
         raise GeneratorError(Problem(
             f"a release records its version in the generator config; create {options.spec.stem}.config.yaml "
             "beside the spec (see docs/config.md) or pass --config", file=str(options.spec)))  # fmt: skip
-    current = load_config(config_path).version
+    config = load_config(config_path)
+    current = config.version
+    _check_overlays_can_be_kept(config, config_path)
     baseline = since or _snapshot_entry(options.spec)
     plan = _plan(options, baseline, current, log)
     if plan is None:
@@ -104,7 +106,7 @@ def _plan(options: pipeline.Options, baseline: str | None, current: str, log: Lo
         log(f"first release: no {RELEASED}/{options.spec.name} beside the spec and no --since; version {current}")
         entry = _changelog_entry(current, [], None, options.spec)
         return ReleasePlan(current, None, None, [], entry)
-    result = pipeline.diff(baseline, str(options.spec), None, options.allow_outside_refs)
+    result = pipeline.diff(baseline, str(options.spec), None, options.allow_outside_refs, options.strict_overlays)
     bump = bump_for(highest(result.changes), current)
     log(f"{baseline} -> {options.spec}: {diff_report.summary(result.changes, bump)}")
     if bump is None:
@@ -138,11 +140,13 @@ def _release_date() -> str:
 
 def _stage_project(options: pipeline.Options, plan: ReleasePlan, project: Path, log: LogFunction) -> None:
     cache = options.output / CACHE
+    project.mkdir(parents=True)
     if cache.is_file():  # reuse what black already formatted
-        project.mkdir(parents=True)
         shutil.copyfile(cache, project / CACHE)
+    custom.copy_user_files(options.output, project)  # the user's lib/ modules and kept edits ship too
     staged = pipeline.Options(options.spec, project, options.config, options.lenient, options.allow_outside_refs,
-                              version=plan.version, write_samples=False)  # fmt: skip
+                              version=plan.version, write_samples=False,
+                              strict_overlays=options.strict_overlays)  # fmt: skip
     result = pipeline.generate(staged)
     previous = (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
     (project / CHANGELOG).write_text(_prepend(plan.changelog_entry, previous), encoding="utf-8")
@@ -167,7 +171,8 @@ def _build(project: Path, dist: Path, log: LogFunction) -> list[Path]:
 def _smoke_test(options: pipeline.Options, plan: ReleasePlan, artifacts: list[Path], work: Path, log: LogFunction) -> None:
     """Install the wheel into a fresh virtual environment and call the API once against a local server."""
     api = pipeline.model(pipeline.Options(options.spec, work / "project", options.config, options.lenient,
-                                          options.allow_outside_refs, version=plan.version))  # fmt: skip
+                                          options.allow_outside_refs, version=plan.version,
+                                          strict_overlays=options.strict_overlays))  # fmt: skip
     environment = work / "venv"
     venv.EnvBuilder(with_pip=True).create(environment)
     python = environment / "bin" / "python"
@@ -260,6 +265,15 @@ def _with_version(config_text: str, version: str) -> str:
     return config_text.rstrip("\n") + f"\n{line}\n"
 
 
+def _check_overlays_can_be_kept(config: Config, config_path: Path) -> None:
+    """The snapshot keeps the overlays beside the config, as the config names them; they must be in its folder."""
+    for index, overlay in enumerate(config.overlays):
+        if not overlay.resolve().is_relative_to(config_path.parent.resolve()):
+            raise GeneratorError(Problem(f"a release keeps the overlays it was generated with in {RELEASED}/ beside "
+                                         f"the config; {overlay} is outside the config's folder: move it in",
+                                         str(config_path), f"/overlays/{index}"))  # fmt: skip
+
+
 def _snapshot(options: pipeline.Options, config_path: Path) -> None:
     """Replace `released/` beside the spec with the files this release was generated from."""
     spec = load_spec(options.spec, options.allow_outside_refs)
@@ -271,6 +285,10 @@ def _snapshot(options: pipeline.Options, config_path: Path) -> None:
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, staging / relative)
     shutil.copyfile(config_path, staging / f"{options.spec.stem}.config.yaml")
+    for overlay in load_config(config_path).overlays:  # as the copied config names them, beside it
+        relative = overlay.resolve().relative_to(config_path.parent.resolve())
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(overlay, staging / relative)
     old = options.spec.parent / f".{RELEASED}-old"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

@@ -141,6 +141,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             Import(f".resources.{r.module}", name) for r in api.resources for name in _resource_class_names(r)
         ),
         client_aliases=_client_aliases(api),
+        mixin_imports=import_block(_mixin_imports(api, [api.client_name, api.async_client_name], ".")),
         exports=sorted(client_exports, key=all_key),
     )
     if api.webhook_verification is not None:
@@ -159,7 +160,10 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
                 exports=sorted((name for _, name in exported), key=all_key),
             )
         shapes = _shape_constants(resource, api.renamed)
-        imports, names = _resource_imports(resource, models, api.renamed, f"resources.{resource.module}", set(shapes.values()))
+        mixins = _mixin_imports(api, [resource.class_name, resource.async_class_name], _ROOT_FROM_SUBPACKAGE)
+        imports, names = _resource_imports(
+            resource, models, api.renamed, f"resources.{resource.module}", set(shapes.values()), mixins
+        )
         op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
         files[f"{package_dir}/resources/{_file(resource.module)}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
@@ -167,6 +171,10 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             resource=_spelled_resource(resource, names),
             children={c.name: _relative(c.module, resource.package) for c in resource.children},
             imports=imports,
+            bases={
+                resource.class_name: _bases(api, resource.class_name, "SyncAPIResource"),
+                resource.async_class_name: _bases(api, resource.async_class_name, "AsyncAPIResource"),
+            },
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
             op_groups={
                 name: [(keyword, [(wire_name, spell(value, names)) for wire_name, value in values]) for keyword, values in groups]
@@ -317,10 +325,23 @@ def _static_package_files() -> list[str]:
 def _client_variants(api: Api) -> list[dict[str, str]]:
     summary = f"Client for the {api.title}."
     return [
-        {"name": api.client_name, "base": "SyncAPIClient", "http_client": "httpx.Client", "prefix": "", "docstring": summary},
-        {"name": api.async_client_name, "base": "AsyncAPIClient", "http_client": "httpx.AsyncClient", "prefix": "Async",
+        {"name": api.client_name, "base": _bases(api, api.client_name, "SyncAPIClient"), "http_client": "httpx.Client",
+         "prefix": "", "docstring": summary},
+        {"name": api.async_client_name, "base": _bases(api, api.async_client_name, "AsyncAPIClient"),
+         "http_client": "httpx.AsyncClient", "prefix": "Async",
          "docstring": f"Async client for the {api.title}."},
     ]  # fmt: skip
+
+
+def _bases(api: Api, class_name: str, base: str) -> str:
+    """The base classes of a generated class: the user's mixin from lib/ first (config `mixins`), if any."""
+    mixins = [m.name for m in api.mixins if m.target == class_name]
+    return ", ".join([*mixins, base])
+
+
+def _mixin_imports(api: Api, class_names: Sequence[str], prefix: str) -> list[Import]:
+    """Imports of the mixins of `class_names`; `prefix` leads from the importing module to the package."""
+    return [Import(f"{prefix}lib.{m.module}", m.name) for m in api.mixins if m.target in class_names]
 
 
 def _auth_hooks(api: Api) -> list[dict[str, Any]]:
@@ -468,9 +489,12 @@ def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, s
 
 
 def _resource_imports(
-    resource: Resource, models: dict[str, Model], renamed: frozenset[str], importer: str, constants: set[str]
+    resource: Resource, models: dict[str, Model], renamed: frozenset[str], importer: str, constants: set[str],
+    mixins: Iterable[Import] = (),
 ) -> tuple[list[str], dict[str, str]]:
-    """The import lines of a resource module, and how it spells the models and tables it uses (see `_spelling`)."""
+    """The import lines of a resource module, and how it spells the models and tables it uses (see `_spelling`).
+
+    `mixins` are the user's classes from `lib/` the resource classes inherit from, written as from `resources/`."""
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
     pages = [op.pagination for op in resource.operations if op.pagination]
     refs += [page.item for page in pages]
@@ -493,6 +517,7 @@ def _resource_imports(
         imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
     if resource.children:
         imports.add(Import("typing", "TYPE_CHECKING"))
+    imports |= set(mixins)
     children = {Import(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)}
     reserved = {i.name for i in imports | children} | set(_resource_class_names(resource)) | constants
     used = {n for ref in refs for n in ref.models}

@@ -24,10 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.custom import is_user_path
 from generator.errors import GeneratorError, Problem
 
 MANIFEST = ".generator-manifest"
-_MANIFEST_HEADER = "# Files written by the SDK generator. Regenerate instead of editing them.\n"
+_MANIFEST_HEADER = (
+    "# Files written by the SDK generator. Regenerate instead of editing them, or keep an edit with\n"
+    "# `python -m generator keep FILE` (it becomes a patch in patches/ that every run applies).\n"
+)
 STAGING = ".generator-staging"
 JOURNAL = ".generator-journal"
 _JOURNAL_VERSION = 1
@@ -161,7 +165,7 @@ def previous_files(out: Path) -> list[str]:
                 _check_relative(line)
             except GeneratorError:
                 continue  # a tampered manifest never makes us touch files outside the folder
-            if _stays_inside(out, line):
+            if _stays_inside(out, line) and not is_user_path(line):  # the user's lib/ and patches/: never ours
                 paths.append(line)
     return paths
 

@@ -270,6 +270,15 @@ class WebhookVerification:
 
 
 @dataclass(frozen=True)
+class Mixin:
+    """A class of the user's `lib/` that a generated class (`target`) inherits from, before its generated base."""
+
+    target: str  # a generated client or resource class
+    module: str  # dotted, below the package's lib/
+    name: str
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     description: str | None
@@ -297,6 +306,7 @@ class Api:
     # TypedDicts with a key the runtime renames somewhere inside them: each gets a table (see generator/model/wire.py)
     renamed: frozenset[str] = frozenset()
     wire_tables: frozenset[str] = frozenset()  # those and the TypedDicts beside them in unions: their keys tell members apart
+    mixins: tuple[Mixin, ...] = ()  # the user's classes in lib/ that generated classes inherit from (config `mixins`)
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

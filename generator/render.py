@@ -95,7 +95,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
-    for name in _static_package_files():
+    for name in _static_package_files(streaming=any(op.stream for op in api.operations)):
         files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
     files[f"{package_dir}/__init__.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/__init__.py.jinja",
@@ -137,6 +137,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             shapes=[{"name": name, "source": source} for source, name in shapes.items()],
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
             required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
+            streams={op.name: _stream_signatures(op) for op in resource.operations if op.stream},
         )
     for resource in api.all_resources():
         if resource.operations:
@@ -220,14 +221,41 @@ def _format_one(path: str, text: str) -> tuple[str, str | None]:
         return text, str(exc)
 
 
-def _static_package_files() -> list[str]:
+# Runtime modules only some APIs need: each is copied only where the spec calls for it.
+_STREAMING_MODULE = "_streaming.py"
+
+
+def _static_package_files(streaming: bool) -> list[str]:
     root = templates_dir() / _PACKAGE_TEMPLATES
     # Only Python sources and the py.typed marker: caches that tools leave beside them are not ours.
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
         if p.is_file() and (p.suffix == ".py" or p.name == "py.typed") and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
+        and (streaming or p.relative_to(root).as_posix() != _STREAMING_MODULE)
     )
+
+
+def _stream_signatures(op: Operation) -> dict[bool, dict[str, Any]]:
+    """Per sync/async: what a streaming method returns and, where a boolean argument chooses between JSON
+    and the stream, its overloads (`Literal[False]` or omitted -> the JSON type, `Literal[True]` -> the
+    stream, any bool -> either), each as the switch's annotation and the return type."""
+    assert op.stream is not None
+    result: dict[bool, dict[str, Any]] = {}
+    for is_async in (False, True):
+        stream = op.stream.annotation(is_async)
+        switch = next((p for p in op.keyword if p.name == op.stream.switch), None)
+        if switch is None:
+            result[is_async] = {"returns": stream, "overloads": []}
+            continue
+        either = f"{op.return_type.annotation} | {stream}"
+        nullable = " | None" if "None" in switch.type.annotation.split(" | ") else ""
+        off = {"annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
+               "optional": not switch.required, "returns": op.return_type.annotation}  # fmt: skip
+        on = {"annotation": "Literal[True]", "optional": False, "returns": stream}
+        any_ = {"annotation": switch.type.annotation, "optional": False, "returns": either}
+        result[is_async] = {"returns": either, "overloads": [off, on, any_]}
+    return result
 
 
 # --- what each template gets: arranged here so the templates only place values -------------------
@@ -347,6 +375,10 @@ def _resource_imports(resource: Resource, model_modules: dict[str, str], renamed
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
+    streamed = [op.stream for op in resource.operations if op.stream]
+    imports |= _type_imports([s.item for s in streamed], model_modules, exclude=set())
+    imports |= {Import(".._streaming", name) for name in ("AsyncStream", "Stream")} if streamed else set()
+    imports |= {Import("typing", name) for name in ("Literal", "overload")} if any(s.switch for s in streamed) else set()
     pages = [op.pagination for op in resource.operations if op.pagination]
     imports |= _type_imports([page.item for page in pages], model_modules, exclude=set())
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}

@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from generator import pipeline
+from generator.cli import main
 from tests.conftest import CHECKERS, imported_package
 
 CHAT_SPEC = """\
@@ -323,6 +324,17 @@ def test_the_model_types_streams_from_the_spec(chat_project: Path) -> None:
     assert "-> bytes:" in (chat_project / "src/chat/resources/speech.py").read_text()
 
 
+def test_inspect_shows_each_stream(chat_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(chat_project.parent / "chat.yaml"), "--json"]) == 0
+    operations = {op["path"]: op for op in json.loads(capsys.readouterr().out)["operations"]}
+    assert operations["/chat/completions"]["stream"] == {"item_type": "Chunk", "switch": "stream"}
+    assert operations["/chat/completions"]["return_type"] == "Completion"
+    assert operations["/events"]["stream"] == {"item_type": "Chunk | Completion", "switch": None}
+    assert operations["/events"]["return_type"] == "Stream[Chunk | Completion]"
+    assert operations["/logs"]["stream"] == {"item_type": "ServerSentEvent", "switch": None}
+    assert operations["/speech"]["stream"] is None
+
+
 def test_only_clients_with_event_streams_get_the_streaming_module(tmp_path: Path, chat_project: Path) -> None:
     (tmp_path / "plain.yaml").write_text(PLAIN_SPEC)
     pipeline.generate(pipeline.Options(spec=tmp_path / "plain.yaml", output=tmp_path / "out"))
@@ -539,3 +551,14 @@ def test_an_event_that_does_not_fit_its_type(chat: ModuleType, events: EventServ
     assert caught.value.body == {"id": 5} and caught.value.request_id == "req_stream"
     lenient = chat.Chat(api_key=KEY, base_url=events.url, max_retries=0, strict_response_validation=False)
     assert [getattr(i, "id", None) for i in lenient.chat.completions.create(model="m", stream=True)] == ["c1", 5]
+
+
+def test_the_readme_streaming_example_runs(chat_project: Path, chat: ModuleType, events: EventServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's streaming section, built from the spec (the first streaming operation, `stream=True`)."""
+    section = (chat_project / "README.md").read_text().split("## Streaming (server-sent events)", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "stream=True," in code
+    events.script = [chunk(1), chunk(2)]
+    exec(code, {"client": chat.Chat(api_key=KEY, base_url=events.url, max_retries=0)})
+    assert capsys.readouterr().out == "id='c1' delta='d1'\nid='c2' delta='d2'\n"
+    assert json.loads(events.requests[0][3]) == {"model": "small-1", "stream": True}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -553,12 +555,29 @@ def test_an_event_that_does_not_fit_its_type(chat: ModuleType, events: EventServ
     assert [getattr(i, "id", None) for i in lenient.chat.completions.create(model="m", stream=True)] == ["c1", 5]
 
 
-def test_the_readme_streaming_example_runs(chat_project: Path, chat: ModuleType, events: EventServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readme_streaming_example_runs(chat_project: Path, events: EventServer) -> None:
     """The README's streaming section, built from the spec (the first streaming operation, `stream=True`)."""
     section = (chat_project / "README.md").read_text().split("## Streaming (server-sent events)", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     assert "stream=True," in code
     events.script = [chunk(1), chunk(2)]
-    exec(code, {"client": chat.Chat(api_key=KEY, base_url=events.url, max_retries=0)})
-    assert capsys.readouterr().out == "id='c1' delta='d1'\nid='c2' delta='d2'\n"
+    env = {**os.environ, "CHAT_API_KEY": KEY, "CHAT_BASE_URL": events.url, "PYTHONPATH": str(chat_project / "src")}
+    program = "from chat import Chat\n\nclient = Chat()\n" + code
+    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "id='c1' delta='d1'\nid='c2' delta='d2'\n"
     assert json.loads(events.requests[0][3]) == {"model": "small-1", "stream": True}
+
+
+def test_a_schema_named_like_the_stream_classes_does_not_shadow_them(tmp_path: Path) -> None:
+    spec = CHAT_SPEC.replace("Chunk", "Stream").replace("Completion", "ServerSentEvent")
+    (tmp_path / "clash.yaml").write_text(spec)
+    pipeline.generate(pipeline.Options(spec=tmp_path / "clash.yaml", output=tmp_path / "out"))
+    source = (tmp_path / "out/src/chat/resources/events.py").read_text()
+    assert "from .._streaming import AsyncStream, Stream\n" in source
+    assert "-> Stream[Stream2 | ServerSentEvent2]:" in source
+    with imported_package(tmp_path / "out/src", "chat") as chat:
+        from chat.resources.events import EventsResource
+
+        assert EventsResource.list.__annotations__["return"] == "Stream[Stream2 | ServerSentEvent2]"
+        assert chat.Chat  # the package imports

@@ -556,6 +556,9 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
             arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
             if any(not p.required for p in op.keyword):
                 arguments.append("...")
+            if op.stream is not None and op.stream.switch is not None:
+                returned += f" (with {op.stream.switch}=True: {op.stream.annotation(False)})"
+                types |= op.stream.item.models
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
         children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
         entries.append({"resource": resource, "methods": methods, "types": sorted(types), "children": children})

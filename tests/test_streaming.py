@@ -324,6 +324,9 @@ def test_the_model_types_streams_from_the_spec(chat_project: Path) -> None:
     assert "-> Stream[ServerSentEvent]:" in (chat_project / "src/chat/resources/logs.py").read_text()
     # audio or events, chosen by an enum rather than a boolean: the binary answer stays the result
     assert "-> bytes:" in (chat_project / "src/chat/resources/speech.py").read_text()
+    api_md = (chat_project / "api.md").read_text()
+    assert "create(model=..., ...) -&gt; Completion (with stream=True: Stream[Chunk])" in api_md
+    assert "list(...) -&gt; Stream[Chunk | Completion]" in api_md
 
 
 def test_inspect_shows_each_stream(chat_project: Path, capsys: pytest.CaptureFixture[str]) -> None:

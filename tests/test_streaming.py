@@ -89,6 +89,16 @@ paths:
           description: Log lines, no schema.
           content:
             text/event-stream: {}
+  /ticks:
+    get:
+      operationId: ticks
+      responses:
+        '200':
+          description: Text events.
+          content:
+            text/event-stream:
+              schema:
+                type: string
   /speech:
     post:
       operationId: createSpeech
@@ -584,3 +594,9 @@ def test_a_schema_named_like_the_stream_classes_does_not_shadow_them(tmp_path: P
 
         assert EventsResource.list.__annotations__["return"] == "Stream[Stream2 | ServerSentEvent2]"
         assert chat.Chat  # the package imports
+
+
+def test_text_events_are_given_as_text(chat: ModuleType, events: EventServer) -> None:
+    events.script = [b"data: plain text\ndata: two lines\n\n", b'data: {"a": 1}\n\n']
+    client = chat.Chat(api_key=KEY, base_url=events.url, max_retries=0)
+    assert list(client.ticks.list()) == ["plain text\ntwo lines", '{"a": 1}']

@@ -101,7 +101,8 @@ _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_")
 def pick_operation(api: Api) -> Operation | None:
     """The operation README and client-test examples use: one returning a model, not deprecated, if any."""
     current = [op for op in api.operations if not op.deprecated] or list(api.operations)
-    candidates = [op for op in current if op.return_type.models] or current
+    # Not one that always streams: its result is a `Stream`, which the examples built on this one do not show.
+    candidates = [op for op in current if op.return_type.models and not _always_streams(op)] or current
     return candidates[0] if candidates else None
 
 
@@ -154,9 +155,15 @@ def _item_id(pagination: Pagination, models: Mapping[str, Model]) -> str | None:
     return "id" if any(f.name == "id" for f in model.fields) else None
 
 
+def _always_streams(op: Operation) -> bool:
+    return op.stream is not None and op.stream.switch is None
+
+
 def _printable_field(op: Operation) -> str | None:
     if op.pagination:
         return "data"
+    if _always_streams(op):
+        return None
     schema = op.response_schema
     properties = schema.get("properties") if isinstance(schema, dict) else None
     return "id" if op.return_type.models and isinstance(properties, dict) and "id" in properties else None
@@ -258,7 +265,31 @@ def readme_snippets(api: Api) -> dict[str, str]:
     download = next((op for op in api.operations if op.return_type.annotation == "bytes" and not op.pagination), None)
     if download is not None:
         snippets["download"] = _download_snippet(download)
+    streamed_ops = [op for op in api.operations if op.stream] if api.operations else []
+    events = next((op for op in streamed_ops if not op.deprecated), streamed_ops[0] if streamed_ops else None)
+    if events is not None:
+        snippets["events"] = events_snippet(events)
     return snippets
+
+
+def events_snippet(op: Operation, client: str = "client") -> str:
+    """Server-sent events: the call (with `stream=True` where a boolean argument chooses the stream), each item
+    printed as it arrives, and the stream closed by its `with` block."""
+    call = example_call(op, client=client)
+    call.lines[0] = f"stream = {client}.{'.'.join(op.resource_path)}.{op.name}("
+    end = call.lines.index(")")
+    if op.stream is not None and op.stream.switch is not None:
+        call.lines.insert(end, f"    {op.stream.switch}=True,")
+        end += 1
+    call.lines[end:] = [
+        ")",
+        "with stream:  # closes the connection at the end, also when you break out early",
+        "    for event in stream:  # each one as soon as it arrives",
+        "        print(event)",
+    ]
+    if call.lines[1:2] == [")"]:  # no arguments
+        call.lines[0:2] = [call.lines[0] + ")"]
+    return "\n".join(call.lines)
 
 
 def _errors_snippet(api: Api, op: Operation) -> str:
@@ -322,6 +353,10 @@ def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
             page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
             names.add(("pagination", page_class))
             body.append(f"assert isinstance({call.result}, {page_class})")
+        elif call.result and _always_streams(op):
+            stream_class = "AsyncStream" if is_async else "Stream"
+            names.add(("_streaming", stream_class))
+            body.append(f"assert isinstance({call.result}, {stream_class})")
         elif call.result and op.return_type.annotation in op.return_type.models:  # the model itself, not `List[...]`
             model = models[op.return_type.annotation]
             names.add((f"types.{model.module}", model.python_name))

@@ -87,6 +87,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             "next": op.pagination.next,
             "item_id": op.pagination.item_id,
         },
+        "stream": None if op.stream is None else {"item_type": op.stream.item.annotation, "switch": op.stream.switch},
     }
 
 

@@ -112,7 +112,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
-    for name in _static_package_files():
+    for name in _static_package_files(streaming=any(op.stream for op in api.operations)):
         if name in _OPTIONAL_RUNTIME and not _OPTIONAL_RUNTIME[name](api):
             continue
         files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
@@ -186,6 +186,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
             query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
             required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
+            streams={op.name: _stream_signatures(op) for op in resource.operations if op.stream},
         )
     for resource in api.all_resources():
         if resource.operations:
@@ -309,14 +310,41 @@ def _format_one(path: str, text: str) -> tuple[str, str | None]:
         return text, str(exc)
 
 
-def _static_package_files() -> list[str]:
+# Runtime modules only some APIs need: each is copied only where the spec calls for it.
+_STREAMING_MODULE = "_streaming.py"
+
+
+def _static_package_files(streaming: bool) -> list[str]:
     root = templates_dir() / _PACKAGE_TEMPLATES
     # Only Python sources and the py.typed marker: caches that tools leave beside them are not ours.
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
         if p.is_file() and (p.suffix == ".py" or p.name == "py.typed") and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
+        and (streaming or p.relative_to(root).as_posix() != _STREAMING_MODULE)
     )
+
+
+def _stream_signatures(op: Operation) -> dict[bool, dict[str, Any]]:
+    """Per sync/async: what a streaming method returns and, where a boolean argument chooses between JSON
+    and the stream, its overloads (`Literal[False]` or omitted -> the JSON type, `Literal[True]` -> the
+    stream, any bool -> either), each as the switch's annotation and the return type."""
+    assert op.stream is not None
+    result: dict[bool, dict[str, Any]] = {}
+    for is_async in (False, True):
+        stream = op.stream.annotation(is_async)
+        switch = next((p for p in op.keyword if p.name == op.stream.switch), None)
+        if switch is None:
+            result[is_async] = {"returns": stream, "overloads": []}
+            continue
+        either = f"{op.return_type.annotation} | {stream}"
+        nullable = " | None" if "None" in switch.type.annotation.split(" | ") else ""
+        off = {"annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
+               "optional": not switch.required, "returns": op.return_type.annotation}  # fmt: skip
+        on = {"annotation": "Literal[True]", "optional": False, "returns": stream}
+        any_ = {"annotation": switch.type.annotation, "optional": False, "returns": either}
+        result[is_async] = {"returns": either, "overloads": [off, on, any_]}
+    return result
 
 
 # --- what each template gets: arranged here so the templates only place values -------------------
@@ -498,6 +526,8 @@ def _resource_imports(
     refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
     pages = [op.pagination for op in resource.operations if op.pagination]
     refs += [page.item for page in pages]
+    streamed = [op.stream for op in resource.operations if op.stream]
+    refs += [s.item for s in streamed]
     imports: set[Import] = set().union(*(ref.imports for ref in refs))
     tables: set[str] = set()
     shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
@@ -508,6 +538,8 @@ def _resource_imports(
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
+    imports |= {Import(".._streaming", name) for name in ("AsyncStream", "Stream")} if streamed else set()
+    imports |= {Import("typing", name) for name in ("Literal", "overload")} if any(s.switch for s in streamed) else set()
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
     imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
@@ -610,7 +642,10 @@ def _spelled_model(model: Model, names: Mapping[str, str]) -> Model:
 def _spelled_operation(op: Operation, names: Mapping[str, str]) -> Operation:
     parameters = tuple(dataclasses.replace(p, type=_spelled_type(p.type, names)) for p in op.parameters)
     page = dataclasses.replace(op.pagination, item=_spelled_type(op.pagination.item, names)) if op.pagination else None
-    return dataclasses.replace(op, parameters=parameters, return_type=_spelled_type(op.return_type, names), pagination=page)
+    stream = dataclasses.replace(op.stream, item=_spelled_type(op.stream.item, names)) if op.stream else None
+    return dataclasses.replace(
+        op, parameters=parameters, return_type=_spelled_type(op.return_type, names), pagination=page, stream=stream
+    )
 
 
 def _spelled_resource(resource: Resource, names: Mapping[str, str]) -> Resource:
@@ -808,6 +843,9 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
             arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
             if any(not p.required for p in op.keyword):
                 arguments.append("...")
+            if op.stream is not None and op.stream.switch is not None:
+                returned += f" (with {op.stream.switch}=True: {op.stream.annotation(False)})"
+                types |= op.stream.item.models
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
         children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
         entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types),

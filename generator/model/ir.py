@@ -147,6 +147,22 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Streaming:
+    """A success response of `text/event-stream`: the method returns `Stream[item]` (`AsyncStream[item]`).
+
+    `item` is what each event's `data` is parsed into. With `switch` (the Python name of a boolean body
+    property, `stream`), the operation answers JSON unless the call passes `True` for it, and the method
+    has typed overloads; without one, every call streams and `Operation.return_type` is the stream type.
+    """
+
+    item: TypeRef
+    switch: str | None = None
+
+    def annotation(self, is_async: bool) -> str:
+        return f"{'AsyncStream' if is_async else 'Stream'}[{self.item.annotation}]"
+
+
+@dataclass(frozen=True)
 class Operation:
     resource_path: tuple[str, ...]  # attribute names from the client, e.g. ("end_users",)
     name: str
@@ -166,6 +182,7 @@ class Operation:
     accept: str | None = None  # the success response's media type, when it is not JSON
     redirect_success: tuple[int, ...] = ()  # 3xx statuses that are this operation's documented result
     params_model: str | None = None  # its `<Resource><Method>Params` TypedDict (a Model name), when it has keywords
+    stream: Streaming | None = None  # the success response is (or, with a switch, can be) server-sent events
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

@@ -20,12 +20,14 @@ from generator.model.example_values import example_value
 from generator.model.ir import (
     BodyKind,
     Field,
+    Import,
     Location,
     Operation,
     Pagination,
     Parameter,
     RequestBody,
     Resource,
+    Streaming,
     TypeRef,
     Webhook,
 )
@@ -82,6 +84,24 @@ BYTES = TypeRef("bytes")
 # A raw body takes what a multipart file part takes (bytes, a file object, a path, a (name, content[, type])
 # tuple), and text.
 RAW_BODY = TypeRef("FileTypes | str", FILE.imports)
+# The items of a stream whose spec gives no schema: each event as received (event, data, id, retry).
+SERVER_SENT_EVENT = TypeRef("ServerSentEvent", frozenset({Import(".._streaming", "ServerSentEvent")}))
+EVENT_STREAM = "text/event-stream"
+# The boolean body property that turns a JSON answer into a stream (as openai and others name it).
+STREAM_SWITCH = "stream"
+
+
+def is_event_stream(media_type: str) -> bool:
+    return media_type.split(";", 1)[0].strip().lower() == EVENT_STREAM
+
+
+def stream_type(item: TypeRef) -> TypeRef:
+    """`Stream[item]`, the result of an operation that always streams (its async twin is `AsyncStream`)."""
+    return TypeRef(
+        f"Stream[{item.annotation}]",
+        item.imports | {Import(".._streaming", "Stream"), Import(".._streaming", "AsyncStream")},
+        item.models,
+    )
 
 
 def is_json(media_type: str) -> bool:
@@ -159,6 +179,10 @@ class OperationBuilder:
         keywords = [Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
                     for p in ordered if p.location != "path"]  # fmt: skip
         params_model = self.types.arguments_model(params_hint, keywords, f"{op.file}#{op.pointer}") if keywords else None
+        pagination = self._pagination(op, ordered, return_type, response_hint, key)
+        stream = None if pagination else self._streaming(op, Hint(f"{stem}Event", f"{key} events"), ordered)
+        if stream is not None and stream.switch is None:
+            return_type = stream_type(stream.item)
         return Operation(
             resource_path=resource,
             name=name,
@@ -174,11 +198,41 @@ class OperationBuilder:
             response_schema=self._response_schema(op),
             security=self._security(data),
             source=f"{op.file}#{op.pointer}",
-            pagination=self._pagination(op, ordered, return_type, response_hint, key),
+            pagination=pagination,
             accept=self._accept(op),
             redirect_success=self._redirect_success(op),
             params_model=params_model.annotation if params_model else None,
+            stream=stream,
         )
+
+    def _streaming(self, op: Target, hint: Hint, params: list[Parameter]) -> Streaming | None:
+        """Server-sent events: the success response offers `text/event-stream`, alone or beside JSON that a
+        boolean `stream` body property chooses between. Its items are the media type's `itemSchema` (3.2),
+        else its `schema`; without either, each event as received."""
+        found = self._success_response(op)
+        if found is None or not isinstance(found[0].value, dict):
+            return None
+        response = found[0]
+        content = response.value.get("content")
+        if not isinstance(content, dict):
+            return None
+        media_type = next((m for m in content if isinstance(m, str) and is_event_stream(m)), None)
+        if media_type is None:
+            return None
+        switch = None
+        if len(content) > 1:
+            flag = next((p for p in params if p.location == "body" and p.wire_name == STREAM_SWITCH), None)
+            # Another media type and nothing to choose the stream with: the other one stays the result.
+            if flag is None or flag.type.annotation not in ("bool", "bool | None") or not is_json(_preferred_media_type(list(content))):
+                return None
+            switch = flag.name
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        if key not in media:
+            return Streaming(SERVER_SENT_EVENT, switch)
+        pointer = response.pointer + pointer_from_parts(["content", media_type, key])
+        item = self.types.response_type(media[key], response.file, pointer, hint)
+        return Streaming(item, switch)
 
     def _redirect_success(self, op: Target) -> tuple[int, ...]:
         """3xx statuses documented as the result of an operation that has no 2xx response."""

@@ -50,7 +50,9 @@ RESERVED_MODEL_NAMES = frozenset(
     {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
      "FileTypes", "List", "Dict", "TypedDict", "Required", "TypeAlias",
      # the runtime's renaming tables (`_transform`), imported beside models
-     "Renames", "ListOf", "MapOf", "OneOf"}
+     "Renames", "ListOf", "MapOf", "OneOf",
+     # the server-sent events runtime (`_streaming`), imported beside the models a stream yields
+     "Stream", "AsyncStream", "ServerSentEvent"}
 )  # fmt: skip
 RESERVED_FIELD_NAMES = frozenset(
     {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",

@@ -45,6 +45,9 @@ class _BaseResponse(Generic[_R]):
         self._post_parse: Callable[[Any], Any] | None = (
             None  # a list call turns its body into a page
         )
+        self._stream_cls: object = (
+            None  # a streamed call: `.parse()` gives this (`Stream[T]`) over the body
+        )
 
     @property
     def headers(self) -> httpx.Headers:
@@ -84,6 +87,10 @@ class APIResponse(_BaseResponse[_R]):
     """The HTTP response of a call, with `.parse()` for the typed result."""
 
     def parse(self) -> _R:
+        if (
+            self._stream_cls is not None
+        ):  # the events, read as they arrive (already read for a raw response)
+            return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
@@ -121,6 +128,10 @@ class AsyncAPIResponse(_BaseResponse[_R]):
     """The HTTP response of an async call, with `await .parse()` for the typed result."""
 
     async def parse(self) -> _R:
+        if (
+            self._stream_cls is not None
+        ):  # the events, read as they arrive (already read for a raw response)
+            return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         await self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed

@@ -6,12 +6,13 @@ Sync and async clients share everything except the lines that do I/O (send, read
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import os
 import random
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, get_args, get_origin
 from urllib.parse import unquote_plus
 
 import httpx
@@ -237,6 +238,31 @@ class BaseClient:
             result._request_id = request_id
         return result
 
+    def parse_event(self, data: str, cast_to: type[_T], response: httpx.Response) -> _T:
+        """The data of one server-sent event as `cast_to`: text as it is, else JSON validated like a body."""
+        if cast_to is str:
+            return cast(_T, data)
+        try:
+            result: _T = _adapter(cast_to).validate_json(data, strict=self.strict_response_validation)
+        except pydantic.ValidationError as exc:
+            if not self.strict_response_validation:
+                self._log.warning("An event does not match %s, returned unvalidated: %s", cast_to, _describe(exc))
+                return cast(_T, construct_lenient(cast_to, _json_or_text(data)))
+            raise APIResponseValidationError(
+                f"An event of the stream does not match the expected type: {_describe(exc)}",
+                response,
+                body=_json_or_text(data),
+                request_id=self.request_id_of(response),
+            ) from None
+        if isinstance(result, BaseModel):
+            result._request_id = self.request_id_of(response)
+        return result
+
+    def make_stream(self, stream_cls: Any, response: httpx.Response) -> Any:
+        """`Stream[T]` or `AsyncStream[T]` (as generated code names it: the class applied to T) over `response`."""
+        item = get_args(stream_cls)
+        return (get_origin(stream_cls) or stream_cls)(item=item[0] if item else object, response=response, client=self)
+
     def _unvalidated(self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError) -> _T:
         """Validation is off: a body that does not fit is built as far as it fits, the rest kept as received."""
         self._log.warning("Response does not match %s, returned unvalidated: %s", cast_to, _describe(error))
@@ -316,11 +342,17 @@ class SyncAPIClient(BaseClient):
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
         security: Sequence[str] = (),
+        stream: bool = False,
+        stream_cls: type[Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
+        """Send a request and parse its answer as `cast_to`; with `stream`, return the events of its
+        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one)."""
+        if stream:
+            accept = "text/event-stream"
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
             headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
@@ -329,9 +361,13 @@ class SyncAPIClient(BaseClient):
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
-        response, retries_taken = self._send(request, stream=mode == "stream", success=success_statuses)
+        response, retries_taken = self._send(request, stream=mode == "stream" or (stream and mode is None), success=success_statuses)
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
-            return cast(_T, APIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken))
+            raw = APIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
+            raw._stream_cls = (stream_cls or cast_to) if stream else None
+            return cast(_T, raw)
+        if stream:
+            return cast(_T, self.make_stream(stream_cls or cast_to, response))
         return self.parse_response(response, cast_to)
 
     def request_page(
@@ -471,11 +507,17 @@ class AsyncAPIClient(BaseClient):
         accept: str = "application/json",
         success_statuses: Sequence[int] = (),
         security: Sequence[str] = (),
+        stream: bool = False,
+        stream_cls: type[Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
+        """Send a request and parse its answer as `cast_to`; with `stream`, return the events of its
+        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one)."""
+        if stream:
+            accept = "text/event-stream"
         request, mode = self._build_request(
             self._client, method, path, path_params=path_params, query=query, query_styles=query_styles,
             headers=headers, required_headers=required_headers, cookies=cookies, body=body, body_kind=body_kind,
@@ -484,11 +526,15 @@ class AsyncAPIClient(BaseClient):
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
-        response, retries_taken = await self._send(request, stream=mode == "stream", success=success_statuses)
+        response, retries_taken = await self._send(
+            request, stream=mode == "stream" or (stream and mode is None), success=success_statuses
+        )
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
-            return cast(
-                _T, AsyncAPIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
-            )
+            raw = AsyncAPIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
+            raw._stream_cls = (stream_cls or cast_to) if stream else None
+            return cast(_T, raw)
+        if stream:
+            return cast(_T, self.make_stream(stream_cls or cast_to, response))
         return self.parse_response(response, cast_to)
 
     async def request_page(
@@ -628,6 +674,13 @@ def _body(response: httpx.Response) -> object:
         return response.json()
     except ValueError:
         return response.text or None
+
+
+def _json_or_text(data: str) -> object:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data
 
 
 def _describe(error: pydantic.ValidationError) -> str:

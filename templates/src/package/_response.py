@@ -43,6 +43,7 @@ class _BaseResponse(Generic[_R]):
         self._client = client
         self._cast_to = cast_to
         self._post_parse: Callable[[Any], Any] | None = None  # a list call turns its body into a page
+        self._stream_cls: object = None  # a streamed call: `.parse()` gives this (`Stream[T]`) over the body
 
     @property
     def headers(self) -> httpx.Headers:
@@ -82,6 +83,8 @@ class APIResponse(_BaseResponse[_R]):
     """The HTTP response of a call, with `.parse()` for the typed result."""
 
     def parse(self) -> _R:
+        if self._stream_cls is not None:  # the events, read as they arrive (already read for a raw response)
+            return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
@@ -119,6 +122,8 @@ class AsyncAPIResponse(_BaseResponse[_R]):
     """The HTTP response of an async call, with `await .parse()` for the typed result."""
 
     async def parse(self) -> _R:
+        if self._stream_cls is not None:  # the events, read as they arrive (already read for a raw response)
+            return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         await self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed

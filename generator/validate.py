@@ -9,9 +9,8 @@ from __future__ import annotations
 import importlib.metadata
 import multiprocessing
 import multiprocessing.process
+import time
 from typing import Any
-
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
@@ -44,6 +43,8 @@ class Validation:
         self.spec, self.lenient = spec, lenient
         self._version = _openapi_version(spec.root, str(spec.entry))  # quick problems are raised at once
         self._problems: list[Problem] | None = None
+        self.started = time.perf_counter()
+        self.seconds: float | None = None  # how long validating took, once `result()` has returned
         self._process: multiprocessing.process.BaseProcess | None = None
         if background and "fork" in multiprocessing.get_all_start_methods():
             self._receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
@@ -53,6 +54,7 @@ class Validation:
 
     def _run(self, sender: Any) -> None:
         sender.send(_problems(self.spec, self._version))
+        sender.send(time.perf_counter() - self.started)
         sender.close()
 
     def result(self) -> list[Problem]:
@@ -65,16 +67,22 @@ class Validation:
 
     def _collect(self) -> list[Problem]:
         if self._process is None:
-            return _problems(self.spec, self._version)
+            in_line = _problems(self.spec, self._version)
+            self.seconds = time.perf_counter() - self.started
+            return in_line
         try:
             problems: list[Problem] = self._receiver.recv()
+            self.seconds = self._receiver.recv()  # measured in the process, not counting our wait
         except EOFError:  # the process died (killed, out of memory): validate here instead
             problems = _problems(self.spec, self._version)
+            self.seconds = time.perf_counter() - self.started
         self._process.join()
         return problems
 
 
 def _problems(spec: Spec, version: str) -> list[Problem]:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator  # heavy: only when validating
+
     file = str(spec.entry)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     validator = validator_class(spec.root, base_uri=spec.entry.as_uri())

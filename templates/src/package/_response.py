@@ -42,7 +42,9 @@ class _BaseResponse(Generic[_R]):
         self.retries_taken = retries_taken
         self._client = client
         self._cast_to = cast_to
-        self._post_parse: Callable[[Any], Any] | None = None  # a list call turns its body into a page
+        self._post_parse: Callable[[Any], Any] | None = (
+            None  # a list call turns its body into a page
+        )
 
     @property
     def headers(self) -> httpx.Headers:
@@ -187,7 +189,10 @@ class AsyncResponseContextManager(Generic[_R]):
 
 
 def _with_mode(kwargs: dict[str, Any], mode: str) -> dict[str, Any]:
-    return {**kwargs, "extra_headers": {**(kwargs.get("extra_headers") or {}), RESPONSE_MODE_HEADER: mode}}
+    return {
+        **kwargs,
+        "extra_headers": {**(kwargs.get("extra_headers") or {}), RESPONSE_MODE_HEADER: mode},
+    }
 
 
 def to_raw_response_wrapper(method: Callable[_P, _R]) -> Callable[_P, APIResponse[_R]]:
@@ -208,10 +213,14 @@ def async_to_raw_response_wrapper(
     return wrapped
 
 
-def to_streamed_response_wrapper(method: Callable[_P, _R]) -> Callable[_P, ResponseContextManager[_R]]:
+def to_streamed_response_wrapper(
+    method: Callable[_P, _R],
+) -> Callable[_P, ResponseContextManager[_R]]:
     @functools.wraps(method)
     def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[_R]:
-        return ResponseContextManager(lambda: cast(APIResponse[_R], method(*args, **_with_mode(kwargs, "stream"))))
+        return ResponseContextManager(
+            lambda: cast(APIResponse[_R], method(*args, **_with_mode(kwargs, "stream")))
+        )
 
     return wrapped
 

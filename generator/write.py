@@ -80,6 +80,8 @@ def read_stamps(out: Path) -> Stamps:
         lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return stamps
+    root = out.resolve()
+    inside: dict[str, bool] = {}  # folder -> whether it resolves into the output folder (checked once each)
     for line in lines:
         if line.startswith(_VALIDATED):
             stamps.validated = line[len(_VALIDATED) :].strip() or None
@@ -89,7 +91,10 @@ def read_stamps(out: Path) -> Stamps:
         path, key, expected = parts
         try:
             _check_relative(path)
-            text = (out / path).read_text(encoding="utf-8") if _stays_inside(out, path) else None
+            folder = path.rpartition("/")[0]
+            if folder not in inside:
+                inside[folder] = (out / path).parent.resolve().is_relative_to(root)
+            text = (out / path).read_text(encoding="utf-8") if inside[folder] else None
         except (GeneratorError, OSError, UnicodeDecodeError):
             continue
         if text is not None and digest(text) == expected:  # edited by hand: formatted afresh

@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synthetic_spec  # noqa: E402
-from generate_large_specs import CORPUS, OUR_PYTHON, REFERENCE_BIN, ROOT, SPECS, environment, measure  # noqa: E402
+import synthetic_spec
+from generate_large_specs import CORPUS, OUR_PYTHON, REFERENCE_BIN, ROOT, SPECS, environment, measure
 
 SYNTHETIC = "synthetic-3mb-200ops"
 SEED = "seed (conductor)"
@@ -63,7 +63,7 @@ class Case:
 
 def run(cmd: list[str], workdir: Path, env: dict[str, str] | None = None, timeout: float = 1800) -> Sample:
     load = os.getloadavg()[0]
-    code, wall, rss, pss, stdout, stderr = measure(cmd, workdir, env or dict(os.environ), timeout)
+    code, wall, rss, pss, _, stderr = measure(cmd, workdir, env or dict(os.environ), timeout)
     note = "" if code == 0 else (stderr.strip().splitlines() or ["?"])[-1][:120]
     return Sample(wall, load, code == 0, rss, pss, note)
 

@@ -9,19 +9,22 @@ import sys
 import traceback
 from pathlib import Path
 
-from generator import __version__, diff_report, pipeline, release
-from generator.diff import Level
+from generator import __version__, pipeline, progress
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
-from generator.inspection import api_to_json
 from generator.limits import RECURSION_LIMIT
-from generator.release import RELEASED
 from generator.write import unified_diff
+
+# `diff`, `inspect` and `release` import their modules when they run: `generate` and `check` stay light.
+RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it
 
 DESCRIPTION = """\
 Generate a typed Python client (httpx + pydantic) from an OpenAPI 3.0/3.1 document.
 
 Exit codes: 0 success; 1 `check` found differences, or `diff --fail-on` found such a change;
 2 invalid input (spec, config, arguments).
+
+`generate` and `check` print each stage's time on stderr (`timing: STAGE SECONDS s`) when a run takes
+more than two seconds, and on a terminal a live counter for the long stages; `--quiet` silences both.
 """
 
 
@@ -50,9 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
-    spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")
+    generate = spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")
     check = spec_command("check", "Regenerate in memory and compare with the output folder (exit 1 if they differ).")
+    for sub in (generate, check):
+        sub.add_argument("-q", "--quiet", action="store_true",
+                         help="no stage timings or progress on stderr (shown when a run takes over 2 s)")  # fmt: skip
     check.add_argument("--diff", action="store_true", help="print a unified diff of the differences")
+    check.add_argument("--full", action="store_true",
+                       help="trust no stamp of an earlier run: validate the spec and format every file (docs/speed.md)")  # fmt: skip
     spec_command("validate", "Validate the spec only.", output=False)
     inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
@@ -145,17 +153,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
-    result = pipeline.generate(options)
+    shown = progress.for_command(args.quiet)
+    result = pipeline.unchanged(options, shown) or pipeline.generate(options, shown)
+    shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes
     assert changes is not None
+    operations = result.operations if isinstance(result, pipeline.Unchanged) else len(result.api.operations)
     for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
         for path in paths:
             print(f"{label:8} {options.output / path}")
-    if result.samples is not None and result.samples_differ:
+    if isinstance(result, pipeline.Result) and result.samples is not None and result.samples_differ:
         print(f"{'written':8} {result.samples.path} (code samples)")
     print(
-        f"{len(result.api.operations)} operations -> {options.output}: {len(changes.added)} added, "
+        f"{operations} operations -> {options.output}: {len(changes.added)} added, "
         f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "
         f"in {result.seconds:.2f} s"
     )
@@ -163,7 +174,15 @@ def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
-    result = pipeline.check(options)
+    shown = progress.for_command(args.quiet)
+    fresh = None if args.full else pipeline.unchanged(options, shown)
+    if fresh is not None:
+        shown.finish()
+        _print_problems("warning", fresh.warnings)
+        print(f"{options.output} is up to date with {options.spec} ({fresh.changes.unchanged} files)")
+        return EXIT_OK
+    result = pipeline.check(options, shown, trust=not args.full)
+    shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes
     assert changes is not None
@@ -211,6 +230,8 @@ def _validate(options: pipeline.Options, args: argparse.Namespace) -> int:
 def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     api, overlays = pipeline.inspect_with_overlays(options)
     if args.json:
+        from generator.inspection import api_to_json
+
         print(json.dumps(api_to_json(api, overlays), indent=2, ensure_ascii=False, default=str))
         return EXIT_OK
     print(f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}")
@@ -238,6 +259,8 @@ def _samples(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
+    from generator import release
+
     plan = release.release(options, args.since, args.dist, args.dry_run, release.LogFunction())
     if plan is not None:
         print("\nChangelog entry:\n\n" + plan.changelog_entry, end="")
@@ -245,6 +268,9 @@ def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
 
 
 def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
+    from generator import diff_report
+    from generator.diff import Level
+
     result = pipeline.diff(args.old, args.new, args.config, args.allow_outside_refs, args.strict_overlays)
     render = diff_report.as_json if args.json else diff_report.as_markdown if args.markdown else diff_report.as_text
     print(render(args.old, args.new, result.changes, result.bump), end="")

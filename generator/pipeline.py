@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import custom
 from generator.config import Config, load_config
-from generator.diff import Change, Side, highest
-from generator.diff import diff as diff_sides
 from generator.errors import GeneratorError, Problem
+from generator.freshness import file_digests, inputs_digest, spec_names
 from generator.load import Spec, load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
+from generator.progress import SILENT, Progress
 from generator.render import render_project
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.validate import Validation, validation_stamp
-from generator.versioning import Bump, bump_for
-from generator.write import Changes, compare, read_cache, with_manifest, write, write_cache
+from generator.write import Cache, Changes, Stamps, compare, read_cache, read_stamps, with_manifest, write, write_cache
+
+if TYPE_CHECKING:  # `diff` is imported by the commands that use it
+    from generator.diff import Change, Side
+    from generator.versioning import Bump
 
 DEFAULT_SPEC = Path("specs/conductor.yaml")
 DEFAULT_OUTPUT = Path("generated")
@@ -40,6 +45,10 @@ class Options:
     write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
     strict_overlays: bool = False  # an overlay action that selects nothing is an error, not a warning
 
+    def flags(self) -> tuple[object, ...]:
+        """The options that shape the output (not where the spec or the output folder are)."""
+        return (self.lenient, self.allow_outside_refs, self.version)
+
     def config_path(self) -> Path | None:
         if self.config is not None:
             return self.config
@@ -54,19 +63,30 @@ class Result:
     warnings: list[Problem] = field(default_factory=list)
     changes: Changes | None = None
     seconds: float = 0.0
-    format_keys: dict[str, str] = field(default_factory=dict)  # for the cache the next run reads
     validated: str | None = None  # stamp of the spec content that was validated
     validation_problems: list[Problem] = field(default_factory=list)  # what validating it found (lenient)
     samples: SamplesFile | None = None  # the config's code samples file, as it must read
     samples_differ: bool = False  # `check`: that file is missing or differs
     overlays: list[AppliedOverlay] = field(default_factory=list)
     pristine: dict[str, str] = field(default_factory=dict)  # rendered files before the user's patches
+    inputs: str | None = None  # generator/freshness.py: names everything the files depend on
+    spec_files: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SamplesFile:
     path: Path
     text: str
+
+
+@dataclass
+class Unchanged:
+    """A run that recognised its output folder as exactly what it would write (generator/freshness.py)."""
+
+    operations: int
+    warnings: list[Problem]
+    changes: Changes
+    seconds: float
 
 
 def _config(options: Options) -> Config:
@@ -95,56 +115,135 @@ def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Ove
         raise GeneratorError(overlaid.annotate(error.problems, str(spec.entry)), error.exit_code) from None
 
 
-def build(options: Options, patches: bool = True) -> Result:
-    """Everything up to rendered text in memory; nothing is written. `patches`: apply the user's kept edits."""
+def _flags(options: Options, config: Config) -> tuple[object, ...]:
+    """What shapes the output besides the spec and config: the options, and the bytes of the overlays and of the
+    user's kept edits (`patches/`), so that `unchanged` never mistakes a run with other ones for the same."""
+    extra = [*config.overlays, *sorted((options.output / custom.PATCHES).rglob("*.patch"))]
+    digests = []
+    for path in extra:
+        try:
+            digests.append((path.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:
+            digests.append((path.as_posix(), "missing"))
+    return (*options.flags(), *digests)
+
+
+def build(options: Options, progress: Progress = SILENT, trust: bool = True, patches: bool = True) -> Result:
+    """Everything up to rendered text in memory; nothing is written. With `trust` False, no earlier
+    run's stamp is used: every file is formatted and the spec validated (`check --full`). `patches`: apply
+    the user's kept edits (docs/custom-code.md)."""
     started = time.perf_counter()
-    config = _config(options)
-    spec, overlaid = _load(options, config)
-    # Validation is the slowest stage after formatting; a spec whose exact content an earlier run
-    # validated (stamped in the cache beside the output) is not validated again: its problems are replayed.
-    cache = read_cache(options.output)
+    with progress.stage("load"):
+        config = _config(options)
+        spec, overlaid = _load(options, config)
+        # What earlier runs vouch for: the cache beside the output (this machine, git-ignored) and the
+        # manifest's stamps (committed, so a fresh clone has them too). docs/speed.md: the trust model.
+        cache = read_cache(options.output) if trust else Cache()
+        stamps = read_stamps(options.output) if trust else Stamps()
+    # Validation is the slowest stage after formatting; a spec whose exact content (overlays applied) was
+    # already validated is not validated again: its problems are replayed from the cache, or it has none.
+    content = spec.digest() + (f" with overlays {overlaid.digest}" if overlaid.digest else "")
     stamp = validation_stamp(spec) + (f" with overlays {overlaid.digest}" if overlaid.digest else "")
-    validation = None if cache.validated == stamp else Validation(spec, options.lenient)
+    if cache.validated == stamp:
+        validation, skipped = None, "skipped: validated by an earlier run on this machine"
+    elif stamps.validated == content:
+        validation, skipped = None, "skipped: the manifest records this spec content as valid"
+        cache.problems = []
+    else:
+        validation, skipped = Validation(spec, options.lenient), ""
     if validation is None and cache.problems and not options.lenient:
         raise GeneratorError(cache.problems)
     try:
         model_warnings: list[Problem] = []
-        api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
-        rendered = render_project(api, cache.formatted)
+        with progress.stage("model"):
+            api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
+        rendered = render_project(api, stamps.formatted, progress)
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream
         raise
-    problems = _validated(validation, overlaid) if validation is not None else cache.problems
+    if validation is not None:
+        waited = time.perf_counter()
+        problems = _validated(validation, overlaid)
+        progress.record("validate", validation.seconds or 0.0,
+                        f"beside the other stages; waited {time.perf_counter() - waited:.2f} s for it")  # fmt: skip
+    else:
+        problems = cache.problems
+        progress.record("validate", 0.0, skipped)
     custom.check_reserved(rendered.files, api.package)
     custom.check_mixins(rendered.files, api, config.file)
     patched = custom.apply_patches(options.output, rendered.files) if patches else custom.Patched(rendered.files, set())
-    files = with_manifest(patched.files)
-    # A patched file's text is not black's output: it is formatted afresh each run rather than cached.
+    # A patched file's text is not black's output: it carries no format stamp and is formatted afresh each run.
     format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
+    clean = content if not problems else None  # only a validation without problems travels in the manifest
+    files = with_manifest(patched.files, format_keys, validated=clean)
     seconds = time.perf_counter() - started
     warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
-    result = Result(api, files, warnings, seconds=seconds, format_keys=format_keys)
+    result = Result(api, files, warnings, seconds=seconds)
     result.validated, result.validation_problems = stamp, problems
     if config.samples is not None:
         result.samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
     result.overlays, result.pristine = overlaid.applied, rendered.files
+    result.spec_files = spec_names(spec.base_dir, spec.documents)
+    result.inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, result.spec_files)
     return result
 
 
-def generate(options: Options) -> Result:
-    result = build(options)
-    result.changes = write(options.output, result.files)
-    write_cache(options.output, result.files, result.format_keys, result.validated, result.validation_problems)
-    if result.samples is not None and options.write_samples:
-        result.samples_differ = write_samples(result.samples)
+def unchanged(options: Options, progress: Progress = SILENT) -> Unchanged | None:
+    """The result of `generate` or `check` when nothing changed since the last run into this folder
+    on this machine, found without loading the spec; None when anything may have."""
+    started = time.perf_counter()
+    fresh = read_cache(options.output).fresh
+    try:
+        outputs, spec_files = dict(fresh["outputs"]), [str(name) for name in fresh["spec_files"]]
+        warnings = [Problem(**problem) for problem in fresh["warnings"]]
+        operations = int(fresh["operations"])
+        samples = {str(path): str(digest) for path, digest in dict(fresh.get("samples") or {}).items()}
+        flags = _flags(options, _config(options))
+    except (KeyError, TypeError, ValueError, GeneratorError):
+        return None
+    base = options.spec.resolve().parent
+    if fresh.get("inputs") is None or inputs_digest(flags, options.config_path(), base, spec_files) != fresh["inputs"]:
+        return None
+    if file_digests(options.output, outputs) != outputs:
+        return None
+    if any(_digest_of(Path(path)) != digest for path, digest in samples.items()):  # the code samples file, as written
+        return None
+    progress.record("unchanged", time.perf_counter() - started, "same inputs as the last run, output as it wrote it")
+    return Unchanged(operations, warnings, Changes(unchanged=len(outputs)), time.perf_counter() - started)
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return None
+
+
+def generate(options: Options, progress: Progress = SILENT) -> Result:
+    result = build(options, progress)
+    with progress.stage("write"):
+        result.changes = write(options.output, result.files)
+        if result.samples is not None and options.write_samples:
+            result.samples_differ = write_samples(result.samples)
+        samples = result.samples if options.write_samples else None
+        fresh = {
+            "inputs": result.inputs,
+            "spec_files": result.spec_files,
+            "outputs": {path: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for path, text in result.files.items()},
+            "samples": {str(samples.path.resolve()): _digest_of(samples.path)} if samples is not None else {},
+            "warnings": [dataclasses.asdict(problem) for problem in result.warnings],
+            "operations": len(result.api.operations),
+        }
+        write_cache(options.output, result.validated, result.validation_problems, fresh)
     return result
 
 
-def check(options: Options) -> Result:
-    result = build(options)
-    result.changes = compare(options.output, result.files)
-    result.samples_differ = result.samples is not None and not _same(result.samples)
+def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> Result:
+    result = build(options, progress, trust)
+    with progress.stage("compare"):
+        result.changes = compare(options.output, result.files)
+        result.samples_differ = result.samples is not None and not _same(result.samples)
     return result
 
 
@@ -195,6 +294,11 @@ def write_samples(samples: SamplesFile) -> bool:
         handle.write(samples.text)
     os.replace(staged, samples.path)
     return True
+
+
+# --- kept edits (generator/custom.py) ----------------------------------------------------------------
+
+
 def keep(options: Options, files: list[Path]) -> list[custom.Kept]:
     """Record the user's edits of generated `files` as patches (docs/custom-code.md)."""
     out = options.output.resolve()
@@ -245,6 +349,10 @@ def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: boo
 
     Each side is the spec with its config's overlays applied, as `generate` sees it.
     """
+    from generator.diff import diff as diff_sides
+    from generator.diff import highest
+    from generator.versioning import bump_for
+
     with open_source(old) as old_source, open_source(new) as new_source:
         old_side, _ = _side(old_source, config, allow_outside_refs, strict_overlays)
         new_side, new_config = _side(new_source, config, allow_outside_refs, strict_overlays)
@@ -255,6 +363,8 @@ def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: boo
 def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool,
           strict_overlays: bool) -> tuple[Side, Config]:  # fmt: skip
     """Load and model one version; its problems name the file as the user wrote it (`main:specs/x.yaml`)."""
+    from generator.diff import Side
+
     try:
         loaded_config = load_config(config or Options(spec=source.path).config_path())
         options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)

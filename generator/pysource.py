@@ -16,6 +16,8 @@ _QUOTE_BEFORE_QUOTE = re.compile(r'"(?=")')
 
 def string_literal(value: str) -> str:
     """A double-quoted Python string literal that evaluates to `value` exactly."""
+    if value.isprintable():  # the common case, checked in C: only backslashes and quotes need escaping
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = ['"']
     for char in value:
         if char == "\\":
@@ -52,6 +54,10 @@ def literal(value: object) -> str:
 def docstring_text(text: str) -> str:
     """Text to place between triple double quotes: escaped, with normalised line endings."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    if text.replace("\n", "").isprintable():
+        # The common case, checked in C: nothing but backslashes to escape (every character `_is_risky`
+        # refuses is also not printable, so the loop below would keep each one as it is).
+        return _finish_docstring(text.replace("\\", "\\\\"))
     out = []
     for char in text:
         if char == "\\":
@@ -64,7 +70,11 @@ def docstring_text(text: str) -> str:
             out.append("\\" + _escape(char))
         else:
             out.append(_escape(char))
-    lines = [line.rstrip() for line in "".join(out).strip("\n").split("\n")]
+    return _finish_docstring("".join(out))
+
+
+def _finish_docstring(escaped: str) -> str:
+    lines = [line.rstrip() for line in escaped.strip("\n").split("\n")]
     escaped = "\n".join(lines).strip()
     # A quote followed by a quote is escaped, so no run of three can close the docstring early;
     # a quote at the very end would merge with the closing quotes, so it is escaped too.

@@ -2,6 +2,9 @@
 
 `render_project` returns every file of the generated project as {relative path: text}; nothing is
 written here. Files under templates/ ending in `.jinja` are rendered, others are copied as they are.
+The copied runtime modules are already in black's layout (tests/test_speed.py proves it), so only
+rendered Python goes through black, and not even that when an earlier run's manifest vouches for the
+result. jinja2 and black are imported when first needed, so commands that never render stay light.
 """
 
 from __future__ import annotations
@@ -13,14 +16,10 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-import black
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.examples import (
@@ -38,13 +37,18 @@ from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
 from generator.model.schemas import RESERVED_MODEL_NAMES
+from generator.progress import SILENT, Progress
 from generator.pysource import comment_text, docstring_text, string_literal
+
+if TYPE_CHECKING:
+    import black
+    import jinja2
 
 BLACK_VERSION = importlib.metadata.version("black")
 LINE_LENGTH = 100
 PARALLEL_FORMAT_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
-BLACK_MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
 _PACKAGE_TEMPLATES = "src/package"
+STABLE_LIST = ".black-stable"  # format keys of the copied modules that are black's output (scripts/black_stable.py)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where a generated module sits relative to the package root decides its relative-import prefix.
 _ROOT_FROM_SUBPACKAGE = ".."
@@ -59,7 +63,16 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
+def black_mode() -> black.Mode:
+    import black
+
+    return black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
+
+
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
@@ -86,12 +99,20 @@ def format_key(text: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rendered:
+def render_project(api: Api, formatted: Mapping[str, str] | None = None, progress: Progress = SILENT) -> Rendered:
     """Every file of the generated project, formatted.
 
     `formatted` maps format keys to black's output from an earlier run; files whose unformatted text
     has such a key are not formatted again (black dominates the run time of large projects).
     """
+    with progress.stage("render", total=len(api.all_resources()) * 2 + len(api.models)):
+        files = _render_files(api, progress)
+    static = frozenset(f"src/{api.package}/{name}" for name in _static_package_files() if _known_stable(name))
+    with progress.stage("format"):
+        return _format_all(files, formatted or {}, static, progress)
+
+
+def _render_files(api: Api, progress: Progress) -> dict[str, str]:
     package_dir = f"src/{api.package}"
     files: dict[str, str] = {
         ".gitignore": _render("gitignore.jinja", api=api),
@@ -112,10 +133,10 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
-    for name in _static_package_files(streaming=any(op.stream for op in api.operations)):
+    for name in _static_package_files():
         if name in _OPTIONAL_RUNTIME and not _OPTIONAL_RUNTIME[name](api):
             continue
-        files[f"{package_dir}/{name}"] = (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+        files[f"{package_dir}/{name}"] = static_file(name)
     files[f"{package_dir}/__init__.py"] = _render(
         f"{_PACKAGE_TEMPLATES}/__init__.py.jinja",
         api=api,
@@ -188,6 +209,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
             required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
             streams={op.name: _stream_signatures(op) for op in resource.operations if op.stream},
         )
+        progress.advance()
     for resource in api.all_resources():
         if resource.operations:
             tests = [example_test(op, models) for op in resource.operations]
@@ -199,6 +221,7 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
                 imports=_test_imports(api, tests),
                 credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
             )
+        progress.advance()
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
         files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)
@@ -220,7 +243,8 @@ def render_project(api: Api, formatted: Mapping[str, str] | None = None) -> Rend
         )
     for module, members in _models_by_module(api.models).items():
         files[f"{package_dir}/types/{module.replace('.', '/')}.py"] = _render_types_module(api, module, members, models)
-    return _format_all(files, formatted or {})
+        progress.advance(len(members))
+    return files
 
 
 def _render_types_module(api: Api, module: str, members: list[Model], models: dict[str, Model]) -> str:
@@ -274,23 +298,54 @@ def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> d
 
 
 def _render(template: str, **context: Any) -> str:
+    import jinja2
+
     try:
         return _environment().get_template(template).render(**context)
     except jinja2.TemplateError as exc:
         raise GeneratorError(Problem(f"template {template} failed: {exc}")) from exc
 
 
-def _format_all(files: dict[str, str], cache: Mapping[str, str]) -> Rendered:
-    """Run black over every Python file not in `cache`; on large projects across all cores."""
-    keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py")}
+@cache
+def _known_stable(name: str) -> bool:
+    """Whether a copied module is listed as already in black's layout: the list names its exact text, so a
+    module edited since (a merge, a hand edit) is formatted like any other until the list is refreshed."""
+    try:
+        listed = (templates_dir() / _PACKAGE_TEMPLATES / STABLE_LIST).read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+    return name.endswith(".py") and format_key(static_file(name)) in listed[::2]
+
+
+@cache
+def static_file(name: str) -> str:
+    """A runtime module copied as it is: the same text on every run, already in black's layout."""
+    return (templates_dir() / _PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _format_all(
+    files: dict[str, str], cache: Mapping[str, str], static: frozenset[str] = frozenset(), progress: Progress = SILENT
+) -> Rendered:
+    """Run black over every rendered Python file not in `cache`, on large projects across all cores.
+    The `static` files (copied runtime modules) are already in black's layout."""
+    keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py") and path not in static}
     formatted = {path: cache[key] for path, key in keys.items() if key in cache}
     python = [path for path in keys if path not in formatted]
+    progress.total(len(python))
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and len(python) >= PARALLEL_FORMAT_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_format_one, python, [files[p] for p in python], chunksize=8))
+            results = []
+            for result in pool.map(_format_one, python, [files[p] for p in python], chunksize=8):
+                results.append(result)
+                progress.advance()
     else:
-        results = [_format_one(path, files[path]) for path in python]
+        results = []
+        for path in python:
+            results.append(_format_one(path, files[path]))
+            progress.advance()
     for path, (text, error) in zip(python, results):
         if error is not None:
             # The generator produced invalid Python: a bug in the generator, never in the spec.
@@ -304,24 +359,22 @@ def _format_all(files: dict[str, str], cache: Mapping[str, str]) -> Rendered:
 
 def _format_one(path: str, text: str) -> tuple[str, str | None]:
     """(formatted text, None) or (original text, error message); plain values so it works in a worker."""
+    import black
+
     try:
-        return black.format_str(text, mode=BLACK_MODE), None
+        return black.format_str(text, mode=black_mode()), None
     except black.parsing.InvalidInput as exc:
         return text, str(exc)
 
 
-# Runtime modules only some APIs need: each is copied only where the spec calls for it.
-_STREAMING_MODULE = "_streaming.py"
-
-
-def _static_package_files(streaming: bool) -> list[str]:
+@lru_cache(maxsize=1)
+def _static_package_files() -> list[str]:
     root = templates_dir() / _PACKAGE_TEMPLATES
     # Only Python sources and the py.typed marker: caches that tools leave beside them are not ours.
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
         if p.is_file() and (p.suffix == ".py" or p.name == "py.typed") and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
-        and (streaming or p.relative_to(root).as_posix() != _STREAMING_MODULE)
     )
 
 
@@ -407,6 +460,7 @@ _ERROR_CLASSES = (
 
 # Runtime modules only some clients have: OAuth2 client credentials, webhook signatures.
 _OPTIONAL_RUNTIME = {
+    "_streaming.py": lambda api: any(op.stream for op in api.operations),
     "_oauth.py": lambda api: bool(api.oauth_flows),
     "_webhooks.py": lambda api: api.webhook_verification is not None and api.webhook_verification.credential is not None,
 }

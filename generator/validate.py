@@ -11,12 +11,10 @@ import multiprocessing
 import multiprocessing.process
 import resource
 import signal
+import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
-
-from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation import keywords
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
@@ -53,6 +51,8 @@ class Validation:
         self.spec, self.lenient = spec, lenient
         self._version = _openapi_version(spec.root, str(spec.entry))  # quick problems are raised at once
         self._problems: list[Problem] | None = None
+        self.started = time.perf_counter()
+        self.seconds: float | None = None  # how long validating took, once `result()` has returned
         self._process: multiprocessing.process.BaseProcess | None = None
         if background and "fork" in multiprocessing.get_all_start_methods():
             self._receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
@@ -63,6 +63,7 @@ class Validation:
     def _run(self, sender: Any) -> None:
         _limit_memory(VALIDATE_EXTRA_BYTES)
         sender.send(_guarded(self.spec, self._version))
+        sender.send(time.perf_counter() - self.started)  # measured in the process, not counting the caller's wait
         sender.close()
 
     def result(self) -> list[Problem]:
@@ -75,11 +76,14 @@ class Validation:
 
     def _collect(self) -> list[Problem]:
         if self._process is None:
-            return _guarded(self.spec, self._version)
+            in_line = _guarded(self.spec, self._version)
+            self.seconds = time.perf_counter() - self.started
+            return in_line
         process, file = self._process, str(self.spec.entry)
         try:
             if self._receiver.poll(VALIDATE_SECONDS):
                 problems: list[Problem] = self._receiver.recv()
+                self.seconds = self._receiver.recv()
                 process.join()
                 return problems
             process.kill()
@@ -131,48 +135,46 @@ def _guarded(spec: Spec, version: str) -> list[Problem]:
     return [Problem(f"could not validate: {message}", str(spec.entry))]
 
 
-class _CycleSafeSchemaValidator(keywords.SchemaValidator):
-    """openapi-spec-validator's schema checks, with one fix: collecting the properties an `allOf` part
-    reaches (for its `required` check) stops at a schema already on the way. The library's own walk
-    follows a schema that includes itself (`A: {allOf: [$ref A, ...]}`) forever, growing memory."""
+@lru_cache(maxsize=2)
+def _validator_class(version: str) -> Any:
+    """openapi-spec-validator's validator for `version`, with one fix: collecting the properties an `allOf` part
+    reaches (for its `required` check) stops at a schema already on the way. The library's own walk follows a
+    schema that includes itself (`A: {allOf: [$ref A, ...]}`) forever, growing memory. Imported here, not at
+    the top: the library is heavy, and only validating needs it (in the forked process)."""
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation import keywords
 
-    def _collect_properties(self, schema: SchemaPath) -> set[str]:
-        props: set[str] = set()
-        seen: set[int] = set()
-        stack = [schema]
-        while stack:
-            current = stack.pop()
-            value = current.read_value()
-            if not isinstance(value, dict) or id(value) in seen:
-                continue
-            seen.add(id(value))
-            if "properties" in current:
-                props.update(str(name) for name in (current / "properties").keys())  # noqa: SIM118 - a path's keys
-            for keyword in ("allOf", "anyOf", "oneOf"):
-                if keyword in current:
-                    stack.extend(current / keyword)
-            stack.extend(current / keyword for keyword in ("items", "not") if keyword in current)
-        return props
+    class CycleSafeSchemaValidator(keywords.SchemaValidator):
+        def _collect_properties(self, schema: SchemaPath) -> set[str]:
+            props: set[str] = set()
+            seen: set[int] = set()
+            stack = [schema]
+            while stack:
+                current = stack.pop()
+                value = current.read_value()
+                if not isinstance(value, dict) or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                if "properties" in current:
+                    props.update(str(name) for name in (current / "properties").keys())  # noqa: SIM118 - a path's keys
+                for keyword in ("allOf", "anyOf", "oneOf"):
+                    if keyword in current:
+                        stack.extend(current / keyword)
+                stack.extend(current / keyword for keyword in ("items", "not") if keyword in current)
+            return props
 
-
-class _V30Schema(_CycleSafeSchemaValidator, keywords.OpenAPIV30SchemaValidator):
-    pass
-
-
-class _V31Schema(_CycleSafeSchemaValidator, keywords.OpenAPIV31SchemaValidator):
-    pass
-
-
-class _V30Validator(OpenAPIV30SpecValidator):
-    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _V30Schema}  # noqa: RUF012
-
-
-class _V31Validator(OpenAPIV31SpecValidator):
-    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _V31Schema}  # noqa: RUF012
+    if version.startswith("3.1"):
+        schema_31 = type("V31Schema", (CycleSafeSchemaValidator, keywords.OpenAPIV31SchemaValidator), {})
+        return type("V31Validator", (OpenAPIV31SpecValidator,),
+                    {"keyword_validators": {**OpenAPIV31SpecValidator.keyword_validators, "schema": schema_31}})  # fmt: skip
+    schema_30 = type("V30Schema", (CycleSafeSchemaValidator, keywords.OpenAPIV30SchemaValidator), {})
+    return type("V30Validator", (OpenAPIV30SpecValidator,),
+                {"keyword_validators": {**OpenAPIV30SpecValidator.keyword_validators, "schema": schema_30}})  # fmt: skip
 
 
 def _iter_errors(spec: Spec, version: str) -> Iterator[Any]:
-    validator_class = _V31Validator if version.startswith("3.1") else _V30Validator
+    validator_class = _validator_class("3.1" if version.startswith("3.1") else "3.0")
     return iter(validator_class(spec.root, base_uri=spec.entry.as_uri()).iter_errors())
 
 

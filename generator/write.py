@@ -36,7 +36,8 @@ STAGING = ".generator-staging"
 JOURNAL = ".generator-journal"
 _JOURNAL_VERSION = 1
 CACHE = ".generator-cache"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+_VALIDATED = "# spec content validated by openapi-spec-validator: "
 
 
 @dataclass
@@ -51,25 +52,76 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
-def with_manifest(files: dict[str, str]) -> dict[str, str]:
-    """The files plus the manifest that lists them."""
+def with_manifest(
+    files: dict[str, str], format_keys: Mapping[str, str] | None = None, validated: str | None = None
+) -> dict[str, str]:
+    """The files plus the manifest that lists them.
+
+    The manifest also carries the stamps a later run may trust (docs/speed.md has the trust model): for
+    each Python file black formatted, the key of black's input and the digest of its output, so an
+    unchanged file is never formatted again on any machine, a fresh clone included; and `validated`, the
+    digest of a spec content that was validated without a problem, so it is not validated again.
+    """
     for path in files:
         _check_relative(path)
-    listing = "".join(f"{path}\n" for path in sorted(files))
-    return {**files, MANIFEST: _MANIFEST_HEADER + listing}
+    keys = format_keys or {}
+    listing = "".join(
+        f"{path}\t{keys[path]}\t{digest(files[path])}\n" if path in keys else f"{path}\n" for path in sorted(files)
+    )
+    stamp = f"{_VALIDATED}{validated}\n" if validated else ""
+    return {**files, MANIFEST: _MANIFEST_HEADER + stamp + listing}
+
+
+@dataclass
+class Stamps:
+    """What the manifest in the output folder vouches for (see `with_manifest`).
+
+    `formatted`: format key -> text of a file still exactly as black wrote it (its digest matches);
+    `validated`: the digest of the spec content found valid, if any.
+    """
+
+    validated: str | None = None
+    formatted: dict[str, str] = field(default_factory=dict)
+
+
+def read_stamps(out: Path) -> Stamps:
+    """The stamps of the manifest in `out`; a missing, damaged or edited entry only costs time."""
+    stamps = Stamps()
+    try:
+        lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return stamps
+    root = out.resolve()
+    inside: dict[str, bool] = {}  # folder -> whether it resolves into the output folder (checked once each)
+    for line in lines:
+        if line.startswith(_VALIDATED):
+            stamps.validated = line[len(_VALIDATED) :].strip() or None
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) != 3:
+            continue
+        path, key, expected = parts
+        try:
+            _check_relative(path)
+            folder = path.rpartition("/")[0]
+            if folder not in inside:
+                inside[folder] = (out / path).parent.resolve().is_relative_to(root)
+            text = (out / path).read_text(encoding="utf-8") if inside[folder] else None
+        except (GeneratorError, OSError, UnicodeDecodeError):
+            continue
+        if text is not None and digest(text) == expected:  # edited by hand: formatted afresh
+            stamps.formatted[key] = text
+    return stamps
 
 
 @dataclass
 class Cache:
-    """What an earlier run learned, kept beside its output (git-ignored) so the next run can skip work.
-
-    `validated`: the stamp of the spec content it validated, and `problems` what that found (warnings
-    of a lenient run). `formatted`: format key -> formatted text of files still exactly as it wrote them.
-    """
+    """What an earlier run learned, kept beside its output (git-ignored) so the next run can skip work:
+    the stamp of the spec content and validator it validated, and what that found (the warnings of a
+    lenient run, which the manifest does not record)."""
 
     validated: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    formatted: dict[str, str] = field(default_factory=dict)
+    fresh: dict[str, Any] = field(default_factory=dict)  # generator/freshness.py: inputs and outputs of the run
 
 
 def read_cache(out: Path) -> Cache:
@@ -84,33 +136,19 @@ def read_cache(out: Path) -> Cache:
         cache.problems = [Problem(**problem) for problem in data.get("problems") or []]
     except TypeError:  # written by another version: validate again
         cache.validated = None
-    entries: dict[str, Any] = data["formatted"] if isinstance(data.get("formatted"), dict) else {}
-    for path, entry in entries.items():
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
-            continue
-        try:
-            _check_relative(path)
-            text = (out / path).read_text(encoding="utf-8") if _stays_inside(out, path) else None
-        except (GeneratorError, OSError, UnicodeDecodeError):
-            continue
-        if text is not None and _digest(text) == entry[1]:  # edited by hand: format afresh
-            cache.formatted[entry[0]] = text
+    cache.fresh = data["fresh"] if isinstance(data.get("fresh"), dict) else {}
     return cache
 
 
 def write_cache(
-    out: Path,
-    files: Mapping[str, str],
-    format_keys: Mapping[str, str],
-    validated: str | None,
-    problems: list[Problem] | None = None,
+    out: Path, validated: str | None, problems: list[Problem] | None = None, fresh: Mapping[str, Any] | None = None
 ) -> None:
     """Record what `read_cache` may reuse; losing it only costs time, so failures are ignored."""
     data = {
         "version": _CACHE_VERSION,
         "validated": validated,
         "problems": [dataclasses.asdict(problem) for problem in problems or []],
-        "formatted": {path: [key, _digest(files[path])] for path, key in sorted(format_keys.items())},
+        "fresh": dict(fresh or {}),
     }
     text = json.dumps(data, indent=0, sort_keys=True)
     try:
@@ -121,7 +159,7 @@ def write_cache(
         pass
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -161,6 +199,7 @@ def previous_files(out: Path) -> list[str]:
     paths = []
     for line in manifest.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
+            line = line.split("\t", 1)[0]  # the path, without its stamps
             try:
                 _check_relative(line)
             except GeneratorError:
@@ -292,5 +331,5 @@ def _remove_empty_parents(out: Path, folder: Path) -> None:
 
 def _check_relative(path: str) -> None:
     pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in path or ":" in path or not pure.parts:
+    if pure.is_absolute() or ".." in pure.parts or any(c in path for c in "\\:\t\n\r") or not pure.parts:
         raise GeneratorError(Problem(f"internal error: refusing to write outside the output folder: {path!r}"))

@@ -148,3 +148,18 @@ settings.register_profile("long", max_examples=500, deadline=None, print_blob=Tr
 settings.register_profile("dev", max_examples=10, deadline=None, print_blob=True, phases=[Phase.explicit, Phase.generate])
 settings.register_profile("hunt", max_examples=80, deadline=None, print_blob=True, phases=[Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def not_black_formatted(project: Path) -> list[str]:
+    """Python files of a generated project that the pinned black (with the generator's mode) would change:
+    the oracle for `generator/render.py`, which formats only what it cannot vouch for."""
+    import black
+
+    from generator.render import black_mode
+
+    changed = []
+    for path in sorted(project.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if black.format_str(text, mode=black_mode()) != text:
+            changed.append(path.relative_to(project).as_posix())
+    return changed

@@ -92,9 +92,8 @@ def test_async_client(conductor_project: Path, server: LocalServer) -> None:
 
 def test_async_client_over_aiohttp(conductor_project: Path, server: LocalServer) -> None:
     """`DefaultAioHttpClient` (the `aiohttp` extra): concurrent calls, a retried 500 and an error, all through aiohttp."""
-    from httpx_aiohttp import AiohttpTransport
-
     from conductor import AsyncConductor, DefaultAioHttpClient, InternalServerError
+    from httpx_aiohttp import AiohttpTransport
 
     server.reply(Reply(500, {"error": "busy"}, {"Retry-After": "0"}))
 

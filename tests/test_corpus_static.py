@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from tests.conftest import CHECKERS, ROOT, run_checker
+from tests.conftest import CHECKERS, ROOT, not_black_formatted, run_checker
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SMALL_AND_MEDIUM = [
@@ -47,6 +47,10 @@ def test_corpus_client_passes(corpus_client: Path, checker: str) -> None:
     assert checker in CHECKERS
     done = run_checker(checker, corpus_client)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_corpus_client_is_what_black_makes_of_it(corpus_client: Path) -> None:
+    assert not_black_formatted(corpus_client) == []
 
 
 def test_corpus_client_tests_pass(corpus_client: Path) -> None:

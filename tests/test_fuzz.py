@@ -31,7 +31,7 @@ from generator.config import load_config
 from generator.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation
-from tests.conftest import LocalServer, Reply
+from tests.conftest import LocalServer, Reply, not_black_formatted
 from tests.hostile_specs import Drawn, Extended, Unsatisfiable, documents, extended_documents, sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def assert_clean_failure(done: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     errors = [line for line in lines if line.startswith("error: ")]
     assert errors, done.stderr
-    assert all(line.startswith(("error: ", "warning: ")) or line.endswith(("errors", "warnings")) for line in lines)
+    assert all(line.startswith(("error: ", "warning: ", "timing: ")) or line.endswith(("errors", "warnings")) for line in lines)
 
 
 def find_operation(api: Api, path: str, method: str) -> Operation:
@@ -158,6 +158,7 @@ def check_document(drawn: Drawn, server: LocalServer) -> None:
             assert not (root / "out").exists()
             return
         assert snapshot(root / "out") == snapshot(root / "again")
+        assert not_black_formatted(root / "out") == []  # every file is exactly what black makes of it
 
         api = build_api(load_spec(spec), load_config(None))
         path, method = drawn.call

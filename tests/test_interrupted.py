@@ -68,7 +68,7 @@ def test_killed_mid_write_leaves_previous_output_intact(tmp_path: Path) -> None:
     assert not any("pet" in line for line in manifest)  # the small spec's files were replaced
     for line in manifest:
         if line and not line.startswith("#"):
-            assert (out / line).is_file(), line
+            assert (out / line.split("\t")[0]).is_file(), line  # the path, then a Python file's stamps
 
 
 # --- a kill at every step ---------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, rec
             for name in _STEPS:
                 setattr(os, name, counted(name, getattr(os, name)))
             write(out, result.files)
-            write_cache(out, result.files, result.format_keys, result.validated, result.validation_problems)
+            write_cache(out, result.validated, result.validation_problems)
             if record is not None:
                 record.write_text(f"{steps[0]} {journal_at[0]}")
             os._exit(0)
@@ -145,7 +145,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     pristine = tmp_path / "pristine"
     old = _project("1.0.0", range(8))
     write(pristine, old)
-    write_cache(pristine, old, {}, "old stamp")
+    write_cache(pristine, "old stamp")
     (pristine / "NOTES.md").write_text("the user's own file\n", encoding="utf-8")
     (pristine / "src" / "mine.py").write_text("# the user's own module\n", encoding="utf-8")
     # Version 2 drops modules 0-3 (one whole folder goes with the last), changes three files, adds four.

@@ -57,7 +57,7 @@ def generate(spec: Path, out: Path) -> pipeline.Result:
 
 def manifest_paths(out: Path) -> list[str]:
     text = (out / MANIFEST).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line and not line.startswith("#")]
+    return [line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")]  # path, stamps
 
 
 def package_dir(out: Path) -> Path:
@@ -500,7 +500,7 @@ def test_unique_is_case_insensitive() -> None:
 
 
 def test_second_run_reuses_validation_and_formatting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import render
+    import black
 
     out = tmp_path / "out"
     spec = write_spec(tmp_path / "a", SPEC_A)
@@ -511,30 +511,33 @@ def test_second_run_reuses_validation_and_formatting(tmp_path: Path, monkeypatch
         raise AssertionError("should have been reused from the cache")
 
     monkeypatch.setattr(pipeline, "Validation", fail)
-    monkeypatch.setattr(render.black, "format_str", fail)
+    monkeypatch.setattr(black, "format_str", fail)
     assert generate(spec, out).files == first
     assert pipeline.check(pipeline.Options(spec=spec, output=out)).changes == generate(spec, out).changes
 
 
 def test_cache_is_not_trusted_for_edited_files_or_changed_specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import render
+    import black
 
     out = tmp_path / "out"
     spec = write_spec(tmp_path / "a", SPEC_A)
     first = generate(spec, out).files
-    edited = next(p for p in first if p.endswith("_client.py"))
-    (out / edited).write_text(first[edited] + "# hand edit\n", encoding="utf-8")
+    edited = next(p for p in first if p.endswith("/_client.py"))
+    static = next(p for p in first if p.endswith("/_base_client.py"))  # copied as it is, never formatted
+    for path in (edited, static):
+        (out / path).write_text(first[path] + "# hand edit\n", encoding="utf-8")
     formatted: list[str] = []
-    real_format = render.black.format_str
+    real_format = black.format_str
 
     def counting(text: str, *, mode: object) -> str:
         formatted.append(text)
         return real_format(text, mode=mode)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render.black, "format_str", counting)
+    monkeypatch.setattr(black, "format_str", counting)
     result = generate(spec, out)
     assert len(formatted) == 1  # only the edited file was formatted again, and it was restored
-    assert result.changes is not None and result.changes.changed == [edited]
+    assert result.changes is not None and result.changes.changed == sorted([edited, static])
+    assert (out / edited).read_text(encoding="utf-8") == first[edited]
 
     validated: list[object] = []
     real_validation = pipeline.Validation

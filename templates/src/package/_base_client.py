@@ -53,7 +53,9 @@ class BaseClient:
     """Configuration and the I/O-free steps every request goes through."""
 
     _log_name = __name__.rsplit(".", 1)[0]
-    _credential_names: tuple[str, ...] = ()  # what `get`, `post`, ... send: set by the generated client
+    _credential_names: tuple[
+        str, ...
+    ] = ()  # what `get`, `post`, ... send: set by the generated client
 
     def __init__(
         self,
@@ -100,7 +102,10 @@ class BaseClient:
         return None
 
     def _undocumented(
-        self, options: RequestOptions | None, body: object = NOT_GIVEN, files: Mapping[str, FileTypes] | None = None
+        self,
+        options: RequestOptions | None,
+        body: object = NOT_GIVEN,
+        files: Mapping[str, FileTypes] | None = None,
     ) -> dict[str, Any]:
         """`request` keywords for `get`, `post`, ...: a JSON body, or a multipart one when `files` are given."""
         given = options or {}
@@ -144,7 +149,9 @@ class BaseClient:
         """The request to send, and the response mode a `with_raw_response` wrapper asked for."""
         # Joining text is several times cheaper than httpx.URL.join; an absolute URL (a next page) stays.
         target = format_path(path, path_params) if path_params else path
-        url = httpx.URL(target if "://" in target else self._base_url_text + "/" + target.lstrip("/"))
+        url = httpx.URL(
+            target if "://" in target else self._base_url_text + "/" + target.lstrip("/")
+        )
         all_headers = {
             "Accept": accept,
             "User-Agent": self._user_agent,
@@ -169,10 +176,16 @@ class BaseClient:
         ]
         request_cookies = {**text_values(cookies), **self._auth_cookies(security)}
         if request_cookies:
-            all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in request_cookies.items())
-        content, data, files, content_type_of_content = encode_body(body, body_kind, extra_body, part_types)
+            all_headers["Cookie"] = "; ".join(
+                f"{name}={value}" for name, value in request_cookies.items()
+            )
+        content, data, files, content_type_of_content = encode_body(
+            body, body_kind, extra_body, part_types
+        )
         if content is not None and "Content-Type" not in all_headers:
-            all_headers["Content-Type"] = content_type_of_content or content_type or "application/json"
+            all_headers["Content-Type"] = (
+                content_type_of_content or content_type or "application/json"
+            )
         if params and url.query:  # a next-page URL: httpx would replace its query with `params`
             url, params = _merged_query(url, params), []
         request = http.build_request(
@@ -185,7 +198,9 @@ class BaseClient:
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
-        if auth_query:  # read by `_shown_url`, so that logs never show a credential sent in the query
+        if (
+            auth_query
+        ):  # read by `_shown_url`, so that logs never show a credential sent in the query
             request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
         auth_flow = self._auth_flow(security)
@@ -224,7 +239,9 @@ class BaseClient:
             return self._parse_empty(response, cast_to)
         try:
             # Strict JSON validation: "yes" is not a bool and "1" is not an int, whatever lax mode would say.
-            result: _T = _adapter(cast_to).validate_json(response.content, strict=self.strict_response_validation)
+            result: _T = _adapter(cast_to).validate_json(
+                response.content, strict=self.strict_response_validation
+            )
         except pydantic.ValidationError as exc:
             if not self.strict_response_validation:
                 return self._unvalidated(response, cast_to, exc)
@@ -243,10 +260,14 @@ class BaseClient:
         if cast_to is str:
             return cast(_T, data)
         try:
-            result: _T = _adapter(cast_to).validate_json(data, strict=self.strict_response_validation)
+            result: _T = _adapter(cast_to).validate_json(
+                data, strict=self.strict_response_validation
+            )
         except pydantic.ValidationError as exc:
             if not self.strict_response_validation:
-                self._log.warning("An event does not match %s, returned unvalidated: %s", cast_to, _describe(exc))
+                self._log.warning(
+                    "An event does not match %s, returned unvalidated: %s", cast_to, _describe(exc)
+                )
                 return cast(_T, construct_lenient(cast_to, _json_or_text(data)))
             raise APIResponseValidationError(
                 f"An event of the stream does not match the expected type: {_describe(exc)}",
@@ -261,11 +282,17 @@ class BaseClient:
     def make_stream(self, stream_cls: Any, response: httpx.Response) -> Any:
         """`Stream[T]` or `AsyncStream[T]` (as generated code names it: the class applied to T) over `response`."""
         item = get_args(stream_cls)
-        return (get_origin(stream_cls) or stream_cls)(item=item[0] if item else object, response=response, client=self)
+        return (get_origin(stream_cls) or stream_cls)(
+            item=item[0] if item else object, response=response, client=self
+        )
 
-    def _unvalidated(self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError) -> _T:
+    def _unvalidated(
+        self, response: httpx.Response, cast_to: type[_T], error: pydantic.ValidationError
+    ) -> _T:
         """Validation is off: a body that does not fit is built as far as it fits, the rest kept as received."""
-        self._log.warning("Response does not match %s, returned unvalidated: %s", cast_to, _describe(error))
+        self._log.warning(
+            "Response does not match %s, returned unvalidated: %s", cast_to, _describe(error)
+        )
         result = construct_lenient(cast_to, _body(response))
         if isinstance(result, BaseModel):
             result._request_id = self.request_id_of(response)
@@ -289,7 +316,9 @@ class BaseClient:
         error_class = status_error_class(response.status_code)
         return error_class(message, response, body=body, request_id=self.request_id_of(response))
 
-    def _retry_or_raise(self, request: httpx.Request, retries_taken: int, error: Exception) -> float:
+    def _retry_or_raise(
+        self, request: httpx.Request, retries_taken: int, error: Exception
+    ) -> float:
         """The delay before retrying after a transport error, or raise the matching APIError."""
         if isinstance(error, httpx.LocalProtocolError):  # the request itself is malformed
             raise APIConnectionError(request, f"Invalid request: {error}") from error
@@ -297,21 +326,39 @@ class BaseClient:
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
             # httpx's own words say why ("[Errno 111] Connection refused"); some of its errors have none.
-            raise APIConnectionError(request, f"Connection error: {error}" if str(error) else "Connection error.") from error
+            raise APIConnectionError(
+                request, f"Connection error: {error}" if str(error) else "Connection error."
+            ) from error
         delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
-        self._log.info("Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason)
+        self._log.info(
+            "Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason
+        )
         return delay
 
-    def _retry_delay_for(self, request: httpx.Request, response: httpx.Response, retries_taken: int) -> float | None:
+    def _retry_delay_for(
+        self, request: httpx.Request, response: httpx.Response, retries_taken: int
+    ) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
-        hide_query_secrets(response.request)  # after a redirect, httpx made a new request (same extensions)
-        self._log.debug('HTTP Request: %s %s "%s"', request.method, _shown_url(request), response.status_code)
-        if response.is_success or retries_taken >= self.max_retries or not self._should_retry(response):
+        hide_query_secrets(
+            response.request
+        )  # after a redirect, httpx made a new request (same extensions)
+        self._log.debug(
+            'HTTP Request: %s %s "%s"', request.method, _shown_url(request), response.status_code
+        )
+        if (
+            response.is_success
+            or retries_taken >= self.max_retries
+            or not self._should_retry(response)
+        ):
             return None
         delay = self._retry_delay(retries_taken, response)
         self._log.info(
-            "Retrying %s %s in %.2f s (status %s)", request.method, _shown_url(request), delay, response.status_code
+            "Retrying %s %s in %.2f s (status %s)",
+            request.method,
+            _shown_url(request),
+            delay,
+            response.status_code,
         )
         return delay
 
@@ -350,7 +397,8 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
         """Send a request and parse its answer as `cast_to`; with `stream`, return the events of its
-        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one)."""
+        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one).
+        """
         if stream:
             accept = "text/event-stream"
         request, mode = self._build_request(
@@ -361,9 +409,13 @@ class SyncAPIClient(BaseClient):
             accept=accept, security=security, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
             timeout=timeout,
         )  # fmt: skip
-        response, retries_taken = self._send(request, stream=mode == "stream" or (stream and mode is None), success=success_statuses)
+        response, retries_taken = self._send(
+            request, stream=mode == "stream" or (stream and mode is None), success=success_statuses
+        )
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
-            raw = APIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
+            raw = APIResponse(
+                response=response, client=self, cast_to=cast_to, retries_taken=retries_taken
+            )
             raw._stream_cls = (stream_cls or cast_to) if stream else None
             return cast(_T, raw)
         if stream:
@@ -389,21 +441,38 @@ class SyncAPIClient(BaseClient):
         def fetch(next_request: NextRequest) -> _SyncPageT:
             page_query = dict(next_request.query or {})
             target = next_request.url or path
-            raw: APIResponse[Any] = self.request(method, target, cast_to=cast_to, query=page_query, **raw_options)
+            raw: APIResponse[Any] = self.request(
+                method, target, cast_to=cast_to, query=page_query, **raw_options
+            )
             return make(raw.parse(), raw, page_query)
 
         def make(parsed: Any, raw: APIResponse[Any], page_query: dict[str, object]) -> _SyncPageT:
-            return page(response=parsed, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch, url=raw.url)
+            return page(
+                response=parsed,
+                spec=spec,
+                query=page_query,
+                base_url=self.base_url,
+                fetch=fetch,
+                url=raw.url,
+            )
 
         first_query = without_not_given(query or {})
-        if _wrapped(options):  # with_raw_response / with_streaming_response: `.parse()` gives the page
-            response: APIResponse[Any] = self.request(method, path, cast_to=cast_to, query=first_query, **options)
+        if _wrapped(
+            options
+        ):  # with_raw_response / with_streaming_response: `.parse()` gives the page
+            response: APIResponse[Any] = self.request(
+                method, path, cast_to=cast_to, query=first_query, **options
+            )
             response._post_parse = lambda parsed: make(parsed, response, first_query)
             return cast(_SyncPageT, response)
-        raw: APIResponse[Any] = self.request(method, path, cast_to=cast_to, query=first_query, **raw_options)
+        raw: APIResponse[Any] = self.request(
+            method, path, cast_to=cast_to, query=first_query, **raw_options
+        )
         return make(raw.parse(), raw, first_query)
 
-    def _send(self, request: httpx.Request, stream: bool, success: Sequence[int] = ()) -> tuple[httpx.Response, int]:
+    def _send(
+        self, request: httpx.Request, stream: bool, success: Sequence[int] = ()
+    ) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
         while True:
@@ -438,7 +507,9 @@ class SyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return self.request("POST", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return self.request(
+            "POST", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     def put(
         self,
@@ -449,7 +520,9 @@ class SyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return self.request("PUT", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return self.request(
+            "PUT", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     def patch(
         self,
@@ -460,10 +533,17 @@ class SyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return self.request("PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return self.request(
+            "PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     def delete(
-        self, path: str, *, cast_to: type[_T], body: object = NOT_GIVEN, options: RequestOptions | None = None
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
     ) -> _T:
         return self.request("DELETE", path, cast_to=cast_to, **self._undocumented(options, body))
 
@@ -515,7 +595,8 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> _T:
         """Send a request and parse its answer as `cast_to`; with `stream`, return the events of its
-        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one)."""
+        `text/event-stream` answer as `stream_cls` (`Stream[T]`, or `cast_to` itself when it is one).
+        """
         if stream:
             accept = "text/event-stream"
         request, mode = self._build_request(
@@ -530,7 +611,9 @@ class AsyncAPIClient(BaseClient):
             request, stream=mode == "stream" or (stream and mode is None), success=success_statuses
         )
         if mode is not None:  # with_raw_response / with_streaming_response: the wrapper types this
-            raw = AsyncAPIResponse(response=response, client=self, cast_to=cast_to, retries_taken=retries_taken)
+            raw = AsyncAPIResponse(
+                response=response, client=self, cast_to=cast_to, retries_taken=retries_taken
+            )
             raw._stream_cls = (stream_cls or cast_to) if stream else None
             return cast(_T, raw)
         if stream:
@@ -556,18 +639,35 @@ class AsyncAPIClient(BaseClient):
         async def fetch(next_request: NextRequest) -> _AsyncPageT:
             page_query = dict(next_request.query or {})
             target = next_request.url or path
-            raw: AsyncAPIResponse[Any] = await self.request(method, target, cast_to=cast_to, query=page_query, **raw_options)
+            raw: AsyncAPIResponse[Any] = await self.request(
+                method, target, cast_to=cast_to, query=page_query, **raw_options
+            )
             return make(await raw.parse(), raw, page_query)
 
-        def make(parsed: Any, raw: AsyncAPIResponse[Any], page_query: dict[str, object]) -> _AsyncPageT:
-            return page(response=parsed, spec=spec, query=page_query, base_url=self.base_url, fetch=fetch, url=raw.url)
+        def make(
+            parsed: Any, raw: AsyncAPIResponse[Any], page_query: dict[str, object]
+        ) -> _AsyncPageT:
+            return page(
+                response=parsed,
+                spec=spec,
+                query=page_query,
+                base_url=self.base_url,
+                fetch=fetch,
+                url=raw.url,
+            )
 
         first_query = without_not_given(query or {})
-        if _wrapped(options):  # with_raw_response / with_streaming_response: `.parse()` gives the page
-            response: AsyncAPIResponse[Any] = await self.request(method, path, cast_to=cast_to, query=first_query, **options)
+        if _wrapped(
+            options
+        ):  # with_raw_response / with_streaming_response: `.parse()` gives the page
+            response: AsyncAPIResponse[Any] = await self.request(
+                method, path, cast_to=cast_to, query=first_query, **options
+            )
             response._post_parse = lambda parsed: make(parsed, response, first_query)
             return cast(_AsyncPageT, response)
-        raw: AsyncAPIResponse[Any] = await self.request(method, path, cast_to=cast_to, query=first_query, **raw_options)
+        raw: AsyncAPIResponse[Any] = await self.request(
+            method, path, cast_to=cast_to, query=first_query, **raw_options
+        )
         return make(await raw.parse(), raw, first_query)
 
     async def _send(
@@ -599,7 +699,9 @@ class AsyncAPIClient(BaseClient):
 
     # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
 
-    async def get(self, path: str, *, cast_to: type[_T], options: RequestOptions | None = None) -> _T:
+    async def get(
+        self, path: str, *, cast_to: type[_T], options: RequestOptions | None = None
+    ) -> _T:
         return await self.request("GET", path, cast_to=cast_to, **self._undocumented(options))
 
     async def post(
@@ -611,7 +713,9 @@ class AsyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return await self.request("POST", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return await self.request(
+            "POST", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     async def put(
         self,
@@ -622,7 +726,9 @@ class AsyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return await self.request("PUT", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return await self.request(
+            "PUT", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     async def patch(
         self,
@@ -633,12 +739,21 @@ class AsyncAPIClient(BaseClient):
         files: Mapping[str, FileTypes] | None = None,
         options: RequestOptions | None = None,
     ) -> _T:
-        return await self.request("PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files))
+        return await self.request(
+            "PATCH", path, cast_to=cast_to, **self._undocumented(options, body, files)
+        )
 
     async def delete(
-        self, path: str, *, cast_to: type[_T], body: object = NOT_GIVEN, options: RequestOptions | None = None
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
     ) -> _T:
-        return await self.request("DELETE", path, cast_to=cast_to, **self._undocumented(options, body))
+        return await self.request(
+            "DELETE", path, cast_to=cast_to, **self._undocumented(options, body)
+        )
 
     async def close(self) -> None:
         """Close the underlying HTTP client and its connections."""
@@ -730,16 +845,25 @@ def _wrapped(options: Mapping[str, Any]) -> bool:
 
 def _raw_mode(options: Mapping[str, Any]) -> dict[str, Any]:
     """The call's options, asking for a raw (read, unparsed) response whatever mode the caller asked for."""
-    return {**options, "extra_headers": {**(options.get("extra_headers") or {}), RESPONSE_MODE_HEADER: "raw"}}
+    return {
+        **options,
+        "extra_headers": {**(options.get("extra_headers") or {}), RESPONSE_MODE_HEADER: "raw"},
+    }
 
 
-def _merged_query(url: httpx.URL, params: list[tuple[str, str | int | float | bool | None]]) -> httpx.URL:
+def _merged_query(
+    url: httpx.URL, params: list[tuple[str, str | int | float | bool | None]]
+) -> httpx.URL:
     """`url` with `params` added to its own query; a name in both takes the value from `params`.
 
     The URL's other parameters are kept byte for byte: a next-page link is opaque to the client.
     """
     ours = httpx.QueryParams(params)
-    kept = [part for part in url.query.decode("ascii").split("&") if part and unquote_plus(part.split("=", 1)[0]) not in ours]
+    kept = [
+        part
+        for part in url.query.decode("ascii").split("&")
+        if part and unquote_plus(part.split("=", 1)[0]) not in ours
+    ]
     return url.copy_with(query="&".join([*kept, str(ours)]).encode("ascii"))
 
 

@@ -102,7 +102,10 @@ _EMPTY_FORM_BOUNDARY = "empty-form-data"
 
 
 def encode_body(
-    body: object, kind: BodyKind, extra_body: Body | None, part_types: Mapping[str, str] | None = None
+    body: object,
+    kind: BodyKind,
+    extra_body: Body | None,
+    part_types: Mapping[str, str] | None = None,
 ) -> Encoded:
     """(content, form data, files, content type) for httpx, omitted fields dropped and `extra_body` merged in.
 
@@ -111,13 +114,18 @@ def encode_body(
     if isinstance(body, NotGiven) and not extra_body:
         return None, None, None, None
     if kind == "raw":
-        if _is_file_tuple(body):  # (name, content[, content type]): the type, when given, labels the body
+        if _is_file_tuple(
+            body
+        ):  # (name, content[, content type]): the type, when given, labels the body
             file = cast(tuple[Any, ...], body)
             return _raw_content(file[1]), None, None, file[2] if len(file) > 2 else None
         return _raw_content(body), None, None, None
     if not isinstance(body, (Mapping, NotGiven)):
         return to_json(body), None, None, None
-    fields: dict[str, object] = {**without_not_given(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
+    fields: dict[str, object] = {
+        **without_not_given(body if isinstance(body, Mapping) else {}),
+        **(extra_body or {}),
+    }
     if kind == "json":
         return to_json(fields), None, None, None
     if kind == "form":
@@ -131,7 +139,9 @@ def encode_body(
     return None, None, parts, None
 
 
-def _multipart_parts(fields: Mapping[str, object], part_types: Mapping[str, str]) -> list[tuple[str, Any]]:
+def _multipart_parts(
+    fields: Mapping[str, object], part_types: Mapping[str, str]
+) -> list[tuple[str, Any]]:
     """Multipart parts, plain fields before files (some APIs need the metadata first).
 
     Plain fields go in as file-less parts: httpx would send a body with no file part as a urlencoded form.
@@ -169,7 +179,9 @@ def _form_fields(fields: Mapping[str, object]) -> dict[str, Any]:
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
-            result[name] = [to_json(v).decode() if isinstance(v, Mapping) else to_text(v) for v in value]
+            result[name] = [
+                to_json(v).decode() if isinstance(v, Mapping) else to_text(v) for v in value
+            ]
         elif isinstance(value, (Mapping, pydantic.BaseModel)):
             result[name] = to_json(value).decode()
         else:

@@ -45,7 +45,10 @@ class BaseModel(pydantic.BaseModel):
     ) -> str:
         """This object as JSON text, keyed by the API's names unless `use_api_names=False`."""
         return self.model_dump_json(
-            indent=indent, by_alias=use_api_names, exclude_unset=exclude_unset, warnings=not self._unvalidated
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            warnings=not self._unvalidated,
         )
 
 
@@ -99,7 +102,11 @@ def construct_lenient(annotation: Any, value: object, metadata: Sequence[object]
         return construct_lenient(inner, value, [*inner_metadata, *metadata])
     if origin in (Union, types.UnionType):
         return _lenient_union(get_args(annotation), value, metadata)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(value, dict):
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
+        and isinstance(value, dict)
+    ):
         return _lenient_model(annotation, value)
     if origin in (list, Sequence) and isinstance(value, list):
         (item,) = get_args(annotation) or (Any,)
@@ -120,7 +127,9 @@ def _lenient_model(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
             fields[name] = construct_lenient(field.annotation, data[key], field.metadata)
     result = model.model_construct(_fields_set=set(fields), **fields)
     # Unknown fields are kept under their wire names, as validation keeps them.
-    object.__setattr__(result, "__pydantic_extra__", {k: v for k, v in data.items() if k not in used})
+    object.__setattr__(
+        result, "__pydantic_extra__", {k: v for k, v in data.items() if k not in used}
+    )
     result._unvalidated = True
     return result
 
@@ -139,7 +148,9 @@ def _lenient_union(members: Sequence[Any], value: object, metadata: Sequence[obj
 
 
 def _tagged_member(members: Sequence[Any], value: object, metadata: Sequence[object]) -> Any:
-    picker = next((m.discriminator for m in metadata if isinstance(m, pydantic.Discriminator)), None)
+    picker = next(
+        (m.discriminator for m in metadata if isinstance(m, pydantic.Discriminator)), None
+    )
     if not callable(picker):
         return None
     tag = picker(value)
@@ -163,4 +174,3 @@ def _same_shape(annotation: Any, value: object) -> bool:
     if isinstance(value, list):
         return origin in (list, Sequence)
     return False
-

@@ -40,7 +40,9 @@ class ClientCredentials:
     Shared by a client and its `with_options` copies. `clock` (seconds, monotonic) can be replaced in tests.
     """
 
-    def __init__(self, *, token_url: str, client_id: str, client_secret: str, scopes: Sequence[str] = ()) -> None:
+    def __init__(
+        self, *, token_url: str, client_id: str, client_secret: str, scopes: Sequence[str] = ()
+    ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self._client_secret = client_secret
@@ -67,7 +69,9 @@ class ClientCredentials:
     # --- the cached token ---------------------------------------------------------------------------
 
     def _fresh(self) -> str | None:
-        if self._token is None or (self._expires_at is not None and self.clock() >= self._expires_at):
+        if self._token is None or (
+            self._expires_at is not None and self.clock() >= self._expires_at
+        ):
             return None
         return self._token
 
@@ -115,8 +119,14 @@ class ClientCredentials:
 
     def _token_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         pair = f"{quote_plus(self.client_id)}:{quote_plus(self._client_secret)}"
-        form = {"grant_type": "client_credentials", **({"scope": " ".join(self.scopes)} if self.scopes else {})}
-        headers = {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode(), "Accept": "application/json"}
+        form = {
+            "grant_type": "client_credentials",
+            **({"scope": " ".join(self.scopes)} if self.scopes else {}),
+        }
+        headers = {
+            "Authorization": "Basic " + base64.b64encode(pair.encode()).decode(),
+            "Accept": "application/json",
+        }
         return http.build_request("POST", self.token_url, data=form, headers=headers)
 
     def _store(self, response: httpx.Response, started: float) -> str:
@@ -125,7 +135,10 @@ class ClientCredentials:
         if not response.is_success:
             error = body.get("error") if isinstance(body, dict) else None
             described = body.get("error_description") if isinstance(body, dict) else None
-            reason = ": ".join(str(part) for part in (error, described) if isinstance(part, str)) or "no reason given"
+            reason = (
+                ": ".join(str(part) for part in (error, described) if isinstance(part, str))
+                or "no reason given"
+            )
             raise AuthenticationError(
                 f"The OAuth2 token endpoint {self.token_url} refused the client credentials "
                 f"(status {response.status_code}: {reason})",
@@ -136,11 +149,17 @@ class ClientCredentials:
         if not isinstance(token, str) or not token:
             # The body is not shown: it may hold a token under another name.
             raise AuthenticationError(
-                f"The OAuth2 token endpoint {self.token_url} answered without an access_token", response, body=None
+                f"The OAuth2 token endpoint {self.token_url} answered without an access_token",
+                response,
+                body=None,
             )
         lifetime = _seconds(body.get("expires_in")) if isinstance(body, dict) else None
         self._token = token
-        self._expires_at = None if lifetime is None else started + lifetime - min(MAX_EARLY, lifetime * EARLY_SHARE)
+        self._expires_at = (
+            None
+            if lifetime is None
+            else started + lifetime - min(MAX_EARLY, lifetime * EARLY_SHARE)
+        )
         _log.debug("Fetched an OAuth2 token from %s (expires in %s s)", self.token_url, lifetime)
         return token
 
@@ -148,11 +167,15 @@ class ClientCredentials:
 class _BearerFlow(httpx.Auth):
     """Sends `Authorization: Bearer <token>`; on a 401, fetches a new token once and sends the request again."""
 
-    def __init__(self, credentials: ClientCredentials, http: httpx.Client | httpx.AsyncClient) -> None:
+    def __init__(
+        self, credentials: ClientCredentials, http: httpx.Client | httpx.AsyncClient
+    ) -> None:
         self._credentials = credentials
         self._http = http
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         assert isinstance(self._http, httpx.Client)
         token = self._credentials.token(self._http)
         request.headers["Authorization"] = f"Bearer {token}"
@@ -162,14 +185,20 @@ class _BearerFlow(httpx.Auth):
             request.headers["Authorization"] = f"Bearer {self._credentials.token(self._http)}"
             yield request
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         assert isinstance(self._http, httpx.AsyncClient)
         token = await self._credentials.atoken(self._http)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
-            self._credentials._forget(token)  # no other thread: the async client's tasks share one loop
-            request.headers["Authorization"] = f"Bearer {await self._credentials.atoken(self._http)}"
+            self._credentials._forget(
+                token
+            )  # no other thread: the async client's tasks share one loop
+            request.headers["Authorization"] = (
+                f"Bearer {await self._credentials.atoken(self._http)}"
+            )
             yield request
 
 

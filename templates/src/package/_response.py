@@ -42,8 +42,12 @@ class _BaseResponse(Generic[_R]):
         self.retries_taken = retries_taken
         self._client = client
         self._cast_to = cast_to
-        self._post_parse: Callable[[Any], Any] | None = None  # a list call turns its body into a page
-        self._stream_cls: object = None  # a streamed call: `.parse()` gives this (`Stream[T]`) over the body
+        self._post_parse: Callable[[Any], Any] | None = (
+            None  # a list call turns its body into a page
+        )
+        self._stream_cls: object = (
+            None  # a streamed call: `.parse()` gives this (`Stream[T]`) over the body
+        )
 
     @property
     def headers(self) -> httpx.Headers:
@@ -83,7 +87,9 @@ class APIResponse(_BaseResponse[_R]):
     """The HTTP response of a call, with `.parse()` for the typed result."""
 
     def parse(self) -> _R:
-        if self._stream_cls is not None:  # the events, read as they arrive (already read for a raw response)
+        if (
+            self._stream_cls is not None
+        ):  # the events, read as they arrive (already read for a raw response)
             return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
@@ -122,7 +128,9 @@ class AsyncAPIResponse(_BaseResponse[_R]):
     """The HTTP response of an async call, with `await .parse()` for the typed result."""
 
     async def parse(self) -> _R:
-        if self._stream_cls is not None:  # the events, read as they arrive (already read for a raw response)
+        if (
+            self._stream_cls is not None
+        ):  # the events, read as they arrive (already read for a raw response)
             return cast(_R, self._client.make_stream(self._stream_cls, self.http_response))
         await self.read()
         parsed = self._client.parse_response(self.http_response, self._cast_to)
@@ -192,7 +200,10 @@ class AsyncResponseContextManager(Generic[_R]):
 
 
 def _with_mode(kwargs: dict[str, Any], mode: str) -> dict[str, Any]:
-    return {**kwargs, "extra_headers": {**(kwargs.get("extra_headers") or {}), RESPONSE_MODE_HEADER: mode}}
+    return {
+        **kwargs,
+        "extra_headers": {**(kwargs.get("extra_headers") or {}), RESPONSE_MODE_HEADER: mode},
+    }
 
 
 def to_raw_response_wrapper(method: Callable[_P, _R]) -> Callable[_P, APIResponse[_R]]:
@@ -213,10 +224,14 @@ def async_to_raw_response_wrapper(
     return wrapped
 
 
-def to_streamed_response_wrapper(method: Callable[_P, _R]) -> Callable[_P, ResponseContextManager[_R]]:
+def to_streamed_response_wrapper(
+    method: Callable[_P, _R],
+) -> Callable[_P, ResponseContextManager[_R]]:
     @functools.wraps(method)
     def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[_R]:
-        return ResponseContextManager(lambda: cast(APIResponse[_R], method(*args, **_with_mode(kwargs, "stream"))))
+        return ResponseContextManager(
+            lambda: cast(APIResponse[_R], method(*args, **_with_mode(kwargs, "stream")))
+        )
 
     return wrapped
 

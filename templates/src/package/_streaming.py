@@ -63,7 +63,9 @@ class SSEDecoder:
     def __init__(self) -> None:
         self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""  # text after the last line break
-        self._after_cr = False  # the text so far ended with CR: a LF right after it ends no second line
+        self._after_cr = (
+            False  # the text so far ended with CR: a LF right after it ends no second line
+        )
         self._at_start = True  # a byte order mark may still come
         self._data: list[str] = []
         self._event = ""
@@ -154,7 +156,10 @@ class _StreamBase(Generic[_T]):
         if isinstance(error, httpx.TimeoutException):
             failure: APIConnectionError = APITimeoutError(request)
         else:
-            failure = APIConnectionError(request, f"The stream ended early: {error}" if str(error) else "The stream ended early.")
+            failure = APIConnectionError(
+                request,
+                f"The stream ended early: {error}" if str(error) else "The stream ended early.",
+            )
         failure.request_id = self.request_id
         return failure
 

@@ -74,7 +74,9 @@ class OneOf:
         if self._merged is not None:
             return self._merged
         tables = [m for m in self.members if isinstance(m, Renames)]
-        best = max(tables, key=lambda table: sum(1 for key in value if key in table.keys), default=None)
+        best = max(
+            tables, key=lambda table: sum(1 for key in value if key in table.keys), default=None
+        )
         if best is not None and any(key in best.keys for key in value):
             return best
         return next((m for m in self.members if isinstance(m, MapOf)), None)
@@ -102,9 +104,17 @@ def to_wire(value: object, shape: Shape) -> object:
     if isinstance(shape, ListOf):
         if isinstance(value, list):
             return [to_wire(item, shape.item) for item in value]
-        return tuple(to_wire(item, shape.item) for item in value) if isinstance(value, tuple) else value
+        return (
+            tuple(to_wire(item, shape.item) for item in value)
+            if isinstance(value, tuple)
+            else value
+        )
     if isinstance(shape, MapOf):
-        return {key: to_wire(item, shape.value) for key, item in value.items()} if isinstance(value, Mapping) else value
+        return (
+            {key: to_wire(item, shape.value) for key, item in value.items()}
+            if isinstance(value, Mapping)
+            else value
+        )
     chosen = shape.choose(value)
     return value if chosen is None else to_wire(value, chosen)
 

@@ -9,7 +9,18 @@ from typing import IO, Any
 import httpx
 from typing_extensions import TypedDict
 
-__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "RequestOptions", "Timeout", "type_of"]
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "RequestOptions",
+    "Timeout",
+    "type_of",
+]
 
 
 class NotGiven:

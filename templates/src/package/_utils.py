@@ -23,7 +23,9 @@ __all__ = [
     "without_not_given",
 ]
 
-SECRET_QUERY = "sdk_secret_query"  # request extension: names of query parameters that carry credentials
+SECRET_QUERY = (
+    "sdk_secret_query"  # request extension: names of query parameters that carry credentials
+)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

@@ -37,23 +37,33 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 
 def verify_standard(
-    body: str | bytes | bytearray, headers: Mapping[str, str], secret: str, *, now: float | None = None
+    body: str | bytes | bytearray,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    now: float | None = None,
 ) -> None:
     """Raise WebhookVerificationError unless one of the request's signatures is the secret's (Standard Webhooks)."""
     try:
         key = base64.b64decode(secret.removeprefix(_SECRET_PREFIX), validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError(f"The webhook secret is not a Standard Webhooks secret ({_SECRET_PREFIX}<base64>)") from None
+        raise ValueError(
+            f"The webhook secret is not a Standard Webhooks secret ({_SECRET_PREFIX}<base64>)"
+        ) from None
     message_id = _header(headers, "webhook-id")
     timestamp = _header(headers, "webhook-timestamp")
     signatures = _header(headers, "webhook-signature")
     try:
         sent_at = int(timestamp)
     except ValueError:
-        raise WebhookVerificationError("The webhook-timestamp header is not a Unix time in seconds") from None
+        raise WebhookVerificationError(
+            "The webhook-timestamp header is not a Unix time in seconds"
+        ) from None
     current = time.time() if now is None else now
     if sent_at < current - TOLERANCE:
-        raise WebhookVerificationError("The webhook timestamp is too old: the request may be a replay")
+        raise WebhookVerificationError(
+            "The webhook timestamp is too old: the request may be a replay"
+        )
     if sent_at > current + TOLERANCE:
         raise WebhookVerificationError("The webhook timestamp is in the future")
     signed = f"{message_id}.{sent_at}.".encode() + body_bytes(body)
@@ -81,7 +91,9 @@ def verify_hmac(
     sent = _header(headers, header.lower()).strip()
     if not sent.startswith(prefix):
         raise WebhookVerificationError(f"The {header} header does not start with {prefix!r}")
-    digest = hmac.new(secret.encode("utf-8"), body_bytes(body), getattr(hashlib, algorithm)).digest()
+    digest = hmac.new(
+        secret.encode("utf-8"), body_bytes(body), getattr(hashlib, algorithm)
+    ).digest()
     expected = digest.hex() if encoding == "hex" else base64.b64encode(digest).decode()
     given = sent[len(prefix) :].lower() if encoding == "hex" else sent[len(prefix) :]
     if not hmac.compare_digest(expected.encode(), given.encode()):

@@ -50,11 +50,15 @@ class PageSpec:
 
     items: str
     param: str | None = None  # query parameter carrying the cursor, offset or page number
-    next: str | None = None  # response attribute (or dotted path: `meta.next_url`) with the next cursor or URL
+    next: str | None = (
+        None  # response attribute (or dotted path: `meta.next_url`) with the next cursor or URL
+    )
     has_more: str | None = None  # response attribute saying whether more pages exist
     has_more_inverted: bool = False  # the attribute says "this is the last page" (`isLast`)
     total: str | None = None  # response attribute with the total number of items
-    item_id: str | None = None  # item attribute whose last value is the next cursor (LastItemIDPage)
+    item_id: str | None = (
+        None  # item attribute whose last value is the next cursor (LastItemIDPage)
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,9 @@ class _Page(Generic[_I]):
         self._spec = spec
         self._query = query
         self._base_url = base_url
-        self._url = url or base_url  # of the request that returned this page: relative next URLs start here
+        self._url = (
+            url or base_url
+        )  # of the request that returned this page: relative next URLs start here
         self._fetch = fetch
         self._seen = seen
         request_id = self._request_id
@@ -101,7 +107,11 @@ class _Page(Generic[_I]):
     def __getattr__(self, name: str) -> Any:
         """The response's own fields, read through the page: `page.remaining_count`."""
         response = self.__dict__.get("response")
-        if response is not None and not name.startswith("_") and name in getattr(type(response), "model_fields", {}):
+        if (
+            response is not None
+            and not name.startswith("_")
+            and name in getattr(type(response), "model_fields", {})
+        ):
             return getattr(response, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -140,14 +150,26 @@ class _Page(Generic[_I]):
         key = request.key()
         if key in self._seen:
             # A next-page URL is not shown: a server may put a credential in it.
-            shown = "a next-page URL" if request.url is not None else json.dumps(dict(request.query or {}), default=str)
-            raise PaginationError(f"The server returned the same next page twice ({shown}); stopping")
+            shown = (
+                "a next-page URL"
+                if request.url is not None
+                else json.dumps(dict(request.query or {}), default=str)
+            )
+            raise PaginationError(
+                f"The server returned the same next page twice ({shown}); stopping"
+            )
         if request.url is not None:
             url = httpx.URL(request.url)
-            same_origin = (url.scheme, url.host, url.port) == (self._base_url.scheme, self._base_url.host, self._base_url.port)
+            same_origin = (url.scheme, url.host, url.port) == (
+                self._base_url.scheme,
+                self._base_url.host,
+                self._base_url.port,
+            )
             if url.is_absolute_url and not same_origin:
                 # Following it would send our credentials to another host.
-                raise PaginationError(f"The next page is on another host ({url.host}); not following it")
+                raise PaginationError(
+                    f"The next page is on another host ({url.host}); not following it"
+                )
         return request, self._seen | {key}
 
 
@@ -176,7 +198,11 @@ class _LastItemIDNext(_CursorNext[_I]):
         value = self._field(self._spec.next)
         if value in (None, "") and self.data and self._spec.item_id:
             last: Any = self.data[-1]
-            value = last.get(self._spec.item_id) if isinstance(last, Mapping) else getattr(last, self._spec.item_id, None)
+            value = (
+                last.get(self._spec.item_id)
+                if isinstance(last, Mapping)
+                else getattr(last, self._spec.item_id, None)
+            )
         return str(value) if value not in (None, "") else None
 
     def _next_request(self) -> NextRequest | None:

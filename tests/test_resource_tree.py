@@ -388,8 +388,9 @@ def model_names(tmp_path: Path, spec: str, type_names: dict[str, str]) -> dict[s
 def test_type_names_pin_a_name_across_a_move_into_components(tmp_path: Path) -> None:
     pinned = model_names(tmp_path, SPEC, {"#/components/schemas/qbd_invoice": "Invoice",
                                           "#/components/schemas/qbd_company": "Company"})  # fmt: skip
-    assert {"Invoice", "InvoiceCustomer", "InvoiceLinesItem", "Company", "CompanyAddress"} <= set(pinned)
-    assert pinned["Invoice"] == "invoice" and "QbdInvoice" not in pinned
+    assert {"Invoice", "InvoiceCustomer", "InvoiceLine", "Company", "CompanyAddress"} <= set(pinned)
+    # a pinned schema is the root of a module named after the pin, its nested objects classes of that module
+    assert pinned["Invoice"] == pinned["InvoiceLine"] == "quickbooks_desktop.invoice" and "QbdInvoice" not in pinned
     # The schema renamed in components (`qbd_invoice` -> `qbd_bill`): the pin on its new pointer keeps `Invoice`.
     moved = SPEC.replace("qbd_invoice", "qbd_bill")
     assert "Invoice" in model_names(tmp_path, moved, {"#/components/schemas/qbd_bill": "Invoice"})

@@ -260,8 +260,8 @@ def test_imports_read_like_hand_written_code(project: Path) -> None:
     assert "class InvoiceCreateParams(TypedDict, total=False):" in params
     assert "conductor_end_user_id: Required[str]" in params and "line_groups: List[LineGroup]" in params
     assert "from ..address_param import AddressParam\n" in params  # the arguments TypedDict is never renamed as one
-    resource = (project / "src" / "ledger" / "resources" / "qbd_invoices.py").read_text(encoding="utf-8")
-    assert "from ..types.qbd.invoice_create_params import Line, Line_wire, LineGroup, LineGroup_wire\n" in resource
+    resource = (project / "src" / "ledger" / "resources" / "qbd" / "invoices.py").read_text(encoding="utf-8")
+    assert "from ...types.qbd.invoice_create_params import Line, Line_wire, LineGroup, LineGroup_wire\n" in resource
     imports = [line for p in types.rglob("*.py") for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("from .")]
     assert imports and not [line for line in imports if "types" in line.split(" import ")[0]]
 

@@ -260,6 +260,28 @@ def test_the_invoices_list_pages_by_cursor(conductor: ModuleType, server: LocalS
                                                  "/v1/quickbooks-desktop/invoices?limit=2&cursor=c2"]  # fmt: skip
 
 
+def test_the_group_method_singletons_and_pages_over_aiohttp(conductor: ModuleType, server: LocalServer) -> None:
+    """The same calls through `DefaultAioHttpClient` (the `aiohttp` extra), the async twin of every method."""
+    server.reply(Reply(200, {"duration": 0.5}), Reply(200, {"companyName": "Acme", "address": {"city": "Oslo"}}),
+                 Reply(200, {"data": [{"id": "i1"}], "nextCursor": "c2", "hasMore": True}),
+                 Reply(200, {"data": [{"id": "i2"}], "nextCursor": None, "hasMore": False}))  # fmt: skip
+
+    async def main() -> tuple[float, str, list[str]]:
+        http_client = conductor.DefaultAioHttpClient()
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url, http_client=http_client) as api:
+            check = await api.qbd.health_check()
+            company = await api.qbd.company.retrieve()
+            ids = [invoice.id async for invoice in api.qbd.invoices.list(limit=1)]
+        assert http_client.is_closed
+        return check.duration, company.address.city, ids
+
+    assert asyncio.run(main()) == (0.5, "Oslo", ["i1", "i2"])
+    assert [r.path for r in server.received] == [
+        "/v1/quickbooks-desktop/health-check", "/v1/quickbooks-desktop/company",
+        "/v1/quickbooks-desktop/invoices?limit=1", "/v1/quickbooks-desktop/invoices?limit=1&cursor=c2",
+    ]  # fmt: skip
+
+
 def test_touching_one_resource_of_a_group_imports_only_its_modules(project: Path) -> None:
     program = (
         "import sys, conductor\n"

@@ -6,16 +6,17 @@ Each type is imported on first use, so `import conductor` stays fast however lar
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Dict, List
 
 if TYPE_CHECKING:
     from .end_user_delete_response import EndUserDeleteResponse as EndUserDeleteResponse
 
-_MODULES: dict[str, str] = {
+# typing's List and Dict: a module here may be named `list` or `dict`, and would shadow the builtins
+_MODULES: Dict[str, str] = {
     "EndUserDeleteResponse": "end_user_delete_response",
 }
 
-__all__: list[str] = ["EndUserDeleteResponse"]
+__all__: List[str] = ["EndUserDeleteResponse"]
 
 
 def __getattr__(name: str) -> object:
@@ -27,5 +28,5 @@ def __getattr__(name: str) -> object:
     return value
 
 
-def __dir__() -> list[str]:
+def __dir__() -> List[str]:
     return sorted(__all__)

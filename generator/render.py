@@ -186,10 +186,11 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
             resource, models, api.renamed, f"resources.{resource.module}", set(shapes.values()), mixins
         )
         op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
+        spelled = _spelled_resource(resource, names)  # its types as this module writes them
         files[f"{package_dir}/resources/{_file(resource.module)}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
-            resource=_spelled_resource(resource, names),
+            resource=spelled,
             children={c.name: _relative(c.module, resource.package) for c in resource.children},
             imports=imports,
             bases={
@@ -205,9 +206,9 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
                 op.name: spell(_wire_value("body", op.located("body"), api.renamed, shapes), names) for op in resource.operations
             },
             shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
-            query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in resource.operations},
-            required_headers={op.name: [p for p in op.located("header") if p.required] for op in resource.operations},
-            streams={op.name: _stream_signatures(op) for op in resource.operations if op.stream},
+            query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
+            required_headers={op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
+            streams={op.name: _stream_signatures(op) for op in spelled.operations if op.stream},
         )
         progress.advance()
     for resource in api.all_resources():
@@ -715,7 +716,8 @@ def _namespaces(models: Iterable[Model]) -> dict[str, list[tuple[str, str]]]:
             found.setdefault(".".join(["types", *namespace[:depth]]), [])
         if model.exported:
             found[".".join(["types", *namespace])].append((model.python_name, module))
-    return {ns: sorted(entries, key=lambda e: (e[1], e[0])) for ns, entries in sorted(found.items())}
+    # in isort's order of the modules (`load1` before `load5` before `load15`), as the import block lists them
+    return {ns: sorted(entries, key=lambda e: (_natural(e[1].lower()), e[1], e[0])) for ns, entries in sorted(found.items())}
 
 
 def _relative(module: str, package: str) -> str:

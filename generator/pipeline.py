@@ -125,7 +125,7 @@ def _flags(options: Options, config: Config) -> tuple[object, ...]:
             digests.append((path.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
         except OSError:
             digests.append((path.as_posix(), "missing"))
-    return (*options.flags(), *digests)
+    return (*options.flags(), options.spec.name, *digests)  # the entry file: another spec beside it is another run
 
 
 def build(options: Options, progress: Progress = SILENT, trust: bool = True, patches: bool = True) -> Result:

@@ -254,4 +254,4 @@ def test_schemas_that_include_themselves_are_the_models_they_mean(tmp_path: Path
     )
     assert "RECURSIVE OK" in called.stdout, called.stderr
     types = src / "cycles" / "types"
-    assert "AnyOfSelf: TypeAlias = AnyOfSelfVariant1\n" in (types / "any_of_self.py").read_text(encoding="utf-8")
+    assert "AnyOfSelf: TypeAlias = Variant1\n" in (types / "any_of_self.py").read_text(encoding="utf-8")

@@ -164,8 +164,8 @@ def test_typed_dict_keys_are_snake_case_with_required_keys(project: Path) -> Non
     assert "ship_by: str | date" in params  # a date field also takes the ISO text
     # a key that is no identifier is one too, in snake_case
     assert "class Meta(TypedDict, total=False):" in params and "x_trace: str" in params
-    resource = (project / "src" / "shop" / "resources" / "orders.py").read_text()
-    assert "from ..types.order_create_params import Line, Line_wire, Meta" in resource
+    resource = (project / "src" / "shop" / "resources" / "orders" / "orders.py").read_text()
+    assert "from ...types.order_create_params import Line, Line_wire, Meta" in resource
     assert "customer: CustomerParam," in resource and "lines: List[Line]," in resource
     assert '"customer": to_wire(customer, CustomerParam_wire)' in resource
 
@@ -295,7 +295,7 @@ def test_names_the_renaming_uses_are_never_taken(tmp_path: Path) -> None:
     spec = spec.replace("components:\n", returned + "components:\n")
     (tmp_path / "shop.yaml").write_text(spec, encoding="utf-8")
     pipeline.generate(pipeline.Options(spec=tmp_path / "shop.yaml", output=tmp_path / "out"))
-    resource = (tmp_path / "out" / "src" / "shop" / "resources" / "orders.py").read_text()
+    resource = (tmp_path / "out" / "src" / "shop" / "resources" / "orders" / "orders.py").read_text()
     assert '"toWire": to_wire(to_wire_, RenamesParam_wire)' in resource
     assert "class Renames2(BaseModel):" in (tmp_path / "out" / "src" / "shop" / "types" / "renames.py").read_text()
     done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"],

@@ -309,7 +309,7 @@ def test_decoder_yields_each_event_as_its_blank_line_arrives(chat: ModuleType) -
 
 
 def test_the_model_types_streams_from_the_spec(chat_project: Path) -> None:
-    chat_py = (chat_project / "src/chat/resources/chat_completions.py").read_text()
+    chat_py = (chat_project / "src/chat/resources/chat/completions.py").read_text()
     assert "stream: Literal[True],\n" in chat_py and ") -> Stream[Chunk]: ..." in chat_py
     assert "stream: Literal[False] | None | NotGiven = NOT_GIVEN," in chat_py and ") -> Completion: ..." in chat_py
     assert ") -> Completion | AsyncStream[Chunk]:" in chat_py

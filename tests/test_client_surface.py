@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -67,7 +68,9 @@ components:
 def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("surface")
     (root / "surface.yaml").write_text(SPEC)
-    config = ROOT / "specs" / "conductor.config.yaml"
+    # a copy: the config names a code samples file beside it, which `generate` writes (not the repository's)
+    config = root / "conductor.config.yaml"
+    shutil.copy(ROOT / "specs" / "conductor.config.yaml", config)
     pipeline.generate(pipeline.Options(spec=root / "surface.yaml", output=root / "out", config=config))
     with imported_package(root / "out" / "src", "conductor") as module:
         yield module

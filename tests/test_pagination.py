@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,7 +103,9 @@ components:
 def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("paged")
     (root / "paged.yaml").write_text(SPEC)
-    config = ROOT / "specs" / "conductor.config.yaml"
+    # a copy: the config names a code samples file beside it, which `generate` writes (not the repository's)
+    config = root / "conductor.config.yaml"
+    shutil.copy(ROOT / "specs" / "conductor.config.yaml", config)
     pipeline.generate(pipeline.Options(spec=root / "paged.yaml", output=root / "out", config=config))
     with imported_package(root / "out" / "src", "conductor") as module:
         yield module

@@ -206,9 +206,9 @@ def events() -> Iterator[EventServer]:
                         self.connection.shutdown(2)
                         return
                     else:
+                        state.sent.append(step)  # before writing: the client may read it before this thread goes on
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(step), step))
                         self.wfile.flush()
-                        state.sent.append(step)
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
             except OSError:  # the client went away (a test that breaks out of the loop)

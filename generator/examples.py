@@ -349,6 +349,8 @@ def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
         call = example_call(op, "await " if is_async else "")
         names |= {("_utils", helper) for helper in call.helpers}
         body = call.lines[:-1] if call.result else call.lines
+        if body[1:2] == [")"]:  # no arguments: the call on one line, as black writes it
+            body[0:2] = [body[0] + ")"]
         if op.pagination:
             page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
             names.add(("pagination", page_class))
@@ -362,7 +364,7 @@ def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
             names.add((f"types.{model.module}", model.python_name))
             body.append(f"assert isinstance({call.result}, {model.python_name})")
         elif call.result:
-            body.append(f"assert {call.result} is not None or {literal(op.return_type.annotation)}.endswith('None')")
+            body.append(f"assert {call.result} is not None or {literal(op.return_type.annotation)}" + '.endswith("None")')
         lines[is_async] = body
     name = "_".join([*op.resource_path, op.name])
     return ExampleTest(name, lines[False], lines[True], names)
@@ -393,6 +395,8 @@ def client_test(api: Api) -> ClientTest | None:
     for each in (call, raw, async_):
         if each.result:
             each.lines.pop()  # the example's print
+        if each.lines[1:2] == [")"]:  # no arguments: the call on one line, as black writes it
+            each.lines[0:2] = [each.lines[0] + ")"]
     schema = op.response_schema if isinstance(op.response_schema, dict) else {}
     body = example_value(schema) if op.return_type.annotation != "None" else {}
     return ClientTest(

@@ -157,7 +157,7 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
         model_warnings: list[Problem] = []
         with progress.stage("model"):
             api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
-        rendered = render_project(api, stamps.formatted, progress)
+        rendered = render_project(api, stamps.formatted, progress, verify=not trust)
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream

@@ -15,20 +15,29 @@ _QUOTE_BEFORE_QUOTE = re.compile(r'"(?=")')
 
 
 def string_literal(value: str) -> str:
-    """A double-quoted Python string literal that evaluates to `value` exactly."""
+    """A Python string literal that evaluates to `value` exactly, quoted as black quotes it: double
+    quotes, unless single ones need fewer escapes."""
+    double = _literal_body(value, '"')
+    if '"' in value:
+        single = _literal_body(value, "'")
+        if single.count("\\") < double.count("\\"):
+            return "'" + single + "'"
+    return '"' + double + '"'
+
+
+def _literal_body(value: str, quote: str) -> str:
     if value.isprintable():  # the common case, checked in C: only backslashes and quotes need escaping
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    out = ['"']
+        return value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    out = []
     for char in value:
         if char == "\\":
             out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
+        elif char == quote:
+            out.append("\\" + quote)
         elif char.isprintable() and not _is_risky(char):
             out.append(char)
         else:
             out.append(_escape(char))
-    out.append('"')
     return "".join(out)
 
 

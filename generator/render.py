@@ -10,6 +10,7 @@ result. jinja2 and black are imported when first needed, so commands that never 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -33,6 +34,7 @@ from generator.examples import (
     webhook_example_payload,
     webhook_snippet,
 )
+from generator.layout import bracket, docstring, fits, from_import, lay_out_pending, settle
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
@@ -81,6 +83,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.globals.update(bracket=bracket, from_import=from_import)
+    env.filters.update(docstring=docstring, pytuple=python_tuple)
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
                        mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
     return env
@@ -92,6 +96,11 @@ class Rendered:
     format_keys: dict[str, str]  # Python file -> key of its unformatted text (see format_key)
 
 
+def python_tuple(items: Sequence[str]) -> str:
+    """A tuple display on one line: `()`, `("a",)`, `("a", "b")`."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
 def format_key(text: str) -> str:
     """Identifies black's input: the same key always formats to the same output (black is pinned)."""
     digest = hashlib.sha256(f"black {BLACK_VERSION} {LINE_LENGTH} py310\0".encode())
@@ -99,17 +108,20 @@ def format_key(text: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def render_project(api: Api, formatted: Mapping[str, str] | None = None, progress: Progress = SILENT) -> Rendered:
-    """Every file of the generated project, formatted.
+def render_project(
+    api: Api, formatted: Mapping[str, str] | None = None, progress: Progress = SILENT, verify: bool = False
+) -> Rendered:
+    """Every file of the generated project, in black's layout.
 
-    `formatted` maps format keys to black's output from an earlier run; files whose unformatted text
-    has such a key are not formatted again (black dominates the run time of large projects).
+    The templates write black's layout themselves (generator/layout.py); black runs only over a file
+    with a line they cannot vouch for, or over every file with `verify` (`check --full`). `formatted`
+    maps format keys to black's output from an earlier run; such files are not formatted again.
     """
     with progress.stage("render", total=len(api.all_resources()) * 2 + len(api.models)):
         files = _render_files(api, progress)
     static = frozenset(f"src/{api.package}/{name}" for name in _static_package_files() if _known_stable(name))
     with progress.stage("format"):
-        return _format_all(files, formatted or {}, static, progress)
+        return _format_all(files, formatted or {}, static, progress, verify)
 
 
 def _render_files(api: Api, progress: Progress) -> dict[str, str]:
@@ -142,6 +154,8 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         api=api,
         imports=import_block(_package_exports(api)),
         exports=sorted((i.name for i in _package_exports(api)), key=all_key),
+        package_doc=docstring_text(api.title) + " client for Python"
+        + (".\n\n" + docstring_text(api.description) if api.description else ""),
     )
     files[f"{package_dir}/_version.py"] = _render(f"{_PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
     files[f"{package_dir}/_exceptions.py"] = _render(
@@ -187,6 +201,17 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         )
         op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
         spelled = _spelled_resource(resource, names)  # its types as this module writes them
+        request_context = {
+            "op_groups": {
+                name: [(keyword, [(wire_name, spell(value, names)) for wire_name, value in values]) for keyword, values in groups]
+                for name, groups in op_groups.items()
+            },
+            "body_values": {
+                op.name: spell(_wire_value("body", op.located("body"), api.renamed, shapes), names) for op in resource.operations
+            },
+            "query_styles": {op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
+            "required_headers": {op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
+        }
         files[f"{package_dir}/resources/{_file(resource.module)}.py"] = _render(
             f"{_PACKAGE_TEMPLATES}/resources/resource.py.jinja",
             api=api,
@@ -198,16 +223,8 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
                 resource.async_class_name: _bases(api, resource.async_class_name, "AsyncAPIResource"),
             },
             exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
-            op_groups={
-                name: [(keyword, [(wire_name, spell(value, names)) for wire_name, value in values]) for keyword, values in groups]
-                for name, groups in op_groups.items()
-            },
-            body_values={
-                op.name: spell(_wire_value("body", op.located("body"), api.renamed, shapes), names) for op in resource.operations
-            },
+            request_statement=functools.partial(_request_statement, context=request_context),
             shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
-            query_styles={op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
-            required_headers={op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
             streams={op.name: _stream_signatures(op) for op in spelled.operations if op.stream},
         )
         progress.advance()
@@ -220,7 +237,7 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
                 resource=resource,
                 tests=tests,
                 imports=_test_imports(api, tests),
-                credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
+                client_args=["base_url=BASE_URL", "max_retries=0", *(f'{c.name}="test-credential"' for c in api.credentials)],
             )
         progress.advance()
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
@@ -232,7 +249,7 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
             api=api,
             test=transport_test,
             imports=_client_test_imports(api, transport_test.helpers),
-            credentials="".join(f', {c.name}="test-credential"' for c in api.credentials),
+            client_args=["base_url=server.url", *(f'{c.name}="test-credential"' for c in api.credentials)],
         )
     for namespace, entries in _namespaces(api.models).items():
         files[f"{package_dir}/{namespace.replace('.', '/')}/__init__.py"] = _render(
@@ -295,7 +312,11 @@ def _render_types_module(api: Api, module: str, members: list[Model], models: di
 def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> dict[str, Any]:
     """A TypedDict's renaming table, its shapes spelled as its module writes them."""
     rows = [(key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)]
-    return {"name": model.python_name + wire.TABLE_SUFFIX, "model": model.python_name, "rows": rows}
+    name = model.python_name + wire.TABLE_SUFFIX
+    entries = [f"{string_literal(key)}: ({string_literal(wire_name)}, {shape or 'None'})" for key, wire_name, shape in rows]
+    one_line = f"{name}: Renames = Renames(lambda: {{{', '.join(entries)}}})"
+    source = one_line if fits(one_line) else f"{name}: Renames = Renames(\n    {bracket('lambda: {', entries, '}', 4)}\n)"
+    return {"name": name, "model": model.python_name, "rows": rows, "source": source}
 
 
 def _render(template: str, **context: Any) -> str:
@@ -325,12 +346,20 @@ def static_file(name: str) -> str:
 
 
 def _format_all(
-    files: dict[str, str], cache: Mapping[str, str], static: frozenset[str] = frozenset(), progress: Progress = SILENT
+    files: dict[str, str],
+    cache: Mapping[str, str],
+    static: frozenset[str] = frozenset(),
+    progress: Progress = SILENT,
+    verify: bool = False,
 ) -> Rendered:
-    """Run black over every rendered Python file not in `cache`, on large projects across all cores.
-    The `static` files (copied runtime modules) are already in black's layout."""
+    """Run black over the rendered Python files that need it (all of them with `verify`), on large
+    projects across all cores. The `static` files (copied runtime modules) are already in black's layout,
+    and so is a rendered file that `layout.settle` vouches for; `cache` holds black's output of earlier runs."""
     keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py") and path not in static}
-    formatted = {path: cache[key] for path, key in keys.items() if key in cache}
+    formatted: dict[str, str] = {}
+    if not verify:
+        formatted = {path: cache[key] for path, key in keys.items() if key in cache}
+        formatted |= _settled({path: files[path] for path in keys if path not in formatted})
     python = [path for path in keys if path not in formatted]
     progress.total(len(python))
     workers = min(os.cpu_count() or 1, 8)
@@ -356,6 +385,33 @@ def _format_all(
         formatted[path] = text
     merged = {**files, **formatted}
     return Rendered({path: merged[path] for path in sorted(merged)}, keys)
+
+
+def _settled(files: Mapping[str, str]) -> dict[str, str]:
+    """The files `layout.settle` lays out in black's layout, their few pending long statements laid out
+    by black in one batch (generator/layout.py); the others are left for black to format whole."""
+    settled = {path: result for path, text in files.items() if (result := settle(text)) is not None}
+    pending = [line for result in settled.values() for line in result.pending.values()]
+    laid_out: dict[tuple[str, str], str] | None = {}
+    if pending:
+        import black
+
+        try:
+            laid_out = lay_out_pending(pending, lambda source: black.format_str(source, mode=black_mode()))
+        except black.parsing.InvalidInput:
+            laid_out = None
+    if laid_out is None:
+        settled = {path: result for path, result in settled.items() if not result.pending}
+        laid_out = {}
+    texts = {path: result.text(laid_out) for path, result in settled.items()}
+    for path, text in texts.items():
+        try:  # black would have refused it; nothing else parses these files before they are written
+            compile(text, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            raise GeneratorError(
+                Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
+            ) from None
+    return texts
 
 
 def _format_one(path: str, text: str) -> tuple[str, str | None]:
@@ -535,6 +591,68 @@ def _package_exports(api: Api) -> set[Import]:
 
 
 _GROUPS: tuple[tuple[Location, str], ...] = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
+
+
+def _request_statement(
+    op: Operation, is_async: bool, page_type: str, returns: str, context: Mapping[str, Any]
+) -> str:
+    """The statement ending a resource method: `self._client.request(...)` (or `request_page`, in an
+    `AsyncPaginator` for an async list) with its arguments, in black's layout at the method body's indent."""
+    page = op.pagination
+    indent = 12 if page and is_async else 8  # an async list's call sits inside `AsyncPaginator(lambda: ...)`
+    args: list[str] = []
+    if page:
+        spec = [string_literal(page.items)]
+        spec += [f"{name}={string_literal(getattr(page, name))}" for name in ("param", "next", "has_more", "total", "item_id") if getattr(page, name)]
+        spec += ["has_more_inverted=True"] if page.has_more_inverted else []
+        args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
+    args += [string_literal(op.http_method), string_literal(op.path)]
+    for keyword, params in context["op_groups"][op.name]:
+        pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
+        args.append(bracket(f"{keyword}={{", pairs, "},", indent + 4))
+    if required := context["required_headers"][op.name]:
+        args.append(bracket("required_headers=(", [string_literal(p.wire_name) + ("," if len(required) == 1 else "") for p in required], "),", indent + 4))
+    if styles := context["query_styles"][op.name]:
+        pairs = [f"{string_literal(p.wire_name)}: ({string_literal(p.style)}, {p.explode})" for p in styles]
+        args.append(bracket("query_styles={", pairs, "},", indent + 4))
+    if op.body and not op.body.flattened:
+        args.append(f"body={context['body_values'][op.name]}")
+    if op.body:
+        if op.body.kind != "json":
+            args.append(f"body_kind={string_literal(op.body.kind)}")
+        if op.body.part_types:
+            pairs = [f"{string_literal(name)}: {string_literal(kind)}" for name, kind in op.body.part_types]
+            args.append(bracket("part_types={", pairs, "},", indent + 4))
+        args.append(f"content_type={string_literal(op.body.content_type)}")
+    if op.accept:
+        args.append(f"accept={string_literal(op.accept)}")
+    if op.redirect_success:
+        codes = [str(code) + ("," if len(op.redirect_success) == 1 else "") for code in op.redirect_success]
+        args.append(bracket("success_statuses=(", codes, "),", indent + 4))
+    if op.security:
+        names = [string_literal(name) + ("," if len(op.security) == 1 else "") for name in op.security]
+        args.append(bracket("security=(", names, "),", indent + 4))
+    if op.stream and op.stream.switch:
+        args += [f"stream={op.stream.switch} is True", f"stream_cls={op.stream.annotation(is_async)}"]
+    elif op.stream:
+        args.append("stream=True")
+    if op.stream and not op.stream.switch:
+        args.append(f"cast_to={op.stream.annotation(is_async)}")
+    elif op.return_type.is_type:
+        args.append(f"cast_to={op.return_type.runtime or op.return_type.annotation}")
+    else:
+        args.append(f"cast_to=type_of({op.return_type.annotation})")
+    args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
+    inner = " " * (indent + 4)
+    call = "".join(f"{inner}{arg}{'' if arg.endswith(',') else ','}\n" for arg in args) + " " * indent + ")"
+    if page and is_async:
+        return f"return AsyncPaginator(\n            lambda: self._client.request_page(\n{call}\n        )"
+    if page:
+        return f"return self._client.request_page(\n{call}"
+    awaited = "await " if is_async else ""
+    if op.return_type.is_type:
+        return f"return {awaited}self._client.request(\n{call}"
+    return f"response = {awaited}self._client.request(\n{call}\n        return cast({returns}, response)"
 
 
 def _argument_groups(

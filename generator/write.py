@@ -238,7 +238,11 @@ def write(out: Path, files: dict[str, str]) -> Changes:
     try:
         for path in moves:
             (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            _write_file(staging / path, files[path])
+            _write_file(staging / path, files[path], sync=not hasattr(os, "sync"))
+        if hasattr(os, "sync"):
+            # Every staged file is on disk before the journal says the new output is complete: one
+            # sync of the file system instead of one fsync a file (1,500 of them cost seconds on a large API).
+            os.sync()
         _write_journal(out, moves, changes.removed)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing was moved: the old output stands

@@ -75,7 +75,7 @@ def test_killed_mid_write_leaves_previous_output_intact(tmp_path: Path) -> None:
 # Deterministic fault injection: a forked copy of this process counts every filesystem call that changes
 # something (or could), and dies with os._exit (no cleanup, like SIGKILL) just before the k-th, for every k.
 
-_STEPS = ("open", "write", "fsync", "close", "replace", "rename", "unlink", "rmdir", "mkdir")
+_STEPS = ("open", "write", "fsync", "sync", "close", "replace", "rename", "unlink", "rmdir", "mkdir")
 _KILLED = 37
 
 
@@ -94,7 +94,7 @@ def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, rec
                         os._exit(_KILLED)
                     if name == "replace" and Path(args[1]).name == JOURNAL:
                         journal_at[0] = steps[0]
-                    return None if name == "fsync" else real(*args, **kwargs)  # syncing only costs time here
+                    return None if name in ("fsync", "sync") else real(*args, **kwargs)  # syncing only costs time here
 
                 return step
 

@@ -1,0 +1,218 @@
+"""Black's layout, written directly: what lets the generator skip black for most files.
+
+The templates emit code in the layout the pinned black gives it, and the few constructs whose layout
+depends on the length of spec-derived text (argument lists, collections, imports) are laid out here:
+on one line when the line fits, otherwise one item per line with a trailing comma. Black keeps both
+forms as they are (a trailing comma after the last item keeps a bracket exploded), so the result does
+not depend on how black would have split the line itself.
+
+`needs_black` is the generator's safety net: a file with a line this module cannot vouch for (too
+long, trailing whitespace, a tab) still goes through black. The tests run black over every generated
+file of every corpus spec and of the fuzz profile as the oracle (tests/test_corpus_static.py,
+tests/test_fuzz.py), and `check --full` does the same for one project.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+LINE_LENGTH = 100
+_INDENT = "    "
+_TRIPLE = '"""'
+# A non-ASCII line may hold characters black counts two columns wide; only short ones are vouched for.
+_SAFE_NON_ASCII_LENGTH = LINE_LENGTH // 2
+
+
+def fits(text: str, indent: int = 0) -> bool:
+    """Whether `text` (one line, without its indentation) fits at `indent` columns."""
+    if not text.isascii() and len(text) + indent > _SAFE_NON_ASCII_LENGTH:
+        return False
+    return "\n" not in text and indent + len(text) <= LINE_LENGTH
+
+
+def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, call: bool = False) -> str:
+    """`head` + the items + `tail` (`head` ends with an opening bracket, `tail` starts with its closing
+    one) at `indent`, as black lays it out: on one line when it fits; else, for a call's arguments
+    (`call`) that fit on a line of their own, that line between head and tail; else one item per line,
+    each with a trailing comma. A one-item tuple needs its comma in the item."""
+    line = f"{head}{', '.join(items)}{tail}"
+    multiline = any("\n" in item for item in items)
+    if not items or fits(line, indent) and not multiline:
+        return line
+    inner = " " * (indent + len(_INDENT))
+    joined = ", ".join(items)
+    if call and not multiline and fits(joined, indent + len(_INDENT)) and not joined.endswith(","):
+        return f"{head}\n{inner}{joined}\n{' ' * indent}{tail}"
+    # An item that is itself laid out over several lines was laid out at `indent + 4` already.
+    body = "".join(f"{inner}{item}{'' if item.endswith(',') else ','}\n" for item in items)
+    return f"{head}\n{body}{' ' * indent}{tail}"
+
+
+def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:
+    """`from module import a, b` as black writes it: parenthesised, one name a line, when too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if fits(line, indent):
+        return line
+    inner = " " * (indent + len(_INDENT))
+    return f"from {module} import (\n" + "".join(f"{inner}{name},\n" for name in names) + " " * indent + ")"
+
+
+def docstring(text: str, indent: int) -> str:
+    """A triple-quoted docstring whose text is `text` (already escaped by pysource.docstring_text), at
+    `indent` columns, exactly as black leaves it: continuation lines re-indented by their common
+    indentation, padding where the text starts or ends with a quote, and the closing quotes on a line of
+    their own when they would make the last line too long."""
+    prefix = " " * indent
+    lines = text.split("\n")
+    if len(lines) > 1:
+        rest = [line for line in lines[1:] if line.strip()]
+        if rest:  # black dedents the lines after the first by their common indentation, then indents them
+            common = min(len(line) - len(line.lstrip(" ")) for line in rest)
+            lines = [lines[0].strip()] + [prefix + line[common:].rstrip() if line.strip() else "" for line in lines[1:]]
+            lines[-1] = lines[-1] or prefix
+        else:
+            lines = [lines[0].strip()]
+    body = "\n".join(lines) if len(lines) > 1 else text.strip()
+    if not body:
+        return _TRIPLE + _TRIPLE
+    if body[0] == '"':
+        body = " " + body
+    if body[-1] == '"':
+        body += " "
+    if body.endswith("\\") and (len(body) - len(body.rstrip("\\"))) % 2:
+        return _TRIPLE + body + " " + _TRIPLE
+    last = body.rsplit("\n", 1)[-1]
+    if len(lines) > 1 and len(last) + len(_TRIPLE) > LINE_LENGTH and indent + len(_TRIPLE) <= LINE_LENGTH:
+        return _TRIPLE + body + "\n" + prefix + _TRIPLE
+    return _TRIPLE + body + _TRIPLE
+
+
+_CODE_TRAPS = re.compile(r"[ \t]$|\t|\r|\f|\v")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_FROM_IMPORT = re.compile(rf"from (\.*[\w.]*) import ((?:{_NAME}(?: as {_NAME})?, )*{_NAME}(?: as {_NAME})?)")
+_SIMPLE_ITEM = rf'(?:"[^"\\]*"|{_NAME})'
+_LIST_ASSIGNMENT = re.compile(rf"({_NAME}(?:: [\w\[\], ]+)? = )\[((?:{_SIMPLE_ITEM}, )*{_SIMPLE_ITEM})\]")
+# An item black cannot split (a string, or a dict entry of two strings) stays as long as it is.
+_LONE_STRING = re.compile(r'(?:"(?:[^"\\]|\\.)*": )?"(?:[^"\\]|\\.)*",?')
+_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_WRAPPED_CALL = re.compile(rf"((?:return |{_DOTTED} = )?{_DOTTED}\()({_DOTTED})\)")
+_FIELD_CALL = re.compile(rf'({_NAME}: [^=()]+ = Field\()((?:None, )?alias="[^"\\]*")\)')
+_DEF = re.compile(rf"((?:async )?def {_NAME}\()([^()\[\]{{}}]*)(\)(?: -> [\w\[\]., |]+)?:)")
+
+
+@dataclass
+class Settled:
+    """A file's text in black's layout except for `pending` lines: long statements of a shape (see
+    `_SNIPPETS`) that black lays out on their own, in one batch for all files (`lay_out_pending`)."""
+
+    lines: list[str]
+    pending: dict[int, tuple[str, str]] = field(default_factory=dict)  # line index -> (snippet kind, line)
+
+    def text(self, laid_out: dict[tuple[str, str], str]) -> str:
+        return "\n".join(laid_out[self.pending[i]] if i in self.pending else line for i, line in enumerate(self.lines))
+
+
+def settle(text: str) -> Settled | None:
+    """`text` with every line in black's layout (or pending, see Settled), or None where a line is not of
+    a shape laid out here: then the whole file goes through black.
+
+    Lines inside triple-quoted strings are text that black never reflows (docstrings are laid out by
+    `docstring`). A code line that fits is kept; a longer one is laid out when it is one of a few
+    simple shapes (an import, a list of names or plain strings, a def with simple parameters, a call
+    with one dotted argument), as black would; any other long line, trailing whitespace or a tab: None.
+    """
+    inside = False
+    settled = Settled([])
+    for line in text.split("\n"):
+        if _CODE_TRAPS.search(line):
+            return None
+        quotes = line.count(_TRIPLE)
+        code = line.lstrip(" ")
+        indent = len(line) - len(code)
+        if not inside and not fits(code, indent) and not (quotes and code.startswith(_TRIPLE)):
+            laid = _lay_out(code, indent)
+            if laid is None:
+                kind = _snippet_kind(code, indent)
+                if kind is None:
+                    return None
+                settled.pending[len(settled.lines)] = (kind, line)
+            else:
+                line = laid
+        if quotes % 2:
+            inside = not inside
+        settled.lines.append(line)
+    return settled
+
+
+# Long statements whose layout black decides in ways not written here (annotations it parenthesises,
+# subscripts it splits), each in a context that black lays out the same way as where it stands: a
+# class body's field (indent 4), a method's parameter (indent 8), a method's return annotation, a
+# module-level assignment (a type alias, a wire shape).
+_SNIPPETS = {
+    "field": (4, re.compile(rf"{_NAME}: [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"), "class _S{n}:\n{line}\n"),
+    "parameter": (8, re.compile(rf"{_NAME}: [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*,"),
+                  "class _S{n}:\n    def f(\n        self,\n{line}\n    ) -> None:\n        pass\n"),
+    "statement": (0, re.compile(rf"{_NAME}(?:: TypeAlias)? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"), "class _S{n}:\n    pass\n\n\n{line}\n"),
+    "returns": (4, re.compile(r'\) -> (?:[^"#]|"[^"\\]*")+:'), "class _S{n}:\n    def f(\n        self,\n{line}\n        pass\n"),
+}  # fmt: skip
+_SNIPPET_HEAD = re.compile(r"^class _S(\d+):\n", re.MULTILINE)
+
+
+def _snippet_kind(code: str, indent: int) -> str | None:
+    for kind, (at, shape, _) in _SNIPPETS.items():
+        if indent == at and shape.fullmatch(code) and _TRIPLE not in code:
+            return kind
+    return None
+
+
+def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str], str]) -> dict[tuple[str, str], str] | None:
+    """The pending lines of all files laid out by black (`format_source`) in one source of snippets;
+    None if black's output cannot be taken apart again (then those files go through black whole)."""
+    unique = sorted(set(pending))
+    source = "\n\n".join(_SNIPPETS[kind][2].format(n=n, line=line) for n, (kind, line) in enumerate(unique))
+    parts = _SNIPPET_HEAD.split(format_source(source))
+    laid_out: dict[tuple[str, str], str] = {}
+    for number, body in zip(parts[1::2], parts[2::2]):
+        kind, line = unique[int(number)]
+        lines = body.rstrip("\n").split("\n")
+        if kind == "parameter":
+            lines = lines[2:-2] if lines[:2] == ["    def f(", "        self,"] and lines[-2:] == ["    ) -> None:", "        pass"] else []
+        elif kind == "statement":
+            lines = lines[3:] if lines[:3] == ["    pass", "", ""] else []
+        elif kind == "returns":
+            lines = lines[2:-1] if lines[:2] == ["    def f(", "        self,"] and lines[-1:] == ["        pass"] else []
+        if not lines:
+            return None
+        laid_out[(kind, line)] = "\n".join(lines)
+    return laid_out if len(laid_out) == len(unique) else None
+
+
+def _lay_out(code: str, indent: int) -> str | None:
+    """One long logical line as black splits it, for the shapes `settle` knows; None for any other."""
+    pad = " " * indent
+    if _LONE_STRING.fullmatch(code) or code.startswith("# "):  # black splits neither a string nor a comment
+        return pad + code
+    if match := _FROM_IMPORT.fullmatch(code):
+        return pad + from_import(match[1], match[2].split(", "), indent)
+    if match := _LIST_ASSIGNMENT.fullmatch(code):
+        return pad + bracket(match[1] + "[", match[2].split(", "), "]", indent)
+    if (match := _DEF.fullmatch(code)) and fits(match[1], indent) and fits(match[3], indent):
+        params = [p for p in match[2].split(", ") if p]
+        if not params or any("," in p for p in params):
+            return None
+        inner = " " * (indent + len(_INDENT))
+        joined = ", ".join(params)
+        if len(params) > 1 and fits(joined, indent + len(_INDENT)):
+            return f"{pad}{match[1]}\n{inner}{joined}\n{pad}{match[3]}"
+        if not all(fits(p + ",", indent + len(_INDENT)) for p in params):
+            return None
+        return f"{pad}{match[1]}\n" + "".join(f"{inner}{p},\n" for p in params) + f"{pad}{match[3]}"
+    if (match := _FIELD_CALL.fullmatch(code)) and fits(match[1], indent) and fits(match[2], indent + len(_INDENT)):
+        return f"{pad}{match[1]}\n{pad}{_INDENT}{match[2]}\n{pad})"
+    if (match := _WRAPPED_CALL.fullmatch(code)) and fits(match[1], indent) and fits(match[2], indent + len(_INDENT)):
+        return f"{pad}{match[1]}\n{pad}{_INDENT}{match[2]}\n{pad})"
+    return None
+
+

@@ -1,0 +1,95 @@
+"""generator/layout.py writes black's layout itself; black (pinned) is the oracle here.
+
+Each layout function is checked against black on generated inputs of every length around the line
+limit, and `settle` on whole modules: what it vouches for must be exactly what black makes of it.
+The end-to-end oracle is tests/test_corpus_static.py and tests/test_fuzz.py (every generated file).
+"""
+
+from __future__ import annotations
+
+import keyword
+
+import black
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import layout
+from generator.pysource import docstring_text, string_literal
+from generator.render import _settled, black_mode
+
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
+TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=140)
+PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\'), max_size=30)
+
+
+def black_of(source: str) -> str:
+    return black.format_str(source, mode=black_mode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=8), st.sampled_from([0, 4, 8]), st.booleans())
+def test_from_import_is_blacks(names: list[str], indent: int, nested: bool) -> None:
+    names = sorted(set(names))
+    indent = indent if nested else 0
+    code = _nest(layout.from_import("package.module", names, indent), indent)
+    assert black_of(code + "\n") == code + "\n"
+
+
+def _nest(code: str, indent: int) -> str:
+    """`code` (laid out at `indent`) inside as many `if True:` blocks as that indent needs."""
+    levels = indent // 4
+    heads = "".join("    " * level + "if True:\n" for level in range(levels))
+    return heads + " " * indent + code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, max_size=10), st.sampled_from([8, 12, 16]), st.booleans(), NAMES)
+def test_bracket_is_blacks(items: list[str], indent: int, call: bool, head: str) -> None:
+    """A call's arguments and a collection as a keyword argument inside an exploded call, where the
+    resource template places them (the item's comma counted in its tail, as render.py does)."""
+    opening, closing = ("f(", ")") if call else ("[", "]")
+    value = layout.bracket(f"{head}_={opening}", items, closing + ",", indent, call=call)
+    outer = " " * (indent - 4)
+    code = _nest("request(", indent - 4) + "\n" + " " * indent + value + "\n" + outer + ")"
+    assert black_of(code + "\n") == code + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from([0, 4, 8]), st.integers(0, 6))
+def test_docstring_is_blacks(paragraphs: list[str], indent: int, lead: int) -> None:
+    text = docstring_text("\n".join(p if i == 0 else " " * lead + p for i, p in enumerate(paragraphs)))
+    doc = layout.docstring(text, indent)
+    if indent == 0:
+        source = doc + "\n"
+    else:
+        source = "class A:\n" + ("    def f(self) -> None:\n" if indent == 8 else "") + " " * indent + doc + "\n"
+    assert black_of(source) == source
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.lists(PLAIN.map(string_literal), min_size=1, max_size=12)), min_size=1, max_size=6))
+def test_settle_lays_out_long_statements_as_black(fields: list[tuple[str, list[str]]]) -> None:
+    """Long fields, parameters and aliases (Literal annotations of any length) go to black as one batch of
+    snippets and come back in place: the module is then exactly black's."""
+    names = list(dict.fromkeys(name for name, _ in fields))
+    values = dict(fields)
+    lines = ['"""A module."""', "", "from typing import Literal", "", "", "class A:"]
+    lines += [f"    {name}: Literal[{', '.join(values[name])}] | None = None" for name in names]
+    lines += ["", "    def f(", "        self,"]
+    lines += [f"        {name}: Literal[{', '.join(values[name])}] | None = None," for name in names]
+    lines += [f"    ) -> Literal[{', '.join(values[names[0]])}]:", "        pass", "", ""]
+    lines += [f"{name.upper()}_ALIAS = Literal[{', '.join(values[name])}] | int" for name in names]
+    source = "\n".join(lines) + "\n"
+    settled = _settled({"m.py": source})
+    assert settled, "every line is of a shape settle knows"
+    assert settled["m.py"] == black_of(source)
+
+
+def test_settle_refuses_what_it_cannot_vouch_for() -> None:
+    assert layout.settle("x = 1 \n") is None  # trailing whitespace
+    assert layout.settle("x = [\n\t1,\n]\n") is None  # a tab
+    long_call = "def f() -> None:\n    compute(" + ", ".join(f"argument_{n} + 1" for n in range(12)) + ")\n"
+    assert layout.settle(long_call) is None  # a long line of no known shape: black formats the file
+    docstring = '"""' + "word " * 40 + '"""\n'
+    settled = layout.settle(docstring)
+    assert settled is not None and not settled.pending  # a long docstring line is text, never reflowed

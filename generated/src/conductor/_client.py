@@ -80,9 +80,8 @@ class DefaultAioHttpClient(httpx.AsyncClient):
             ) from exc
         if "transport" not in kwargs:
             options = {key: kwargs[key] for key in _AIOHTTP_TRANSPORT_OPTIONS if key in kwargs}
-            if (
-                "proxy" in kwargs
-            ):  # sent through aiohttp too, rather than through a transport of httpx's own
+            # A proxy is sent through aiohttp too, rather than through a transport of httpx's own.
+            if "proxy" in kwargs:
                 proxy = kwargs.pop("proxy")
                 options["proxy"] = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
             kwargs["transport"] = AiohttpTransport(**options)

@@ -62,7 +62,12 @@ class APIResponseValidationError(APIError):
     status_code: int
 
     def __init__(
-        self, message: str, response: httpx.Response, *, body: object, request_id: str | None = None
+        self,
+        message: str,
+        response: httpx.Response,
+        *,
+        body: object,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message, response.request, body=body, request_id=request_id)
         self.response = response
@@ -76,7 +81,12 @@ class APIStatusError(APIError):
     status_code: int
 
     def __init__(
-        self, message: str, response: httpx.Response, *, body: object, request_id: str | None = None
+        self,
+        message: str,
+        response: httpx.Response,
+        *,
+        body: object,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message, response.request, body=body, request_id=request_id)
         self.response = response

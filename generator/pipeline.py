@@ -24,7 +24,19 @@ from generator.render import render_project
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.validate import Validation, validation_stamp
-from generator.write import Cache, Changes, Stamps, compare, read_cache, read_stamps, with_manifest, write, write_cache
+from generator.write import (
+    Cache,
+    Changes,
+    Stamps,
+    compare,
+    digest,
+    read_cache,
+    read_record,
+    read_stamps,
+    with_manifest,
+    write,
+    write_cache,
+)
 
 if TYPE_CHECKING:  # `diff` is imported by the commands that use it
     from generator.diff import Change, Side
@@ -176,16 +188,24 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
     # A patched file's text is not black's output: it carries no format stamp and is formatted afresh each run.
     format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
     clean = content if not problems else None  # only a validation without problems travels in the manifest
-    files = with_manifest(patched.files, format_keys, validated=clean)
-    seconds = time.perf_counter() - started
     warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
-    result = Result(api, files, warnings, seconds=seconds)
-    result.validated, result.validation_problems = stamp, problems
+    samples = None
     if config.samples is not None:
-        result.samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
+        samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
+    spec_files = spec_names(spec.base_dir, spec.documents)
+    inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, spec_files)
+    # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`); only a run
+    # without warnings records it, so that no warning goes unreported.
+    record = None
+    if inputs is not None and not warnings and clean is not None:
+        record = {"inputs": inputs, "spec_files": spec_files, "operations": len(api.operations),
+                  "samples": digest(samples.text) if samples is not None else None}  # fmt: skip
+    files = with_manifest(patched.files, format_keys, validated=clean, record=record)
+    result = Result(api, files, warnings, seconds=time.perf_counter() - started)
+    result.validated, result.validation_problems = stamp, problems
+    result.samples = samples
     result.overlays, result.pristine = overlaid.applied, rendered.files
-    result.spec_files = spec_names(spec.base_dir, spec.documents)
-    result.inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, result.spec_files)
+    result.spec_files, result.inputs = spec_files, inputs
     return result
 
 
@@ -201,16 +221,41 @@ def unchanged(options: Options, progress: Progress = SILENT) -> Unchanged | None
         samples = {str(path): str(digest) for path, digest in dict(fresh.get("samples") or {}).items()}
         flags = _flags(options, _config(options))
     except (KeyError, TypeError, ValueError, GeneratorError):
-        return None
+        return _committed_unchanged(options, progress, started)
     base = options.spec.resolve().parent
     if fresh.get("inputs") is None or inputs_digest(flags, options.config_path(), base, spec_files) != fresh["inputs"]:
-        return None
+        return _committed_unchanged(options, progress, started)
     if file_digests(options.output, outputs) != outputs:
         return None
     if any(_digest_of(Path(path)) != digest for path, digest in samples.items()):  # the code samples file, as written
         return None
     progress.record("unchanged", time.perf_counter() - started, "same inputs as the last run, output as it wrote it")
     return Unchanged(operations, warnings, Changes(unchanged=len(outputs)), time.perf_counter() - started)
+
+
+def _committed_unchanged(options: Options, progress: Progress, started: float) -> Unchanged | None:
+    """`unchanged` from the committed manifest's record instead of this machine's cache (a fresh clone):
+    the same inputs as the run that wrote the output, every listed file as it wrote it, and the code
+    samples file as it wrote it. docs/speed.md has what this trusts."""
+    recorded = read_record(options.output)
+    if recorded is None:
+        return None
+    record, digests = recorded
+    try:
+        config = _config(options)
+        spec_files = [str(name) for name in record["spec_files"]]
+        inputs = inputs_digest(_flags(options, config), options.config_path(), options.spec.resolve().parent, spec_files)
+        operations = int(record["operations"])
+    except (KeyError, TypeError, ValueError, GeneratorError):
+        return None
+    if inputs is None or inputs != record.get("inputs"):
+        return None
+    if file_digests(options.output, digests) != digests:
+        return None
+    if config.samples is not None and _digest_of(config.samples.path) != record.get("samples"):
+        return None
+    progress.record("unchanged", time.perf_counter() - started, "same inputs as the run the manifest records, output as it wrote it")
+    return Unchanged(operations, [], Changes(unchanged=len(digests) + 1), time.perf_counter() - started)
 
 
 def _digest_of(path: Path) -> str | None:
@@ -242,7 +287,7 @@ def generate(options: Options, progress: Progress = SILENT) -> Result:
 def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> Result:
     result = build(options, progress, trust)
     with progress.stage("compare"):
-        result.changes = compare(options.output, result.files)
+        result.changes = compare(options.output, result.files, strict_record=False)
         result.samples_differ = result.samples is not None and not _same(result.samples)
     return result
 

@@ -489,7 +489,11 @@ def _auth_hooks(api: Api) -> list[dict[str, Any]]:
         if credential.kind in _UNSENT_CREDENTIALS:
             continue  # a password is sent together with its username; the others are not sent
         kind, wire, value = _credential_wire(credential)
-        hooks[kind].append({"credential": credential.name, "wire_name": wire, "value": value})
+        assignment = f"values[{string_literal(wire)}] = {value}"
+        if not fits(assignment, 12) and " + " in value:  # black's split of a long sum: one operand a line
+            head, tail = value.split(" + ", 1)
+            assignment = f"values[{string_literal(wire)}] = (\n{' ' * 16}{head}\n{' ' * 16}+ {tail}\n{' ' * 12})"
+        hooks[kind].append({"credential": credential.name, "assignment": assignment})
     return [{"kind": kind, "credentials": lines} for kind, lines in hooks.items() if lines]
 
 

@@ -38,6 +38,8 @@ _JOURNAL_VERSION = 1
 CACHE = ".generator-cache"
 _CACHE_VERSION = 2
 _VALIDATED = "# spec content validated by openapi-spec-validator: "
+_INPUTS = "# run: "
+_NO_KEY = "-"  # a listed file without a format key: copied as it is, or not Python
 
 
 @dataclass
@@ -53,23 +55,58 @@ class Changes:
 
 
 def with_manifest(
-    files: dict[str, str], format_keys: Mapping[str, str] | None = None, validated: str | None = None
+    files: dict[str, str],
+    format_keys: Mapping[str, str] | None = None,
+    validated: str | None = None,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, str]:
     """The files plus the manifest that lists them.
 
     The manifest also carries the stamps a later run may trust (docs/speed.md has the trust model): for
-    each Python file black formatted, the key of black's input and the digest of its output, so an
-    unchanged file is never formatted again on any machine, a fresh clone included; and `validated`, the
-    digest of a spec content that was validated without a problem, so it is not validated again.
+    each Python file laid out in black's layout, the key of the text the templates produced; for every
+    file, the digest of its text as written; `validated`, the digest of a spec content that was
+    validated without a problem, so it is not validated again; and `record` (generator/freshness.py:
+    the digest of the run's inputs, the spec files it read, the code samples file's digest), which lets
+    `check` on a fresh clone recognise output it would write again without rendering it.
     """
     for path in files:
         _check_relative(path)
     keys = format_keys or {}
-    listing = "".join(
-        f"{path}\t{keys[path]}\t{digest(files[path])}\n" if path in keys else f"{path}\n" for path in sorted(files)
-    )
+    listing = "".join(f"{path}\t{keys.get(path, _NO_KEY)}\t{digest(files[path])}\n" for path in sorted(files))
     stamp = f"{_VALIDATED}{validated}\n" if validated else ""
-    return {**files, MANIFEST: _MANIFEST_HEADER + stamp + listing}
+    inputs = f"{_INPUTS}{json.dumps({**record, 'listing': digest(listing)}, sort_keys=True)}\n" if record else ""
+    return {**files, MANIFEST: _MANIFEST_HEADER + stamp + inputs + listing}
+
+
+def read_record(out: Path) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The manifest's record of the run that wrote it and the digest of every file it lists, when the
+    listing is the one the record was made with; None for a manifest without them."""
+    try:
+        lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    record = next((line[len(_INPUTS) :] for line in lines if line.startswith(_INPUTS)), None)
+    listing = [line for line in lines if not line.startswith("#")]
+    try:
+        data = json.loads(record) if record is not None else None
+        if not isinstance(data, dict) or data.get("listing") != digest("".join(listing)):
+            return None
+        digests = {}
+        for line in listing:
+            path, _, file_digest = line.rstrip("\n").split("\t")
+            _check_relative(path)
+            digests[path] = file_digest
+    except (ValueError, GeneratorError):
+        return None
+    return data, digests
+
+
+def same_manifest(old: str, new: str) -> bool:
+    """Manifests that differ at most in their record line list the same files as the same bytes."""
+    def without_record(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith(_INPUTS)]
+
+    return without_record(old) == without_record(new)
 
 
 @dataclass
@@ -100,6 +137,8 @@ def read_stamps(out: Path) -> Stamps:
         if line.startswith("#") or len(parts) != 3:
             continue
         path, key, expected = parts
+        if key == _NO_KEY:
+            continue
         try:
             _check_relative(path)
             folder = path.rpartition("/")[0]
@@ -163,14 +202,18 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def compare(out: Path, files: dict[str, str]) -> Changes:
-    """What writing `files` (manifest included) into `out` would add, change and remove."""
+def compare(out: Path, files: dict[str, str], strict_record: bool = True) -> Changes:
+    """What writing `files` (manifest included) into `out` would add, change and remove. With
+    `strict_record` False (`check`), a manifest whose only difference is its record line is not a
+    difference: the record names the generator's own code too, which may change without changing output."""
     changes = Changes()
     for path, text in sorted(files.items()):
         target = out / path
         if not target.is_file():
             changes.added.append(path)
-        elif target.read_bytes() != text.encode("utf-8"):
+        elif (data := target.read_bytes()) != text.encode("utf-8") and (
+            strict_record or path != MANIFEST or not same_manifest(data.decode("utf-8", "replace"), text)
+        ):
             changes.changed.append(path)
         else:
             changes.unchanged += 1

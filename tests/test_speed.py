@@ -54,7 +54,7 @@ def test_fresh_clone_check_trusts_the_manifest_and_still_finds_every_edit(
     first = pipeline.generate(pipeline.Options(spec=spec, output=out)).files
     manifest = first[MANIFEST]
     assert "spec content validated by openapi-spec-validator" in manifest
-    stamped = [line for line in manifest.splitlines() if line.count("\t") == 2]
+    stamped = [line for line in manifest.splitlines() if line.count("\t") == 2 and "\t-\t" not in line]
     assert any(line.startswith("src/pet/resources/") for line in stamped)
     assert not any("_base_client.py" in line for line in stamped)  # copied as it is: nothing to stamp
 
@@ -84,6 +84,26 @@ def test_fresh_clone_check_trusts_the_manifest_and_still_finds_every_edit(
     (tampered / MANIFEST).write_text("".join(lines), encoding="utf-8")
     result = pipeline.check(pipeline.Options(spec=spec, output=tampered))
     assert result.changes is not None and result.changes.changed == [MANIFEST]
+
+
+def test_a_fresh_clone_check_uses_the_record_and_a_stale_record_is_no_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest's record (inputs digest, listed digests) lets `check` on a fresh clone stop before
+    rendering; a record made by other generator code (here: a different inputs digest) only costs the full
+    path, and is not reported as drift; any edited file still is."""
+    spec, out = write_spec(tmp_path / "spec"), tmp_path / "out"
+    pipeline.generate(pipeline.Options(spec=spec, output=out))
+    clone = fresh_clone(out, tmp_path / "clone")
+    assert pipeline.unchanged(pipeline.Options(spec=spec, output=clone)) is not None
+    manifest = (clone / MANIFEST).read_text(encoding="utf-8")
+    record = next(line for line in manifest.splitlines() if line.startswith("# run: "))
+    stale = record.replace('"inputs": "', '"inputs": "0', 1)
+    (clone / MANIFEST).write_text(manifest.replace(record, stale), encoding="utf-8")
+    assert pipeline.unchanged(pipeline.Options(spec=spec, output=clone)) is None
+    assert main(["check", str(spec), "-o", str(clone)]) == 0
+    (clone / "src/pet/_client.py").write_text("edited\n", encoding="utf-8")
+    assert main(["check", str(spec), "-o", str(clone)]) == 1
 
 
 def test_what_the_stamp_does_not_prove_and_check_full(tmp_path: Path) -> None:
@@ -201,6 +221,8 @@ def test_heavy_imports_only_where_needed(tmp_path: Path) -> None:
     assert loaded_by("generate", str(spec), "-o", str(out)) == ["jinja2"]
     assert loaded_by("generate", str(spec), "-o", str(out)) == []  # nothing changed
     clone = fresh_clone(out, tmp_path / "clone")
+    assert loaded_by("check", str(spec), "-o", str(clone)) == []  # the manifest's record: nothing rendered
+    (clone / "README.md").write_text("edited\n", encoding="utf-8")
     assert loaded_by("check", str(spec), "-o", str(clone)) == ["jinja2"]  # renders, formats nothing
     assert loaded_by("validate", str(spec)) == ["openapi_spec_validator"]
     assert loaded_by("inspect", str(spec)) == ["openapi_spec_validator"]

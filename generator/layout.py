@@ -89,7 +89,7 @@ def docstring(text: str, indent: int) -> str:
     return _TRIPLE + body + _TRIPLE
 
 
-_CODE_TRAPS = re.compile(r"[ \t]$|\t|\r|\f|\v")
+_TRAPS = re.compile(r"[ \t]$|\t|\r|\f|\v", re.MULTILINE)  # trailing whitespace or a tab, on any line
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _FROM_IMPORT = re.compile(rf"from (\.*[\w.]*) import ((?:{_NAME}(?: as {_NAME})?, )*{_NAME}(?: as {_NAME})?)")
 _SIMPLE_ITEM = rf'(?:"[^"\\]*"|{_NAME})'
@@ -123,11 +123,11 @@ def settle(text: str) -> Settled | None:
     simple shapes (an import, a list of names or plain strings, a def with simple parameters, a call
     with one dotted argument), as black would; any other long line, trailing whitespace or a tab: None.
     """
+    if _TRAPS.search(text):
+        return None
     inside = False
     settled = Settled([])
     for line in text.split("\n"):
-        if _CODE_TRAPS.search(line):
-            return None
         quotes = line.count(_TRIPLE)
         code = line.lstrip(" ")
         indent = len(line) - len(code)

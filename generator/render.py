@@ -755,6 +755,24 @@ def _relocated(imports: Iterable[Import], importer: str) -> set[Import]:
     }
 
 
+_INDEXED: list[tuple[dict[str, Model], dict[str | None, list[Model]], dict[str, str]]] = []
+
+
+def _model_index(models: dict[str, Model]) -> tuple[dict[str | None, list[Model]], dict[str, str]]:
+    """The models of each module, and each module's first exported class; built once per `models` (a
+    project has a thousand modules, and every one of them asks)."""
+    if _INDEXED and _INDEXED[0][0] is models:
+        return _INDEXED[0][1], _INDEXED[0][2]
+    by_module: dict[str | None, list[Model]] = {}
+    mains: dict[str, str] = {}
+    for model in models.values():
+        by_module.setdefault(model.module, []).append(model)
+        if model.exported:
+            mains.setdefault(model.module, model.python_name)
+    _INDEXED[:] = [(models, by_module, mains)]
+    return by_module, mains
+
+
 def _spelling(
     importer: str, used: Iterable[str], tables: Iterable[str], models: dict[str, Model], reserved: Iterable[str]
 ) -> tuple[dict[str, str], set[Import]]:
@@ -766,13 +784,10 @@ def _spelling(
     nested in `invoice.py`. Deterministic: imports are settled in order of module and class name.
     """
     module = importer.removeprefix("types.") if importer.startswith("types.") else None
-    own = [m for m in models.values() if m.module == module]
+    by_module, mains = _model_index(models)
+    own = by_module.get(module, [])
     taken = set(reserved) | {m.python_name for m in own}
     names = {m.name: m.python_name for m in own}
-    mains: dict[str, str] = {}
-    for model in models.values():
-        if model.exported:
-            mains.setdefault(model.module, model.python_name)
     imports: set[Import] = set()
     wanted = {n for n in (*used, *tables) if n not in names and n in models}
     for name in sorted(wanted, key=lambda n: (models[n].module, models[n].python_name)):

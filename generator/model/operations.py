@@ -655,7 +655,7 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
-            example=example_value(self.spec, Target(schema, target.file, schema_pointer)) if schema is not None else None,
+            example=example_value(self.spec, Target(schema if schema is not None else {}, target.file, schema_pointer)),
         )
 
     # --- request body -------------------------------------------------------------------------
@@ -681,6 +681,15 @@ class OperationBuilder:
             # A property the body schema requires is a required argument, even where the spec forgot to
             # mark the body itself required (as most do): calling without it cannot succeed.
             params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
+            # The body's example as a whole decides the arguments' examples: where the body is a oneOf/anyOf of
+            # members that require different properties, the one it picked brings its own in.
+            whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
+            if isinstance(whole, dict):
+                params = [
+                    dataclasses.replace(p, example=whole[p.wire_name], in_example=not p.required and not _read_only(p))
+                    if p.wire_name in whole else p
+                    for p in params
+                ]  # fmt: skip
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":
@@ -1049,3 +1058,6 @@ def _schema_description(spec: Spec, schema: Any, file: Path) -> str | None:
         return _text(resolved["description"])
     return None
 
+
+def _read_only(param: Parameter) -> bool:
+    return isinstance(param.schema, dict) and param.schema.get("readOnly") is True

@@ -26,12 +26,15 @@ STRING_FORMATS = {
 }
 
 
-def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tuple[str, str]] = frozenset()) -> Any:
+def example_value(
+    spec: Spec, target: Target, depth: int = 0, seen: frozenset[tuple[str, str]] = frozenset(), *, request: bool = True
+) -> Any:
     """A JSON value that fits the schema at `target`: its own example when it has one that fits, else one built
     from its type.
 
     Of a `oneOf`, the value matches exactly one member (tried in order, `null` and deprecated members last); of an
     `anyOf`, at least one; an object's `oneOf`/`anyOf` members (required-only ones too) are merged into it.
+    A value for a `request` leaves out readOnly properties (their `required` applies to responses only).
     """
     try:
         target = spec.follow(target.value, target.file, target.pointer)
@@ -64,16 +67,16 @@ def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tu
     wrapped = schema.get("allOf")
     if isinstance(wrapped, list) and len(wrapped) == 1 and not types and not unions and "properties" not in schema:
         # `allOf: [{$ref: ...}]`, the usual way to add a description or default beside a $ref: the member's value
-        return example_value(spec, Target(wrapped[0], target.file, f"{target.pointer}/allOf/0"), depth + 1, seen)
+        return example_value(spec, Target(wrapped[0], target.file, f"{target.pointer}/allOf/0"), depth + 1, seen, request=request)
     if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
-        return _object_value(spec, target, depth, seen)
+        return _object_value(spec, target, depth, seen, request)
     if unions:
-        return _union_value(spec, target, unions[0], depth, seen)
+        return _union_value(spec, target, unions[0], depth, seen, request)
     if type_ == "array":
         items = schema.get("items")
         if not isinstance(items, dict):
             return []
-        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen)
+        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen, request=request)
         count = schema.get("minItems")
         return [item] * (count if isinstance(count, int) and 1 < count <= 16 else 1)
     if type_ in ("integer", "number"):
@@ -111,11 +114,13 @@ def _raw_members(spec: Spec, target: Target, keyword: str) -> list[tuple[Any, Ta
     return sorted(members, key=rank)  # stable: the spec's order within each rank
 
 
-def _union_value(spec: Spec, target: Target, keyword: str, depth: int, seen: frozenset[tuple[str, str]]) -> Any:
+def _union_value(
+    spec: Spec, target: Target, keyword: str, depth: int, seen: frozenset[tuple[str, str]], request: bool
+) -> Any:
     """The first member's value that `target` accepts (for a `oneOf`: that no other member accepts too)."""
     first: Any = _NOTHING
     for _raw, member in _raw_members(spec, target, keyword):
-        value = example_value(spec, member, depth + 1, seen)
+        value = example_value(spec, member, depth + 1, seen, request=request)
         if first is _NOTHING:
             first = value
         if matches(spec, target, value):
@@ -253,7 +258,9 @@ def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
     return False
 
 
-def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]]) -> dict[str, Any]:
+def _object_value(
+    spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]], request: bool
+) -> dict[str, Any]:
     """The required properties (allOf members merged) with their example values.
 
     A `oneOf`/`anyOf` of the object (or of an allOf part) is resolved by merging one member into it: the first
@@ -276,12 +283,12 @@ def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[
             pick = (part, member, _discriminator_value(spec, part, raw, member))
             if fallback is None:
                 fallback = pick
-            if matches(spec, union, _build_object(spec, target, [*chosen, pick], depth, seen)):
+            if matches(spec, union, _build_object(spec, target, [*chosen, pick], depth, seen, request)):
                 fallback = pick
                 break
         if fallback is not None:
             chosen.append(fallback)
-    return _build_object(spec, target, chosen, depth, seen)
+    return _build_object(spec, target, chosen, depth, seen, request)
 
 
 _MAX_UNIONS = 8  # unions resolved in one object (nested ones included)
@@ -292,15 +299,29 @@ def _union_key(union: tuple[Target, str]) -> tuple[str, str, str]:
 
 
 def _build_object(
-    spec: Spec, target: Target, chosen: list[tuple[Target, Target, str]], depth: int, seen: frozenset[tuple[str, str]]
-) -> dict[str, Any]:
+    spec: Spec, target: Target, chosen: list[tuple[Target, Target, str]], depth: int, seen: frozenset[tuple[str, str]],
+    request: bool,
+) -> dict[str, Any]:  # fmt: skip
     properties, required, _ = _gather(spec, [target, *(member for _, member, _ in chosen)])
-    value = {name: example_value(spec, properties[name], depth + 1, seen) for name in required if name in properties}
+    value = {
+        name: example_value(spec, properties[name], depth + 1, seen, request=request)
+        for name in required
+        if name in properties and not (request and _flag(spec, properties[name], "readOnly"))
+    }
     for part, _member, tag in chosen:  # a discriminator property without an enum or const of its own
         name = _discriminator_property(part.value)
         if tag and name is not None and (name in value or name in properties) and not _pinned(spec, properties.get(name)):
             value[name] = tag
     return value
+
+
+def _flag(spec: Spec, prop: Target, keyword: str) -> bool:
+    """Whether a property's schema says `keyword: true` (readOnly, writeOnly)."""
+    try:
+        schema = spec.follow(prop.value, prop.file, prop.pointer).value
+    except RefError:
+        return False
+    return isinstance(schema, dict) and schema.get(keyword) is True
 
 
 def _pinned(spec: Spec, prop: Target | None) -> bool:

@@ -409,7 +409,7 @@ class OperationBuilder:
             break
         if isinstance(media.get("example"), dict):
             return schema, media["example"]
-        return schema, example_value(self.spec, schema)
+        return schema, example_value(self.spec, schema, request=False)  # the API sends it: readOnly properties too
 
     def _callback_items(self) -> list[tuple[str, Target]]:
         """(`<operationId>.<callback>`, path item) for every callback of every operation."""

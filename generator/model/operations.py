@@ -680,16 +680,11 @@ class OperationBuilder:
         if properties:
             # A property the body schema requires is a required argument, even where the spec forgot to
             # mark the body itself required (as most do): calling without it cannot succeed.
-            params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
             # The body's example as a whole decides the arguments' examples: where the body is a oneOf/anyOf of
             # members that require different properties, the one it picked brings its own in.
             whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
-            if isinstance(whole, dict):
-                params = [
-                    dataclasses.replace(p, example=whole[p.wire_name], in_example=not p.required and not _read_only(p))
-                    if p.wire_name in whole else p
-                    for p in params
-                ]  # fmt: skip
+            built = whole if isinstance(whole, dict) else {}
+            params = [self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties]
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":
@@ -712,7 +707,8 @@ class OperationBuilder:
                     return multipart
         return preferred
 
-    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint) -> Parameter:
+    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint, body_example: dict[str, Any]) -> Parameter:
+        """A body property as an argument; its example is the body example's value for it, when that has one."""
         type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint.below(pascal_case(wire, "Field")))
         resolved = self._follow(prop.value, prop.file, prop.pointer).value
         if isinstance(resolved, dict) and resolved.get("readOnly") is True:
@@ -724,9 +720,10 @@ class OperationBuilder:
             description = _schema_description(self.spec, prop.value, prop.file)
         deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
         location: Location = "body"
+        in_example = wire in body_example and not required and not (isinstance(resolved, dict) and resolved.get("readOnly") is True)
         return Parameter(
             snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated,
-            example=example_value(self.spec, prop),
+            example=body_example[wire] if wire in body_example else example_value(self.spec, prop), in_example=in_example,
         )  # fmt: skip
 
     # --- responses ----------------------------------------------------------------------------
@@ -1057,7 +1054,3 @@ def _schema_description(spec: Spec, schema: Any, file: Path) -> str | None:
     if isinstance(resolved, dict) and isinstance(resolved.get("description"), str):
         return _text(resolved["description"])
     return None
-
-
-def _read_only(param: Parameter) -> bool:
-    return isinstance(param.schema, dict) and param.schema.get("readOnly") is True

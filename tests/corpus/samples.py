@@ -161,7 +161,8 @@ def _run(
         elif record["verdict"] == "failed":  # a failure only a sample meets (the pages after the first)
             note = causes.explain_sample(docs, by_key.get(sample["key"]), described.get(sample["key"]), record, sample["source"])
             if note:
-                record.update(verdict="skipped", reason=f"a known cause, tests/corpus/causes.py: {_detail(record)} [known cause: {note}]")
+                refused = str(record.get("detail") or "").rpartition(" | ")[2]  # after Prism's boilerplate
+                record.update(verdict="skipped", reason=f"a known cause, tests/corpus/causes.py: {note} ({record.get('error_type')}: {refused})")
         result.records[(sample["key"], sample["label"])] = record
 
 

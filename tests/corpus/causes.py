@@ -56,10 +56,10 @@ def _cursor_of_another_type(
     if "string" not in declared:
         return None
     return (
-        f"the request for the next page sends back the cursor {sent[0]!r} of the page before: the spec declares the "
-        f"response's `{next_}` a string but the query parameter {param!r} it goes back in an {kinds[0]}, and static "
-        "Prism makes the cursor up from the response schema (a string), which its own check of the parameter then "
-        "refuses (the spec's two types disagree; a real cursor made of digits would pass)"
+        f"the next page's request sends back the page before's cursor {sent[0]!r}: the spec declares the response's "
+        f"`{next_}` a string but the query parameter {param!r} an {kinds[0]}, and static Prism makes the cursor up "
+        "from that schema, so its own check of the parameter refuses it (the spec's types disagree; a real cursor "
+        "of digits passes)"
     )
 
 

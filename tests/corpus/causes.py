@@ -57,7 +57,8 @@ def _cursor_of_another_type(
         return None
     return (
         f"the next page's request sends back the page before's cursor {sent[0]!r}: the spec declares the response's "
-        f"`{next_}` a string but the query parameter {param!r} an {kinds[0]}, and static Prism makes the cursor up "
+        f"`{next_}` a string but the query parameter {param!r} {'an' if kinds[0] == 'integer' else 'a'} {kinds[0]}, and "
+        "static Prism makes the cursor up "
         "from that schema, so its own check of the parameter refuses it (the spec's types disagree; a real cursor "
         "of digits passes)"
     )

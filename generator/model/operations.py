@@ -1054,3 +1054,4 @@ def _schema_description(spec: Spec, schema: Any, file: Path) -> str | None:
     if isinstance(resolved, dict) and isinstance(resolved.get("description"), str):
         return _text(resolved["description"])
     return None
+

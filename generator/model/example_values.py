@@ -51,7 +51,8 @@ def example_value(
     # The schema's own example is used only when it fits (some are of another type: a JSON text for an object).
     examples = schema.get("examples")
     own = [schema[key] for key in ("example", "default") if key in schema]
-    for value in [*own[:2], *(examples[:1] if isinstance(examples, list) else [])] if "const" not in schema else []:
+    own += examples[:1] if isinstance(examples, list) else []
+    for value in own if "const" not in schema else []:
         if _is_json(value) and not (is_object and isinstance(value, dict)) and matches(spec, target, value):
             return value
     if "const" in schema and (_is_json(schema["const"]) or schema["const"] is None):

@@ -97,6 +97,12 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "name"],
         "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string"}},
     },
+    # `id` required but never declared: a request must still have the key
+    "Invite": {
+        "type": "object",
+        "required": ["actionable_by"],
+        "properties": {"actionable_by": {"type": "object", "required": ["id"], "properties": {"login": {"type": "string"}}}},
+    },
     "DeprecatedFirst": {
         "oneOf": [{"type": "integer", "deprecated": True}, {"type": "string", "pattern": "^id_[0-9]+$"}],
     },
@@ -143,6 +149,7 @@ def test_the_values_chosen(tmp_path: Path) -> None:
     assert value("ExclusiveBatch") == {"a": "string"}
     assert value("DeprecatedFirst") == "id_0"
     assert value("WithReadOnly") == {"name": "string"}
+    assert value("Invite") == {"actionable_by": {"id": "string"}}
     assert example_value(spec, Target({"$ref": "#/components/schemas/WithReadOnly"}, path, ""), request=False) == {
         "id": "string", "name": "string"}  # fmt: skip
 
@@ -177,13 +184,15 @@ def test_a_sample_passes_the_property_the_picked_anyof_member_requires(tmp_path:
     assert not any("files=" in source or "attributes=" in source for source in sources)
 
 
-def test_a_read_only_property_is_not_a_required_key_of_a_request_typed_dict(tmp_path: Path) -> None:
+def test_request_typed_dicts_leave_read_only_keys_optional_and_declare_undeclared_required_ones(tmp_path: Path) -> None:
     body = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": ["thing"], "properties": {"thing": {"$ref": "#/components/schemas/WithReadOnly"}}}}}}
+        "type": "object", "required": ["thing"], "properties": {"thing": {"$ref": "#/components/schemas/WithReadOnly"},
+                                                                "invite": {"$ref": "#/components/schemas/Invite"}}}}}}
     path = _spec(tmp_path, {"/things": {"post": {"operationId": "createThing", "requestBody": body,
                                                  "responses": {"204": {"description": "Created."}}}}})  # fmt: skip
     api = build_api(load_spec(path), load_config(None))
-    fields = {f.wire_name: f.required for m in api.models if m.request and not m.arguments for f in m.fields}
-    assert fields == {"id": False, "name": True}
+    fields = {m.name: {f.wire_name: (f.required, f.type.annotation) for f in m.fields} for m in api.models if m.request and not m.arguments}
+    assert {"id": (False, "str"), "name": (True, "str")} in fields.values()
+    assert {"id": (True, "object"), "login": (False, "str")} in fields.values()  # `id`: required, of any value
     thing = next(p for op in api.operations for p in op.parameters if p.wire_name == "thing")
     assert thing.example == {"name": "string"}

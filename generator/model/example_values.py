@@ -262,7 +262,7 @@ def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
 def _object_value(
     spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]], request: bool
 ) -> dict[str, Any]:
-    """The required properties (allOf members merged) with their example values.
+    """The required properties (allOf members merged) with their example values (undeclared ones too).
 
     A `oneOf`/`anyOf` of the object (or of an allOf part) is resolved by merging one member into it: the first
     (as `_members` orders them) whose merged value the union accepts, so a member that only lists required
@@ -305,9 +305,10 @@ def _build_object(
 ) -> dict[str, Any]:  # fmt: skip
     properties, required, _ = _gather(spec, [target, *(member for _, member, _ in chosen)])
     value = {
-        name: example_value(spec, properties[name], depth + 1, seen, request=request)
+        # a required name the schema does not declare still needs its key: any value, as the schema allows
+        name: example_value(spec, properties[name], depth + 1, seen, request=request) if name in properties else "string"
         for name in required
-        if name in properties and not (request and _flag(spec, properties[name], "readOnly"))
+        if name not in properties or not (request and _flag(spec, properties[name], "readOnly"))
     }
     for part, _member, tag in chosen:  # a discriminator property without an enum or const of its own
         name = _discriminator_property(part.value)

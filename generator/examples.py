@@ -132,7 +132,7 @@ def example_call(
         call = Call([f"{'async ' if await_ else ''}for {item} in {target}"])
     else:
         call = Call([f"{variable + ' = ' if returns else ''}{await_}{target}"])
-    for param in [*op.positional, *(p for p in op.keyword if p.required)]:
+    for param in [*op.positional, *(p for p in op.keyword if p.required or p.in_example)]:
         code = file if _is_file(param) else _argument(param, call.helpers)
         call.lines.append(f"    {code}," if param.location == "path" else f"    {param.name}={code},")
     if iterate and op.pagination:
@@ -175,7 +175,7 @@ def _is_file(param: Parameter) -> bool:
 
 def _argument(param: Parameter, helpers: set[str]) -> str:
     """Source for a value of `param`'s type: dates go through the package's parse helpers."""
-    value = param.example if param.example is not None else example_value(param.schema if isinstance(param.schema, dict) else {})
+    value = param.example
     for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
         if param.type.annotation.split(" | ")[0] == kind:
             helpers.add(helper)

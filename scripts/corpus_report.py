@@ -238,7 +238,7 @@ def render_markdown(data: dict[str, Any]) -> str:
                 f"{totals['generated']} ({100 * totals['generated'] / in_spec:.0f} %) were generated."
             ),
         ]
-    lines += _samples_section(data.get("samples") or {})
+    lines += _samples_section(data.get("samples") or {}, list(data.get("specs") or {}))
     lines += ["", "## Failures by spec", ""]
     for name, spec in specs.items():
         failed = {k: op for k, op in spec["operations"].items() if op["outcome"] != "accepted_parsed"}
@@ -274,8 +274,9 @@ def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _samples_section(results: dict[str, Any]) -> list[str]:
-    """The code samples of `python -m generator samples`, each run verbatim against Prism (scripts/corpus_samples.py)."""
+def _samples_section(results: dict[str, Any], specs: list[str] | None = None) -> list[str]:
+    """The code samples of `python -m generator samples`, each run verbatim against Prism (scripts/corpus_samples.py);
+    `specs` are all the report's specs, so the ones without a samples run are named."""
     if not results:
         return []
     lines = [
@@ -288,7 +289,9 @@ def _samples_section(results: dict[str, Any]) -> list[str]:
         "`--ignoreExamples` where Prism's answer was a spec example that does not fit the spec. A failing sample is",
         "*skipped* only where this report already has the same failure for its operation and attributes it to Prism",
         "or to the spec (a known cause, a Prism limitation, a spec defect, Prism's body not fitting the spec, a 5xx from",
-        "Prism); *stopped at a repeated page* counts samples that walk a paginated list, printed the first page's",
+        "Prism), or where a failure only a sample can meet (the request for a later page, which the operation report",
+        "never makes) has a known cause in `tests/corpus/causes.py` (`explain_sample`), named in its line below;",
+        "*stopped at a repeated page* counts samples that walk a paginated list, printed the first page's",
         "items and then stopped with `PaginationError` because static Prism hands out the same page again (they ran).",
         "`tests/test_corpus.py` runs the small and medium specs in CI; `scripts/corpus_samples.py` runs them all.",
         "",
@@ -303,6 +306,9 @@ def _samples_section(results: dict[str, Any]) -> list[str]:
         lines.append(f"| {name}{note} | {result['samples']} | {result['ran']} | {result['stopped_at_repeated_page']} | "
                      f"{result['skipped']} | {result['failed']} | {result.get('seconds', 0):.0f} |")  # fmt: skip
     lines.append("| **total** | " + " | ".join(f"**{totals[k]}**" for k in totals) + " | |")
+    missing = [name for name in specs or [] if name not in results]
+    if missing:
+        lines += ["", f"Not measured (no samples run recorded): {', '.join(missing)}."]
     listed = [(name, key, label, entry) for name, result in results.items()
               for key, labels in result.get("operations", {}).items() for label, entry in labels.items()
               if entry["verdict"] != "ran"]  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.corpus import harness
+from tests.corpus import causes, harness
 from tests.corpus.specdoc import SpecDocs
 from tests.corpus.values import ValueBuilder
 
@@ -70,6 +70,26 @@ paths:
                 Name: {type: string}
             encoding: {Tags: {style: form, explode: true}}
       responses: {"201": {description: ok}}
+  /plays:
+    get:
+      parameters:
+        - {name: after, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: a page, its cursor declared a string
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/CursorPage"}
+                  - {type: object, properties: {items: {type: array, items: {type: string}}}}
+components:
+  schemas:
+    CursorPage:
+      type: object
+      properties:
+        cursors: {allOf: [{type: object, properties: {after: {type: string}}}]}
 """
 
 
@@ -133,3 +153,20 @@ def test_form_fields_prism_cannot_read_are_explained_as_a_prism_limitation(spec:
     other = harness.OpResult("rejected", status=422, detail="body: must have required property 'Name'",
                              extra={"prism_unreadable_fields": ["EventTypes"]})  # fmt: skip
     assert "Prism limitation" not in harness.reason_of(other)
+
+
+def test_a_later_page_refused_for_a_cursor_the_spec_types_differently_is_explained(spec: Any) -> None:
+    """A sample walking a list fetches the next page with the cursor of the page before; where the spec declares
+    that cursor a string and the parameter an integer, Prism's made-up cursor fails Prism's own check."""
+    docs, _, ir_ops = spec
+    op = next(o for o in docs.operations() if o.key == "GET /plays")
+    described = ir_ops["GET /plays"]
+    assert described["pagination"]["param"] == "after" and described["pagination"]["next"] == "cursors.after"
+    record = {"outcome": "rejected", "url": "http://127.0.0.1:4010/plays?after=string",
+              "detail": "query.after: Request query parameter after must be integer"}  # fmt: skip
+    sample = "for play in client.plays.list(\n):\n    print(play)"
+    note = causes.explain_sample(docs, op, described, record, sample)
+    assert note is not None and "'after'" in note and "cursors.after" in note and "string" in note
+    assert causes.explain_sample(docs, op, described, record, sample.replace("(\n", "(\n    after=0,\n")) is None  # the sample's own value
+    assert causes.explain_sample(docs, op, described, {**record, "detail": "query.limit: must be integer"}, sample) is None
+    assert causes.explain_sample(docs, op, described, {**record, "outcome": "server_error"}, sample) is None

@@ -26,8 +26,16 @@ STRING_FORMATS = {
 }
 
 
-def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tuple[str, str]] = frozenset()) -> Any:
-    """A JSON value that fits the schema at `target`: its own example when it has one, else one built from its type."""
+def example_value(
+    spec: Spec, target: Target, depth: int = 0, seen: frozenset[tuple[str, str]] = frozenset(), *, request: bool = True
+) -> Any:
+    """A JSON value that fits the schema at `target`: its own example when it has one that fits, else one built
+    from its type.
+
+    Of a `oneOf`, the value matches exactly one member (tried in order, `null` and deprecated members last); of an
+    `anyOf`, at least one; an object's `oneOf`/`anyOf` members (required-only ones too) are merged into it.
+    A value for a `request` leaves out readOnly properties (their `required` applies to responses only).
+    """
     try:
         target = spec.follow(target.value, target.file, target.pointer)
     except RefError:
@@ -37,41 +45,88 @@ def example_value(spec: Spec, target: Target, depth: int = 0, seen: frozenset[tu
         return "string"
     # An object's own example may lack required keys or hold undeclared ones, which a TypedDict refuses:
     # objects are always built from their properties.
-    is_object = schema.get("type") == "object" or "properties" in schema or "allOf" in schema
-    for key in ("example", "default", "const"):
-        if key in schema and _is_json(schema[key]) and not (is_object and isinstance(schema[key], dict)):
-            return schema[key]
-    for key in ("examples", "enum"):
-        values = schema.get(key)
-        if isinstance(values, list) and values and _is_json(values[0]):
-            return values[0]
+    types = _types(schema)
+    type_ = next((t for t in types if t != "null"), "null" if types else None)
+    is_object = type_ == "object" or "properties" in schema or "allOf" in schema
+    # The schema's own example is used only when it fits (some are of another type: a JSON text for an object).
+    examples = schema.get("examples")
+    own = [schema[key] for key in ("example", "default") if key in schema]
+    own += examples[:1] if isinstance(examples, list) else []
+    for value in own if "const" not in schema else []:
+        if _is_json(value) and not (is_object and isinstance(value, dict)) and matches(spec, target, value):
+            return value
+    if "const" in schema and (_is_json(schema["const"]) or schema["const"] is None):
+        return schema["const"]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return next((v for v in enum if v is not None), enum[0])
     here = (str(target.file), target.pointer)
     if here in seen or depth > MAX_DEPTH:
         return {}
     seen = seen | {here}
-    type_ = schema.get("type")
-    if isinstance(type_, list):
-        type_ = next((t for t in type_ if t != "null"), None)
-    for keyword in ("oneOf", "anyOf", "allOf"):
-        members = schema.get(keyword)
-        if keyword != "allOf" and isinstance(members, list) and members and "properties" not in schema:
-            return example_value(spec, Target(members[0], target.file, f"{target.pointer}/{keyword}/0"), depth + 1, seen)
-    if type_ == "object" or "properties" in schema or "allOf" in schema:
-        return _object_value(spec, target, depth, seen)
+    unions = [k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
+    wrapped = schema.get("allOf")
+    if isinstance(wrapped, list) and len(wrapped) == 1 and not types and not unions and "properties" not in schema:
+        # `allOf: [{$ref: ...}]`, the usual way to add a description or default beside a $ref: the member's value
+        return example_value(spec, Target(wrapped[0], target.file, f"{target.pointer}/allOf/0"), depth + 1, seen, request=request)
+    if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
+        return _object_value(spec, target, depth, seen, request)
+    if unions:
+        return _union_value(spec, target, unions[0], depth, seen, request)
     if type_ == "array":
         items = schema.get("items")
         if not isinstance(items, dict):
             return []
-        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen)
+        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen, request=request)
         count = schema.get("minItems")
         return [item] * (count if isinstance(count, int) and 1 < count <= 16 else 1)
-    if type_ == "array":  # (handled above; kept for readers: arrays get minItems items)
-        return []
     if type_ in ("integer", "number"):
         return _number(schema, str(type_))
     if type_ == "string" or type_ is None and any(k in schema for k in ("pattern", "minLength", "maxLength", "format")):
         return _string(schema)
+    if type_ == "null":
+        return None
     return PLACEHOLDERS.get(str(type_), "string")
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The JSON types a schema declares (3.0's `nullable` adds null); empty when it declares none."""
+    type_ = schema.get("type")
+    types = [t for t in type_ if isinstance(t, str)] if isinstance(type_, list) else [type_] if isinstance(type_, str) else []
+    if types and schema.get("nullable") is True and "null" not in types:
+        types.append("null")
+    return types
+
+
+def _raw_members(spec: Spec, target: Target, keyword: str) -> list[tuple[Any, Target]]:
+    """The members of a `oneOf`/`anyOf` (as written, and followed) in the order examples try them: `null` and
+    deprecated ones last."""
+    members: list[tuple[Any, Target]] = []
+    for index, member in enumerate(target.value.get(keyword) or []):
+        try:
+            members.append((member, spec.follow(member, target.file, f"{target.pointer}/{keyword}/{index}")))
+        except RefError:
+            continue
+
+    def rank(pair: tuple[Any, Target]) -> int:
+        value = pair[1].value if isinstance(pair[1].value, dict) else {}
+        return 2 if _types(value) == ["null"] else 1 if value.get("deprecated") is True else 0
+
+    return sorted(members, key=rank)  # stable: the spec's order within each rank
+
+
+def _union_value(
+    spec: Spec, target: Target, keyword: str, depth: int, seen: frozenset[tuple[str, str]], request: bool
+) -> Any:
+    """The first member's value that `target` accepts (for a `oneOf`: that no other member accepts too)."""
+    first: Any = _NOTHING
+    for _raw, member in _raw_members(spec, target, keyword):
+        value = example_value(spec, member, depth + 1, seen, request=request)
+        if first is _NOTHING:
+            first = value
+        if matches(spec, target, value):
+            return value
+    return "string" if first is _NOTHING else first
 
 
 def _string(schema: dict[str, Any]) -> str:
@@ -204,12 +259,93 @@ def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
     return False
 
 
-def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]]) -> dict[str, Any]:
-    """The required properties (allOf members merged) with their example values."""
+def _object_value(
+    spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]], request: bool
+) -> dict[str, Any]:
+    """The required properties (allOf members merged) with their example values (undeclared ones too).
+
+    A `oneOf`/`anyOf` of the object (or of an allOf part) is resolved by merging one member into it: the first
+    (as `_members` orders them) whose merged value the union accepts, so a member that only lists required
+    properties brings those in, and a `oneOf`'s value fits no other member.
+    """
+    chosen: list[tuple[Target, Target, str]] = []  # (union's part, member, discriminator value or "")
+    done: set[tuple[str, str, str]] = set()
+    for _ in range(_MAX_UNIONS):
+        unions = [u for u in _gather(spec, [target, *(m for _, m, _ in chosen)])[2] if _union_key(u) not in done]
+        if not unions:
+            break
+        part, keyword = unions[0]
+        done.add(_union_key(unions[0]))
+        union = Target({keyword: part.value[keyword]}, part.file, part.pointer)
+        fallback: tuple[Target, Target, str] | None = None
+        for raw, member in _raw_members(spec, part, keyword):
+            if not _may_be_object(member.value):
+                continue
+            pick = (part, member, _discriminator_value(spec, part, raw, member))
+            if fallback is None:
+                fallback = pick
+            if matches(spec, union, _build_object(spec, target, [*chosen, pick], depth, seen, request)):
+                fallback = pick
+                break
+        if fallback is not None:
+            chosen.append(fallback)
+    return _build_object(spec, target, chosen, depth, seen, request)
+
+
+_MAX_UNIONS = 8  # unions resolved in one object (nested ones included)
+
+
+def _union_key(union: tuple[Target, str]) -> tuple[str, str, str]:
+    return (str(union[0].file), union[0].pointer, union[1])
+
+
+def _build_object(
+    spec: Spec, target: Target, chosen: list[tuple[Target, Target, str]], depth: int, seen: frozenset[tuple[str, str]],
+    request: bool,
+) -> dict[str, Any]:  # fmt: skip
+    properties, required, _ = _gather(spec, [target, *(member for _, member, _ in chosen)])
+    value = {
+        # a required name the schema does not declare still needs its key: any value, as the schema allows
+        name: example_value(spec, properties[name], depth + 1, seen, request=request) if name in properties else "string"
+        for name in required
+        if name not in properties or not (request and _flag(spec, properties[name], "readOnly"))
+    }
+    for part, _member, tag in chosen:  # a discriminator property without an enum or const of its own
+        name = _discriminator_property(part.value)
+        if tag and name is not None and (name in value or name in properties) and not _pinned(spec, properties.get(name)):
+            value[name] = tag
+    return value
+
+
+def _flag(spec: Spec, prop: Target, keyword: str) -> bool:
+    """Whether a property's schema says `keyword: true` (readOnly, writeOnly)."""
+    try:
+        schema = spec.follow(prop.value, prop.file, prop.pointer).value
+    except RefError:
+        return False
+    return isinstance(schema, dict) and schema.get(keyword) is True
+
+
+def _pinned(spec: Spec, prop: Target | None) -> bool:
+    """Whether a property's schema fixes its values (an enum or const), which then win over a discriminator name."""
+    if prop is None:
+        return False
+    try:
+        schema = spec.follow(prop.value, prop.file, prop.pointer).value
+    except RefError:
+        return False
+    return isinstance(schema, dict) and ("enum" in schema or "const" in schema)
+
+
+def _gather(spec: Spec, roots: list[Target]) -> tuple[dict[str, Target], list[str], list[tuple[Target, str]]]:
+    """Properties, required names and the `oneOf`/`anyOf` unions of schemas and their allOf parts, merged."""
     properties: dict[str, Target] = {}
     required: list[str] = []
-    parts = [target]
-    while parts:
+    unions: list[tuple[Target, str]] = []
+    parts = list(roots)
+    visited = 0
+    while parts and visited < 64:
+        visited += 1
         part = parts.pop(0)
         try:
             part = spec.follow(part.value, part.file, part.pointer)
@@ -220,14 +356,171 @@ def _object_value(spec: Spec, target: Target, depth: int, seen: frozenset[tuple[
         for name, prop in (own or {}).items() if isinstance(own, dict) else ():
             properties.setdefault(name, Target(prop, part.file, f"{part.pointer}/properties/{_escape(name)}"))
         required += [r for r in schema.get("required") or [] if isinstance(r, str) and r not in required]
+        unions += [(part, k) for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
         members = schema.get("allOf")
-        if isinstance(members, list) and len(parts) < 64:
+        if isinstance(members, list):
             parts += [Target(m, part.file, f"{part.pointer}/allOf/{i}") for i, m in enumerate(members)]
-    return {name: example_value(spec, properties[name], depth + 1, seen) for name in required if name in properties}
+    return properties, required, unions
+
+
+def _may_be_object(schema: Any) -> bool:
+    types = _types(schema) if isinstance(schema, dict) else []
+    return not types or "object" in types
+
+
+def _discriminator_property(schema: Any) -> str | None:
+    found = schema.get("discriminator") if isinstance(schema, dict) else None
+    name = found.get("propertyName") if isinstance(found, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _discriminator_value(spec: Spec, part: Target, raw: Any, member: Target) -> str:
+    """The value of the union's discriminator that names `member`: its mapping key, else its schema's name."""
+    if _discriminator_property(part.value) is None:
+        return ""
+    ref = raw.get("$ref") if isinstance(raw, dict) else None
+    if not isinstance(ref, str):
+        return ""
+    mapping = part.value["discriminator"].get("mapping")
+    for key, value in (mapping or {}).items() if isinstance(mapping, dict) else ():
+        if not isinstance(value, str):
+            continue
+        try:
+            named = spec.follow({"$ref": value if "#" in value or "/" in value else f"#/components/schemas/{value}"}, part.file, part.pointer)
+        except RefError:
+            continue
+        if (named.file, named.pointer) == (member.file, member.pointer):
+            return str(key)
+    return ref.rsplit("/", 1)[-1]  # the implicit mapping: the schema's name
 
 
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+_NOTHING = object()
+
+
+def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
+    """Whether `value` fits the schema at `target`, for the keywords examples depend on: types (and 3.0's
+    `nullable`), enum, const, required, properties, additionalProperties, items, sizes and bounds, pattern,
+    allOf, anyOf, oneOf (exactly one member) and not. Anything else is taken as fitting."""
+    if depth > MAX_DEPTH * 4:
+        return True
+    try:
+        target = spec.follow(target.value, target.file, target.pointer)
+    except RefError:
+        return True
+    schema = target.value
+    if schema is False:
+        return False
+    if not isinstance(schema, dict):
+        return True
+
+    def sub(node: Any, pointer: str, item: Any) -> bool:
+        return matches(spec, Target(node, target.file, f"{target.pointer}/{pointer}"), item, depth + 1)
+
+    types = _types(schema)
+    if types and not any(_has_type(value, t) for t in types):
+        return False
+    if value is None and schema.get("nullable") is True:  # 3.0: null, whatever else the schema says
+        return True
+    if isinstance(schema.get("enum"), list) and not any(_same(value, v) for v in schema["enum"]):
+        return False
+    if "const" in schema and not _same(value, schema["const"]):
+        return False
+    if isinstance(value, dict) and not _object_matches(schema, value, sub):
+        return False
+    if isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, (dict, bool)) and not all(sub(items, "items", v) for v in value):
+            return False
+        if not _within(len(value), schema.get("minItems"), schema.get("maxItems")):
+            return False
+    if isinstance(value, str):
+        if not _within(len(value), schema.get("minLength"), schema.get("maxLength")):
+            return False
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and not _search(pattern, value):
+            return False
+    if _is_number(value) and not _in_bounds(schema, value):
+        return False
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        if not isinstance(members, list) or not members:
+            continue
+        fits = [sub(m, f"{keyword}/{i}", value) for i, m in enumerate(members)]
+        if keyword == "allOf" and not all(fits) or keyword == "anyOf" and not any(fits) or keyword == "oneOf" and sum(fits) != 1:
+            return False
+    return not ("not" in schema and sub(schema["not"], "not", value))
+
+
+def _object_matches(schema: dict[str, Any], value: dict[str, Any], sub: Callable[[Any, str, Any], bool]) -> bool:
+    required = schema.get("required")
+    if isinstance(required, list) and any(isinstance(r, str) and r not in value for r in required):
+        return False
+    declared = schema.get("properties")
+    properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
+    for name, item in value.items():
+        if name in properties:
+            if not sub(properties[name], f"properties/{_escape(name)}", item):
+                return False
+            continue
+        extra = schema.get("additionalProperties")
+        if "patternProperties" in schema:
+            continue  # not checked
+        if extra is False or isinstance(extra, dict) and not sub(extra, "additionalProperties", item):
+            return False
+    return _within(len(value), schema.get("minProperties"), schema.get("maxProperties"))
+
+
+def _has_type(value: Any, type_: str) -> bool:
+    if type_ == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
+    return {
+        "null": value is None,
+        "boolean": isinstance(value, bool),
+        "number": _is_number(value),
+        "string": isinstance(value, str),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+    }.get(type_, True)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: `True` is not `1`."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b or _is_number(a) and _is_number(b) and a == b
+
+
+def _within(size: int, low: Any, high: Any) -> bool:
+    return not (isinstance(low, int) and size < low or isinstance(high, int) and size > high)
+
+
+def _in_bounds(schema: dict[str, Any], value: float) -> bool:
+    def bound(key: str) -> float | None:
+        found = schema.get(key)
+        return float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
+
+    low, high, low_open, high_open = bound("minimum"), bound("maximum"), bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    if low is not None and (value < low or value == low and schema.get("exclusiveMinimum") is True):
+        return False
+    if high is not None and (value > high or value == high and schema.get("exclusiveMaximum") is True):
+        return False
+    # 3.1: the exclusive bounds are numbers themselves
+    return not (low_open is not None and value <= low_open or high_open is not None and value >= high_open)
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except (re.error, RecursionError, OverflowError):
+        return True  # a pattern Python cannot read is not checked
 
 
 def _is_json(value: Any) -> bool:

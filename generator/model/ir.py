@@ -112,8 +112,10 @@ class Parameter:
     deprecated: bool = False
     style: str = "form"  # query only: OpenAPI serialization style
     explode: bool = True
-    # A JSON value that fits the schema, $refs followed, objects keyed as its TypedDicts are (None: none was built)
+    # A JSON value that fits the schema, $refs followed, objects keyed as its TypedDicts are (None: null)
     example: Any = None
+    # Passed in examples though optional: the body's oneOf/anyOf member the example picked requires it
+    in_example: bool = False
 
     @property
     def default_style(self) -> bool:

@@ -409,7 +409,7 @@ class OperationBuilder:
             break
         if isinstance(media.get("example"), dict):
             return schema, media["example"]
-        return schema, example_value(self.spec, schema)
+        return schema, example_value(self.spec, schema, request=False)  # the API sends it: readOnly properties too
 
     def _callback_items(self) -> list[tuple[str, Target]]:
         """(`<operationId>.<callback>`, path item) for every callback of every operation."""
@@ -655,7 +655,7 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
-            example=example_value(self.spec, Target(schema, target.file, schema_pointer)) if schema is not None else None,
+            example=example_value(self.spec, Target(schema if schema is not None else {}, target.file, schema_pointer)),
         )
 
     # --- request body -------------------------------------------------------------------------
@@ -680,7 +680,11 @@ class OperationBuilder:
         if properties:
             # A property the body schema requires is a required argument, even where the spec forgot to
             # mark the body itself required (as most do): calling without it cannot succeed.
-            params = [self._body_parameter(wire, prop, is_required, hint) for wire, prop, is_required in properties]
+            # The body's example as a whole decides the arguments' examples: where the body is a oneOf/anyOf of
+            # members that require different properties, the one it picked brings its own in.
+            whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
+            built = whole if isinstance(whole, dict) else {}
+            params = [self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties]
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":
@@ -703,7 +707,8 @@ class OperationBuilder:
                     return multipart
         return preferred
 
-    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint) -> Parameter:
+    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint, body_example: dict[str, Any]) -> Parameter:
+        """A body property as an argument; its example is the body example's value for it, when that has one."""
         type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint.below(pascal_case(wire, "Field")))
         resolved = self._follow(prop.value, prop.file, prop.pointer).value
         if isinstance(resolved, dict) and resolved.get("readOnly") is True:
@@ -715,9 +720,10 @@ class OperationBuilder:
             description = _schema_description(self.spec, prop.value, prop.file)
         deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
         location: Location = "body"
+        in_example = wire in body_example and not required and not (isinstance(resolved, dict) and resolved.get("readOnly") is True)
         return Parameter(
             snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated,
-            example=example_value(self.spec, prop),
+            example=body_example[wire] if wire in body_example else example_value(self.spec, prop), in_example=in_example,
         )  # fmt: skip
 
     # --- responses ----------------------------------------------------------------------------

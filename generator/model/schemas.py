@@ -593,7 +593,12 @@ class SchemaTypes:
             if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
                 description = prop.value["description"]
             deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
-            draft.fields.append(Field(field_name, wire_name, type_, wire_name in required, description, deprecated))
+            # a readOnly property's `required` applies to responses only (OpenAPI 3.0 and 3.1): never required here
+            is_required = wire_name in required and not (isinstance(schema, dict) and schema.get("readOnly") is True)
+            draft.fields.append(Field(field_name, wire_name, type_, is_required, description, deprecated))
+        for wire_name in sorted(r for r in required if r not in properties):
+            # required but not declared: the schema says nothing of its value, yet a request must have the key
+            draft.fields.append(Field(_field_name(wire_name, taken), wire_name, ANY, True, None))
         return _typed_dict_ref(name)
 
     def _model(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:

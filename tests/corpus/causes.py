@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.corpus.specdoc import SpecDocs, SpecOperation
+from tests.corpus.specdoc import Node, SpecDocs, SpecOperation
 
 # RFC 6838 / RFC 9110: type "/" subtype, each a token; what Prism's content-type parser accepts
 _MEDIA_TYPE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _REQUIRED_QUERY = re.compile(r"Request query must have required property '([^']+)'")
 _BODY_NOT_OBJECT = re.compile(r"request\.body\.([\w.-]+): Request body property [\w.-]+ must be object")
+_QUERY_NOT_NUMBER = re.compile(r"query\.([\w.-]+): Request query parameter [\w.-]+ must be (integer|number)")
 
 
 def explain(
@@ -27,6 +28,67 @@ def explain(
         if note:
             return note
     return None
+
+
+def explain_sample(
+    docs: SpecDocs, op: SpecOperation | None, operation: dict[str, Any] | None, record: dict[str, Any], source: str
+) -> str | None:
+    """A note for a code sample's failure that the operation report cannot have met (it calls each operation
+    once: a sample that walks a list fetches the next pages too). `operation` is the operation as
+    `python -m generator inspect --json` describes it, `record` what the sample runner wrote, `source` the sample."""
+    return _cursor_of_another_type(docs, op, operation or {}, record, source)
+
+
+def _cursor_of_another_type(
+    docs: SpecDocs, op: SpecOperation | None, operation: dict[str, Any], record: dict[str, Any], source: str
+) -> str | None:
+    pagination = operation.get("pagination") or {}
+    param, next_ = pagination.get("param"), pagination.get("next")
+    if record.get("outcome") != "rejected" or op is None or not isinstance(param, str) or not isinstance(next_, str):
+        return None
+    kinds = [kind for name, kind in _QUERY_NOT_NUMBER.findall(str(record.get("detail") or "")) if name == param]
+    sent = parse_qs(urlsplit(str(record.get("url") or "")).query).get(param)
+    names = [p["name"] for p in operation.get("parameters", []) if p.get("location") == "query" and p.get("wire_name") == param]
+    if not kinds or not sent or not names or re.search(rf"\b{re.escape(names[0])}=", source):
+        return None  # the sample does not pass the cursor itself: the client took it from the page before
+    schema = docs.success_response_schema(op)
+    declared = _field_types(docs, schema, next_.split(".")) if schema is not None else []
+    if "string" not in declared:
+        return None
+    return (
+        f"the next page's request sends back the page before's cursor {sent[0]!r}: the spec declares the response's "
+        f"`{next_}` a string but the query parameter {param!r} {'an' if kinds[0] == 'integer' else 'a'} {kinds[0]}, and "
+        "static Prism makes the cursor up "
+        "from that schema, so its own check of the parameter refuses it (the spec's types disagree; a real cursor "
+        "of digits passes)"
+    )
+
+
+def _field_types(docs: SpecDocs, schema: Node, path: list[str], depth: int = 0) -> list[str]:
+    """The types declared for the field at the dotted attribute `path` of a response schema (allOf merged)."""
+    node = docs.try_resolve(schema)
+    if node is None or not isinstance(node.value, dict) or depth > 16:
+        return []
+    if not path:
+        declared = node.value.get("type")
+        found = [declared] if isinstance(declared, str) else [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
+        for index in range(len(node.value.get("allOf") or [])):
+            found += _field_types(docs, node.child("allOf", index), [], depth + 1)
+        return found
+    properties = node.value.get("properties")
+    for name in properties if isinstance(properties, dict) else {}:
+        if _attribute(name) == _attribute(path[0]):
+            return _field_types(docs, node.child("properties", name), path[1:], depth + 1)
+    for index in range(len(node.value.get("allOf") or [])):
+        found = _field_types(docs, node.child("allOf", index), path, depth + 1)
+        if found:
+            return found
+    return []
+
+
+def _attribute(name: str) -> str:
+    """A property's wire name and the generated attribute compare equal: `nextCursor`, `next_cursor`."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def _media_types(docs: SpecDocs, op: SpecOperation) -> list[str]:

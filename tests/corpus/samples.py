@@ -13,8 +13,9 @@ fresh Prism.
 
 A sample that fails counts as skipped only where docs/corpus.json (the operation report) already has the same
 failure for its operation and attributes it to Prism or to the spec (a known cause, a Prism limitation, a
-spec defect, Prism's body not fitting the spec, or a 5xx from Prism); the reason is kept. Any other failure
-is a failure. A sample walking a paginated list that printed the first page's items and then stopped with
+spec defect, Prism's body not fitting the spec, or a 5xx from Prism), or where a known cause of
+tests/corpus/causes.py (`explain_sample`) explains a failure only a sample can meet (a request for a later
+page, which the operation report never makes); the reason is kept. Any other failure is a failure. A sample walking a paginated list that printed the first page's items and then stopped with
 `PaginationError` (Prism, in static mode, hands out the same page again or a next link to the example's
 host) ran: counted as such, and counted apart as `stopped_at_repeated_page`.
 """
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.corpus import harness, prism
+from tests.corpus import causes, harness, prism
 from tests.corpus.specdoc import SpecDocs
 from tests.corpus.values import ValueBuilder
 
@@ -150,11 +151,18 @@ def _run(
         log(f"{entry.name}: {len(retry)} samples got a spec example that does not fit the spec; running them again without examples")
         records.update(_run_all(entry, result, temp, "schema", plan, retry, ["--ignoreExamples"], log))
     operations = baseline.get("operations", {})
+    described = {f"{op['http_method'].upper()} {op['path']}": op for op in ir.get("operations", [])}
+    by_key = {op.key: op for op in spec_ops}
     for sample in samples:
         record = records.get((sample["key"], sample["label"])) or {"outcome": "not_run", "detail": result.message or "no result"}
         record["verdict"] = _verdict(record, operations.get(sample["key"], {}))
         if record["verdict"] == "skipped":
             record["reason"] = f"as in docs/corpus.json ({attribution(operations[sample['key']])}): {operations[sample['key']].get('reason', '')}"
+        elif record["verdict"] == "failed":  # a failure only a sample meets (the pages after the first)
+            note = causes.explain_sample(docs, by_key.get(sample["key"]), described.get(sample["key"]), record, sample["source"])
+            if note:
+                refused = str(record.get("detail") or "").rpartition(" | ")[2]  # after Prism's boilerplate
+                record.update(verdict="skipped", reason=f"a known cause, tests/corpus/causes.py: {note} ({record.get('error_type')}: {refused})")
         result.records[(sample["key"], sample["label"])] = record
 
 

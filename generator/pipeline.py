@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import custom
 from generator.config import Config, load_config
@@ -194,12 +194,13 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
         samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
     spec_files = spec_names(spec.base_dir, spec.documents)
     inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, spec_files)
-    # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`); only a run
-    # without warnings records it, so that no warning goes unreported.
+    # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`), with the
+    # warnings it replays (a lenient run's validation problems among them: the same inputs, the same problems).
     record = None
-    if inputs is not None and not warnings and clean is not None:
+    if inputs is not None:
         record = {"inputs": inputs, "spec_files": spec_files, "operations": len(api.operations),
-                  "samples": digest(samples.text) if samples is not None else None}  # fmt: skip
+                  "samples": digest(samples.text) if samples is not None else None,
+                  "warnings": [_portable(problem, spec.base_dir) for problem in warnings]}  # fmt: skip
     files = with_manifest(patched.files, format_keys, validated=clean, record=record)
     result = Result(api, files, warnings, seconds=time.perf_counter() - started)
     result.validated, result.validation_problems = stamp, problems
@@ -233,6 +234,24 @@ def unchanged(options: Options, progress: Progress = SILENT) -> Unchanged | None
     return Unchanged(operations, warnings, Changes(unchanged=len(outputs)), time.perf_counter() - started)
 
 
+def _portable(problem: Problem, base: Path) -> dict[str, Any]:
+    """A warning as the committed manifest records it: its file relative to the spec's folder, so the record
+    is the same wherever the repository is checked out."""
+    fields = dataclasses.asdict(problem)
+    prefix = str(base) + os.sep
+    fields["message"] = problem.message.replace(prefix, "")
+    if problem.file is not None and problem.file.startswith(prefix):
+        fields["file"] = "./" + problem.file.removeprefix(prefix)
+    return fields
+
+
+def _local(fields: dict[str, Any], base: Path) -> Problem:
+    problem = Problem(**fields)
+    if problem.file is not None and problem.file.startswith("./"):
+        problem = dataclasses.replace(problem, file=str(base / problem.file[2:]))
+    return problem
+
+
 def _committed_unchanged(options: Options, progress: Progress, started: float) -> Unchanged | None:
     """`unchanged` from the committed manifest's record instead of this machine's cache (a fresh clone):
     the same inputs as the run that wrote the output, every listed file as it wrote it, and the code
@@ -246,6 +265,7 @@ def _committed_unchanged(options: Options, progress: Progress, started: float) -
         spec_files = [str(name) for name in record["spec_files"]]
         inputs = inputs_digest(_flags(options, config), options.config_path(), options.spec.resolve().parent, spec_files)
         operations = int(record["operations"])
+        warnings = [_local(problem, options.spec.resolve().parent) for problem in record.get("warnings") or []]
     except (KeyError, TypeError, ValueError, GeneratorError):
         return None
     if inputs is None or inputs != record.get("inputs"):
@@ -255,7 +275,7 @@ def _committed_unchanged(options: Options, progress: Progress, started: float) -
     if config.samples is not None and _digest_of(config.samples.path) != record.get("samples"):
         return None
     progress.record("unchanged", time.perf_counter() - started, "same inputs as the run the manifest records, output as it wrote it")
-    return Unchanged(operations, [], Changes(unchanged=len(digests) + 1), time.perf_counter() - started)
+    return Unchanged(operations, warnings, Changes(unchanged=len(digests) + 1), time.perf_counter() - started)
 
 
 def _digest_of(path: Path) -> str | None:

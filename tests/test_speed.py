@@ -106,6 +106,18 @@ def test_a_fresh_clone_check_uses_the_record_and_a_stale_record_is_no_drift(
     assert main(["check", str(spec), "-o", str(clone)]) == 1
 
 
+def test_the_record_replays_a_lenient_runs_warnings_wherever_the_spec_is(tmp_path: Path) -> None:
+    invalid = SPEC_A.replace("title: Pet API", "title: 7")  # info.title must be a string
+    spec, out = write_spec(tmp_path / "here", invalid), tmp_path / "out"
+    pipeline.generate(pipeline.Options(spec=spec, output=out, lenient=True))
+    elsewhere = write_spec(tmp_path / "there" / "deeper", invalid)
+    moved = pipeline.generate(pipeline.Options(spec=elsewhere, output=tmp_path / "out2", lenient=True))
+    assert moved.files[MANIFEST] == (out / MANIFEST).read_text(encoding="utf-8")  # no path of this machine in it
+    fresh = pipeline.unchanged(pipeline.Options(spec=spec, output=fresh_clone(out, tmp_path / "clone"), lenient=True))
+    assert fresh is not None and [w.file for w in fresh.warnings] == [str(spec.resolve())]
+    assert any("title" in str(w.pointer) for w in fresh.warnings)
+
+
 def test_what_the_stamp_does_not_prove_and_check_full(tmp_path: Path) -> None:
     """Documented limit (docs/speed.md): an edit made together with a matching stamp is taken on trust;
     `check --full` trusts no stamp and finds it."""

@@ -6,10 +6,12 @@ on one line when the line fits, otherwise one item per line with a trailing comm
 forms as they are (a trailing comma after the last item keeps a bracket exploded), so the result does
 not depend on how black would have split the line itself.
 
-`needs_black` is the generator's safety net: a file with a line this module cannot vouch for (too
-long, trailing whitespace, a tab) still goes through black. The tests run black over every generated
-file of every corpus spec and of the fuzz profile as the oracle (tests/test_corpus_static.py,
-tests/test_fuzz.py), and `check --full` does the same for one project.
+`settle` reads every rendered file: it keeps the lines that fit, lays out a few long shapes itself,
+leaves the long statements whose layout black decides to one batch of black snippets
+(`lay_out_pending`), and gives up on a file with any other long line, trailing whitespace or a tab,
+which then goes through black whole. The tests run black over every generated file of every corpus
+spec and of the fuzz profile as the oracle (tests/test_corpus_static.py, tests/test_fuzz.py,
+tests/test_layout.py), and `check --full` does the same for one project (docs/speed.md, section 0).
 """
 
 from __future__ import annotations

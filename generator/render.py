@@ -34,7 +34,7 @@ from generator.examples import (
     webhook_example_payload,
     webhook_snippet,
 )
-from generator.layout import bracket, docstring, fits, from_import, lay_out_pending, settle
+from generator.layout import bracket, docstring, fits, lay_out_pending, settle
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
@@ -83,7 +83,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.globals.update(bracket=bracket, from_import=from_import)
+    env.globals.update(bracket=bracket)
     env.filters.update(docstring=docstring, pytuple=python_tuple)
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
                        mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip

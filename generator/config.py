@@ -98,8 +98,9 @@ class PagingConfig:
     next: str | None = None
     has_more: str | None = None
     has_more_inverted: bool = False  # `has_more` says "this is the last page" instead
-    total: str | None = None
+    total: str | None = None  # the number of items of every page together
     item_id: str | None = None  # last_item_id: the items' property sent back as `param` (default `id`)
+    total_pages: str | None = None  # page_number: the number of pages
 
 
 # key -> (check, description of what it must be)
@@ -238,7 +239,7 @@ def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesCon
     return SamplesConfig(Path(file).parent / value["path"], form)
 
 
-_PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total", "item_id")
+_PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total", "total_pages", "item_id")
 _OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$")
 
 
@@ -265,7 +266,7 @@ def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[st
             problems.append(Problem(f"'style' must be one of {', '.join(PAGING_STYLES)}", file, f"{where}/style"))
         elif not isinstance(description.get("has_more_inverted", False), bool):
             problems.append(Problem("'has_more_inverted' must be true or false", file, f"{where}/has_more_inverted"))
-        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total", "item_id")):
+        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total", "total_pages", "item_id")):
             problems.append(Problem("property and parameter names must be strings", file, where))
         else:
             result[operation] = PagingConfig(**description)

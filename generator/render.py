@@ -607,7 +607,7 @@ def _request_statement(
     args: list[str] = []
     if page:
         spec = [string_literal(page.items)]
-        spec += [f"{name}={string_literal(getattr(page, name))}" for name in ("param", "next", "has_more", "total", "item_id") if getattr(page, name)]
+        spec += [f"{name}={string_literal(getattr(page, name))}" for name in ("param", "next", "has_more", "total", "total_pages", "item_id") if getattr(page, name)]
         spec += ["has_more_inverted=True"] if page.has_more_inverted else []
         args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
     args += [string_literal(op.http_method), string_literal(op.path)]

@@ -429,6 +429,38 @@ paths:
         - {name: page, in: query, schema: {type: integer}}
       responses:
         "200": {$ref: "#/components/responses/Usage"}
+  /droplets:
+    get:
+      parameters:
+        - {name: per_page, in: query, schema: {type: integer}}
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  droplets: {type: array, items: {$ref: "#/components/schemas/File"}}
+                  links: {type: object, properties: {pages: {anyOf: [{type: object, properties: {next: {type: string}}}, {}]}}}
+                  meta: {allOf: [{$ref: "#/components/schemas/Meta"}, {required: [total]}]}
+  /reports:
+    get:
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: string}}
+                  total_items: {type: integer}
+                  total_pages: {type: integer}
   /untyped-page:
     get:
       parameters:
@@ -552,6 +584,9 @@ components:
       type: object
       required: [id]
       properties: {id: {type: string}, bytes: {type: integer}}
+    Meta:
+      type: object
+      properties: {total: {description: the number of items of every page, type: integer}}
 """
 
 
@@ -573,6 +608,8 @@ def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[M
     assert found == {
         "/usage": ("CursorPage", "page", "next_page", None),  # a text `page` is a token, never a number
         "/numbered": ("PageNumberPage", "page", None, None),  # only an integer `page` counts pages
+        "/droplets": ("PageNumberPage", "page", None, None),  # digitalocean
+        "/reports": ("OffsetPage", "offset", None, None),  # an offset is more specific than a page number
         "/untyped-page": None,  # a text `page` and nothing handing a token back
         "/files": ("LastItemIDPage", "after", "last_id", "id"),  # openai
         "/domains": ("LastItemIDPage", "after", None, "id"),  # resend: no last_id, the last item's id
@@ -581,6 +618,59 @@ def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[M
         "/recent": ("CursorPage", "after", "cursors.after", None),  # spotify: `next` is a URL, `cursors.after` the cursor
         "/webhooks/failed": ("NextURLPage", None, "next", None),  # jira: `next` is `format: uri`, not a cursor
     }
+
+
+def test_totals_of_items_and_of_pages_are_found_at_the_top_and_in_meta(shapes: tuple[ModuleType, list[Any]]) -> None:
+    totals = {op.path: (op.pagination.total, op.pagination.total_pages) for op in shapes[1] if op.pagination}
+    assert totals["/droplets"] == ("meta.total", None)  # digitalocean: `meta.total` counts items
+    assert totals["/reports"] == ("total_items", None)  # a page count means nothing to an offset
+    assert totals["/numbered"] == (None, None)
+
+
+def droplets(*ids: str, total: int) -> Reply:
+    return Reply(200, {"droplets": [{"id": i} for i in ids], "meta": {"total": total}, "links": {"pages": {}}})
+
+
+def test_page_number_pages_end_when_the_items_reach_the_total(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.reply(droplets("a", "b", total=5), droplets("c", "d", total=5), droplets("e", total=5))
+    api = shapes[0].Shapes(base_url=server.url, max_retries=0)
+    assert [d.id for d in api.droplets.list(per_page=2)] == ["a", "b", "c", "d", "e"]
+    assert [query(server, i).get("page") for i in range(3)] == [None, ["2"], ["3"]]
+    assert len(server.received) == 3  # the total is reached: no fourth request for an empty page
+    server.received.clear()
+    server.reply(droplets("c", "d", total=4))
+    page = api.droplets.list(page=2)  # a walk starting at page 2: page 1 is taken to be as full as page 2
+    assert not page.has_next_page() and [d.id for d in page] == ["c", "d"]
+    assert len(server.received) == 1
+
+
+def test_page_number_pages_end_at_the_number_of_pages(tmp_path: Path, server: LocalServer) -> None:
+    (tmp_path / "shapes.yaml").write_text(SHAPES)
+    (tmp_path / "shapes.config.yaml").write_text(
+        'pagination:\n  "GET /reports": {style: page_number, param: page, total: total_items, total_pages: total_pages}\n'
+    )
+    pipeline.generate(pipeline.Options(spec=tmp_path / "shapes.yaml", output=tmp_path / "out"))
+    server.reply(*(Reply(200, {"data": [f"r{n}"], "total_pages": 2, "total_items": 9}) for n in (1, 2)))
+    with imported_package(tmp_path / "out" / "src", "shapes") as module:
+        assert list(module.Shapes(base_url=server.url, max_retries=0).reports.list()) == ["r1", "r2"]
+    assert len(server.received) == 2  # page 2 of 2: done, though the items fall short of total_items
+
+
+def test_a_server_answering_every_page_number_alike_is_stopped(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
+    server.default = Reply(200, {"droplets": [{"id": "a"}], "links": {}})  # a mock ignoring `page`, no total
+    seen: list[str] = []
+    with pytest.raises(shapes[0].PaginationError, match="same items again"):
+        for droplet in shapes[0].Shapes(base_url=server.url, max_retries=0).droplets.list():
+            seen.append(droplet.id)
+    assert seen == ["a"] and len(server.received) == 2
+    server.received.clear()
+    server.default = Reply(200, {"data": ["x", "y"]})  # an offset list ignoring `offset`
+
+    async def walk() -> list[str]:
+        return [r async for r in shapes[0].AsyncShapes(base_url=server.url, max_retries=0).reports.list()]
+
+    with pytest.raises(shapes[0].PaginationError, match=r'same items again for the next page \(\{"offset": 2\}\)'):
+        asyncio.run(walk())
 
 
 def test_a_text_page_token_is_sent_back_as_it_came(shapes: tuple[ModuleType, list[Any]], server: LocalServer) -> None:
@@ -656,6 +746,9 @@ def test_config_names_a_nested_next_field_and_the_last_item_id_style(tmp_path: P
         ('pagination:\n  "GET /names": {style: last_item_id, param: after}\n', "/item_id: pagination of GET /names: the items have no property 'id'"),
         ('pagination:\n  "GET /usage": {style: cursor, param: page, next: next_page, item_id: id}\n', "'item_id' applies to style last_item_id only"),
         ('pagination:\n  "GET /files": {style: last_item_id}\n', "style last_item_id needs 'param'"),
+        ('pagination:\n  "GET /reports": {style: offset, param: offset, total_pages: total_pages}\n',
+         "/total_pages: pagination of GET /reports: 'total_pages' applies to style page_number only"),
+        ('pagination:\n  "GET /reports": {style: page_number, param: page, total_pages: pages}\n', "the response has no property 'pages'"),
     ],
 )
 def test_nested_and_last_item_config_mistakes_are_named(tmp_path: Path, config: str, message: str) -> None:

@@ -144,8 +144,9 @@ class Pagination:
     next: str | None  # attribute (a dotted path into nested models: `meta.next_page_url`) with the next cursor or URL
     has_more: str | None  # attribute saying whether more pages exist
     has_more_inverted: bool  # it says "last page" instead
-    total: str | None  # attribute with the total count
+    total: str | None  # attribute with the total number of items (of every page, not of this one)
     item_id: str | None = None  # LastItemIDPage: the item attribute whose last value asks for the next page
+    total_pages: str | None = None  # PageNumberPage: attribute with the number of pages
 
 
 @dataclass(frozen=True)

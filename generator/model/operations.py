@@ -60,7 +60,10 @@ _CURSOR_PARAMS = ("cursor", "after", "starting_after", "page_token", "pageToken"
 _NEXT_CURSOR_FIELDS = ("nextCursor", "next_cursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
                        "continuation_token", "continuationToken", "next_marker", "nextMarker", "cursor", "next")  # fmt: skip
 _HAS_MORE_FIELDS = ("hasMore", "has_more", "hasNextPage", "has_next_page", "more")
-_TOTAL_FIELDS = ("total", "totalCount", "total_count", "total_pages", "totalPages")
+# A total counts items unless its name says pages; both are looked for in the link containers too
+# (digitalocean: `meta.total`), since a page-number list has no other way to know it has ended.
+_TOTAL_FIELDS = ("total", "totalCount", "total_count", "totalItems", "total_items", "totalResults", "total_results")
+_TOTAL_PAGES_FIELDS = ("total_pages", "totalPages", "pageCount", "page_count")
 _OFFSET_PARAMS = ("offset", "startAt", "start_at", "skip", "start")
 _PAGE_PARAMS = ("page", "page_number", "pageNumber")
 _LIMIT_PARAMS = ("limit", "per_page", "perPage", "page_size", "pageSize", "maxResults", "max_results")
@@ -308,6 +311,8 @@ class OperationBuilder:
             self._paging_error(key, "next", f"style {style} needs 'next': the response property to read")
         if configured.item_id is not None and style != "last_item_id":
             self._paging_error(key, "item_id", "'item_id' applies to style last_item_id only")
+        if configured.total_pages is not None and style != "page_number":
+            self._paging_error(key, "total_pages", "'total_pages' applies to style page_number only")
         item_id = shape.item_attribute(configured.item_id or "id") if style == "last_item_id" else None
         if style == "last_item_id" and item_id is None:
             self._paging_error(key, "item_id", f"the items have no property {configured.item_id or 'id'!r}")
@@ -321,6 +326,7 @@ class OperationBuilder:
             configured.has_more_inverted,
             attribute(configured.total, "total"),
             item_id,
+            attribute(configured.total_pages, "total_pages"),
         )
 
     def _paging_error(self, key: str, setting: str, message: str) -> NoReturn:
@@ -952,9 +958,11 @@ class _ListShape:
             return None
         inverted = has_more is None and self.find(("isLast",), "boolean") is not None
         last_item = scheme[0] == "LastItemIDPage"
+        numbered = scheme[0] == "PageNumberPage"
         return Pagination(
             scheme[0], self.item, self.items_attribute, scheme[1], scheme[2], self.find(("isLast",)) if inverted else has_more,
-            inverted, self.find(_TOTAL_FIELDS, "integer"), item_id if last_item else None,
+            inverted, self.find(_TOTAL_FIELDS, "integer", nested=_TOTAL_FIELDS), item_id if last_item else None,
+            self.find(_TOTAL_PAGES_FIELDS, "integer", nested=_TOTAL_PAGES_FIELDS) if numbered else None,
         )  # fmt: skip
 
 

@@ -111,7 +111,7 @@ def main() -> int:
             record.update(outcome="client_error", error_type=type(exc).__name__, detail=first_line(str(exc), 500))
             # raised only by get_next_page(): the first page was fetched, parsed and its items printed
             record["pagination_stop"] = type(exc).__name__ == "PaginationError" and any(
-                text in str(exc) for text in ("the same next page twice", "next page is on another host")
+                text in str(exc) for text in ("the same next page twice", "the same items again", "next page is on another host")
             )
             record["traceback"] = traceback.format_exc()[-1500:]
         finally:

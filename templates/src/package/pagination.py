@@ -3,7 +3,8 @@ over every item of every page.
 
 Which response field holds the items and how the next page is asked for is decided per operation by
 the generator (a `PageSpec`). Iteration stops with `PaginationError` if the server hands out the same
-next-page request twice, instead of looping forever.
+next-page request twice, or answers the request for the next offset or page number with the same items
+again, instead of looping forever.
 
 A page also answers for its response: `page.remaining_count` reads the response's `remaining_count`, and
 `page._request_id` is the request id of the response it came from (each item carries it too).
@@ -55,10 +56,11 @@ class PageSpec:
     )
     has_more: str | None = None  # response attribute saying whether more pages exist
     has_more_inverted: bool = False  # the attribute says "this is the last page" (`isLast`)
-    total: str | None = None  # response attribute with the total number of items
+    total: str | None = None  # response attribute with the number of items of every page together
     item_id: str | None = (
         None  # item attribute whose last value is the next cursor (LastItemIDPage)
     )
+    total_pages: str | None = None  # response attribute with the number of pages (PageNumberPage)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class NextRequest:
 
 
 class _Page(Generic[_I]):
+    _numbered = False  # the next page is asked for by its position (offset, page number)
+
     def __init__(
         self,
         *,
@@ -95,6 +99,7 @@ class _Page(Generic[_I]):
         )  # of the request that returned this page: relative next URLs start here
         self._fetch = fetch
         self._seen = seen
+        self._items_before: int | None = None  # on the pages before this one, counted along a walk
         request_id = self._request_id
         if request_id is not None:
             for item in self.data:  # an item read off the page still says which response it came in
@@ -142,6 +147,29 @@ class _Page(Generic[_I]):
 
     def _next_request(self) -> NextRequest | None:
         raise NotImplementedError
+
+    def _continued(self, page: Self, request: NextRequest, seen: frozenset[str]) -> Self:
+        """`page`, fetched as the page after this one, set to carry the walk on."""
+        if self._numbered and page.data and page.data == self.data:
+            # The request named the next page itself, so a server ignoring it would be walked forever.
+            asked = json.dumps(dict(request.query or {}), default=str)
+            raise PaginationError(
+                f"The server returned the same items again for the next page ({asked}); stopping"
+            )
+        page._seen = seen
+        page._items_before = self._items_through()
+        return page
+
+    def _items_through(self) -> int:
+        """How many items this page and the pages before it hold. A walk counts them; on the page it
+        starts from, the earlier pages are taken to be as full as this one."""
+        before = self._items_before
+        if before is None:
+            before = self._pages_before() * len(self.data)
+        return before + len(self.data)
+
+    def _pages_before(self) -> int:
+        return 0
 
     def _checked_next(self) -> tuple[NextRequest, frozenset[str]]:
         request = self._next_request()
@@ -210,6 +238,8 @@ class _LastItemIDNext(_CursorNext[_I]):
 
 
 class _OffsetNext(_Page[_I]):
+    _numbered = True
+
     def _next_request(self) -> NextRequest | None:
         param = self._spec.param
         if not self.data or not self._more_expected() or param is None:
@@ -223,15 +253,24 @@ class _OffsetNext(_Page[_I]):
 
 
 class _PageNumberNext(_Page[_I]):
+    _numbered = True
+
     def _next_request(self) -> NextRequest | None:
         param = self._spec.param
         if not self.data or not self._more_expected() or param is None:
             return None
         current = int(str(self._query.get(param, 1)))
+        pages = self._field(self._spec.total_pages)
+        if isinstance(pages, int) and current >= pages:
+            return None
         total = self._field(self._spec.total)
-        if isinstance(total, int) and current >= total:
+        if isinstance(total, int) and self._items_through() >= total:
             return None
         return NextRequest(query={**self._query, param: current + 1})
+
+    def _pages_before(self) -> int:
+        param = self._spec.param
+        return max(int(str(self._query.get(param, 1))), 1) - 1 if param else 0
 
 
 class _NextURLNext(_Page[_I]):
@@ -252,8 +291,7 @@ class SyncPage(_Page[_I]):
     def get_next_page(self) -> Self:
         request, seen = self._checked_next()
         page: Self = self._fetch(request)
-        page._seen = seen
-        return page
+        return self._continued(page, request, seen)
 
     def iter_pages(self) -> Iterator[Self]:
         page = self
@@ -272,8 +310,7 @@ class AsyncPage(_Page[_I]):
     async def get_next_page(self) -> Self:
         request, seen = self._checked_next()
         page: Self = await self._fetch(request)
-        page._seen = seen
-        return page
+        return self._continued(page, request, seen)
 
     async def iter_pages(self) -> AsyncIterator[Self]:
         page = self

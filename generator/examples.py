@@ -31,6 +31,20 @@ class Call:
     result: str | None = None  # the variable holding the result, if any
 
 
+def _source(lines: list[str]) -> str:
+    """The lines as source, a call without arguments closed where it opens (`client.things.list()`, and
+    `for thing in client.things.list():`), as black writes it."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        indent = len(previous) - len(previous.lstrip())
+        if previous.endswith("(") and line.startswith(" " * indent + ")"):
+            joined[-1] = previous + line.lstrip()
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
 def example_program(api: Api, is_async: bool) -> str:
     """A complete program calling the first operation (one with a model response when there is one)."""
     return program(api, pick_operation(api), is_async)
@@ -60,7 +74,7 @@ def program(api: Api, operation: Operation | None, is_async: bool, client: str =
         lines += ["", "", "async def main() -> None:", *("    " + line for line in call.lines), "", "", "asyncio.run(main())"]
     else:
         lines += call.lines
-    return "\n".join(lines)
+    return _source(lines)
 
 
 def aiohttp_program(api: Api) -> str:
@@ -78,7 +92,9 @@ def aiohttp_program(api: Api) -> str:
     lines += ["        http_client=DefaultAioHttpClient(),", "    ) as client:"]
     lines += [f"        {line}" for line in call.lines or ["pass"]]
     lines += ["", "", "asyncio.run(main())"]
-    return "\n".join(lines)
+    return _source(lines)
+
+
 def sample_client_variable(api: Api) -> str:
     """The variable a code sample keeps its client in: the package's name (`conductor = Conductor(...)`),
     unless that name is taken in the sample (a module it imports, a builtin); then `client`."""
@@ -242,14 +258,14 @@ def readme_snippets(api: Api) -> dict[str, str]:
         f"print(response.status_code, response.headers.get({literal(api.request_id_header)}), response.retries_taken)",
         f"{raw.result or 'result'} = response.parse()  # the same object the plain call returns",
     ] if raw.result else ["print(response.status_code)"]
-    snippets["raw"] = "\n".join(raw.lines)
+    snippets["raw"] = _source(raw.lines)
     streamed = example_call(operation)
     streamed.lines[0] = f"with client.{'.'.join(operation.resource_path)}.with_streaming_response.{operation.name}("
     streamed.lines[-2 if streamed.result else -1 :] = [") as response:", "    for line in response.iter_lines():", "        print(line)"]
-    snippets["streaming"] = "\n".join(streamed.lines)
+    snippets["streaming"] = _source(streamed.lines)
     options = example_call(operation)
     options.lines[0] = options.lines[0].replace("client.", "client.with_options(max_retries=5, timeout=20.0).", 1)
-    snippets["options"] = "\n".join(options.lines)
+    snippets["options"] = _source(options.lines)
     paged = next((op for op in api.operations if op.pagination), None)
     if paged is not None:
         listing = example_call(paged)
@@ -257,7 +273,7 @@ def readme_snippets(api: Api) -> dict[str, str]:
         listing.lines[-2:] = ["):", "    print(item)  # every item of every page, fetched as needed"]
         pages = example_call(paged)
         pages.lines[-1:] = ["print(page.data)", "while page.has_next_page():", "    page = page.get_next_page()", "    print(page.data)"]
-        snippets["pagination"] = "\n".join(listing.lines) + "\n\n# or page by page\n" + "\n".join(pages.lines)
+        snippets["pagination"] = _source(listing.lines) + "\n\n# or page by page\n" + _source(pages.lines)
     snippets["errors"] = _errors_snippet(api, operation)
     upload = next((op for op in api.operations if any(_is_file(p) for p in op.parameters)), None)
     if upload is not None:
@@ -287,9 +303,7 @@ def events_snippet(op: Operation, client: str = "client") -> str:
         "    for event in stream:  # each one as soon as it arrives",
         "        print(event)",
     ]
-    if call.lines[1:2] == [")"]:  # no arguments
-        call.lines[0:2] = [call.lines[0] + ")"]
-    return "\n".join(call.lines)
+    return _source(call.lines)
 
 
 def _errors_snippet(api: Api, op: Operation) -> str:
@@ -319,7 +333,7 @@ def _upload_snippet(op: Operation) -> str:
     """A file argument given as a path (streamed from disk), then as bytes with a file name and content type."""
     from_path = example_call(op, file='Path("/path/to/file.pdf")')
     from_bytes = example_call(op, file='("file.pdf", b"...", "application/pdf")')
-    return "\n".join(["from pathlib import Path", "", *from_path.lines, "", "# or bytes, with a file name and content type",
+    return _source(["from pathlib import Path", "", *from_path.lines, "", "# or bytes, with a file name and content type",
                       *from_bytes.lines])  # fmt: skip
 
 
@@ -330,7 +344,7 @@ def _download_snippet(op: Operation) -> str:
     streamed.lines[-2:] = [") as response:", '    response.write_to_file("downloaded.bin")  # streamed to disk as it arrives']
     whole = example_call(op)
     whole.lines[-1] = f"print(len({whole.result}))  # bytes, read into memory"
-    return "\n".join([*streamed.lines, "", "# or the whole body at once", *whole.lines])
+    return _source([*streamed.lines, "", "# or the whole body at once", *whole.lines])
 
 
 @dataclass
@@ -427,7 +441,7 @@ def oauth_snippet(api: Api) -> str | None:
     lines.append(")")
     if call.lines:
         lines += ["# The first call fetches a token; later calls reuse it until shortly before it expires.", *call.lines]
-    return "\n".join(lines)
+    return _source(lines)
 
 
 def webhook_snippet(api: Api) -> str | None:

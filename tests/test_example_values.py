@@ -106,12 +106,31 @@ SCHEMAS: dict[str, Any] = {
     "DeprecatedFirst": {
         "oneOf": [{"type": "integer", "deprecated": True}, {"type": "string", "pattern": "^id_[0-9]+$"}],
     },
+    # a $ref described anew beside an allOf: the value is the array, not an object
+    "TagNames": {"type": ["array", "null"], "items": {"type": "string"}, "example": ["base-image", "prod"]},
+    "DescribedTags": {"allOf": [{"$ref": "#/components/schemas/TagNames"}, {"description": "Tags to assign."}]},
+    "TaggedThing": {
+        "type": "object",
+        "required": ["tags"],
+        "properties": {"tags": {"allOf": [{"$ref": "#/components/schemas/TagNames"}, {"description": "Its tags."}]}},
+    },
+    "Addresses": {"type": "array", "items": {"oneOf": [{"type": "string", "format": "ipv4"}, {"type": "integer"}]}},
+}
+# `properties: {$ref: ...}`, the whole map of properties by reference (digitalocean's load balancers): what Prism
+# and ref bundlers read, though a validator sees a property named "$ref" (so `generate` needs --lenient)
+BY_REF: dict[str, Any] = {
+    "DropletAttributes": {"droplet_ids": {"type": "array", "items": {"type": "integer"}, "example": [3164444, 3164445]}},
+    "PropertiesByRef": {
+        "type": "object",
+        "required": ["droplet_ids"],
+        "properties": {"$ref": "#/components/schemas/DropletAttributes"},
+    },
 }
 
 
-def _spec(tmp_path: Path, paths: dict[str, Any] | None = None) -> Path:
+def _spec(tmp_path: Path, paths: dict[str, Any] | None = None, schemas: dict[str, Any] = SCHEMAS) -> Path:
     document = {"openapi": "3.1.0", "info": {"title": "Shapes", "version": "1"}, "paths": paths or {},
-                "components": {"schemas": SCHEMAS}}  # fmt: skip
+                "components": {"schemas": schemas}}  # fmt: skip
     path = tmp_path / "shapes.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
@@ -133,7 +152,7 @@ def test_every_value_validates_against_its_schema(name: str, tmp_path: Path) -> 
 
 
 def test_the_values_chosen(tmp_path: Path) -> None:
-    path = _spec(tmp_path)
+    path = _spec(tmp_path, schemas={**SCHEMAS, **BY_REF})
     spec = load_spec(path)
 
     def value(name: str) -> Any:
@@ -150,6 +169,12 @@ def test_the_values_chosen(tmp_path: Path) -> None:
     assert value("DeprecatedFirst") == "id_0"
     assert value("WithReadOnly") == {"name": "string"}
     assert value("Invite") == {"actionable_by": {"id": "string"}}
+    assert value("DescribedTags") == ["base-image", "prod"]  # the array's own example, not `{}`
+    assert value("TaggedThing") == {"tags": ["base-image", "prod"]}
+    assert value("PropertiesByRef") == {"droplet_ids": [3164444, 3164445]}
+    assert value("Addresses") == ["192.0.2.1"]  # a documentation address: Prism checks the format
+    by_ref = Target({"$ref": "#/components/schemas/PropertiesByRef"}, path, "")
+    assert matches(spec, by_ref, {"droplet_ids": [1]}) and not matches(spec, by_ref, {"droplet_ids": "string"})
     assert example_value(spec, Target({"$ref": "#/components/schemas/WithReadOnly"}, path, ""), request=False) == {
         "id": "string", "name": "string"}  # fmt: skip
 
@@ -196,3 +221,31 @@ def test_request_typed_dicts_leave_read_only_keys_optional_and_declare_undeclare
     assert {"id": (True, "object"), "login": (False, "str")} in fields.values()  # `id`: required, of any value
     thing = next(p for op in api.operations for p in op.parameters if p.wire_name == "thing")
     assert thing.example == {"name": "string"}
+
+
+def test_parameter_examples_and_bodies_with_undeclared_required_keys_reach_the_sample(tmp_path: Path) -> None:
+    """A Parameter Object's own `example` (or `examples`) is used where it fits its schema; a body key the schema
+    requires but does not declare is a required keyword of any value; a call without arguments fits on one line."""
+    ip = {"name": "floating_ip", "in": "path", "required": True, "example": "45.55.96.47",
+          "schema": {"type": "string", "format": "ipv4", "minimum": 1}}  # `minimum` does not apply to a string
+    misfit = {"name": "v6", "in": "query", "required": True, "example": 6, "schema": {"type": "string", "format": "ipv6"}}
+    named = {"name": "region", "in": "query", "required": True, "examples": {"first": {"value": "nyc3"}}, "schema": {"type": "string"}}
+    body = {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "allOf": [{"$ref": "#/components/schemas/TaggedThing"}], "required": ["tags", "method"]}}}}
+    ok = {"204": {"description": "Done."}}
+    path = _spec(tmp_path, {
+        "/floating_ips/{floating_ip}": {"post": {"operationId": "checkIp", "parameters": [ip, misfit, named],
+                                                 "requestBody": body, "responses": ok}},
+        "/floating_ips": {"get": {"operationId": "listIps", "responses": {"200": {"description": "The addresses.", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Addresses"}}}}}}},
+    })  # fmt: skip
+    api = build_api(load_spec(path), load_config(None))
+    params = {p.wire_name: p for op in api.operations for p in op.parameters}
+    assert [params[n].example for n in ("floating_ip", "v6", "region")] == ["45.55.96.47", "2001:db8::1", "nyc3"]
+    assert (params["method"].required, params["method"].type.annotation, params["method"].location) == (True, "object", "body")
+    out = tmp_path / "samples.json"
+    assert main(["samples", str(path), "-o", str(out)]) == 0
+    sync = {a["target"]: a["update"]["x-codeSamples"][0]["source"] for a in json.loads(out.read_text())["actions"]}
+    check = sync["$.paths['/floating_ips/{floating_ip}']['post']"]
+    assert '    "45.55.96.47",\n' in check and '    method="string",\n' in check and '    tags=["base-image", "prod"],\n' in check
+    assert "shapes = Shapes()\nfloating_ip = shapes.floating_ips.list()\nprint(floating_ip)" in sync["$.paths['/floating_ips']['get']"]

@@ -23,6 +23,11 @@ STRING_FORMATS = {
     "uuid": "123e4567-e89b-12d3-a456-426614174000",
     "email": "user@example.com",
     "uri": "https://example.com",
+    "url": "https://example.com",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",  # the documentation ranges of RFC 5737 and RFC 3849
+    "ipv6": "2001:db8::1",
+    "time": "12:00:00Z",
 }
 
 
@@ -66,9 +71,13 @@ def example_value(
     seen = seen | {here}
     unions = [k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
     wrapped = schema.get("allOf")
-    if isinstance(wrapped, list) and len(wrapped) == 1 and not types and not unions and "properties" not in schema:
-        # `allOf: [{$ref: ...}]`, the usual way to add a description or default beside a $ref: the member's value
-        return example_value(spec, Target(wrapped[0], target.file, f"{target.pointer}/allOf/0"), depth + 1, seen, request=request)
+    if isinstance(wrapped, list) and not types and not unions and "properties" not in schema:
+        # `allOf: [{$ref: ...}]` or `allOf: [{$ref: ...}, {description: ...}]`, the usual ways to describe a $ref
+        # anew: the value of the one member that shapes it (of the first, where none of them is an object)
+        shaping = [i for i, member in enumerate(wrapped) if not _annotation_only(member)]
+        if len(shaping) == 1 or shaping and not _declares_object(spec, target):
+            member = Target(wrapped[shaping[0]], target.file, f"{target.pointer}/allOf/{shaping[0]}")
+            return example_value(spec, member, depth + 1, seen, request=request)
     if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
         return _object_value(spec, target, depth, seen, request)
     if unions:
@@ -87,6 +96,25 @@ def example_value(
     if type_ == "null":
         return None
     return PLACEHOLDERS.get(str(type_), "string")
+
+
+def parameter_example(spec: Spec, parameter: Target, schema: Target) -> Any:
+    """A value for a parameter: the Parameter Object's own `example` (or first of its `examples`) when it fits
+    the schema, else one `example_value` builds from the schema (which may hold an example of its own)."""
+    data = parameter.value if isinstance(parameter.value, dict) else {}
+    own = [data["example"]] if "example" in data else []
+    examples = data.get("examples")
+    if isinstance(examples, dict):
+        for key, raw in list(examples.items())[:1]:
+            try:
+                found = spec.follow(raw, parameter.file, f"{parameter.pointer}/examples/{_escape(str(key))}").value
+            except RefError:
+                continue
+            own += [found["value"]] if isinstance(found, dict) and "value" in found else []
+    for value in own:
+        if _is_json(value) and matches(spec, schema, value):
+            return value
+    return example_value(spec, schema)
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -352,15 +380,54 @@ def _gather(spec: Spec, roots: list[Target]) -> tuple[dict[str, Target], list[st
         except RefError:
             continue
         schema = part.value if isinstance(part.value, dict) else {}
-        own = schema.get("properties")
-        for name, prop in (own or {}).items() if isinstance(own, dict) else ():
-            properties.setdefault(name, Target(prop, part.file, f"{part.pointer}/properties/{_escape(name)}"))
+        for name, prop in _declared(spec, part).items():
+            properties.setdefault(name, prop)
         required += [r for r in schema.get("required") or [] if isinstance(r, str) and r not in required]
         unions += [(part, k) for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
         members = schema.get("allOf")
         if isinstance(members, list):
             parts += [Target(m, part.file, f"{part.pointer}/allOf/{i}") for i, m in enumerate(members)]
     return properties, required, unions
+
+
+_ANNOTATIONS = frozenset({"title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
+                          "nullable", "externalDocs", "$comment"})  # fmt: skip
+
+
+def _annotation_only(schema: Any) -> bool:
+    """Whether a schema only describes (a description, an example), constraining no value."""
+    return isinstance(schema, dict) and all(k in _ANNOTATIONS or k.startswith("x-") for k in schema)
+
+
+def _declares_object(spec: Spec, target: Target, depth: int = 0) -> bool:
+    """Whether a schema, or one of its allOf parts, says its value is an object."""
+    try:
+        schema = spec.follow(target.value, target.file, target.pointer).value
+    except RefError:
+        return False
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return False
+    if "object" in _types(schema) or any(k in schema for k in ("properties", "additionalProperties", "required")):
+        return True
+    parts = schema.get("allOf")
+    return isinstance(parts, list) and any(
+        _declares_object(spec, Target(part, target.file, f"{target.pointer}/allOf/{i}"), depth + 1) for i, part in enumerate(parts)
+    )
+
+
+def _declared(spec: Spec, part: Target) -> dict[str, Target]:
+    """A (followed) schema's own `properties` by name. `properties: {$ref: ...}` stands for the map it refers
+    to, as in the types (`SchemaTypes._merged_properties`): a property named "$ref" would need a schema."""
+    schema = part.value if isinstance(part.value, dict) else {}
+    own = Target(schema.get("properties"), part.file, f"{part.pointer}/properties")
+    if isinstance(own.value, dict) and list(own.value) == ["$ref"] and isinstance(own.value["$ref"], str):
+        try:
+            own = spec.follow(own.value, own.file, own.pointer)
+        except RefError:
+            return {}
+    if not isinstance(own.value, dict):
+        return {}
+    return {name: Target(prop, own.file, f"{own.pointer}/{_escape(name)}") for name, prop in own.value.items() if isinstance(name, str)}
 
 
 def _may_be_object(schema: Any) -> bool:
@@ -420,6 +487,9 @@ def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
     def sub(node: Any, pointer: str, item: Any) -> bool:
         return matches(spec, Target(node, target.file, f"{target.pointer}/{pointer}"), item, depth + 1)
 
+    def fits_property(prop: Target, item: Any) -> bool:
+        return matches(spec, prop, item, depth + 1)
+
     types = _types(schema)
     if types and not any(_has_type(value, t) for t in types):
         return False
@@ -429,7 +499,7 @@ def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
         return False
     if "const" in schema and not _same(value, schema["const"]):
         return False
-    if isinstance(value, dict) and not _object_matches(schema, value, sub):
+    if isinstance(value, dict) and not _object_matches(schema, _declared(spec, target), value, sub, fits_property):
         return False
     if isinstance(value, list):
         items = schema.get("items")
@@ -455,15 +525,16 @@ def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
     return not ("not" in schema and sub(schema["not"], "not", value))
 
 
-def _object_matches(schema: dict[str, Any], value: dict[str, Any], sub: Callable[[Any, str, Any], bool]) -> bool:
+def _object_matches(
+    schema: dict[str, Any], properties: dict[str, Target], value: dict[str, Any],
+    sub: Callable[[Any, str, Any], bool], fits_property: Callable[[Target, Any], bool],
+) -> bool:  # fmt: skip
     required = schema.get("required")
     if isinstance(required, list) and any(isinstance(r, str) and r not in value for r in required):
         return False
-    declared = schema.get("properties")
-    properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
     for name, item in value.items():
         if name in properties:
-            if not sub(properties[name], f"properties/{_escape(name)}", item):
+            if not fits_property(properties[name], item):
                 return False
             continue
         extra = schema.get("additionalProperties")

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from generator.config import Config, PagingConfig
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import RefError, Spec, Target
-from generator.model.example_values import example_value
+from generator.model.example_values import example_value, parameter_example
 from generator.model.ir import (
     BodyKind,
     Field,
@@ -661,7 +661,7 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
-            example=example_value(self.spec, Target(schema if schema is not None else {}, target.file, schema_pointer)),
+            example=parameter_example(self.spec, target, Target(schema if schema is not None else {}, target.file, schema_pointer)),
         )
 
     # --- request body -------------------------------------------------------------------------
@@ -691,6 +691,9 @@ class OperationBuilder:
             whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
             built = whole if isinstance(whole, dict) else {}
             params = [self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties]
+            for wire in self.types.undeclared_required(schema, target.file, schema_pointer):
+                # required but not declared: the schema says nothing of its value, yet a call must send the key
+                params.append(Parameter(snake_case(wire, "field"), wire, "body", True, ANY, None, {}, example=built.get(wire, "string")))
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":

@@ -251,6 +251,11 @@ class SchemaTypes:
         properties, required = props
         return [(name, schema, name in required) for name, schema in properties.items()]
 
+    def undeclared_required(self, node: Any, file: Path, pointer: str) -> list[str]:
+        """The names an object schema requires but does not declare as properties (allOf merged), sorted."""
+        props = self._merged_properties(self._follow(Target(node, file, pointer)))
+        return sorted(name for name in props[1] if name not in props[0]) if props else []
+
     def field_name(self, model: str, wire_name: str) -> str | None:
         """The attribute name a model gave to the property `wire_name`."""
         draft = self._drafts.get(model)

@@ -16,8 +16,8 @@ failure for its operation and attributes it to Prism or to the spec (a known cau
 spec defect, Prism's body not fitting the spec, or a 5xx from Prism), or where a known cause of
 tests/corpus/causes.py (`explain_sample`) explains a failure only a sample can meet (a request for a later
 page, which the operation report never makes); the reason is kept. Any other failure is a failure. A sample walking a paginated list that printed the first page's items and then stopped with
-`PaginationError` (Prism, in static mode, hands out the same page again or a next link to the example's
-host) ran: counted as such, and counted apart as `stopped_at_repeated_page`.
+`PaginationError` (Prism, in static mode, hands out the same page again, the same items for the next offset
+or page number, or a next link to the example's host) ran: counted as such, and counted apart as `stopped_at_repeated_page`.
 """
 
 from __future__ import annotations

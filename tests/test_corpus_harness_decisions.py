@@ -112,9 +112,13 @@ def arguments(spec: tuple[SpecDocs, ValueBuilder, dict[str, Any]], key: str) -> 
     return kwargs, notes
 
 
-def test_a_required_property_the_schema_does_not_declare_goes_in_extra_body(spec: Any) -> None:
+def test_a_required_property_the_schema_does_not_declare_is_a_keyword_argument(spec: Any) -> None:
     kwargs, notes = arguments(spec, "POST /checks")
-    assert kwargs == {"name": "string", "extra_body": {"method": "string"}} and notes == []
+    assert kwargs == {"name": "string", "method": "string"} and notes == []
+    _, values, ir_ops = spec
+    without = {**ir_ops["POST /checks"], "parameters": [p for p in ir_ops["POST /checks"]["parameters"] if p["wire_name"] != "method"]}
+    kwargs, _, _ = harness.build_arguments(spec[0], values, next(o for o in spec[0].operations() if o.key == "POST /checks"), without)
+    assert kwargs == {"name": "string", "extra_body": {"method": "string"}}  # a client without the argument: extra_body
 
 
 def test_properties_written_as_a_ref_to_a_map_are_built(spec: Any) -> None:

@@ -551,7 +551,8 @@ def build_arguments(
         types[name] = param["type"]
     if body_spec.get("flattened") and isinstance(body_value, dict):
         # A property the schema requires but does not declare (`required: [method]` with no `method` among the
-        # properties) has no argument; a caller sends it through `extra_body`, and so does the harness.
+        # properties) is an argument of any value; where a client has none for it, a caller sends it through
+        # `extra_body`, and so does the harness.
         wire_names = {p["wire_name"] for p in ir_op["parameters"] if p["location"] == "body"}
         undeclared = {k: v for k, v in body_value.items() if k in schema_required and k not in wire_names}
         if undeclared:

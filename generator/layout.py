@@ -191,6 +191,27 @@ def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str
     return laid_out if len(laid_out) == len(unique) else None
 
 
+_PROGRAM_HEAD = re.compile(r"^# program (\d+)\n", re.MULTILINE)
+
+
+def lay_out_programs(programs: Sequence[str], format_source: Callable[[str], str]) -> list[str]:
+    """Whole programs (code samples, the README's examples), those with a line longer than LINE_LENGTH laid out
+    by black (`format_source`) in one source, the others as they are. They are written one argument per line,
+    so a long literal argument (a body of nested objects) is what needs it."""
+    long = [i for i, program in enumerate(programs) if any(len(line) > LINE_LENGTH for line in program.split("\n"))]
+    laid_out = list(programs)
+    if not long:
+        return laid_out
+    source = "\n\n\n".join(f"# program {n}\n{programs[i]}" for n, i in enumerate(long)) + "\n"
+    parts = _PROGRAM_HEAD.split(format_source(source))
+    found = {int(number): body.strip("\n") for number, body in zip(parts[1::2], parts[2::2])}
+    if sorted(found) != list(range(len(long))):  # not taken apart again: each on its own
+        found = {n: format_source(programs[i] + "\n").rstrip("\n") for n, i in enumerate(long)}
+    for n, i in enumerate(long):
+        laid_out[i] = found[n]
+    return laid_out
+
+
 def _lay_out(code: str, indent: int) -> str | None:
     """One long logical line as black splits it, for the shapes `settle` knows; None for any other."""
     pad = " " * indent

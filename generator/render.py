@@ -34,7 +34,7 @@ from generator.examples import (
     webhook_example_payload,
     webhook_snippet,
 )
-from generator.layout import bracket, docstring, fits, lay_out_pending, settle
+from generator.layout import bracket, docstring, fits, lay_out_pending, lay_out_programs, settle
 from generator.model import wire
 from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
@@ -397,7 +397,7 @@ def _settled(files: Mapping[str, str]) -> dict[str, str]:
         import black
 
         try:
-            laid_out = lay_out_pending(pending, lambda source: black.format_str(source, mode=black_mode()))
+            laid_out = lay_out_pending(pending, format_with_black)
         except black.parsing.InvalidInput:
             laid_out = None
     if laid_out is None:
@@ -1017,11 +1017,17 @@ def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
 
 
 def _readme_example(api: Api) -> dict[str, str]:
-    return {
-        "sync": example_program(api, is_async=False),
-        "async_": example_program(api, is_async=True),
-        "aiohttp": aiohttp_program(api),
-    }
+    programs = lay_out_programs(
+        [example_program(api, is_async=False), example_program(api, is_async=True), aiohttp_program(api)], format_with_black
+    )
+    return dict(zip(("sync", "async_", "aiohttp"), programs))
+
+
+def format_with_black(source: str) -> str:
+    """Python source in the pinned black's layout, as the generated code is."""
+    import black
+
+    return black.format_str(source, mode=black_mode())
 
 
 def _api_reference(api: Api) -> list[dict[str, Any]]:

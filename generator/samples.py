@@ -18,8 +18,10 @@ import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.examples import program, sample_client_variable
+from generator.layout import lay_out_programs
 from generator.load import Spec
-from generator.model.ir import Api, Operation
+from generator.model.ir import Api
+from generator.render import format_with_black
 
 FORMATS = ("overlay", "spec")
 OVERLAY_VERSION = "1.0.0"
@@ -46,15 +48,13 @@ class Sample:
 
 
 def build_samples(api: Api) -> list[Sample]:
-    """A sync and an async sample for every operation, in spec order."""
+    """A sync and an async sample for every operation, in spec order, in black's layout."""
     client = sample_client_variable(api)
-    return [_sample(api, op, client) for op in api.operations]
-
-
-def _sample(api: Api, op: Operation, client: str) -> Sample:
-    sync = program(api, op, is_async=False, client=client, iterate=True)
-    async_ = program(api, op, is_async=True, client=client, iterate=True)
-    return Sample(op.path, op.http_method.lower(), sync, async_)
+    programs = [program(api, op, is_async, client=client, iterate=True) for op in api.operations for is_async in (False, True)]
+    programs = lay_out_programs(programs, format_with_black)
+    return [
+        Sample(op.path, op.http_method.lower(), programs[2 * i], programs[2 * i + 1]) for i, op in enumerate(api.operations)
+    ]
 
 
 def render(api: Api, spec: Spec, text: str, form: str, is_json: bool, extends: str | None) -> str:

@@ -93,3 +93,25 @@ def test_settle_refuses_what_it_cannot_vouch_for() -> None:
     docstring = '"""' + "word " * 40 + '"""\n'
     settled = layout.settle(docstring)
     assert settled is not None and not settled.pending  # a long docstring line is text, never reflowed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(NAMES, PLAIN), max_size=12), min_size=1, max_size=6), st.booleans())
+def test_lay_out_programs_gives_each_long_program_blacks_layout_and_keeps_the_others(
+    bodies: list[list[tuple[str, str]]], is_async: bool
+) -> None:
+    """Programs shaped like code samples, one call each with a dict argument of any length: those with a long
+    line come out as black makes of each alone (one batch, taken apart again), the others exactly as given."""
+    programs = []
+    for body in bodies:
+        value = "{" + ", ".join(f"{string_literal(key)}: {string_literal(text)}" for key, text in body) + "}"
+        call = ["thing = client.things.create(", f"    body={value},", ")", "print(thing.id)"]
+        if is_async:
+            call = ["async def main() -> None:", *("    " + line for line in call), "", "", "asyncio.run(main())"]
+        programs.append("\n".join(["import os", "from package import Client", "", "client = Client(", ")", *call]))
+    laid_out = layout.lay_out_programs(programs, black_of)
+    for program, result in zip(programs, laid_out):
+        if any(len(line) > layout.LINE_LENGTH for line in program.split("\n")):
+            assert result == black_of(program + "\n").rstrip("\n")
+        else:
+            assert result == program

@@ -246,3 +246,56 @@ def test_a_bad_samples_config_is_refused(tmp_path: Path, capsys: pytest.CaptureF
     (tmp_path / "pets.config.yaml").write_text("samples:\n  path: s.yaml\n  format: html\n", encoding="utf-8")
     assert main(["samples", str(spec)]) == 2
     assert "pets.config.yaml at /samples/format: 'format' must be one of overlay, spec" in capsys.readouterr().err
+
+
+LONG_BODY_SPEC = """\
+openapi: 3.1.0
+info: {title: Balancers, version: "1"}
+paths:
+  /balancers:
+    get:
+      operationId: listBalancers
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+    post:
+      operationId: createBalancer
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - type: object
+                  required: [region, forwarding_rules]
+                  properties:
+                    region: {type: string, example: nyc3}
+                    forwarding_rules:
+                      type: array
+                      items:
+                        type: object
+                        required: [entry_protocol, entry_port, target_protocol, target_port]
+                        properties:
+                          entry_protocol: {type: string, example: https}
+                          entry_port: {type: integer, example: 443}
+                          target_protocol: {type: string, example: http}
+                          target_port: {type: integer, example: 80}
+      responses:
+        "204": {description: Created.}
+"""
+
+
+def test_samples_are_in_blacks_layout_where_a_value_is_long(tmp_path: Path) -> None:
+    """A body too long for one line is laid out as black lays it out; a call without arguments is one line."""
+    import black
+
+    from generator.render import black_mode
+
+    overlay = yaml.safe_load(_samples(tmp_path, spec_text=LONG_BODY_SPEC))
+    sources = {a["target"]: _sources(a["update"]["x-codeSamples"]) for a in overlay["actions"]}
+    for entries in sources.values():
+        for source in entries.values():
+            assert black.format_str(source + "\n", mode=black_mode()) == source + "\n"
+            assert max(len(line) for line in source.split("\n")) <= 100
+    created = sources["$.paths['/balancers']['post']"]["Python"]
+    assert '    body={\n        "region": "nyc3",\n        "forwarding_rules": [\n' in created
+    assert "balancer = balancers.balancers.list()\nprint(balancer)" in sources["$.paths['/balancers']['get']"]["Python"]

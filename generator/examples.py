@@ -311,9 +311,7 @@ def _errors_snippet(api: Api, op: Operation) -> str:
     if call.result:
         call.lines.pop()  # the print
     call.lines[0] = call.lines[0].split(" = ", 1)[-1] if call.result else call.lines[0]
-    if call.lines[1:] == [")"]:  # no required arguments
-        call.lines = [call.lines[0] + ")"]
-    return "\n".join([
+    return _source([
         f"import {api.package}",
         "",
         f"client = {api.package}.{api.client_name}()",

@@ -124,6 +124,43 @@ def test_async_group_and_client_level_wrappers(conductor: ModuleType, server: Lo
     assert asyncio.run(main()) == (["a"], b"B", 200)
 
 
+def test_raw_responses_are_closed_and_streamed_ones_open_until_their_block_ends(
+    conductor: ModuleType, server: LocalServer
+) -> None:
+    # What code written against the published SDK (and its own test suite) reads of a response object.
+    server.reply(PAGE, Reply(200, {"labels": ["x"]}, {"Conductor-Request-Id": "req_1"}), Reply(200, b"a\nb\n", {"Content-Type": "text/plain"}))
+    api = client(conductor, server)
+    raw = api.files.with_raw_response.labels.list("f1")
+    assert raw.is_closed is True
+    with api.files.with_streaming_response.labels.list("f1") as streamed:
+        assert streamed.is_closed is False
+        assert streamed.http_request.headers["Authorization"] == "Bearer sk" and streamed.method == "GET"
+        assert str(streamed.url).endswith("/v1/files/f1/labels") and streamed.retries_taken == 0
+        assert streamed.headers["Conductor-Request-Id"] == "req_1" and streamed.status_code == 200
+        assert streamed.parse().labels == ["x"] and streamed.json() == {"labels": ["x"]}
+    assert streamed.is_closed is True and streamed.elapsed.total_seconds() >= 0
+    with api.files.with_streaming_response.content.retrieve("f1") as lines:
+        assert list(lines.iter_lines()) == ["a", "b"]
+    assert lines.is_closed is True
+
+
+def test_async_raw_and_streamed_responses_read_like_sync_ones(conductor: ModuleType, server: LocalServer) -> None:
+    server.reply(Reply(200, {"labels": ["x"]}), Reply(200, {"labels": ["y"]}), Reply(200, b"t1t2", {"Content-Type": "text/plain"}))
+
+    async def main() -> list[object]:
+        async with conductor.AsyncConductor(api_key="sk", base_url=server.url) as api:
+            raw = await api.files.with_raw_response.labels.list("f1")
+            seen: list[object] = [raw.is_closed, (await raw.parse()).labels, await raw.text()]
+            async with api.files.with_streaming_response.labels.list("f1") as streamed:
+                seen += [streamed.is_closed, await streamed.json()]
+            seen.append(streamed.is_closed)
+            async with api.files.with_streaming_response.content.retrieve("f1") as chunks:
+                seen.append("".join([text async for text in chunks.iter_text()]))
+            return seen
+
+    assert asyncio.run(main()) == [True, ["x"], '{"labels": ["x"]}', False, {"labels": ["y"]}, True, "t1t2"]
+
+
 def test_requests_to_undocumented_paths_send_credentials_options_and_bodies(conductor: ModuleType, server: LocalServer) -> None:
     server.reply(Reply(200, {"ok": True}), Reply(200, {"ok": 1}), Reply(200, b"", {}), Reply(200, {"x": 1}))
     api = client(conductor, server)

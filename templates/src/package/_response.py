@@ -70,6 +70,12 @@ class _BaseResponse(Generic[_R]):
         return self.http_request.method
 
     @property
+    def is_closed(self) -> bool:
+        """True once the body is read and the connection released: straight after a raw call, and after the
+        `with_streaming_response` block (inside it, the body is still to be read)."""
+        return self.http_response.is_closed
+
+    @property
     def elapsed(self) -> timedelta:
         """Time from sending the request to the end of the response (available once the body is read)."""
         return self.http_response.elapsed

@@ -65,6 +65,8 @@ class Config:
     resource_names: dict[str, str] = field(default_factory=dict)
     # "METHOD /path" -> method name, or `resource.path.method` to place it on that resource
     method_names: dict[str, str] = field(default_factory=dict)
+    # "METHOD /path" -> the argument name of a whole request body (default `body`)
+    body_names: dict[str, str] = field(default_factory=dict)
     type_names: dict[str, str] = field(default_factory=dict)  # schema JSON pointer ("#/...") -> Python class name
     pagination: dict[str, PagingConfig] = field(default_factory=dict)  # "METHOD /path" -> how it pages
     samples: SamplesConfig | None = None  # the committed code samples file `check` keeps up to date
@@ -126,6 +128,7 @@ _MAP_KEYS = {
         "a mapping from 'METHOD /path' to a Python identifier, or dotted identifiers (`qbd.health_check`)",
         _DOTTED_IDENTIFIER,
     ),
+    "body_names": ("a mapping from 'METHOD /path' to a Python identifier", _IDENTIFIER),
     "type_names": (
         "a mapping from a schema's JSON pointer ('#/components/schemas/Pet') to a Python identifier",
         _IDENTIFIER,
@@ -212,8 +215,8 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
     result: dict[str, str] = {}
     for entry, name in value.items():
         where = f"/{key}/" + entry.replace("~", "~0").replace("/", "~1")
-        if key == "method_names" and not _OPERATION_KEY.match(entry):
-            problems.append(Problem(f"method_names key {entry!r} must be 'METHOD /path'", file, where))
+        if key in ("method_names", "body_names") and not _OPERATION_KEY.match(entry):
+            problems.append(Problem(f"{key} key {entry!r} must be 'METHOD /path'", file, where))
         elif key == "type_names" and not entry.startswith("#/"):
             problems.append(Problem(f"type_names key {entry!r} must be a JSON pointer into the spec ('#/...')", file, where))
         elif not pattern.match(name) or any(keyword.iskeyword(part) for part in name.split(".")):

@@ -150,7 +150,7 @@ def example_call(
         call = Call([f"{variable + ' = ' if returns else ''}{await_}{target}"])
     for param in [*op.positional, *(p for p in op.keyword if p.required or p.in_example)]:
         code = file if _is_file(param) else _argument(param, call.helpers)
-        call.lines.append(f"    {code}," if param.location == "path" else f"    {param.name}={code},")
+        call.lines.append(f"    {code}," if param in op.positional else f"    {param.name}={code},")
     if iterate and op.pagination:
         field_ = _item_id(op.pagination, models or {})
         call.lines += ["):", f"    print({item}.{field_})" if field_ else f"    print({item})"]
@@ -371,8 +371,8 @@ def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
             stream_class = "AsyncStream" if is_async else "Stream"
             names.add(("_streaming", stream_class))
             body.append(f"assert isinstance({call.result}, {stream_class})")
-        elif call.result and op.return_type.annotation in op.return_type.models:  # the model itself, not `List[...]`
-            model = models[op.return_type.annotation]
+        elif call.result and op.return_type.is_type and op.return_type.annotation in op.return_type.models:
+            model = models[op.return_type.annotation]  # the model itself, not `List[...]` nor an alias
             names.add((f"types.{model.module}", model.python_name))
             body.append(f"assert isinstance({call.result}, {model.python_name})")
         elif call.result:

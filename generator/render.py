@@ -207,7 +207,8 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
                 for name, groups in op_groups.items()
             },
             "body_values": {
-                op.name: spell(_wire_value("body", op.located("body"), api.renamed, shapes), names) for op in resource.operations
+                op.name: spell(_wire_value(_body_argument(op), op.located("body"), api.renamed, shapes), names)
+                for op in resource.operations
             },
             "query_styles": {op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
             "required_headers": {op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
@@ -673,6 +674,11 @@ def _argument_groups(
     ]
 
 
+def _body_argument(op: Operation) -> str:
+    """The argument holding a whole request body: `body`, or the config's `body_names` name for it."""
+    return next((p.name for p in op.located("body")), "body")
+
+
 def _wire_value(name: str, params: Iterable[Parameter], renamed: frozenset[str], shapes: dict[str, str]) -> str:
     """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see generator/model/wire.py)."""
     shape = next((s for p in params if (s := wire.prune(p.type.shape, renamed)) is not None), None)
@@ -1033,11 +1039,16 @@ def format_with_black(source: str) -> str:
 def _api_reference(api: Api) -> list[dict[str, Any]]:
     """Per resource: its path, module, the types its methods return and a one-line signature per method."""
     entries = []
+    classes = {m.name: m.python_name for m in api.models if m.python_name != m.name}
+
+    def spelled(annotation: str) -> str:  # as users import it: `Report`, not the model's unique name `QbdReport`
+        return re.sub(r"\w+", lambda word: classes.get(word[0], word[0]), annotation) if classes else annotation
+
     for resource in api.all_resources():
         methods = []
         types: set[str] = set()
         for op in resource.operations:
-            returned = f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]" if op.pagination else op.return_type.annotation
+            returned = spelled(f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]" if op.pagination else op.return_type.annotation)
             types |= (op.pagination.item.models if op.pagination else set()) | op.return_type.models
             arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
             if any(not p.required for p in op.keyword):

@@ -4,6 +4,7 @@
     .venv/bin/python scripts/corpus_report.py                  # every spec in manifest.tsv (about 10 minutes)
     .venv/bin/python scripts/corpus_report.py --only spotify   # re-run one spec, keep the others' results
     .venv/bin/python scripts/corpus_report.py --details /tmp/corpus-details.json   # full per-call facts too
+    .venv/bin/python scripts/corpus_report.py --names-only     # only the call paths (`python`), no Prism (~1 min)
 
 docs/corpus.json is the regression baseline tests/test_corpus.py compares against: re-run this script
 (and commit both files) when a generator change improves the numbers, or when a spec's numbers change
@@ -77,7 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         help="run the generator from this folder instead of this checkout (e.g. a `git archive HEAD` snapshot)",
     )
     parser.add_argument("--render-only", action="store_true", help="only rewrite the Markdown from the JSON file")
+    parser.add_argument(
+        "--names-only",
+        action="store_true",
+        help="only rewrite each operation's call path (`python`) from `generator inspect`: a naming change, no Prism",
+    )
     args = parser.parse_args(argv)
+    if args.names_only:
+        return rename_only(args)
     if args.render_only:
         args.markdown.write_text(render_markdown(json.loads(args.json.read_text(encoding="utf-8"))), encoding="utf-8")
         print(f"wrote {args.markdown}")
@@ -129,6 +137,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.details:
         args.details.write_text(json.dumps([r.to_json() for r in results], indent=1, default=str), encoding="utf-8")
     print(f"wrote {args.json} and {args.markdown} in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def rename_only(args: argparse.Namespace) -> int:
+    """Rewrite the `python` call path of every operation of the specs run (`--only`, else all) from what
+    `python -m generator inspect` says now, and the Markdown; outcomes and counts stay as measured."""
+    data = json.loads(args.json.read_text(encoding="utf-8"))
+    entries = harness.read_manifest(args.corpus)
+    changed = 0
+    for name in args.only or list(entries):
+        spec = data["specs"].get(name)
+        inspected = harness._generator("inspect", str(entries[name].entry), "--lenient", "--json")
+        if spec is None or inspected.returncode != 0:
+            continue
+        for op in json.loads(inspected.stdout)["operations"]:
+            recorded = spec["operations"].get(f"{op['http_method']} {op['path']}")
+            python = "client." + ".".join([*op["resource"], op["method"]])
+            if recorded is not None and recorded.get("python") not in (None, python):
+                print(f"{name}: {op['http_method']} {op['path']}: {recorded['python']} -> {python}")
+                recorded["python"] = python
+                changed += 1
+    args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.markdown.write_text(render_markdown(data), encoding="utf-8")
+    print(f"{changed} call paths changed; wrote {args.json} and {args.markdown}")
     return 0
 
 

@@ -410,9 +410,9 @@ HISTORY_EXPECTED: dict[tuple[str, str], list[tuple[str, str, str]]] = {
                        ("minor", "ListDomainsItem.open_tracking", "added")],
     # only operationIds were added; our method names do not change (CRUD verbs and path-derived names)
     ("resend", "05"): [],
-    ("resend", "06"): [("minor", "automations.duplicate.create", "new method (POST /automations/{automation_id}/duplicate)")],
+    ("resend", "06"): [("minor", "automations.duplicate", "new method (POST /automations/{automation_id}/duplicate)")],
     ("resend", "07"): [("minor", "api_keys.update", "new method (PATCH /api-keys/{api_key_id})")],
-    ("resend", "08"): [("minor", "emails.share.create", "new method (POST /emails/{email_id}/share)")],
+    ("resend", "08"): [("minor", "emails.share", "new method (POST /emails/{email_id}/share)")],
     ("resend", "09"): [("minor", "broadcasts.recipients.list", "new method (GET /broadcasts/{id}/recipients)")],
     ("resend", "10"): [("minor", "broadcasts.clicked_links.list", "new method (GET /broadcasts/{id}/clicked-links)")],
     ("resend", "11"): [("minor", "emails.metrics.list", "new method (GET /emails/metrics)")],
@@ -470,7 +470,7 @@ def test_real_history_new_method() -> None:
     old, new = _pair("resend", "03")
     changes = pipeline.diff(str(old), str(new)).changes
     assert [(c.level.value, c.subject, c.message) for c in changes] == [
-        ("minor", "broadcasts.cancel.create", "new method (POST /broadcasts/{id}/cancel)")
+        ("minor", "broadcasts.cancel", "new method (POST /broadcasts/{id}/cancel)")
     ]
 
 

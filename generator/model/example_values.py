@@ -342,6 +342,33 @@ def _build_object(
         name = _discriminator_property(part.value)
         if tag and name is not None and (name in value or name in properties) and not _pinned(spec, properties.get(name)):
             value[name] = tag
+    return _with_min_properties(spec, target, value, properties, depth, seen, request)
+
+
+def _with_min_properties(
+    spec: Spec, target: Target, value: dict[str, Any], properties: dict[str, Target], depth: int,
+    seen: frozenset[tuple[str, str]], request: bool,
+) -> dict[str, Any]:  # fmt: skip
+    """`value` grown to the schema's `minProperties`: optional properties first, then keys its
+    `additionalProperties` allow (`{"key": "value"}` for a free-form object), so a mock accepts it."""
+    wanted = target.value.get("minProperties") if isinstance(target.value, dict) else None
+    if not isinstance(wanted, int) or isinstance(wanted, bool) or len(value) >= wanted:
+        return value
+    for name, prop in properties.items():
+        if len(value) >= wanted:
+            return value
+        if name not in value and not (request and _flag(spec, prop, "readOnly")):
+            value[name] = example_value(spec, prop, depth + 1, seen, request=request)
+    extra = target.value.get("additionalProperties")
+    if extra is False or isinstance(target.value.get("patternProperties"), dict):
+        return value  # no free keys to add (a pattern's keys are not worth guessing)
+    extra_target = Target(extra, target.file, f"{target.pointer}/additionalProperties") if isinstance(extra, dict) else None
+    number = 1
+    while len(value) < wanted and number <= 64:
+        key = "key" if number == 1 else f"key_{number}"
+        if key not in value:
+            value[key] = example_value(spec, extra_target, depth + 1, seen, request=request) if extra_target else "value"
+        number += 1
     return value
 
 

@@ -175,7 +175,7 @@ class Operation:
     summary: str | None
     description: str | None
     deprecated: bool
-    parameters: tuple[Parameter, ...]  # positional ones (path) first
+    parameters: tuple[Parameter, ...]  # path ones first, in the path's order
     body: RequestBody | None
     return_type: TypeRef
     response_schema: Any
@@ -189,11 +189,12 @@ class Operation:
 
     @property
     def positional(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.location == "path")
+        """The last path parameter (`passthrough(integration_slug, *, id)`); the others are keyword-only."""
+        return self.located("path")[-1:]
 
     @property
     def keyword(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.location != "path")
+        return tuple(p for p in self.parameters if p not in self.positional)
 
     def located(self, location: Location) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)

@@ -54,6 +54,41 @@ def singular(word: str) -> str:
     return word
 
 
+# Words that, first in a path segment, make it an action on the item before it (`/invoices/{id}/void`,
+# `/runs/{id}/submit_tool_outputs`): the verbs APIs use for state changes and one-off operations.
+# fmt: off
+ACTION_VERBS = frozenset({
+    "abort", "accept", "acknowledge", "activate", "add", "append", "apply", "approve", "archive", "assign", "attach",
+    "authorize", "ban", "block", "cancel", "capture", "check", "checkout", "clone", "close", "commit", "complete",
+    "confirm", "convert", "copy", "deactivate", "decline", "delete", "deny", "deploy", "detach", "disable", "dismiss",
+    "dispatch", "duplicate", "enable", "enroll", "estimate", "exchange", "execute", "expire", "export", "finalize",
+    "finish", "flag", "flush", "follow", "fork", "freeze", "generate", "grant", "hangup", "hide", "hold", "import",
+    "install", "invite", "join", "kill", "leave", "link", "lock", "login", "logout", "mark", "merge", "migrate",
+    "move", "mute", "notify", "open", "pause", "pin", "ping", "preview", "promote", "publish", "purge", "reactivate",
+    "reboot", "recalculate", "recycle", "redeliver", "redeploy", "refer", "refresh", "refund", "regenerate",
+    "reindex", "reject", "release", "reload", "remix", "remove", "rename", "renew", "reopen", "replace", "replay",
+    "reply", "report", "reprocess", "rerun", "resend", "reserve", "reset", "resize", "resolve", "restart", "restore",
+    "resume", "retry", "return", "reverse", "revert", "revoke", "rollback", "rotate", "run", "schedule", "search",
+    "send", "share", "sign", "simulate", "skip", "snooze", "split", "start", "stop", "submit", "subscribe", "suspend",
+    "sync", "terminate", "test", "transfer", "trash", "trigger", "unarchive", "unassign", "unblock", "unfollow",
+    "unfreeze", "unlink", "unlock", "unmute", "unpin", "unpublish", "unsubscribe", "unsuspend", "update", "upgrade",
+    "validate", "verify", "void", "withdraw"
+})
+# fmt: on
+
+
+def is_action(segment: str) -> bool:
+    """A path segment naming an action: it starts with a verb (`void`, `submit_tool_outputs`, `removeAndSwap`)."""
+    split = words(segment)
+    return bool(split) and split[0] in ACTION_VERBS
+
+
+def is_plural(segment: str) -> bool:
+    """A path segment naming many things (`files`, `child_agents`): its last word is an English plural."""
+    split = words(segment)
+    return bool(split) and singular(split[-1]) != split[-1]
+
+
 def unique(name: str, taken: set[str], separator: str = "_") -> str:
     """`name`, or `name_2`, `name_3`, ...: the first whose lowercase form is not in `taken`.
 
@@ -66,4 +101,3 @@ def unique(name: str, taken: set[str], separator: str = "_") -> str:
         number += 1
     taken.add(candidate.lower())
     return candidate
-

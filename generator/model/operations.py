@@ -31,7 +31,7 @@ from generator.model.ir import (
     TypeRef,
     Webhook,
 )
-from generator.model.naming import pascal_case, singular, snake_case, unique
+from generator.model.naming import is_action, is_plural, pascal_case, singular, snake_case, unique
 from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional, tagged_union, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -149,11 +149,17 @@ class OperationBuilder:
             if path.rstrip("/") not in parents and self._is_singleton(path, method, op, path_item)
         }
         present = {f"{method.upper()} {path}" for path, method, *_ in raw}
+        drafts, shaped = self._shaped(drafts, prefix)
         drafts = self._placed(drafts, present)
-        names = self._method_names([(res, path, method, op.value) for res, path, method, op, _ in drafts], singletons)
+        names = self._method_names(
+            [(res, path, method, op.value) for res, path, method, op, _ in drafts], singletons, shaped
+        )
         for key in self.config.pagination:
             if key not in present:
                 self._paging_error(key, "style", "the spec has no such operation")
+        for key in self.config.body_names:
+            if key not in present:
+                self._body_name_error(key, "the spec has no such operation")
         return [
             self._operation(resource, name, path, method, op, item)
             for (resource, path, method, op, item), name in zip(drafts, names)
@@ -167,7 +173,9 @@ class OperationBuilder:
         key = f"{method.upper()} {path}"
         response_hint, params_hint = Hint(f"{stem}Response", f"{key} response"), Hint(f"{stem}Params", f"{key} params")
         parameters = self._parameters(item, op, path, params_hint)
-        body, body_params = self._body(op, params_hint)
+        body, body_params = self._body(op, params_hint, key)
+        if key in self.config.body_names and (body is None or body.flattened):
+            self._body_name_error(key, "the operation has no request body passed as one argument")
         taken = {n.lower() for n in RESERVED_ARGUMENTS}
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
@@ -179,8 +187,9 @@ class OperationBuilder:
             named.append(_renamed(param, python_name))
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
         return_type = self._return_type(op, response_hint)
+        last_path = [p for p in ordered if p.location == "path"][-1:]  # positional; the others are keywords
         keywords = [Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
-                    for p in ordered if p.location != "path"]  # fmt: skip
+                    for p in ordered if p not in last_path]  # fmt: skip
         params_model = self.types.arguments_model(params_hint, keywords, f"{op.file}#{op.pointer}") if keywords else None
         pagination = self._pagination(op, ordered, return_type, response_hint, key)
         stream = None if pagination else self._streaming(op, Hint(f"{stem}Event", f"{key} events"), ordered)
@@ -467,14 +476,109 @@ class OperationBuilder:
         reserved = [self.client_attributes, *[RESERVED_RESOURCE_ATTRIBUTES] * (len(names) - 1)]
         return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved))
 
+    def _shaped(self, drafts: list[Any], prefix: int) -> tuple[list[Any], dict[tuple[str, str], str]]:
+        """Drafts with actions and method groups moved onto the resource above them, and those methods' names
+        by (path, method); see `_action_name` and `_method_group_names`. A name that would clash with another
+        method or a child resource of that resource, or with an attribute every resource has, keeps the
+        operation where it was."""
+        by_path: dict[str, list[str]] = defaultdict(list)
+        for _, path, method, *_ in drafts:
+            by_path[path.rstrip("/")].append(method)
+        shaped = self._method_group_names(by_path, prefix)  # by (path without a trailing slash, method)
+        for _, path, method, *_ in drafts:
+            action = self._action_name(path, method, by_path)
+            if action is not None:
+                shaped[(path.rstrip("/"), method)] = action
+        moved = [(res[:-1] if (path.rstrip("/"), method) in shaped and len(res) > 1 else res, path, method, op, item)
+                 for res, path, method, op, item in drafts]  # fmt: skip
+        taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for resource, path, method, *_ in moved:
+            if (path.rstrip("/"), method) not in shaped:
+                taken[resource] |= {"list", "retrieve"} if method == "get" else {self._verb_name(path, method, False)}
+            for depth in range(1, len(resource)):
+                taken[resource[:depth]].add(resource[depth])
+        result: list[Any] = []
+        names: dict[tuple[str, str], str] = {}
+        for draft, original in zip(moved, drafts):
+            key = (draft[1], draft[2])
+            name = shaped.get((draft[1].rstrip("/"), draft[2]))
+            if name is not None and len(original[0]) > 1 and name not in taken[draft[0]] | RESERVED_RESOURCE_ATTRIBUTES:
+                result.append(draft)
+                names[key] = name
+            else:
+                result.append(original)
+        return result, names
+
+    def _action_name(self, path: str, method: str, by_path: dict[str, list[str]]) -> str | None:
+        """The method name of an action on an item, or None.
+
+        An action is the only operation of its path, a POST, PUT or PATCH, with no path below it, either on
+        `{item}/{verb...}` (`POST /invoices/{id}/void`: `invoices.void(id)`) or on `{item}/{word}/{param}` whose
+        word is not a plural (`POST /end-users/{id}/passthrough/{slug}`: `end_users.passthrough(slug, id=...)`;
+        a plural there, `/files/{path}`, names a collection). A segment the config's `resource_names` names
+        stays a resource.
+        """
+        segments = path.strip("/").split("/")
+        here = path.rstrip("/")
+        if method not in ("post", "put", "patch") or len(by_path[here]) != 1 or len(segments) < 3:
+            return None
+        if any(other.startswith(here + "/") for other in by_path):
+            return None
+        *_, item, word, last = segments
+        if _is_param(word) and not _is_param(last) and not _is_param(item) and is_action(last):
+            action = last  # {item}/{verb}
+        elif _is_param(item) and not _is_param(word) and _is_param(last) and not is_plural(word):
+            action = word  # {item}/{word}/{param}: nothing else may live under {item}/{word}
+            base = here.rsplit("/", 1)[0]
+            if base in by_path or any(o.startswith(base + "/") and o != here for o in by_path):
+                return None
+        else:
+            return None
+        if action in self.config.resource_names or _VERSION_SEGMENT.match(action):
+            return None
+        return snake_case(action, "action")
+
+    def _method_group_names(self, by_path: dict[str, list[str]], prefix: int) -> dict[tuple[str, str], str]:
+        """Method names of the operations of method groups, by (path, method).
+
+        A method group is a path segment without an operation of its own whose paths below are all fixed paths
+        one segment deeper with a single GET each, at least two of them: `/reports/aging` and
+        `/reports/job` give `reports.aging()` and `reports.job()`. A child segment the config's
+        `resource_names` names stays a resource.
+        """
+        below: dict[str, list[str]] = defaultdict(list)
+        for path in by_path:
+            segments = path.strip("/").split("/")
+            for depth in range(prefix + 1, len(segments)):
+                below["/" + "/".join(segments[:depth])].append(path)
+        names: dict[tuple[str, str], str] = {}
+        for group, paths in below.items():
+            children = [p for p in paths if p.count("/") == group.count("/") + 1]
+            if group in by_path or "{" in group or len(children) < 2 or len(children) != len(paths):
+                continue
+            if any("{" in p or by_path[p] != ["get"] for p in children):
+                continue
+            for child in children:
+                word = child.rsplit("/", 1)[1]
+                if word not in self.config.resource_names and not _VERSION_SEGMENT.match(word):
+                    names[(child, "get")] = snake_case(word, "method")
+        return names
+
     def _method_names(
-        self, drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]], singletons: set[tuple[str, str]]
+        self,
+        drafts: list[tuple[tuple[str, ...], str, str, dict[str, Any]]],
+        singletons: set[tuple[str, str]],
+        shaped: dict[tuple[str, str], str],
     ) -> list[str]:
         """Verb-style names where they are unique within a resource, operationId-style otherwise.
 
-        `singletons` are the (path, method) of GETs of one thing below an item (`/files/{id}/content`).
+        `singletons` are the (path, method) of GETs of one thing below an item (`/files/{id}/content`);
+        `shaped` the names of actions and method groups' methods.
         """
-        proposed = [self._verb_name(path, method, (path, method) in singletons) for _, path, method, _ in drafts]
+        proposed = [
+            shaped.get((path, method)) or self._verb_name(path, method, (path, method) in singletons)
+            for _, path, method, _ in drafts
+        ]
         counts: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
         for (resource, *_), name in zip(drafts, proposed):
             counts[(resource, name)] += 1
@@ -535,6 +639,10 @@ class OperationBuilder:
                 self._method_name_error(owner, f"'{'.'.join((*resource, name))}' is also the name of {key}")
             if key in self.config.method_names and final != name:
                 self._method_name_error(key, f"'{'.'.join((*resource, name))}' is taken by another method")
+
+    def _body_name_error(self, key: str, message: str) -> NoReturn:
+        where = "/body_names/" + key.replace("~", "~0").replace("/", "~1")
+        raise GeneratorError(Problem(f"body_names {key}: {message}", self.config.file, where))
 
     def _method_name_error(self, key: str, message: str) -> NoReturn:
         where = "/method_names/" + key.replace("~", "~0").replace("/", "~1")
@@ -666,7 +774,7 @@ class OperationBuilder:
 
     # --- request body -------------------------------------------------------------------------
 
-    def _body(self, op: Target, hint: Hint) -> tuple[RequestBody | None, list[Parameter]]:
+    def _body(self, op: Target, hint: Hint, key: str) -> tuple[RequestBody | None, list[Parameter]]:
         raw = op.value.get("requestBody")
         if raw is None:
             return None, []
@@ -699,7 +807,7 @@ class OperationBuilder:
         if kind == "raw":
             type_ = RAW_BODY
         body_param = Parameter(
-            "body", "body", "body", required, type_, _text(target.value.get("description")), resolved,
+            self.config.body_names.get(key, "body"), "body", "body", required, type_, _text(target.value.get("description")), resolved,
             example=example_value(self.spec, Target(schema, target.file, schema_pointer)),
         )  # fmt: skip
         return RequestBody(media_type, kind, required, False, resolved, part_types), [body_param]
@@ -768,6 +876,8 @@ class OperationBuilder:
                 return ANY
             pointer = response.pointer + pointer_from_parts(["content", media_type, "schema"])
             returned = self.types.response_type(schema, response.file, pointer, hint)
+            if returned.annotation.startswith("Dict[") and not (isinstance(schema, dict) and "$ref" in schema):
+                returned = self.types.named_response_map(schema, response.file, pointer, hint)
             # Another success status without a body (a 204 beside a 200) returns None.
             return optional(returned) if self._has_empty_success(op) else returned
         if media_type.startswith("text/"):
@@ -1004,6 +1114,10 @@ def _schema_format(spec: Spec, target: Target) -> str | None:
 
 def _escape_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{")
 
 
 def _path_names(path: str) -> list[str]:

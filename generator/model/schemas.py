@@ -235,6 +235,11 @@ class SchemaTypes:
     def request_type(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
         return self._convert(Target(node, file, pointer), hint, request=True)
 
+    def named_response_map(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
+        """An operation's inline map response (`Dict[str, object]`) under the hint's name, as a type alias
+        (`EndUserPassthroughResponse`): code can import the result's type like any other method's."""
+        return self._alias(Target(node, file, pointer), hint)
+
     def arguments_model(self, hint: Hint, fields: list[Field], source: str) -> TypeRef:
         """`<Resource><Method>Params`: a TypedDict of a method's keyword arguments (`**params` type-checks)."""
         name = unique(pascal_case(hint.text), self._taken, separator="")

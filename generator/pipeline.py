@@ -7,15 +7,16 @@ import hashlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import custom
 from generator.config import Config, load_config
 from generator.errors import GeneratorError, Problem
 from generator.freshness import file_digests, inputs_digest, spec_names
-from generator.load import Spec, load_spec
+from generator.load import RefError, Spec, load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
@@ -39,12 +40,14 @@ from generator.write import (
 )
 
 if TYPE_CHECKING:  # `diff` is imported by the commands that use it
-    from generator.diff import Change, Side
+    from generator.diff import Change
     from generator.versioning import Bump
 
 DEFAULT_SPEC = Path("specs/conductor.yaml")
 DEFAULT_OUTPUT = Path("generated")
 
+
+_T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class Options:
@@ -418,32 +421,57 @@ def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: boo
 
     Each side is the spec with its config's overlays applied, as `generate` sees it.
     """
+    from generator.diff import Side, highest
     from generator.diff import diff as diff_sides
-    from generator.diff import highest
     from generator.versioning import bump_for
 
     with open_source(old) as old_source, open_source(new) as new_source:
-        old_side, _ = _side(old_source, config, allow_outside_refs, strict_overlays)
-        new_side, new_config = _side(new_source, config, allow_outside_refs, strict_overlays)
+        old_spec, old_config = _displayed(old_source, lambda: _side(old_source, config, allow_outside_refs, strict_overlays))
+        new_spec, new_config = _displayed(new_source, lambda: _side(new_source, config, allow_outside_refs, strict_overlays))
+        # A `type_names` pin of a schema only one version has applies to that version (the line `diff` suggests
+        # for a renamed type points into the new one); a pin neither version has is still an error.
+        old_config, new_config = (
+            _pins_found(old_config, old_spec, [new_spec]), _pins_found(new_config, new_spec, [old_spec])
+        )
+        old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config)))
+        new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config)))
         changes = diff_sides(old_side, new_side)
     return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
 
 
 def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool,
-          strict_overlays: bool) -> tuple[Side, Config]:  # fmt: skip
-    """Load and model one version; its problems name the file as the user wrote it (`main:specs/x.yaml`)."""
-    from generator.diff import Side
+          strict_overlays: bool) -> tuple[Spec, Config]:  # fmt: skip
+    """Load one version and its config."""
+    loaded_config = load_config(config or Options(spec=source.path).config_path())
+    options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)
+    spec, overlaid = _load(options, loaded_config)
+    for warning in overlaid.warnings:
+        print(f"warning: {Problem(warning.message, source.display(warning.file or ''), warning.pointer, warning.line)}",
+              file=sys.stderr)  # fmt: skip
+    return spec, loaded_config
 
+
+def _displayed(source: SpecSource, step: Callable[[], _T]) -> _T:
+    """`step()`, its problems naming the file as the user wrote it (`main:specs/x.yaml`)."""
     try:
-        loaded_config = load_config(config or Options(spec=source.path).config_path())
-        options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)
-        spec, overlaid = _load(options, loaded_config)
-        for warning in overlaid.warnings:
-            print(f"warning: {Problem(warning.message, source.display(warning.file or ''), warning.pointer, warning.line)}",
-                  file=sys.stderr)  # fmt: skip
-        return Side(spec, build_api(spec, loaded_config)), loaded_config
+        return step()
     except GeneratorError as error:
         raise GeneratorError(
             [Problem(p.message, source.display(p.file) if p.file else None, p.pointer, p.line) for p in error.problems],
             error.exit_code,
         ) from None
+
+
+def _pins_found(config: Config, spec: Spec, others: list[Spec]) -> Config:
+    """`config` without the `type_names` pins that point at nothing in `spec` but at something in another version."""
+
+    def has(version: Spec, pointer: str) -> bool:
+        try:
+            version.resolve(pointer, version.entry)
+        except RefError:
+            return False
+        return True
+
+    kept = {pointer: name for pointer, name in config.type_names.items()
+            if has(spec, pointer) or not any(has(other, pointer) for other in others)}  # fmt: skip
+    return config if kept == config.type_names else dataclasses.replace(config, type_names=kept)

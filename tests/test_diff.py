@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -505,6 +506,26 @@ def test_a_renamed_type_of_the_same_shape_names_the_config_line_that_keeps_its_n
     old_file, new_file = _write(tmp_path / "o" / "shop.yaml", BASE), _write(tmp_path / "n" / "shop.yaml", new)
     (new_file.parent / "shop.config.yaml").write_text('type_names:\n  "#/components/schemas/Article": Item\n', "utf-8")
     assert pipeline.diff(str(old_file), str(new_file)).changes == []
+
+
+def test_the_suggested_type_names_line_works_in_one_config_for_both_versions(tmp_path: Path) -> None:
+    """diff, copy the line it suggests into a config, diff again with `-c`: the rename is nothing for users.
+    The pin points at the new version's component, which the old one does not have; a pin neither has is an error."""
+    new = copy.deepcopy(BASE)
+    _rename_item(new)
+    old_file, new_file = str(_write(tmp_path / "old.yaml", BASE)), str(_write(tmp_path / "new.yaml", new))
+    first = _cli("diff", old_file, new_file)
+    assert first.returncode == 0, first.stderr
+    suggested = re.search(r"`type_names: \{(.+?): (\w+)\}`", first.stdout)
+    assert suggested is not None, first.stdout
+    config = tmp_path / "sdk.config.yaml"
+    config.write_text(f"type_names:\n  {suggested[1]}: {suggested[2]}\n", "utf-8")
+    again = _cli("diff", old_file, new_file, "-c", str(config))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.rstrip().endswith(": no changes"), again.stdout
+    config.write_text('type_names:\n  "#/components/schemas/Nowhere": Item\n', "utf-8")
+    typo = _cli("diff", old_file, new_file, "-c", str(config))
+    assert typo.returncode == 2 and "type_names #/components/schemas/Nowhere" in typo.stderr, typo.stderr
 
 
 def test_a_renamed_type_whose_shape_changed_gets_no_config_hint(tmp_path: Path) -> None:

@@ -222,7 +222,7 @@ def test_groups_are_packages_and_the_tests_mirror_them(project: Path) -> None:
     assert "client.qbd.customers.notes.list(" in (project / "tests/api_resources/qbd/customers/test_notes.py").read_text()
     api_md = (project / "api.md").read_text()
     assert '<a href="./src/conductor/resources/qbd/qbd.py">health_check() -&gt; QbdHealthCheckResponse</a>' in api_md
-    assert '<a href="./src/conductor/resources/qbd/company.py">retrieve() -&gt; QbdCompany</a>' in api_md
+    assert '<a href="./src/conductor/resources/qbd/company.py">retrieve() -&gt; Company</a>' in api_md
 
 
 def test_the_group_method_and_singletons_against_a_local_server(conductor: ModuleType, server: LocalServer) -> None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +36,7 @@ from generator.config import Config
 from generator.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import imported_package
+from tests.corpus import prism
 
 SPEC = """\
 openapi: 3.1.0
@@ -246,11 +250,18 @@ def test_call_paths_type_names_and_modules_are_the_published_ones(project: Path,
     assert callable(client.qbd.reports.aging) and callable(client.qbd.company.retrieve)
 
 
-def test_samples_readme_and_generated_tests_send_what_the_schema_needs(project: Path) -> None:
-    # `minProperties: 1` on a free-form body: `{}` would be refused by a mock that validates requests.
+def test_generated_tests_send_what_the_schema_needs_and_prism_accepts_it(project: Path, tmp_path: Path) -> None:
+    # `minProperties: 1` on a free-form body: Prism answers `{}` with 422.
     tests = (project / "tests" / "api_resources" / "test_end_users.py").read_text(encoding="utf-8")
     assert 'qbd_payload={"key": "value"}' in tests and "qbd_payload={}" not in tests
     assert '"quickbooks_desktop",\n            id="string",' in tests  # the last path parameter first, positional
+    if prism.executable() is None:
+        pytest.skip("Prism is not installed: run `bash scripts/install-prism.sh`")
+    with prism.PrismServer(project.parent / "conductor.yaml", tmp_path / "prism.log") as mock:
+        env = {**os.environ, "TEST_API_BASE_URL": mock.url, "PYTHONPATH": str(project / "src")}
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/api_resources"],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0 and "skipped" not in done.stdout, done.stdout + done.stderr
 
 
 # --- the published suite's shape, against a real local server -------------------------------------------------

@@ -611,7 +611,7 @@ def _request_statement(
         spec += [f"{name}={string_literal(getattr(page, name))}" for name in ("param", "next", "has_more", "total", "total_pages", "item_id") if getattr(page, name)]
         spec += ["has_more_inverted=True"] if page.has_more_inverted else []
         args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
-    args += [string_literal(op.http_method), string_literal(op.path)]
+    args += [string_literal(op.http_method), string_literal(_python_path(op))]
     for keyword, params in context["op_groups"][op.name]:
         pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
         args.append(bracket(f"{keyword}={{", pairs, "},", indent + 4))
@@ -668,10 +668,18 @@ def _argument_groups(
     if op.body is not None and op.body.flattened:
         groups.append(("body", list(op.located("body"))))
     return [
-        (keyword, [(p.wire_name, _wire_value(p.name, [p], renamed, shapes)) for p in params])
+        # path parameters by their Python names, which `_python_path` puts in the path
+        (keyword, [(p.name if keyword == "path_params" else p.wire_name, _wire_value(p.name, [p], renamed, shapes)) for p in params])
         for keyword, params in groups
         if params
     ]
+
+
+def _python_path(op: Operation) -> str:
+    """The path with each parameter's placeholder named as its argument (`{integration_slug}`), so an empty value
+    raises naming the argument the caller passed, as the published SDKs do."""
+    names = {p.wire_name: p.name for p in op.located("path")}
+    return re.sub(r"\{([^{}]+)\}", lambda m: "{" + names.get(m[1], m[1]) + "}", op.path)
 
 
 def _body_argument(op: Operation) -> str:

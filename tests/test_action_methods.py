@@ -400,6 +400,15 @@ def test_every_parameter_goes_where_the_spec_says(conductor: ModuleType, server:
     assert void == "/v1/quickbooks-desktop/invoices/inv%2F1/void"
 
 
+def test_an_empty_path_parameter_is_named_as_the_argument(conductor: ModuleType, server: RoutingServer) -> None:
+    with sync_client(conductor, server, "strict") as client:
+        passthrough = client.end_users.with_raw_response.passthrough
+        with pytest.raises(ValueError, match=r"Expected a non-empty value for `integration_slug` but received ''"):
+            passthrough(integration_slug="", id="end_usr_1", qbd_payload={"key": "value"})
+        with pytest.raises(ValueError, match=r"Expected a non-empty value for `id` but received ''"):
+            passthrough(integration_slug="quickbooks_desktop", id="", qbd_payload={"key": "value"})
+
+
 def test_strict_validation_refuses_what_lax_validation_passes_through(conductor: ModuleType) -> None:
     invalid = RoutingServer()
     invalid.invalid = True

@@ -484,9 +484,14 @@ class OperationBuilder:
         by_path: dict[str, list[str]] = defaultdict(list)
         for _, path, method, *_ in drafts:
             by_path[path.rstrip("/")].append(method)
+        below: dict[str, int] = defaultdict(int)  # how many paths lie below each path prefix
+        for path in by_path:
+            segments = path.strip("/").split("/")
+            for depth in range(1, len(segments)):
+                below["/" + "/".join(segments[:depth])] += 1
         shaped = self._method_group_names(by_path, prefix)  # by (path without a trailing slash, method)
         for _, path, method, *_ in drafts:
-            action = self._action_name(path, method, by_path)
+            action = self._action_name(path, method, by_path, below)
             if action is not None:
                 shaped[(path.rstrip("/"), method)] = action
         moved = [(res[:-1] if (path.rstrip("/"), method) in shaped and len(res) > 1 else res, path, method, op, item)
@@ -509,7 +514,7 @@ class OperationBuilder:
                 result.append(original)
         return result, names
 
-    def _action_name(self, path: str, method: str, by_path: dict[str, list[str]]) -> str | None:
+    def _action_name(self, path: str, method: str, by_path: dict[str, list[str]], below: dict[str, int]) -> str | None:
         """The method name of an action on an item, or None.
 
         An action is the only operation of its path, a POST, PUT or PATCH, with no path below it, either on
@@ -520,9 +525,7 @@ class OperationBuilder:
         """
         segments = path.strip("/").split("/")
         here = path.rstrip("/")
-        if method not in ("post", "put", "patch") or len(by_path[here]) != 1 or len(segments) < 3:
-            return None
-        if any(other.startswith(here + "/") for other in by_path):
+        if method not in ("post", "put", "patch") or len(by_path[here]) != 1 or len(segments) < 3 or below.get(here):
             return None
         *_, item, word, last = segments
         if _is_param(word) and not _is_param(last) and not _is_param(item) and is_action(last):
@@ -530,7 +533,7 @@ class OperationBuilder:
         elif _is_param(item) and not _is_param(word) and _is_param(last) and not is_plural(word):
             action = word  # {item}/{word}/{param}: nothing else may live under {item}/{word}
             base = here.rsplit("/", 1)[0]
-            if base in by_path or any(o.startswith(base + "/") and o != here for o in by_path):
+            if base in by_path or below.get(base) != 1:
                 return None
         else:
             return None

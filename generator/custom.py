@@ -249,6 +249,9 @@ def _find(lines: list[str], old: list[str], expected: int, earliest: int) -> int
     if not old:
         return min(expected, len(lines))
     last = len(lines) - len(old)
+    # A header may claim any line (`@@ -999999999 ...`): searching from past the end would step through the
+    # whole distance. Every candidate is at most `last`, and they stand in the same order from there.
+    expected = min(expected, max(last, earliest))
     for distance in range(max(last - earliest, expected - earliest, 0) + 1):
         for candidate in (expected - distance, expected + distance) if distance else (expected,):
             if earliest <= candidate <= last and lines[candidate : candidate + len(old)] == old:

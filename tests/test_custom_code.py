@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.custom import apply_hunks, make_patch, parse_patch
 from generator.errors import GeneratorError
-from tests.conftest import LocalServer, Reply, imported_package
+from tests.conftest import LocalServer, Reply, imported_package, within_seconds
 
 
 def _operation(operation_id: str, summary: str, path_param: str = "id") -> dict[str, object]:
@@ -350,6 +350,18 @@ def test_patch_round_trip_edge_cases() -> None:
                             ("--- a/f.py\n+++ b/f.py\nhello\n", "expected a hunk header")]:  # fmt: skip
         with pytest.raises(GeneratorError, match=message):
             parse_patch(broken, "p", "f.py")
+
+
+def test_a_hunk_header_far_past_the_end_is_searched_within_the_file() -> None:
+    """A patch from a pull request must not hang CI: the search is bounded by the file, not by the header."""
+    base = "".join(f"line {n}\n" for n in range(1, 30))
+    hunk = "@@ -999999999,1 +999999999,2 @@\n line 20\n+added\n"
+    with within_seconds(60):  # before: a loop over 10^9 candidates (minutes)
+        applied = apply_hunks(base, parse_patch("--- a/f.py\n+++ b/f.py\n" + hunk, "p", "f.py"), "p", "f.py")
+        assert applied == base.replace("line 20\n", "line 20\nadded\n")
+        with pytest.raises(GeneratorError, match="hunk 1 of 1"):
+            missing = "@@ -999999999,1 +999999999,2 @@\n line 99\n+added\n"
+            apply_hunks(base, parse_patch("--- a/f.py\n+++ b/f.py\n" + missing, "p", "f.py"), "p", "f.py")
 
 
 @given(st.lists(st.sampled_from(["x\n", "y\n", "def f():\n", "    pass\n", "\n", "z"]), max_size=30), st.randoms())

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, Problem
+from generator.model.naming import is_device_name
 
 # `\Z`, not `$`: `$` also matches before a final newline, and "1.0.0\n" must not pass as a version.
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -111,7 +112,10 @@ def _is_name(value: Any) -> bool:
 
 # key -> (check, description of what it must be)
 _CHECKS: dict[str, tuple[Any, str]] = {
-    "package_name": (_is_name, "a Python identifier that is not a keyword"),
+    "package_name": (
+        lambda v: _is_name(v) and not is_device_name(v),
+        "a Python identifier that is not a keyword nor a device name on Windows (con, aux, nul, com1, ...)",
+    ),
     "distribution_name": (lambda v: isinstance(v, str) and _DISTRIBUTION.match(v), "a distribution name"),
     "client_name": (_is_name, "a Python identifier that is not a keyword"),
     "async_client_name": (_is_name, "a Python identifier that is not a keyword"),

@@ -258,6 +258,7 @@ def test_unknown_config_key_names_key_and_config_file(
         ("package_name", "None"),
         ("client_name", "'True'"),
         ("async_client_name", "__debug__"),
+        ("package_name", "aux"),  # a device name on Windows: `src/aux/` cannot be checked out there
     ],
 )
 def test_config_values_with_a_line_break_or_a_keyword_are_refused(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.custom import apply_hunks, make_patch, parse_patch
 from generator.errors import GeneratorError
-from tests.conftest import LocalServer, Reply, imported_package, within_seconds
+from tests.conftest import ROOT, LocalServer, Reply, imported_package, within_seconds
 
 
 def _operation(operation_id: str, summary: str, path_param: str = "id") -> dict[str, object]:
@@ -323,6 +323,45 @@ def test_overlay_config_and_strict_mode(tmp_path: Path, capsys: pytest.CaptureFi
     assert "o.yaml:4 at /actions/0: action 0 (target \"$.paths['/nothing']\") selects nothing in pets.yaml; skipped" in capsys.readouterr().err
     assert main(["validate", str(spec), "--strict-overlays"]) == 2
     assert "selects nothing in pets.yaml (an error with --strict-overlays)" in capsys.readouterr().err
+
+
+def test_an_overlay_ref_that_resolves_nowhere_names_the_overlay_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = _write(tmp_path / "pets.yaml", _spec())
+    (tmp_path / "overlay.yaml").write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+                                           "  - target: $.components.schemas.Pet.properties\n"
+                                           "    update: {owner: {$ref: '#/components/schemas/Missing'}}\n",
+                                           encoding="utf-8")  # fmt: skip
+    (tmp_path / "pets.config.yaml").write_text("overlays: [overlay.yaml]\n", encoding="utf-8")
+    assert main(["validate", str(spec)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, errors
+    assert "at /components/schemas/Pet/properties/owner/$ref: $ref '#/components/schemas/Missing'" in errors[0]
+    assert errors[0].endswith(f"(this value comes from overlay {tmp_path / 'overlay.yaml'}, action 0)")
+
+
+def _small_address_space() -> None:  # in the child: 1 GiB of memory at most, so a blow-up fails fast
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1024**3, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def test_an_overlay_value_copied_into_many_nodes_is_refused_before_copying(tmp_path: Path) -> None:
+    """A 30,000-node `update` selected into 200 nodes: six million copies, past the limit on the spec's nodes;
+    refused before one is made (it took a minute and a GB before)."""
+    paths = {f"/p{i}": {"get": {"description": "d", "responses": {"200": {"description": "ok"}}}} for i in range(100)}
+    spec = _write(tmp_path / "big.yaml", {"openapi": "3.1.0", "info": {"title": "Big", "version": "1"}, "paths": paths})
+    value = {f"k{i}": {"type": "string", "description": "v"} for i in range(10_000)}
+    overlay = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"},
+               "actions": [{"target": "$..[?@.description]", "update": {"x-big": value}}]}  # fmt: skip
+    (tmp_path / "overlay.json").write_text(json.dumps(overlay), encoding="utf-8")
+    (tmp_path / "big.config.yaml").write_text("overlays: [overlay.json]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", str(spec)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, preexec_fn=_small_address_space, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert ("at /actions/0: action 0 (target '$..[?@.description]'): copying 'update' into the 200 nodes it selects "
+            "would add 6,000,400 nodes") in done.stderr  # fmt: skip
 
 
 # --- the patch format and its applier -------------------------------------------------------------

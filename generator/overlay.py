@@ -24,7 +24,7 @@ import jsonpath_rfc9535
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES
-from generator.load import Document, Spec, expanded_size, check_again
+from generator.load import Document, Spec, check_again, expanded_size
 
 _TOP_KEYS = ("overlay", "info", "extends", "actions")
 _ACTION_KEYS = ("target", "description", "update", "remove")

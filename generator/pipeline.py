@@ -32,6 +32,7 @@ from generator.write import (
     Stamps,
     after_failure,
     compare,
+    create_file,
     digest,
     exclusive,
     read_cache,
@@ -373,8 +374,8 @@ def write_samples(samples: SamplesFile) -> bool:
         return False
     samples.path.parent.mkdir(parents=True, exist_ok=True)
     staged = samples.path.with_name(f".{samples.path.name}.tmp")
-    with open(staged, "w", encoding="utf-8", newline="") as handle:
-        handle.write(samples.text)
+    staged.unlink(missing_ok=True)  # a leftover, or a link: removed, never written through
+    create_file(staged, samples.text, sync=False)
     os.replace(staged, samples.path)
     return True
 

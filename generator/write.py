@@ -277,7 +277,7 @@ def write_cache(
     try:
         if not (out / CACHE).is_file() or (out / CACHE).read_text(encoding="utf-8") != text:
             (out / f"{CACHE}.tmp").unlink(missing_ok=True)  # a leftover, or a link: removed, never followed
-            _write_file(out / f"{CACHE}.tmp", text, sync=False)
+            create_file(out / f"{CACHE}.tmp", text, sync=False)
             os.replace(out / f"{CACHE}.tmp", out / CACHE)  # never half a cache, whenever the run dies
     except (OSError, UnicodeDecodeError):
         pass
@@ -378,7 +378,7 @@ def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
     try:
         for path in moves:
             (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            _write_file(staging / path, files[path], sync=not hasattr(os, "sync"))
+            create_file(staging / path, files[path], sync=not hasattr(os, "sync"))
         if hasattr(os, "sync"):
             # Every staged file is on disk before the journal says the new output is complete: one
             # sync of the file system instead of one fsync a file (1,500 of them cost seconds on a large API).
@@ -408,7 +408,7 @@ def recover(out: Path) -> bool:
     return False
 
 
-def _write_file(path: Path, text: str, sync: bool = True) -> None:
+def create_file(path: Path, text: str, sync: bool = True) -> None:
     """Create `path` (it must not exist, not even as a link) holding `text`."""
     descriptor = os.open(path, _NEW_FILE, 0o666)
     try:
@@ -425,7 +425,7 @@ def _write_file(path: Path, text: str, sync: bool = True) -> None:
 
 def _write_journal(out: Path, moves: list[str], removals: list[str]) -> None:
     text = json.dumps({"version": _JOURNAL_VERSION, "move": moves, "remove": removals}, indent=0)
-    _write_file(out / f"{JOURNAL}.tmp", text)
+    create_file(out / f"{JOURNAL}.tmp", text)
     os.replace(out / f"{JOURNAL}.tmp", out / JOURNAL)  # the new output is written from here on
     _sync_folder(out)
 

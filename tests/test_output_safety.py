@@ -255,7 +255,7 @@ def test_sigterm_while_staging_removes_the_staging_folder(
     generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(generated)
-    real_write_file, calls = write._write_file, []
+    real_write_file, calls = write.create_file, []
 
     def terminated_while_staging(path: Path, text: str, sync: bool = True) -> None:
         calls.append(path)
@@ -269,7 +269,7 @@ def test_sigterm_while_staging_removes_the_staging_folder(
     def unhandled(signum: int, frame: object) -> None:
         raise Unhandled("the generator did not handle SIGTERM")  # instead of ending the test run
 
-    monkeypatch.setattr(write, "_write_file", terminated_while_staging)
+    monkeypatch.setattr(write, "create_file", terminated_while_staging)
     previous = signal.signal(signal.SIGTERM, unhandled)
     try:
         code = main(["generate", str(spec_file(tmp_path / "b", SPEC_B, "2.0.0")), "-o", str(generated)])

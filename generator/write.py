@@ -19,6 +19,7 @@ at any of the generator's scratch names is refused, and every scratch file is cr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import hashlib
@@ -71,6 +72,7 @@ def exclusive(out: Path) -> Iterator[None]:
         yield
         return
     refuse_links(out)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     descriptor = _lock(out)
     _held.add(key)
@@ -78,8 +80,13 @@ def exclusive(out: Path) -> Iterator[None]:
         yield
     finally:
         _held.discard(key)
-        (out / LOCK).unlink(missing_ok=True)  # while still locked: a run waiting on this file tries afresh
+        # Deleted while still locked: a run that opened it meanwhile finds it gone once it gets the lock, and
+        # takes a new one (`_lock`).
+        (out / LOCK).unlink(missing_ok=True)
         os.close(descriptor)
+        if created:
+            with contextlib.suppress(OSError):  # not empty, or gone: left as it is
+                out.rmdir()  # a run that wrote nothing leaves no folder behind either
 
 
 def _lock(out: Path) -> int:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 from generator import __version__, pipeline, progress
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.limits import RECURSION_LIMIT
-from generator.write import unified_diff
+from generator.write import after_failure, unified_diff
 
 # `diff`, `inspect` and `release` import their modules when they run: `generate` and `check` stay light.
 RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it
@@ -58,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (generate, check):
         sub.add_argument("-q", "--quiet", action="store_true",
                          help="no stage timings or progress on stderr (shown when a run takes over 2 s)")  # fmt: skip
+    generate.add_argument("--force", action="store_true",
+                          help="write into a folder the generator did not write (no .generator-manifest) even "
+                               "where that replaces files there, taking the folder over")  # fmt: skip
     check.add_argument("--diff", action="store_true", help="print a unified diff of the differences")
     check.add_argument("--full", action="store_true",
                        help="trust no stamp of an earlier run: validate the spec and format every file (docs/speed.md)")  # fmt: skip
@@ -133,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         lenient=getattr(args, "lenient", False),
         allow_outside_refs=args.allow_outside_refs,
         strict_overlays=args.strict_overlays,
+        force=getattr(args, "force", False),
     )
+    # SIGTERM (CI cancelling a job, `timeout`) ends the run as Ctrl-C does: staged files are removed, and the
+    # message says what the folder holds.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
         return _COMMANDS[args.command](options, args)
     except GeneratorError as error:
@@ -142,14 +152,28 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("interrupted; the output folder was left as it was before this run", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        terminated = isinstance(interrupt, Terminated)
+        writes = args.command in ("generate", "keep", "release")
+        left = after_failure(options.output) if writes else "nothing was written"
+        print(f"{'terminated' if terminated else 'interrupted'}; {left}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
     except Exception as error:  # noqa: BLE001 - a generator bug: say so plainly, traceback only on request
         if args.debug:
             traceback.print_exc()
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it unwinds as from Ctrl-C."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:

@@ -15,14 +15,16 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, Problem
+from generator.model.naming import is_device_name
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# `\Z`, not `$`: `$` also matches before a final newline, and "1.0.0\n" must not pass as a version.
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 # A method name, optionally after the resource path it goes on: `health_check` or `qbd.health_check`.
-_DOTTED_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
-_ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
-_HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_DOTTED_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+_DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
+_ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+_VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?\Z")
+_HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,20 @@ class PagingConfig:
     total_pages: str | None = None  # page_number: the number of pages
 
 
+def _is_name(value: Any) -> bool:
+    """A Python identifier that can name a module or class: not a keyword (`class`, `None`, `True`)."""
+    return isinstance(value, str) and bool(_IDENTIFIER.match(value)) and not keyword.iskeyword(value) and value != "__debug__"
+
+
 # key -> (check, description of what it must be)
 _CHECKS: dict[str, tuple[Any, str]] = {
-    "package_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
+    "package_name": (
+        lambda v: _is_name(v) and not is_device_name(v),
+        "a Python identifier that is not a keyword nor a device name on Windows (con, aux, nul, com1, ...)",
+    ),
     "distribution_name": (lambda v: isinstance(v, str) and _DISTRIBUTION.match(v), "a distribution name"),
-    "client_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
-    "async_client_name": (lambda v: isinstance(v, str) and _IDENTIFIER.match(v), "a Python identifier"),
+    "client_name": (_is_name, "a Python identifier that is not a keyword"),
+    "async_client_name": (_is_name, "a Python identifier that is not a keyword"),
     "version": (lambda v: isinstance(v, str) and _VERSION.match(v), "a version such as '1.2.3'"),
     "request_id_header": (lambda v: isinstance(v, str) and _HEADER.match(v), "an HTTP header name"),
     "idempotency_header": (lambda v: isinstance(v, str) and _HEADER.match(v), "an HTTP header name"),
@@ -121,7 +131,7 @@ _CHECKS: dict[str, tuple[Any, str]] = {
     "max_retries": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
 }
 _ENV_KEYS = ("api_key", "base_url", "log")
-_MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
+_MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAP_KEYS = {
     "resource_names": ("a mapping from a path segment to a Python identifier", _IDENTIFIER),
     "method_names": (
@@ -243,7 +253,7 @@ def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesCon
 
 
 _PAGING_KEYS = ("style", "items", "param", "next", "has_more", "has_more_inverted", "total", "total_pages", "item_id")
-_OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$")
+_OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*\Z")
 
 
 def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[str, PagingConfig]:
@@ -326,7 +336,7 @@ def _parse_mixins(value: Any, file: str, problems: list[Problem]) -> dict[str, s
                                 "package's lib/ folder", file, "/mixins"))  # fmt: skip
         return {}
     for name, target in value.items():
-        if not (isinstance(name, str) and _IDENTIFIER.match(name)):
+        if not _is_name(name):
             problems.append(Problem(f"mixins key {name!r} must be a generated class name", file, f"/mixins/{name}"))
         elif not (isinstance(target, str) and _MIXIN.match(target)):
             problems.append(Problem(f"mixins.{name} must be 'module:Class' (a module of lib/, dotted, and a class "

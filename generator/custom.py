@@ -249,6 +249,9 @@ def _find(lines: list[str], old: list[str], expected: int, earliest: int) -> int
     if not old:
         return min(expected, len(lines))
     last = len(lines) - len(old)
+    # A header may claim any line (`@@ -999999999 ...`): searching from past the end would step through the
+    # whole distance. Every candidate is at most `last`, and they stand in the same order from there.
+    expected = min(expected, max(last, earliest))
     for distance in range(max(last - earliest, expected - earliest, 0) + 1):
         for candidate in (expected - distance, expected + distance) if distance else (expected,):
             if earliest <= candidate <= last and lines[candidate : candidate + len(old)] == old:
@@ -343,6 +346,10 @@ def keep(out: Path, generated: dict[str, str], targets: list[str]) -> list[Kept]
         plans.append((target, patch))
     if problems:
         raise GeneratorError(problems)
+    links = [link for target, _ in plans if (link := _link_on_the_way(out, patch_path(target))) is not None]
+    if links:
+        raise GeneratorError([Problem("is a symbolic link; patches are never written through one: make it a "
+                                      "folder (or file) of its own and run again", str(link)) for link in links])  # fmt: skip
     kept: list[Kept] = []
     for target, patch in plans:
         file = out / patch_path(target)
@@ -356,3 +363,13 @@ def keep(out: Path, generated: dict[str, str], targets: list[str]) -> list[Kept]
             file.unlink(missing_ok=True)
             kept.append(Kept(target, patch_path(target), 0, removed=existed))
     return kept
+
+
+def _link_on_the_way(out: Path, path: str) -> Path | None:
+    """The first symbolic link among `out/path` and the folders between it and `out`, if any."""
+    current = out
+    for part in PurePosixPath(path).parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None

@@ -369,7 +369,7 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem]) -> Document:
         loader.dispose()
     for key, line in loader.duplicates:
         problems.append(Problem(f"duplicate key {key!r} in one mapping", str(path), line=line))
-    expansion = _expanded_size(data)
+    expansion = expanded_size(data)
     if expansion is None or expansion > MAX_EXPANDED_NODES:
         # YAML aliases let a small file stand for an enormous (or endless) tree ("billion laughs"):
         # every later stage walks the expanded tree, so refuse it here.
@@ -380,7 +380,7 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem]) -> Document:
     return Document(path, data, loader.lines)
 
 
-def _expanded_size(data: Any) -> int | None:
+def expanded_size(data: Any) -> int | None:
     """How many nodes `data` has with every alias expanded (None: an alias contains itself).
 
     Shared containers are counted once per place they appear, computed without expanding them.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from typing import Any
 import jsonpath_rfc9535
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import Document, Spec, check_again
+from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES
+from generator.load import Document, Spec, check_again, expanded_size
 
 _TOP_KEYS = ("overlay", "info", "extends", "actions")
 _ACTION_KEYS = ("target", "description", "update", "remove")
@@ -77,12 +79,16 @@ def apply_overlays(spec: Spec, paths: tuple[Path, ...], strict: bool = False) ->
     problems = [problem for document in documents for problem in _check_shape(document)]
     if problems:
         raise GeneratorError(problems)
+    budget = _Budget(expanded_size(spec.root) or 0)
     for document in documents:
         digest.update(f"{document.path.name}\0{document.digest}\0".encode())
-        result.applied.append(_apply(spec, document, result, problems, strict))
+        result.applied.append(_apply(spec, document, result, problems, strict, budget))
     if problems:
         raise GeneratorError(problems)
-    check_again(spec)
+    try:
+        check_again(spec)
+    except GeneratorError as error:  # a `$ref` or a size an overlay brought: say which action brought it
+        raise GeneratorError(list(dict.fromkeys(result.annotate(error.problems, str(spec.entry))))) from None
     result.digest = digest.hexdigest()[:32]
     return result
 
@@ -139,7 +145,27 @@ def _check_shape(document: Document) -> list[Problem]:
     return problems
 
 
-def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Problem], strict: bool) -> AppliedOverlay:
+@dataclass
+class _Budget:
+    """What the overlays may still add: an `update` is copied into every node it selects, so one small action
+    can multiply a large value; its cost is checked before anything is copied."""
+
+    nodes: int  # the spec's nodes so far (MAX_EXPANDED_NODES at most)
+    bytes: int = 0  # added by the overlays so far, as JSON (MAX_FILE_BYTES at most, the largest spec file)
+
+    def refusal(self, update: Any, selected: int) -> str | None:
+        nodes = (expanded_size(update) or MAX_EXPANDED_NODES) * selected
+        size = len(json.dumps(update, default=str)) * selected
+        if self.nodes + nodes > MAX_EXPANDED_NODES or self.bytes + size > MAX_FILE_BYTES:
+            return (f"copying 'update' into the {selected:,} nodes it selects would add {nodes:,} nodes and "
+                    f"{size:,} bytes, past the limits of {MAX_EXPANDED_NODES:,} nodes in the spec and "
+                    f"{MAX_FILE_BYTES:,} bytes added by overlays; select fewer nodes or make the value smaller")  # fmt: skip
+        self.nodes, self.bytes = self.nodes + nodes, self.bytes + size
+        return None
+
+
+def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Problem], strict: bool,
+           budget: _Budget) -> AppliedOverlay:  # fmt: skip
     file = str(document.path)
     matched = 0
     for index, action in enumerate(document.data["actions"]):
@@ -161,6 +187,9 @@ def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Prob
             matched += 1
             if action.get("remove") is True:
                 error = _remove(nodes, result.removed)
+            elif (error := budget.refusal(action["update"], len(nodes))) is not None:
+                problems.append(Problem(f"action {index} (target {target!r}): {error}", file, where, line))
+                break  # nothing more is applied: the run stops with this error
             else:
                 origins: list[str] = []
                 error = _update(nodes, action["update"], origins)

@@ -7,7 +7,8 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,8 +30,11 @@ from generator.write import (
     Cache,
     Changes,
     Stamps,
+    after_failure,
     compare,
+    create_file,
     digest,
+    exclusive,
     read_cache,
     read_record,
     read_stamps,
@@ -59,6 +63,7 @@ class Options:
     version: str | None = None  # `release`: the version being cut, instead of the config's
     write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
     strict_overlays: bool = False  # an overlay action that selects nothing is an error, not a warning
+    force: bool = False  # write into a folder without a manifest even if that replaces files (`--force`)
 
     def flags(self) -> tuple[object, ...]:
         """The options that shape the output (not where the spec or the output folder are)."""
@@ -290,8 +295,8 @@ def _digest_of(path: Path) -> str | None:
 
 def generate(options: Options, progress: Progress = SILENT) -> Result:
     result = build(options, progress)
-    with progress.stage("write"):
-        result.changes = write(options.output, result.files)
+    with progress.stage("write"), exclusive_output(options.output):
+        result.changes = write(options.output, result.files, options.force)
         if result.samples is not None and options.write_samples:
             result.samples_differ = write_samples(result.samples)
         samples = result.samples if options.write_samples else None
@@ -305,6 +310,19 @@ def generate(options: Options, progress: Progress = SILENT) -> Result:
         }
         write_cache(options.output, result.validated, result.validation_problems, fresh)
     return result
+
+
+@contextmanager
+def exclusive_output(out: Path) -> Iterator[None]:
+    """The output folder locked for this run (generator/write.py: `exclusive`); a failure of the file system
+    while writing it (disk full, a read-only folder) is reported as such (exit 2), with what it left there."""
+    try:
+        with exclusive(out):
+            yield
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        raise GeneratorError(Problem(f"cannot write{where}: {error.strerror or error}; {after_failure(out)}",
+                                     str(out))) from None  # fmt: skip
 
 
 def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> Result:
@@ -358,8 +376,8 @@ def write_samples(samples: SamplesFile) -> bool:
         return False
     samples.path.parent.mkdir(parents=True, exist_ok=True)
     staged = samples.path.with_name(f".{samples.path.name}.tmp")
-    with open(staged, "w", encoding="utf-8", newline="") as handle:
-        handle.write(samples.text)
+    staged.unlink(missing_ok=True)  # a leftover, or a link: removed, never written through
+    create_file(staged, samples.text, sync=False)
     os.replace(staged, samples.path)
     return True
 
@@ -375,10 +393,11 @@ def keep(options: Options, files: list[Path]) -> list[custom.Kept]:
     if outside:
         raise GeneratorError(outside)
     result = build(options, patches=False)
-    kept = custom.keep(options.output, result.pristine, [f.resolve().relative_to(out).as_posix() for f in files])
-    # Then the folder is what `generate` now writes, the kept edits in place: the manifest no longer stamps the
-    # patched files as black's output, so `check` passes.
-    generate(options)
+    with exclusive_output(options.output):
+        kept = custom.keep(options.output, result.pristine, [f.resolve().relative_to(out).as_posix() for f in files])
+        # Then the folder is what `generate` now writes, the kept edits in place: the manifest no longer stamps
+        # the patched files as black's output, so `check` passes.
+        generate(options)
     return kept
 
 

@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -367,7 +368,7 @@ def _format_all(
     if workers > 1 and len(python) >= PARALLEL_FORMAT_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_end_on_sigterm) as pool:
             results = []
             for result in pool.map(_format_one, python, [files[p] for p in python], chunksize=8):
                 results.append(result)
@@ -413,6 +414,12 @@ def _settled(files: Mapping[str, str]) -> dict[str, str]:
                 Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
             ) from None
     return texts
+
+
+def _end_on_sigterm() -> None:
+    """In a formatting worker: SIGTERM ends it at once, not through the command line's handler (which raises in
+    the main process so that the run reports it; in a worker that would only print a second traceback)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _format_one(path: str, text: str) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ MAX_REPORTED = 200
 # spec that needs more is reported as not validated instead of stalling CI or taking the machine's memory.
 VALIDATE_SECONDS = 600
 VALIDATE_EXTRA_BYTES = 2 * 1024**3
+_QUIET_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 VALIDATOR = f"openapi-spec-validator {importlib.metadata.version('openapi-spec-validator')}"
@@ -57,10 +58,20 @@ class Validation:
         if background and "fork" in multiprocessing.get_all_start_methods():
             self._receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
             self._process = multiprocessing.get_context("fork").Process(target=self._run, args=(sender,), daemon=True)
-            self._process.start()
+            # Ctrl-C and SIGTERM are held back while forking, so none reaches the child before `_run` sets them
+            # to end it quietly; the parent gets any that came meanwhile as soon as they are let through.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _QUIET_SIGNALS)
+            try:
+                self._process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             sender.close()
 
     def _run(self, sender: Any) -> None:
+        # The parent reports an interrupt; the child just ends (no second traceback from the validator).
+        for signum in _QUIET_SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _QUIET_SIGNALS)
         _limit_memory(VALIDATE_EXTRA_BYTES)
         sender.send(_guarded(self.spec, self._version))
         sender.send(time.perf_counter() - self.started)  # measured in the process, not counting the caller's wait

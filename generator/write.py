@@ -9,23 +9,36 @@ output counts as written; then the staged files are moved over the old ones, the
 and the journal and staging folder deleted. A run killed before the journal exists left the old files
 untouched (its staging folder is discarded); one killed after it is finished by the next run (`recover`,
 called by `write` first), whose moves are the same and simply skip what was already moved.
+
+One run at a time: `exclusive` holds an OS lock on `.generator-lock` from before `recover` to the end of the
+run, so two runs into one folder never mix their files or discard each other's staging folder; the second one
+stops, naming the first one's process. No scratch or state file is opened through a symbolic link: one found
+at any of the generator's scratch names is refused, and every scratch file is created afresh (`O_EXCL`,
+`O_NOFOLLOW`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.custom import is_user_path
 from generator.errors import GeneratorError, Problem
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs into one folder are not kept apart
+    fcntl = None  # type: ignore[assignment]
 
 MANIFEST = ".generator-manifest"
 _MANIFEST_HEADER = (
@@ -40,6 +53,84 @@ _CACHE_VERSION = 2
 _VALIDATED = "# spec content validated by openapi-spec-validator: "
 _INPUTS = "# run: "
 _NO_KEY = "-"  # a listed file without a format key: copied as it is, or not Python
+LOCK = ".generator-lock"
+# Every name the generator creates in the output folder besides the files it lists (the generated
+# .gitignore ignores them all).
+SCRATCH = (STAGING, JOURNAL, f"{JOURNAL}.tmp", CACHE, f"{CACHE}.tmp", LOCK)
+# Opened without following a link, and (for a scratch file) only when it does not exist yet.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_held: set[Path] = set()  # output folders this process holds the lock of (`exclusive` nests)
+
+
+@contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock for the block: one run at a time writes into a folder. A run that finds
+    the lock held stops (exit 2) naming the process that holds it. The lock goes with its process, however that
+    ends, so a killed run never leaves a folder locked; the lock file is deleted when the block ends."""
+    key = out.resolve()
+    if key in _held or fcntl is None:
+        yield
+        return
+    refuse_links(out)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    descriptor = _lock(out)
+    _held.add(key)
+    try:
+        yield
+    finally:
+        _held.discard(key)
+        # Deleted while still locked: a run that opened it meanwhile finds it gone once it gets the lock, and
+        # takes a new one (`_lock`).
+        (out / LOCK).unlink(missing_ok=True)
+        os.close(descriptor)
+        if created:
+            with contextlib.suppress(OSError):  # not empty, or gone: left as it is
+                out.rmdir()  # a run that wrote nothing leaves no folder behind either
+
+
+def _lock(out: Path) -> int:
+    """An open descriptor of `out/.generator-lock`, locked, holding this process's id."""
+    assert fcntl is not None
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        descriptor = os.open(out / LOCK, flags, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
+            os.close(descriptor)
+            raise GeneratorError(Problem(f"another generate is writing {out}" + (f" (pid {holder})" if holder else "")
+                                         + "; run again when it has finished", str(out))) from None  # fmt: skip
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:
+            current = os.stat(out / LOCK, follow_symlinks=False)
+        except FileNotFoundError:
+            current = None
+        if current is not None and current.st_ino == os.fstat(descriptor).st_ino:
+            os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
+            return descriptor
+        os.close(descriptor)  # locked a file the run that held it had just deleted: take the new one
+
+
+def refuse_links(out: Path) -> None:
+    """Stop (exit 2) if any of the generator's scratch names in `out` is a symbolic link: writing or deleting
+    through it would touch a file or folder somewhere else."""
+    links = [out / name for name in SCRATCH if (out / name).is_symlink()]
+    if links:
+        raise GeneratorError([Problem("is a symbolic link; the generator never writes through one: delete it "
+                                      "(it only ever holds the generator's scratch files) and run again",
+                                      str(link)) for link in links])  # fmt: skip
+
+
+def after_failure(out: Path) -> str:
+    """What a run that failed or was interrupted while writing into `out` left there, for its message."""
+    if (out / JOURNAL).is_file():
+        return (f"{out} holds part of this run's output: the next `python -m generator generate` into it "
+                "completes it")
+    return f"{out} was left as it was before this run"
 
 
 @dataclass
@@ -192,7 +283,8 @@ def write_cache(
     text = json.dumps(data, indent=0, sort_keys=True)
     try:
         if not (out / CACHE).is_file() or (out / CACHE).read_text(encoding="utf-8") != text:
-            _write_file(out / f"{CACHE}.tmp", text, sync=False)
+            (out / f"{CACHE}.tmp").unlink(missing_ok=True)  # a leftover, or a link: removed, never followed
+            create_file(out / f"{CACHE}.tmp", text, sync=False)
             os.replace(out / f"{CACHE}.tmp", out / CACHE)  # never half a cache, whenever the run dies
     except (OSError, UnicodeDecodeError):
         pass
@@ -257,18 +349,29 @@ def _stays_inside(out: Path, path: str) -> bool:
     return (out / path).parent.resolve().is_relative_to(out.resolve())
 
 
-def write(out: Path, files: dict[str, str]) -> Changes:
+def write(out: Path, files: dict[str, str], force: bool = False) -> Changes:
     """Make `out` hold exactly `files` among the generator's files; return what changed.
 
     All or nothing: if the process dies at any point, the folder holds the old files or, once the next
-    run has called `recover`, the new ones.
+    run has called `recover`, the new ones. A folder without a manifest is not the generator's: files
+    in it are replaced only with `force`.
     """
     if out.exists() and not out.is_dir():
         raise GeneratorError(Problem("output path exists and is not a folder", str(out)))
+    with exclusive(out):
+        return _write(out, files, force)
+
+
+def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
     recover(out)
     changes = compare(out, files)
     if not changes.differs:
         return changes
+    if changes.changed and not force and not (out / MANIFEST).is_file():
+        shown = ", ".join(changes.changed[:5]) + (f" and {len(changes.changed) - 5} more" if len(changes.changed) > 5 else "")
+        raise GeneratorError(Problem(f"this folder was not written by the generator (it has no {MANIFEST}), and "
+                                     f"generating would replace its {shown}; choose another folder, or pass --force "
+                                     "to take this one over", str(out)))  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     escaping = [p for p in [*changes.added, *changes.changed] if not _stays_inside(out, p)]
     if escaping:
@@ -278,10 +381,11 @@ def write(out: Path, files: dict[str, str]) -> Changes:
     staging = out / STAGING
     # The manifest goes last so it never lists a file that is not there, even between two moves.
     moves = sorted([*changes.added, *changes.changed], key=lambda p: p == MANIFEST)
+    staging.mkdir()  # afresh: `recover` removed any earlier one, and a link there was refused
     try:
         for path in moves:
             (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            _write_file(staging / path, files[path], sync=not hasattr(os, "sync"))
+            create_file(staging / path, files[path], sync=not hasattr(os, "sync"))
         if hasattr(os, "sync"):
             # Every staged file is on disk before the journal says the new output is complete: one
             # sync of the file system instead of one fsync a file (1,500 of them cost seconds on a large API).
@@ -301,6 +405,7 @@ def recover(out: Path) -> bool:
     With a journal the new output was complete in staging: the moves are made (again). Without one the
     old output was never touched: the staging folder is discarded.
     """
+    refuse_links(out)
     if (out / JOURNAL).is_file():
         _apply_journal(out)
         return True
@@ -310,21 +415,24 @@ def recover(out: Path) -> bool:
     return False
 
 
-def _write_file(path: Path, text: str, sync: bool = True) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+def create_file(path: Path, text: str, sync: bool = True) -> None:
+    """Create `path` (it must not exist, not even as a link) holding `text`."""
+    descriptor = os.open(path, _NEW_FILE, 0o666)
     try:
         data = text.encode("utf-8", "surrogatepass")
         while data:
             data = data[os.write(descriptor, data) :]
         if sync:
             os.fsync(descriptor)
+    except OSError as error:  # a full disk, a file size limit: the message names the file
+        raise OSError(error.errno, error.strerror, str(path)) from None
     finally:
         os.close(descriptor)
 
 
 def _write_journal(out: Path, moves: list[str], removals: list[str]) -> None:
     text = json.dumps({"version": _JOURNAL_VERSION, "move": moves, "remove": removals}, indent=0)
-    _write_file(out / f"{JOURNAL}.tmp", text)
+    create_file(out / f"{JOURNAL}.tmp", text)
     os.replace(out / f"{JOURNAL}.tmp", out / JOURNAL)  # the new output is written from here on
     _sync_folder(out)
 

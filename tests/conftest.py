@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -129,6 +130,29 @@ def imported_package(src: Path, package: str) -> Iterator[ModuleType]:
         for name in [n for n in sys.modules if n.split(".")[0] == package]:
             del sys.modules[name]
         sys.modules.update(saved)
+
+
+class Hung(Exception):
+    """Raised by `within_seconds` when its block has not finished in time."""
+
+
+@contextmanager
+def within_seconds(seconds: float) -> Iterator[None]:
+    """Fail a block that hangs (a bound generous enough never to trip on a slow machine, not a speed check)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except Hung:
+        # Raised afresh: the handler's exception lands mid-bytecode, a traceback pytest cannot render.
+        raise Hung(f"still running after {seconds} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -241,6 +241,37 @@ def test_unknown_config_key_names_key_and_config_file(
     assert "package_name" in line  # the known keys are listed, so the typo is easy to spot
 
 
+# Each value passed the config's checks before (a `$` pattern matches before a final newline; keywords are
+# identifiers to the regex) and then crashed the run or generated a client whose every request failed.
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("version", '"1.0.0\\n"'),
+        ("idempotency_header", '"Idempotency-Key\\n"'),
+        ("request_id_header", '"X-Request-Id\\n"'),
+        ("package_name", '"things\\n"'),
+        ("distribution_name", '"things\\n"'),
+        ("client_name", '"Things\\n"'),
+        ("env", '{api_key: "THINGS_KEY\\n"}'),
+        ("resource_names", '{pets: "animals\\n"}'),
+        ("package_name", "class"),
+        ("package_name", "None"),
+        ("client_name", "'True'"),
+        ("async_client_name", "__debug__"),
+        ("package_name", "aux"),  # a device name on Windows: `src/aux/` cannot be checked out there
+    ],
+)
+def test_config_values_with_a_line_break_or_a_keyword_are_refused(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
+    spec = write_spec(tmp_path, VALID_SPEC)
+    config = tmp_path / "my.config.yaml"
+    config.write_text(f"{key}: {value}\n", encoding="utf-8")
+    _, err = run_failing(capsys, out, str(spec), "-c", str(config))
+    (line,) = error_lines(err)
+    assert line.startswith(f"error: {config} at /{key}"), line
+
+
 def test_swagger_2_gets_a_clear_message(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = write_spec(tmp_path, SWAGGER_2)
     _, err = run_failing(capsys, out, str(spec))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.custom import apply_hunks, make_patch, parse_patch
 from generator.errors import GeneratorError
-from tests.conftest import LocalServer, Reply, imported_package
+from tests.conftest import ROOT, LocalServer, Reply, imported_package, within_seconds
 
 
 def _operation(operation_id: str, summary: str, path_param: str = "id") -> dict[str, object]:
@@ -325,6 +325,45 @@ def test_overlay_config_and_strict_mode(tmp_path: Path, capsys: pytest.CaptureFi
     assert "selects nothing in pets.yaml (an error with --strict-overlays)" in capsys.readouterr().err
 
 
+def test_an_overlay_ref_that_resolves_nowhere_names_the_overlay_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = _write(tmp_path / "pets.yaml", _spec())
+    (tmp_path / "overlay.yaml").write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+                                           "  - target: $.components.schemas.Pet.properties\n"
+                                           "    update: {owner: {$ref: '#/components/schemas/Missing'}}\n",
+                                           encoding="utf-8")  # fmt: skip
+    (tmp_path / "pets.config.yaml").write_text("overlays: [overlay.yaml]\n", encoding="utf-8")
+    assert main(["validate", str(spec)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, errors
+    assert "at /components/schemas/Pet/properties/owner/$ref: $ref '#/components/schemas/Missing'" in errors[0]
+    assert errors[0].endswith(f"(this value comes from overlay {tmp_path / 'overlay.yaml'}, action 0)")
+
+
+def _small_address_space() -> None:  # in the child: 1 GiB of memory at most, so a blow-up fails fast
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1024**3, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def test_an_overlay_value_copied_into_many_nodes_is_refused_before_copying(tmp_path: Path) -> None:
+    """A 30,000-node `update` selected into 200 nodes: six million copies, past the limit on the spec's nodes;
+    refused before one is made (it took a minute and a GB before)."""
+    paths = {f"/p{i}": {"get": {"description": "d", "responses": {"200": {"description": "ok"}}}} for i in range(100)}
+    spec = _write(tmp_path / "big.yaml", {"openapi": "3.1.0", "info": {"title": "Big", "version": "1"}, "paths": paths})
+    value = {f"k{i}": {"type": "string", "description": "v"} for i in range(10_000)}
+    overlay = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"},
+               "actions": [{"target": "$..[?@.description]", "update": {"x-big": value}}]}  # fmt: skip
+    (tmp_path / "overlay.json").write_text(json.dumps(overlay), encoding="utf-8")
+    (tmp_path / "big.config.yaml").write_text("overlays: [overlay.json]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", str(spec)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, preexec_fn=_small_address_space, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert ("at /actions/0: action 0 (target '$..[?@.description]'): copying 'update' into the 200 nodes it selects "
+            "would add 6,000,400 nodes") in done.stderr  # fmt: skip
+
+
 # --- the patch format and its applier -------------------------------------------------------------
 
 
@@ -350,6 +389,18 @@ def test_patch_round_trip_edge_cases() -> None:
                             ("--- a/f.py\n+++ b/f.py\nhello\n", "expected a hunk header")]:  # fmt: skip
         with pytest.raises(GeneratorError, match=message):
             parse_patch(broken, "p", "f.py")
+
+
+def test_a_hunk_header_far_past_the_end_is_searched_within_the_file() -> None:
+    """A patch from a pull request must not hang CI: the search is bounded by the file, not by the header."""
+    base = "".join(f"line {n}\n" for n in range(1, 30))
+    hunk = "@@ -999999999,1 +999999999,2 @@\n line 20\n+added\n"
+    with within_seconds(60):  # before: a loop over 10^9 candidates (minutes)
+        applied = apply_hunks(base, parse_patch("--- a/f.py\n+++ b/f.py\n" + hunk, "p", "f.py"), "p", "f.py")
+        assert applied == base.replace("line 20\n", "line 20\nadded\n")
+        with pytest.raises(GeneratorError, match="hunk 1 of 1"):
+            missing = "@@ -999999999,1 +999999999,2 @@\n line 99\n+added\n"
+            apply_hunks(base, parse_patch("--- a/f.py\n+++ b/f.py\n" + missing, "p", "f.py"), "p", "f.py")
 
 
 @given(st.lists(st.sampled_from(["x\n", "y\n", "def f():\n", "    pass\n", "\n", "z"]), max_size=30), st.randoms())

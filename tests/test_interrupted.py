@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from generator.write import CACHE, JOURNAL, MANIFEST, STAGING, recover, with_manifest, write, write_cache
+from generator.write import CACHE, JOURNAL, LOCK, MANIFEST, STAGING, recover, with_manifest, write, write_cache
 from tests.specs import SPEC_A
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +24,12 @@ LARGE_SPEC = Path("/work/shared/corpus/jira-platform/platform-swagger.v3.json") 
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """The folder without the scratch a killed run cannot clean up: its staging folder and its lock file (which
+    holds no lock once its process is gone)."""
     return {
         p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if STAGING not in p.relative_to(folder).parts
+        if not {STAGING, LOCK} & set(p.relative_to(folder).parts)
     }
 
 
@@ -112,11 +114,12 @@ def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, rec
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """The folder's files, the cache aside (it only saves time: any version of it, or none, is correct)."""
+    """The folder's files, the cache aside (it only saves time: any version of it, or none, is correct), and the
+    lock file a killed run leaves (no lock is held once its process is gone)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in (CACHE, f"{CACHE}.tmp")
+        if p.is_file() and p.name not in (CACHE, f"{CACHE}.tmp", LOCK)
     }
 
 

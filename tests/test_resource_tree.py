@@ -465,3 +465,55 @@ def test_a_group_whose_child_has_its_name_keeps_its_own_class_in_another_module(
         "shop.items.notes": ("shop.items.notes", "", "shop.items.test_notes"),
         "shop.shop": ("shop.shop", "", "shop.test_shop"),
     }
+
+
+# Paths and schemas named as Windows devices (`aux`, `con`, `nul`, `com1`, `lpt1`), in any case and as a
+# group with a child, and a title that would name the package `aux`.
+DEVICE_NAMES_SPEC = """\
+openapi: 3.1.0
+info: {title: Aux API, version: "1"}
+paths:
+  /aux:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Con"}}}}
+  /con/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Nul"}}}}
+  /con/nul:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Lpt1"}}}}
+  /Com1:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Con"}}}}
+components:
+  schemas:
+    Con: {type: object, properties: {a: {type: string}}}
+    Nul: {type: object, properties: {b: {type: string}}}
+    Lpt1: {type: object, properties: {c: {type: string}}}
+"""
+
+
+def test_no_generated_path_is_a_windows_device_name(tmp_path: Path, server: LocalServer) -> None:
+    """`aux.py`, `types/con.py`, `src/aux/` cannot be checked out on Windows; they get the treatment of a name
+    taken in their folder (`aux_2.py`), while the client's attributes keep the spec's names."""
+    spec = tmp_path / "aux.yaml"
+    spec.write_text(DEVICE_NAMES_SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    result = pipeline.generate(pipeline.Options(spec=spec, output=out))
+    devices = {"con", "prn", "aux", "nul", "com1", "lpt1"}
+    bad = [path for path in result.files if any(part.split(".")[0].lower() in devices for part in path.split("/"))]
+    assert bad == []
+    assert "src/aux_api/resources/con_2/nul_2.py" in result.files  # a group and its child, both renamed
+    server.reply(Reply(200, {"a": "x"}), Reply(200, {"b": "y"}), Reply(200, {"c": "z"}), Reply(200, {"a": "w"}))
+    with imported_package(out / "src", "aux_api") as aux:
+        client = aux.Aux(base_url=server.url, max_retries=0)
+        assert client.aux.retrieve().a == "x"
+        assert client.con.retrieve("1").b == "y"
+        assert client.con.nul.retrieve().c == "z"
+        assert client.com1.retrieve().a == "w"
+    assert [r.path for r in server.received] == ["/v1/aux", "/v1/con/1", "/v1/con/nul", "/v1/Com1"]

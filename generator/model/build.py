@@ -21,7 +21,15 @@ from generator.model.ir import (
     TypeRef,
     WebhookVerification,
 )
-from generator.model.naming import constant_case, pascal_case, snake_case, unique, words
+from generator.model.naming import (
+    constant_case,
+    is_device_name,
+    pascal_case,
+    portable_modules,
+    snake_case,
+    unique,
+    words,
+)
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
 from generator.model.schemas import SchemaTypes, type_namespace
 
@@ -41,6 +49,8 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     title = _string(info.get("title")) or "API"
     name_words = _name_words(title)
     package = config.package_name or snake_case("_".join(name_words), "client")
+    if is_device_name(package):  # "Aux API": a folder `src/aux/` cannot be checked out on Windows
+        package = f"{package}_api"
     client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
     if client_name in RESERVED_CLIENT_NAMES:
         client_name += "Client"
@@ -57,10 +67,12 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         warnings.extend(dict.fromkeys(builder.warnings))  # a shared parameter is reported once
     check_resource_names(operations)
     types.check_type_names()
-    models = types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
+    models = _portable_models(
+        types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
+    )
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
-    resources = build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
+    resources = _portable_resources(build_resources(operations, _resource_classes(operations, {m.python_name for m in models})))
     verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
     if verification is not None and verification.credential is not None:
         credentials += (Credential(verification.credential, "", "webhook_secret", None, f"{prefix}_WEBHOOK_SECRET",
@@ -92,6 +104,33 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
     )
+
+
+def _portable_models(models: list[Model]) -> list[Model]:
+    """The models with module names every system can check out (`types/con.py` -> `types/con_2.py`)."""
+    names = portable_modules(m.module for m in models)
+    return [dataclasses.replace(m, module=names[m.module]) if names[m.module] != m.module else m for m in models]
+
+
+def _portable_resources(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """The resources with module, package and test module names every system can check out."""
+    tree, stack = [], list(resources)
+    while stack:
+        tree.append(stack.pop())
+        stack.extend(tree[-1].children)
+    modules = portable_modules([*(r.module for r in tree), *(r.package for r in tree if r.package)])
+    tests = portable_modules(r.test_module for r in tree if r.test_module)
+
+    def portable(resource: Resource) -> Resource:
+        return dataclasses.replace(
+            resource,
+            module=modules[resource.module],
+            package=modules[resource.package] if resource.package else "",
+            test_module=tests[resource.test_module] if resource.test_module else "",
+            children=tuple(portable(child) for child in resource.children),
+        )
+
+    return tuple(portable(r) for r in resources)
 
 
 def _type_use(op: Operation) -> tuple[tuple[str, ...], frozenset[str]]:

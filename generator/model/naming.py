@@ -5,11 +5,18 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+")
 _CAMEL_SPLIT = re.compile(r"([A-Z]+)([A-Z][a-z])|([a-z0-9])([A-Z])")
 RESERVED_EVERYWHERE = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
 MAX_IDENTIFIER_LENGTH = 80
+# Names Windows keeps for devices, whatever the extension (`aux.py`, `con/`): a repository holding one cannot be
+# checked out there.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 
 
 def words(name: str) -> list[str]:
@@ -101,3 +108,29 @@ def unique(name: str, taken: set[str], separator: str = "_") -> str:
         number += 1
     taken.add(candidate.lower())
     return candidate
+
+
+def is_device_name(name: str) -> bool:
+    """Whether Windows reads a file or folder called `name` as a device (`AUX`, `con.py`, `nul.tar.gz`)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
+
+
+def portable_modules(modules: Iterable[str]) -> dict[str, str]:
+    """Each dotted module path -> the path every system can check out: a part Windows keeps for a device is
+    renamed as `unique` renames a name taken in its folder (`aux` -> `aux_2`), never onto a sibling's name."""
+    modules = sorted(set(modules))
+    taken: dict[tuple[str, ...], set[str]] = defaultdict(set)  # folder -> lowercase names in it
+    for module in modules:
+        parts = module.split(".")
+        for depth, part in enumerate(parts):
+            taken[tuple(parts[:depth])].add(part.lower())
+    renamed: dict[tuple[str, ...], str] = {}  # a part, by its original path -> its new name
+    result = {}
+    for module in modules:
+        parts = module.split(".")
+        for depth, part in enumerate(parts):
+            path = tuple(parts[: depth + 1])
+            if is_device_name(part) and path not in renamed:
+                renamed[path] = unique(part, taken[path[:-1]])
+        result[module] = ".".join(renamed.get(tuple(parts[: d + 1]), part) for d, part in enumerate(parts))
+    return result

@@ -823,7 +823,10 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
-    return email.utils.mktime_tz(parsed) - time.time()
+    try:
+        return email.utils.mktime_tz(parsed) - time.time()
+    except (ValueError, OverflowError):  # a date no calendar holds (year 99999): as if unparseable
+        return None
 
 
 def _configure_logging(logger: logging.Logger, level: str | None) -> None:

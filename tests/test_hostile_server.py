@@ -1,0 +1,113 @@
+"""A generated client facing a hostile server (or a proxy in between): redirects that would carry credentials
+away or loop, absurd `Retry-After` dates, bodies too big, too deep or too slow, and credentials that must not
+show in any error or log line. End to end against local servers on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from tests.conftest import LocalServer, Reply, imported_package
+
+SPEC = """\
+openapi: 3.1.0
+info: {title: Harbor, version: "1"}
+servers: [{url: "http://localhost"}]
+security: [{HeaderKey: [], CookieKey: [], QueryKey: []}]
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+  /items:
+    post:
+      operationId: createItem
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+  /anything:
+    get:
+      operationId: getAnything
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {}}}}
+components:
+  securitySchemes:
+    HeaderKey: {type: apiKey, in: header, name: X-API-Key}
+    CookieKey: {type: apiKey, in: cookie, name: sid}
+    QueryKey: {type: apiKey, in: query, name: api_key}
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        children: {type: array, items: {$ref: "#/components/schemas/Item"}}
+"""
+
+HEADER_KEY, COOKIE_KEY, QUERY_KEY = "HSECRET-71c", "CSECRET-0d4", "QSECRET-e95"
+ITEM = {"id": "i1"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("harbor")
+    (root / "harbor.yaml").write_text(SPEC)
+    pipeline.generate(pipeline.Options(spec=root / "harbor.yaml", output=root / "out"))
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def harbor(project: Path) -> Iterator[ModuleType]:
+    with imported_package(project / "src", "harbor") as module:
+        yield module
+
+
+def client(harbor: ModuleType, server: LocalServer, *, async_: bool = False, **options: Any) -> Any:
+    keys = {"api_key": HEADER_KEY, "cookie_key": COOKIE_KEY, "query_key": QUERY_KEY}
+    cls = harbor.AsyncHarbor if async_ else harbor.Harbor
+    return cls(base_url=server.url, **{**keys, "max_retries": 0, **options})
+
+
+# --- item 11: a Retry-After date no calendar holds ---------------------------------------------
+
+ABSURD_DATES = ["Mon, 01 Jan 99999 00:00:00 GMT", "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_an_absurd_retry_after_date_is_ignored_sync_and_async(
+    harbor: ModuleType, server: LocalServer, status: int
+) -> None:
+    """The call retries after its own backoff, as for a header it cannot parse; before, a bare ValueError."""
+    for date in ABSURD_DATES:
+        server.reply(Reply(status, {"error": "busy"}, {"Retry-After": date}), Reply(200, ITEM))
+        assert client(harbor, server, max_retries=1).items.retrieve("i1").id == "i1"
+
+    async def main() -> str:
+        async with client(harbor, server, async_=True, max_retries=1) as api:
+            return (await api.items.retrieve("i1")).id  # type: ignore[no-any-return]
+
+    server.reply(Reply(status, {"error": "busy"}, {"Retry-After": ABSURD_DATES[0]}), Reply(200, ITEM))
+    assert asyncio.run(main()) == "i1"
+    assert len(server.received) == 6
+
+
+def test_retry_after_values_that_are_not_a_delay(harbor: ModuleType) -> None:
+    import httpx
+
+    from harbor._base_client import _retry_after
+
+    for value in [*ABSURD_DATES, "Mon, 01 Jan 2020 00:00:00 +99999999", "soon", ""]:
+        delay = _retry_after(httpx.Headers({"Retry-After": value}))
+        assert delay is None or isinstance(delay, float), value
+    assert _retry_after(httpx.Headers({"Retry-After": "2"})) == 2.0

@@ -111,3 +111,63 @@ def test_retry_after_values_that_are_not_a_delay(harbor: ModuleType) -> None:
         delay = _retry_after(httpx.Headers({"Retry-After": value}))
         assert delay is None or isinstance(delay, float), value
     assert _retry_after(httpx.Headers({"Retry-After": "2"})) == 2.0
+
+
+# --- item 13: no credential in any error message or log line -----------------------------------
+
+
+def _everything_shown(error: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ({"api_key": HEADER_KEY + "\n"}, ValueError),  # a key read from a file, with its newline
+        ({"cookie_key": COOKIE_KEY + "\n"}, ValueError),
+        ({"api_key": HEADER_KEY + " "}, "APIConnectionError"),  # refused by h11, which quotes the value
+        ({"cookie_key": COOKIE_KEY + " "}, "APIConnectionError"),
+    ],
+)
+def test_a_malformed_credential_is_refused_without_being_shown(
+    harbor: ModuleType, server: LocalServer, keys: dict[str, str], expected: Any
+) -> None:
+    error_class = getattr(harbor, expected) if isinstance(expected, str) else expected
+    with pytest.raises(error_class) as refused:
+        client(harbor, server, **keys).items.retrieve("i1")
+    shown = _everything_shown(refused.value)
+    assert HEADER_KEY not in shown and COOKIE_KEY not in shown and "<hidden>" in shown, shown
+    assert server.received == []
+
+
+def test_credentials_from_the_environment_lose_surrounding_whitespace(
+    harbor: ModuleType, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARBOR_API_KEY", f"  {HEADER_KEY}\n")
+    monkeypatch.setenv("HARBOR_COOKIE_KEY", f"{COOKIE_KEY}\r\n")
+    monkeypatch.setenv("HARBOR_QUERY_KEY", f"\t{QUERY_KEY}\n")
+    server.reply(Reply(200, ITEM))
+    api = harbor.Harbor(base_url=server.url, max_retries=0)
+    assert (api.api_key, api.cookie_key, api.query_key) == (HEADER_KEY, COOKIE_KEY, QUERY_KEY)
+    assert api.items.retrieve("i1").id == "i1"
+    (sent,) = server.received
+    assert sent.headers["X-API-Key"] == HEADER_KEY and sent.headers["Cookie"] == f"sid={COOKIE_KEY}"
+    assert sent.path.endswith(f"api_key={QUERY_KEY}")
+
+
+def test_httpx_log_lines_hide_a_query_credential(
+    harbor: ModuleType, server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    server.reply(Reply(200, ITEM), Reply(404, {"error": "gone"}))
+    api = client(harbor, server)
+    api.items.retrieve("i1")
+    with pytest.raises(harbor.NotFoundError):
+        api.items.retrieve("i2")
+    httpx_lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert len(httpx_lines) == 2 and all("api_key=hidden" in line for line in httpx_lines), httpx_lines
+    assert not [record for record in caplog.records if QUERY_KEY in record.getMessage()]

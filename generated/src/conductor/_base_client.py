@@ -30,7 +30,15 @@ from ._exceptions import (
 from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, RequestOptions, Timeout
-from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
+from ._utils import (
+    SECRET_HEADERS,
+    SECRET_QUERY,
+    format_path,
+    hide_in_httpx_log,
+    hide_query_secrets,
+    hide_secrets,
+    without_not_given,
+)
 from ._utils import shown_url as _shown_url
 from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
 
@@ -45,7 +53,7 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
-SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+SECRET_HEADER_NAMES = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
 AUTH_FLOW = "sdk_auth_flow"  # request extension: the httpx.Auth sending the request's token, if any
 
 
@@ -152,12 +160,13 @@ class BaseClient:
         url = httpx.URL(
             target if "://" in target else self._base_url_text + "/" + target.lstrip("/")
         )
+        auth_headers = self._auth_headers(security)
         all_headers = {
             "Accept": accept,
             "User-Agent": self._user_agent,
             **self._default_headers,
             **text_values(headers),
-            **self._auth_headers(security),
+            **auth_headers,
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
@@ -166,7 +175,6 @@ class BaseClient:
         if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # One key per call, built before the retry loop: every attempt carries the same key.
             all_headers.setdefault(self._idempotency_header, f"sdk-retry-{os.urandom(16).hex()}")
-        _check_header_values(all_headers)
         auth_query = self._auth_query(security)
         params: list[tuple[str, str | int | float | bool | None]] = [
             *encode_query(self._default_query),
@@ -179,6 +187,7 @@ class BaseClient:
             all_headers["Cookie"] = "; ".join(
                 f"{name}={value}" for name, value in request_cookies.items()
             )
+        _check_header_values(all_headers, secret=auth_headers)
         content, data, files, content_type_of_content = encode_body(
             body, body_kind, extra_body, part_types
         )
@@ -198,11 +207,14 @@ class BaseClient:
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        if auth_headers:  # read by `hide_secrets`, so that no error message shows them
+            request.extensions[SECRET_HEADERS] = tuple(auth_headers)
         if (
             auth_query
         ):  # read by `_shown_url`, so that logs never show a credential sent in the query
             request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
+            hide_in_httpx_log(request.extensions[SECRET_QUERY])  # nor httpx's own log lines
         auth_flow = self._auth_flow(security)
         if auth_flow is not None:  # `_send` passes it to httpx on every attempt
             request.extensions[AUTH_FLOW] = auth_flow
@@ -320,14 +332,16 @@ class BaseClient:
         self, request: httpx.Request, retries_taken: int, error: Exception
     ) -> float:
         """The delay before retrying after a transport error, or raise the matching APIError."""
+        # httpx's own words say why ("[Errno 111] Connection refused"), quoting a header value at times.
+        reason = hide_secrets(str(error), request)
         if isinstance(error, httpx.LocalProtocolError):  # the request itself is malformed
-            raise APIConnectionError(request, f"Invalid request: {error}") from error
+            raise APIConnectionError(request, f"Invalid request: {reason}") from None
         if retries_taken >= self.max_retries:
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
-            # httpx's own words say why ("[Errno 111] Connection refused"); some of its errors have none.
+            # Some of httpx's errors have no words.
             raise APIConnectionError(
-                request, f"Connection error: {error}" if str(error) else "Connection error."
+                request, f"Connection error: {reason}" if reason else "Connection error."
             ) from error
         delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
@@ -870,10 +884,12 @@ def _merged_query(
     return url.copy_with(query="&".join([*kept, str(ours)]).encode("ascii"))
 
 
-def _check_header_values(headers: Mapping[str, str]) -> None:
+def _check_header_values(headers: Mapping[str, str], secret: Mapping[str, str]) -> None:
+    """Refuse a value that would end the header early; never showing a credential (those in `secret`)."""
+    hidden = SECRET_HEADER_NAMES | {name.lower() for name in secret}
     for name, value in headers.items():
         if any(c in name or c in value for c in "\r\n\0"):
-            shown = "<hidden>" if name.lower() in SECRET_HEADERS else repr(value)
+            shown = "<hidden>" if name.lower() in hidden else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
 
 

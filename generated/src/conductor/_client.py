@@ -13,6 +13,7 @@ from typing_extensions import Self
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._exceptions import ConductorError
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._utils import credential_from_env
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class Conductor(SyncAPIClient):
         """Create a client.
 
         Args:
-          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable (without surrounding whitespace).
           base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
           timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
           max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
@@ -126,7 +127,7 @@ class Conductor(SyncAPIClient):
             its documented type (the default); when False, such a response is returned unvalidated.
         """
         if api_key is None:
-            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+            api_key = credential_from_env("CONDUCTOR_SECRET_KEY")
         if api_key is None:
             raise ConductorError(
                 "The api_key client option must be set either by passing api_key to the client "
@@ -253,7 +254,7 @@ class AsyncConductor(AsyncAPIClient):
         """Create a client.
 
         Args:
-          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable (without surrounding whitespace).
           base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
           timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
           max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
@@ -264,7 +265,7 @@ class AsyncConductor(AsyncAPIClient):
             its documented type (the default); when False, such a response is returned unvalidated.
         """
         if api_key is None:
-            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+            api_key = credential_from_env("CONDUCTOR_SECRET_KEY")
         if api_key is None:
             raise ConductorError(
                 "The api_key client option must be set either by passing api_key to the client "

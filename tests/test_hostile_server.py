@@ -79,6 +79,82 @@ def client(harbor: ModuleType, server: LocalServer, *, async_: bool = False, **o
     return cls(base_url=server.url, **{**keys, "max_retries": 0, **options})
 
 
+# --- item 10: redirects ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_origin() -> Iterator[LocalServer]:
+    """A second server: another port on 127.0.0.1 is another origin."""
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+
+
+def _credentials_in(received: Any) -> list[str]:
+    sent = f"{received.path} {received.headers}"
+    return [key for key in (HEADER_KEY, COOKIE_KEY, QUERY_KEY) if key in sent]
+
+
+@pytest.mark.parametrize("async_", [False, True])
+def test_a_redirect_to_another_origin_carries_no_credential(
+    harbor: ModuleType, server: LocalServer, other_origin: LocalServer, async_: bool
+) -> None:
+    """Before, the `X-API-Key` header went along (httpx strips only Authorization and Cookie); a Location
+    that repeats the query (as redirect rules that keep the query string do) carried the query key too."""
+    elsewhere = other_origin.url.replace("/v1", "")
+    server.reply(Reply(302, None, {"Location": f"{elsewhere}/moved/i1?api_key={QUERY_KEY}&keep=1"}))
+    api = client(harbor, server, async_=async_)
+
+    async def call() -> Any:
+        async with api:
+            return await api.items.retrieve("i1")
+
+    item = asyncio.run(call()) if async_ else api.items.retrieve("i1")
+    assert item.id == "end_usr_1234567abcdefg"  # the other server's default reply: followed
+    (first,), (moved,) = server.received, other_origin.received
+    assert _credentials_in(first) == [HEADER_KEY, COOKIE_KEY, QUERY_KEY]
+    assert moved.path == "/moved/i1?keep=1" and _credentials_in(moved) == []
+
+
+def test_a_redirect_within_the_origin_keeps_the_credentials_and_the_body(
+    harbor: ModuleType, server: LocalServer
+) -> None:
+    server.reply(Reply(307, None, {"Location": "/v1/items-again"}), Reply(200, ITEM))
+    assert client(harbor, server).items.create(id="i1").id == "i1"
+    first, again = server.received
+    assert again.method == "POST" and again.path == "/v1/items-again" and again.body == first.body
+    assert again.headers["X-API-Key"] == HEADER_KEY
+
+
+@pytest.mark.parametrize("async_", [False, True])
+def test_a_redirect_loop_raises_the_sdk_error(harbor: ModuleType, server: LocalServer, async_: bool) -> None:
+    """Before, a bare `httpx.TooManyRedirects`."""
+    loop = Reply(307, None, {"Location": "/v1/items"})
+    server.reply(*[loop] * 21)
+    api = client(harbor, server, async_=async_)
+
+    async def call() -> Any:
+        async with api:
+            return await api.items.create(id="i1")
+
+    with pytest.raises(harbor.APIConnectionError, match="Too many redirects: more than 20") as looped:
+        asyncio.run(call()) if async_ else api.items.create(id="i1")
+    assert str(looped.value) == f"Too many redirects: more than 20, the last to {server.url}/items"
+    assert len(server.received) == 21 and {r.method for r in server.received} == {"POST"}
+
+
+def test_redirects_are_not_followed_when_the_http_client_says_so(harbor: ModuleType, server: LocalServer) -> None:
+    import httpx
+
+    server.reply(Reply(302, {"error": "moved"}, {"Location": "/v1/elsewhere"}))
+    api = client(harbor, server, http_client=httpx.Client(follow_redirects=False))
+    with pytest.raises(harbor.APIStatusError) as answered:
+        api.items.retrieve("i1")
+    assert answered.value.status_code == 302 and len(server.received) == 1
+
+
 # --- item 11: a Retry-After date no calendar holds ---------------------------------------------
 
 ABSURD_DATES = ["Mon, 01 Jan 99999 00:00:00 GMT", "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"]

@@ -220,6 +220,40 @@ class BaseClient:
             request.extensions[AUTH_FLOW] = auth_flow
         return request, mode
 
+    def _next_hop(
+        self, http: httpx.Client | httpx.AsyncClient, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The request a redirect leads to, or None when `response` is final (or redirects are not
+        followed: an `http_client` made with `follow_redirects=False`).
+
+        A redirect to another origin carries none of the credentials this client added: their headers
+        (httpx itself drops only `Authorization` and `Cookie`) and their query parameters are left out.
+        """
+        next_request = response.next_request
+        if next_request is None or not http.follow_redirects:
+            return None
+        if not _keeps_credentials(response.request.url, next_request.url):
+            _drop_credentials(next_request)
+        self._log.debug(
+            "Redirected %s %s (%s) to %s",
+            response.request.method,
+            _shown_url(response.request),
+            response.status_code,
+            _shown_url(next_request),
+        )
+        return next_request
+
+    def _check_hops(
+        self, http: httpx.Client | httpx.AsyncClient, hops: int, next_request: httpx.Request
+    ) -> None:
+        """Raise when a request has been redirected more often than the HTTP client allows (a loop)."""
+        if hops > http.max_redirects:
+            raise APIConnectionError(
+                next_request,
+                f"Too many redirects: more than {http.max_redirects}, the last to "
+                f"{_shown_url(next_request)}",
+            )
+
     def _should_retry(self, response: httpx.Response) -> bool:
         override: str | None = response.headers.get("x-should-retry")
         if override in ("true", "false"):
@@ -491,8 +525,9 @@ class SyncAPIClient(BaseClient):
         retries_taken = 0
         while True:
             try:
-                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
-                response = self._client.send(request, stream=stream, auth=auth)
+                response = self._send_once(request)
+                if not stream:
+                    response.read()
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc)
             else:
@@ -506,6 +541,21 @@ class SyncAPIClient(BaseClient):
                 delay = retry_after
             time.sleep(delay)
             retries_taken += 1
+
+    def _send_once(self, request: httpx.Request) -> httpx.Response:
+        """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
+        auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+        response = self._client.send(request, stream=True, auth=auth, follow_redirects=False)
+        hops = 0
+        while (next_request := self._next_hop(self._client, response)) is not None:
+            response.close()
+            hops += 1
+            self._check_hops(self._client, hops, next_request)
+            # Like httpx's own redirects: the auth flow ran for the first request only.
+            response = self._client.send(
+                next_request, stream=True, auth=None, follow_redirects=False
+            )
+        return response
 
     # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
 
@@ -695,8 +745,9 @@ class AsyncAPIClient(BaseClient):
         retries_taken = 0
         while True:
             try:
-                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
-                response = await self._client.send(request, stream=stream, auth=auth)
+                response = await self._send_once(request)
+                if not stream:
+                    await response.aread()
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc)
             else:
@@ -710,6 +761,21 @@ class AsyncAPIClient(BaseClient):
                 delay = retry_after
             await asyncio.sleep(delay)
             retries_taken += 1
+
+    async def _send_once(self, request: httpx.Request) -> httpx.Response:
+        """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
+        auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+        response = await self._client.send(request, stream=True, auth=auth, follow_redirects=False)
+        hops = 0
+        while (next_request := self._next_hop(self._client, response)) is not None:
+            await response.aclose()
+            hops += 1
+            self._check_hops(self._client, hops, next_request)
+            # Like httpx's own redirects: the auth flow ran for the first request only.
+            response = await self._client.send(
+                next_request, stream=True, auth=None, follow_redirects=False
+            )
+        return response
 
     # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
 
@@ -891,6 +957,30 @@ def _check_header_values(headers: Mapping[str, str], secret: Mapping[str, str]) 
         if any(c in name or c in value for c in "\r\n\0"):
             shown = "<hidden>" if name.lower() in hidden else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
+
+
+def _keeps_credentials(url: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect from `url` to `target` stays with the origin the credentials were sent to
+    (an upgrade from http to https on the same host, as httpx has it, stays too)."""
+    if url.host != target.host:
+        return False
+    if url.scheme == "http" and target.scheme == "https":
+        return (url.port or 80) == 80 and (target.port or 443) == 443
+    return url.scheme == target.scheme and url.port == target.port
+
+
+def _drop_credentials(request: httpx.Request) -> None:
+    """Remove the credentials the client added from a request to another origin (in place)."""
+    # httpx has replaced the Cookie header by its cookie jar's for the new origin already.
+    for name in (*request.extensions.get(SECRET_HEADERS, ()), "Authorization"):
+        request.headers.pop(name, None)
+    secret_query = request.extensions.get(SECRET_QUERY, ())
+    if any(name in request.url.params for name in secret_query):
+        url = request.url
+        for name in secret_query:
+            url = url.copy_remove_param(name)
+        request.url = url
+    # The extensions dict is shared with the first request: the names stay, their values are gone.
 
 
 def _check_required_headers(headers: Mapping[str, str], required: Sequence[str]) -> None:

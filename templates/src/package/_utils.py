@@ -103,7 +103,8 @@ def shown_url(request: httpx.Request) -> str:
     """The URL as logs and reprs show it: the values of credentials sent in the query are hidden."""
     url = request.url
     for name in request.extensions.get(SECRET_QUERY, ()):
-        url = url.copy_set_param(name, "hidden")
+        if name in url.params:  # not after a redirect to another origin, which left it out
+            url = url.copy_set_param(name, "hidden")
     return str(url)
 
 

@@ -247,3 +247,197 @@ def test_httpx_log_lines_hide_a_query_credential(
     httpx_lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
     assert len(httpx_lines) == 2 and all("api_key=hidden" in line for line in httpx_lines), httpx_lines
     assert not [record for record in caplog.records if QUERY_KEY in record.getMessage()]
+
+
+# --- item 12: bodies too big, too deep or too slow ---------------------------------------------
+
+
+def gzip_bomb(inflated_mib: int) -> bytes:
+    """A gzip body of about 1 KiB per MiB it inflates to: one MiB of zeros compressed, the block repeated
+    (each block starts afresh after a full flush, so repeats are valid; the trailer is never reached)."""
+    import zlib
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    mib = bytes(1 << 20)
+    head = compressor.compress(mib) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(mib) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return head + block * (inflated_mib - 1)
+
+
+BOMB_CLIENT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB: the whole 3 GiB body cannot fit
+sys.path.insert(0, sys.argv[1])
+import harbor
+api = harbor.Harbor(base_url=sys.argv[2], api_key="k", cookie_key="c", query_key="q", max_retries=0)
+try:
+    api.items.retrieve("i1")
+except harbor.APIResponseTooLargeError as error:
+    print(type(error).__name__, error.status_code, error)
+"""
+
+
+def test_a_gzip_bomb_is_refused_while_it_inflates(project: Path, server: LocalServer) -> None:
+    """3 MB of gzip inflating to 3 GiB, against the default limit (100 MiB), in a process allowed 1 GiB of
+    address space: before, httpx inflated all of it and the process died of a MemoryError."""
+    import subprocess
+    import sys
+
+    bomb = gzip_bomb(3 * 1024)
+    assert len(bomb) < 4_000_000
+    server.reply(Reply(200, bomb, {"Content-Encoding": "gzip"}))
+    done = subprocess.run([sys.executable, "-c", BOMB_CLIENT, str(project / "src"), server.url],
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith(
+        "APIResponseTooLargeError 200 The response body is larger than max_response_size (104,857,600 bytes)"
+    ), done.stdout
+
+
+def test_the_size_limit_per_client_per_call_and_for_streamed_reads(harbor: ModuleType, server: LocalServer) -> None:
+    import gzip
+    import json
+
+    big = json.dumps({"id": "x" * 5000}).encode()
+    api = client(harbor, server, max_response_size=1000)
+    server.reply(Reply(200, big))
+    with pytest.raises(harbor.APIResponseTooLargeError, match=r"\(1,000 bytes\): it declares 5,010 bytes"):
+        api.items.retrieve("i1")  # refused unread: the Content-Length says it is too large
+    server.reply(Reply(200, gzip.compress(big), {"Content-Encoding": "gzip"}))
+    with pytest.raises(harbor.APIResponseTooLargeError, match="more than 1,000 bytes arrived"):
+        api.items.retrieve("i1")  # 5 KB compressed to little: counted as it is decoded
+    server.reply(Reply(500, big))
+    with pytest.raises(harbor.APIResponseTooLargeError) as error_status:
+        api.items.retrieve("i1")
+    assert error_status.value.status_code == 500
+    server.reply(Reply(200, big), Reply(200, big))
+    assert len(api.with_options(max_response_size=None).items.retrieve("i1").id) == 5000
+    assert len(api.with_options(max_response_size=5010).items.retrieve("i1").id) == 5000
+    server.reply(Reply(200, big))
+    with api.items.with_streaming_response.retrieve("i1") as streamed:
+        with pytest.raises(harbor.APIResponseTooLargeError):
+            streamed.parse()
+        assert streamed.http_response.is_closed
+    with pytest.raises(ValueError, match="max_response_size"):
+        client(harbor, server, max_response_size=-1)
+
+
+def test_the_size_limit_async(harbor: ModuleType, server: LocalServer) -> None:
+    big = {"id": "x" * 5000}
+
+    async def main() -> None:
+        async with client(harbor, server, async_=True, max_response_size=1000) as api:
+            with pytest.raises(harbor.APIResponseTooLargeError):
+                await api.items.retrieve("i1")
+            assert len((await api.with_options(max_response_size=None).items.retrieve("i1")).id) == 5000
+            async with api.items.with_streaming_response.retrieve("i1") as streamed:
+                with pytest.raises(harbor.APIResponseTooLargeError):
+                    await streamed.parse()
+
+    server.reply(Reply(200, big), Reply(200, big), Reply(200, big))
+    asyncio.run(main())
+
+
+DEEP = ("[" * 100_000 + "]" * 100_000).encode()  # 200 KB
+
+
+@pytest.mark.parametrize("status", [200, 400, 500])
+def test_json_nested_too_deeply_is_an_sdk_error(harbor: ModuleType, server: LocalServer, status: int) -> None:
+    """Before, a bare RecursionError (the error body, or the body kept on a validation error, parsed with
+    the standard json module); now an SDK error keeping the body as text."""
+    expected = {200: harbor.APIResponseValidationError, 400: harbor.BadRequestError,
+                500: harbor.InternalServerError}[status]  # fmt: skip
+    server.reply(Reply(status, DEEP))
+    with pytest.raises(expected) as raised:
+        client(harbor, server).items.retrieve("i1")
+    assert raised.value.body == DEEP.decode()
+    if status == 200:
+        assert "recursion limit exceeded" in str(raised.value)
+        server.reply(Reply(status, DEEP))
+        assert client(harbor, server, strict_response_validation=False).items.retrieve("i1") == DEEP.decode()
+
+
+class TrickleServer:
+    """Answers every request with headers at once and then a 200-byte body, one byte every 50 ms (10 s in
+    all); records how many body bytes went out before the client hung up."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.closing = threading.Event()
+        self.sent: list[int] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/v1"
+
+    def _serve(self) -> None:
+        import time
+
+        while not self.closing.is_set():  # no client at all (one that failed before sending): end
+            try:
+                connection, _ = self.listener.accept()
+                break
+            except TimeoutError:
+                continue
+        else:
+            return
+        connection.settimeout(None)
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+            connection.sendall(head)
+            sent = 0
+            try:
+                for _ in range(200):
+                    time.sleep(0.05)
+                    connection.sendall(b" ")
+                    sent += 1
+            except OSError:
+                pass
+            self.sent.append(sent)
+
+    def close(self) -> None:
+        self.closing.set()
+        self.thread.join(timeout=15)
+        self.listener.close()
+
+
+@pytest.mark.parametrize("async_", [False, True])
+def test_total_timeout_bounds_a_body_sent_one_byte_at_a_time(harbor: ModuleType, async_: bool) -> None:
+    """`timeout` bounds each read (each byte comes in time); `total_timeout` bounds the call. Before, no
+    such option: the call took as long as the server liked (20 s with timeout=2 in the report)."""
+    trickle = TrickleServer()
+    keys = {"api_key": HEADER_KEY, "cookie_key": COOKIE_KEY, "query_key": QUERY_KEY}
+    options = {"base_url": trickle.url, "max_retries": 0, "timeout": 2.0, "total_timeout": 0.5, **keys}
+    try:
+        if async_:
+
+            async def main() -> None:
+                async with harbor.AsyncHarbor(**options) as api:
+                    await api.items.retrieve("i1")
+
+            with pytest.raises(harbor.APITimeoutError, match="total_timeout"):
+                asyncio.run(main())
+        else:
+            with pytest.raises(harbor.APITimeoutError, match="total_timeout"):
+                harbor.Harbor(**options).items.retrieve("i1")
+    finally:
+        trickle.close()
+    assert len(trickle.sent) == 1 and trickle.sent[0] < 200  # the client hung up before the end
+
+
+def test_total_timeout_leaves_no_time_for_a_retry_after_that_would_pass_it(
+    harbor: ModuleType, server: LocalServer
+) -> None:
+    server.reply(Reply(503, {"error": "later"}, {"Retry-After": "30"}))
+    with pytest.raises(harbor.InternalServerError):
+        client(harbor, server, max_retries=2, total_timeout=1.0).items.retrieve("i1")
+    assert len(server.received) == 1  # answered at once, instead of waiting 30 s to try again
+    with pytest.raises(ValueError, match="total_timeout"):
+        client(harbor, server, total_timeout=0)

@@ -27,6 +27,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._limits import MAX_RESPONSE_SIZE, aread_body, read_body
 from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, RequestOptions, Timeout
@@ -78,9 +79,15 @@ class BaseClient:
         log_env: str,
         strict_response_validation: bool = True,
         idempotency_header: str | None = None,
+        max_response_size: int | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if max_response_size is not None and max_response_size < 0:
+            raise ValueError("max_response_size must be 0 or more (or None for no limit)")
+        if total_timeout is not None and not total_timeout > 0:
+            raise ValueError("total_timeout must be more than 0 seconds (or None for no limit)")
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
         self._base_url_text = str(self.base_url).rstrip("/")
         self.timeout = timeout
@@ -91,6 +98,8 @@ class BaseClient:
         self._request_id_header = request_id_header
         self.strict_response_validation = strict_response_validation
         self._idempotency_header = idempotency_header
+        self.max_response_size = max_response_size
+        self.total_timeout = total_timeout
         self._log = logging.getLogger(self._log_name)
         _configure_logging(self._log, os.environ.get(log_env))
 
@@ -215,6 +224,7 @@ class BaseClient:
             request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
             hide_in_httpx_log(request.extensions[SECRET_QUERY])  # nor httpx's own log lines
+        request.extensions[MAX_RESPONSE_SIZE] = self.max_response_size  # read by `read_body`
         auth_flow = self._auth_flow(security)
         if auth_flow is not None:  # `_send` passes it to httpx on every attempt
             request.extensions[AUTH_FLOW] = auth_flow
@@ -253,6 +263,23 @@ class BaseClient:
                 f"Too many redirects: more than {http.max_redirects}, the last to "
                 f"{_shown_url(next_request)}",
             )
+
+    def _deadline(self) -> float | None:
+        """When a call starting now must end (`time.monotonic()`), or None without a `total_timeout`."""
+        return None if self.total_timeout is None else time.monotonic() + self.total_timeout
+
+    def _start_attempt(
+        self, request: httpx.Request, timeouts: Mapping[str, float | None], deadline: float | None
+    ) -> None:
+        """Cap the attempt's timeouts (`timeouts`, as the request was built) at the time left."""
+        if deadline is None:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise APITimeoutError(request, "Request timed out: the call's total_timeout passed.")
+        request.extensions["timeout"] = {
+            phase: left if limit is None else min(limit, left) for phase, limit in timeouts.items()
+        }
 
     def _should_retry(self, response: httpx.Response) -> bool:
         override: str | None = response.headers.get("x-should-retry")
@@ -363,21 +390,25 @@ class BaseClient:
         return error_class(message, response, body=body, request_id=self.request_id_of(response))
 
     def _retry_or_raise(
-        self, request: httpx.Request, retries_taken: int, error: Exception
+        self,
+        request: httpx.Request,
+        retries_taken: int,
+        error: Exception,
+        deadline: float | None = None,
     ) -> float:
         """The delay before retrying after a transport error, or raise the matching APIError."""
         # httpx's own words say why ("[Errno 111] Connection refused"), quoting a header value at times.
         reason = hide_secrets(str(error), request)
         if isinstance(error, httpx.LocalProtocolError):  # the request itself is malformed
             raise APIConnectionError(request, f"Invalid request: {reason}") from None
-        if retries_taken >= self.max_retries:
+        delay = self._retry_delay(retries_taken, None)
+        if retries_taken >= self.max_retries or not _in_time(delay, deadline):
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
             # Some of httpx's errors have no words.
             raise APIConnectionError(
                 request, f"Connection error: {reason}" if reason else "Connection error."
             ) from error
-        delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
         self._log.info(
             "Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason
@@ -385,7 +416,11 @@ class BaseClient:
         return delay
 
     def _retry_delay_for(
-        self, request: httpx.Request, response: httpx.Response, retries_taken: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        retries_taken: int,
+        deadline: float | None = None,
     ) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
         hide_query_secrets(
@@ -401,6 +436,8 @@ class BaseClient:
         ):
             return None
         delay = self._retry_delay(retries_taken, response)
+        if not _in_time(delay, deadline):  # no time left to try again: this answer is final
+            return None
         self._log.info(
             "Retrying %s %s in %.2f s (status %s)",
             request.method,
@@ -523,19 +560,22 @@ class SyncAPIClient(BaseClient):
     ) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
+        deadline = self._deadline()
+        timeouts = dict(request.extensions.get("timeout") or {})
         while True:
+            self._start_attempt(request, timeouts, deadline)
             try:
                 response = self._send_once(request)
                 if not stream:
-                    response.read()
+                    read_body(response, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_or_raise(request, retries_taken, exc)
+                delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
-                retry_after = self._retry_delay_for(request, response, retries_taken)
+                retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
                     if response.is_success or response.status_code in success:
                         return response, retries_taken
-                    response.read()
+                    read_body(response, deadline)
                     raise self._status_error(response)
                 response.close()
                 delay = retry_after
@@ -743,19 +783,22 @@ class AsyncAPIClient(BaseClient):
         import asyncio
 
         retries_taken = 0
+        deadline = self._deadline()
+        timeouts = dict(request.extensions.get("timeout") or {})
         while True:
+            self._start_attempt(request, timeouts, deadline)
             try:
                 response = await self._send_once(request)
                 if not stream:
-                    await response.aread()
+                    await aread_body(response, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_or_raise(request, retries_taken, exc)
+                delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
-                retry_after = self._retry_delay_for(request, response, retries_taken)
+                retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
                     if response.is_success or response.status_code in success:
                         return response, retries_taken
-                    await response.aread()
+                    await aread_body(response, deadline)
                     raise self._status_error(response)
                 await response.aclose()
                 delay = retry_after
@@ -864,18 +907,24 @@ def _adapter(type_: type[_T]) -> pydantic.TypeAdapter[_T]:
 
 
 def _body(response: httpx.Response) -> object:
-    """The response body as parsed JSON, else as text (None when empty)."""
+    """The response body as parsed JSON, else as text (None when empty): JSON nested too deeply to
+    parse without exhausting the stack is kept as text too."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text or None
 
 
 def _json_or_text(data: str) -> object:
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return data
+
+
+def _in_time(delay: float, deadline: float | None) -> bool:
+    """Whether waiting `delay` seconds still leaves time for another attempt before `deadline`."""
+    return deadline is None or time.monotonic() + delay < deadline
 
 
 def _describe(error: pydantic.ValidationError) -> str:
@@ -980,7 +1029,6 @@ def _drop_credentials(request: httpx.Request) -> None:
         for name in secret_query:
             url = url.copy_remove_param(name)
         request.url = url
-    # The extensions dict is shared with the first request: the names stay, their values are gone.
 
 
 def _check_required_headers(headers: Mapping[str, str], required: Sequence[str]) -> None:

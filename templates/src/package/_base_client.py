@@ -231,18 +231,22 @@ class BaseClient:
         return request, mode
 
     def _next_hop(
-        self, http: httpx.Client | httpx.AsyncClient, response: httpx.Response
+        self, http: httpx.Client | httpx.AsyncClient, first: httpx.Request, response: httpx.Response
     ) -> httpx.Request | None:
         """The request a redirect leads to, or None when `response` is final (or redirects are not
         followed: an `http_client` made with `follow_redirects=False`).
 
-        A redirect to another origin carries none of the credentials this client added: their headers
-        (httpx itself drops only `Authorization` and `Cookie`) and their query parameters are left out.
+        Credentials go to the origin of the `first` request only. A redirect to another origin carries
+        none of those the client added: their headers (httpx itself drops only `Authorization` and
+        `Cookie`) and their query parameters are left out. A redirect within it carries them all, the
+        cookies and query parameters httpx would leave behind included.
         """
         next_request = response.next_request
         if next_request is None or not http.follow_redirects:
             return None
-        if not _keeps_credentials(response.request.url, next_request.url):
+        if _keeps_credentials(first.url, next_request.url):
+            _restore_credentials(next_request, first)
+        else:
             _drop_credentials(next_request)
         self._log.debug(
             "Redirected %s %s (%s) to %s",
@@ -587,7 +591,7 @@ class SyncAPIClient(BaseClient):
         auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
         response = self._client.send(request, stream=True, auth=auth, follow_redirects=False)
         hops = 0
-        while (next_request := self._next_hop(self._client, response)) is not None:
+        while (next_request := self._next_hop(self._client, request, response)) is not None:
             response.close()
             hops += 1
             self._check_hops(self._client, hops, next_request)
@@ -810,7 +814,7 @@ class AsyncAPIClient(BaseClient):
         auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
         response = await self._client.send(request, stream=True, auth=auth, follow_redirects=False)
         hops = 0
-        while (next_request := self._next_hop(self._client, response)) is not None:
+        while (next_request := self._next_hop(self._client, request, response)) is not None:
             await response.aclose()
             hops += 1
             self._check_hops(self._client, hops, next_request)
@@ -1016,6 +1020,25 @@ def _keeps_credentials(url: httpx.URL, target: httpx.URL) -> bool:
     if url.scheme == "http" and target.scheme == "https":
         return (url.port or 80) == 80 and (target.port or 443) == 443
     return url.scheme == target.scheme and url.port == target.port
+
+
+def _restore_credentials(request: httpx.Request, first: httpx.Request) -> None:
+    """Give a redirect within the origin the credentials `first` was sent with (in place)."""
+    for name in (*first.extensions.get(SECRET_HEADERS, ()), "Authorization"):
+        if name in first.headers:
+            request.headers[name] = first.headers[name]
+    sent_cookies = first.headers.get("Cookie")
+    if sent_cookies:  # httpx replaced them with its cookie jar's
+        jar_cookies = request.headers.get("Cookie")
+        request.headers["Cookie"] = (
+            f"{sent_cookies}; {jar_cookies}" if jar_cookies else sent_cookies
+        )
+    url = request.url
+    for name in first.extensions.get(SECRET_QUERY, ()):
+        if name not in url.params:  # a Location without the query
+            for value in first.url.params.get_list(name):
+                url = url.copy_add_param(name, value)
+    request.url = url
 
 
 def _drop_credentials(request: httpx.Request) -> None:

@@ -443,3 +443,11 @@ def test_total_timeout_leaves_no_time_for_a_retry_after_that_would_pass_it(
     assert len(server.received) == 1  # answered at once, instead of waiting 30 s to try again
     with pytest.raises(ValueError, match="total_timeout"):
         client(harbor, server, total_timeout=0)
+
+
+def test_total_timeout_bounds_a_chain_of_slow_redirects(harbor: ModuleType, server: LocalServer) -> None:
+    """Each hop is answered in time, 0.3 s after it was sent; before, the chain ran its 21 hops (6 s)."""
+    server.reply(*[Reply(302, None, {"Location": "/v1/items/i1"}, delay=0.3)] * 21)
+    with pytest.raises(harbor.APITimeoutError):
+        client(harbor, server, total_timeout=1.0).items.retrieve("i1")
+    assert 2 <= len(server.received) <= 5

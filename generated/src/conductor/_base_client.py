@@ -257,16 +257,22 @@ class BaseClient:
         )
         return next_request
 
-    def _check_hops(
-        self, http: httpx.Client | httpx.AsyncClient, hops: int, next_request: httpx.Request
+    def _check_hop(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        hops: int,
+        next_request: httpx.Request,
+        deadline: float | None,
     ) -> None:
-        """Raise when a request has been redirected more often than the HTTP client allows (a loop)."""
+        """Raise when a request has been redirected more often than the HTTP client allows (a loop), or
+        when the call's `total_timeout` has passed; else cap the hop's timeouts at the time left."""
         if hops > http.max_redirects:
             raise APIConnectionError(
                 next_request,
                 f"Too many redirects: more than {http.max_redirects}, the last to "
                 f"{_shown_url(next_request)}",
             )
+        self._start_attempt(next_request, next_request.extensions.get("timeout") or {}, deadline)
 
     def _deadline(self) -> float | None:
         """When a call starting now must end (`time.monotonic()`), or None without a `total_timeout`."""
@@ -569,24 +575,23 @@ class SyncAPIClient(BaseClient):
         while True:
             self._start_attempt(request, timeouts, deadline)
             try:
-                response = self._send_once(request)
-                if not stream:
+                response = self._send_once(request, deadline)
+                if not stream or not _succeeded(response, success):  # an error's body is read here
                     read_body(response, deadline)
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
                 retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
-                    if response.is_success or response.status_code in success:
+                    if _succeeded(response, success):
                         return response, retries_taken
-                    read_body(response, deadline)
                     raise self._status_error(response)
                 response.close()
                 delay = retry_after
             time.sleep(delay)
             retries_taken += 1
 
-    def _send_once(self, request: httpx.Request) -> httpx.Response:
+    def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
         auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
         response = self._client.send(request, stream=True, auth=auth, follow_redirects=False)
@@ -594,7 +599,7 @@ class SyncAPIClient(BaseClient):
         while (next_request := self._next_hop(self._client, request, response)) is not None:
             response.close()
             hops += 1
-            self._check_hops(self._client, hops, next_request)
+            self._check_hop(self._client, hops, next_request, deadline)
             # Like httpx's own redirects: the auth flow ran for the first request only.
             response = self._client.send(
                 next_request, stream=True, auth=None, follow_redirects=False
@@ -792,24 +797,23 @@ class AsyncAPIClient(BaseClient):
         while True:
             self._start_attempt(request, timeouts, deadline)
             try:
-                response = await self._send_once(request)
-                if not stream:
+                response = await self._send_once(request, deadline)
+                if not stream or not _succeeded(response, success):  # an error's body is read here
                     await aread_body(response, deadline)
             except httpx.TransportError as exc:
                 delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
                 retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
-                    if response.is_success or response.status_code in success:
+                    if _succeeded(response, success):
                         return response, retries_taken
-                    await aread_body(response, deadline)
                     raise self._status_error(response)
                 await response.aclose()
                 delay = retry_after
             await asyncio.sleep(delay)
             retries_taken += 1
 
-    async def _send_once(self, request: httpx.Request) -> httpx.Response:
+    async def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
         auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
         response = await self._client.send(request, stream=True, auth=auth, follow_redirects=False)
@@ -817,7 +821,7 @@ class AsyncAPIClient(BaseClient):
         while (next_request := self._next_hop(self._client, request, response)) is not None:
             await response.aclose()
             hops += 1
-            self._check_hops(self._client, hops, next_request)
+            self._check_hop(self._client, hops, next_request, deadline)
             # Like httpx's own redirects: the auth flow ran for the first request only.
             response = await self._client.send(
                 next_request, stream=True, auth=None, follow_redirects=False
@@ -924,6 +928,11 @@ def _json_or_text(data: str) -> object:
         return json.loads(data)
     except (ValueError, RecursionError):
         return data
+
+
+def _succeeded(response: httpx.Response, success: Sequence[int]) -> bool:
+    """Whether `response` is a result: a 2xx, or a status the operation documents as one (a redirect)."""
+    return response.is_success or response.status_code in success
 
 
 def _in_time(delay: float, deadline: float | None) -> bool:

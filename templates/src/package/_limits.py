@@ -11,9 +11,8 @@ from ._exceptions import APIResponseTooLargeError, APITimeoutError
 
 __all__ = ["MAX_RESPONSE_SIZE", "aread_body", "read_body"]
 
-MAX_RESPONSE_SIZE = (
-    "sdk_max_response_size"  # request extension: the largest decoded body read, or None
-)
+# Request extension: the largest decoded body to read, in bytes (None: any size).
+MAX_RESPONSE_SIZE = "sdk_max_response_size"
 
 
 def read_body(response: httpx.Response, deadline: float | None = None) -> bytes:

@@ -182,7 +182,6 @@ def test_an_absurd_retry_after_date_is_ignored_sync_and_async(
 
 def test_retry_after_values_that_are_not_a_delay(harbor: ModuleType) -> None:
     import httpx
-
     from harbor._base_client import _retry_after
 
     for value in [*ABSURD_DATES, "Mon, 01 Jan 2020 00:00:00 +99999999", "soon", ""]:

@@ -173,7 +173,7 @@ def test_an_absurd_retry_after_date_is_ignored_sync_and_async(
 
     async def main() -> str:
         async with client(harbor, server, async_=True, max_retries=1) as api:
-            return (await api.items.retrieve("i1")).id  # type: ignore[no-any-return]
+            return (await api.items.retrieve("i1")).id
 
     server.reply(Reply(status, {"error": "busy"}, {"Retry-After": ABSURD_DATES[0]}), Reply(200, ITEM))
     assert asyncio.run(main()) == "i1"

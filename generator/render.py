@@ -521,9 +521,9 @@ _RESPONSE_WRAPPERS = (
     "to_streamed_response_wrapper",
 )  # fmt: skip
 _ERROR_CLASSES = (
-    "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-    "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
-    "PaginationError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
+    "APIConnectionError", "APIError", "APIResponseTooLargeError", "APIResponseValidationError", "APIStatusError",
+    "APITimeoutError", "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError",
+    "NotFoundError", "PaginationError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
 )  # fmt: skip
 
 
@@ -577,7 +577,8 @@ def _from_root(item: Import) -> Import:
 
 
 _CLIENT_MODULE_EXPORTS = (
-    "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient", "DefaultAsyncHttpxClient", "DefaultHttpxClient",
+    "DEFAULT_MAX_RESPONSE_SIZE", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient", "DefaultHttpxClient",
 )  # fmt: skip
 
 

@@ -27,10 +27,19 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._limits import MAX_RESPONSE_SIZE, aread_body, read_body
 from ._models import BaseModel, construct_lenient
 from ._response import RESPONSE_MODE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, RequestOptions, Timeout
-from ._utils import SECRET_QUERY, format_path, hide_query_secrets, without_not_given
+from ._utils import (
+    SECRET_HEADERS,
+    SECRET_QUERY,
+    format_path,
+    hide_in_httpx_log,
+    hide_query_secrets,
+    hide_secrets,
+    without_not_given,
+)
 from ._utils import shown_url as _shown_url
 from .pagination import AsyncPage, NextRequest, PageSpec, SyncPage
 
@@ -45,7 +54,7 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _NONE_TYPE: Any = type(None)  # typed Any so comparing `cast_to` with it does not narrow `_T`
-SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
+SECRET_HEADER_NAMES = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
 AUTH_FLOW = "sdk_auth_flow"  # request extension: the httpx.Auth sending the request's token, if any
 
 
@@ -70,9 +79,15 @@ class BaseClient:
         log_env: str,
         strict_response_validation: bool = True,
         idempotency_header: str | None = None,
+        max_response_size: int | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if max_response_size is not None and max_response_size < 0:
+            raise ValueError("max_response_size must be 0 or more (or None for no limit)")
+        if total_timeout is not None and not total_timeout > 0:
+            raise ValueError("total_timeout must be more than 0 seconds (or None for no limit)")
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
         self._base_url_text = str(self.base_url).rstrip("/")
         self.timeout = timeout
@@ -83,6 +98,8 @@ class BaseClient:
         self._request_id_header = request_id_header
         self.strict_response_validation = strict_response_validation
         self._idempotency_header = idempotency_header
+        self.max_response_size = max_response_size
+        self.total_timeout = total_timeout
         self._log = logging.getLogger(self._log_name)
         _configure_logging(self._log, os.environ.get(log_env))
 
@@ -152,12 +169,13 @@ class BaseClient:
         url = httpx.URL(
             target if "://" in target else self._base_url_text + "/" + target.lstrip("/")
         )
+        auth_headers = self._auth_headers(security)
         all_headers = {
             "Accept": accept,
             "User-Agent": self._user_agent,
             **self._default_headers,
             **text_values(headers),
-            **self._auth_headers(security),
+            **auth_headers,
             **(extra_headers or {}),
         }
         mode = all_headers.pop(RESPONSE_MODE_HEADER, None)
@@ -166,7 +184,6 @@ class BaseClient:
         if self._idempotency_header and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             # One key per call, built before the retry loop: every attempt carries the same key.
             all_headers.setdefault(self._idempotency_header, f"sdk-retry-{os.urandom(16).hex()}")
-        _check_header_values(all_headers)
         auth_query = self._auth_query(security)
         params: list[tuple[str, str | int | float | bool | None]] = [
             *encode_query(self._default_query),
@@ -179,6 +196,7 @@ class BaseClient:
             all_headers["Cookie"] = "; ".join(
                 f"{name}={value}" for name, value in request_cookies.items()
             )
+        _check_header_values(all_headers, secret=auth_headers)
         content, data, files, content_type_of_content = encode_body(
             body, body_kind, extra_body, part_types
         )
@@ -198,15 +216,80 @@ class BaseClient:
             files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        if auth_headers:  # read by `hide_secrets`, so that no error message shows them
+            request.extensions[SECRET_HEADERS] = tuple(auth_headers)
         if (
             auth_query
         ):  # read by `_shown_url`, so that logs never show a credential sent in the query
             request.extensions[SECRET_QUERY] = tuple(auth_query)
             hide_query_secrets(request)  # nor reprs (of errors, raw responses, the request itself)
+            hide_in_httpx_log(request.extensions[SECRET_QUERY])  # nor httpx's own log lines
+        request.extensions[MAX_RESPONSE_SIZE] = self.max_response_size  # read by `read_body`
         auth_flow = self._auth_flow(security)
         if auth_flow is not None:  # `_send` passes it to httpx on every attempt
             request.extensions[AUTH_FLOW] = auth_flow
         return request, mode
+
+    def _next_hop(
+        self, http: httpx.Client | httpx.AsyncClient, first: httpx.Request, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The request a redirect leads to, or None when `response` is final (or redirects are not
+        followed: an `http_client` made with `follow_redirects=False`).
+
+        Credentials go to the origin of the `first` request only. A redirect to another origin carries
+        none of those the client added: their headers (httpx itself drops only `Authorization` and
+        `Cookie`) and their query parameters are left out. A redirect within it carries them all, the
+        cookies and query parameters httpx would leave behind included.
+        """
+        next_request = response.next_request
+        if next_request is None or not http.follow_redirects:
+            return None
+        if _keeps_credentials(first.url, next_request.url):
+            _restore_credentials(next_request, first)
+        else:
+            _drop_credentials(next_request)
+        self._log.debug(
+            "Redirected %s %s (%s) to %s",
+            response.request.method,
+            _shown_url(response.request),
+            response.status_code,
+            _shown_url(next_request),
+        )
+        return next_request
+
+    def _check_hop(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        hops: int,
+        next_request: httpx.Request,
+        deadline: float | None,
+    ) -> None:
+        """Raise when a request has been redirected more often than the HTTP client allows (a loop), or
+        when the call's `total_timeout` has passed; else cap the hop's timeouts at the time left."""
+        if hops > http.max_redirects:
+            raise APIConnectionError(
+                next_request,
+                f"Too many redirects: more than {http.max_redirects}, the last to "
+                f"{_shown_url(next_request)}",
+            )
+        self._start_attempt(next_request, next_request.extensions.get("timeout") or {}, deadline)
+
+    def _deadline(self) -> float | None:
+        """When a call starting now must end (`time.monotonic()`), or None without a `total_timeout`."""
+        return None if self.total_timeout is None else time.monotonic() + self.total_timeout
+
+    def _start_attempt(
+        self, request: httpx.Request, timeouts: Mapping[str, float | None], deadline: float | None
+    ) -> None:
+        """Cap the attempt's timeouts (`timeouts`, as the request was built) at the time left."""
+        if deadline is None:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise APITimeoutError(request, "Request timed out: the call's total_timeout passed.")
+        request.extensions["timeout"] = {
+            phase: left if limit is None else min(limit, left) for phase, limit in timeouts.items()
+        }
 
     def _should_retry(self, response: httpx.Response) -> bool:
         override: str | None = response.headers.get("x-should-retry")
@@ -317,19 +400,25 @@ class BaseClient:
         return error_class(message, response, body=body, request_id=self.request_id_of(response))
 
     def _retry_or_raise(
-        self, request: httpx.Request, retries_taken: int, error: Exception
+        self,
+        request: httpx.Request,
+        retries_taken: int,
+        error: Exception,
+        deadline: float | None = None,
     ) -> float:
         """The delay before retrying after a transport error, or raise the matching APIError."""
+        # httpx's own words say why ("[Errno 111] Connection refused"), quoting a header value at times.
+        reason = hide_secrets(str(error), request)
         if isinstance(error, httpx.LocalProtocolError):  # the request itself is malformed
-            raise APIConnectionError(request, f"Invalid request: {error}") from error
-        if retries_taken >= self.max_retries:
+            raise APIConnectionError(request, f"Invalid request: {reason}") from None
+        delay = self._retry_delay(retries_taken, None)
+        if retries_taken >= self.max_retries or not _in_time(delay, deadline):
             if isinstance(error, httpx.TimeoutException):
                 raise APITimeoutError(request) from error
-            # httpx's own words say why ("[Errno 111] Connection refused"); some of its errors have none.
+            # Some of httpx's errors have no words.
             raise APIConnectionError(
-                request, f"Connection error: {error}" if str(error) else "Connection error."
+                request, f"Connection error: {reason}" if reason else "Connection error."
             ) from error
-        delay = self._retry_delay(retries_taken, None)
         reason = "timed out" if isinstance(error, httpx.TimeoutException) else "connection error"
         self._log.info(
             "Retrying %s %s in %.2f s (%s)", request.method, _shown_url(request), delay, reason
@@ -337,7 +426,11 @@ class BaseClient:
         return delay
 
     def _retry_delay_for(
-        self, request: httpx.Request, response: httpx.Response, retries_taken: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        retries_taken: int,
+        deadline: float | None = None,
     ) -> float | None:
         """The delay before retrying after this response, or None when it is final."""
         hide_query_secrets(
@@ -353,6 +446,8 @@ class BaseClient:
         ):
             return None
         delay = self._retry_delay(retries_taken, response)
+        if not _in_time(delay, deadline):  # no time left to try again: this answer is final
+            return None
         self._log.info(
             "Retrying %s %s in %.2f s (status %s)",
             request.method,
@@ -475,23 +570,41 @@ class SyncAPIClient(BaseClient):
     ) -> tuple[httpx.Response, int]:
         """Send with retries; return the successful response and the retries it took, or raise."""
         retries_taken = 0
+        deadline = self._deadline()
+        timeouts = dict(request.extensions.get("timeout") or {})
         while True:
+            self._start_attempt(request, timeouts, deadline)
             try:
-                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
-                response = self._client.send(request, stream=stream, auth=auth)
+                response = self._send_once(request, deadline)
+                if not stream or not _succeeded(response, success):  # an error's body is read here
+                    read_body(response, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_or_raise(request, retries_taken, exc)
+                delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
-                retry_after = self._retry_delay_for(request, response, retries_taken)
+                retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
-                    if response.is_success or response.status_code in success:
+                    if _succeeded(response, success):
                         return response, retries_taken
-                    response.read()
                     raise self._status_error(response)
                 response.close()
                 delay = retry_after
             time.sleep(delay)
             retries_taken += 1
+
+    def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
+        auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+        response = self._client.send(request, stream=True, auth=auth, follow_redirects=False)
+        hops = 0
+        while (next_request := self._next_hop(self._client, request, response)) is not None:
+            response.close()
+            hops += 1
+            self._check_hop(self._client, hops, next_request, deadline)
+            # Like httpx's own redirects: the auth flow ran for the first request only.
+            response = self._client.send(
+                next_request, stream=True, auth=None, follow_redirects=False
+            )
+        return response
 
     # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
 
@@ -679,23 +792,41 @@ class AsyncAPIClient(BaseClient):
         import asyncio
 
         retries_taken = 0
+        deadline = self._deadline()
+        timeouts = dict(request.extensions.get("timeout") or {})
         while True:
+            self._start_attempt(request, timeouts, deadline)
             try:
-                auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
-                response = await self._client.send(request, stream=stream, auth=auth)
+                response = await self._send_once(request, deadline)
+                if not stream or not _succeeded(response, success):  # an error's body is read here
+                    await aread_body(response, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_or_raise(request, retries_taken, exc)
+                delay = self._retry_or_raise(request, retries_taken, exc, deadline)
             else:
-                retry_after = self._retry_delay_for(request, response, retries_taken)
+                retry_after = self._retry_delay_for(request, response, retries_taken, deadline)
                 if retry_after is None:
-                    if response.is_success or response.status_code in success:
+                    if _succeeded(response, success):
                         return response, retries_taken
-                    await response.aread()
                     raise self._status_error(response)
                 await response.aclose()
                 delay = retry_after
             await asyncio.sleep(delay)
             retries_taken += 1
+
+    async def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """One attempt: the request and the redirects it leads to (see `_next_hop`), the body unread."""
+        auth = request.extensions.get(AUTH_FLOW, httpx.USE_CLIENT_DEFAULT)
+        response = await self._client.send(request, stream=True, auth=auth, follow_redirects=False)
+        hops = 0
+        while (next_request := self._next_hop(self._client, request, response)) is not None:
+            await response.aclose()
+            hops += 1
+            self._check_hop(self._client, hops, next_request, deadline)
+            # Like httpx's own redirects: the auth flow ran for the first request only.
+            response = await self._client.send(
+                next_request, stream=True, auth=None, follow_redirects=False
+            )
+        return response
 
     # --- requests to paths the spec does not describe: `path` is relative to base_url (or a full URL) ---
 
@@ -784,18 +915,29 @@ def _adapter(type_: type[_T]) -> pydantic.TypeAdapter[_T]:
 
 
 def _body(response: httpx.Response) -> object:
-    """The response body as parsed JSON, else as text (None when empty)."""
+    """The response body as parsed JSON, else as text (None when empty): JSON nested too deeply to
+    parse without exhausting the stack is kept as text too."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text or None
 
 
 def _json_or_text(data: str) -> object:
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return data
+
+
+def _succeeded(response: httpx.Response, success: Sequence[int]) -> bool:
+    """Whether `response` is a result: a 2xx, or a status the operation documents as one (a redirect)."""
+    return response.is_success or response.status_code in success
+
+
+def _in_time(delay: float, deadline: float | None) -> bool:
+    """Whether waiting `delay` seconds still leaves time for another attempt before `deadline`."""
+    return deadline is None or time.monotonic() + delay < deadline
 
 
 def _describe(error: pydantic.ValidationError) -> str:
@@ -823,7 +965,10 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
-    return email.utils.mktime_tz(parsed) - time.time()
+    try:
+        return email.utils.mktime_tz(parsed) - time.time()
+    except (ValueError, OverflowError):  # a date no calendar holds (year 99999): as if unparseable
+        return None
 
 
 def _configure_logging(logger: logging.Logger, level: str | None) -> None:
@@ -867,11 +1012,55 @@ def _merged_query(
     return url.copy_with(query="&".join([*kept, str(ours)]).encode("ascii"))
 
 
-def _check_header_values(headers: Mapping[str, str]) -> None:
+def _check_header_values(headers: Mapping[str, str], secret: Mapping[str, str]) -> None:
+    """Refuse a value that would end the header early; never showing a credential (those in `secret`)."""
+    hidden = SECRET_HEADER_NAMES | {name.lower() for name in secret}
     for name, value in headers.items():
         if any(c in name or c in value for c in "\r\n\0"):
-            shown = "<hidden>" if name.lower() in SECRET_HEADERS else repr(value)
+            shown = "<hidden>" if name.lower() in hidden else repr(value)
             raise ValueError(f"Header {name!r} contains a line break or NUL character: {shown}")
+
+
+def _keeps_credentials(url: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect from `url` to `target` stays with the origin the credentials were sent to
+    (an upgrade from http to https on the same host, as httpx has it, stays too)."""
+    if url.host != target.host:
+        return False
+    if url.scheme == "http" and target.scheme == "https":
+        return (url.port or 80) == 80 and (target.port or 443) == 443
+    return url.scheme == target.scheme and url.port == target.port
+
+
+def _restore_credentials(request: httpx.Request, first: httpx.Request) -> None:
+    """Give a redirect within the origin the credentials `first` was sent with (in place)."""
+    for name in (*first.extensions.get(SECRET_HEADERS, ()), "Authorization"):
+        if name in first.headers:
+            request.headers[name] = first.headers[name]
+    sent_cookies = first.headers.get("Cookie")
+    if sent_cookies:  # httpx replaced them with its cookie jar's
+        jar_cookies = request.headers.get("Cookie")
+        request.headers["Cookie"] = (
+            f"{sent_cookies}; {jar_cookies}" if jar_cookies else sent_cookies
+        )
+    url = request.url
+    for name in first.extensions.get(SECRET_QUERY, ()):
+        if name not in url.params:  # a Location without the query
+            for value in first.url.params.get_list(name):
+                url = url.copy_add_param(name, value)
+    request.url = url
+
+
+def _drop_credentials(request: httpx.Request) -> None:
+    """Remove the credentials the client added from a request to another origin (in place)."""
+    # httpx has replaced the Cookie header by its cookie jar's for the new origin already.
+    for name in (*request.extensions.get(SECRET_HEADERS, ()), "Authorization"):
+        request.headers.pop(name, None)
+    secret_query = request.extensions.get(SECRET_QUERY, ())
+    if any(name in request.url.params for name in secret_query):
+        url = request.url
+        for name in secret_query:
+            url = url.copy_remove_param(name)
+        request.url = url
 
 
 def _check_required_headers(headers: Mapping[str, str], required: Sequence[str]) -> None:

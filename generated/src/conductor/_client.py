@@ -13,6 +13,7 @@ from typing_extensions import Self
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._exceptions import ConductorError
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._utils import credential_from_env
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncClient",
@@ -39,6 +41,7 @@ __all__ = [
 
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RESPONSE_SIZE = 100 * 1024 * 1024  # bytes of a decoded response body: 100 MiB
 DEFAULT_BASE_URL = "https://api.conductor.is/v1"
 USER_AGENT = f"conductor/Python {__version__}"
 
@@ -111,22 +114,29 @@ class Conductor(SyncAPIClient):
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool = True,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        total_timeout: float | None = None,
     ) -> None:
         """Create a client.
 
         Args:
-          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable (without surrounding whitespace).
           base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
-          timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
+          timeout: Seconds (or an `httpx.Timeout`) each step of a request may take: connecting, sending,
+            waiting for each piece of the response; `None` waits forever. It does not bound the whole call.
           max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
           default_headers: Headers sent with every request.
           default_query: Query parameters sent with every request.
           http_client: An `httpx.Client` to send requests with (for proxies, transports, limits).
           strict_response_validation: Raise `APIResponseValidationError` when a response does not match
             its documented type (the default); when False, such a response is returned unvalidated.
+          max_response_size: The largest response body read, in bytes once decoded (100 MiB by default);
+            a larger one raises `APIResponseTooLargeError`. `None` reads bodies of any size.
+          total_timeout: Seconds a whole call may take, every attempt, the waits between them and reading
+            the body included (a streamed body: until its headers arrive); `None` (the default) for no limit.
         """
         if api_key is None:
-            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+            api_key = credential_from_env("CONDUCTOR_SECRET_KEY")
         if api_key is None:
             raise ConductorError(
                 "The api_key client option must be set either by passing api_key to the client "
@@ -151,6 +161,8 @@ class Conductor(SyncAPIClient):
             request_id_header="Conductor-Request-Id",
             log_env="CONDUCTOR_LOG",
             strict_response_validation=strict_response_validation,
+            max_response_size=max_response_size,
+            total_timeout=total_timeout,
             idempotency_header="Idempotency-Key",
         )
 
@@ -167,6 +179,8 @@ class Conductor(SyncAPIClient):
         set_default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool | None = None,
+        max_response_size: int | None | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
@@ -203,6 +217,14 @@ class Conductor(SyncAPIClient):
                 self.strict_response_validation
                 if strict_response_validation is None
                 else strict_response_validation
+            ),
+            max_response_size=(
+                self.max_response_size
+                if isinstance(max_response_size, NotGiven)
+                else max_response_size
+            ),
+            total_timeout=(
+                self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout
             ),
         )
 
@@ -249,22 +271,29 @@ class AsyncConductor(AsyncAPIClient):
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool = True,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        total_timeout: float | None = None,
     ) -> None:
         """Create a client.
 
         Args:
-          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable.
+          api_key: Your Conductor secret key using Bearer auth (e.g., `"Authorization: Bearer {{YOUR_SECRET_KEY}}"`). Defaults to the `CONDUCTOR_SECRET_KEY` environment variable (without surrounding whitespace).
           base_url: Defaults to the `CONDUCTOR_BASE_URL` environment variable, else https://api.conductor.is/v1.
-          timeout: Seconds (or an `httpx.Timeout`) before a request gives up; `None` waits forever.
+          timeout: Seconds (or an `httpx.Timeout`) each step of a request may take: connecting, sending,
+            waiting for each piece of the response; `None` waits forever. It does not bound the whole call.
           max_retries: How often a failed request is retried (connection errors, timeouts, 408, 409, 429, 5xx).
           default_headers: Headers sent with every request.
           default_query: Query parameters sent with every request.
           http_client: An `httpx.AsyncClient` to send requests with (for proxies, transports, limits).
           strict_response_validation: Raise `APIResponseValidationError` when a response does not match
             its documented type (the default); when False, such a response is returned unvalidated.
+          max_response_size: The largest response body read, in bytes once decoded (100 MiB by default);
+            a larger one raises `APIResponseTooLargeError`. `None` reads bodies of any size.
+          total_timeout: Seconds a whole call may take, every attempt, the waits between them and reading
+            the body included (a streamed body: until its headers arrive); `None` (the default) for no limit.
         """
         if api_key is None:
-            api_key = os.environ.get("CONDUCTOR_SECRET_KEY")
+            api_key = credential_from_env("CONDUCTOR_SECRET_KEY")
         if api_key is None:
             raise ConductorError(
                 "The api_key client option must be set either by passing api_key to the client "
@@ -289,6 +318,8 @@ class AsyncConductor(AsyncAPIClient):
             request_id_header="Conductor-Request-Id",
             log_env="CONDUCTOR_LOG",
             strict_response_validation=strict_response_validation,
+            max_response_size=max_response_size,
+            total_timeout=total_timeout,
             idempotency_header="Idempotency-Key",
         )
 
@@ -305,6 +336,8 @@ class AsyncConductor(AsyncAPIClient):
         set_default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool | None = None,
+        max_response_size: int | None | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A new client with some options changed, sharing this one's connection pool.
 
@@ -341,6 +374,14 @@ class AsyncConductor(AsyncAPIClient):
                 self.strict_response_validation
                 if strict_response_validation is None
                 else strict_response_validation
+            ),
+            max_response_size=(
+                self.max_response_size
+                if isinstance(max_response_size, NotGiven)
+                else max_response_size
+            ),
+            total_timeout=(
+                self.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout
             ),
         )
 

@@ -7,6 +7,7 @@ import httpx
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseTooLargeError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -93,6 +94,18 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
 
 
+class APIResponseTooLargeError(APIError):
+    """The response body is larger than the client's `max_response_size` (counted as it is decoded)."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, message: str, response: httpx.Response) -> None:
+        super().__init__(message, response.request)
+        self.response = response
+        self.status_code = response.status_code
+
+
 class APIConnectionError(APIError):
     """The request could not be sent or no response arrived."""
 
@@ -101,10 +114,10 @@ class APIConnectionError(APIError):
 
 
 class APITimeoutError(APIConnectionError):
-    """No response arrived within the timeout."""
+    """No response arrived within the timeout, or the call outlasted its `total_timeout`."""
 
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(request, "Request timed out.")
+    def __init__(self, request: httpx.Request, message: str = "Request timed out.") -> None:
+        super().__init__(request, message)
 
 
 class BadRequestError(APIStatusError):

@@ -205,7 +205,7 @@ class _BearerFlow(httpx.Auth):
 def _json(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return None
 
 

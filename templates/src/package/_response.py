@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
+from ._limits import aread_body, read_body
 from ._utils import shown_url
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class APIResponse(_BaseResponse[_R]):
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
 
     def read(self) -> bytes:
-        return self.http_response.read()
+        return read_body(self.http_response)  # within the client's max_response_size
 
     def text(self) -> str:
         self.read()
@@ -143,7 +144,7 @@ class AsyncAPIResponse(_BaseResponse[_R]):
         return cast(_R, self._post_parse(parsed)) if self._post_parse else parsed
 
     async def read(self) -> bytes:
-        return await self.http_response.aread()
+        return await aread_body(self.http_response)  # within the client's max_response_size
 
     async def text(self) -> str:
         await self.read()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
@@ -13,10 +14,14 @@ import httpx
 from ._types import NotGiven
 
 __all__ = [
+    "SECRET_HEADERS",
     "SECRET_QUERY",
+    "credential_from_env",
     "file_from_path",
     "format_path",
+    "hide_in_httpx_log",
     "hide_query_secrets",
+    "hide_secrets",
     "parse_date",
     "parse_datetime",
     "shown_url",
@@ -26,6 +31,10 @@ __all__ = [
 SECRET_QUERY = (
     "sdk_secret_query"  # request extension: names of query parameters that carry credentials
 )
+SECRET_HEADERS = "sdk_secret_headers"  # request extension: names of headers that carry credentials
+# Headers that carry credentials whoever set them.
+_ALWAYS_SECRET = frozenset({"authorization", "cookie", "proxy-authorization"})
+_HIDDEN = "<hidden>"
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -94,7 +103,8 @@ def shown_url(request: httpx.Request) -> str:
     """The URL as logs and reprs show it: the values of credentials sent in the query are hidden."""
     url = request.url
     for name in request.extensions.get(SECRET_QUERY, ()):
-        url = url.copy_set_param(name, "hidden")
+        if name in url.params:  # not after a redirect to another origin, which left it out
+            url = url.copy_set_param(name, "hidden")
     return str(url)
 
 
@@ -113,3 +123,71 @@ def hide_query_secrets(request: httpx.Request) -> None:
     """
     if request.extensions.get(SECRET_QUERY) and type(request) is httpx.Request:
         request.__class__ = _SecretQueryRequest
+
+
+def credential_from_env(name: str) -> str | None:
+    """A credential from the environment, without the whitespace around it (a key read from a file keeps
+    its trailing newline, which no header may carry)."""
+    value = os.environ.get(name)
+    return None if value is None else value.strip()
+
+
+def hide_secrets(text: str, request: httpx.Request) -> str:
+    """`text` with every credential `request` carries replaced by `<hidden>`, written plainly or escaped
+    (`'...\\n'`, `b'...'`) as error messages of httpx and h11 quote it."""
+    shown = text
+    for secret in sorted(set(_secret_forms(request)), key=len, reverse=True):
+        shown = shown.replace(secret, _HIDDEN)
+    return shown
+
+
+def _secret_forms(request: httpx.Request) -> Iterator[str]:
+    names = _ALWAYS_SECRET | {name.lower() for name in request.extensions.get(SECRET_HEADERS, ())}
+    values = [value for name, value in request.headers.multi_items() if name.lower() in names]
+    values += [
+        value
+        for name in request.extensions.get(SECRET_QUERY, ())
+        for value in request.url.params.get_list(name)
+    ]
+    for value in values:
+        # The whole value, the token after a scheme (`Bearer <token>`), each cookie's value.
+        for part in (
+            value,
+            value.split(" ", 1)[-1],
+            *(c.split("=", 1)[-1] for c in value.split("; ")),
+        ):
+            if part.strip():
+                yield from (part, repr(part)[1:-1], repr(part.encode("utf-8", "replace"))[2:-1])
+
+
+class _HttpxLogFilter(logging.Filter):
+    """Hides the values of credentials sent in the query in httpx's own log lines (`HTTP Request: GET ...`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, httpx.URL) for arg in record.args
+        ):
+            record.args = tuple(
+                self._shown(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+    def _shown(self, url: httpx.URL) -> str:
+        for name in self.names & set(url.params.keys()):
+            url = url.copy_set_param(name, "hidden")
+        return str(url)
+
+
+_httpx_log_filter = _HttpxLogFilter()
+
+
+def hide_in_httpx_log(names: tuple[str, ...]) -> None:
+    """Keep the values of these query parameters out of httpx's log lines, from now on in this process."""
+    _httpx_log_filter.names.update(names)
+    logger = logging.getLogger("httpx")
+    if _httpx_log_filter not in logger.filters:
+        logger.addFilter(_httpx_log_filter)

@@ -94,7 +94,15 @@ SCHEMA_MUTATIONS: list[tuple[str, Any]] = [
     ("dependentRequired", {"a": "b"}), ("prefixItems", []), ("contains", 3), ("minContains", -2),
     ("propertyNames", "x"), ("if", []), ("$defs", []), ("$anchor", "1bad"), ("$id", "x#frag"),
     ("unevaluatedProperties", 2), ("contentSchema", 1), ("dependencies", {"a": 3}), ("definitions", 2),
-    ("exclusiveMaximum", True), ("required", []), ("x-vendor", {"anything": [1]}),
+    ("exclusiveMaximum", True), ("required", []), ("x-vendor", {"anything": [1]}), ("enum", ["a", "a"]),
+    ("enum", [1, True, 1.0]), ("enum", [None, "a"]), ("items", [{"type": "string"}]), ("type", ["string", "null"]),
+    ("discriminator", {"propertyName": "k", "x-a": 1, "mapping": {"a": "b"}}), ("xml", {"name": "n", "wrapped": True}),
+    ("externalDocs", {"url": "http://x", "description": "d"}), ("minimum", 1.5), ("maxLength", 2.0),
+    ("maxLength", True), ("pattern", "^[a-z]+$"), ("pattern", "\\p{L}"), ("patternProperties", {"^x": {"type": "string"}}),
+    ("$schema", "https://spec.openapis.org/oas/3.1/dialect/base"), ("$schema", "https://json-schema.org/draft/2020-12/schema"),
+    ("$schema", 3), ("$dynamicRef", "#meta"), ("additionalProperties", False), ("properties", {"p": True}),
+    ("multipleOf", float("nan")), ("dependencies", {"a": ["b"], "c": {"type": "string"}}), ("exclusiveMinimum", 2),
+    ("additionalItems", {"type": "string"}), ("contentEncoding", "base64"), ("if", {"type": "string"}),
 ]  # fmt: skip
 
 
@@ -179,8 +187,21 @@ def test_same_errors_on_every_schema_mutation(tmp_path: Path) -> None:
                         "components": {"schemas": {"Top": copy.deepcopy(inner),
                                                    "Outer": {"type": "object", "properties": {"inner": inner}}}}}  # fmt: skip
             path = tmp_path / "spec.yaml"
-            path.write_text(yaml.safe_dump(document) if value is not object else json.dumps(document, default=str))
+            path.write_text(json.dumps(document, default=str))
             assert_same(load_spec(path))
+
+
+def test_same_errors_on_deeply_nested_schemas(tmp_path: Path) -> None:
+    for version in ("3.0.3", "3.1.0"):
+        for bad in (False, True):
+            schema: dict[str, Any] = {"type": "string", "minLength": -1 if bad else 1}
+            for _ in range(40):  # deeper than the walk goes: the library's check decides
+                schema = {"type": "object", "properties": {"p": schema}}
+            document = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {},
+                        "components": {"schemas": {"Deep": schema}}}  # fmt: skip
+            path = tmp_path / "spec.json"
+            path.write_text(json.dumps(document))
+            assert bool(assert_same(load_spec(path))) is bad
 
 
 # --- the fuzz profile's documents ------------------------------------------------------------------------
@@ -225,3 +246,26 @@ def test_other_versions_fall_back_to_the_library_with_a_warning(
     finally:
         validate._validator_class.cache_clear()
         validate._speedups_refused.cache_clear()
+
+
+def test_valid_schemas_skip_the_librarys_metaschema_check(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The walk answers for ordinary valid schemas (else it would save nothing); an invalid one goes to the library."""
+    from openapi_schema_validator.validators import OAS30Validator, OAS31Validator
+
+    checked: list[Any] = []
+    for version, library in (("3.0.3", OAS30Validator), ("3.1.0", OAS31Validator)):
+        validate._validator_class(version[:3])  # built before the library's check is wrapped below
+        original = library.check_schema.__func__
+        monkeypatch.setattr(
+            library, "check_schema", classmethod(lambda cls, s, *a, o=original: checked.append(s) or o(cls, s, *a))
+        )
+        good = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "pattern": "^a+$"}}}
+        bad = {"type": "object", "properties": {"a": {"type": "string", "minLength": -1}}}
+        document = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {},
+                    "components": {"schemas": {"Good": good, "Bad": bad}}}  # fmt: skip
+        path = tmp_path / "spec.json"
+        path.write_text(json.dumps(document))
+        problems = validate.validate_spec(load_spec(path), lenient=True)
+        assert problems
+        assert checked == [bad]
+        checked.clear()

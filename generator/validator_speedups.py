@@ -8,6 +8,12 @@ Validating a spec spends most of its time repeating work, not validating (docs/s
   registered uncrawled, so each lookup crawls all of it again and throws the result away: 2,441
   crawls of about 740 subresources each on openai's spec. Here the schema validator gets a resolver
   whose registry was crawled once, which holds exactly the anchors the lazy crawls find.
+- **An OpenAPI 3.0 document is checked against its schema (draft 4) by the same general validator**,
+  building an object per step and each error's details for every `oneOf` branch it rules out. Here
+  `_Draft4Instance` first evaluates the document against that schema directly, keyword by keyword as
+  jsonschema's draft 4 keywords do (with the library's own type checker and equality), answering only
+  whether it is valid; when it is not, or at a keyword or reference it does not evaluate, the
+  library's validator runs and reports, so every error and message is the library's.
 - **URL joins are recomputed** hundreds of thousands of times for the same few metaschema URIs;
   `urljoin` and `urldefrag` are pure, so they are memoized while validating.
 - **Every schema is checked against the metaschema by a general JSON Schema validator** (the OpenAPI
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -67,7 +74,8 @@ def faster(validator_class: Any) -> Any:
         "keyword_validators": {**validator_class.keyword_validators, "schema": _with_seen_sets(schema_class)}
     }
     if get_validator_backend() == "jsonschema":  # jsonschema-rs (when installed) has its own resolution
-        overrides["schema_validator"] = _crawled_once(validator_class.schema_validator)
+        document_validator = _crawled_once(validator_class.schema_validator)
+        overrides["schema_validator"] = _ValidFirst.of(document_validator) or document_validator
     return type(f"Faster{validator_class.__name__}", (validator_class,), overrides)
 
 
@@ -90,6 +98,151 @@ def _crawled_once(schema_validator: Any) -> Any:
     resolver = schema_validator._resolver  # private (jsonschema): the resolver built for the schema
     crawled = resolver._registry.crawl().resolver(base_uri=resolver._base_uri)  # private (referencing)
     return schema_validator.evolve(_resolver=crawled)
+
+
+class _Undecided(Exception):
+    """The quick check cannot answer: the library's validator decides."""
+
+
+class _ValidFirst:
+    """A document schema validator that answers a valid document with no errors without running the library's
+    validator, and runs it for any other (it alone reports errors). Only `iter_errors` is used by the library."""
+
+    def __init__(self, library: Any, quick: _Draft4Instance) -> None:
+        self.library, self.quick = library, quick
+
+    @classmethod
+    def of(cls, library: Any) -> _ValidFirst | None:
+        from jsonschema.validators import Draft4Validator  # type: ignore[import-untyped]
+
+        if type(library) is not Draft4Validator or library.format_checker is not None:
+            return None  # OpenAPI 3.1's schema (2020-12, dynamic references) is left to the library
+        schema = getattr(library.schema, "__wrapped__", library.schema)  # the library's schemas are lazy proxies
+        return cls(library, _Draft4Instance(schema)) if type(schema) is dict else None
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        try:
+            if self.quick.valid(instance, self.quick.root, 0):
+                return iter(())
+        except Exception:  # noqa: BLE001, S110 - _Undecided, or anything odd in the document: the library decides
+            pass
+        return iter(self.library.iter_errors(instance))
+
+
+class _Draft4Instance:
+    """Whether an instance is valid against a draft 4 schema, evaluated as jsonschema's Draft4Validator
+    evaluates it without a format checker: `$ref` replaces its siblings, keywords it does not know are
+    ignored, and the keywords below are evaluated with its own type checker and equality. A keyword it
+    knows but this does not evaluate, a `$ref` outside the schema, or great depth raise `_Undecided`."""
+
+    MAX_DEPTH = 400
+
+    def __init__(self, root: Any) -> None:
+        from jsonschema import _utils  # type: ignore[import-untyped]  # private: `equal` and `uniq` of `enum` and `uniqueItems`
+        from jsonschema.validators import Draft4Validator
+
+        self.root = root
+        self.is_type = Draft4Validator.TYPE_CHECKER.is_type
+        self.known = frozenset(Draft4Validator.VALIDATORS)
+        self.equal, self.unique = _utils.equal, _utils.uniq
+        self.refs: dict[str, Any] = {}
+
+    def valid(self, instance: Any, schema: Any, depth: int) -> bool:
+        if type(schema) is not dict or depth > self.MAX_DEPTH:
+            raise _Undecided
+        if "$ref" in schema:
+            return self.valid(instance, self._resolve(schema["$ref"]), depth + 1)
+        for key, value in schema.items():
+            if key not in self.known or key == "format":  # annotations, and `format` without a format checker
+                continue
+            if key == "type":
+                types = [value] if type(value) is str else value
+                if not any(self.is_type(instance, each) for each in types):
+                    return False
+            elif key == "properties":
+                if self.is_type(instance, "object"):
+                    for name, sub in value.items():
+                        if name in instance and not self.valid(instance[name], sub, depth + 1):
+                            return False
+            elif key == "patternProperties":
+                if self.is_type(instance, "object"):
+                    for pattern, sub in value.items():
+                        for name, item in instance.items():
+                            if re.search(pattern, name) and not self.valid(item, sub, depth + 1):
+                                return False
+            elif key == "additionalProperties":
+                if self.is_type(instance, "object"):
+                    extras = self._additional(instance, schema)
+                    if value is False and extras:
+                        return False
+                    if type(value) is dict and not all(self.valid(instance[name], value, depth + 1) for name in extras):
+                        return False
+            elif key == "required":
+                if self.is_type(instance, "object") and not all(name in instance for name in value):
+                    return False
+            elif key == "enum":
+                if not any(self.equal(each, instance) for each in value):
+                    return False
+            elif key == "allOf":
+                if not all(self.valid(instance, sub, depth + 1) for sub in value):
+                    return False
+            elif key == "anyOf":
+                if not any(self.valid(instance, sub, depth + 1) for sub in value):
+                    return False
+            elif key == "oneOf":
+                if sum(1 for sub in value if self.valid(instance, sub, depth + 1)) != 1:
+                    return False
+            elif key == "not":
+                if self.valid(instance, value, depth + 1):
+                    return False
+            elif key == "items":
+                if self.is_type(instance, "array"):
+                    if type(value) is not dict:
+                        raise _Undecided
+                    if not all(self.valid(item, value, depth + 1) for item in instance):
+                        return False
+            elif key in ("minItems", "minProperties"):
+                if self.is_type(instance, "array" if key == "minItems" else "object") and len(instance) < value:
+                    return False
+            elif key in ("maxItems", "maxProperties"):
+                if self.is_type(instance, "array" if key == "maxItems" else "object") and len(instance) > value:
+                    return False
+            elif key == "uniqueItems":
+                if value and self.is_type(instance, "array") and not self.unique(instance):
+                    return False
+            elif key in ("minimum", "maximum"):
+                if self.is_type(instance, "number") and not self._within(instance, key, value, schema):
+                    return False
+            elif key == "pattern":
+                if self.is_type(instance, "string") and not re.search(value, instance):
+                    return False
+            else:  # additionalItems, dependencies, multipleOf, minLength, maxLength: not in OpenAPI 3.0's schema
+                raise _Undecided
+        return True
+
+    @staticmethod
+    def _within(instance: Any, key: str, bound: Any, schema: dict[str, Any]) -> bool:
+        """Draft 4's `minimum`/`maximum`, exclusive when `exclusiveMinimum`/`exclusiveMaximum` is true."""
+        if key == "minimum":
+            return bool(instance > bound if schema.get("exclusiveMinimum", False) else instance >= bound)
+        return bool(instance < bound if schema.get("exclusiveMaximum", False) else instance <= bound)
+
+    @staticmethod
+    def _additional(instance: dict[Any, Any], schema: dict[str, Any]) -> list[Any]:
+        """The names `additionalProperties` applies to, found as jsonschema finds them."""
+        properties = schema.get("properties", {})
+        patterns = "|".join(schema.get("patternProperties", {}))
+        return [name for name in instance if name not in properties and not (patterns and re.search(patterns, name))]
+
+    def _resolve(self, ref: Any) -> Any:
+        if ref not in self.refs:
+            if type(ref) is not str or not ref.startswith("#/") or "~" in ref or "%" in ref:
+                raise _Undecided
+            node = self.root
+            for part in ref[2:].split("/"):
+                node = node[part]
+            self.refs[ref] = node
+        return self.refs[ref]
 
 
 class _SeenList(list[int]):

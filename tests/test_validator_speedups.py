@@ -159,9 +159,31 @@ def mutate(root: dict[str, Any], seed: int, count: int) -> dict[str, Any]:
             schema = rng.choice(found)
             key, value = rng.choice(SCHEMA_MUTATIONS)
             schema[key] = value() if value is object else copy.deepcopy(value)
-    if rng.random() < 0.2:
-        root["tags"] = [{"name": "dup"}, {"name": "dup"}]
+    for _ in range(rng.randrange(3)):  # the document's own shape: what its schema (not a keyword validator) finds
+        rng.choice(DOCUMENT_MUTATIONS)(root)
     return root
+
+
+def _first(mapping: Any) -> Any:
+    return (
+        next((value for value in mapping.values() if isinstance(value, dict)), {}) if isinstance(mapping, dict) else {}
+    )
+
+
+DOCUMENT_MUTATIONS: list[Any] = [
+    lambda root: root.__setitem__("tags", [{"name": "dup"}, {"name": "dup"}]),
+    lambda root: root.get("info", {}).pop("title", None),
+    lambda root: root.__setitem__("servers", [{"url": 3}]),
+    lambda root: root.setdefault("paths", {}).__setitem__("no-slash", {}),
+    lambda root: root.__setitem__("security", {"a": []}),
+    lambda root: root.setdefault("components", {}).setdefault("schemas", {}).__setitem__("bad name!", {}),
+    lambda root: root.__setitem__("x-vendor", {"anything": None}),
+    lambda root: root.__setitem__("unknown", 1),
+    lambda root: _first(_first(root.get("paths"))).__setitem__("parameters", [{"name": "p", "in": "body"}]),
+    lambda root: _first(_first(root.get("paths"))).__setitem__("responses", {}),
+    lambda root: _first(root.get("paths")).__setitem__("get", {"responses": {"2XX": {"description": "d"}}}),
+    lambda root: root.setdefault("components", {}).__setitem__("securitySchemes", {"s": {"type": "http"}}),
+]
 
 
 MUTATED = [("opc-baseline-3.1", seed) for seed in range(4)] + [("adyen-transfer-webhooks-v4", seed) for seed in range(3)] + [
@@ -271,3 +293,15 @@ def test_valid_schemas_skip_the_librarys_metaschema_check(monkeypatch: pytest.Mo
         assert problems
         assert checked == [bad]
         checked.clear()
+
+
+@pytest.mark.skipif(not SMALL, reason="the shared corpus is not available")
+def test_a_valid_30_document_skips_the_librarys_document_check() -> None:
+    checker = validate._validator_class("3.0").schema_validator
+    assert isinstance(checker, validator_speedups._ValidFirst)
+    for name in ("oai-petstore", "twilio-verify-v2"):
+        assert checker.quick.valid(load_spec(ENTRIES[name].entry).root, checker.quick.root, 0)
+    spec = load_spec(ENTRIES["oai-petstore"].entry)
+    spec.root["info"].pop("title")
+    assert not checker.quick.valid(spec.root, checker.quick.root, 0)
+    assert [error.message for error in checker.iter_errors(spec.root)] == ["'title' is a required property"]

@@ -1,0 +1,45 @@
+"""Validation alone: the seconds one spec's validation takes, ours or openapi-spec-validator as shipped.
+
+    .venv/bin/python benchmarks/validation_time.py ours SPEC      # the validate stage's validator (validator_speedups)
+    .venv/bin/python benchmarks/validation_time.py library SPEC   # openapi_spec_validator.OpenAPIV3xSpecValidator
+
+Prints `SECONDS PROBLEMS` on stdout: the time of validating only (importing, loading and parsing the spec
+are not counted), in this process, and how many problems were found (at most 201, as the validate stage
+stops listing after 200). `benchmarks/speed.py` runs it in a fresh process per figure.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator import validate  # noqa: E402
+from generator.load import load_spec  # noqa: E402
+
+
+def main() -> int:
+    which, path = sys.argv[1], Path(sys.argv[2])
+    spec = load_spec(path)
+    version = validate._openapi_version(spec.root, str(spec.entry))
+    if which == "ours":
+        validate._validator_class("3.1" if version.startswith("3.1") else "3.0")  # imports, as the library's below
+        start = time.perf_counter()
+        found = len(validate._problems(spec, version))
+    else:
+        import openapi_spec_validator
+
+        v31 = version.startswith("3.1")
+        library = openapi_spec_validator.OpenAPIV31SpecValidator if v31 else openapi_spec_validator.OpenAPIV30SpecValidator
+        start = time.perf_counter()
+        errors = library(spec.root, base_uri=spec.entry.as_uri()).iter_errors()
+        found = len(list(islice(errors, validate.MAX_REPORTED + 1)))
+    print(f"{time.perf_counter() - start:.3f} {found}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -80,7 +80,7 @@ def validation_alone(which: str, spec: Path, workdir: Path) -> Sample:
     )
     if code != 0:
         return Sample(math.nan, load, False, note=(stderr.strip().splitlines() or ["?"])[-1][:120])
-    seconds, problems = stdout.split(maxsplit=1)
+    seconds, problems = stdout.strip().split(maxsplit=1)
     return Sample(float(seconds), load, True, note=f"{problems} problems")
 
 

@@ -82,12 +82,24 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_template_cache(),
     )
     env.globals.update(bracket=bracket)
     env.filters.update(docstring=docstring, pytuple=python_tuple)
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
                        mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
     return env
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates (a private folder in the temporary directory, keyed by each
+    template's source and the Python version): compiling the templates took about 0.4 s of every run."""
+    import jinja2
+
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe folder for it: compile each run, as before
+        return None
 
 
 @dataclass(frozen=True)

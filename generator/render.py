@@ -980,26 +980,27 @@ def _from_lines(module: str, names: set[str]) -> list[str]:
     return [f"from {module} import {', '.join(group)}" for group in groups]
 
 
-def isort_key(name: str) -> tuple[int, list[Any], str]:
+def isort_key(name: str) -> tuple[int, tuple[Any, ...], str]:
     """Names in an import: constants, then classes, then the rest, each without regard to case (isort's order)."""
     return (_name_group(name), _natural(name.lower()), name)
 
 
-def all_key(name: str) -> tuple[int, list[Any]]:
+def all_key(name: str) -> tuple[int, tuple[Any, ...]]:
     """Names in `__all__`: the same groups, but with case (ruff's RUF022 order)."""
     return (_name_group(name), _natural(name))
 
 
-def _natural(text: str) -> list[Any]:
+@lru_cache(maxsize=65536)
+def _natural(text: str) -> tuple[Any, ...]:
     """`load_5` before `load_15`: runs of digits compare as numbers, as isort does."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
 def _name_group(name: str) -> int:
     return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
 
 
-def _module_key(module: str) -> tuple[int, list[Any], str]:
+def _module_key(module: str) -> tuple[int, tuple[Any, ...], str]:
     # Relative imports: the furthest parent first (`..x` before `.y`).
     dots = len(module) - len(module.lstrip("."))
     return (-dots, _natural(module.lower()), module)

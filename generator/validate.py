@@ -11,11 +11,14 @@ import multiprocessing
 import multiprocessing.process
 import resource
 import signal
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
+from generator import validator_speedups
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.load import Spec
 
@@ -148,6 +151,23 @@ def _guarded(spec: Spec, version: str) -> list[Problem]:
 
 @lru_cache(maxsize=2)
 def _validator_class(version: str) -> Any:
+    """The validator `generate` uses: the library's (below), made faster (generator/validator_speedups.py) when
+    the installed versions are the ones the speed-ups were verified with, else the library's as it is."""
+    library = _library_validator_class(version)
+    return library if _speedups_refused() else validator_speedups.faster(library)
+
+
+@lru_cache(maxsize=1)
+def _speedups_refused() -> str | None:
+    """Why validation cannot use the speed-ups here (said once, as a warning), or None."""
+    reason = validator_speedups.unverified()
+    if reason is not None:
+        print(f"warning: {reason}; validating with the library as it is (slower)", file=sys.stderr, flush=True)
+    return reason
+
+
+@lru_cache(maxsize=2)
+def _library_validator_class(version: str) -> Any:
     """openapi-spec-validator's validator for `version`, with one fix: collecting the properties an `allOf` part
     reaches (for its `required` check) stops at a schema already on the way. The library's own walk follows a
     schema that includes itself (`A: {allOf: [$ref A, ...]}`) forever, growing memory. Imported here, not at
@@ -192,11 +212,12 @@ def _iter_errors(spec: Spec, version: str) -> Iterator[Any]:
 def _problems(spec: Spec, version: str) -> list[Problem]:
     file = str(spec.entry)
     problems: list[Problem] = []
-    for error in _iter_errors(spec, version):
-        if len(problems) == MAX_REPORTED:
-            problems.append(Problem(f"more than {MAX_REPORTED} errors; stopped listing", file))
-            break
-        problems.append(_problem(spec, error))
+    with nullcontext() if _speedups_refused() else validator_speedups.memoized_urls():
+        for error in _iter_errors(spec, version):
+            if len(problems) == MAX_REPORTED:
+                problems.append(Problem(f"more than {MAX_REPORTED} errors; stopped listing", file))
+                break
+            problems.append(_problem(spec, error))
     return problems
 
 

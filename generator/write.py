@@ -349,6 +349,27 @@ def _stays_inside(out: Path, path: str) -> bool:
     return (out / path).parent.resolve().is_relative_to(out.resolve())
 
 
+class _Folders:
+    """`_stays_inside` and `mkdir` once per folder rather than once per file (1,500 files share about 260
+    folders on a large API; resolving each file's folder took most of the write stage)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.root = out, out.resolve()
+        self.inside: dict[str, bool] = {}
+        self.made: set[Path] = set()
+
+    def stays_inside(self, path: str) -> bool:
+        folder = path.rpartition("/")[0]
+        if folder not in self.inside:
+            self.inside[folder] = (self.out / folder).resolve().is_relative_to(self.root)
+        return self.inside[folder]
+
+    def make_parent(self, file: Path) -> None:
+        if file.parent not in self.made:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(file.parent)
+
+
 def write(out: Path, files: dict[str, str], force: bool = False) -> Changes:
     """Make `out` hold exactly `files` among the generator's files; return what changed.
 
@@ -373,7 +394,8 @@ def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
                                      f"generating would replace its {shown}; choose another folder, or pass --force "
                                      "to take this one over", str(out)))  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    escaping = [p for p in [*changes.added, *changes.changed] if not _stays_inside(out, p)]
+    folders = _Folders(out)
+    escaping = [p for p in [*changes.added, *changes.changed] if not folders.stays_inside(p)]
     if escaping:
         raise GeneratorError(
             Problem(f"refusing to write through a symbolic link that leads out of the folder: {escaping[0]}", str(out))
@@ -384,7 +406,7 @@ def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
     staging.mkdir()  # afresh: `recover` removed any earlier one, and a link there was refused
     try:
         for path in moves:
-            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            folders.make_parent(staging / path)
             create_file(staging / path, files[path], sync=not hasattr(os, "sync"))
         if hasattr(os, "sync"):
             # Every staged file is on disk before the journal says the new output is complete: one
@@ -465,10 +487,11 @@ def _apply_journal(out: Path) -> None:
             Problem(f"cannot finish the interrupted write this journal describes ({exc}); delete it and the "
                     f"{STAGING} folder, then generate again", str(journal))
         ) from None  # fmt: skip
+    folders = _Folders(out)
     for path in moves:
         staged, target = staging / path, out / path
-        if staged.is_file() and _stays_inside(out, path):
-            target.parent.mkdir(parents=True, exist_ok=True)
+        if staged.is_file() and folders.stays_inside(path):
+            folders.make_parent(target)
             os.replace(staged, target)
     for path in removals:
         if _stays_inside(out, path) and (out / path).is_file():

@@ -22,13 +22,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import api_tests
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.examples import (
-    ExampleTest,
     aiohttp_program,
     client_test,
     example_program,
-    example_test,
     oauth_snippet,
     readme_snippets,
     webhook_example_payload,
@@ -230,16 +229,20 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         progress.advance()
     for resource in api.all_resources():
         if resource.operations:
-            tests = [example_test(op, models) for op in resource.operations]
-            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render(
-                "tests/test_resource.py.jinja",
-                api=api,
-                resource=resource,
-                tests=tests,
-                imports=_test_imports(api, tests),
-                client_args=["base_url=BASE_URL", "max_retries=0", *(f'{c.name}="test-credential"' for c in api.credentials)],
-            )
+            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render_resource_tests(api, resource, models)
         progress.advance()
+    if any(resource.operations for resource in api.all_resources()):
+        files["tests/__init__.py"] = ""
+        files["tests/utils.py"] = _render("tests/utils.py.jinja", api=api)
+        files["tests/conftest.py"] = _render(
+            "tests/conftest.py.jinja",
+            api=api,
+            imports=import_block({Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
+                                  Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
+                                  Import(api.package, api.async_client_name)}, first_party=api.package),  # fmt: skip
+            client_args=["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param",
+                         *(f'{c.name}="test-credential"' for c in api.credentials)],  # fmt: skip
+        )
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
         files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)
@@ -872,11 +875,23 @@ def _resource_class_names(resource: Resource) -> list[str]:
     return names + [f"{name}With{kind}Response" for name in names for kind in ("Raw", "Streaming")]
 
 
-def _test_imports(api: Api, tests: list[ExampleTest]) -> list[str]:
-    imports = {Import("asyncio", ""), Import("os", ""), Import("pytest", "")}
-    imports |= {Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
-    imports |= {Import(f"{api.package}.{module}", name) for test in tests for module, name in test.names}
-    return import_block(imports, first_party=api.package)
+def _render_resource_tests(api: Api, resource: Resource, models: dict[str, Model]) -> str:
+    """`tests/api_resources/<resource>.py` (generator/api_tests.py), the models imported absolutely, renamed where
+    two share a name."""
+    imports = api_tests.test_imports(api, resource)
+    imports.add(Import("tests.utils", "assert_matches_type"))
+    reserved = {i.name for i in imports} | {"pytest"}
+    names, model_imports = _spelling("_tests", api_tests.used_models(resource), (), models, reserved)
+    imports |= {Import(f"{api.package}{i.module}", i.name) for i in model_imports}  # `.types.x` from the root
+    text = _render(
+        "tests/test_resource.py.jinja",
+        api=api,
+        resource=resource,
+        tests=api_tests.resource_tests(resource, names),
+        imports=import_block(imports, first_party=api.package, local=frozenset({"tests"})),
+        refused_pattern=api_tests.refused_pattern,
+    )
+    return re.sub(r"\n{4,}", "\n\n\n", text).rstrip("\n") + "\n"  # the loops leave a blank line after each test
 
 
 def _client_test_imports(api: Api, helpers: set[str]) -> list[str]:
@@ -936,16 +951,17 @@ def _rebuilt(members: list[Model]) -> list[str]:
     return result
 
 
-def import_block(imports: Iterable[Import], first_party: str | None = None) -> list[str]:
+def import_block(imports: Iterable[Import], first_party: str | None = None, local: frozenset[str] = frozenset()) -> list[str]:
     """Import lines grouped (standard library, third party, local) and ordered as isort/ruff order them.
 
-    An Import with an empty name is a plain `import module`.
+    An Import with an empty name is a plain `import module`. `local`: other top-level modules of the project
+    (`tests`), grouped with `first_party`.
     """
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}
     for item in imports:
         root = item.module.split(".")[0]
-        local = item.module.startswith(".") or root == first_party
-        kind = 2 if local else 0 if root in sys.stdlib_module_names else 1
+        is_local = item.module.startswith(".") or root == first_party or root in local
+        kind = 2 if is_local else 0 if root in sys.stdlib_module_names else 1
         sections[kind].setdefault(item.module, set()).add(item.name)
     lines: list[str] = []
     for modules in sections.values():

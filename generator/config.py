@@ -71,6 +71,8 @@ class Config:
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied to the spec, in order (generator/overlay.py)
     mixins: dict[str, str] = field(default_factory=dict)  # generated class -> "module:Class" in the package's lib/
+    license: str | None = None  # the SDK's licence, when the spec's info.license does not say (or says otherwise)
+    security_contact: str | None = None  # where to report security issues: SECURITY.md is written when set
     file: str | None = None  # the config file, for messages
 
 
@@ -117,7 +119,13 @@ _CHECKS: dict[str, tuple[Any, str]] = {
         "a positive number of seconds",
     ),
     "max_retries": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
+    "license": (lambda v: _one_line(v), "one line naming a licence, such as 'MIT' or 'Apache-2.0'"),
+    "security_contact": (lambda v: _one_line(v), "one line: an email address or URL for security reports"),
 }
+
+
+def _one_line(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and value.isprintable() and len(value) <= 200
 _ENV_KEYS = ("api_key", "base_url", "log")
 _MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
 _MAP_KEYS = {

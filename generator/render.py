@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(bracket=bracket)
     env.filters.update(docstring=docstring, pytuple=python_tuple)
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
-                       mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
+                       mdtext=_markdown_text, mdcode=_markdown_code, shell=shlex.quote)  # fmt: skip
     return env
 
 
@@ -234,15 +235,7 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
     if any(resource.operations for resource in api.all_resources()):
         files["tests/__init__.py"] = ""
         files["tests/utils.py"] = _render("tests/utils.py.jinja", api=api)
-        files["tests/conftest.py"] = _render(
-            "tests/conftest.py.jinja",
-            api=api,
-            imports=import_block({Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
-                                  Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
-                                  Import(api.package, api.async_client_name)}, first_party=api.package),  # fmt: skip
-            client_args=["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param",
-                         *(f'{c.name}="test-credential"' for c in api.credentials)],  # fmt: skip
-        )
+        files["tests/conftest.py"] = _render_conftest(api)
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
         files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)
@@ -329,6 +322,11 @@ def _render(template: str, **context: Any) -> str:
         return _environment().get_template(template).render(**context)
     except jinja2.TemplateError as exc:
         raise GeneratorError(Problem(f"template {template} failed: {exc}")) from exc
+
+
+def render_template(template: str, **context: Any) -> str:
+    """One template rendered with the generator's filters (for the stages beside `render_project`)."""
+    return _render(template, **context)
 
 
 @cache
@@ -873,6 +871,17 @@ def _resource_class_names(resource: Resource) -> list[str]:
     """The classes a resource module defines: the resource, sync and async, and their response wrappers."""
     names = [resource.class_name, resource.async_class_name]
     return names + [f"{name}With{kind}Response" for name in names for kind in ("Raw", "Streaming")]
+
+
+def _render_conftest(api: Api) -> str:
+    """`tests/conftest.py`: the clients of the mock server the resource tests use, strict and lax."""
+    imports = {Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
+               Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
+               Import(api.package, api.async_client_name)}  # fmt: skip
+    arguments = ["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param"]
+    arguments += [f'{c.name}="test-credential"' for c in api.credentials]
+    return _render("tests/conftest.py.jinja", api=api, imports=import_block(imports, first_party=api.package),
+                   client_args=arguments)  # fmt: skip
 
 
 def _render_resource_tests(api: Api, resource: Resource, models: dict[str, Model]) -> str:

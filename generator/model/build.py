@@ -15,6 +15,7 @@ from generator.model.ir import (
     ClientCredentialsFlow,
     Credential,
     CredentialKind,
+    License,
     Model,
     Operation,
     Resource,
@@ -91,7 +92,26 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         webhook_verification=verification,
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
+        license=_license(info, config),
+        security_contact=config.security_contact,
     )
+
+
+def _license(info: dict[str, Any], config: Config) -> License | None:
+    """The config's `license`, else the spec's `info.license` (its name, SPDX identifier and URL, each one
+    line of printable text or left out); None when neither names one: no licence is invented."""
+    if config.license is not None:
+        return License(config.license)
+    found = _mapping(info.get("license"))
+    name = " ".join(_string(found.get("name")).split())
+    if not name.isprintable() or not name:
+        return None
+    identifier, url = _string(found.get("identifier")).strip(), _string(found.get("url")).strip()
+    return License(name, identifier if _one_line(identifier) else None, url if _one_line(url) else None)
+
+
+def _one_line(text: str) -> bool:
+    return bool(text) and text.isprintable()
 
 
 def _type_use(op: Operation) -> tuple[tuple[str, ...], frozenset[str]]:

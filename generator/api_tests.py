@@ -9,6 +9,7 @@ the declared type all the way down by the generated `tests/utils.py`.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from generator.examples import example_arguments
@@ -16,8 +17,10 @@ from generator.model.ir import Api, Import, Operation, Resource
 from generator.model.naming import singular, snake_case
 from generator.pysource import literal
 
-# Names a result variable must not take in a test module: what the module imports or the tests define.
-_RESERVED = frozenset({"client", "async_client", "response", "pytest", "self", "assert_matches_type", "list"})
+# Names a result variable must not take in a test module: what the module imports or the tests define, and the
+# builtins (a variable `float` would hide the type in `list[float]`).
+_RESERVED = frozenset({"client", "async_client", "response", "pytest", "self", "assert_matches_type", "next_page",
+                       *(name for name in dir(builtins) if not name.startswith("_"))})  # fmt: skip
 
 
 @dataclass
@@ -42,6 +45,7 @@ class MethodTest:
     empty_paths: list[tuple[str, list[str]]]  # per string path parameter: (its wire name, arguments with it empty)
     always_streams: bool  # the result is a stream of events: no raw or streaming-response tests
     pages: Check | None = None  # a paginated method: fetching the second page and checking it
+    skip: str | None = None  # config `skip_tests`: why the method's tests are skipped
 
 
 @dataclass
@@ -50,9 +54,10 @@ class ResourceTests:
     methods: list[MethodTest]
 
 
-def resource_tests(resource: Resource, spelling: dict[str, str]) -> ResourceTests:
+def resource_tests(api: Api, resource: Resource, spelling: dict[str, str]) -> ResourceTests:
     """The tests of one resource's methods. `spelling` says how the test module writes each model's name."""
-    methods = [_method_test(op, spelling) for op in resource.operations]
+    skips = dict(api.test_skips)
+    methods = [_method_test(op, spelling, skips.get(f"{op.http_method} {op.path}")) for op in resource.operations]
     class_name = resource.class_name.removesuffix("Resource") or resource.class_name
     return ResourceTests(class_name, methods)
 
@@ -68,6 +73,8 @@ def used_models(resource: Resource) -> set[str]:
 def test_imports(api: Api, resource: Resource) -> set[Import]:
     """What a resource's tests import besides the models (absolute, from the package or the standard library)."""
     imports = {Import("pytest", ""), Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
+    if any(op.pagination or (not _always_streams(op) and op.return_type.annotation != "None") for op in resource.operations):
+        imports.add(Import("tests.utils", "assert_matches_type"))  # what checks the results
     for op in resource.operations:
         type_ = op.pagination.item if op.pagination else op.return_type
         imports |= {_absolute(api.package, i) for i in type_.imports}
@@ -100,7 +107,7 @@ def _always_streams(op: Operation) -> bool:
     return op.stream is not None and op.stream.switch is None
 
 
-def _method_test(op: Operation, spelling: dict[str, str]) -> MethodTest:
+def _method_test(op: Operation, spelling: dict[str, str], skip: str | None) -> MethodTest:
     helpers: set[str] = set()  # imported once per module by `test_imports`
     prefix = ".".join(op.resource_path)
     required = example_arguments(op, helpers)
@@ -125,6 +132,7 @@ def _method_test(op: Operation, spelling: dict[str, str]) -> MethodTest:
         empty_paths=_empty_paths(op, helpers),
         always_streams=_always_streams(op),
         pages=pages,
+        skip=skip,
     )
 
 

@@ -888,15 +888,14 @@ def _render_resource_tests(api: Api, resource: Resource, models: dict[str, Model
     """`tests/api_resources/<resource>.py` (generator/api_tests.py), the models imported absolutely, renamed where
     two share a name."""
     imports = api_tests.test_imports(api, resource)
-    imports.add(Import("tests.utils", "assert_matches_type"))
-    reserved = {i.name for i in imports} | {"pytest"}
+    reserved = {i.name for i in imports} | {"pytest", "assert_matches_type"}
     names, model_imports = _spelling("_tests", api_tests.used_models(resource), (), models, reserved)
     imports |= {Import(f"{api.package}{i.module}", i.name) for i in model_imports}  # `.types.x` from the root
     text = _render(
         "tests/test_resource.py.jinja",
         api=api,
         resource=resource,
-        tests=api_tests.resource_tests(resource, names),
+        tests=api_tests.resource_tests(api, resource, names),
         imports=import_block(imports, first_party=api.package, local=frozenset({"tests"})),
         refused_pattern=api_tests.refused_pattern,
     )

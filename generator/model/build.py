@@ -94,7 +94,18 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
         license=_license(info, config),
         security_contact=config.security_contact,
+        test_skips=_test_skips(config, operations),
     )
+
+
+def _test_skips(config: Config, operations: list[Operation]) -> tuple[tuple[str, str], ...]:
+    """The config's `skip_tests`, each key checked against the spec's operations."""
+    present = {f"{op.http_method} {op.path}" for op in operations}
+    unknown = [key for key in config.skip_tests if key not in present]
+    if unknown:
+        raise GeneratorError([Problem("skip_tests: the spec has no such operation", config.file,
+                                      "/skip_tests/" + key.replace("~", "~0").replace("/", "~1")) for key in unknown])  # fmt: skip
+    return tuple(config.skip_tests.items())
 
 
 def _license(info: dict[str, Any], config: Config) -> License | None:

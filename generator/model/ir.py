@@ -338,6 +338,7 @@ class Api:
     mixins: tuple[Mixin, ...] = ()  # the user's classes in lib/ that generated classes inherit from (config `mixins`)
     license: License | None = None  # None: neither the spec nor the config names one (no LICENSE file is written)
     security_contact: str | None = None  # config `security_contact`: SECURITY.md is written when set
+    test_skips: tuple[tuple[str, str], ...] = ()  # config `skip_tests`: ("METHOD /path", reason)
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

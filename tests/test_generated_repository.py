@@ -261,3 +261,16 @@ def test_assert_matches_type_checks_all_the_way_down(seed_repository: Path) -> N
     wrong = Invoice.model_construct(lines=[Line(amount=1), Line.model_construct(amount="12", note=None)])
     with pytest.raises(AssertionError, match=r"response\.lines\[1\]\.amount: expected a number, got '12'"):
         utils.assert_matches_type(Invoice, wrong, path=["response"])
+
+
+def test_skip_tests_skips_an_operations_api_tests_with_its_reason(tmp_path: Path) -> None:
+    config = 'skip_tests:\n  "GET /widgets/{id}": "the mock answers it with an example its schema refuses"\n'
+    files = pipeline.build(_small_spec(tmp_path / "a", config=config)).files
+    tests = next(text for path, text in files.items() if path.startswith("tests/api_resources/test_"))
+    marker = '    @pytest.mark.skip(reason="the mock answers it with an example its schema refuses")\n'
+    # the plain call, the raw and the streaming response, sync and async; the empty path parameter test needs no mock
+    assert tests.count(marker) == 6
+    assert re.search(r"@pytest\.mark\.skip\(.*\)\n    (async )?def test_path_params_", tests) is None
+    with pytest.raises(GeneratorError) as refused:
+        pipeline.build(_small_spec(tmp_path / "b", config='skip_tests:\n  "GET /gadgets": "x"\n'))
+    assert refused.value.problems[0].pointer == "/skip_tests/GET ~1gadgets"

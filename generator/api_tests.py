@@ -42,7 +42,7 @@ class MethodTest:
     every: list[str] | None  # argument lines with every argument; None when there is no optional one
     variable: str | None  # where the result goes; None when the method returns None
     check: Check
-    empty_paths: list[tuple[str, list[str]]]  # per string path parameter: (its wire name, arguments with it empty)
+    empty_paths: list[tuple[str, list[str]]]  # per string path parameter: (the refusal's pattern, arguments with it empty)
     always_streams: bool  # the result is a stream of events: no raw or streaming-response tests
     pages: Check | None = None  # a paginated method: fetching the second page and checking it
     skip: str | None = None  # config `skip_tests`: why the method's tests are skipped
@@ -162,21 +162,27 @@ def _checks(op: Operation, spelling: dict[str, str]) -> tuple[Check, Check | Non
 
 
 def _empty_paths(op: Operation, helpers: set[str]) -> list[tuple[str, list[str]]]:
-    """For each string path parameter, the required arguments with that one empty."""
+    """For each string path parameter, the `match=` pattern of its refusal and the required arguments with it empty."""
     found = []
     for index, param in enumerate(op.positional):
         if param.type.annotation != "str":
             continue
         arguments = example_arguments(op, helpers)
         arguments[index] = '"",'
-        found.append((param.wire_name, arguments))
+        found.append((refused_pattern(param.wire_name, param.name), arguments))
     return found
 
 
-def refused_pattern(wire_name: str) -> str:
-    """The `match=` of the empty path parameter's ValueError, as Python source."""
-    text = f"Expected a non-empty value for `{wire_name}`"
-    return literal("".join("\\" + c if c in _REGEX_SPECIAL else c for c in text))
+def refused_pattern(wire_name: str, name: str) -> str:
+    """The `match=` of the empty path parameter's ValueError, as Python source: the message names the parameter
+    by its wire name or (as the runtime may) its argument name."""
+    names = [_escaped(wire_name)] + ([_escaped(name)] if name != wire_name else [])
+    either = names[0] if len(names) == 1 else f"(?:{'|'.join(names)})"
+    return literal(f"Expected a non-empty value for `{either}`")
+
+
+def _escaped(text: str) -> str:
+    return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in text)
 
 
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")

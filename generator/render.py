@@ -897,7 +897,6 @@ def _render_resource_tests(api: Api, resource: Resource, models: dict[str, Model
         resource=resource,
         tests=api_tests.resource_tests(api, resource, names),
         imports=import_block(imports, first_party=api.package, local=frozenset({"tests"})),
-        refused_pattern=api_tests.refused_pattern,
     )
     return re.sub(r"\n{4,}", "\n\n\n", text).rstrip("\n") + "\n"  # the loops leave a blank line after each test
 

@@ -232,10 +232,10 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         if resource.operations:
             files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render_resource_tests(api, resource, models)
         progress.advance()
-    if any(resource.operations for resource in api.all_resources()):
-        files["tests/__init__.py"] = ""
-        files["tests/utils.py"] = _render("tests/utils.py.jinja", api=api)
-        files["tests/conftest.py"] = _render_conftest(api)
+    # Also without operations: scripts/lint checks tests/, and the user's own tests go there.
+    files["tests/__init__.py"] = ""
+    files["tests/utils.py"] = _render("tests/utils.py.jinja", api=api)
+    files["tests/conftest.py"] = _render_conftest(api)
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
         files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)

@@ -26,6 +26,7 @@ class TestEndUsers:
             "end_usr_1234567abcdefg",
         )
         assert response.is_closed is True
+        assert 200 <= response.status_code < 400
         assert response.http_request.method == "DELETE"
         assert response.request_id == response.headers.get("Conductor-Request-Id")
         end_user = response.parse()
@@ -61,6 +62,7 @@ class TestAsyncEndUsers:
             "end_usr_1234567abcdefg",
         )
         assert response.is_closed is True
+        assert 200 <= response.status_code < 400
         assert response.http_request.method == "DELETE"
         assert response.request_id == response.headers.get("Conductor-Request-Id")
         end_user = await response.parse()

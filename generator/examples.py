@@ -168,7 +168,7 @@ def example_arguments(op: Operation, helpers: set[str], every: bool = False, fil
     lines = []
     for param in [*op.positional, *(p for p in op.keyword if every or p.required or p.in_example)]:
         code = file if _is_file(param) else _argument(param, helpers)
-        lines.append(f"{code}," if param.location == "path" else f"{param.name}={code},")
+        lines.append(f"{code}," if param in op.positional else f"{param.name}={code},")
     return lines
 
 

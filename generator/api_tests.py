@@ -66,7 +66,8 @@ def used_models(resource: Resource) -> set[str]:
     """The models a resource's tests name: return types and page items."""
     used: set[str] = set()
     for op in resource.operations:
-        used |= op.pagination.item.models if op.pagination else op.return_type.models
+        if not _always_streams(op):  # a stream is checked to be a `Stream`, its events are not named
+            used |= op.pagination.item.models if op.pagination else op.return_type.models
     return used
 
 
@@ -77,7 +78,8 @@ def test_imports(api: Api, resource: Resource) -> set[Import]:
         imports.add(Import("tests.utils", "assert_matches_type"))  # what checks the results
     for op in resource.operations:
         type_ = op.pagination.item if op.pagination else op.return_type
-        imports |= {_absolute(api.package, i) for i in type_.imports}
+        if not _always_streams(op):
+            imports |= {_absolute(api.package, i) for i in type_.imports}
         if op.pagination:
             imports |= {Import(f"{api.package}.pagination", f"{kind}{op.pagination.page_class}") for kind in ("Sync", "Async")}
         elif _always_streams(op):

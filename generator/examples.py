@@ -167,7 +167,7 @@ def example_arguments(op: Operation, helpers: set[str], every: bool = False, fil
     collects what the values need from `<package>._utils`."""
     lines = []
     for param in [*op.positional, *(p for p in op.keyword if every or p.required or p.in_example)]:
-        code = file if _is_file(param) else _argument(param, helpers)
+        code = file if _is_file(param) else f"[{file}]" if _is_file_list(param) else _argument(param, helpers)
         lines.append(f"{code}," if param in op.positional else f"{param.name}={code},")
     return lines
 
@@ -195,7 +195,13 @@ def _printable_field(op: Operation) -> str | None:
 
 
 def _is_file(param: Parameter) -> bool:
-    return param.type.annotation.startswith("FileTypes")
+    """A file argument: `FileTypes`, or a union that takes one (`List[FileTypes] | FileTypes`)."""
+    return param.type.annotation.startswith("FileTypes") or "FileTypes" in param.type.annotation.split(" | ")
+
+
+def _is_file_list(param: Parameter) -> bool:
+    """A list of files only (`List[FileTypes]`): its example is a list holding the example file."""
+    return "List[FileTypes]" in param.type.annotation.split(" | ") and not _is_file(param)
 
 
 def _argument(param: Parameter, helpers: set[str]) -> str:

@@ -75,6 +75,10 @@ class Config:
     webhooks: WebhookConfig = field(default_factory=WebhookConfig)
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied to the spec, in order (generator/overlay.py)
     mixins: dict[str, str] = field(default_factory=dict)  # generated class -> "module:Class" in the package's lib/
+    license: str | None = None  # the SDK's licence, when the spec's info.license does not say (or says otherwise)
+    security_contact: str | None = None  # where to report security issues: SECURITY.md is written when set
+    # "METHOD /path" -> why the generated tests of that operation are skipped (a mock that cannot serve it)
+    skip_tests: dict[str, str] = field(default_factory=dict)
     file: str | None = None  # the config file, for messages
 
 
@@ -129,7 +133,13 @@ _CHECKS: dict[str, tuple[Any, str]] = {
         "a positive number of seconds",
     ),
     "max_retries": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
+    "license": (lambda v: _one_line(v), "one line naming a licence, such as 'MIT' or 'Apache-2.0'"),
+    "security_contact": (lambda v: _one_line(v), "one line: an email address or URL for security reports"),
 }
+
+
+def _one_line(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and value.isprintable() and len(value) <= 200
 _ENV_KEYS = ("api_key", "base_url", "log")
 _MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAP_KEYS = {
@@ -171,7 +181,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", *_MAP_KEYS])
+    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", "skip_tests", *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -193,6 +203,8 @@ def _parse(data: dict[str, Any], file: str) -> Config:
             values["overlays"] = _parse_overlays(value, file, problems)
         elif key == "mixins":
             values["mixins"] = _parse_mixins(value, file, problems)
+        elif key == "skip_tests":
+            values["skip_tests"] = _parse_skip_tests(value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
@@ -328,6 +340,23 @@ def _parse_overlays(value: Any, file: str, problems: list[Problem]) -> tuple[Pat
             problems.append(Problem(f"overlay file not found: {path}", file, f"/overlays/{index}"))
         paths.append(path)
     return tuple(paths)
+
+
+def _parse_skip_tests(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
+    """'METHOD /path' -> the reason its generated tests are skipped (one line, said by pytest)."""
+    if not isinstance(value, dict):
+        problems.append(Problem("'skip_tests' must be a mapping from 'METHOD /path' to the reason", file, "/skip_tests"))
+        return {}
+    result: dict[str, str] = {}
+    for operation, reason in value.items():
+        where = "/skip_tests/" + str(operation).replace("~", "~0").replace("/", "~1")
+        if not (isinstance(operation, str) and _OPERATION_KEY.match(operation)):
+            problems.append(Problem(f"skip_tests key {operation!r} must be 'METHOD /path'", file, where))
+        elif not _one_line(reason):
+            problems.append(Problem("the reason must be one line of text", file, where))
+        else:
+            result[operation] = reason
+    return result
 
 
 def _parse_mixins(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:

@@ -148,9 +148,7 @@ def example_call(
         call = Call([f"{'async ' if await_ else ''}for {item} in {target}"])
     else:
         call = Call([f"{variable + ' = ' if returns else ''}{await_}{target}"])
-    for param in [*op.positional, *(p for p in op.keyword if p.required or p.in_example)]:
-        code = file if _is_file(param) else _argument(param, call.helpers)
-        call.lines.append(f"    {code}," if param in op.positional else f"    {param.name}={code},")
+    call.lines += ["    " + line for line in example_arguments(op, call.helpers, file=file)]
     if iterate and op.pagination:
         field_ = _item_id(op.pagination, models or {})
         call.lines += ["):", f"    print({item}.{field_})" if field_ else f"    print({item})"]
@@ -161,6 +159,17 @@ def example_call(
         field_ = _printable_field(op)
         call.lines.append(f"print({variable}.{field_})" if field_ else f"print({variable})")
     return call
+
+
+def example_arguments(op: Operation, helpers: set[str], every: bool = False, file: str = 'b"file contents"') -> list[str]:
+    """The arguments of an example call, one per line with its trailing comma (`"id_123",`, `name="x",`): the
+    path parameters, then the keyword arguments the example needs (with `every`, all of them). `helpers`
+    collects what the values need from `<package>._utils`."""
+    lines = []
+    for param in [*op.positional, *(p for p in op.keyword if every or p.required or p.in_example)]:
+        code = file if _is_file(param) else f"[{file}]" if _is_file_list(param) else _argument(param, helpers)
+        lines.append(f"{code}," if param in op.positional else f"{param.name}={code},")
+    return lines
 
 
 def _item_id(pagination: Pagination, models: Mapping[str, Model]) -> str | None:
@@ -186,7 +195,13 @@ def _printable_field(op: Operation) -> str | None:
 
 
 def _is_file(param: Parameter) -> bool:
-    return param.type.annotation.startswith("FileTypes")
+    """A file argument: `FileTypes`, or a union that takes one (`List[FileTypes] | FileTypes`)."""
+    return param.type.annotation.startswith("FileTypes") or "FileTypes" in param.type.annotation.split(" | ")
+
+
+def _is_file_list(param: Parameter) -> bool:
+    """A list of files only (`List[FileTypes]`): its example is a list holding the example file."""
+    return "List[FileTypes]" in param.type.annotation.split(" | ") and not _is_file(param)
 
 
 def _argument(param: Parameter, helpers: set[str]) -> str:
@@ -343,43 +358,6 @@ def _download_snippet(op: Operation) -> str:
     whole = example_call(op)
     whole.lines[-1] = f"print(len({whole.result}))  # bytes, read into memory"
     return _source([*streamed.lines, "", "# or the whole body at once", *whole.lines])
-
-
-@dataclass
-class ExampleTest:
-    name: str
-    sync_lines: list[str]
-    async_lines: list[str]
-    names: set[tuple[str, str]]  # (module relative to the package, name) the test imports
-
-
-def example_test(op: Operation, models: dict[str, Model]) -> ExampleTest:
-    """A test calling `op` with example arguments and checking the type of what comes back."""
-    names: set[tuple[str, str]] = set()
-    lines: dict[bool, list[str]] = {}
-    for is_async in (False, True):
-        call = example_call(op, "await " if is_async else "")
-        names |= {("_utils", helper) for helper in call.helpers}
-        body = call.lines[:-1] if call.result else call.lines
-        if body[1:2] == [")"]:  # no arguments: the call on one line, as black writes it
-            body[0:2] = [body[0] + ")"]
-        if op.pagination:
-            page_class = f"{'Async' if is_async else 'Sync'}{op.pagination.page_class}"
-            names.add(("pagination", page_class))
-            body.append(f"assert isinstance({call.result}, {page_class})")
-        elif call.result and _always_streams(op):
-            stream_class = "AsyncStream" if is_async else "Stream"
-            names.add(("_streaming", stream_class))
-            body.append(f"assert isinstance({call.result}, {stream_class})")
-        elif call.result and op.return_type.is_type and op.return_type.annotation in op.return_type.models:
-            model = models[op.return_type.annotation]  # the model itself, not `List[...]` nor an alias
-            names.add((f"types.{model.module}", model.python_name))
-            body.append(f"assert isinstance({call.result}, {model.python_name})")
-        elif call.result:
-            body.append(f"assert {call.result} is not None or {literal(op.return_type.annotation)}" + '.endswith("None")')
-        lines[is_async] = body
-    name = "_".join([*op.resource_path, op.name])
-    return ExampleTest(name, lines[False], lines[True], names)
 
 
 @dataclass

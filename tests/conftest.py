@@ -31,7 +31,7 @@ CHECKERS = {
     "compileall": [sys.executable, "-m", "compileall", "-q", "src"],
     "mypy": [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"],
     "pyright": [sys.executable, "-m", "pyright", "--pythonpath", sys.executable, "src"],
-    "ruff": [sys.executable, "-m", "ruff", "check", "--no-cache", "src"],
+    "ruff": [sys.executable, "-m", "ruff", "check", "--no-cache", "src", "tests"],  # tests: the generated ones too
 }
 
 

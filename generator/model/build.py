@@ -15,6 +15,7 @@ from generator.model.ir import (
     ClientCredentialsFlow,
     Credential,
     CredentialKind,
+    License,
     Model,
     Operation,
     Resource,
@@ -103,6 +104,9 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         webhook_verification=verification,
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
+        license=_license(info, config),
+        security_contact=config.security_contact,
+        test_skips=_test_skips(config, operations),
     )
 
 
@@ -131,6 +135,31 @@ def _portable_resources(resources: tuple[Resource, ...]) -> tuple[Resource, ...]
         )
 
     return tuple(portable(r) for r in resources)
+def _test_skips(config: Config, operations: list[Operation]) -> tuple[tuple[str, str], ...]:
+    """The config's `skip_tests`, each key checked against the spec's operations."""
+    present = {f"{op.http_method} {op.path}" for op in operations}
+    unknown = [key for key in config.skip_tests if key not in present]
+    if unknown:
+        raise GeneratorError([Problem("skip_tests: the spec has no such operation", config.file,
+                                      "/skip_tests/" + key.replace("~", "~0").replace("/", "~1")) for key in unknown])  # fmt: skip
+    return tuple(config.skip_tests.items())
+
+
+def _license(info: dict[str, Any], config: Config) -> License | None:
+    """The config's `license`, else the spec's `info.license` (its name, SPDX identifier and URL, each one
+    line of printable text or left out); None when neither names one: no licence is invented."""
+    if config.license is not None:
+        return License(config.license)
+    found = _mapping(info.get("license"))
+    name = " ".join(_string(found.get("name")).split())
+    if not name.isprintable() or not name:
+        return None
+    identifier, url = _string(found.get("identifier")).strip(), _string(found.get("url")).strip()
+    return License(name, identifier if _one_line(identifier) else None, url if _one_line(url) else None)
+
+
+def _one_line(text: str) -> bool:
+    return bool(text) and text.isprintable()
 
 
 def _type_use(op: Operation) -> tuple[tuple[str, ...], frozenset[str]]:

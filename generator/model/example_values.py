@@ -82,7 +82,7 @@ def example_value(
         return _object_value(spec, target, depth, seen, request)
     if unions:
         return _union_value(spec, target, unions[0], depth, seen, request)
-    if type_ == "array":
+    if type_ == "array" or type_ is None and isinstance(schema.get("items"), dict):  # `items` without `type`
         items = schema.get("items")
         if not isinstance(items, dict):
             return []

@@ -300,6 +300,15 @@ class Mixin:
 
 
 @dataclass(frozen=True)
+class License:
+    """The SDK's licence: the config's `license`, else the spec's `info.license`."""
+
+    name: str
+    identifier: str | None = None  # SPDX
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     description: str | None
@@ -328,6 +337,9 @@ class Api:
     renamed: frozenset[str] = frozenset()
     wire_tables: frozenset[str] = frozenset()  # those and the TypedDicts beside them in unions: their keys tell members apart
     mixins: tuple[Mixin, ...] = ()  # the user's classes in lib/ that generated classes inherit from (config `mixins`)
+    license: License | None = None  # None: neither the spec nor the config names one (no LICENSE file is written)
+    security_contact: str | None = None  # config `security_contact`: SECURITY.md is written when set
+    test_skips: tuple[tuple[str, str], ...] = ()  # config `skip_tests`: ("METHOD /path", reason)
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

@@ -1,41 +1,85 @@
-"""Calls every method of `client.end_users` against a mock server of the API.
+"""Tests of `client.end_users` against a mock server of the API (`scripts/test` starts one).
 
-Set TEST_API_BASE_URL to a mock server of the spec (for example Prism: `prism mock <spec>`); without it
-these tests are skipped.
+Each method is called with its required arguments, with every argument, through `with_raw_response` and
+through `with_streaming_response`, sync and async, each with strict and with lax response validation (the
+`client` fixtures in tests/conftest.py); every result is checked against its declared type all the way down.
 """
 
 from __future__ import annotations
-
-import asyncio
-import os
 
 import pytest
 
 from conductor import AsyncConductor, Conductor
 from conductor.types.end_user_delete_response import EndUserDeleteResponse
-
-BASE_URL = os.environ.get("TEST_API_BASE_URL", "")
-pytestmark = pytest.mark.skipif(
-    not BASE_URL, reason="set TEST_API_BASE_URL to a mock server of the API"
-)
+from tests.utils import assert_matches_type
 
 
-def test_end_users_delete() -> None:
-    with Conductor(base_url=BASE_URL, max_retries=0, api_key="test-credential") as client:
+class TestEndUsers:
+    def test_method_delete(self, client: Conductor) -> None:
         end_user = client.end_users.delete(
             "end_usr_1234567abcdefg",
         )
-        assert isinstance(end_user, EndUserDeleteResponse)
+        assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
 
+    def test_raw_response_delete(self, client: Conductor) -> None:
+        response = client.end_users.with_raw_response.delete(
+            "end_usr_1234567abcdefg",
+        )
+        assert response.is_closed is True
+        assert 200 <= response.status_code < 400
+        assert response.http_request.method == "DELETE"
+        assert response.request_id == response.headers.get("Conductor-Request-Id")
+        end_user = response.parse()
+        assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
 
-def test_end_users_delete_async() -> None:
-    async def main() -> None:
-        async with AsyncConductor(
-            base_url=BASE_URL, max_retries=0, api_key="test-credential"
-        ) as client:
-            end_user = await client.end_users.delete(
-                "end_usr_1234567abcdefg",
+    def test_streaming_response_delete(self, client: Conductor) -> None:
+        with client.end_users.with_streaming_response.delete(
+            "end_usr_1234567abcdefg",
+        ) as response:
+            assert not response.is_closed
+            end_user = response.parse()
+            assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
+
+        assert response.is_closed
+
+    def test_path_params_delete(self, client: Conductor) -> None:
+        with pytest.raises(ValueError, match="Expected a non-empty value for `id`"):
+            client.end_users.with_raw_response.delete(
+                "",
             )
-            assert isinstance(end_user, EndUserDeleteResponse)
 
-    asyncio.run(main())
+
+@pytest.mark.anyio
+class TestAsyncEndUsers:
+    async def test_method_delete(self, async_client: AsyncConductor) -> None:
+        end_user = await async_client.end_users.delete(
+            "end_usr_1234567abcdefg",
+        )
+        assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
+
+    async def test_raw_response_delete(self, async_client: AsyncConductor) -> None:
+        response = await async_client.end_users.with_raw_response.delete(
+            "end_usr_1234567abcdefg",
+        )
+        assert response.is_closed is True
+        assert 200 <= response.status_code < 400
+        assert response.http_request.method == "DELETE"
+        assert response.request_id == response.headers.get("Conductor-Request-Id")
+        end_user = await response.parse()
+        assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
+
+    async def test_streaming_response_delete(self, async_client: AsyncConductor) -> None:
+        async with async_client.end_users.with_streaming_response.delete(
+            "end_usr_1234567abcdefg",
+        ) as response:
+            assert not response.is_closed
+            end_user = await response.parse()
+            assert_matches_type(EndUserDeleteResponse, end_user, path=["response"])
+
+        assert response.is_closed
+
+    async def test_path_params_delete(self, async_client: AsyncConductor) -> None:
+        with pytest.raises(ValueError, match="Expected a non-empty value for `id`"):
+            await async_client.end_users.with_raw_response.delete(
+                "",
+            )

@@ -61,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("-q", "--quiet", action="store_true",
                          help="no stage timings or progress on stderr (shown when a run takes over 2 s)")  # fmt: skip
     generate.add_argument("--force", action="store_true",
-                          help="write into a folder the generator did not write (no .generator-manifest) even "
-                               "where that replaces files there, taking the folder over")  # fmt: skip
+                          help="replace files the generator did not write (in a folder without a "
+                               ".generator-manifest, or not listed in it), taking them over")  # fmt: skip
     check.add_argument("--diff", action="store_true", help="print a unified diff of the differences")
     check.add_argument("--full", action="store_true",
                        help="trust no stamp of an earlier run: validate the spec and format every file (docs/speed.md)")  # fmt: skip

@@ -388,11 +388,8 @@ def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
     changes = compare(out, files)
     if not changes.differs:
         return changes
-    if changes.changed and not force and not (out / MANIFEST).is_file():
-        shown = ", ".join(changes.changed[:5]) + (f" and {len(changes.changed) - 5} more" if len(changes.changed) > 5 else "")
-        raise GeneratorError(Problem(f"this folder was not written by the generator (it has no {MANIFEST}), and "
-                                     f"generating would replace its {shown}; choose another folder, or pass --force "
-                                     "to take this one over", str(out)))  # fmt: skip
+    if not force:
+        _refuse_foreign(out, changes.changed)
     out.mkdir(parents=True, exist_ok=True)
     folders = _Folders(out)
     escaping = [p for p in [*changes.added, *changes.changed] if not folders.stays_inside(p)]
@@ -419,6 +416,22 @@ def _write(out: Path, files: dict[str, str], force: bool) -> Changes:
         raise
     _apply_journal(out)
     return changes
+
+
+def _refuse_foreign(out: Path, changed: list[str]) -> None:
+    """Stop before replacing a file the generator did not write: every file of a folder without a manifest,
+    and in one with a manifest, a file it does not list (a project's own LICENSE or CI workflow at a path a
+    newer generator writes)."""
+    ours = set(previous_files(out)) | {MANIFEST}
+    foreign = [path for path in changed if path not in ours]
+    if not foreign:
+        return
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    if (out / MANIFEST).is_file():
+        why = f"generating would replace files the generator did not write (its {MANIFEST} does not list them): {shown}"
+    else:
+        why = f"this folder was not written by the generator (it has no {MANIFEST}), and generating would replace its {shown}"
+    raise GeneratorError(Problem(f"{why}; move them away, choose another folder, or pass --force to take them over", str(out)))
 
 
 def recover(out: Path) -> bool:

@@ -153,6 +153,28 @@ def test_a_folder_without_a_manifest_is_not_taken_over_without_force(
     assert not pipeline.check(pipeline.Options(spec=spec, output=out)).changes.differs  # type: ignore[union-attr]
 
 
+def test_a_file_the_manifest_does_not_list_is_not_replaced_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder an older generator wrote, where the project added its own file at a path a newer generator
+    writes (its own CONTRIBUTING.md): the manifest does not list it, so it is the project's, not ours."""
+    out, spec = tmp_path / "project", spec_file(tmp_path / "a", SPEC_A)
+    assert main(["generate", str(spec), "-o", str(out)]) == 0
+    manifest = out / MANIFEST
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines if not line.startswith("CONTRIBUTING.md")), encoding="utf-8")
+    (out / "CONTRIBUTING.md").write_text("# How we work\n", encoding="utf-8")
+    capsys.readouterr()
+    before = snapshot(out)
+    assert main(["generate", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "would replace files the generator did not write" in err and "CONTRIBUTING.md;" in err, err
+    assert snapshot(out) == before
+
+    assert main(["generate", str(spec), "-o", str(out), "--force"]) == 0
+    assert (out / "CONTRIBUTING.md").read_text(encoding="utf-8") != "# How we work\n"
+
+
 def test_a_folder_where_nothing_would_be_replaced_is_written(tmp_path: Path) -> None:
     """A fresh repository (`.git`, a notes file): the generator adds its files and leaves the others alone."""
     out = tmp_path / "project"

@@ -21,7 +21,9 @@ def test_generated_tests_pass_against_a_mock_server(tmp_path: Path) -> None:
     with prism.PrismServer(SPEC, tmp_path / "prism.log") as server:
         env = {**os.environ, "TEST_API_BASE_URL": server.url, "PYTHONPATH": str(project / "src")}
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            # `-o addopts=`: generated/ has no pytest section, so pytest would read this repository's and run
+            # these 8 tests in parallel workers (`-n auto`) inside a worker of this run.
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "tests"],
             cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

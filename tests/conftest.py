@@ -50,6 +50,30 @@ def conductor_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# The suite runs in parallel workers (pyproject.toml: `-n auto --dist loadfile --no-loadscope-reorder`): each
+# file runs whole in one worker, so its module-scoped fixtures and module state are built once, and files are
+# handed out in collection order. These files come first, slowest first (seconds measured serially on the 2-core
+# machine, see README "Test suite"), so that the workers start on the long ones and end on short ones together.
+# A file not listed keeps its place after them; a name that no longer exists only loses its place.
+SLOWEST_FIRST = (
+    "test_corpus_static.py",  # 342 s: ruff, mypy and pyright over 13 corpus clients
+    "test_corpus.py",  # 297 s: corpus specs through Prism
+    "test_fuzz.py",  # 91 s
+    "test_ci_integration.py",  # 33 s
+    "test_release.py",  # 32 s
+    "test_action_methods.py",  # 17 s
+    "test_resource_tree.py",  # 14 s
+    "test_diff.py",  # 14 s
+    "test_interrupted.py",  # 14 s
+    "test_client_e2e.py",  # 13 s
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order is kept
+
+
 @dataclass
 class Reply:
     status: int = 200

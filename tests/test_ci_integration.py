@@ -23,7 +23,8 @@ def _git(repo: Path, *args: str) -> str:
 def _sdk_repository(at: Path) -> Path:
     """A user's repository: the Conductor spec and its generated client, committed on `main`."""
     shutil.copytree(ROOT / "specs", at / "specs")
-    shutil.copytree(ROOT / "generated", at / "generated")
+    # Not __pycache__, which a clone lacks and tests in other workers may be writing (tests/conftest.py).
+    shutil.copytree(ROOT / "generated", at / "generated", ignore=shutil.ignore_patterns("__pycache__"))
     _git(at, "init", "-q", "-b", "main")
     _git(at, "add", ".")
     _git(at, "commit", "-qm", "SDK")

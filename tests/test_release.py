@@ -24,7 +24,9 @@ def _project(tmp_path: Path) -> Path:
     """The Conductor spec, config and generated client, as a user's repository holds them."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "specs", project / "specs", ignore=shutil.ignore_patterns("released"))
-    shutil.copytree(ROOT / "generated", project / "generated")
+    # Not __pycache__: tests running in parallel write bytecode there (atomically, but a file listed by the copy
+    # may be renamed away before it is read); a clone has none.
+    shutil.copytree(ROOT / "generated", project / "generated", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.rmtree(project / "specs" / "released", ignore_errors=True)
     (project / "generated" / "CHANGELOG.md").unlink(missing_ok=True)
     return project

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.load import Spec
 from generator.model.ir import Api
+from generator.model.naming import is_device_name, unique
 from generator.render import render_template
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)
@@ -26,7 +27,7 @@ SCRIPTS = ("mock", "test", "lint")
 def repository_files(api: Api, spec: Spec, overlaid: bool) -> dict[str, str]:
     """{path: text} of the repository's files; `overlaid`: the config's overlays changed the spec in memory."""
     files = spec_files(spec, overlaid)
-    spec_path = f"{SPEC_FOLDER}/{spec.entry.name}"
+    spec_path = f"{SPEC_FOLDER}/{_entry_name(spec)}"
     context: dict[str, Any] = {
         "api": api,
         "spec_path": spec_path,
@@ -56,12 +57,24 @@ def spec_files(spec: Spec, overlaid: bool) -> dict[str, str]:
     for path, document in sorted(spec.documents.items()):
         if not path.is_relative_to(base):
             continue  # only with --allow-outside-refs; such a spec is served from its own folder (README)
-        name = f"{SPEC_FOLDER}/{path.relative_to(base).as_posix()}"
+        name = f"{SPEC_FOLDER}/{_entry_name(spec) if path == spec.entry else path.relative_to(base).as_posix()}"
         if overlaid:
             files[name] = json.dumps(document.data, indent=2, ensure_ascii=False, default=str) + "\n"
         else:
             files[name] = path.read_bytes().decode("utf-8")
     return files
+
+
+def _entry_name(spec: Spec) -> str:
+    """The entry file's name in `openapi/`: its own, unless Windows reads that as a device (`aux.yaml`), which
+    would keep the repository from being checked out there; then renamed as a name taken is (`aux_2.yaml`).
+    Only the entry is renamed: other files keep the names the spec's `$ref`s give them."""
+    name = spec.entry.name
+    if not is_device_name(name):
+        return name
+    stem, dot, suffix = name.partition(".")
+    siblings = {path.name.lower() for path in spec.documents if path.parent == spec.entry.parent}
+    return unique(stem, {n.partition(".")[0] for n in siblings}) + dot + suffix
 
 
 def _example_path(api: Api) -> str:

@@ -1,5 +1,5 @@
-"""The clients the generated tests call: both of a mock server of the API, each test once with strict and once
-with lax response validation.
+"""The clients the generated tests call: both of a mock server of the API, each test once with strict
+and once with lax response validation.
 
 `scripts/test` starts the mock (Prism, serving openapi/ of this repository on 127.0.0.1) and sets
 TEST_API_BASE_URL; without a mock server the tests that need one are skipped, with the reason.
@@ -15,7 +15,10 @@ import pytest
 from conductor import AsyncConductor, Conductor
 
 BASE_URL = os.environ.get("TEST_API_BASE_URL", "")
-NO_MOCK = "no mock server of the API: run scripts/test (it starts one; needs Node.js) or set TEST_API_BASE_URL"
+NO_MOCK = (
+    "no mock server of the API: run scripts/test (it starts one; needs Node.js)"
+    " or set TEST_API_BASE_URL"
+)
 
 
 def _base_url() -> str:

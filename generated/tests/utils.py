@@ -13,9 +13,9 @@ __all__ = ["assert_matches_type"]
 
 
 def assert_matches_type(expected: Any, value: object, *, path: list[str]) -> None:
-    """Fail, naming where (`response.lines[0].amount`), unless `value` has the type `expected` all the way down:
-    every field of a model, every item of a list, every value of a dict, the member of a union it matches.
-    """
+    """Fail, naming where (`response.lines[0].amount`), unless `value` has the type `expected` all the
+    way down: every field of a model, every item of a list, every value of a dict, the member of a union
+    it matches."""
     where = ".".join(path)
     origin = get_origin(expected)
     if expected is Any or expected is object:
@@ -44,13 +44,11 @@ def assert_matches_type(expected: Any, value: object, *, path: list[str]) -> Non
         for name, field in type(value).model_fields.items():
             assert_matches_type(field.annotation, getattr(value, name), path=[*path, name])
     elif expected is float:
-        assert isinstance(value, (int, float)) and not isinstance(
-            value, bool
-        ), f"{where}: expected a number, got {value!r}"
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        assert is_number, f"{where}: expected a number, got {value!r}"
     elif expected is int:
-        assert isinstance(value, int) and not isinstance(
-            value, bool
-        ), f"{where}: expected an integer, got {value!r}"
+        is_integer = isinstance(value, int) and not isinstance(value, bool)
+        assert is_integer, f"{where}: expected an integer, got {value!r}"
     elif expected is datetime.date:  # a datetime is a date too, but not what a `date` field holds
         assert type(value) is datetime.date, f"{where}: expected a date, got {value!r}"
     elif isinstance(expected, type):
@@ -68,6 +66,5 @@ def _assert_matches_union(members: tuple[Any, ...], value: object, path: list[st
             failures.append(str(failure))
         else:
             return
-    raise AssertionError(
-        f"{'.'.join(path)}: {value!r} matches no member of the union: " + "; ".join(failures)
-    )
+    tried = "; ".join(failures)
+    raise AssertionError(f"{'.'.join(path)}: {value!r} matches no member of the union: {tried}")

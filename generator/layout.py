@@ -98,6 +98,9 @@ _SIMPLE_ITEM = rf'(?:"[^"\\]*"|{_NAME})'
 _LIST_ASSIGNMENT = re.compile(rf"({_NAME}(?:: [\w\[\], ]+)? = )\[((?:{_SIMPLE_ITEM}, )*{_SIMPLE_ITEM})\]")
 # An item black cannot split (a string, or a dict entry of two strings) stays as long as it is.
 _LONE_STRING = re.compile(r'(?:"(?:[^"\\]|\\.)*": )?"(?:[^"\\]|\\.)*",?')
+# A name bound to one plain string: black keeps it on its line when the string would not fit inside
+# parentheses on a line of its own either (when it would, black wraps it: left to black).
+_STRING_ASSIGNMENT = re.compile(rf'{_NAME} = "[^"\\]*"')
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
 _WRAPPED_CALL = re.compile(rf"((?:return |{_DOTTED} = )?{_DOTTED}\()({_DOTTED})\)")
 _FIELD_CALL = re.compile(rf'({_NAME}: [^=()]+ = Field\()((?:None, )?alias="[^"\\]*")\)')
@@ -217,6 +220,9 @@ def _lay_out(code: str, indent: int) -> str | None:
     pad = " " * indent
     if _LONE_STRING.fullmatch(code) or code.startswith("# "):  # black splits neither a string nor a comment
         return pad + code
+    if _STRING_ASSIGNMENT.fullmatch(code) and code.isascii():
+        string = code[code.index('"') :]
+        return pad + code if not fits(string, indent + len(_INDENT)) else None
     if match := _FROM_IMPORT.fullmatch(code):
         return pad + from_import(match[1], match[2].split(", "), indent)
     if match := _LIST_ASSIGNMENT.fullmatch(code):

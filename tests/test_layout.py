@@ -85,6 +85,22 @@ def test_settle_lays_out_long_statements_as_black(fields: list[tuple[str, list[s
     assert settled["m.py"] == black_of(source)
 
 
+@settings(max_examples=150, deadline=None)
+@given(NAMES, st.integers(min_value=70, max_value=120), st.sampled_from([0, 4, 8]))
+def test_a_long_string_bound_to_a_name_is_kept_where_black_keeps_it(name: str, length: int, indent: int) -> None:
+    """`NAME = "text"` longer than a line: kept as it is when the string would not fit inside parentheses
+    either (black keeps it too); otherwise black decides (it wraps the string in parentheses)."""
+    string = f'"{"w" * length}"'
+    source = {0: "", 4: "class A:\n", 8: "class A:\n    def f(self) -> None:\n"}[indent]
+    source += " " * indent + f"{name} = {string}\n"
+    settled = layout.settle(source)
+    if indent + 4 + len(string) > layout.LINE_LENGTH:
+        assert settled is not None and not settled.pending
+        assert settled.text({}) == black_of(source) == source
+    elif indent + len(name) + 3 + len(string) > layout.LINE_LENGTH:
+        assert settled is None  # black's layout, not settle's
+
+
 def test_settle_refuses_what_it_cannot_vouch_for() -> None:
     assert layout.settle("x = 1 \n") is None  # trailing whitespace
     assert layout.settle("x = [\n\t1,\n]\n") is None  # a tab

@@ -153,9 +153,10 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
     """Everything up to rendered text in memory; nothing is written. With `trust` False, no earlier
     run's stamp is used: every file is formatted and the spec validated (`check --full`). `patches`: apply
     the user's kept edits (docs/custom-code.md)."""
-    # The validator's process starts first, so that importing the library overlaps loading the spec; it is
-    # ended unused when an earlier run's stamp makes validating unnecessary, or when the run fails.
-    validator = Validator.start()
+    # A first `generate` started the validator's process before the generator's imports (generator/__main__.py),
+    # so that importing the library overlaps them and loading the spec; it is ended unused when an earlier
+    # run's stamp makes validating unnecessary, or when the run fails. Otherwise validation forks after loading.
+    validator = Validator.prestarted()
     try:
         return _build(options, progress, trust, patches, validator)
     finally:

@@ -122,11 +122,14 @@ class Validator:
 
     @classmethod
     def start(cls) -> Validator | None:
-        """The one started at the command line's start (`prestart`), else a new one."""
+        """A new one; None where fork is not available."""
+        return cls() if "fork" in multiprocessing.get_all_start_methods() else None
+
+    @staticmethod
+    def prestarted() -> Validator | None:
+        """The one `prestart` started, if any (taken: the next call gives None)."""
         global _prestarted
         validator, _prestarted = _prestarted, None
-        if validator is None and "fork" in multiprocessing.get_all_start_methods():
-            validator = cls()
         return validator
 
     def send(self, spec: Spec, version: str, started: float) -> bool:
@@ -153,7 +156,7 @@ _held: set[int | signal.Signals] | None = None  # the signal mask before `presta
 
 
 def prestart() -> None:
-    """Start the validator's process now, for the next `Validator.start` to take: `python -m generator
+    """Start the validator's process now, for the next `Validator.prestarted` to take: `python -m generator
     generate` and `check` call it before importing the rest of the generator (about 0.3 s), so the
     library's import overlaps that too. A process nobody takes ends with the command. Ctrl-C and SIGTERM
     are held back until the command line can report them (`let_signals_through`), as at any later time."""

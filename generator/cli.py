@@ -11,7 +11,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from generator import __version__, pipeline, progress
+from generator import __version__, pipeline, progress, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.limits import RECURSION_LIMIT
 from generator.write import after_failure, unified_diff
@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
     try:
+        validate.let_signals_through()  # an interrupt that came while starting up (generator/__main__.py)
         return _COMMANDS[args.command](options, args)
     except GeneratorError as error:
         _print_problems("error", error.problems)

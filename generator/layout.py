@@ -98,6 +98,9 @@ _SIMPLE_ITEM = rf'(?:"[^"\\]*"|{_NAME})'
 _LIST_ASSIGNMENT = re.compile(rf"({_NAME}(?:: [\w\[\], ]+)? = )\[((?:{_SIMPLE_ITEM}, )*{_SIMPLE_ITEM})\]")
 # An item black cannot split (a string, or a dict entry of two strings) stays as long as it is.
 _LONE_STRING = re.compile(r'(?:"(?:[^"\\]|\\.)*": )?"(?:[^"\\]|\\.)*",?')
+# A name bound to one plain string: black keeps it on its line when the string would not fit inside
+# parentheses on a line of its own either (when it would, black wraps it: left to black).
+_STRING_ASSIGNMENT = re.compile(rf'{_NAME} = "[^"\\]*"')
 _DOTTED = rf"{_NAME}(?:\.{_NAME})*"
 _WRAPPED_CALL = re.compile(rf"((?:return |{_DOTTED} = )?{_DOTTED}\()({_DOTTED})\)")
 _FIELD_CALL = re.compile(rf'({_NAME}: [^=()]+ = Field\()((?:None, )?alias="[^"\\]*")\)')
@@ -123,7 +126,8 @@ def settle(text: str) -> Settled | None:
     Lines inside triple-quoted strings are text that black never reflows (docstrings are laid out by
     `docstring`). A code line that fits is kept; a longer one is laid out when it is one of a few
     simple shapes (an import, a list of names or plain strings, a def with simple parameters, a call
-    with one dotted argument), as black would; any other long line, trailing whitespace or a tab: None.
+    with one dotted argument), as black would; a few others are left pending for black to lay out alone
+    (`_SNIPPETS`, `_STATEMENTS`); any other long line, trailing whitespace or a tab: None.
     """
     if _TRAPS.search(text):
         return None
@@ -137,6 +141,8 @@ def settle(text: str) -> Settled | None:
             laid = _lay_out(code, indent)
             if laid is None:
                 kind = _snippet_kind(code, indent)
+                if kind in _STATEMENTS and not _begins_statement(settled.lines):
+                    kind = None
                 if kind is None:
                     return None
                 settled.pending[len(settled.lines)] = (kind, line)
@@ -159,6 +165,16 @@ _SNIPPETS = {
     "statement": (0, re.compile(rf"{_NAME}(?:: TypeAlias)? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"), "class _S{n}:\n    pass\n\n\n{line}\n"),
     "returns": (4, re.compile(r'\) -> (?:[^"#]|"[^"\\]*")+:'), "class _S{n}:\n    def f(\n        self,\n{line}\n        pass\n"),
 }  # fmt: skip
+# Whole statements in a method's body or one block deeper (the generated tests' long lines): one call, a
+# name bound to one call, or a `with`; taken only where a statement begins (`_begins_statement`).
+_STATEMENTS = {
+    "call": re.compile(rf"(?:await )?{_DOTTED}\([^#]*\)"),
+    "assign": re.compile(rf"{_NAME} = (?:await )?{_DOTTED}\([^#]*\)"),
+    "with": re.compile(r"(?:async )?with [^#]*:"),
+}
+_STATEMENT_HEADS = {8: ["    async def f(self) -> None:"], 12: ["    async def f(self) -> None:", "        with x:"]}
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\\\n]|\\.)*'")
+_OPENING, _CLOSING = "([{", ")]}"
 _SNIPPET_HEAD = re.compile(r"^class _S(\d+):\n", re.MULTILINE)
 
 
@@ -166,14 +182,45 @@ def _snippet_kind(code: str, indent: int) -> str | None:
     for kind, (at, shape, _) in _SNIPPETS.items():
         if indent == at and shape.fullmatch(code) and _TRIPLE not in code:
             return kind
+    if indent in _STATEMENT_HEADS and _TRIPLE not in code and _balanced(code):
+        return next((kind for kind, shape in _STATEMENTS.items() if shape.fullmatch(code)), None)
     return None
+
+
+def _snippet(n: int, kind: str, line: str) -> str:
+    if kind not in _STATEMENTS:
+        return _SNIPPETS[kind][2].format(n=n, line=line)
+    indent = len(line) - len(line.lstrip(" "))
+    body = [f"{' ' * (indent + 4)}pass"] if kind == "with" else []
+    return "\n".join([f"class _S{n}:", *_STATEMENT_HEADS[indent], line, *body]) + "\n"
+
+
+def _balanced(code: str) -> bool:
+    """Whether `code`, its strings left out, closes every bracket it opens, in order (one whole statement)."""
+    bare = _STRING.sub('""', code)
+    if "'" in bare or bare.count('"') % 2:
+        return False
+    stack: list[str] = []
+    for char in bare.replace('""', ""):
+        if char in _OPENING:
+            stack.append(_CLOSING[_OPENING.index(char)])
+        elif char in _CLOSING and (not stack or stack.pop() != char):
+            return False
+    return not stack
+
+
+def _begins_statement(lines: list[str]) -> bool:
+    """Whether the line after `lines` (black's layout) starts a statement: the code before it does not leave
+    a bracket open or a list of items going."""
+    previous = next((line.rstrip() for line in reversed(lines) if line.strip()), "")
+    return not previous.endswith((*_OPENING, ",", "\\"))
 
 
 def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str], str]) -> dict[tuple[str, str], str] | None:
     """The pending lines of all files laid out by black (`format_source`) in one source of snippets;
     None if black's output cannot be taken apart again (then those files go through black whole)."""
     unique = sorted(set(pending))
-    source = "\n\n".join(_SNIPPETS[kind][2].format(n=n, line=line) for n, (kind, line) in enumerate(unique))
+    source = "\n\n".join(_snippet(n, kind, line) for n, (kind, line) in enumerate(unique))
     parts = _SNIPPET_HEAD.split(format_source(source))
     laid_out: dict[tuple[str, str], str] = {}
     for number, body in zip(parts[1::2], parts[2::2]):
@@ -185,6 +232,12 @@ def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str
             lines = lines[3:] if lines[:3] == ["    pass", "", ""] else []
         elif kind == "returns":
             lines = lines[2:-1] if lines[:2] == ["    def f(", "        self,"] and lines[-1:] == ["        pass"] else []
+        elif kind in _STATEMENTS:
+            indent = len(line) - len(line.lstrip(" "))
+            head = _STATEMENT_HEADS[indent]
+            lines = lines[len(head) :] if lines[: len(head)] == head else []
+            if kind == "with":
+                lines = lines[:-1] if lines[-1:] == [f"{' ' * (indent + 4)}pass"] else []
         if not lines:
             return None
         laid_out[(kind, line)] = "\n".join(lines)
@@ -217,6 +270,9 @@ def _lay_out(code: str, indent: int) -> str | None:
     pad = " " * indent
     if _LONE_STRING.fullmatch(code) or code.startswith("# "):  # black splits neither a string nor a comment
         return pad + code
+    if _STRING_ASSIGNMENT.fullmatch(code) and code.isascii():
+        string = code[code.index('"') :]
+        return pad + code if not fits(string, indent + len(_INDENT)) else None
     if match := _FROM_IMPORT.fullmatch(code):
         return pad + from_import(match[1], match[2].split(", "), indent)
     if match := _LIST_ASSIGNMENT.fullmatch(code):

@@ -26,7 +26,7 @@ from generator.render import render_project
 from generator.repository import repository_files
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
-from generator.validate import Validation, validation_stamp
+from generator.validate import Validation, Validator, validation_stamp
 from generator.write import (
     Cache,
     Changes,
@@ -153,6 +153,18 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
     """Everything up to rendered text in memory; nothing is written. With `trust` False, no earlier
     run's stamp is used: every file is formatted and the spec validated (`check --full`). `patches`: apply
     the user's kept edits (docs/custom-code.md)."""
+    # A first `generate` started the validator's process before the generator's imports (generator/__main__.py),
+    # so that importing the library overlaps them and loading the spec; it is ended unused when an earlier
+    # run's stamp makes validating unnecessary, or when the run fails. Otherwise validation forks after loading.
+    validator = Validator.prestarted()
+    try:
+        return _build(options, progress, trust, patches, validator)
+    finally:
+        if validator is not None:
+            validator.close()
+
+
+def _build(options: Options, progress: Progress, trust: bool, patches: bool, validator: Validator | None) -> Result:
     started = time.perf_counter()
     with progress.stage("load"):
         config = _config(options)
@@ -171,7 +183,7 @@ def build(options: Options, progress: Progress = SILENT, trust: bool = True, pat
         validation, skipped = None, "skipped: the manifest records this spec content as valid"
         cache.problems = []
     else:
-        validation, skipped = Validation(spec, options.lenient), ""
+        validation, skipped = Validation(spec, options.lenient, validator=validator), ""
     if validation is None and cache.problems and not options.lenient:
         raise GeneratorError(cache.problems)
     try:

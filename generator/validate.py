@@ -6,6 +6,7 @@ back as warnings and the caller goes on, provided the document still has the sha
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import multiprocessing
 import multiprocessing.process
@@ -20,7 +21,7 @@ from typing import Any
 
 from generator import validator_speedups
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import Spec
+from generator.load import Document, Spec
 
 MAX_REPORTED = 200
 # The forked validator may take this long and this much memory beyond what the generator already holds; a
@@ -51,30 +52,24 @@ class Validation:
     it runs in the caller. `result()` returns the warnings or raises, exactly as validating in line.
     """
 
-    def __init__(self, spec: Spec, lenient: bool, background: bool = True) -> None:
+    def __init__(self, spec: Spec, lenient: bool, background: bool = True, validator: Validator | None = None) -> None:
         self.spec, self.lenient = spec, lenient
         self._version = _openapi_version(spec.root, str(spec.entry))  # quick problems are raised at once
         self._problems: list[Problem] | None = None
         self.started = time.perf_counter()
         self.seconds: float | None = None  # how long validating took, once `result()` has returned
         self._process: multiprocessing.process.BaseProcess | None = None
-        if background and "fork" in multiprocessing.get_all_start_methods():
+        self._lines = False  # whether problems come back without their YAML lines (from `validator`)
+        if validator is not None and validator.send(spec, self._version, self.started):
+            self._process, self._receiver, self._lines = validator.process, validator.receiver, True
+        elif background and "fork" in multiprocessing.get_all_start_methods():
             self._receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
             self._process = multiprocessing.get_context("fork").Process(target=self._run, args=(sender,), daemon=True)
-            # Ctrl-C and SIGTERM are held back while forking, so none reaches the child before `_run` sets them
-            # to end it quietly; the parent gets any that came meanwhile as soon as they are let through.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _QUIET_SIGNALS)
-            try:
-                self._process.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            _start_quietly(self._process)
             sender.close()
 
     def _run(self, sender: Any) -> None:
-        # The parent reports an interrupt; the child just ends (no second traceback from the validator).
-        for signum in _QUIET_SIGNALS:
-            signal.signal(signum, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _QUIET_SIGNALS)
+        _end_quietly()
         _limit_memory(VALIDATE_EXTRA_BYTES)
         sender.send(_guarded(self.spec, self._version))
         sender.send(time.perf_counter() - self.started)  # measured in the process, not counting the caller's wait
@@ -99,7 +94,7 @@ class Validation:
                 problems: list[Problem] = self._receiver.recv()
                 self.seconds = self._receiver.recv()
                 process.join()
-                return problems
+                return _located(self.spec, problems) if self._lines else problems
             process.kill()
             message = f"the validator did not finish within {VALIDATE_SECONDS} s"
         except (EOFError, OSError):  # it died before answering: killed, or out of memory
@@ -109,6 +104,123 @@ class Validation:
             self._receiver.close()
         process.join()
         return [Problem(f"could not validate: {message}", file)]
+
+
+class Validator:
+    """A validator process started before the spec is loaded: it imports openapi-spec-validator (about half a
+    second, pydantic-settings and requests among it: most of a small spec's run) while the caller loads the
+    spec, then validates the spec it is sent (`Validation`). `start` gives None where fork is not available."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        spec_receiver, self._spec_sender = context.Pipe(duplex=False)
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(spec_receiver, self._spec_sender, sender), daemon=True)
+        _start_quietly(self.process)
+        spec_receiver.close()
+        sender.close()
+
+    @classmethod
+    def start(cls) -> Validator | None:
+        """A new one; None where fork is not available."""
+        return cls() if "fork" in multiprocessing.get_all_start_methods() else None
+
+    @staticmethod
+    def prestarted() -> Validator | None:
+        """The one `prestart` started, if any (taken: the next call gives None)."""
+        global _prestarted
+        validator, _prestarted = _prestarted, None
+        return validator
+
+    def send(self, spec: Spec, version: str, started: float) -> bool:
+        """Hand the loaded spec over; False (the process ended) if it could not take it."""
+        try:
+            self._spec_sender.send((spec.root, spec.entry, version, started))
+        except Exception:  # noqa: BLE001 - it died, or the spec does not pickle: validate in a fork instead
+            self.close()
+            return False
+        self._spec_sender.close()
+        return True
+
+    def close(self) -> None:
+        """End the process (validation not needed, or the run failed before it)."""
+        self._spec_sender.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receiver.close()
+
+
+_prestarted: Validator | None = None
+_held: set[int | signal.Signals] | None = None  # the signal mask before `prestart` held Ctrl-C and SIGTERM back
+
+
+def prestart() -> None:
+    """Start the validator's process now, for the next `Validator.prestarted` to take: `python -m generator
+    generate` and `check` call it before importing the rest of the generator (about 0.3 s), so the
+    library's import overlaps that too. A process nobody takes ends with the command. Ctrl-C and SIGTERM
+    are held back until the command line can report them (`let_signals_through`), as at any later time."""
+    global _prestarted, _held
+    if _prestarted is None and "fork" in multiprocessing.get_all_start_methods():
+        _held = signal.pthread_sigmask(signal.SIG_BLOCK, _QUIET_SIGNALS)
+        _prestarted = Validator()
+
+
+def let_signals_through() -> None:
+    """Deliver the Ctrl-C or SIGTERM `prestart` held back, if any came; the caller's handlers are in place."""
+    global _held
+    if _held is not None:
+        held, _held = _held, None
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _serve(spec_receiver: Any, spec_sender: Any, sender: Any) -> None:
+    """In the process `Validator` starts: import the library, wait for the spec, validate it."""
+    spec_sender.close()  # the parent's end: with it closed here, the parent ending means an end of file
+    _end_quietly()
+    try:
+        for version in ("3.0", "3.1"):
+            _library_validator_class(version)
+    except Exception:  # noqa: BLE001, S110 - a broken library is reported when validating, below
+        pass
+    try:
+        root, entry, version, started = spec_receiver.recv()
+    except (EOFError, OSError):
+        return  # not needed after all
+    spec = Spec(entry)
+    spec.documents[entry] = Document(entry, root)  # its lines are looked up in the parent (`_located`)
+    _limit_memory(VALIDATE_EXTRA_BYTES)
+    sender.send(_guarded(spec, version))
+    sender.send(time.perf_counter() - started)
+    sender.close()
+
+
+def _located(spec: Spec, problems: list[Problem]) -> list[Problem]:
+    """`problems` of the validator process, each error with its line in the spec (YAML)."""
+    document = spec.documents[spec.entry]
+    located = []
+    for problem in problems:
+        if problem.pointer is not None and problem.line is None:
+            problem = dataclasses.replace(problem, line=document.line_of(problem.pointer))
+        located.append(problem)
+    return located
+
+
+def _start_quietly(process: multiprocessing.process.BaseProcess) -> None:
+    """Start `process` with Ctrl-C and SIGTERM held back while forking, so none reaches the child before it
+    sets them to end it quietly; the parent gets any that came meanwhile as soon as they are let through."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _QUIET_SIGNALS)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _end_quietly() -> None:
+    """In a validator process: the parent reports an interrupt; the child just ends (no second traceback)."""
+    for signum in _QUIET_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _QUIET_SIGNALS)
 
 
 def _death(exitcode: int | None) -> str:

@@ -20,6 +20,7 @@ from generator.render import _settled, black_mode
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
 TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=140)
 PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\'), max_size=30)
+UNCOMMENTED = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\#'), max_size=30)
 
 
 def black_of(source: str) -> str:
@@ -83,6 +84,44 @@ def test_settle_lays_out_long_statements_as_black(fields: list[tuple[str, list[s
     settled = _settled({"m.py": source})
     assert settled, "every line is of a shape settle knows"
     assert settled["m.py"] == black_of(source)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, st.integers(min_value=70, max_value=120), st.sampled_from([0, 4, 8]))
+def test_a_long_string_bound_to_a_name_is_kept_where_black_keeps_it(name: str, length: int, indent: int) -> None:
+    """`NAME = "text"` longer than a line: kept as it is when the string would not fit inside parentheses
+    either (black keeps it too); otherwise black decides (it wraps the string in parentheses)."""
+    string = f'"{"w" * length}"'
+    source = {0: "", 4: "class A:\n", 8: "class A:\n    def f(self) -> None:\n"}[indent]
+    source += " " * indent + f"{name} = {string}\n"
+    settled = layout.settle(source)
+    if indent + 4 + len(string) > layout.LINE_LENGTH:
+        assert settled is not None and not settled.pending
+        assert settled.text({}) == black_of(source) == source
+    elif indent + len(name) + 3 + len(string) > layout.LINE_LENGTH:
+        assert settled is None  # black's layout, not settle's
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.lists(UNCOMMENTED.map(string_literal), min_size=1, max_size=8)), min_size=1, max_size=4))
+def test_settle_lays_out_long_statements_of_a_test_method_as_black(calls: list[tuple[str, list[str]]]) -> None:
+    """A generated test's long statements (a call, a name bound to a call, a `with`, in a method or one block
+    deeper) go to black as snippets and come back in place: the module is then exactly black's."""
+    lines = ["import pytest", "", "", "class TestA:", "    async def test_a(self, client: object) -> None:"]
+    for name, args in calls:
+        call = f"client.{name}.with_raw_response.create({', '.join(args)})"
+        lines += [f"        with pytest.raises(ValueError, match={args[0]}):", f"            {call}"]
+        lines += [f"        {name} = await {call}", f"        assert_matches_type(object, {name}, path=[{', '.join(args)}])"]
+    source = "\n".join(lines) + "\n"
+    settled = _settled({"m.py": source})
+    assert settled, "every line is of a shape settle knows"
+    assert settled["m.py"] == black_of(source)
+
+
+def test_a_long_call_inside_brackets_is_left_to_black() -> None:
+    """The same shape continuing an open bracket is not a statement: the file goes to black."""
+    source = "class A:\n    def f(self) -> None:\n        g(\n        h(" + ", ".join(["'x'"] * 30) + ")\n        )\n"
+    assert layout.settle(source) is None
 
 
 def test_settle_refuses_what_it_cannot_vouch_for() -> None:

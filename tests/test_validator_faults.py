@@ -124,3 +124,39 @@ def test_validating_in_line_is_guarded_too(tmp_path: Path, capsys: pytest.Captur
     stderr = capsys.readouterr().err
     assert code == 2 and "could not validate: the validator failed: TypeError" in stderr, stderr
     assert "Traceback" not in stderr
+
+
+def test_a_validator_started_before_loading_reports_as_validating_in_line(tmp_path: Path) -> None:
+    """`generate` starts the validator's process before the spec is loaded and sends it the loaded spec: its
+    problems are the in-line validator's, each with its YAML line (looked up in this process)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo:\n  title: Lines\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200':\n          description: 7\n",
+        encoding="utf-8",
+    )
+    loaded = load_spec(spec)
+    validator = validate.Validator.start()
+    assert validator is not None
+    try:
+        validation = validate.Validation(loaded, lenient=True, validator=validator)
+        assert validation._process is validator.process
+        problems = validation.result()
+    finally:
+        validator.close()
+    assert problems == validate.validate_spec(loaded, lenient=True)
+    assert [problem.line for problem in problems] == [10]
+
+
+def test_a_validator_not_needed_ends_and_one_that_died_is_replaced_by_a_fork(tmp_path: Path) -> None:
+    validator = validate.Validator.start()
+    assert validator is not None
+    validator.close()  # validation skipped, or the run failed: the process ends
+    assert not validator.process.is_alive()
+    died = validate.Validator.start()
+    assert died is not None
+    died.process.kill()
+    died.process.join()
+    validation = validate.Validation(load_spec(_spec(tmp_path)), lenient=False, validator=died)
+    assert validation._process is not None and validation._process is not died.process  # forked afresh
+    assert validation.result() == []

@@ -15,8 +15,8 @@ import hashlib
 import importlib.metadata
 import os
 import re
-import signal
 import shlex
+import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass

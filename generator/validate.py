@@ -21,6 +21,7 @@ from typing import Any
 
 from generator import validator_speedups
 from generator.errors import GeneratorError, Problem, pointer_from_parts
+from generator.limits import RECURSION_LIMIT
 from generator.load import Document, Spec
 
 MAX_REPORTED = 200
@@ -178,6 +179,9 @@ def _serve(spec_receiver: Any, spec_sender: Any, sender: Any) -> None:
     """In the process `Validator` starts: import the library, wait for the spec, validate it."""
     spec_sender.close()  # the parent's end: with it closed here, the parent ending means an end of file
     _end_quietly()
+    # Started before the command line raised the limit (cli.main): unpickling and validating a spec within
+    # the nesting limit needs as many frames here as there.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     try:
         for version in ("3.0", "3.1"):
             _library_validator_class(version)

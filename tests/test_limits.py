@@ -81,6 +81,21 @@ def test_nesting_just_within_the_limit_generates(tmp_path: Path, capsys: pytest.
     # Each array is one level: the innermost `{type: string}` is exactly MAX_NESTING_DEPTH levels deep.
     spec = write_json(tmp_path, spec_with(nested_arrays(limits.MAX_NESTING_DEPTH - SCHEMA_DEPTH)))
     assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    # Every file is Python that Python itself compiles (black parses more deeply nested code than Python does).
+    for path in sorted((tmp_path / "out").rglob("*.py")):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+
+
+def test_nesting_just_within_the_limit_generates_from_the_command_line(tmp_path: Path) -> None:
+    """`python -m generator generate` into a new folder starts the validator's process before the command
+    line raises Python's recursion limit: that process must raise it too."""
+    spec = write_json(tmp_path, spec_with(nested_arrays(limits.MAX_NESTING_DEPTH - SCHEMA_DEPTH)))
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out"), "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
 
 
 def test_deep_nesting_in_a_subprocess_is_a_clean_error(tmp_path: Path, out: Path) -> None:  # noqa: F811

@@ -42,7 +42,9 @@ class MethodTest:
     every: list[str] | None  # argument lines with every argument; None when there is no optional one
     variable: str | None  # where the result goes; None when the method returns None
     check: Check
-    empty_paths: list[tuple[str, list[str]]]  # per string path parameter: (the refusal's pattern, arguments with it empty)
+    empty_paths: list[
+        tuple[str, list[str]]
+    ]  # per string path parameter: (the refusal's pattern, arguments with it empty)
     always_streams: bool  # the result is a stream of events: no raw or streaming-response tests
     pages: Check | None = None  # a paginated method: fetching the second page and checking it
     skip: str | None = None  # config `skip_tests`: why the method's tests are skipped
@@ -74,14 +76,18 @@ def used_models(resource: Resource) -> set[str]:
 def test_imports(api: Api, resource: Resource) -> set[Import]:
     """What a resource's tests import besides the models (absolute, from the package or the standard library)."""
     imports = {Import("pytest", ""), Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
-    if any(op.pagination or (not _always_streams(op) and op.return_type.annotation != "None") for op in resource.operations):
+    if any(
+        op.pagination or (not _always_streams(op) and op.return_type.annotation != "None") for op in resource.operations
+    ):
         imports.add(Import("tests.utils", "assert_matches_type"))  # what checks the results
     for op in resource.operations:
         type_ = op.pagination.item if op.pagination else op.return_type
         if not _always_streams(op):
             imports |= {_absolute(api.package, i) for i in type_.imports}
         if op.pagination:
-            imports |= {Import(f"{api.package}.pagination", f"{kind}{op.pagination.page_class}") for kind in ("Sync", "Async")}
+            imports |= {
+                Import(f"{api.package}.pagination", f"{kind}{op.pagination.page_class}") for kind in ("Sync", "Async")
+            }
         elif _always_streams(op):
             imports |= {Import(f"{api.package}._streaming", name) for name in ("Stream", "AsyncStream")}
         helpers: set[str] = set()

@@ -84,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     release_command.add_argument("--since", metavar="OLD", default=None,
                          help=f"the last released spec, a file or GITREF:path (default: {RELEASED}/<spec name> "
                               "beside the spec, written by the previous release)")  # fmt: skip
-    release_command.add_argument("--dist", type=Path, default=Path("dist"), help="where to put the sdist and wheel (default: dist)")
+    release_command.add_argument(
+        "--dist", type=Path, default=Path("dist"), help="where to put the sdist and wheel (default: dist)"
+    )
     release_command.add_argument("--dry-run", action="store_true",
                          help="do every step in a temporary folder and write nothing")  # fmt: skip
     return parser
@@ -103,8 +105,12 @@ def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     sub.add_argument("-c", "--config", type=Path, default=None,
                      help="generator config file (default: <spec name>.config.yaml beside the spec, if present)")  # fmt: skip
     sub.add_argument("--lenient", action="store_true", help="report spec validation errors as warnings")
-    sub.add_argument("--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder")
-    sub.add_argument("--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error")
+    sub.add_argument(
+        "--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder"
+    )
+    sub.add_argument(
+        "--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error"
+    )
     sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -120,8 +126,12 @@ def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     form.add_argument("--markdown", action="store_true", help="print the changes as Markdown (for a pull request)")
     sub.add_argument("--fail-on", choices=("breaking", "possibly-breaking"), default=None,
                      help="exit 1 if a change of this level (or a worse one) is found")  # fmt: skip
-    sub.add_argument("--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder")
-    sub.add_argument("--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error")
+    sub.add_argument(
+        "--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder"
+    )
+    sub.add_argument(
+        "--strict-overlays", action="store_true", help="an overlay action that selects nothing is an error"
+    )
     sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -133,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     options = pipeline.Options(
         spec=getattr(args, "spec", pipeline.DEFAULT_SPEC),
         # `samples -o` names the samples file, not the project folder
-        output=pipeline.DEFAULT_OUTPUT if args.command == "samples" else getattr(args, "output", pipeline.DEFAULT_OUTPUT),
+        output=(
+            pipeline.DEFAULT_OUTPUT if args.command == "samples" else getattr(args, "output", pipeline.DEFAULT_OUTPUT)
+        ),
         config=args.config,
         lenient=getattr(args, "lenient", False),
         allow_outside_refs=args.allow_outside_refs,
@@ -238,7 +250,9 @@ def _keep(options: pipeline.Options, args: argparse.Namespace) -> int:
     for kept in pipeline.keep(options, args.files):
         patch = options.output / kept.patch
         if kept.hunks:
-            print(f"kept     {options.output / kept.target}: {kept.hunks} hunk{'s' if kept.hunks != 1 else ''} in {patch}")
+            print(
+                f"kept     {options.output / kept.target}: {kept.hunks} hunk{'s' if kept.hunks != 1 else ''} in {patch}"
+            )
         else:
             print(f"{'removed' if kept.removed else 'no edits'} {options.output / kept.target}: no edits to keep"
                   + (f" ({patch} deleted)" if kept.removed else ""))  # fmt: skip
@@ -259,7 +273,9 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
 
         print(json.dumps(api_to_json(api, overlays), indent=2, ensure_ascii=False, default=str))
         return EXIT_OK
-    print(f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}")
+    print(
+        f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}"
+    )
     print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
     for overlay in overlays:
         print(f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "

@@ -113,7 +113,12 @@ class PagingConfig:
 
 def _is_name(value: Any) -> bool:
     """A Python identifier that can name a module or class: not a keyword (`class`, `None`, `True`)."""
-    return isinstance(value, str) and bool(_IDENTIFIER.match(value)) and not keyword.iskeyword(value) and value != "__debug__"
+    return (
+        isinstance(value, str)
+        and bool(_IDENTIFIER.match(value))
+        and not keyword.iskeyword(value)
+        and value != "__debug__"
+    )
 
 
 # key -> (check, description of what it must be)
@@ -140,6 +145,8 @@ _CHECKS: dict[str, tuple[Any, str]] = {
 
 def _one_line(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip()) and value.isprintable() and len(value) <= 200
+
+
 _ENV_KEYS = ("api_key", "base_url", "log")
 _MIXIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAP_KEYS = {
@@ -181,7 +188,9 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted([*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", "skip_tests", *_MAP_KEYS])
+    known = sorted(
+        [*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", "skip_tests", *_MAP_KEYS]
+    )
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -240,7 +249,9 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
         if key in ("method_names", "body_names") and not _OPERATION_KEY.match(entry):
             problems.append(Problem(f"{key} key {entry!r} must be 'METHOD /path'", file, where))
         elif key == "type_names" and not entry.startswith("#/"):
-            problems.append(Problem(f"type_names key {entry!r} must be a JSON pointer into the spec ('#/...')", file, where))
+            problems.append(
+                Problem(f"type_names key {entry!r} must be a JSON pointer into the spec ('#/...')", file, where)
+            )
         elif not pattern.match(name) or any(keyword.iskeyword(part) for part in name.split(".")):
             problems.append(Problem(f"{name!r} is not {what.split(' to ', 1)[1]}", file, where))
         else:
@@ -255,7 +266,9 @@ def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesCon
         return None
     unknown = [k for k in value if k not in ("path", "format")]
     if unknown:
-        problems.append(Problem(f"unknown samples key {unknown[0]!r}; known keys: format, path", file, f"/samples/{unknown[0]}"))
+        problems.append(
+            Problem(f"unknown samples key {unknown[0]!r}; known keys: format, path", file, f"/samples/{unknown[0]}")
+        )
         return None
     form = value.get("format", "overlay")
     if form not in SAMPLE_FORMATS:
@@ -291,7 +304,10 @@ def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[st
             problems.append(Problem(f"'style' must be one of {', '.join(PAGING_STYLES)}", file, f"{where}/style"))
         elif not isinstance(description.get("has_more_inverted", False), bool):
             problems.append(Problem("'has_more_inverted' must be true or false", file, f"{where}/has_more_inverted"))
-        elif any(not isinstance(description.get(k), (str, type(None))) for k in ("items", "param", "next", "has_more", "total", "total_pages", "item_id")):
+        elif any(
+            not isinstance(description.get(k), (str, type(None)))
+            for k in ("items", "param", "next", "has_more", "total", "total_pages", "item_id")
+        ):
             problems.append(Problem("property and parameter names must be strings", file, where))
         else:
             result[operation] = PagingConfig(**description)
@@ -308,7 +324,9 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
     before = len(problems)
     for key, item in value.items():
         if key not in _WEBHOOK_KEYS:
-            problems.append(Problem(f"unknown key {key!r}; known keys: {', '.join(_WEBHOOK_KEYS)}", file, f"/webhooks/{key}"))
+            problems.append(
+                Problem(f"unknown key {key!r}; known keys: {', '.join(_WEBHOOK_KEYS)}", file, f"/webhooks/{key}")
+            )
         elif not isinstance(item, str):
             problems.append(Problem(f"'{key}' must be a string", file, f"/webhooks/{key}"))
     if len(problems) > before:
@@ -327,6 +345,8 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
     if any(c in value.get("prefix", "") for c in "\r\n\0"):
         problems.append(Problem("'prefix' may not hold line breaks", file, "/webhooks/prefix"))
     return WebhookConfig(**value) if len(problems) == before else WebhookConfig()
+
+
 def _parse_overlays(value: Any, file: str, problems: list[Problem]) -> tuple[Path, ...]:
     """Overlay files, relative to the config file's folder; each must exist."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -345,7 +365,9 @@ def _parse_overlays(value: Any, file: str, problems: list[Problem]) -> tuple[Pat
 def _parse_skip_tests(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
     """'METHOD /path' -> the reason its generated tests are skipped (one line, said by pytest)."""
     if not isinstance(value, dict):
-        problems.append(Problem("'skip_tests' must be a mapping from 'METHOD /path' to the reason", file, "/skip_tests"))
+        problems.append(
+            Problem("'skip_tests' must be a mapping from 'METHOD /path' to the reason", file, "/skip_tests")
+        )
         return {}
     result: dict[str, str] = {}
     for operation, reason in value.items():

@@ -119,7 +119,9 @@ def _types_of(raw: dict[str, Any]) -> tuple[set[str], bool]:
 def _type_text(schema: _Schema) -> str:
     names = sorted(schema.types) or ["any"]
     fmt = schema.raw.get("format")
-    text = " | ".join(f"{n} ({fmt})" if isinstance(fmt, str) and n in ("string", "integer", "number") else n for n in names)
+    text = " | ".join(
+        f"{n} ({fmt})" if isinstance(fmt, str) and n in ("string", "integer", "number") else n for n in names
+    )
     return text + (" | null" if schema.nullable else "")
 
 
@@ -169,7 +171,9 @@ class _Differ:
 
     # --- recording ---
 
-    def add(self, level: Level, subject: str, message: str, rule: str, target: Target, side: Literal["old", "new"]) -> None:
+    def add(
+        self, level: Level, subject: str, message: str, rule: str, target: Target, side: Literal["old", "new"]
+    ) -> None:
         spec = self.new.spec if side == "new" else self.old.spec
         location = target.pointer or "/"
         if target.file != spec.entry:
@@ -242,7 +246,9 @@ class _Differ:
         old_target = self._operation_target(self.old, old)
         new_target = self._operation_target(self.new, new)
         if _method(old) != subject:
-            self.add(Level.BREAKING, _method(old), f"method renamed to `{subject}`", "method-renamed", new_target, "new")
+            self.add(
+                Level.BREAKING, _method(old), f"method renamed to `{subject}`", "method-renamed", new_target, "new"
+            )
         if new.deprecated and not old.deprecated:
             self.add(Level.MINOR, subject, "deprecated", "operation-deprecated", new_target, "new")
         for key in _DOC_KEYS:
@@ -305,7 +311,9 @@ class _Differ:
                 self.add(Level.MINOR, subject, f"new optional keyword `{name}` ({key[0]})",
                          "parameter-added-optional", new_params[key], "new")  # fmt: skip
         for key in old_params.keys() & new_params.keys():
-            self.compare_parameter(subject, key, old_params[key], new_params[key], old_named.get(key), new_named.get(key))
+            self.compare_parameter(
+                subject, key, old_params[key], new_params[key], old_named.get(key), new_named.get(key)
+            )
 
     def _partner(
         self, key: tuple[str, str], added: list[tuple[str, str]], old: dict[tuple[str, str], Target],
@@ -333,7 +341,9 @@ class _Differ:
             self.add(Level.BREAKING, subject, f"keyword `{old_ir.name}` renamed `{new_ir.name}`", "keyword-renamed",
                      new, "new")  # fmt: skip
         if old_raw.get("required") is not True and new_raw.get("required") is True:
-            self.add(Level.BREAKING, subject, f"parameter `{name}` is now required", "parameter-made-required", new, "new")
+            self.add(
+                Level.BREAKING, subject, f"parameter `{name}` is now required", "parameter-made-required", new, "new"
+            )
         elif old_raw.get("required") is True and new_raw.get("required") is not True:
             self.add(Level.MINOR, subject, f"parameter `{name}` is now optional", "parameter-made-optional", new, "new")
         for key_name in ("style", "explode"):
@@ -487,7 +497,12 @@ class _Differ:
         old_s = self._normalize(self.old, old)
         new_s = self._normalize(self.new, new)
         where = self._model_subject(old_s, new_s, where, direction)
-        key = (self.old.source_of(old_s.target), self.new.source_of(new_s.target), direction, where.subject + where.thing())
+        key = (
+            self.old.source_of(old_s.target),
+            self.new.source_of(new_s.target),
+            direction,
+            where.subject + where.thing(),
+        )
         if key in self.seen:
             return
         self.seen.add(key)
@@ -508,11 +523,18 @@ class _Differ:
                 self._child(self.new, new_s.target, "additionalProperties"),
                 where.below("{}"), direction,
             )  # fmt: skip
-        elif direction == "request" and old_extra is not False and new_extra is False and not old_s.properties.keys() - new_s.properties.keys():
+        elif (
+            direction == "request"
+            and old_extra is not False
+            and new_extra is False
+            and not old_s.properties.keys() - new_s.properties.keys()
+        ):
             self.report(where, Level.POSSIBLY_BREAKING, "no longer accepts properties it does not list",
                         "additional-properties-closed", new_s.target, "new")  # fmt: skip
 
-    def report(self, where: _Where, level: Level, message: str, rule: str, target: Target, side: Literal["old", "new"]) -> None:
+    def report(
+        self, where: _Where, level: Level, message: str, rule: str, target: Target, side: Literal["old", "new"]
+    ) -> None:
         """A change to the thing at `where`; inside a model the field is the subject: `EndUser.email`."""
         subject, thing = where.subject, where.thing()
         if where.kind == "model" and where.path:
@@ -523,7 +545,9 @@ class _Differ:
         """Inside a response model the subject becomes the model: `EndUser.email` reads better than a path."""
         if direction != "response":
             return where
-        model = self.new_models.get(self.new.source_of(new.target)) or self.old_models.get(self.old.source_of(old.target))
+        model = self.new_models.get(self.new.source_of(new.target)) or self.old_models.get(
+            self.old.source_of(old.target)
+        )
         return _Where(_model_label(model), "model", model=model) if model is not None else where
 
     def compare_type(self, old: _Schema, new: _Schema, where: _Where, direction: Direction,
@@ -570,7 +594,9 @@ class _Differ:
             for value in old_values:
                 if value not in new_values:
                     level = Level.BREAKING if direction == "request" else Level.MINOR
-                    self.report(where, level, f"enum value {_show(value)} removed", "enum-value-removed", new.target, "new")
+                    self.report(
+                        where, level, f"enum value {_show(value)} removed", "enum-value-removed", new.target, "new"
+                    )
             for value in new_values:
                 if value not in old_values:
                     level = Level.MINOR if direction == "request" else Level.POSSIBLY_BREAKING
@@ -742,6 +768,7 @@ class _Differ:
 
     def _canonical(self, side: Side, node: Any, owner: Target) -> str:
         """A schema as text with refs followed (bounded), to tell whether two parameters carry the same thing."""
+
         def expand(value: Any, file: Any, depth: int) -> Any:
             if depth > 8:
                 return "..."
@@ -790,7 +817,11 @@ def _at(spec: Spec, file: Any, pointer: str) -> Any:
 
 def _server_urls(root: Any) -> list[str]:
     servers = _mapping(root).get("servers")
-    return [s["url"] for s in servers or [] if isinstance(s, dict) and isinstance(s.get("url"), str)] if isinstance(servers, list) else []
+    return (
+        [s["url"] for s in servers or [] if isinstance(s, dict) and isinstance(s.get("url"), str)]
+        if isinstance(servers, list)
+        else []
+    )
 
 
 def _requirements(value: Any) -> frozenset[frozenset[str]]:

@@ -50,7 +50,9 @@ def example_program(api: Api, is_async: bool) -> str:
     return program(api, pick_operation(api), is_async)
 
 
-def program(api: Api, operation: Operation | None, is_async: bool, client: str = "client", iterate: bool = False) -> str:
+def program(
+    api: Api, operation: Operation | None, is_async: bool, client: str = "client", iterate: bool = False
+) -> str:
     """A complete program: imports, the client built with its credential from the environment, one call.
 
     The README's usage example and the code samples (`generator/samples.py`) are both made here. `client`
@@ -58,7 +60,11 @@ def program(api: Api, operation: Operation | None, is_async: bool, client: str =
     """
     client_class = api.async_client_name if is_async else api.client_name
     await_ = "await " if is_async else ""
-    call = example_call(operation, await_, client, iterate=iterate, models=_models(api), reserved=_reserved(api, client)) if operation else Call([])
+    call = (
+        example_call(operation, await_, client, iterate=iterate, models=_models(api), reserved=_reserved(api, client))
+        if operation
+        else Call([])
+    )
     lines = ["import os"] if api.credentials else []
     if is_async:
         lines.append("import asyncio")
@@ -68,10 +74,20 @@ def program(api: Api, operation: Operation | None, is_async: bool, client: str =
     lines += ["", f"{client} = {client_class}("]
     if api.credentials:
         credential = api.credentials[0]
-        lines.append(f'    {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted')
+        lines.append(
+            f'    {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted'
+        )
     lines.append(")")
     if is_async and call.lines:
-        lines += ["", "", "async def main() -> None:", *("    " + line for line in call.lines), "", "", "asyncio.run(main())"]
+        lines += [
+            "",
+            "",
+            "async def main() -> None:",
+            *("    " + line for line in call.lines),
+            "",
+            "",
+            "asyncio.run(main())",
+        ]
     else:
         lines += call.lines
     return _source(lines)
@@ -80,7 +96,11 @@ def program(api: Api, operation: Operation | None, is_async: bool, client: str =
 def aiohttp_program(api: Api) -> str:
     """The async example program, sending through aiohttp (`DefaultAioHttpClient`), the client closed by `async with`."""
     operation = pick_operation(api)
-    call = example_call(operation, "await ", models=_models(api), reserved=_reserved(api, "client")) if operation else Call([])
+    call = (
+        example_call(operation, "await ", models=_models(api), reserved=_reserved(api, "client"))
+        if operation
+        else Call([])
+    )
     lines = ["import os"] if api.credentials else []
     lines += ["import asyncio", f"from {api.package} import {api.async_client_name}, DefaultAioHttpClient"]
     if call.helpers:
@@ -88,7 +108,9 @@ def aiohttp_program(api: Api) -> str:
     lines += ["", "", "async def main() -> None:", f"    async with {api.async_client_name}("]
     if api.credentials:
         credential = api.credentials[0]
-        lines.append(f'        {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted')
+        lines.append(
+            f'        {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted'
+        )
     lines += ["        http_client=DefaultAioHttpClient(),", "    ) as client:"]
     lines += [f"        {line}" for line in call.lines or ["pass"]]
     lines += ["", "", "asyncio.run(main())"]
@@ -161,7 +183,9 @@ def example_call(
     return call
 
 
-def example_arguments(op: Operation, helpers: set[str], every: bool = False, file: str = 'b"file contents"') -> list[str]:
+def example_arguments(
+    op: Operation, helpers: set[str], every: bool = False, file: str = 'b"file contents"'
+) -> list[str]:
     """The arguments of an example call, one per line with its trailing comma (`"id_123",`, `name="x",`): the
     path parameters, then the keyword arguments the example needs (with `every`, all of them). `helpers`
     collects what the values need from `<package>._utils`."""
@@ -269,14 +293,22 @@ def readme_snippets(api: Api) -> dict[str, str]:
         return snippets
     raw = example_call(operation)
     raw.lines[0] = f"response = client.{'.'.join(operation.resource_path)}.with_raw_response.{operation.name}("
-    raw.lines[-1:] = [
-        f"print(response.status_code, response.headers.get({literal(api.request_id_header)}), response.retries_taken)",
-        f"{raw.result or 'result'} = response.parse()  # the same object the plain call returns",
-    ] if raw.result else ["print(response.status_code)"]
+    raw.lines[-1:] = (
+        [
+            f"print(response.status_code, response.headers.get({literal(api.request_id_header)}), response.retries_taken)",
+            f"{raw.result or 'result'} = response.parse()  # the same object the plain call returns",
+        ]
+        if raw.result
+        else ["print(response.status_code)"]
+    )
     snippets["raw"] = _source(raw.lines)
     streamed = example_call(operation)
     streamed.lines[0] = f"with client.{'.'.join(operation.resource_path)}.with_streaming_response.{operation.name}("
-    streamed.lines[-2 if streamed.result else -1 :] = [") as response:", "    for line in response.iter_lines():", "        print(line)"]
+    streamed.lines[-2 if streamed.result else -1 :] = [
+        ") as response:",
+        "    for line in response.iter_lines():",
+        "        print(line)",
+    ]
     snippets["streaming"] = _source(streamed.lines)
     options = example_call(operation)
     options.lines[0] = options.lines[0].replace("client.", "client.with_options(max_retries=5, timeout=20.0).", 1)
@@ -287,7 +319,12 @@ def readme_snippets(api: Api) -> dict[str, str]:
         listing.lines[0] = listing.lines[0].replace("page = ", "for item in ", 1)
         listing.lines[-2:] = ["):", "    print(item)  # every item of every page, fetched as needed"]
         pages = example_call(paged)
-        pages.lines[-1:] = ["print(page.data)", "while page.has_next_page():", "    page = page.get_next_page()", "    print(page.data)"]
+        pages.lines[-1:] = [
+            "print(page.data)",
+            "while page.has_next_page():",
+            "    page = page.get_next_page()",
+            "    print(page.data)",
+        ]
         snippets["pagination"] = _source(listing.lines) + "\n\n# or page by page\n" + _source(pages.lines)
     snippets["errors"] = _errors_snippet(api, operation)
     upload = next((op for op in api.operations if any(_is_file(p) for p in op.parameters)), None)
@@ -354,7 +391,10 @@ def _download_snippet(op: Operation) -> str:
     """The body written to a file as it arrives, then the whole body as bytes."""
     streamed = example_call(op)
     streamed.lines[0] = f"with client.{'.'.join(op.resource_path)}.with_streaming_response.{op.name}("
-    streamed.lines[-2:] = [") as response:", '    response.write_to_file("downloaded.bin")  # streamed to disk as it arrives']
+    streamed.lines[-2:] = [
+        ") as response:",
+        '    response.write_to_file("downloaded.bin")  # streamed to disk as it arrives',
+    ]
     whole = example_call(op)
     whole.lines[-1] = f"print(len({whole.result}))  # bytes, read into memory"
     return _source([*streamed.lines, "", "# or the whole body at once", *whole.lines])
@@ -416,7 +456,10 @@ def oauth_snippet(api: Api) -> str | None:
         lines.append(f'    {keyword}=os.environ.get("{env[keyword]}"),  # This is the default and can be omitted')
     lines.append(")")
     if call.lines:
-        lines += ["# The first call fetches a token; later calls reuse it until shortly before it expires.", *call.lines]
+        lines += [
+            "# The first call fetches a token; later calls reuse it until shortly before it expires.",
+            *call.lines,
+        ]
     return _source(lines)
 
 

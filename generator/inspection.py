@@ -66,27 +66,31 @@ def _operation(op: Operation) -> dict[str, Any]:
         "summary": op.summary,
         "deprecated": op.deprecated,
         "parameters": [_parameter(p) for p in op.parameters],
-        "request_body": None
-        if op.body is None
-        else {
-            "content_type": op.body.content_type,
-            "required": op.body.required,
-            "flattened": op.body.flattened,
-            "schema": op.body.schema,
-        },
+        "request_body": (
+            None
+            if op.body is None
+            else {
+                "content_type": op.body.content_type,
+                "required": op.body.required,
+                "flattened": op.body.flattened,
+                "schema": op.body.schema,
+            }
+        ),
         "return_type": op.return_type.annotation,
         "response_schema": op.response_schema,
         "security": list(op.security),
-        "pagination": None
-        if op.pagination is None
-        else {
-            "page_class": op.pagination.page_class,
-            "item_type": op.pagination.item.annotation,
-            "items": op.pagination.items,
-            "param": op.pagination.param,
-            "next": op.pagination.next,
-            "item_id": op.pagination.item_id,
-        },
+        "pagination": (
+            None
+            if op.pagination is None
+            else {
+                "page_class": op.pagination.page_class,
+                "item_type": op.pagination.item.annotation,
+                "items": op.pagination.items,
+                "param": op.pagination.param,
+                "next": op.pagination.next,
+                "item_id": op.pagination.item_id,
+            }
+        ),
         "stream": None if op.stream is None else {"item_type": op.stream.item.annotation, "switch": op.stream.switch},
     }
 

@@ -216,7 +216,9 @@ def _begins_statement(lines: list[str]) -> bool:
     return not previous.endswith((*_OPENING, ",", "\\"))
 
 
-def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str], str]) -> dict[tuple[str, str], str] | None:
+def lay_out_pending(
+    pending: list[tuple[str, str]], format_source: Callable[[str], str]
+) -> dict[tuple[str, str], str] | None:
     """The pending lines of all files laid out by black (`format_source`) in one source of snippets;
     None if black's output cannot be taken apart again (then those files go through black whole)."""
     unique = sorted(set(pending))
@@ -227,11 +229,17 @@ def lay_out_pending(pending: list[tuple[str, str]], format_source: Callable[[str
         kind, line = unique[int(number)]
         lines = body.rstrip("\n").split("\n")
         if kind == "parameter":
-            lines = lines[2:-2] if lines[:2] == ["    def f(", "        self,"] and lines[-2:] == ["    ) -> None:", "        pass"] else []
+            lines = (
+                lines[2:-2]
+                if lines[:2] == ["    def f(", "        self,"] and lines[-2:] == ["    ) -> None:", "        pass"]
+                else []
+            )
         elif kind == "statement":
             lines = lines[3:] if lines[:3] == ["    pass", "", ""] else []
         elif kind == "returns":
-            lines = lines[2:-1] if lines[:2] == ["    def f(", "        self,"] and lines[-1:] == ["        pass"] else []
+            lines = (
+                lines[2:-1] if lines[:2] == ["    def f(", "        self,"] and lines[-1:] == ["        pass"] else []
+            )
         elif kind in _STATEMENTS:
             indent = len(line) - len(line.lstrip(" "))
             head = _STATEMENT_HEADS[indent]
@@ -293,5 +301,3 @@ def _lay_out(code: str, indent: int) -> str | None:
     if (match := _WRAPPED_CALL.fullmatch(code)) and fits(match[1], indent) and fits(match[2], indent + len(_INDENT)):
         return f"{pad}{match[1]}\n{pad}{_INDENT}{match[2]}\n{pad})"
     return None
-
-

@@ -63,7 +63,9 @@ def check_limits(spec: Spec) -> list[Problem]:
 class _Frame:
     __slots__ = ("children", "file", "height", "node", "parts")
 
-    def __init__(self, node: Any, file: Path, parts: list[object], children: Iterator[tuple[Any, Path, list[object]]]) -> None:
+    def __init__(
+        self, node: Any, file: Path, parts: list[object], children: Iterator[tuple[Any, Path, list[object]]]
+    ) -> None:
         self.node, self.file, self.parts, self.children, self.height = node, file, parts, children, 0
 
 

@@ -286,7 +286,9 @@ def _parse_file(path: Path, problems: list[Problem]) -> Document:
     except UnicodeDecodeError as exc:
         problems.append(Problem(f"not UTF-8 text (byte {exc.start})", str(path)))
         return Document(path, None)
-    document = _parse_json(path, text, problems) if path.suffix.lower() == ".json" else _parse_yaml(path, text, problems)
+    document = (
+        _parse_json(path, text, problems) if path.suffix.lower() == ".json" else _parse_yaml(path, text, problems)
+    )
     document.digest = hashlib.sha256(raw).hexdigest()
     return document
 

@@ -54,6 +54,7 @@ DEFAULT_OUTPUT = Path("generated")
 
 _T = TypeVar("_T")
 
+
 @dataclass(frozen=True)
 class Options:
     spec: Path = DEFAULT_SPEC
@@ -192,7 +193,10 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
             api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
         rendered = render_project(api, stamps.formatted, progress, verify=not trust)
         # The repository around the package: its spec copy, scripts, workflows and notes (not Python: unformatted)
-        rendered = dataclasses.replace(rendered, files=dict(sorted({**rendered.files, **repository_files(api, spec, bool(overlaid.digest))}.items())))
+        rendered = dataclasses.replace(
+            rendered,
+            files=dict(sorted({**rendered.files, **repository_files(api, spec, bool(overlaid.digest))}.items())),
+        )
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream
@@ -214,7 +218,9 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
     warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
     samples = None
     if config.samples is not None:
-        samples = SamplesFile(config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options))
+        samples = SamplesFile(
+            config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options)
+        )
     spec_files = spec_names(spec.base_dir, spec.documents)
     inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, spec_files)
     # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`), with the
@@ -286,7 +292,9 @@ def _committed_unchanged(options: Options, progress: Progress, started: float) -
     try:
         config = _config(options)
         spec_files = [str(name) for name in record["spec_files"]]
-        inputs = inputs_digest(_flags(options, config), options.config_path(), options.spec.resolve().parent, spec_files)
+        inputs = inputs_digest(
+            _flags(options, config), options.config_path(), options.spec.resolve().parent, spec_files
+        )
         operations = int(record["operations"])
         warnings = [_local(problem, options.spec.resolve().parent) for problem in record.get("warnings") or []]
     except (KeyError, TypeError, ValueError, GeneratorError):
@@ -297,7 +305,9 @@ def _committed_unchanged(options: Options, progress: Progress, started: float) -
         return None
     if config.samples is not None and _digest_of(config.samples.path) != record.get("samples"):
         return None
-    progress.record("unchanged", time.perf_counter() - started, "same inputs as the run the manifest records, output as it wrote it")
+    progress.record(
+        "unchanged", time.perf_counter() - started, "same inputs as the run the manifest records, output as it wrote it"
+    )
     return Unchanged(operations, warnings, Changes(unchanged=len(digests) + 1), time.perf_counter() - started)
 
 
@@ -318,7 +328,9 @@ def generate(options: Options, progress: Progress = SILENT) -> Result:
         fresh = {
             "inputs": result.inputs,
             "spec_files": result.spec_files,
-            "outputs": {path: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for path, text in result.files.items()},
+            "outputs": {
+                path: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for path, text in result.files.items()
+            },
             "samples": {str(samples.path.resolve()): _digest_of(samples.path)} if samples is not None else {},
             "warnings": [dataclasses.asdict(problem) for problem in result.warnings],
             "operations": len(result.api.operations),
@@ -351,7 +363,9 @@ def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> 
 # --- code samples (generator/samples.py) -------------------------------------------------------------
 
 
-def samples(options: Options, form: str | None, output: Path | None) -> tuple[SamplesFile | None, str, Api, list[Problem]]:
+def samples(
+    options: Options, form: str | None, output: Path | None
+) -> tuple[SamplesFile | None, str, Api, list[Problem]]:
     """The code samples for `samples`: (where they go, None for stdout; the text; the model; warnings).
 
     Without `-o` they go where the config's `samples` says, else to stdout; the format is `form`, else the
@@ -460,12 +474,17 @@ def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: boo
     from generator.versioning import bump_for
 
     with open_source(old) as old_source, open_source(new) as new_source:
-        old_spec, old_config = _displayed(old_source, lambda: _side(old_source, config, allow_outside_refs, strict_overlays))
-        new_spec, new_config = _displayed(new_source, lambda: _side(new_source, config, allow_outside_refs, strict_overlays))
+        old_spec, old_config = _displayed(
+            old_source, lambda: _side(old_source, config, allow_outside_refs, strict_overlays)
+        )
+        new_spec, new_config = _displayed(
+            new_source, lambda: _side(new_source, config, allow_outside_refs, strict_overlays)
+        )
         # A `type_names` pin of a schema only one version has applies to that version (the line `diff` suggests
         # for a renamed type points into the new one); a pin neither version has is still an error.
         old_config, new_config = (
-            _pins_found(old_config, old_spec, [new_spec]), _pins_found(new_config, new_spec, [old_spec])
+            _pins_found(old_config, old_spec, [new_spec]),
+            _pins_found(new_config, new_spec, [old_spec]),
         )
         old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config)))
         new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config)))

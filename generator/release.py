@@ -114,7 +114,9 @@ def _plan(options: pipeline.Options, baseline: str | None, current: str, log: Lo
         return None
     version = bumped(current, bump)
     log(f"version {current} -> {version} ({bump})")
-    return ReleasePlan(version, current, bump, result.changes, _changelog_entry(version, result.changes, current, options.spec))
+    return ReleasePlan(
+        version, current, bump, result.changes, _changelog_entry(version, result.changes, current, options.spec)
+    )
 
 
 def _changelog_entry(version: str, changes: list[Change], previous: str | None, spec: Path) -> str:
@@ -148,7 +150,9 @@ def _stage_project(options: pipeline.Options, plan: ReleasePlan, project: Path, 
                               version=plan.version, write_samples=False,
                               strict_overlays=options.strict_overlays)  # fmt: skip
     result = pipeline.generate(staged)
-    previous = (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
+    previous = (
+        (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
+    )
     (project / CHANGELOG).write_text(_prepend(plan.changelog_entry, previous), encoding="utf-8")
     log(f"generated {len(result.api.operations)} operations as {result.api.distribution} {plan.version}")
 
@@ -168,7 +172,9 @@ def _build(project: Path, dist: Path, log: LogFunction) -> list[Path]:
     return artifacts
 
 
-def _smoke_test(options: pipeline.Options, plan: ReleasePlan, artifacts: list[Path], work: Path, log: LogFunction) -> None:
+def _smoke_test(
+    options: pipeline.Options, plan: ReleasePlan, artifacts: list[Path], work: Path, log: LogFunction
+) -> None:
     """Install the wheel into a fresh virtual environment and call the API once against a local server."""
     api = pipeline.model(pipeline.Options(options.spec, work / "project", options.config, options.lenient,
                                           options.allow_outside_refs, version=plan.version,
@@ -194,8 +200,10 @@ def _smoke_test(options: pipeline.Options, plan: ReleasePlan, artifacts: list[Pa
         if method != operation.http_method or f"{plan.version}" not in agent:
             raise GeneratorError(Problem(f"release check: expected {operation.http_method} with a User-Agent naming "
                                          f"{plan.version}, got {method} {path} with User-Agent {agent!r}"))  # fmt: skip
-        log(f"installed the wheel in a fresh virtual environment; {api.client_name}().{'.'.join(operation.resource_path)}"
-            f".{operation.name}(...) sent {method} {path} (User-Agent {agent}) to a local server and parsed the answer")
+        log(
+            f"installed the wheel in a fresh virtual environment; {api.client_name}().{'.'.join(operation.resource_path)}"
+            f".{operation.name}(...) sent {method} {path} (User-Agent {agent}) to a local server and parsed the answer"
+        )
     else:
         log("installed the wheel in a fresh virtual environment and imported it (the API has no operations to call)")
 
@@ -236,7 +244,9 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None, cwd: 
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, check=False)
     if done.returncode != 0:
         output = (done.stderr.strip() or done.stdout.strip()).splitlines()[-15:]
-        raise GeneratorError(Problem(f"release step failed: {what} (exit {done.returncode}):\n  " + "\n  ".join(output)))
+        raise GeneratorError(
+            Problem(f"release step failed: {what} (exit {done.returncode}):\n  " + "\n  ".join(output))
+        )
 
 
 # --- writing the release --------------------------------------------------------------------------
@@ -301,4 +311,3 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
-

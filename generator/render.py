@@ -59,7 +59,10 @@ _ROOT_FROM_SUBPACKAGE = ".."
 
 def templates_dir() -> Path:
     """templates/ beside the package in a checkout; inside it when installed from a wheel."""
-    for candidate in (Path(__file__).resolve().parent.parent / "templates", Path(__file__).resolve().parent / "_templates"):
+    for candidate in (
+        Path(__file__).resolve().parent.parent / "templates",
+        Path(__file__).resolve().parent / "_templates",
+    ):
         if candidate.is_dir():
             return candidate
     raise GeneratorError(Problem("the generator's templates folder is missing; reinstall the generator"))
@@ -167,7 +170,8 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         api=api,
         imports=import_block(_package_exports(api)),
         exports=sorted((i.name for i in _package_exports(api)), key=all_key),
-        package_doc=docstring_text(api.title) + " client for Python"
+        package_doc=docstring_text(api.title)
+        + " client for Python"
         + (".\n\n" + docstring_text(api.description) if api.description else ""),
     )
     files[f"{package_dir}/_version.py"] = _render(f"{_PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
@@ -193,13 +197,21 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         exports=sorted(client_exports, key=all_key),
     )
     if api.webhook_verification is not None:
-        files[f"{package_dir}/webhooks.py"] = _render(f"{_PACKAGE_TEMPLATES}/webhooks.py.jinja", **_webhooks_context(api))
-    files[f"{package_dir}/resources/__init__.py"] = _render(f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)
+        files[f"{package_dir}/webhooks.py"] = _render(
+            f"{_PACKAGE_TEMPLATES}/webhooks.py.jinja", **_webhooks_context(api)
+        )
+    files[f"{package_dir}/resources/__init__.py"] = _render(
+        f"{_PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api
+    )
     models = {model.name: model for model in api.models}
     for resource in api.all_resources():
         if resource.package:
-            exported = [(_relative(resource.module, resource.package), name) for name in _resource_class_names(resource)]
-            exported += [(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)]
+            exported = [
+                (_relative(resource.module, resource.package), name) for name in _resource_class_names(resource)
+            ]
+            exported += [
+                (_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)
+            ]
             files[f"{package_dir}/resources/{_file(resource.package)}/__init__.py"] = _render(
                 f"{_PACKAGE_TEMPLATES}/resources/group__init__.py.jinja",
                 resource=resource,
@@ -216,14 +228,19 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         spelled = _spelled_resource(resource, names)  # its types as this module writes them
         request_context = {
             "op_groups": {
-                name: [(keyword, [(wire_name, spell(value, names)) for wire_name, value in values]) for keyword, values in groups]
+                name: [
+                    (keyword, [(wire_name, spell(value, names)) for wire_name, value in values])
+                    for keyword, values in groups
+                ]
                 for name, groups in op_groups.items()
             },
             "body_values": {
                 op.name: spell(_wire_value(_body_argument(op), op.located("body"), api.renamed, shapes), names)
                 for op in resource.operations
             },
-            "query_styles": {op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
+            "query_styles": {
+                op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations
+            },
             "required_headers": {op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
         }
         files[f"{package_dir}/resources/{_file(resource.module)}.py"] = _render(
@@ -244,7 +261,9 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         progress.advance()
     for resource in api.all_resources():
         if resource.operations:
-            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render_resource_tests(api, resource, models)
+            files[f"tests/api_resources/{_file(resource.test_module)}.py"] = _render_resource_tests(
+                api, resource, models
+            )
         progress.advance()
     # Also without operations: scripts/lint checks tests/, and the user's own tests go there.
     files["tests/__init__.py"] = ""
@@ -289,7 +308,9 @@ def _render_types_module(api: Api, module: str, members: list[Model], models: di
                 found_tables, found_wrappers = wire.names(shape)
                 tables |= found_tables - here
                 wrappers |= found_wrappers
-    names, model_imports = _spelling(importer, {n for ref in refs for n in ref.models}, tables, models, RESERVED_MODEL_NAMES)
+    names, model_imports = _spelling(
+        importer, {n for ref in refs for n in ref.models}, tables, models, RESERVED_MODEL_NAMES
+    )
     imports: set[Import] = set().union(*(ref.imports for ref in refs))
     imports |= {Import(wire.RUNTIME, w) for w in wrappers}
     if any(m.name in api.wire_tables for m in members):
@@ -321,11 +342,17 @@ def _render_types_module(api: Api, module: str, members: list[Model], models: di
 
 def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> dict[str, Any]:
     """A TypedDict's renaming table, its shapes spelled as its module writes them."""
-    rows = [(key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)]
+    rows = [
+        (key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)
+    ]
     name = model.python_name + wire.TABLE_SUFFIX
-    entries = [f"{string_literal(key)}: ({string_literal(wire_name)}, {shape or 'None'})" for key, wire_name, shape in rows]
+    entries = [
+        f"{string_literal(key)}: ({string_literal(wire_name)}, {shape or 'None'})" for key, wire_name, shape in rows
+    ]
     one_line = f"{name}: Renames = Renames(lambda: {{{', '.join(entries)}}})"
-    source = one_line if fits(one_line) else f"{name}: Renames = Renames(\n    {bracket('lambda: {', entries, '}', 4)}\n)"
+    source = (
+        one_line if fits(one_line) else f"{name}: Renames = Renames(\n    {bracket('lambda: {', entries, '}', 4)}\n)"
+    )
     return {"name": name, "model": model.python_name, "rows": rows, "source": source}
 
 
@@ -452,7 +479,9 @@ def _static_package_files() -> list[str]:
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and (p.suffix == ".py" or p.name == "py.typed") and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
+        if p.is_file()
+        and (p.suffix == ".py" or p.name == "py.typed")
+        and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
     )
 
 
@@ -523,7 +552,7 @@ def _credential_wire(credential: Credential) -> tuple[str, str, str]:
     if credential.kind == "bearer":
         return "headers", "Authorization", f'f"Bearer {{{attribute}}}"'
     if credential.kind == "basic":
-        pair = f'f"{{{attribute}}}:{{self.{credential.password} or \'\'}}"'
+        pair = f"f\"{{{attribute}}}:{{self.{credential.password} or ''}}\""
         return "headers", "Authorization", f'"Basic " + base64.b64encode({pair}.encode()).decode()'
     where = {"header": "headers", "query": "query", "cookie": "cookies"}[str(credential.kind)]
     return where, credential.wire_name or credential.name, attribute
@@ -544,7 +573,8 @@ _ERROR_CLASSES = (
 _OPTIONAL_RUNTIME = {
     "_streaming.py": lambda api: any(op.stream for op in api.operations),
     "_oauth.py": lambda api: bool(api.oauth_flows),
-    "_webhooks.py": lambda api: api.webhook_verification is not None and api.webhook_verification.credential is not None,
+    "_webhooks.py": lambda api: api.webhook_verification is not None
+    and api.webhook_verification.credential is not None,
 }
 # Credentials the client keeps but does not send as they are (they fetch a token, or check webhooks).
 _UNSENT_CREDENTIALS = ("basic_password", "oauth_client_id", "oauth_client_secret", "webhook_secret")
@@ -564,7 +594,10 @@ def _webhooks_context(api: Api) -> dict[str, Any]:
     names, imports = _spelling("webhooks", hooks.event.models, (), {m.name: m for m in api.models}, reserved)
     hooks = dataclasses.replace(hooks, event=_spelled_type(hooks.event, names))
     imports |= {_from_root(i) for i in hooks.event.imports}
-    imports |= {Import("typing", n) for n in ("Any", "Protocol", "TypeAlias", "cast")} | {Import("functools", ""), Import("json", "")}
+    imports |= {Import("typing", n) for n in ("Any", "Protocol", "TypeAlias", "cast")} | {
+        Import("functools", ""),
+        Import("json", ""),
+    }
     imports |= {Import("collections.abc", "Mapping"), Import("pydantic", ""), Import("._models", "construct_lenient")}
     imports.add(Import("._exceptions", f"{api.client_name}Error"))
     if hooks.credential is not None:
@@ -616,12 +649,15 @@ def _package_exports(api: Api) -> set[Import]:
     }
 
 
-_GROUPS: tuple[tuple[Location, str], ...] = (("path", "path_params"), ("query", "query"), ("header", "headers"), ("cookie", "cookies"))
+_GROUPS: tuple[tuple[Location, str], ...] = (
+    ("path", "path_params"),
+    ("query", "query"),
+    ("header", "headers"),
+    ("cookie", "cookies"),
+)
 
 
-def _request_statement(
-    op: Operation, is_async: bool, page_type: str, returns: str, context: Mapping[str, Any]
-) -> str:
+def _request_statement(op: Operation, is_async: bool, page_type: str, returns: str, context: Mapping[str, Any]) -> str:
     """The statement ending a resource method: `self._client.request(...)` (or `request_page`, in an
     `AsyncPaginator` for an async list) with its arguments, in black's layout at the method body's indent."""
     page = op.pagination
@@ -629,7 +665,11 @@ def _request_statement(
     args: list[str] = []
     if page:
         spec = [string_literal(page.items)]
-        spec += [f"{name}={string_literal(getattr(page, name))}" for name in ("param", "next", "has_more", "total", "total_pages", "item_id") if getattr(page, name)]
+        spec += [
+            f"{name}={string_literal(getattr(page, name))}"
+            for name in ("param", "next", "has_more", "total", "total_pages", "item_id")
+            if getattr(page, name)
+        ]
         spec += ["has_more_inverted=True"] if page.has_more_inverted else []
         args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
     args += [string_literal(op.http_method), string_literal(_python_path(op))]
@@ -637,7 +677,14 @@ def _request_statement(
         pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
         args.append(bracket(f"{keyword}={{", pairs, "},", indent + 4))
     if required := context["required_headers"][op.name]:
-        args.append(bracket("required_headers=(", [string_literal(p.wire_name) + ("," if len(required) == 1 else "") for p in required], "),", indent + 4))
+        args.append(
+            bracket(
+                "required_headers=(",
+                [string_literal(p.wire_name) + ("," if len(required) == 1 else "") for p in required],
+                "),",
+                indent + 4,
+            )
+        )
     if styles := context["query_styles"][op.name]:
         pairs = [f"{string_literal(p.wire_name)}: ({string_literal(p.style)}, {p.explode})" for p in styles]
         args.append(bracket("query_styles={", pairs, "},", indent + 4))
@@ -690,7 +737,13 @@ def _argument_groups(
         groups.append(("body", list(op.located("body"))))
     return [
         # path parameters by their Python names, which `_python_path` puts in the path
-        (keyword, [(p.name if keyword == "path_params" else p.wire_name, _wire_value(p.name, [p], renamed, shapes)) for p in params])
+        (
+            keyword,
+            [
+                (p.name if keyword == "path_params" else p.wire_name, _wire_value(p.name, [p], renamed, shapes))
+                for p in params
+            ],
+        )
         for keyword, params in groups
         if params
     ]
@@ -729,13 +782,19 @@ def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, s
 
 
 def _resource_imports(
-    resource: Resource, models: dict[str, Model], renamed: frozenset[str], importer: str, constants: set[str],
+    resource: Resource,
+    models: dict[str, Model],
+    renamed: frozenset[str],
+    importer: str,
+    constants: set[str],
     mixins: Iterable[Import] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """The import lines of a resource module, and how it spells the models and tables it uses (see `_spelling`).
 
     `mixins` are the user's classes from `lib/` the resource classes inherit from, written as from `resources/`."""
-    refs = [p.type for op in resource.operations for p in op.parameters] + [op.return_type for op in resource.operations]
+    refs = [p.type for op in resource.operations for p in op.parameters] + [
+        op.return_type for op in resource.operations
+    ]
     pages = [op.pagination for op in resource.operations if op.pagination]
     refs += [page.item for page in pages]
     streamed = [op.stream for op in resource.operations if op.stream]
@@ -751,18 +810,24 @@ def _resource_imports(
     if any(not op.return_type.is_type for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
     imports |= {Import(".._streaming", name) for name in ("AsyncStream", "Stream")} if streamed else set()
-    imports |= {Import("typing", name) for name in ("Literal", "overload")} if any(s.switch for s in streamed) else set()
+    imports |= (
+        {Import("typing", name) for name in ("Literal", "overload")} if any(s.switch for s in streamed) else set()
+    )
     imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
     imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
     imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
     imports.add(Import("functools", "cached_property"))  # with_raw_response, child resources
     if resource.operations:
         imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}
-        imports |= {Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")}
+        imports |= {
+            Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")
+        }
     if resource.children:
         imports.add(Import("typing", "TYPE_CHECKING"))
     imports |= set(mixins)
-    children = {Import(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)}
+    children = {
+        Import(_relative(c.module, resource.package), n) for c in resource.children for n in _resource_class_names(c)
+    }
     reserved = {i.name for i in imports | children} | set(_resource_class_names(resource)) | constants
     used = {n for ref in refs for n in ref.models}
     names, model_imports = _spelling(importer, used, tables, models, reserved)
@@ -785,7 +850,11 @@ def relative_module(importer: str, target: str) -> str:
 def _relocated(imports: Iterable[Import], importer: str) -> set[Import]:
     """Imports written for a module one package below the root (`.._models`), made right for `importer`."""
     return {
-        Import(relative_module(importer, i.module[2:]), i.name) if i.module.startswith("..") and i.module[2:3] != "." else i
+        (
+            Import(relative_module(importer, i.module[2:]), i.name)
+            if i.module.startswith("..") and i.module[2:3] != "."
+            else i
+        )
         for i in imports
     }
 
@@ -889,7 +958,9 @@ def _namespaces(models: Iterable[Model]) -> dict[str, list[tuple[str, str]]]:
         if model.exported:
             found[".".join(["types", *namespace])].append((model.python_name, module))
     # in isort's order of the modules (`load1` before `load5` before `load15`), as the import block lists them
-    return {ns: sorted(entries, key=lambda e: (_natural(e[1].lower()), e[1], e[0])) for ns, entries in sorted(found.items())}
+    return {
+        ns: sorted(entries, key=lambda e: (_natural(e[1].lower()), e[1], e[0])) for ns, entries in sorted(found.items())
+    }
 
 
 def _relative(module: str, package: str) -> str:
@@ -992,7 +1063,9 @@ def _rebuilt(members: list[Model]) -> list[str]:
     return result
 
 
-def import_block(imports: Iterable[Import], first_party: str | None = None, local: frozenset[str] = frozenset()) -> list[str]:
+def import_block(
+    imports: Iterable[Import], first_party: str | None = None, local: frozenset[str] = frozenset()
+) -> list[str]:
     """Import lines grouped (standard library, third party, local) and ordered as isort/ruff order them.
 
     An Import with an empty name is a plain `import module`. `local`: other top-level modules of the project
@@ -1064,7 +1137,11 @@ def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
     done: list[Model] = []
     pending = list(aliases)
     while pending:
-        ready = [a for a in pending if a.alias is not None and not (a.alias.models & names - {d.name for d in done} - {a.name})]
+        ready = [
+            a
+            for a in pending
+            if a.alias is not None and not (a.alias.models & names - {d.name for d in done} - {a.name})
+        ]
         for alias in ready or pending[:1]:  # a cycle made only of aliases cannot be ordered: keep spec order
             done.append(alias)
             pending.remove(alias)
@@ -1076,7 +1153,8 @@ def _aliases_in_dependency_order(aliases: list[Model]) -> list[Model]:
 
 def _readme_example(api: Api) -> dict[str, str]:
     programs = lay_out_programs(
-        [example_program(api, is_async=False), example_program(api, is_async=True), aiohttp_program(api)], format_with_black
+        [example_program(api, is_async=False), example_program(api, is_async=True), aiohttp_program(api)],
+        format_with_black,
     )
     return dict(zip(("sync", "async_", "aiohttp"), programs))
 
@@ -1100,7 +1178,11 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
         methods = []
         types: set[str] = set()
         for op in resource.operations:
-            returned = spelled(f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]" if op.pagination else op.return_type.annotation)
+            returned = spelled(
+                f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]"
+                if op.pagination
+                else op.return_type.annotation
+            )
             types |= (op.pagination.item.models if op.pagination else set()) | op.return_type.models
             arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
             if any(not p.required for p in op.keyword):
@@ -1109,7 +1191,9 @@ def _api_reference(api: Api) -> list[dict[str, Any]]:
                 returned += f" (with {op.stream.switch}=True: {op.stream.annotation(False)})"
                 types |= op.stream.item.models
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
-        children = [{"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children]
+        children = [
+            {"path": child.path, "anchor": _anchor(f"client.{'.'.join(child.path)}")} for child in resource.children
+        ]
         entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types),
                         "children": children, "file": f"resources/{_file(resource.module)}.py"})  # fmt: skip
     return entries
@@ -1123,7 +1207,11 @@ def _type_import_lines(api: Api, names: set[str]) -> list[str]:
     for name in names:
         model = models[name]
         module = model.module.rsplit(".", 1)[0] if "." in model.module else ""
-        where = f"{api.package}.types" + (f".{module}" if module else "") if model.exported else f"{api.package}.types.{model.module}"
+        where = (
+            f"{api.package}.types" + (f".{module}" if module else "")
+            if model.exported
+            else f"{api.package}.types.{model.module}"
+        )
         found.setdefault(where, set()).add(model.python_name)
     return [f"{where} import {', '.join(sorted(found[where], key=isort_key))}" for where in sorted(found)]
 
@@ -1138,7 +1226,9 @@ def _renamed_key(api: Api) -> dict[str, str] | None:
     sit in a Markdown code span as it is (printable, no backtick)."""
     for model in api.models:
         fields = model.fields if model.name in api.renamed else ()
-        field = next((f for f in fields if f.name != f.wire_name and f.wire_name.isprintable() and "`" not in f.wire_name), None)
+        field = next(
+            (f for f in fields if f.name != f.wire_name and f.wire_name.isprintable() and "`" not in f.wire_name), None
+        )
         if field is not None:
             return {"model": model.python_name, "module": f"{api.package}.types.{model.module}", "key": f'"{field.name}"',
                     "wire_name": f'"{field.wire_name}"'}  # fmt: skip

@@ -50,10 +50,13 @@ class Sample:
 def build_samples(api: Api) -> list[Sample]:
     """A sync and an async sample for every operation, in spec order, in black's layout."""
     client = sample_client_variable(api)
-    programs = [program(api, op, is_async, client=client, iterate=True) for op in api.operations for is_async in (False, True)]
+    programs = [
+        program(api, op, is_async, client=client, iterate=True) for op in api.operations for is_async in (False, True)
+    ]
     programs = lay_out_programs(programs, format_with_black)
     return [
-        Sample(op.path, op.http_method.lower(), programs[2 * i], programs[2 * i + 1]) for i, op in enumerate(api.operations)
+        Sample(op.path, op.http_method.lower(), programs[2 * i], programs[2 * i + 1])
+        for i, op in enumerate(api.operations)
     ]
 
 

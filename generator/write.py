@@ -128,8 +128,7 @@ def refuse_links(out: Path) -> None:
 def after_failure(out: Path) -> str:
     """What a run that failed or was interrupted while writing into `out` left there, for its message."""
     if (out / JOURNAL).is_file():
-        return (f"{out} holds part of this run's output: the next `python -m generator generate` into it "
-                "completes it")
+        return f"{out} holds part of this run's output: the next `python -m generator generate` into it " "completes it"
     return f"{out} was left as it was before this run"
 
 
@@ -194,6 +193,7 @@ def read_record(out: Path) -> tuple[dict[str, Any], dict[str, str]] | None:
 
 def same_manifest(old: str, new: str) -> bool:
     """Manifests that differ at most in their record line list the same files as the same bytes."""
+
     def without_record(text: str) -> list[str]:
         return [line for line in text.splitlines() if not line.startswith(_INPUTS)]
 
@@ -319,9 +319,7 @@ def unified_diff(out: Path, files: dict[str, str], changes: Changes) -> str:
         old = (out / path).read_text(encoding="utf-8", errors="replace") if (out / path).is_file() else ""
         new = files.get(path, "")
         chunks.extend(
-            difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-            )
+            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
         )
     return "".join(chunks)
 
@@ -431,7 +429,9 @@ def _refuse_foreign(out: Path, changed: list[str]) -> None:
         why = f"generating would replace files the generator did not write (its {MANIFEST} does not list them): {shown}"
     else:
         why = f"this folder was not written by the generator (it has no {MANIFEST}), and generating would replace its {shown}"
-    raise GeneratorError(Problem(f"{why}; move them away, choose another folder, or pass --force to take them over", str(out)))
+    raise GeneratorError(
+        Problem(f"{why}; move them away, choose another folder, or pass --force to take them over", str(out))
+    )
 
 
 def recover(out: Path) -> bool:

@@ -38,8 +38,17 @@ _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
 # Module names the generated package uses itself; a generated client class may not shadow them.
 RESERVED_CLIENT_NAMES = frozenset(
-    {"BaseModel", "APIError", "NotGiven", "Timeout", "RequestOptions", "APIResponse", "DefaultHttpxClient",
-     "DefaultAsyncHttpxClient", "DefaultAioHttpClient"}
+    {
+        "BaseModel",
+        "APIError",
+        "NotGiven",
+        "Timeout",
+        "RequestOptions",
+        "APIResponse",
+        "DefaultHttpxClient",
+        "DefaultAsyncHttpxClient",
+        "DefaultAioHttpClient",
+    }
 )
 
 
@@ -73,7 +82,9 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     )
     renamed = wire.renamed_models(models)
     operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
-    resources = _portable_resources(build_resources(operations, _resource_classes(operations, {m.python_name for m in models})))
+    resources = _portable_resources(
+        build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
+    )
     verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
     if verification is not None and verification.credential is not None:
         credentials += (Credential(verification.credential, "", "webhook_secret", None, f"{prefix}_WEBHOOK_SECRET",
@@ -135,6 +146,8 @@ def _portable_resources(resources: tuple[Resource, ...]) -> tuple[Resource, ...]
         )
 
     return tuple(portable(r) for r in resources)
+
+
 def _test_skips(config: Config, operations: list[Operation]) -> tuple[tuple[str, str], ...]:
     """The config's `skip_tests`, each key checked against the spec's operations."""
     present = {f"{op.http_method} {op.path}" for op in operations}
@@ -251,7 +264,9 @@ def _webhook_verification(
     )
 
 
-def _credentials(spec: Spec, config: Config, prefix: str) -> tuple[tuple[Credential, ...], tuple[ClientCredentialsFlow, ...]]:
+def _credentials(
+    spec: Spec, config: Config, prefix: str
+) -> tuple[tuple[Credential, ...], tuple[ClientCredentialsFlow, ...]]:
     root = spec.root
     schemes = _mapping(_mapping(root.get("components")).get("securitySchemes"))
     used = _used_schemes(spec)
@@ -365,6 +380,3 @@ def _request_id_header(spec: Spec) -> str | None:
                     if _REQUEST_ID.search(str(header)):
                         return str(header)
     return None
-
-
-

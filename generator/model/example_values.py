@@ -86,7 +86,9 @@ def example_value(
         items = schema.get("items")
         if not isinstance(items, dict):
             return []
-        item = example_value(spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen, request=request)
+        item = example_value(
+            spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen, request=request
+        )
         count = schema.get("minItems")
         return [item] * (count if isinstance(count, int) and 1 < count <= 16 else 1)
     if type_ in ("integer", "number"):
@@ -120,7 +122,11 @@ def parameter_example(spec: Spec, parameter: Target, schema: Target) -> Any:
 def _types(schema: dict[str, Any]) -> list[str]:
     """The JSON types a schema declares (3.0's `nullable` adds null); empty when it declares none."""
     type_ = schema.get("type")
-    types = [t for t in type_ if isinstance(t, str)] if isinstance(type_, list) else [type_] if isinstance(type_, str) else []
+    types = (
+        [t for t in type_ if isinstance(t, str)]
+        if isinstance(type_, list)
+        else [type_] if isinstance(type_, str) else []
+    )
     if types and schema.get("nullable") is True and "null" not in types:
         types.append("null")
     return types
@@ -334,13 +340,20 @@ def _build_object(
     properties, required, _ = _gather(spec, [target, *(member for _, member, _ in chosen)])
     value = {
         # a required name the schema does not declare still needs its key: any value, as the schema allows
-        name: example_value(spec, properties[name], depth + 1, seen, request=request) if name in properties else "string"
+        name: (
+            example_value(spec, properties[name], depth + 1, seen, request=request) if name in properties else "string"
+        )
         for name in required
         if name not in properties or not (request and _flag(spec, properties[name], "readOnly"))
     }
     for part, _member, tag in chosen:  # a discriminator property without an enum or const of its own
         name = _discriminator_property(part.value)
-        if tag and name is not None and (name in value or name in properties) and not _pinned(spec, properties.get(name)):
+        if (
+            tag
+            and name is not None
+            and (name in value or name in properties)
+            and not _pinned(spec, properties.get(name))
+        ):
             value[name] = tag
     return _with_min_properties(spec, target, value, properties, depth, seen, request)
 
@@ -362,12 +375,16 @@ def _with_min_properties(
     extra = target.value.get("additionalProperties")
     if extra is False or isinstance(target.value.get("patternProperties"), dict):
         return value  # no free keys to add (a pattern's keys are not worth guessing)
-    extra_target = Target(extra, target.file, f"{target.pointer}/additionalProperties") if isinstance(extra, dict) else None
+    extra_target = (
+        Target(extra, target.file, f"{target.pointer}/additionalProperties") if isinstance(extra, dict) else None
+    )
     number = 1
     while len(value) < wanted and number <= 64:
         key = "key" if number == 1 else f"key_{number}"
         if key not in value:
-            value[key] = example_value(spec, extra_target, depth + 1, seen, request=request) if extra_target else "value"
+            value[key] = (
+                example_value(spec, extra_target, depth + 1, seen, request=request) if extra_target else "value"
+            )
         number += 1
     return value
 
@@ -438,7 +455,8 @@ def _declares_object(spec: Spec, target: Target, depth: int = 0) -> bool:
         return True
     parts = schema.get("allOf")
     return isinstance(parts, list) and any(
-        _declares_object(spec, Target(part, target.file, f"{target.pointer}/allOf/{i}"), depth + 1) for i, part in enumerate(parts)
+        _declares_object(spec, Target(part, target.file, f"{target.pointer}/allOf/{i}"), depth + 1)
+        for i, part in enumerate(parts)
     )
 
 
@@ -454,7 +472,11 @@ def _declared(spec: Spec, part: Target) -> dict[str, Target]:
             return {}
     if not isinstance(own.value, dict):
         return {}
-    return {name: Target(prop, own.file, f"{own.pointer}/{_escape(name)}") for name, prop in own.value.items() if isinstance(name, str)}
+    return {
+        name: Target(prop, own.file, f"{own.pointer}/{_escape(name)}")
+        for name, prop in own.value.items()
+        if isinstance(name, str)
+    }
 
 
 def _may_be_object(schema: Any) -> bool:
@@ -480,7 +502,11 @@ def _discriminator_value(spec: Spec, part: Target, raw: Any, member: Target) -> 
         if not isinstance(value, str):
             continue
         try:
-            named = spec.follow({"$ref": value if "#" in value or "/" in value else f"#/components/schemas/{value}"}, part.file, part.pointer)
+            named = spec.follow(
+                {"$ref": value if "#" in value or "/" in value else f"#/components/schemas/{value}"},
+                part.file,
+                part.pointer,
+            )
         except RefError:
             continue
         if (named.file, named.pointer) == (member.file, member.pointer):
@@ -547,7 +573,14 @@ def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
         if not isinstance(members, list) or not members:
             continue
         fits = [sub(m, f"{keyword}/{i}", value) for i, m in enumerate(members)]
-        if keyword == "allOf" and not all(fits) or keyword == "anyOf" and not any(fits) or keyword == "oneOf" and sum(fits) != 1:
+        if (
+            keyword == "allOf"
+            and not all(fits)
+            or keyword == "anyOf"
+            and not any(fits)
+            or keyword == "oneOf"
+            and sum(fits) != 1
+        ):
             return False
     return not ("not" in schema and sub(schema["not"], "not", value))
 
@@ -605,7 +638,12 @@ def _in_bounds(schema: dict[str, Any], value: float) -> bool:
         found = schema.get(key)
         return float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
 
-    low, high, low_open, high_open = bound("minimum"), bound("maximum"), bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    low, high, low_open, high_open = (
+        bound("minimum"),
+        bound("maximum"),
+        bound("exclusiveMinimum"),
+        bound("exclusiveMaximum"),
+    )
     if low is not None and (value < low or value == low and schema.get("exclusiveMinimum") is True):
         return False
     if high is not None and (value > high or value == high and schema.get("exclusiveMaximum") is True):

@@ -13,7 +13,14 @@ from typing import Any, Literal
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyKind = Literal["json", "form", "multipart", "raw"]
 CredentialKind = Literal[
-    "bearer", "basic", "basic_password", "header", "query", "cookie", "oauth_client_id", "oauth_client_secret",
+    "bearer",
+    "basic",
+    "basic_password",
+    "header",
+    "query",
+    "cookie",
+    "oauth_client_id",
+    "oauth_client_secret",
     "webhook_secret",
 ]
 WebhookScheme = Literal["standard", "hmac", "none"]
@@ -335,7 +342,9 @@ class Api:
     webhook_verification: WebhookVerification | None = None
     # TypedDicts with a key the runtime renames somewhere inside them: each gets a table (see generator/model/wire.py)
     renamed: frozenset[str] = frozenset()
-    wire_tables: frozenset[str] = frozenset()  # those and the TypedDicts beside them in unions: their keys tell members apart
+    wire_tables: frozenset[str] = (
+        frozenset()
+    )  # those and the TypedDicts beside them in unions: their keys tell members apart
     mixins: tuple[Mixin, ...] = ()  # the user's classes in lib/ that generated classes inherit from (config `mixins`)
     license: License | None = None  # None: neither the spec nor the config names one (no LICENSE file is written)
     security_contact: str | None = None  # config `security_contact`: SECURITY.md is written when set

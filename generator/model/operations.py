@@ -39,7 +39,21 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 RESERVED_ARGUMENTS = frozenset(
     {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
     # Names a method body uses: an argument called `type` would break `cast_to=type(None)`.
-    | {"object", "type", "str", "bytes", "int", "float", "bool", "list", "dict", "cast", "type_of", "warnings", "to_wire"}
+    | {
+        "object",
+        "type",
+        "str",
+        "bytes",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "cast",
+        "type_of",
+        "warnings",
+        "to_wire",
+    }
 )
 # Attributes every resource class has, and builtins its annotations use (a method named `str` would
 # shadow the type in the class body; `list` and `dict` are safe because annotations use typing's).
@@ -140,7 +154,9 @@ class OperationBuilder:
                     if isinstance(op_target.value, dict):
                         raw.append((path, method, op_target, item_target))
         prefix = _common_prefix([path for path, *_ in raw])
-        drafts = [(self._resource_path(path, prefix, op.value), path, method, op, item) for path, method, op, item in raw]
+        drafts = [
+            (self._resource_path(path, prefix, op.value), path, method, op, item) for path, method, op, item in raw
+        ]
         # A path with items below it (`/logsink` beside `/logsink/{id}`) is a collection, whatever it returns.
         parents = {path.rstrip("/").rsplit("/", 1)[0] for path, *_ in raw if path.rstrip("/").endswith("}")}
         singletons = {
@@ -190,7 +206,9 @@ class OperationBuilder:
         last_path = [p for p in ordered if p.location == "path"][-1:]  # positional; the others are keywords
         keywords = [Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
                     for p in ordered if p not in last_path]  # fmt: skip
-        params_model = self.types.arguments_model(params_hint, keywords, f"{op.file}#{op.pointer}") if keywords else None
+        params_model = (
+            self.types.arguments_model(params_hint, keywords, f"{op.file}#{op.pointer}") if keywords else None
+        )
         pagination = self._pagination(op, ordered, return_type, response_hint, key)
         stream = None if pagination else self._streaming(op, Hint(f"{stem}Event", f"{key} events"), ordered)
         if stream is not None and stream.switch is None:
@@ -235,7 +253,11 @@ class OperationBuilder:
         if len(content) > 1:
             flag = next((p for p in params if p.location == "body" and p.wire_name == STREAM_SWITCH), None)
             # Another media type and nothing to choose the stream with: the other one stays the result.
-            if flag is None or flag.type.annotation not in ("bool", "bool | None") or not is_json(_preferred_media_type(list(content))):
+            if (
+                flag is None
+                or flag.type.annotation not in ("bool", "bool | None")
+                or not is_json(_preferred_media_type(list(content)))
+            ):
                 return None
             switch = flag.name
         media = content[media_type] if isinstance(content[media_type], dict) else {}
@@ -415,10 +437,14 @@ class OperationBuilder:
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         if not is_json(media_type) or "schema" not in media:
             return None, None
-        schema = self._follow(media["schema"], body.file, body.pointer + pointer_from_parts(["content", media_type, "schema"]))
+        schema = self._follow(
+            media["schema"], body.file, body.pointer + pointer_from_parts(["content", media_type, "schema"])
+        )
         examples: dict[str, Any] = media["examples"] if isinstance(media.get("examples"), dict) else {}
         for key, raw_example in examples.items():  # the first one
-            found = self._follow(raw_example, body.file, body.pointer + pointer_from_parts(["content", media_type, "examples", key]))
+            found = self._follow(
+                raw_example, body.file, body.pointer + pointer_from_parts(["content", media_type, "examples", key])
+            )
             if isinstance(found.value, dict) and isinstance(found.value.get("value"), dict):
                 return schema, found.value["value"]
             break
@@ -772,7 +798,9 @@ class OperationBuilder:
             deprecated=data.get("deprecated") is True,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
-            example=parameter_example(self.spec, target, Target(schema if schema is not None else {}, target.file, schema_pointer)),
+            example=parameter_example(
+                self.spec, target, Target(schema if schema is not None else {}, target.file, schema_pointer)
+            ),
         )
 
     # --- request body -------------------------------------------------------------------------
@@ -801,10 +829,16 @@ class OperationBuilder:
             # members that require different properties, the one it picked brings its own in.
             whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
             built = whole if isinstance(whole, dict) else {}
-            params = [self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties]
+            params = [
+                self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties
+            ]
             for wire in self.types.undeclared_required(schema, target.file, schema_pointer):
                 # required but not declared: the schema says nothing of its value, yet a call must send the key
-                params.append(Parameter(snake_case(wire, "field"), wire, "body", True, ANY, None, {}, example=built.get(wire, "string")))
+                params.append(
+                    Parameter(
+                        snake_case(wire, "field"), wire, "body", True, ANY, None, {}, example=built.get(wire, "string")
+                    )
+                )
             return RequestBody(media_type, kind, required, True, resolved, part_types), params
         type_ = self.types.request_type(schema, target.file, schema_pointer, hint.below("Body"))
         if kind == "raw":
@@ -821,13 +855,17 @@ class OperationBuilder:
         multipart = next((m for m in content if m.startswith("multipart/")), None)
         if multipart and is_json(preferred) and isinstance(content[multipart], dict):
             pointer = body.pointer + pointer_from_parts(["content", multipart, "schema"])
-            for wire, prop, _ in self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []:
+            for wire, prop, _ in (
+                self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []
+            ):
                 field_hint = hint.below(pascal_case(wire, "Field"))
                 if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer, field_hint).annotation:
                     return multipart
         return preferred
 
-    def _body_parameter(self, wire: str, prop: Target, required: bool, hint: Hint, body_example: dict[str, Any]) -> Parameter:
+    def _body_parameter(
+        self, wire: str, prop: Target, required: bool, hint: Hint, body_example: dict[str, Any]
+    ) -> Parameter:
         """A body property as an argument; its example is the body example's value for it, when that has one."""
         type_ = self.types.request_type(prop.value, prop.file, prop.pointer, hint.below(pascal_case(wire, "Field")))
         resolved = self._follow(prop.value, prop.file, prop.pointer).value
@@ -840,7 +878,11 @@ class OperationBuilder:
             description = _schema_description(self.spec, prop.value, prop.file)
         deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
         location: Location = "body"
-        in_example = wire in body_example and not required and not (isinstance(resolved, dict) and resolved.get("readOnly") is True)
+        in_example = (
+            wire in body_example
+            and not required
+            and not (isinstance(resolved, dict) and resolved.get("readOnly") is True)
+        )
         return Parameter(
             snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated,
             example=body_example[wire] if wire in body_example else example_value(self.spec, prop), in_example=in_example,
@@ -1038,7 +1080,10 @@ class _ListShape:
 
     def param(self, candidates: tuple[str, ...], type_: str | None = None) -> str | None:
         """The first candidate query parameter present (and of JSON type `type_`, if given)."""
-        return next((c for c in candidates if c in self.query and (type_ is None or _json_type(self.query[c].schema) == type_)), None)
+        return next(
+            (c for c in candidates if c in self.query and (type_ is None or _json_type(self.query[c].schema) == type_)),
+            None,
+        )
 
     def item_attribute(self, wire: str) -> str | None:
         """The attribute of the items' model for their property `wire` (None: no model or no such property)."""
@@ -1137,7 +1182,9 @@ def _preferred_media_type(media_types: list[str]) -> str:
 
 # One concrete media type, optionally with parameters: what a part's Content-Type header may carry. A
 # wildcard or a list ("image/png, image/jpeg") leaves the choice to the caller's file.
-_PART_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:; ?[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+-]+)*")
+_PART_TYPE = re.compile(
+    r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:; ?[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+-]+)*"
+)
 
 
 def _part_types(media: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -1182,4 +1229,3 @@ def _schema_description(spec: Spec, schema: Any, file: Path) -> str | None:
     if isinstance(resolved, dict) and isinstance(resolved.get("description"), str):
         return _text(resolved["description"])
     return None
-

@@ -332,7 +332,9 @@ class SchemaTypes:
             ns: {"__init__", *(n[-1] for n in namespaces if len(n) == len(ns) + 1 and n[: len(ns)] == ns)}
             for ns in namespaces
         }
-        class_names: dict[tuple[str, ...], set[str]] = {ns: {n.lower() for n in RESERVED_MODEL_NAMES} for ns in namespaces}
+        class_names: dict[tuple[str, ...], set[str]] = {
+            ns: {n.lower() for n in RESERVED_MODEL_NAMES} for ns in namespaces
+        }
         local: dict[str, str] = {}  # draft -> class name in its file
         for group in files:  # names pinned by `type_names` first, so no derived name takes one
             for module in group:
@@ -416,7 +418,9 @@ class SchemaTypes:
         hint = self._pins.hint(key, hint)
         name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
         self._named[key] = name
-        draft = _ModelDraft(name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint)
+        draft = _ModelDraft(
+            name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint
+        )
         self._drafts[name] = draft
         draft.alias = self._convert_plain(target, hint, request=False)
         return TypeRef(name, models=frozenset({name}), is_type=False)
@@ -504,7 +508,9 @@ class SchemaTypes:
             if keyword == "anyOf":
                 return True
             cycle = f"{self.spec.place(member.file, member.pointer)} -> {self.spec.place(*where)}"
-            message = f"schema cycle: {cycle}: a oneOf that lists itself (a value matching another member would match two)"
+            message = (
+                f"schema cycle: {cycle}: a oneOf that lists itself (a value matching another member would match two)"
+            )
             raise GeneratorError(Problem(message, str(member.file), member.pointer))
         outer = [place for place, _ in self._unions]
         if where in outer:
@@ -514,7 +520,9 @@ class SchemaTypes:
             raise GeneratorError(Problem(message, str(member.file), member.pointer))
         return False
 
-    def _discriminator_tags(self, target: Target, keyword: str, discriminator: dict[str, Any]) -> list[list[str]] | None:
+    def _discriminator_tags(
+        self, target: Target, keyword: str, discriminator: dict[str, Any]
+    ) -> list[list[str]] | None:
         """For each member, the discriminator values that select it (mapping first, else its schema name)."""
         mapping: dict[str, Any] = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
         by_location: dict[tuple[Path, str], list[str]] = {}
@@ -588,7 +596,9 @@ class SchemaTypes:
         """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
         key = (target.file, target.pointer)
         hint = self._pins.hint(key, hint, "Param")
-        name = self._pins.name(key, "Param") or self._pins.derived(pascal_case(hint.text, "Object") + "Param", key, self._taken)
+        name = self._pins.name(key, "Param") or self._pins.derived(
+            pascal_case(hint.text, "Object") + "Param", key, self._taken
+        )
         self._request_named[key] = name
         source = f"{target.file}#{target.pointer}"
         draft = _ModelDraft(name, source, target.value, _description(target.value), request=True, hint=hint)
@@ -660,7 +670,9 @@ class SchemaTypes:
 
     def _single_non_object_part(self, target: Target) -> Target | None:
         """The one part of an `allOf` that is not an object schema, when there is exactly one such part."""
-        parts = [Target(part, target.file, f"{target.pointer}/allOf/{i}") for i, part in enumerate(target.value["allOf"])]
+        parts = [
+            Target(part, target.file, f"{target.pointer}/allOf/{i}") for i, part in enumerate(target.value["allOf"])
+        ]
         resolved = [self._follow(part).value for part in parts]
         scalars = [part for part, schema in zip(parts, resolved) if isinstance(schema, dict) and _is_scalar(schema)]
         objects = [schema for schema in resolved if isinstance(schema, dict) and not _is_scalar(schema)]
@@ -799,7 +811,11 @@ def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[li
 
 def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: str) -> TypeRef:
     """`Annotated[Annotated[Cat, Tag("cat")] | Annotated[Dog, Tag("dog")], Discriminator(...)]`."""
-    parts = [f"Annotated[{m.annotation}, Tag({literal(tag)})]" for m, member_tags in zip(members, tags) for tag in member_tags]
+    parts = [
+        f"Annotated[{m.annotation}, Tag({literal(tag)})]"
+        for m, member_tags in zip(members, tags)
+        for tag in member_tags
+    ]
     annotation = f"Annotated[{' | '.join(parts)}, Discriminator(discriminator({literal(property_name)}))]"
     imports = frozenset().union(*(m.imports for m in members)) | {
         _typing("Annotated"), Import("pydantic", "Discriminator"), Import("pydantic", "Tag"),
@@ -878,7 +894,10 @@ class _Pins:
         """`name` made unique; a derived name may not be one the config pins for another schema."""
         owner = self.owners.get(name.lower())
         if owner is not None:
-            self.error(owner, f"{name!r} is also the name of the schema at {key[0].name}#{key[1]}; give one of them another name")
+            self.error(
+                owner,
+                f"{name!r} is also the name of the schema at {key[0].name}#{key[1]}; give one of them another name",
+            )
         return unique(name, taken, separator="")
 
     def check(self, typed: set[tuple[Path, str]]) -> None:

@@ -47,7 +47,9 @@ def prune(shape: WireShape | None, renamed: frozenset[str] | set[str]) -> WireSh
     return kept[0] if len(kept) == 1 else WireShape("union", members=kept)
 
 
-def tabled_models(models: Iterable[Model], params: Iterable[WireShape | None], renamed: frozenset[str]) -> frozenset[str]:
+def tabled_models(
+    models: Iterable[Model], params: Iterable[WireShape | None], renamed: frozenset[str]
+) -> frozenset[str]:
     """The TypedDicts that get a table: the renamed ones and the other members of unions with a renamed one."""
     found: set[str] = set(renamed)
     shapes = [prune(f.type.shape, renamed) for m in models if m.name in renamed for f in m.fields]

@@ -21,6 +21,7 @@ import argparse
 import concurrent.futures
 import difflib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -36,8 +37,8 @@ GOLDEN = ROOT / "tests" / "golden"
 RECORD = GOLDEN / "outputs.json"
 FUZZ = GOLDEN / "fuzz"
 UNSTABLE = {".generator-cache"}  # a stamp of this machine's run, not output
-TIMING = re.compile(r"^timing: .*$\n?", re.M)
-ELAPSED = re.compile(r" in \d+(\.\d+)? s$", re.M)  # the summary line's run time
+TIMING = re.compile(r"^timing: .*$\n?", re.MULTILINE)
+ELAPSED = re.compile(r" in \d+(\.\d+)? s$", re.MULTILINE)  # the summary line's run time
 # Run with a fixed hash seed: the order of some lenient warnings follows set iteration (a known issue).
 ENV = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
 
@@ -64,13 +65,19 @@ def history_pairs() -> list[tuple[Path, Path]]:
     for folder in sorted((CORPUS / "history").iterdir()):
         if folder.is_dir():
             files = sorted(folder.glob("*.yaml"))
-            pairs += list(zip(files, files[1:], strict=False))
+            pairs += list(itertools.pairwise(files))
     return pairs
 
 
 def _run(args: list[str], cwd: Path, scratch: Path) -> tuple[int, str, str]:
     done = subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=900
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     return (
         done.returncode,
@@ -144,8 +151,7 @@ def write_fuzz_specs() -> None:
 
     drawn: list[Drawn] = []
 
-    @settings(max_examples=30, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(max_examples=30, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(documents())
     def collect(document: Drawn) -> None:
         drawn.append(document)
@@ -163,14 +169,31 @@ def _show(case: Case, revision: str) -> None:
     """Print unified diffs of every file of `case` that differs from what git revision `revision` writes."""
     with tempfile.TemporaryDirectory() as base_name:
         base = Path(base_name) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(base), revision], cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), revision], cwd=ROOT, check=True, capture_output=True
+        )
         try:
             for tree, label in ((base, "old"), (ROOT, "new")):
                 out = Path(base_name) / label
                 config = ["-c", str(case.config)] if case.config else []
-                subprocess.run([sys.executable, "-m", "generator", "generate", str(case.spec), "-o", str(out),
-                                "--lenient", "-q", *config], cwd=tree, env=ENV, capture_output=True)  # fmt: skip
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "generator",
+                        "generate",
+                        str(case.spec),
+                        "-o",
+                        str(out),
+                        "--lenient",
+                        "-q",
+                        *config,
+                    ],
+                    cwd=tree,
+                    env=ENV,
+                    capture_output=True,
+                    check=False,
+                )
             old_dir, new_dir = Path(base_name) / "old", Path(base_name) / "new"
             names = sorted({*_files(old_dir), *_files(new_dir)} if old_dir.is_dir() else _files(new_dir))
             for name in names:
@@ -178,7 +201,9 @@ def _show(case: Case, revision: str) -> None:
                 new_text = (new_dir / name).read_text("utf-8").splitlines(True) if (new_dir / name).is_file() else []
                 sys.stdout.writelines(difflib.unified_diff(old_text, new_text, f"old/{name}", f"new/{name}"))
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True)
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, capture_output=True, check=False
+            )
 
 
 def compare(recorded: dict[str, object], found: dict[str, object]) -> list[str]:
@@ -197,8 +222,9 @@ def compare(recorded: dict[str, object], found: dict[str, object]) -> list[str]:
                         state = "added" if file not in old_files else "removed" if file not in new_files else "changed"
                         differences.append(f"{name}: {file} {state}")
             elif old.get(key) != value.get(key):
-                differences.append(f"{name}: {key} differs: {json.dumps(old.get(key))[:300]} -> "
-                                   f"{json.dumps(value.get(key))[:300]}")  # fmt: skip
+                differences.append(
+                    f"{name}: {key} differs: {json.dumps(old.get(key))[:300]} -> " f"{json.dumps(value.get(key))[:300]}"
+                )
     return differences
 
 

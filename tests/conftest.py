@@ -59,6 +59,8 @@ SLOWEST_FIRST = (
     "test_corpus_static.py",  # 342 s: ruff, mypy and pyright over 13 corpus clients
     "test_corpus.py",  # 297 s: corpus specs through Prism
     "test_fuzz.py",  # 91 s
+    "test_outputs_unchanged.py",  # about 60 s: every command over the seed, the corpus and its history
+    "test_outputs_unchanged_fuzz.py",  # about 60 s: the same over the fuzz profile's 30 specs
     "test_ci_integration.py",  # 33 s
     "test_release.py",  # 32 s
     "test_action_methods.py",  # 17 s

@@ -10,15 +10,19 @@ the declared type all the way down by the generated `tests/utils.py`.
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import dataclass
 
 from generator.examples import example_arguments
 from generator.model.ir import Api, Operation, Resource
 from generator.model.naming import singular, snake_case
 from generator.model.types import NONE, STRING
-from generator.targets.python.imports import Import
+from generator.targets.python.environment import render_template
+from generator.targets.python.imports import Import, import_block
 from generator.targets.python.pysource import literal
-from generator.targets.python.types import annotation as python_annotation, python_type
+from generator.targets.python.spelling import ModelIndex, spelling
+from generator.targets.python.types import annotation as python_annotation
+from generator.targets.python.types import python_type
 
 # Names a result variable must not take in a test module: what the module imports or the tests define, and the
 # builtins (a variable `float` would hide the type in `list[float]`).
@@ -189,3 +193,46 @@ def _escaped(text: str) -> str:
 
 
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+# --- the test modules ------------------------------------------------------------------------------
+
+
+def render_conftest(api: Api) -> str:
+    """`tests/conftest.py`: the clients of the mock server the resource tests use, strict and lax."""
+    imports = {Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
+               Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
+               Import(api.package, api.async_client_name)}  # fmt: skip
+    arguments = ["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param"]
+    arguments += [f'{c.name}="test-credential"' for c in api.credentials]
+    return render_template("tests/conftest.py.jinja", api=api, imports=import_block(imports, first_party=api.package),
+                   client_args=arguments)  # fmt: skip
+
+
+def render_resource_tests(api: Api, resource: Resource, index: ModelIndex) -> str:
+    """`tests/api_resources/<resource>.py` (this module), the models imported absolutely, renamed where
+    two share a name."""
+    imports = test_imports(api, resource)
+    reserved = {i.name for i in imports} | {"pytest", "assert_matches_type"}
+    names, model_imports = spelling("_tests", used_models(resource), (), index, reserved)
+    imports |= {Import(f"{api.package}{i.module}", i.name) for i in model_imports}  # `.types.x` from the root
+    text = render_template(
+        "tests/test_resource.py.jinja",
+        api=api,
+        resource=resource,
+        tests=resource_tests(api, resource, names),
+        imports=import_block(imports, first_party=api.package, local=frozenset({"tests"})),
+    )
+    return re.sub(r"\n{4,}", "\n\n\n", text).rstrip("\n") + "\n"  # the loops leave a blank line after each test
+
+
+def client_test_imports(api: Api, helpers: set[str]) -> list[str]:
+    modules = ("asyncio", "json", "threading", "time")
+    imports = {Import(module, "") for module in modules} | {Import("pytest", "")}
+    imports |= {Import("collections.abc", "Iterator"), Import("dataclasses", "dataclass"), Import("dataclasses", "field"),
+                Import("http.server", "BaseHTTPRequestHandler"), Import("http.server", "ThreadingHTTPServer"),
+                Import("typing", "Any")}  # fmt: skip
+    errors = ("APITimeoutError", "InternalServerError", "NotFoundError")
+    imports |= {Import(api.package, name) for name in (api.client_name, api.async_client_name, *errors)}
+    imports |= {Import(f"{api.package}._utils", helper) for helper in helpers}
+    return import_block(imports, first_party=api.package)

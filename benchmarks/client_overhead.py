@@ -594,7 +594,7 @@ def openai_client(args: argparse.Namespace, workdir: Path) -> tuple[Path | None,
         cwd = workdir / "generator-at"
         cwd.mkdir()
         archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.generator_at, "generator", "templates"],
+            ["git", "-C", str(ROOT), "archive", args.generator_at, "generator", *_old_templates(args.generator_at)],
             capture_output=True,
             check=False,
         )
@@ -812,7 +812,12 @@ def cold(args: argparse.Namespace, workdir: Path, empty: Path, base_url: str, n:
     floor_dir.mkdir()
     (floor_dir / "floor_client.py").write_text(FLOOR_MODULE)
     floor = ColdCase(
-        "floor: httpx + pydantic, one model", "1", floor_dir, "floor_client", "Floor", "end_users",
+        "floor: httpx + pydantic, one model",
+        "1",
+        floor_dir,
+        "floor_client",
+        "Floor",
+        "end_users",
         'end_users.delete("end_usr_1")',
     )
     bare = ColdCase("python -c pass", "-", empty, "", "", "", "")
@@ -1134,6 +1139,12 @@ def profile(workers: dict[str, WorkerProcess], calls: int, batches: int, n: int,
             )
         ],
     )
+
+
+def _old_templates(revision: str) -> list[str]:
+    """`templates`, for a revision from before the templates moved under generator/targets/python/."""
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{revision}:templates"], capture_output=True)
+    return ["templates"] if found.returncode == 0 else []
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ _LIBRARIES = ("black", "jinja2", "pyyaml", "openapi-spec-validator")
 @lru_cache(maxsize=1)
 def generator_digest() -> str:
     """The generator's code and templates, and the versions of what shapes its output."""
-    from generator.render import templates_dir
+    from generator.targets.python.environment import templates_dir
 
     digest = hashlib.sha256(sys.version.encode())
     for library in _LIBRARIES:

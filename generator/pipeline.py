@@ -22,8 +22,8 @@ from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.progress import SILENT, Progress
-from generator.render import render_project
-from generator.repository import repository_files
+from generator.targets.python.project import render_project
+from generator.targets.python.repository import repository_files
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.validate import Validation, Validator, validation_stamp

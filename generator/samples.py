@@ -18,10 +18,10 @@ import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.examples import program, sample_client_variable
-from generator.layout import lay_out_programs
+from generator.targets.python.layout import lay_out_programs
 from generator.load import Spec
 from generator.model.ir import Api
-from generator.render import format_with_black
+from generator.targets.python.formatting import format_with_black
 
 FORMATS = ("overlay", "spec")
 OVERLAY_VERSION = "1.0.0"

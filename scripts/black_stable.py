@@ -1,5 +1,5 @@
-"""Put the runtime modules that templates/src/package/ copies as they are into black's layout, and record
-their format keys in templates/src/package/.black-stable.
+"""Put the runtime modules that generator/targets/python/templates/src/package/ copies as they are into black's layout, and record
+their format keys in its .black-stable.
 
 The generator formats no copied module whose key is listed (it already is black's output: tests/test_speed.py
 checks the list); one edited since, say by a merge, is formatted on every run until this is run again:
@@ -16,13 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import black
 
-from generator.render import STABLE_LIST, _static_package_files, black_mode, format_key, templates_dir
+from generator.targets.python.environment import templates_dir
+from generator.targets.python.formatting import STABLE_LIST, black_mode, format_key, static_package_files
 
 
 def main() -> int:
     root = templates_dir() / "src" / "package"
     lines = []
-    for name in _static_package_files():
+    for name in static_package_files():
         if not name.endswith(".py"):
             continue
         path = root / name

@@ -202,10 +202,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 def not_black_formatted(project: Path) -> list[str]:
     """Python files of a generated project that the pinned black (with the generator's mode) would change:
-    the oracle for `generator/render.py`, which formats only what it cannot vouch for."""
+    the oracle for `generator/targets/python/formatting.py`, which formats only what it cannot vouch for."""
     import black
 
-    from generator.render import black_mode
+    from generator.targets.python.formatting import black_mode
 
     changed = []
     for path in sorted(project.rglob("*.py")):

@@ -42,8 +42,7 @@ def _remove_operation(repo: Path) -> None:
 def test_pre_commit_hooks_run_by_pre_commit(tmp_path: Path) -> None:
     # The generator as pre-commit fetches it: a git repository holding this working tree's hook definitions.
     hooks = tmp_path / "generator-repo"
-    for name in ("generator", "templates"):
-        shutil.copytree(ROOT / name, hooks / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "generator", hooks / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, hooks / name)
     _git(hooks, "init", "-q")

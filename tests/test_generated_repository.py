@@ -1,4 +1,4 @@
-"""The generated project is a repository that tests, checks and releases itself (generator/repository.py).
+"""The generated project is a repository that tests, checks and releases itself (generator/targets/python/repository.py).
 
 `scripts/test` of the committed seed project and of a small corpus spec runs green against the real Prism
 it starts on 127.0.0.1, and fails when a generated method is broken; without a mock and without Node.js
@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from generator import pipeline
 from generator.errors import GeneratorError
-from generator.repository import PYTHONS
+from generator.targets.python.repository import PYTHONS
 from tests.conftest import ROOT, SPEC
 from tests.corpus import prism
 

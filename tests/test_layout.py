@@ -1,4 +1,4 @@
-"""generator/layout.py writes black's layout itself; black (pinned) is the oracle here.
+"""generator/targets/python/layout.py writes black's layout itself; black (pinned) is the oracle here.
 
 Each layout function is checked against black on generated inputs of every length around the line
 limit, and `settle` on whole modules: what it vouches for must be exactly what black makes of it.
@@ -13,9 +13,9 @@ import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import layout
-from generator.pysource import docstring_text, string_literal
-from generator.render import _settled, black_mode
+from generator.targets.python import layout
+from generator.targets.python.pysource import docstring_text, string_literal
+from generator.targets.python.formatting import _settled, black_mode
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
 TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=140)
@@ -47,7 +47,7 @@ def _nest(code: str, indent: int) -> str:
 @given(st.lists(NAMES, max_size=10), st.sampled_from([8, 12, 16]), st.booleans(), NAMES)
 def test_bracket_is_blacks(items: list[str], indent: int, call: bool, head: str) -> None:
     """A call's arguments and a collection as a keyword argument inside an exploded call, where the
-    resource template places them (the item's comma counted in its tail, as render.py does)."""
+    resource template places them (the item's comma counted in its tail, as resources.py does)."""
     opening, closing = ("f(", ")") if call else ("[", "]")
     value = layout.bracket(f"{head}_={opening}", items, closing + ",", indent, call=call)
     outer = " " * (indent - 4)

@@ -288,7 +288,7 @@ def test_samples_are_in_blacks_layout_where_a_value_is_long(tmp_path: Path) -> N
     """A body too long for one line is laid out as black lays it out; a call without arguments is one line."""
     import black
 
-    from generator.render import black_mode
+    from generator.targets.python.formatting import black_mode
 
     overlay = yaml.safe_load(_samples(tmp_path, spec_text=LONG_BODY_SPEC))
     sources = {a["target"]: _sources(a["update"]["x-codeSamples"]) for a in overlay["actions"]}

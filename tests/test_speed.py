@@ -24,7 +24,8 @@ import pytest
 from generator import pipeline
 from generator.cli import main
 from generator.progress import Progress
-from generator.render import static_file, templates_dir
+from generator.targets.python.environment import templates_dir
+from generator.targets.python.formatting import static_file
 from generator.write import CACHE, MANIFEST
 from tests.conftest import not_black_formatted
 from tests.specs import SPEC_A
@@ -187,16 +188,16 @@ def test_nothing_changed_stops_early_and_only_then(tmp_path: Path, capsys: pytes
 
 
 def test_copied_runtime_modules_are_black_stable() -> None:
-    """Why render.py never formats them: they already are exactly what black makes of them."""
+    """Why the formatting stage never formats them: they already are exactly what black makes of them."""
     import black
 
-    from generator.render import _known_stable, _static_package_files, black_mode
+    from generator.targets.python.formatting import black_mode, known_stable, static_package_files
 
-    names = [name for name in _static_package_files() if name.endswith(".py")]
+    names = [name for name in static_package_files() if name.endswith(".py")]
     assert "_base_client.py" in names and (templates_dir() / "src/package/_base_client.py").is_file()
     for name in names:
         assert black.format_str(static_file(name), mode=black_mode()) == static_file(name), name
-        assert _known_stable(name), f"{name} changed: run `.venv/bin/python scripts/black_stable.py`"
+        assert known_stable(name), f"{name} changed: run `.venv/bin/python scripts/black_stable.py`"
 
 
 def test_conductor_client_is_what_black_makes_of_it(conductor_project: Path) -> None:
@@ -205,7 +206,7 @@ def test_conductor_client_is_what_black_makes_of_it(conductor_project: Path) -> 
 
 def test_risky_characters_are_never_printable() -> None:
     """What lets pysource's fast paths skip the per-character check: str.isprintable() refuses them all."""
-    from generator.pysource import _is_risky
+    from generator.targets.python.pysource import _is_risky
 
     assert not [c for c in range(sys.maxunicode + 1) if chr(c).isprintable() and _is_risky(chr(c))]
 

@@ -348,7 +348,8 @@ def test_namespace_and_names_of_a_type() -> None:
 
 
 def test_relative_imports_and_spelling() -> None:
-    from generator.render import relative_module, spell
+    from generator.targets.python.imports import relative_module
+    from generator.targets.python.spelling import spell
 
     assert relative_module("types.qbd.invoice", "types.end_user") == "..end_user"
     assert relative_module("types.qbd.invoice", "types.qbd.line") == ".line"

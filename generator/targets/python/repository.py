@@ -1,6 +1,6 @@
 """The files that make the generated package a repository that tests, checks and releases itself.
 
-Beside the package and its tests (generator/render.py): the spec the mock server serves (`openapi/`), the
+Beside the package and its tests (generator/targets/python/project.py): the spec the mock server serves (`openapi/`), the
 scripts that start the mock, run the tests and lint (`scripts/`), the CI and publish workflows
 (`.github/workflows/`), CONTRIBUTING.md, and LICENSE and SECURITY.md when the spec or the config name a
 licence or a security contact (none is invented).
@@ -15,7 +15,7 @@ from typing import Any
 from generator.load import Spec
 from generator.model.ir import Api
 from generator.model.naming import is_device_name, unique
-from generator.render import render_template
+from generator.targets.python.environment import render_template
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # CI's test matrix: the versions the package supports

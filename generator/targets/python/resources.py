@@ -1,0 +1,309 @@
+"""The modules under `resources/`: a class per resource (sync and async), a method per operation ending in the
+request statement, in black's layout; the renaming shapes its requests use, built once per module."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.model import wire
+from generator.model.ir import Api, Location, Operation, Parameter, Resource
+from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
+from generator.targets.python.imports import Import, all_key, import_block, module_file, relocated
+from generator.targets.python.layout import bracket
+from generator.targets.python.package import bases, mixin_imports
+from generator.targets.python.pysource import string_literal
+from generator.targets.python.spelling import ModelIndex, as_spelled, spell, spelled_resource, spelling
+from generator.targets.python.types import is_type, stream_annotation
+from generator.targets.python.types import spell as spell_type
+
+
+def render_resource(api: Api, resource: Resource, index: ModelIndex) -> dict[str, str]:
+    """A resource's module under `resources/` (and a group's `__init__`), as {path under the package: text}."""
+    files: dict[str, str] = {}
+    if resource.package:
+        exported = [(relative(resource.module, resource.package), name) for name in resource_class_names(resource)]
+        exported += [
+            (relative(c.module, resource.package), n) for c in resource.children for n in resource_class_names(c)
+        ]
+        files[f"resources/{module_file(resource.package)}/__init__.py"] = render_template(
+            f"{PACKAGE_TEMPLATES}/resources/group__init__.py.jinja",
+            resource=resource,
+            exported=exported,
+            checking=import_block(Import(module, name) for module, name in exported),
+            exports=sorted((name for _, name in exported), key=all_key),
+        )
+    shapes = _shape_constants(resource, api.renamed)
+    mixins = mixin_imports(api, [resource.class_name, resource.async_class_name], _ROOT_FROM_SUBPACKAGE)
+    imports, names = _resource_imports(
+        resource, index, api.renamed, f"resources.{resource.module}", set(shapes.values()), mixins
+    )
+    op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
+    spelled = spelled_resource(resource, names)  # its types as this module writes them
+    request_context = {
+        "op_groups": {
+            name: [
+                (keyword, [(wire_name, spell(value, names)) for wire_name, value in values])
+                for keyword, values in groups
+            ]
+            for name, groups in op_groups.items()
+        },
+        "body_values": {
+            op.name: spell(_wire_value(_body_argument(op), op.located("body"), api.renamed, shapes), names)
+            for op in resource.operations
+        },
+        "query_styles": {op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
+        "required_headers": {op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
+    }
+    files[f"resources/{module_file(resource.module)}.py"] = render_template(
+        f"{PACKAGE_TEMPLATES}/resources/resource.py.jinja",
+        api=api,
+        resource=spelled,
+        children={c.name: relative(c.module, resource.package) for c in resource.children},
+        imports=imports,
+        bases={
+            resource.class_name: bases(api, resource.class_name, "SyncAPIResource"),
+            resource.async_class_name: bases(api, resource.async_class_name, "AsyncAPIResource"),
+        },
+        exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
+        request_statement=functools.partial(_request_statement, context=request_context),
+        shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
+        streams={op.name: _stream_signatures(op) for op in spelled.operations if op.stream},
+    )
+    return files
+
+
+# Where a generated module sits relative to the package root decides its relative-import prefix.
+_ROOT_FROM_SUBPACKAGE = ".."
+
+
+_RESPONSE_WRAPPERS = (
+    "async_to_raw_response_wrapper", "async_to_streamed_response_wrapper", "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
+)  # fmt: skip
+
+
+_GROUPS: tuple[tuple[Location, str], ...] = (
+    ("path", "path_params"),
+    ("query", "query"),
+    ("header", "headers"),
+    ("cookie", "cookies"),
+)
+
+
+def resource_class_names(resource: Resource) -> list[str]:
+    """The classes a resource module defines: the resource, sync and async, and their response wrappers."""
+    names = [resource.class_name, resource.async_class_name]
+    return names + [f"{name}With{kind}Response" for name in names for kind in ("Raw", "Streaming")]
+
+
+def relative(module: str, package: str) -> str:
+    """The relative import of the dotted `module` (under resources/) from a module of `package`."""
+    return "." + (module[len(package) + 1 :] if package else module)
+
+
+def _resource_imports(
+    resource: Resource,
+    index: ModelIndex,
+    renamed: frozenset[str],
+    importer: str,
+    constants: set[str],
+    mixins: Iterable[Import] = (),
+) -> tuple[list[str], dict[str, str]]:
+    """The import lines of a resource module, and how it spells the models and tables it uses (see `spelling`).
+
+    `mixins` are the user's classes from `lib/` the resource classes inherit from, written as from `resources/`."""
+    refs = [p.type for op in resource.operations for p in op.parameters] + [
+        op.return_type for op in resource.operations
+    ]
+    pages = [op.pagination for op in resource.operations if op.pagination]
+    refs += [page.item for page in pages]
+    streamed = [op.stream for op in resource.operations if op.stream]
+    refs += [s.item for s in streamed]
+    imports: set[Import] = set().union(*(spell_type(ref.tree)[1] for ref in refs))
+    tables: set[str] = set()
+    shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
+    for shape in shapes:
+        found_tables, wrappers = wire.names(shape)
+        tables |= found_tables
+        imports |= {Import(wire.RUNTIME, w) for w in wrappers} | {Import(wire.RUNTIME, "to_wire")}
+    imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
+    if any(not is_type(op.return_type.tree) for op in resource.operations):
+        imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
+    imports |= {Import(".._streaming", name) for name in ("AsyncStream", "Stream")} if streamed else set()
+    imports |= (
+        {Import("typing", name) for name in ("Literal", "overload")} if any(s.switch for s in streamed) else set()
+    )
+    imports |= {Import("..pagination", f"{kind}{page.page_class}") for page in pages for kind in ("Sync", "Async")}
+    imports |= {Import("..pagination", "AsyncPaginator"), Import("..pagination", "PageSpec")} if pages else set()
+    imports |= {Import(".._resource", "AsyncAPIResource"), Import(".._resource", "SyncAPIResource")}
+    imports.add(Import("functools", "cached_property"))  # with_raw_response, child resources
+    if resource.operations:
+        imports |= {Import(".._response", name) for name in _RESPONSE_WRAPPERS}
+        imports |= {
+            Import(".._types", name) for name in ("NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout")
+        }
+    if resource.children:
+        imports.add(Import("typing", "TYPE_CHECKING"))
+    imports |= set(mixins)
+    children = {
+        Import(relative(c.module, resource.package), n) for c in resource.children for n in resource_class_names(c)
+    }
+    reserved = {i.name for i in imports | children} | set(resource_class_names(resource)) | constants
+    used = {n for ref in refs for n in ref.models}
+    names, model_imports = spelling(importer, used, tables, index, reserved)
+    lines = import_block(relocated(imports, importer) | model_imports)
+    if resource.children:
+        lines += ["", "if TYPE_CHECKING:", *("    " + line for line in import_block(children))]
+    return lines, names
+
+
+def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, str]:
+    """Shapes other than a plain table, by source -> module constant: built once at import, not on every call."""
+    constants: dict[str, str] = {}
+    for op in resource.operations:
+        for param in op.parameters:
+            shape = wire.prune(param.type.shape, renamed)
+            if shape is not None and shape.kind != "keys":
+                constants.setdefault(wire.source(shape), f"_WIRE_{len(constants) + 1}")
+    return constants
+
+
+def _argument_groups(
+    op: Operation, renamed: frozenset[str], shapes: dict[str, str]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per keyword of `request(...)`: (wire name, the expression sending the argument) for each parameter."""
+    groups = [(keyword, list(op.located(location))) for location, keyword in _GROUPS]
+    if op.body is not None and op.body.flattened:
+        groups.append(("body", list(op.located("body"))))
+    return [
+        # path parameters by their Python names, which `_python_path` puts in the path
+        (
+            keyword,
+            [
+                (p.name if keyword == "path_params" else p.wire_name, _wire_value(p.name, [p], renamed, shapes))
+                for p in params
+            ],
+        )
+        for keyword, params in groups
+        if params
+    ]
+
+
+def _wire_value(name: str, params: Iterable[Parameter], renamed: frozenset[str], shapes: dict[str, str]) -> str:
+    """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see generator/model/wire.py)."""
+    shape = next((s for p in params if (s := wire.prune(p.type.shape, renamed)) is not None), None)
+    if shape is None:
+        return name
+    source = wire.source(shape)
+    return f"to_wire({name}, {shapes.get(source, source)})"
+
+
+def _body_argument(op: Operation) -> str:
+    """The argument holding a whole request body: `body`, or the config's `body_names` name for it."""
+    return next((p.name for p in op.located("body")), "body")
+
+
+def _python_path(op: Operation) -> str:
+    """The path with each parameter's placeholder named as its argument (`{integration_slug}`), so an empty value
+    raises naming the argument the caller passed, as the published SDKs do."""
+    names = {p.wire_name: p.name for p in op.located("path")}
+    return re.sub(r"\{([^{}]+)\}", lambda m: "{" + names.get(m[1], m[1]) + "}", op.path)
+
+
+def _stream_signatures(op: Operation) -> dict[bool, dict[str, Any]]:
+    """Per sync/async: what a streaming method returns and, where a boolean argument chooses between JSON
+    and the stream, its overloads (`Literal[False]` or omitted -> the JSON type, `Literal[True]` -> the
+    stream, any bool -> either), each as the switch's annotation and the return type."""
+    assert op.stream is not None
+    result: dict[bool, dict[str, Any]] = {}
+    for is_async in (False, True):
+        stream = stream_annotation(as_spelled(op.stream.item).annotation, is_async)
+        switch = next((p for p in op.keyword if p.name == op.stream.switch), None)
+        if switch is None:
+            result[is_async] = {"returns": stream, "overloads": []}
+            continue
+        either = f"{as_spelled(op.return_type).annotation} | {stream}"
+        nullable = " | None" if "None" in as_spelled(switch.type).annotation.split(" | ") else ""
+        off = {"annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
+               "optional": not switch.required, "returns": as_spelled(op.return_type).annotation}  # fmt: skip
+        on = {"annotation": "Literal[True]", "optional": False, "returns": stream}
+        any_ = {"annotation": as_spelled(switch.type).annotation, "optional": False, "returns": either}
+        result[is_async] = {"returns": either, "overloads": [off, on, any_]}
+    return result
+
+
+def _request_statement(op: Operation, is_async: bool, page_type: str, returns: str, context: Mapping[str, Any]) -> str:
+    """The statement ending a resource method: `self._client.request(...)` (or `request_page`, in an
+    `AsyncPaginator` for an async list) with its arguments, in black's layout at the method body's indent."""
+    page = op.pagination
+    indent = 12 if page and is_async else 8  # an async list's call sits inside `AsyncPaginator(lambda: ...)`
+    args: list[str] = []
+    if page:
+        spec = [string_literal(page.items)]
+        spec += [
+            f"{name}={string_literal(getattr(page, name))}"
+            for name in ("param", "next", "has_more", "total", "total_pages", "item_id")
+            if getattr(page, name)
+        ]
+        spec += ["has_more_inverted=True"] if page.has_more_inverted else []
+        args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
+    args += [string_literal(op.http_method), string_literal(_python_path(op))]
+    for keyword, params in context["op_groups"][op.name]:
+        pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
+        args.append(bracket(f"{keyword}={{", pairs, "},", indent + 4))
+    if required := context["required_headers"][op.name]:
+        args.append(
+            bracket(
+                "required_headers=(",
+                [string_literal(p.wire_name) + ("," if len(required) == 1 else "") for p in required],
+                "),",
+                indent + 4,
+            )
+        )
+    if styles := context["query_styles"][op.name]:
+        pairs = [f"{string_literal(p.wire_name)}: ({string_literal(p.style)}, {p.explode})" for p in styles]
+        args.append(bracket("query_styles={", pairs, "},", indent + 4))
+    if op.body and not op.body.flattened:
+        args.append(f"body={context['body_values'][op.name]}")
+    if op.body:
+        if op.body.kind != "json":
+            args.append(f"body_kind={string_literal(op.body.kind)}")
+        if op.body.part_types:
+            pairs = [f"{string_literal(name)}: {string_literal(kind)}" for name, kind in op.body.part_types]
+            args.append(bracket("part_types={", pairs, "},", indent + 4))
+        args.append(f"content_type={string_literal(op.body.content_type)}")
+    if op.accept:
+        args.append(f"accept={string_literal(op.accept)}")
+    if op.redirect_success:
+        codes = [str(code) + ("," if len(op.redirect_success) == 1 else "") for code in op.redirect_success]
+        args.append(bracket("success_statuses=(", codes, "),", indent + 4))
+    if op.security:
+        names = [string_literal(name) + ("," if len(op.security) == 1 else "") for name in op.security]
+        args.append(bracket("security=(", names, "),", indent + 4))
+    if op.stream and op.stream.switch:
+        args += [
+            f"stream={op.stream.switch} is True",
+            f"stream_cls={stream_annotation(as_spelled(op.stream.item).annotation, is_async)}",
+        ]
+    elif op.stream:
+        args.append("stream=True")
+    if op.stream and not op.stream.switch:
+        args.append(f"cast_to={stream_annotation(as_spelled(op.stream.item).annotation, is_async)}")
+    elif as_spelled(op.return_type).is_type:
+        args.append(f"cast_to={as_spelled(op.return_type).runtime or as_spelled(op.return_type).annotation}")
+    else:
+        args.append(f"cast_to=type_of({as_spelled(op.return_type).annotation})")
+    args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
+    inner = " " * (indent + 4)
+    call = "".join(f"{inner}{arg}{'' if arg.endswith(',') else ','}\n" for arg in args) + " " * indent + ")"
+    if page and is_async:
+        return f"return AsyncPaginator(\n            lambda: self._client.request_page(\n{call}\n        )"
+    if page:
+        return f"return self._client.request_page(\n{call}"
+    awaited = "await " if is_async else ""
+    if as_spelled(op.return_type).is_type:
+        return f"return {awaited}self._client.request(\n{call}"
+    return f"response = {awaited}self._client.request(\n{call}\n        return cast({returns}, response)"

@@ -28,7 +28,7 @@ import yaml
 from hypothesis import Phase, settings
 
 from generator import pipeline
-from tests.support.documents import Fragment, write_spec
+from tests.support.documents import HEADER_KEYS, Fragment, write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "conductor.yaml"
@@ -71,10 +71,10 @@ class Generated:
 _fresh_names = itertools.count(1)
 
 
-def _config_text(config: dict[str, Any] | str | None, package: str) -> str:
-    settings = dict(config) if isinstance(config, dict) else (yaml.safe_load(config) or {}) if config else {}
-    settings.setdefault("package_name", package)
-    return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+def _config_settings(config: dict[str, Any] | str | None) -> dict[str, Any]:
+    if isinstance(config, dict):
+        return dict(config)
+    return (yaml.safe_load(config) or {}) if config else {}
 
 
 @contextmanager
@@ -85,16 +85,15 @@ def _generate_and_import(
     package: str | None = None,
     config: dict[str, Any] | str | None = None,
     spec_name: str = "openapi.yaml",
-    openapi: str | None = None,
-    title: str | None = None,
     **options: Any,
 ) -> Iterator[Generated]:
-    name = package or f"generated_{next(_fresh_names)}"
+    settings = _config_settings(config)
+    name = settings["package_name"] = package or settings.get("package_name") or f"generated_{next(_fresh_names)}"
     text = fragment.read_text(encoding="utf-8") if isinstance(fragment, Path) else fragment
-    head = {key: value for key, value in {"openapi": openapi, "title": title}.items() if value is not None}
+    head = {key: options.pop(key) for key in HEADER_KEYS if key in options}
     spec = write_spec(root, text, spec_name, **head)
     config_path = root / f"{spec.stem}.config.yaml"
-    config_path.write_text(_config_text(config, name), encoding="utf-8")
+    config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
     result = pipeline.generate(pipeline.Options(spec=spec, output=root / "out", config=config_path, **options))
     with imported_package(root / "out" / "src", name) as module:
         yield Generated(module, root / "out", result, spec)
@@ -105,13 +104,14 @@ def generate_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
     """Generate a client from a spec fragment and import it, for as long as a `with` block lasts:
 
         with generate_package({"paths": {...}, "components": {...}}) as generated:
-            client = generated.package.TestAPI(base_url=server.url)
+            client = generated.package.TestApi(base_url=server.url)
 
     The fragment is a dict, YAML text or a Path (a file under tests/specs/, say); the standard `openapi`, `info`
-    and `servers` header (tests/support/documents.py) fills in whatever it leaves out (`title=` and `openapi=`
-    set those). The package gets a fresh module name (`generated_1`, `generated_2`, ...), so clients generated in
-    one process never collide; `package="name"` keeps a fixed one (and puts back, on exit, what was imported
-    under that name). `config` (dict or YAML text) and pipeline options (`lenient=True`, ...) pass through.
+    and `servers` header (tests/support/documents.py) fills in whatever it leaves out (`title=`, `openapi=`,
+    `version=` and `server=` change it). The package gets a fresh module name (`generated_1`, `generated_2`, ...),
+    so clients generated in one process never collide; `package="name"` (or the config's `package_name`) keeps a
+    fixed name, and on exit puts back what was imported under it before. `config` (a dict or YAML text) and
+    pipeline options (`lenient=True`, ...) pass through; `generated.result` is the run's model and files.
     Session-scoped, so module-scoped fixtures can use it to generate once per file:
 
         @pytest.fixture(scope="module")

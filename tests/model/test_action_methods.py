@@ -21,27 +21,23 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-import yaml
 
-from generator import pipeline
 from generator.cli import main
 from generator.config import Config
 from generator.load import load_spec
 from generator.model.build import build_api
-from tests.conftest import imported_package
+from tests.conftest import Generated
 from tests.support.corpus import prism
+from tests.support.documents import write_spec
 
 SPEC = """\
-openapi: 3.1.0
-info: {title: Conductor API, version: "1"}
-servers: [{url: "https://api.conductor.is/v1"}]
 security: [{BearerAuth: []}]
 paths:
   /end-users/{id}:
@@ -204,18 +200,20 @@ class RoutingServer:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("actions")
-    (root / "conductor.yaml").write_text(SPEC, encoding="utf-8")
-    (root / "conductor.config.yaml").write_text(CONFIG, encoding="utf-8")
-    pipeline.generate(pipeline.Options(spec=root / "conductor.yaml", output=root / "out"))
-    return root / "out"
+def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+    head = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}
+    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **head) as generated:
+        yield generated
 
 
 @pytest.fixture(scope="module")
-def conductor(project: Path) -> Iterator[ModuleType]:
-    with imported_package(project / "src", "conductor") as module:
-        yield module
+def project(generated: Generated) -> Path:
+    return generated.project
+
+
+@pytest.fixture(scope="module")
+def conductor(generated: Generated) -> ModuleType:
+    return generated.package
 
 
 @pytest.fixture(scope="module")
@@ -432,9 +430,7 @@ def op(*params: str) -> dict[str, Any]:
 
 
 def method_paths(tmp_path: Path, paths: dict[str, Any], config: Config | None = None) -> dict[str, str]:
-    spec = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths}
-    (tmp_path / "t.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    api = build_api(load_spec(tmp_path / "t.yaml"), config or Config())
+    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), config or Config())
     return {f"{o.http_method} {o.path}": ".".join((*o.resource_path, o.name)) for o in api.operations}
 
 
@@ -507,10 +503,8 @@ def test_both_rules_yield_to_the_config(tmp_path: Path) -> None:
 
 
 def test_the_last_path_parameter_is_positional_and_the_others_keyword_only(tmp_path: Path) -> None:
-    spec = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
-            "paths": {"/a/{first}/b/{second}/c/{third}": {"get": op("first", "second", "third")}}}  # fmt: skip
-    (tmp_path / "t.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    (only,) = build_api(load_spec(tmp_path / "t.yaml"), Config()).operations
+    spec = write_spec(tmp_path, {"paths": {"/a/{first}/b/{second}/c/{third}": {"get": op("first", "second", "third")}}})
+    (only,) = build_api(load_spec(spec), Config()).operations
     assert [p.name for p in only.positional] == ["third"]
     assert [p.name for p in only.keyword if p.location == "path"] == ["first", "second"]
 
@@ -527,12 +521,12 @@ def test_bad_body_names_are_clear_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, pointer: str, message: str
 ) -> None:
     obj = {"type": "object", "properties": {"name": {"type": "string"}}}
-    spec = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {
+    paths = {
         "/things": {"post": {"requestBody": {"content": {"application/json": {"schema": obj}}}, "responses": OK}},
         "/blobs": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
                             "responses": OK}},
-    }}  # fmt: skip
-    (tmp_path / "t.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    }  # fmt: skip
+    write_spec(tmp_path, {"paths": paths}, "t.yaml")
     config = tmp_path / "t.config.yaml"
     config.write_text(f"body_names:\n  {entry}\n", encoding="utf-8")
     code = main(["generate", str(tmp_path / "t.yaml"), "-o", str(tmp_path / "out")])

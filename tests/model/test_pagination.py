@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,99 +14,19 @@ import pytest
 from generator import pipeline
 from generator.errors import GeneratorError
 from tests.conftest import ROOT, LocalServer, Reply, imported_package
+from tests.support.documents import shared_spec
 
 # Conductor's list shape (cursor, data, nextCursor, hasMore, remainingCount) under /quickbooks-desktop,
 # plus an offset-paged and a next-URL-paged list.
-SPEC = """\
-openapi: 3.1.0
-info: {title: Conductor API, version: "1"}
-servers: [{url: "https://api.conductor.is/v1"}]
-security: [{BearerAuth: []}]
-paths:
-  /quickbooks-desktop/invoices:
-    get:
-      summary: List invoices
-      parameters:
-        - {name: Conductor-End-User-Id, in: header, required: true, schema: {type: string}}
-        - {name: cursor, in: query, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [data, nextCursor, hasMore]
-                properties:
-                  data: {type: array, items: {$ref: "#/components/schemas/Invoice"}}
-                  nextCursor: {type: [string, "null"]}
-                  hasMore: {type: boolean}
-                  remainingCount: {type: [integer, "null"]}
-  /items:
-    get:
-      parameters:
-        - {name: offset, in: query, schema: {type: integer}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  items: {type: array, items: {type: string}}
-                  total: {type: integer}
-  /feed:
-    get:
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {type: integer}}
-                  next: {type: [string, "null"]}
-  /tracks:
-    get:
-      security: [{QueryKey: []}]
-      parameters:
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {type: integer}}
-                  next: {type: [string, "null"]}
-components:
-  securitySchemes:
-    BearerAuth: {type: http, scheme: bearer}
-    QueryKey: {type: apiKey, in: query, name: api_key}
-  schemas:
-    Invoice:
-      type: object
-      required: [id]
-      properties: {id: {type: string}}
-"""
+SPEC = shared_spec("paging_cursor_offset_next_url.yaml")
 
 
 @pytest.fixture(scope="module")
-def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("paged")
-    (root / "paged.yaml").write_text(SPEC)
-    # a copy: the config names a code samples file beside it, which `generate` writes (not the repository's)
-    config = root / "conductor.config.yaml"
-    shutil.copy(ROOT / "specs" / "conductor.config.yaml", config)
-    pipeline.generate(pipeline.Options(spec=root / "paged.yaml", output=root / "out", config=config))
-    with imported_package(root / "out" / "src", "conductor") as module:
-        yield module
+def conductor(generate_package: Callable[..., Any]) -> Iterator[ModuleType]:
+    # Conductor's config, copied beside the spec: it names a code samples file there, which `generate` writes
+    config = (ROOT / "specs" / "conductor.config.yaml").read_text(encoding="utf-8")
+    with generate_package(SPEC, config=config) as generated:
+        yield generated.package
 
 
 def invoices(*ids: str, cursor: str | None, more: bool) -> Reply:
@@ -312,41 +230,7 @@ def test_list_operations_are_detected_from_the_spec(conductor: ModuleType, tmp_p
 
 
 # Lists whose paging the spec leaves ambiguous: named query parameters and fields nothing recognises.
-AMBIGUOUS = """\
-openapi: 3.1.0
-info: {title: Ledger, version: "1"}
-servers: [{url: "https://api.example.com"}]
-paths:
-  /entries:
-    get:
-      parameters:
-        - {name: marker, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  rows: {type: array, items: {type: string}}
-                  audit: {type: array, items: {type: string}}
-                  continueFrom: {type: [string, "null"]}
-                  complete: {type: boolean}
-  /items:
-    get:
-      parameters:
-        - {name: offset, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  items: {type: array, items: {type: string}}
-"""
+AMBIGUOUS = shared_spec("paging_ambiguous_lists.yaml")
 CONFIG = """\
 pagination:
   "GET /entries": {style: cursor, items: rows, param: marker, next: continueFrom, has_more: complete, has_more_inverted: true}
@@ -376,13 +260,8 @@ def test_config_says_how_an_ambiguous_list_pages(tmp_path: Path, server: LocalSe
         Reply(200, {"rows": ["a"], "audit": [], "continueFrom": "m2", "complete": False}),
         Reply(200, {"rows": ["b"], "audit": [], "continueFrom": None, "complete": True}),
     )
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import ledger
-
+    with imported_package(tmp_path / "out" / "src", "ledger") as ledger:
         assert list(ledger.Ledger(base_url=server.url).entries.list()) == ["a", "b"]
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
     assert [urlsplit(r.path).query for r in server.received] == ["", "marker=m2"]
 
 
@@ -411,193 +290,13 @@ def test_pagination_config_mistakes_are_named(tmp_path: Path, config: str, messa
 
 # The shapes of openai, resend and twilio lists: a text `page` token echoing `next_page`, an `after` cursor that
 # is the last item's id (with or without `last_id`), and a next link nested in `meta`.
-SHAPES = """\
-openapi: 3.1.0
-info: {title: Shapes, version: "1"}
-servers: [{url: "https://api.example.com/v1"}]
-paths:
-  /usage:
-    get:
-      parameters:
-        - {name: page, in: query, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200": {$ref: "#/components/responses/Usage"}
-  /numbered:
-    get:
-      parameters:
-        - {name: page, in: query, schema: {type: integer}}
-      responses:
-        "200": {$ref: "#/components/responses/Usage"}
-  /droplets:
-    get:
-      parameters:
-        - {name: per_page, in: query, schema: {type: integer}}
-        - {name: page, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  droplets: {type: array, items: {$ref: "#/components/schemas/File"}}
-                  links: {type: object, properties: {pages: {anyOf: [{type: object, properties: {next: {type: string}}}, {}]}}}
-                  meta: {allOf: [{$ref: "#/components/schemas/Meta"}, {required: [total]}]}
-  /reports:
-    get:
-      parameters:
-        - {name: page, in: query, schema: {type: integer}}
-        - {name: offset, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {type: string}}
-                  total_items: {type: integer}
-                  total_pages: {type: integer}
-  /untyped-page:
-    get:
-      parameters:
-        - {name: page, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: object, properties: {data: {type: array, items: {type: integer}}}}
-  /files:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [data, has_more]
-                properties:
-                  data: {type: array, items: {$ref: "#/components/schemas/File"}}
-                  first_id: {type: string}
-                  last_id: {type: string}
-                  has_more: {type: boolean}
-  /domains:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {$ref: "#/components/schemas/File"}}
-                  has_more: {type: boolean}
-  /names:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {type: string}}
-                  has_more: {type: boolean}
-  /Services:
-    get:
-      parameters:
-        - {name: PageSize, in: query, schema: {type: integer}}
-        - {name: Page, in: query, schema: {type: integer}}
-        - {name: PageToken, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  services: {type: array, items: {type: object, properties: {sid: {type: string}}}}
-                  meta:
-                    type: object
-                    properties:
-                      next_page_url: {type: string, format: uri, nullable: true}
-                      page: {type: integer}
-  /recent:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  items: {type: array, items: {type: string}}
-                  next: {type: string}
-                  cursors: {type: object, properties: {after: {type: string}, before: {type: string}}}
-  /webhooks/failed:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  values: {type: array, items: {type: string}}
-                  next: {type: string, format: uri}
-components:
-  responses:
-    Usage:
-      description: ok
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [data, has_more, next_page]
-            properties:
-              data: {type: array, items: {type: integer}}
-              has_more: {type: boolean}
-              next_page: {anyOf: [{type: string}, {type: "null"}]}
-  schemas:
-    File:
-      type: object
-      required: [id]
-      properties: {id: {type: string}, bytes: {type: integer}}
-    Meta:
-      type: object
-      properties: {total: {description: the number of items of every page, type: integer}}
-"""
+SHAPES = shared_spec("paging_openai_resend_twilio_shapes.yaml")
 
 
 @pytest.fixture(scope="module")
-def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, list[Any]]]:
-    root = tmp_path_factory.mktemp("shapes")
-    (root / "shapes.yaml").write_text(SHAPES)
-    options = pipeline.Options(spec=root / "shapes.yaml", output=root / "out")
-    pipeline.generate(options)
-    with imported_package(root / "out" / "src", "shapes") as module:
-        yield module, list(pipeline.inspect(options).operations)
+def shapes(generate_package: Callable[..., Any]) -> Iterator[tuple[ModuleType, list[Any]]]:
+    with generate_package(SHAPES) as generated:
+        yield generated.package, list(pipeline.inspect(pipeline.Options(spec=generated.spec)).operations)
 
 
 def test_paging_schemes_of_openai_resend_and_twilio_are_detected(shapes: tuple[ModuleType, list[Any]]) -> None:
@@ -644,15 +343,11 @@ def test_page_number_pages_end_when_the_items_reach_the_total(shapes: tuple[Modu
     assert len(server.received) == 1
 
 
-def test_page_number_pages_end_at_the_number_of_pages(tmp_path: Path, server: LocalServer) -> None:
-    (tmp_path / "shapes.yaml").write_text(SHAPES)
-    (tmp_path / "shapes.config.yaml").write_text(
-        'pagination:\n  "GET /reports": {style: page_number, param: page, total: total_items, total_pages: total_pages}\n'
-    )
-    pipeline.generate(pipeline.Options(spec=tmp_path / "shapes.yaml", output=tmp_path / "out"))
+def test_page_number_pages_end_at_the_number_of_pages(generate_package: Callable[..., Any], server: LocalServer) -> None:
+    config = 'pagination:\n  "GET /reports": {style: page_number, param: page, total: total_items, total_pages: total_pages}\n'
     server.reply(*(Reply(200, {"data": [f"r{n}"], "total_pages": 2, "total_items": 9}) for n in (1, 2)))
-    with imported_package(tmp_path / "out" / "src", "shapes") as module:
-        assert list(module.Shapes(base_url=server.url, max_retries=0).reports.list()) == ["r1", "r2"]
+    with generate_package(SHAPES, config=config) as generated:
+        assert list(generated.package.Shapes(base_url=server.url, max_retries=0).reports.list()) == ["r1", "r2"]
     assert len(server.received) == 2  # page 2 of 2: done, though the items fall short of total_items
 
 

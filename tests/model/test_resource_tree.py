@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,15 +25,13 @@ from generator.cli import main
 from generator.config import Config
 from generator.load import load_spec
 from generator.model.build import build_api
-from tests.conftest import LocalServer, Reply, imported_package, run_checker
+from tests.conftest import Generated, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism
+from tests.support.documents import write_spec
 
 # Paths under a prefix the config renames (`qbd`), schemas named with that prefix, nested inline objects, a
 # group-level action, two singleton GETs, a list with a cursor page, and a resource below an item.
 SPEC = """\
-openapi: 3.1.0
-info: {title: Conductor API, version: "1"}
-servers: [{url: "https://api.conductor.is/v1"}]
 security: [{BearerAuth: []}]
 paths:
   /quickbooks-desktop/health-check:
@@ -179,23 +177,23 @@ CLASSES = {
 }
 
 
-def generate(root: Path, spec: str = SPEC, config: str = CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "conductor.yaml").write_text(spec, encoding="utf-8")
-    (root / "conductor.config.yaml").write_text(config, encoding="utf-8")
-    pipeline.generate(pipeline.Options(spec=root / "conductor.yaml", output=root / "out"))
-    return root / "out"
+HEAD = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}  # the header SPEC is written with
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("tree"))
+def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **HEAD) as generated:
+        yield generated
 
 
 @pytest.fixture(scope="module")
-def conductor(project: Path) -> Iterator[ModuleType]:
-    with imported_package(project / "src", "conductor") as module:
-        yield module
+def project(generated: Generated) -> Path:
+    return generated.project
+
+
+@pytest.fixture(scope="module")
+def conductor(generated: Generated) -> ModuleType:
+    return generated.package
 
 
 def files_under(folder: Path) -> set[str]:
@@ -321,9 +319,7 @@ def test_the_project_type_checks_and_its_own_tests_pass(project: Path, tmp_path:
 
 
 def method_paths(tmp_path: Path, paths: dict[str, Any], config: Config | None = None) -> dict[str, str]:
-    spec = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths}
-    (tmp_path / "t.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    api = build_api(load_spec(tmp_path / "t.yaml"), config or Config())
+    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), config or Config())
     return {f"{op.http_method} {op.path}": ".".join((*op.resource_path, op.name)) for op in api.operations}
 
 
@@ -388,7 +384,7 @@ BAD_METHOD_NAMES = [
 def test_bad_method_names_are_clear_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, pointer: str, message: str
 ) -> None:
-    (tmp_path / "c.yaml").write_text(SPEC, encoding="utf-8")
+    write_spec(tmp_path, SPEC, "c.yaml", **HEAD)
     config = tmp_path / "c.config.yaml"
     config.write_text(f"resource_names: {{quickbooks-desktop: qbd}}\nmethod_names:\n  {entry}\n", encoding="utf-8")
     code = main(["generate", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out")])
@@ -405,8 +401,7 @@ INVOICES_ITEM = "#/paths/~1quickbooks-desktop~1invoices~1{id}/get/responses/200/
 
 def model_names(tmp_path: Path, spec: str, type_names: dict[str, str]) -> dict[str, str]:
     """Model name -> its module, generated with `type_names` in the config."""
-    (tmp_path / "t.yaml").write_text(spec, encoding="utf-8")
-    api = build_api(load_spec(tmp_path / "t.yaml"), Config(type_names=type_names, file="t.config.yaml"))
+    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml", **HEAD)), Config(type_names=type_names, file="t.config.yaml"))
     return {m.name: m.module for m in api.models}
 
 
@@ -444,7 +439,7 @@ BAD_TYPE_NAMES = [
 def test_bad_type_names_are_clear_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], names: dict[str, str], pointer: str, message: str
 ) -> None:
-    (tmp_path / "c.yaml").write_text(SPEC, encoding="utf-8")
+    write_spec(tmp_path, SPEC, "c.yaml", **HEAD)
     config = tmp_path / "c.config.yaml"
     config.write_text(yaml.safe_dump({"type_names": names}, sort_keys=False), encoding="utf-8")
     code = main(["generate", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out")])
@@ -458,9 +453,7 @@ def test_a_group_whose_child_has_its_name_keeps_its_own_class_in_another_module(
     paths = {"/shop": answers(obj), "/shop/shop": answers(obj), "/shop/items/{id}/notes/{n}": {"delete": {
         "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in ("id", "n")],
         "responses": {"204": {"description": "gone"}}}}}  # fmt: skip
-    (tmp_path / "t.yaml").write_text(yaml.safe_dump({"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
-                                                     "paths": paths}), encoding="utf-8")  # fmt: skip
-    api = build_api(load_spec(tmp_path / "t.yaml"), Config())
+    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), Config())
     found = {".".join(r.path): (r.module, r.package, r.test_module) for r in api.all_resources()}
     assert found == {
         "shop": ("shop.shop_2", "shop", "test_shop"),
@@ -473,8 +466,6 @@ def test_a_group_whose_child_has_its_name_keeps_its_own_class_in_another_module(
 # Paths and schemas named as Windows devices (`aux`, `con`, `nul`, `com1`, `lpt1`), in any case and as a
 # group with a child, and a title that would name the package `aux`.
 DEVICE_NAMES_SPEC = """\
-openapi: 3.1.0
-info: {title: Aux API, version: "1"}
 paths:
   /aux:
     get:
@@ -504,8 +495,7 @@ components:
 def test_no_generated_path_is_a_windows_device_name(tmp_path: Path, server: LocalServer) -> None:
     """`aux.py`, `types/con.py`, `src/aux/` cannot be checked out on Windows; they get the treatment of a name
     taken in their folder (`aux_2.py`), while the client's attributes keep the spec's names."""
-    spec = tmp_path / "aux.yaml"
-    spec.write_text(DEVICE_NAMES_SPEC, encoding="utf-8")
+    spec = write_spec(tmp_path, DEVICE_NAMES_SPEC, "aux.yaml", title="Aux API")  # the title would name it `aux`
     out = tmp_path / "out"
     result = pipeline.generate(pipeline.Options(spec=spec, output=out))
     devices = {"con", "prn", "aux", "nul", "com1", "lpt1"}

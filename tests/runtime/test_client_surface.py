@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -14,12 +13,10 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from tests.conftest import ROOT, LocalServer, Reply, imported_package
+from tests.conftest import ROOT, LocalServer, Reply
+from tests.support.documents import write_spec
 
 SPEC = """\
-openapi: 3.1.0
-info: {title: Conductor API, version: "1"}
-servers: [{url: "https://api.conductor.is/v1"}]
 security: [{BearerAuth: []}]
 paths:
   /quickbooks-desktop/invoices:
@@ -65,15 +62,11 @@ components:
 
 
 @pytest.fixture(scope="module")
-def conductor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("surface")
-    (root / "surface.yaml").write_text(SPEC)
-    # a copy: the config names a code samples file beside it, which `generate` writes (not the repository's)
-    config = root / "conductor.config.yaml"
-    shutil.copy(ROOT / "specs" / "conductor.config.yaml", config)
-    pipeline.generate(pipeline.Options(spec=root / "surface.yaml", output=root / "out", config=config))
-    with imported_package(root / "out" / "src", "conductor") as module:
-        yield module
+def conductor(generate_package: Callable[..., Any]) -> Iterator[ModuleType]:
+    # Conductor's config, copied beside the spec: it names a code samples file there, which `generate` writes
+    config = (ROOT / "specs" / "conductor.config.yaml").read_text(encoding="utf-8")
+    with generate_package(SPEC, title="Conductor API", server="https://api.conductor.is/v1", config=config) as generated:
+        yield generated.package
 
 
 def client(conductor: ModuleType, server: LocalServer) -> Any:
@@ -233,11 +226,8 @@ def test_readme_shows_uploads_downloads_and_errors_and_api_md_lists_groups(
 
 
 def test_top_level_resources_do_not_shadow_the_clients_own_methods(tmp_path: Path) -> None:
-    spec = tmp_path / "names.yaml"
     ok = '{responses: {"200": {description: ok}}}'
-    spec.write_text(
-        "openapi: 3.1.0\ninfo: {title: Names, version: '1'}\npaths:\n"
-        + "".join(f"  /{name}:\n    get: {ok}\n" for name in ("get", "delete", "with_raw_response", "things"))
-    )
+    paths = "".join(f"  /{name}:\n    get: {ok}\n" for name in ("get", "delete", "with_raw_response", "things"))
+    spec = write_spec(tmp_path, "paths:\n" + paths, "names.yaml", title="Names")
     api = pipeline.model(pipeline.Options(spec=spec))
     assert sorted(r.name for r in api.resources) == ["delete_", "get_", "things", "with_raw_response_"]

@@ -21,13 +21,14 @@ import yaml
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 
-# The header every test spec gets unless its fragment says otherwise (title "Test API": client `TestAPI`).
+# The header every test spec gets unless its fragment says otherwise (title "Test API": client class `TestApi`).
 OPENAPI = "3.1.0"
 TITLE = "Test API"
 VERSION = "1.0.0"
 SERVER = "https://api.example.com/v1"
 
 Fragment = dict[str, Any] | str
+HEADER_KEYS = ("openapi", "title", "version", "server")  # the keyword arguments that change the header
 
 
 def header(

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -70,6 +70,9 @@ class Generated:
 
 _fresh_names = itertools.count(1)
 
+# The type of the `generate_package` fixture: `(fragment, **options) -> a context manager yielding Generated`
+GeneratePackage = Callable[..., AbstractContextManager[Generated]]
+
 
 def _config_settings(config: dict[str, Any] | str | None) -> dict[str, Any]:
     if isinstance(config, dict):
@@ -85,6 +88,7 @@ def _generate_and_import(
     package: str | None = None,
     config: dict[str, Any] | str | None = None,
     spec_name: str = "openapi.yaml",
+    files: dict[str, str] | None = None,
     **options: Any,
 ) -> Iterator[Generated]:
     settings = _config_settings(config)
@@ -92,6 +96,8 @@ def _generate_and_import(
     text = fragment.read_text(encoding="utf-8") if isinstance(fragment, Path) else fragment
     head = {key: options.pop(key) for key in HEADER_KEYS if key in options}
     spec = write_spec(root, text, spec_name, **head)
+    for name_beside, content in (files or {}).items():  # files the spec refers to
+        (root / name_beside).write_text(content, encoding="utf-8")
     config_path = root / f"{spec.stem}.config.yaml"
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
     result = pipeline.generate(pipeline.Options(spec=spec, output=root / "out", config=config_path, **options))
@@ -100,7 +106,7 @@ def _generate_and_import(
 
 
 @pytest.fixture(scope="session")
-def generate_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+def generate_package(tmp_path_factory: pytest.TempPathFactory) -> GeneratePackage:
     """Generate a client from a spec fragment and import it, for as long as a `with` block lasts:
 
         with generate_package({"paths": {...}, "components": {...}}) as generated:
@@ -111,7 +117,8 @@ def generate_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
     `version=` and `server=` change it). The package gets a fresh module name (`generated_1`, `generated_2`, ...),
     so clients generated in one process never collide; `package="name"` (or the config's `package_name`) keeps a
     fixed name, and on exit puts back what was imported under it before. `config` (a dict or YAML text) and
-    pipeline options (`lenient=True`, ...) pass through; `generated.result` is the run's model and files.
+    pipeline options (`lenient=True`, ...) pass through; `files={"common.yaml": TEXT}` are written beside the
+    spec. `generated.result` is the run's model and files, `generated.project` the generated project's folder.
     Session-scoped, so module-scoped fixtures can use it to generate once per file:
 
         @pytest.fixture(scope="module")
@@ -120,7 +127,7 @@ def generate_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
                 yield generated.package
     """
 
-    def generate(fragment: Fragment | Path, **options: Any) -> Any:
+    def generate(fragment: Fragment | Path, **options: Any) -> AbstractContextManager[Generated]:
         return _generate_and_import(tmp_path_factory.mktemp("generated"), fragment, **options)
 
     return generate

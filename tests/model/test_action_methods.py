@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
@@ -33,7 +33,7 @@ from generator.cli import main
 from generator.config import Config
 from generator.load import load_spec
 from generator.model.build import build_api
-from tests.conftest import Generated
+from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism
 from tests.support.documents import write_spec
 
@@ -200,7 +200,7 @@ class RoutingServer:
 
 
 @pytest.fixture(scope="module")
-def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
     head = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}
     with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **head) as generated:
         yield generated

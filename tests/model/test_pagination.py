@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,7 +13,7 @@ import pytest
 
 from generator import pipeline
 from generator.errors import GeneratorError
-from tests.conftest import ROOT, LocalServer, Reply, imported_package
+from tests.conftest import ROOT, GeneratePackage, LocalServer, Reply, imported_package
 from tests.support.documents import shared_spec
 
 # Conductor's list shape (cursor, data, nextCursor, hasMore, remainingCount) under /quickbooks-desktop,
@@ -22,7 +22,7 @@ SPEC = shared_spec("paging_cursor_offset_next_url.yaml")
 
 
 @pytest.fixture(scope="module")
-def conductor(generate_package: Callable[..., Any]) -> Iterator[ModuleType]:
+def conductor(generate_package: GeneratePackage) -> Iterator[ModuleType]:
     # Conductor's config, copied beside the spec: it names a code samples file there, which `generate` writes
     config = (ROOT / "specs" / "conductor.config.yaml").read_text(encoding="utf-8")
     with generate_package(SPEC, config=config) as generated:
@@ -294,7 +294,7 @@ SHAPES = shared_spec("paging_openai_resend_twilio_shapes.yaml")
 
 
 @pytest.fixture(scope="module")
-def shapes(generate_package: Callable[..., Any]) -> Iterator[tuple[ModuleType, list[Any]]]:
+def shapes(generate_package: GeneratePackage) -> Iterator[tuple[ModuleType, list[Any]]]:
     with generate_package(SHAPES) as generated:
         yield generated.package, list(pipeline.inspect(pipeline.Options(spec=generated.spec)).operations)
 
@@ -343,8 +343,11 @@ def test_page_number_pages_end_when_the_items_reach_the_total(shapes: tuple[Modu
     assert len(server.received) == 1
 
 
-def test_page_number_pages_end_at_the_number_of_pages(generate_package: Callable[..., Any], server: LocalServer) -> None:
-    config = 'pagination:\n  "GET /reports": {style: page_number, param: page, total: total_items, total_pages: total_pages}\n'
+def test_page_number_pages_end_at_the_number_of_pages(
+    generate_package: GeneratePackage, server: LocalServer
+) -> None:
+    paging = '{style: page_number, param: page, total: total_items, total_pages: total_pages}'
+    config = f'pagination:\n  "GET /reports": {paging}\n'
     server.reply(*(Reply(200, {"data": [f"r{n}"], "total_pages": 2, "total_items": 9}) for n in (1, 2)))
     with generate_package(SHAPES, config=config) as generated:
         assert list(generated.package.Shapes(base_url=server.url, max_retries=0).reports.list()) == ["r1", "r2"]

@@ -9,145 +9,33 @@ import datetime
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from generator import pipeline
-from tests.conftest import LocalServer, Reply
+from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
+from tests.support.documents import shared_spec
 
-SPEC = """\
-openapi: 3.1.0
-info: {title: Shop, version: "1"}
-servers: [{url: "https://api.example.com"}]
-paths:
-  /orders:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [customer, lines]
-              properties:
-                customer: {$ref: '#/components/schemas/Customer'}
-                lines:
-                  type: array
-                  items:
-                    type: object
-                    required: [sku, qty]
-                    properties:
-                      sku: {type: string}
-                      qty: {type: integer}
-                      shipBy: {type: string, format: date}
-                meta:
-                  type: object
-                  properties:
-                    "x-trace": {type: string}
-                byWarehouse:
-                  type: object
-                  additionalProperties: {$ref: '#/components/schemas/Address'}
-                payment:
-                  oneOf:
-                    - {$ref: '#/components/schemas/Card'}
-                    - {$ref: '#/components/schemas/Transfer'}
-                note: {type: string}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Customer'}}}}
-  /orders/search:
-    get:
-      parameters:
-        - name: filter
-          in: query
-          style: deepObject
-          explode: true
-          schema:
-            type: object
-            properties:
-              minTotal: {type: integer}
-              shipTo: {$ref: '#/components/schemas/Address'}
-      responses:
-        '204': {description: none}
-  /tags:
-    post:
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                tag: {$ref: '#/components/schemas/Tag'}
-      responses:
-        '204': {description: none}
-  /uploads:
-    post:
-      requestBody:
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              required: [file]
-              properties:
-                file: {type: string, format: binary}
-                fileInfo:
-                  type: object
-                  properties:
-                    displayName: {type: string}
-      responses:
-        '204': {description: none}
-components:
-  schemas:
-    Customer:
-      type: object
-      required: [fullName, address]
-      properties:
-        fullName: {type: string}
-        address: {$ref: '#/components/schemas/Address'}
-        referrer: {$ref: '#/components/schemas/Customer'}
-    Address:
-      type: object
-      required: [city]
-      properties:
-        city: {type: string}
-        postalCode: {type: string}
-    Card:
-      type: object
-      required: [cardNumber]
-      properties:
-        cardNumber: {type: string}
-        holderName: {type: string}
-    Transfer:
-      type: object
-      required: [iban]
-      properties:
-        iban: {type: string}
-        holder_name: {type: string}
-    Tag:
-      type: object
-      properties:
-        label: {type: string}
-"""
+SPEC = shared_spec("typed_dict_request_bodies.yaml")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("typed-dicts")
-    (folder / "shop.yaml").write_text(SPEC, encoding="utf-8")
-    pipeline.generate(pipeline.Options(spec=folder / "shop.yaml", output=folder / "out"))
-    return folder / "out"
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
+    with generate_package(SPEC, package="shop") as generated:
+        yield generated
 
 
 @pytest.fixture(scope="module")
-def shop(project: Path) -> ModuleType:
-    sys.path.insert(0, str(project / "src"))
-    try:
-        import shop
+def project(generated: Generated) -> Path:
+    return generated.project
 
-        return shop
-    finally:
-        sys.path.remove(str(project / "src"))
+
+@pytest.fixture(scope="module")
+def shop(generated: Generated) -> ModuleType:
+    return generated.package
 
 
 

@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,7 +25,7 @@ from generator.cli import main
 from generator.config import Config
 from generator.load import load_spec
 from generator.model.build import build_api
-from tests.conftest import Generated, LocalServer, Reply, imported_package, run_checker
+from tests.conftest import Generated, GeneratePackage, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism
 from tests.support.documents import write_spec
 
@@ -181,7 +181,7 @@ HEAD = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}  # th
 
 
 @pytest.fixture(scope="module")
-def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
     with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **HEAD) as generated:
         yield generated
 
@@ -401,7 +401,8 @@ INVOICES_ITEM = "#/paths/~1quickbooks-desktop~1invoices~1{id}/get/responses/200/
 
 def model_names(tmp_path: Path, spec: str, type_names: dict[str, str]) -> dict[str, str]:
     """Model name -> its module, generated with `type_names` in the config."""
-    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml", **HEAD)), Config(type_names=type_names, file="t.config.yaml"))
+    config = Config(type_names=type_names, file="t.config.yaml")
+    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml", **HEAD)), config)
     return {m.name: m.module for m in api.models}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,13 +17,9 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline
-from tests.conftest import LocalServer, Reply, imported_package
+from tests.conftest import GeneratePackage, LocalServer, Reply
 
 SPEC = """\
-openapi: 3.1.0
-info: {title: Pets, version: "1"}
-servers: [{url: "http://localhost"}]
 paths:
   /pets:
     get:
@@ -93,12 +88,9 @@ components:
 
 
 @pytest.fixture(scope="module")
-def pets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("pets")
-    (root / "pets.yaml").write_text(SPEC)
-    pipeline.generate(pipeline.Options(spec=root / "pets.yaml", output=root / "out"))
-    with imported_package(root / "out" / "src", "pets") as module:
-        yield module
+def pets(generate_package: GeneratePackage) -> Iterator[ModuleType]:
+    with generate_package(SPEC, title="Pets", package="pets") as generated:
+        yield generated.package
 
 
 def client(pets: ModuleType, server: LocalServer, **options: Any) -> Any:
@@ -224,8 +216,6 @@ def test_with_options_shares_the_connection_pool(pets: ModuleType, server: Local
 
 
 WEBHOOK_SPEC = """\
-openapi: 3.1.0
-info: {title: Hooks, version: "1"}
 paths:
   /subscriptions:
     post:
@@ -255,29 +245,23 @@ components:
 """
 
 
-def test_webhook_and_callback_payloads_are_typed_models(tmp_path: Path) -> None:
-    (tmp_path / "hooks.yaml").write_text(WEBHOOK_SPEC)
-    result = pipeline.generate(pipeline.Options(spec=tmp_path / "hooks.yaml", output=tmp_path / "out"))
-    assert [(w.name, w.payload.annotation) for w in result.api.webhooks] == [
-        ("invoice.paid", "InvoicePaid"),
-        ("subscribe.onEvent", "SubscribeOnEventWebhookPayload"),
-    ]
-    assert [op.name for op in result.api.operations] == ["create"]  # webhooks get no methods
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
+def test_webhook_and_callback_payloads_are_typed_models(generate_package: GeneratePackage) -> None:
+    with generate_package(WEBHOOK_SPEC, title="Hooks", package="hooks") as generated:
+        result = generated.result
+        assert [(w.name, w.payload.annotation) for w in result.api.webhooks] == [
+            ("invoice.paid", "InvoicePaid"),
+            ("subscribe.onEvent", "SubscribeOnEventWebhookPayload"),
+        ]
+        assert [op.name for op in result.api.operations] == ["create"]  # webhooks get no methods
         from hooks.types import InvoicePaid, SubscribeOnEventWebhookPayload
 
         paid = InvoicePaid.model_validate_json('{"invoiceId": "in_1", "amount": 5}')
         assert (paid.invoice_id, paid.amount) == ("in_1", 5)
         assert SubscribeOnEventWebhookPayload.model_validate({"kind": "x"}).kind == "x"
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
     assert "| invoice.paid | POST | `InvoicePaid` |" in result.files["README.md"]
 
 
 EDGE_SPEC = """\
-openapi: 3.0.3
-info: {title: Edge, version: "1"}
 paths:
   /things/{type}:
     put:
@@ -306,29 +290,24 @@ components:
 """
 
 
-def test_builtin_names_empty_successes_and_pinned_discriminator_values(tmp_path: Path, server: LocalServer) -> None:
-    (tmp_path / "edge.yaml").write_text(EDGE_SPEC)
-    result = pipeline.generate(pipeline.Options(spec=tmp_path / "edge.yaml", output=tmp_path / "out"))
-    (operation,) = result.api.operations
-    assert [p.name for p in operation.parameters] == ["type_", "object_", "list_"]  # `type(None)` keeps working
-    assert operation.return_type.annotation == "Shape | None"  # the 204 has no body
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import edge
-
+def test_builtin_names_empty_successes_and_pinned_discriminator_values(
+    generate_package: GeneratePackage, server: LocalServer
+) -> None:
+    with generate_package(EDGE_SPEC, title="Edge", openapi="3.0.3", package="edge") as generated:
+        result = generated.result
+        (operation,) = result.api.operations
+        assert [p.name for p in operation.parameters] == ["type_", "object_", "list_"]  # `type(None)` keeps working
+        assert operation.return_type.annotation == "Shape | None"  # the 204 has no body
+        edge = generated.package
         server.reply(Reply(200, {"kind": "square", "side": 2}), Reply(204))
         api = edge.Edge(base_url=server.url)
         square = api.things.update("t", object_="o", list_=1)
         assert type(square).__name__ == "Square" and square.side == 2  # tagged by the enum value, not the name
         assert api.things.update("t") is None
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
     assert server.received[0].path == "/v1/things/t" and server.received[0].body == b'{"object":"o","list":1}'
 
 
 SECURITY_SPEC = """\
-openapi: 3.0.3
-info: {title: Secure, version: "1"}
 security: [{accountSid_authToken: []}]
 paths:
   /private:
@@ -351,20 +330,20 @@ components:
 
 
 def test_security_schemes_basic_api_key_and_per_operation_overrides(
-    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    generate_package: GeneratePackage,
+    server: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    (tmp_path / "secure.yaml").write_text(SECURITY_SPEC)
-    result = pipeline.generate(pipeline.Options(spec=tmp_path / "secure.yaml", output=tmp_path / "out"))
-    assert [(c.name, c.env_var, c.required) for c in result.api.credentials] == [
-        ("username", "SECURE_USERNAME", True),
-        ("password", "SECURE_PASSWORD", True),
-        ("key", "SECURE_KEY", False),
-        ("cookie", "SECURE_COOKIE", False),
-    ]
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import secure
-
+    with generate_package(SECURITY_SPEC, title="Secure", openapi="3.0.3", package="secure") as generated:
+        result = generated.result
+        assert [(c.name, c.env_var, c.required) for c in result.api.credentials] == [
+            ("username", "SECURE_USERNAME", True),
+            ("password", "SECURE_PASSWORD", True),
+            ("key", "SECURE_KEY", False),
+            ("cookie", "SECURE_COOKIE", False),
+        ]
+        secure = generated.package
         monkeypatch.delenv("SECURE_USERNAME", raising=False)
         with pytest.raises(secure.SecureError, match="SECURE_USERNAME"):
             secure.Secure(password="p", base_url=server.url)
@@ -377,8 +356,6 @@ def test_security_schemes_basic_api_key_and_per_operation_overrides(
         server.reply(Reply(503, {}, {"retry-after-ms": "1"}), Reply(204))
         with caplog.at_level(logging.DEBUG, logger="secure"):
             secure.Secure(username="AC1", key="sekrit-key", base_url=server.url).keyed.list()
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Retrying GET" in logged and "api_key=hidden" in logged and "sekrit" not in logged
     private, public, keyed, *_ = server.received
@@ -389,8 +366,6 @@ def test_security_schemes_basic_api_key_and_per_operation_overrides(
 
 
 REDIRECT_SPEC = """\
-openapi: 3.0.3
-info: {title: Tasks, version: "1"}
 paths:
   /tasks:
     post:
@@ -401,25 +376,19 @@ paths:
 """
 
 
-def test_an_operation_documented_only_as_a_redirect_returns_its_body(tmp_path: Path, server: LocalServer) -> None:
-    (tmp_path / "tasks.yaml").write_text(REDIRECT_SPEC)
-    pipeline.generate(pipeline.Options(spec=tmp_path / "tasks.yaml", output=tmp_path / "out"))
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import tasks
-
+def test_an_operation_documented_only_as_a_redirect_returns_its_body(
+    generate_package: GeneratePackage, server: LocalServer
+) -> None:
+    with generate_package(REDIRECT_SPEC, title="Tasks", openapi="3.0.3", package="tasks") as generated:
+        tasks = generated.package
         server.reply(Reply(303, {"status": "ENQUEUED"}), Reply(302, {"status": "x"}))
         api = tasks.Tasks(base_url=server.url, max_retries=0)
         assert api.tasks.create().status == "ENQUEUED"
         with pytest.raises(tasks.APIStatusError):  # an undocumented 3xx is still not a result
             api.tasks.create()
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
 
 
 SHARED_TAG_SPEC = """\
-openapi: 3.1.0
-info: {title: Items, version: "1"}
 paths:
   /items:
     get:
@@ -443,23 +412,17 @@ components:
 """
 
 
-def test_members_sharing_a_discriminator_value_are_told_apart_by_their_fields(tmp_path: Path, server: LocalServer) -> None:
-    (tmp_path / "items.yaml").write_text(SHARED_TAG_SPEC)
-    pipeline.generate(pipeline.Options(spec=tmp_path / "items.yaml", output=tmp_path / "out"))
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import items
-
+def test_members_sharing_a_discriminator_value_are_told_apart_by_their_fields(
+    generate_package: GeneratePackage, server: LocalServer
+) -> None:
+    with generate_package(SHARED_TAG_SPEC, title="Items", package="items") as generated:
+        items = generated.package
         server.reply(Reply(200, [{"type": "message", "text": "hi"}, {"type": "message", "refusal": "no"}]))
         first, second = items.Items(base_url=server.url).items.list()
         assert (type(first).__name__, type(second).__name__) == ("InputMessage", "OutputMessage")
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))
 
 
 PROPERTIES_REF_SPEC = """\
-openapi: 3.0.3
-info: {title: Balancers, version: "1"}
 paths:
   /balancers/{id}/droplets:
     post:
@@ -483,21 +446,18 @@ droplet_ids:
 """
 
 
-def test_properties_written_as_one_ref_to_a_map_of_properties(tmp_path: Path, server: LocalServer) -> None:
+def test_properties_written_as_one_ref_to_a_map_of_properties(
+    generate_package: GeneratePackage, server: LocalServer
+) -> None:
     """`properties: {$ref: file#/map}` (DigitalOcean) is the referenced map, not a property named "$ref".
 
     openapi-spec-validator rejects it (a property's schema cannot be a string), so only --lenient gets here;
     Prism and ref bundlers read it as the map, which is what its authors meant."""
-    (tmp_path / "balancers.yaml").write_text(PROPERTIES_REF_SPEC)
-    (tmp_path / "attributes.yaml").write_text(PROPERTIES_REF_ATTRIBUTES)
-    pipeline.generate(pipeline.Options(spec=tmp_path / "balancers.yaml", output=tmp_path / "out", lenient=True))
-    sys.path.insert(0, str(tmp_path / "out" / "src"))
-    try:
-        import balancers
-
+    beside = {"attributes.yaml": PROPERTIES_REF_ATTRIBUTES}
+    head = {"title": "Balancers", "openapi": "3.0.3"}
+    with generate_package(PROPERTIES_REF_SPEC, **head, package="balancers", files=beside, lenient=True) as generated:
+        balancers = generated.package
         server.reply(Reply(200, {"droplet_ids": [3]}))
         result = balancers.Balancers(base_url=server.url).balancers.droplets.create("lb1", droplet_ids=[1, 2])
         assert json.loads(server.received[0].body) == {"droplet_ids": [1, 2]}
         assert result.droplet_ids == [3]
-    finally:
-        sys.path.remove(str(tmp_path / "out" / "src"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from tests.conftest import ROOT, LocalServer, Reply
+from tests.conftest import ROOT, GeneratePackage, LocalServer, Reply
 from tests.support.documents import write_spec
 
 SPEC = """\
@@ -62,10 +62,11 @@ components:
 
 
 @pytest.fixture(scope="module")
-def conductor(generate_package: Callable[..., Any]) -> Iterator[ModuleType]:
+def conductor(generate_package: GeneratePackage) -> Iterator[ModuleType]:
     # Conductor's config, copied beside the spec: it names a code samples file there, which `generate` writes
     config = (ROOT / "specs" / "conductor.config.yaml").read_text(encoding="utf-8")
-    with generate_package(SPEC, title="Conductor API", server="https://api.conductor.is/v1", config=config) as generated:
+    head = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}
+    with generate_package(SPEC, **head, config=config) as generated:
         yield generated.package
 
 

@@ -6,14 +6,14 @@ show in any error or log line. End to end against local servers on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.conftest import Generated, LocalServer, Reply
+from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
 
 SPEC = """\
 security: [{HeaderKey: [], CookieKey: [], QueryKey: []}]
@@ -56,7 +56,7 @@ ITEM = {"id": "i1"}
 
 
 @pytest.fixture(scope="module")
-def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
     with generate_package(SPEC, title="Harbor", package="harbor") as generated:
         yield generated
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,7 +30,7 @@ import pytest
 from generator.config import load_config
 from generator.load import load_spec
 from generator.model.build import build_api
-from tests.conftest import Generated
+from tests.conftest import Generated, GeneratePackage
 from tests.support.documents import write_spec
 
 SPEC = """\
@@ -85,7 +85,7 @@ WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"the webhook key, 32 bytes long!!"
 
 
 @pytest.fixture(scope="module")
-def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
     with generate_package(SPEC, title="Ledger", package="ledger") as generated:
         yield generated
 
@@ -334,7 +334,8 @@ def test_the_readme_oauth_example_runs(project: Path, tokens: TokenServer) -> No
 
 
 def test_only_specs_with_a_client_credentials_flow_get_it(tmp_path: Path) -> None:
-    code_flow = SPEC.replace("clientCredentials:", "authorizationCode:\n          authorizationUrl: /authorize\n         ")
+    authorization_code = "authorizationCode:\n          authorizationUrl: /authorize\n         "
+    code_flow = SPEC.replace("clientCredentials:", authorization_code)
     spec = write_spec(tmp_path, code_flow.replace("webhooks:", "x-webhooks:"), "code.yaml", title="Ledger")
     api = build_api(load_spec(spec), load_config(None))
     assert api.oauth_flows == () and [c.name for c in api.credentials] == ["api_key"]

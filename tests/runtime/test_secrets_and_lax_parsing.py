@@ -11,7 +11,7 @@ import io
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Generated, LocalServer, Reply
+from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
 
 SPEC = """\
 security: [{QueryKey: []}]
@@ -113,7 +113,7 @@ KEY = "QSECRET-9f2"
 
 
 @pytest.fixture(scope="module")
-def generated(generate_package: Callable[..., Any]) -> Iterator[Generated]:
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
     with generate_package(SPEC, title="Vault", package="vault") as generated:
         yield generated
 

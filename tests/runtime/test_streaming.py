@@ -25,126 +25,10 @@ import pytest
 
 from generator import pipeline
 from generator.cli import main
-from tests.conftest import CHECKERS, ROOT, imported_package
+from tests.conftest import CHECKERS, ROOT, Generated, GeneratePackage, imported_package
+from tests.support.documents import shared_spec
 
-CHAT_SPEC = """\
-openapi: 3.1.0
-info:
-  title: Chat API
-  version: 1.0.0
-servers:
-  - url: https://api.example.com/v1
-security:
-  - bearer: []
-paths:
-  /chat/completions:
-    post:
-      operationId: createCompletion
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [model]
-              properties:
-                model:
-                  type: string
-                  example: small-1
-                stream:
-                  type: [boolean, "null"]
-                  description: Send the answer as server-sent events.
-      responses:
-        '200':
-          description: A completion, or its chunks as events.
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Completion'
-            text/event-stream:
-              schema:
-                $ref: '#/components/schemas/Chunk'
-  /events:
-    get:
-      operationId: listenEvents
-      parameters:
-        - in: query
-          name: topic
-          schema:
-            type: string
-      responses:
-        '200':
-          description: Events as they happen.
-          content:
-            text/event-stream:
-              schema:
-                oneOf:
-                  - $ref: '#/components/schemas/Chunk'
-                  - $ref: '#/components/schemas/Completion'
-  /logs:
-    get:
-      operationId: tailLogs
-      responses:
-        '200':
-          description: Log lines, no schema.
-          content:
-            text/event-stream: {}
-  /ticks:
-    get:
-      operationId: ticks
-      responses:
-        '200':
-          description: Text events.
-          content:
-            text/event-stream:
-              schema:
-                type: string
-  /speech:
-    post:
-      operationId: createSpeech
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                format:
-                  type: string
-                  enum: [sse, audio]
-      responses:
-        '200':
-          description: Audio, or events; nothing boolean chooses.
-          content:
-            application/octet-stream:
-              schema:
-                type: string
-                format: binary
-            text/event-stream:
-              schema:
-                $ref: '#/components/schemas/Chunk'
-components:
-  securitySchemes:
-    bearer:
-      type: http
-      scheme: bearer
-  schemas:
-    Completion:
-      type: object
-      required: [id, text]
-      properties:
-        id:
-          type: string
-        text:
-          type: string
-    Chunk:
-      type: object
-      required: [id, delta]
-      properties:
-        id:
-          type: string
-        delta:
-          type: string
-"""
+CHAT_SPEC = shared_spec("streaming_chat_events.yaml")
 KEY = "sk-test"
 
 
@@ -234,17 +118,19 @@ def events() -> Iterator[EventServer]:
 
 
 @pytest.fixture(scope="module")
-def chat_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("chat")
-    (root / "chat.yaml").write_text(CHAT_SPEC)
-    pipeline.generate(pipeline.Options(spec=root / "chat.yaml", output=root / "out"))
-    return root / "out"
+def generated_chat(generate_package: GeneratePackage) -> Iterator[Generated]:
+    with generate_package(CHAT_SPEC, package="chat", spec_name="chat.yaml") as generated:
+        yield generated
+
+
+@pytest.fixture(scope="module")
+def chat_project(generated_chat: Generated) -> Path:
+    return generated_chat.project
 
 
 @pytest.fixture
-def chat(chat_project: Path) -> Iterator[ModuleType]:
-    with imported_package(chat_project / "src", "chat") as module:
-        yield module
+def chat(generated_chat: Generated) -> ModuleType:
+    return generated_chat.package
 
 
 # --- the decoder: WHATWG's rules for text/event-stream ------------------------------------------

@@ -8,184 +8,20 @@ import ast
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from generator import pipeline
 from generator.model.schemas import Hint, type_name, type_namespace
-from tests.conftest import LocalServer, Reply, imported_package
+from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
+from tests.support.documents import shared_spec
 
 # Shaped like Conductor's spec: paths under a prefix the config renames (`quickbooks-desktop` -> `qbd`), schemas
 # carrying that prefix, objects nested several levels deep, schemas shared inside and outside the group, a cursor
 # page, a schema named by a keyword, and two schemas that refer to each other.
-SPEC = """\
-openapi: 3.1.0
-info: {title: Ledger API, version: "1"}
-servers: [{url: "https://api.example.com/v1"}]
-paths:
-  /end-users:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [companyName]
-              properties:
-                companyName: {type: string}
-                address: {$ref: '#/components/schemas/address'}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/end_user'}}}}
-  /quickbooks-desktop/invoices:
-    get:
-      parameters:
-        - {name: Conductor-End-User-Id, in: header, required: true, schema: {type: string}}
-        - {name: cursor, in: query, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [data, nextCursor, hasMore]
-                properties:
-                  data: {type: array, items: {$ref: '#/components/schemas/qbd_invoice'}}
-                  nextCursor: {type: [string, "null"]}
-                  hasMore: {type: boolean}
-    post:
-      parameters:
-        - {name: Conductor-End-User-Id, in: header, required: true, schema: {type: string}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [customerId]
-              properties:
-                customerId: {type: string}
-                billingAddress: {$ref: '#/components/schemas/address'}
-                lines:
-                  type: array
-                  items:
-                    type: object
-                    properties:
-                      itemId: {type: string}
-                lineGroups:
-                  type: array
-                  items:
-                    type: object
-                    properties:
-                      itemGroupId: {type: string}
-                      lines:
-                        type: array
-                        items:
-                          type: object
-                          properties:
-                            itemId: {type: string}
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/qbd_invoice'}}}}
-  /quickbooks-desktop/classes/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/qbd_class'}}}}
-  /quickbooks-desktop/accounts/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/qbd_account'}}}}
-components:
-  schemas:
-    address:
-      type: object
-      properties:
-        line1: {type: string}
-        postalCode: {type: string}
-    customer:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        email: {type: string}
-    end_user:
-      type: object
-      required: [id, objectType]
-      properties:
-        id: {type: string}
-        objectType: {type: string, const: end_user}
-        address: {$ref: '#/components/schemas/address'}
-        customer: {$ref: '#/components/schemas/customer'}
-    qbd_class:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        parent:
-          type: [object, "null"]
-          properties:
-            id: {type: string}
-    qbd_account:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        group: {$ref: '#/components/schemas/qbd_account_group'}
-    qbd_account_group:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        accounts: {type: array, items: {$ref: '#/components/schemas/qbd_account'}}
-    qbd_invoice:
-      type: object
-      required: [id, objectType, lines]
-      properties:
-        id: {type: string}
-        objectType: {type: string, const: qbd_invoice}
-        customer:
-          type: object
-          required: [id]
-          properties:
-            id: {type: string}
-            fullName: {type: string}
-        shipTo: {$ref: '#/components/schemas/customer'}
-        billingAddress: {$ref: '#/components/schemas/address'}
-        lines:
-          type: array
-          items:
-            type: object
-            required: [id]
-            properties:
-              id: {type: string}
-              item:
-                type: object
-                properties:
-                  fullName: {type: string}
-        lineGroups:
-          type: array
-          items:
-            type: object
-            required: [id]
-            properties:
-              id: {type: string}
-              lines:
-                type: array
-                items:
-                  type: object
-                  required: [id]
-                  properties:
-                    id: {type: string}
-                    item:
-                      type: object
-                      properties:
-                        fullName: {type: string}
-"""
+SPEC = shared_spec("types_tree_conductor_shaped.yaml")
 CONFIG = "package_name: ledger\nresource_names:\n  quickbooks-desktop: qbd\n"
 
 # Every module under types/ and the names it defines (`__all__`).
@@ -215,18 +51,19 @@ INVOICE = {
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("types-tree")
-    (folder / "ledger.yaml").write_text(SPEC, encoding="utf-8")
-    (folder / "ledger.config.yaml").write_text(CONFIG, encoding="utf-8")
-    pipeline.generate(pipeline.Options(spec=folder / "ledger.yaml", output=folder / "out"))
-    return folder / "out"
+def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
+    with generate_package(SPEC, config=CONFIG) as generated:
+        yield generated
 
 
 @pytest.fixture(scope="module")
-def ledger(project: Path) -> ModuleType:
-    with imported_package(project / "src", "ledger") as package:
-        yield package
+def project(generated: Generated) -> Path:
+    return generated.project
+
+
+@pytest.fixture(scope="module")
+def ledger(generated: Generated) -> ModuleType:
+    return generated.package
 
 
 def _all(path: Path) -> list[str]:

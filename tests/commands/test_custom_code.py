@@ -24,6 +24,7 @@ from generator.cli import main
 from generator.custom import apply_hunks, make_patch, parse_patch
 from generator.errors import GeneratorError
 from tests.conftest import ROOT, LocalServer, Reply, imported_package, within_seconds
+from tests.support.documents import spec_document
 
 
 def _operation(operation_id: str, summary: str, path_param: str = "id") -> dict[str, object]:
@@ -47,14 +48,10 @@ def _spec(path_param: str = "id", with_list: bool = False) -> dict[str, object]:
         "put": _operation("replacePet", "Replace a pet", path_param),
         "patch": _operation("patchPet", "Patch a pet", path_param),  # put and patch collide: named by operationId
     }
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Pets API", "version": "1.0"},
-        "servers": [{"url": "https://pets.example.com"}],
-        "paths": paths,
-        "components": {"schemas": {"Pet": {"type": "object", "required": ["id", "name"],
-                                           "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}}},
-    }  # fmt: skip
+    pet = {"type": "object", "required": ["id", "name"],
+           "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}  # fmt: skip
+    head = {"title": "Pets API", "version": "1.0", "server": "https://pets.example.com"}
+    return spec_document({"paths": paths, "components": {"schemas": {"Pet": pet}}}, **head)
 
 
 def _write(path: Path, data: object) -> Path:
@@ -351,7 +348,7 @@ def test_an_overlay_value_copied_into_many_nodes_is_refused_before_copying(tmp_p
     """A 30,000-node `update` selected into 200 nodes: six million copies, past the limit on the spec's nodes;
     refused before one is made (it took a minute and a GB before)."""
     paths = {f"/p{i}": {"get": {"description": "d", "responses": {"200": {"description": "ok"}}}} for i in range(100)}
-    spec = _write(tmp_path / "big.yaml", {"openapi": "3.1.0", "info": {"title": "Big", "version": "1"}, "paths": paths})
+    spec = _write(tmp_path / "big.yaml", spec_document({"paths": paths}, title="Big", server=None))
     value = {f"k{i}": {"type": "string", "description": "v"} for i in range(10_000)}
     overlay = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"},
                "actions": [{"target": "$..[?@.description]", "update": {"x-big": value}}]}  # fmt: skip

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from generator import pipeline
+from tests.support.documents import spec_document
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT.parent / "shared" / "corpus" / "history"
@@ -42,10 +43,7 @@ NEW_ITEM = {
 }
 ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 # fmt: off
-BASE: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "Shop", "version": "1"},
-    "servers": [{"url": "https://api.example.com/v1"}],
+BASE: dict[str, Any] = spec_document({
     "security": [{"key": []}],
     "components": {
         "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
@@ -79,7 +77,7 @@ BASE: dict[str, Any] = {
             "delete": {"parameters": [ID_PARAM], "responses": {"204": {"description": "gone"}}},
         },
     },
-}
+}, title="Shop", version="1")
 # fmt: on
 
 

@@ -18,74 +18,14 @@ import yaml
 
 from generator.cli import main
 from tests.support.corpus.harness import SHARED
+from tests.support.documents import shared_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PAGE = SHARED / "seed" / "delete-end-user.md"
 
 # A list that pages by cursor, an operation answering 204, one answering a model with an id that already has
 # samples in two languages (Python among them), and a comment the spec format must keep.
-SPEC = """\
-openapi: 3.1.0
-info:
-  title: Pets API
-  version: 2.0.0
-servers:
-  - url: https://pets.example.com
-security:
-  - key: []
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      parameters:
-        - {name: kind, in: query, required: true, schema: {type: string, pattern: "^[a-z]{3}$"}}
-        - {name: cursor, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: A page of pets.
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [data]
-                properties:
-                  data: {type: array, items: {$ref: "#/components/schemas/Pet"}}
-                  next_cursor: {type: [string, "null"]}
-                  has_more: {type: boolean}
-  # a comment that stays
-  /pets/{pet_id}:
-    get:
-      operationId: getPet
-      parameters:
-        - {name: pet_id, in: path, required: true, schema: {type: string, example: pet_123}}
-      responses:
-        "200":
-          description: The pet.
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Pet"}
-      x-codeSamples:
-        - lang: Shell
-          source: curl https://pets.example.com/pets/pet_123   # kept as written
-        - lang: python
-          source: print("an old sample")
-    delete:
-      operationId: deletePet
-      parameters:
-        - {name: pet_id, in: path, required: true, schema: {type: string, example: pet_123}}
-      responses:
-        "204": {description: Deleted.}
-components:
-  securitySchemes:
-    key: {type: apiKey, in: header, name: X-Api-Key}
-  schemas:
-    Pet:
-      type: object
-      required: [id, name]
-      properties:
-        id: {type: string}
-        name: {type: string}
-"""
+SPEC = shared_spec("samples_pets.yaml")
 
 
 def _samples(tmp_path: Path, *args: str, spec_text: str = SPEC, name: str = "pets.yaml") -> str:
@@ -248,40 +188,7 @@ def test_a_bad_samples_config_is_refused(tmp_path: Path, capsys: pytest.CaptureF
     assert "pets.config.yaml at /samples/format: 'format' must be one of overlay, spec" in capsys.readouterr().err
 
 
-LONG_BODY_SPEC = """\
-openapi: 3.1.0
-info: {title: Balancers, version: "1"}
-paths:
-  /balancers:
-    get:
-      operationId: listBalancers
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
-    post:
-      operationId: createBalancer
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              oneOf:
-                - type: object
-                  required: [region, forwarding_rules]
-                  properties:
-                    region: {type: string, example: nyc3}
-                    forwarding_rules:
-                      type: array
-                      items:
-                        type: object
-                        required: [entry_protocol, entry_port, target_protocol, target_port]
-                        properties:
-                          entry_protocol: {type: string, example: https}
-                          entry_port: {type: integer, example: 443}
-                          target_protocol: {type: string, example: http}
-                          target_port: {type: integer, example: 80}
-      responses:
-        "204": {description: Created.}
-"""
+LONG_BODY_SPEC = shared_spec("samples_long_request_body.yaml")
 
 
 def test_samples_are_in_blacks_layout_where_a_value_is_long(tmp_path: Path) -> None:

@@ -15,26 +15,29 @@ import pytest
 from tests.support.corpus import harness
 from tests.support.corpus.specdoc import Node, SpecDocs
 from tests.support.corpus.values import ValueBuilder
+from tests.support.documents import spec_document
 
-ONE_OF_SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "t", "version": "1"},
-    "paths": {},
-    "components": {
-        "schemas": {
-            "Free": {"type": "object"},
-            "Closed": {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False},
-            "Either": {"oneOf": [{"$ref": "#/components/schemas/Free"}, {"$ref": "#/components/schemas/Closed"}]},
-            "EitherOrNull": {
-                "oneOf": [
-                    {"$ref": "#/components/schemas/Closed"},
-                    {"$ref": "#/components/schemas/Closed"},
-                    {"type": "null"},
-                ]
-            },
-        }
+ONE_OF_SPEC = spec_document(
+    {
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Free": {"type": "object"},
+                "Closed": {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False},
+                "Either": {"oneOf": [{"$ref": "#/components/schemas/Free"}, {"$ref": "#/components/schemas/Closed"}]},
+                "EitherOrNull": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Closed"},
+                        {"$ref": "#/components/schemas/Closed"},
+                        {"type": "null"},
+                    ]
+                },
+            }
+        },
     },
-}
+    title="t",
+    server=None,
+)
 
 
 def test_one_of_value_matches_exactly_one_member(tmp_path: Path) -> None:
@@ -75,21 +78,23 @@ print("Prism is listening", flush=True)
 server.serve_forever()
 """
 
-CRASH_SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "Crashy", "version": "1"},
-    "paths": {
-        path: {
-            "get": {
-                "operationId": name,
-                "responses": {
-                    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
-                },
+CRASH_SPEC = spec_document(
+    {
+        "paths": {
+            path: {
+                "get": {
+                    "operationId": name,
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+                    },
+                }
             }
-        }
-        for path, name in (("/before", "before"), ("/crash", "crash"), ("/after", "after"), ("/last", "last"))
+            for path, name in (("/before", "before"), ("/crash", "crash"), ("/after", "after"), ("/last", "last"))
+        },
     },
-}
+    title="Crashy",
+    server=None,
+)
 
 
 def test_calls_go_on_against_a_fresh_prism_after_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,86 +11,9 @@ import pytest
 from tests.support.corpus import causes, harness
 from tests.support.corpus.specdoc import SpecDocs
 from tests.support.corpus.values import ValueBuilder
+from tests.support.documents import shared_spec
 
-SPEC = """\
-openapi: 3.0.3
-info: {title: Harness, version: "1"}
-paths:
-  /checks:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              allOf: [{type: object, properties: {name: {type: string}}}]
-              required: [name, method]
-      responses: {"201": {description: ok}}
-  /balancers/droplets:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {properties: {$ref: "attributes.yaml#/droplet_ids"}, required: [droplet_ids]}
-      responses: {"204": {description: ok}}
-  /screens:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [screens]
-              properties:
-                screens:
-                  allOf: [{type: object, additionalProperties: false, required: [defaultScreen],
-                           properties: {default: {type: integer}}}]
-      responses: {"201": {description: ok}}
-  /tasks:
-    delete:
-      responses:
-        "303":
-          description: the task was started
-          content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}
-  /hooks:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/x-www-form-urlencoded:
-            schema:
-              type: object
-              required: [EventTypes, Tags, grant_type]
-              properties:
-                EventTypes: {type: array, items: {type: string}}
-                Tags: {type: array, items: {type: string}}
-                Name: {type: string}
-            encoding: {Tags: {style: form, explode: true}}
-      responses: {"201": {description: ok}}
-  /plays:
-    get:
-      parameters:
-        - {name: after, in: query, schema: {type: integer}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: a page, its cursor declared a string
-          content:
-            application/json:
-              schema:
-                allOf:
-                  - {$ref: "#/components/schemas/CursorPage"}
-                  - {type: object, properties: {items: {type: array, items: {type: string}}}}
-components:
-  schemas:
-    CursorPage:
-      type: object
-      properties:
-        cursors: {allOf: [{type: object, properties: {after: {type: string}}}]}
-"""
+SPEC = shared_spec("corpus_harness_decisions.yaml")
 
 
 @pytest.fixture(scope="module")

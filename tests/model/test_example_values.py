@@ -21,6 +21,7 @@ from generator.config import load_config
 from generator.load import Target, load_spec
 from generator.model.build import build_api
 from generator.model.example_values import example_value, matches
+from tests.support.documents import spec_document
 
 SCHEMAS: dict[str, Any] = {
     "FreeForm": {"type": "object"},
@@ -129,8 +130,7 @@ BY_REF: dict[str, Any] = {
 
 
 def _spec(tmp_path: Path, paths: dict[str, Any] | None = None, schemas: dict[str, Any] = SCHEMAS) -> Path:
-    document = {"openapi": "3.1.0", "info": {"title": "Shapes", "version": "1"}, "paths": paths or {},
-                "components": {"schemas": schemas}}  # fmt: skip
+    document = spec_document({"paths": paths or {}, "components": {"schemas": schemas}}, title="Shapes", server=None)
     path = tmp_path / "shapes.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path

@@ -18,19 +18,17 @@ import pytest
 from generator import pipeline
 from generator.pysource import docstring_text
 from tests.conftest import LocalServer
-from tests.support.hostile_specs import Drawn
 from tests.robustness.test_fuzz import check_document, local_server  # noqa: F401 - fixture
+from tests.support.documents import spec_document
+from tests.support.hostile_specs import Drawn
 
 
 def pets(title: str = "Pets", version: str = "1", **schema: Any) -> dict[str, Any]:
     response: dict[str, Any] = {"description": "ok"}
     if schema:
         response["content"] = {"application/json": {"schema": schema}}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
-        "paths": {"/pets": {"get": {"responses": {"200": response}}}},
-    }
+    paths = {"/pets": {"get": {"responses": {"200": response}}}}
+    return spec_document({"paths": paths}, title=title, version=version, server=None)
 
 
 def generate(tmp_path: Path, document: dict[str, Any]) -> Path:

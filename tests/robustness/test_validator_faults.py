@@ -17,18 +17,17 @@ import pytest
 from generator import cli, validate
 from generator.errors import GeneratorError
 from generator.load import load_spec
+from tests.support.documents import spec_document
 
 X = {"type": "object", "properties": {"x": {"type": "string"}}}
 
 
 def _spec(tmp_path: Path, schemas: dict[str, Any] | None = None) -> Path:
     schema = {"$ref": "#/components/schemas/A"}
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "Faults", "version": "1"},
+    document = spec_document({
         "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}}}},
         "components": {"schemas": schemas or {"A": X}},
-    }  # fmt: skip
+    }, title="Faults", server=None)  # fmt: skip
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(document), encoding="utf-8")
     return spec

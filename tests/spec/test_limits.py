@@ -17,6 +17,7 @@ import pytest
 from generator import limits
 from generator.cli import main
 from tests.robustness.test_bad_input import baseline, error_lines, out, run_failing, snapshot  # noqa: F401 - fixtures
+from tests.support.documents import spec_document
 
 ROOT = Path(__file__).resolve().parents[2]
 OK_RESPONSE = {"200": {"description": "ok"}}
@@ -26,13 +27,8 @@ def spec_with(schema: Any = None, **extra: Any) -> dict[str, Any]:
     response: dict[str, Any] = {"description": "ok"}
     if schema is not None:
         response["content"] = {"application/json": {"schema": schema}}
-    doc: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "info": {"title": "Limits", "version": "1"},
-        "paths": {"/things": {"get": {"responses": {"200": response}}}},
-    }
-    doc.update(extra)
-    return doc
+    paths = {"/things": {"get": {"responses": {"200": response}}}}
+    return spec_document({"paths": paths, **extra}, title="Limits", server=None)
 
 
 def write_json(tmp_path: Path, doc: dict[str, Any]) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator import cli
+from tests.support.documents import spec_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,7 +101,7 @@ def test_the_option_allows_files_outside_but_never_devices(folder: Path) -> None
 
 
 def _doc(paths: dict[str, Any] | None = None, components: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    document: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Cycles", "version": "1"}, "paths": paths or {}}
+    document = spec_document({"paths": paths or {}}, title="Cycles", server=None)
     if components:
         document["components"] = components
     return {**document, **extra}

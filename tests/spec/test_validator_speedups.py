@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from generator import validate, validator_speedups
 from generator.load import Spec, load_spec
 from tests.support.corpus.harness import CORPUS, read_manifest
+from tests.support.documents import spec_document
 from tests.support.hostile_specs import Extended, extended_documents
 
 MEDIUM_BYTES = 500_000  # the larger corpus specs take minutes with the library: scripts/validator_equivalence.py
@@ -205,9 +206,8 @@ def test_same_errors_on_every_schema_mutation(tmp_path: Path) -> None:
         for key, value in SCHEMA_MUTATIONS:
             inner = {"type": "object", "properties": {"n": {"type": "string"}}}
             inner[key] = value() if value is object else copy.deepcopy(value)
-            document = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {},
-                        "components": {"schemas": {"Top": copy.deepcopy(inner),
-                                                   "Outer": {"type": "object", "properties": {"inner": inner}}}}}  # fmt: skip
+            schemas = {"Top": copy.deepcopy(inner), "Outer": {"type": "object", "properties": {"inner": inner}}}
+            document = spec_document({"paths": {}, "components": {"schemas": schemas}}, openapi=version, server=None)
             path = tmp_path / "spec.yaml"
             path.write_text(json.dumps(document, default=str))
             assert_same(load_spec(path))
@@ -219,8 +219,8 @@ def test_same_errors_on_deeply_nested_schemas(tmp_path: Path) -> None:
             schema: dict[str, Any] = {"type": "string", "minLength": -1 if bad else 1}
             for _ in range(40):  # deeper than the walk goes: the library's check decides
                 schema = {"type": "object", "properties": {"p": schema}}
-            document = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {},
-                        "components": {"schemas": {"Deep": schema}}}  # fmt: skip
+            fragment = {"paths": {}, "components": {"schemas": {"Deep": schema}}}
+            document = spec_document(fragment, openapi=version, server=None)
             path = tmp_path / "spec.json"
             path.write_text(json.dumps(document))
             assert bool(assert_same(load_spec(path))) is bad
@@ -285,8 +285,8 @@ def test_valid_schemas_skip_the_librarys_metaschema_check(monkeypatch: pytest.Mo
         monkeypatch.setattr(library, "check_schema", classmethod(counted))
         good = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "pattern": "^a+$"}}}
         bad = {"type": "object", "properties": {"a": {"type": "string", "minLength": -1}}}
-        document = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {},
-                    "components": {"schemas": {"Good": good, "Bad": bad}}}  # fmt: skip
+        fragment = {"paths": {}, "components": {"schemas": {"Good": good, "Bad": bad}}}
+        document = spec_document(fragment, openapi=version, server=None)
         path = tmp_path / "spec.json"
         path.write_text(json.dumps(document))
         problems = validate.validate_spec(load_spec(path), lenient=True)

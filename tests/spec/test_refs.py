@@ -12,15 +12,13 @@ from typing import Any
 import pytest
 
 from generator import cli
-from tests.support.documents import spec_document
+from tests.support.documents import spec_document, spec_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _spec_with_ref(ref: str) -> str:
-    return f"""\
-openapi: 3.1.0
-info: {{title: Refs, version: "1"}}
+    return spec_text(f"""\
 paths:
   /things:
     get:
@@ -31,7 +29,7 @@ paths:
             application/json:
               schema:
                 $ref: "{ref}"
-"""
+""", title="Refs", server=None)
 
 
 def _generate(spec: Path, *options: str) -> subprocess.CompletedProcess[str]:

@@ -35,104 +35,9 @@ from generator.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism
-from tests.support.documents import write_spec
+from tests.support.documents import shared_spec, write_spec
 
-SPEC = """\
-security: [{BearerAuth: []}]
-paths:
-  /end-users/{id}:
-    delete:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [id, objectType, deleted]
-                properties:
-                  id: {type: string}
-                  objectType: {type: string, const: end_user}
-                  deleted: {type: boolean}
-  /end-users/{id}/passthrough/{integrationSlug}:
-    post:
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-        - {name: integrationSlug, in: path, required: true, schema: {type: string, enum: [quickbooks_desktop]}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {type: object, additionalProperties: true, minProperties: 1, description: The request to pass on.}
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {type: object, additionalProperties: true}}}
-  /quickbooks-desktop/invoices/{id}:
-    parameters: [{$ref: "#/components/parameters/end_user"}]
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {$ref: "#/components/schemas/qbd_invoice"}}}
-  /quickbooks-desktop/invoices/{id}/void:
-    post:
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-        - {$ref: "#/components/parameters/end_user"}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [id, objectType, voided]
-                properties:
-                  id: {type: string}
-                  objectType: {type: string, const: qbd_invoice}
-                  voided: {type: boolean}
-  /quickbooks-desktop/company:
-    get:
-      parameters: [{$ref: "#/components/parameters/end_user"}]
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: object, required: [name], properties: {name: {type: string}}}
-  /quickbooks-desktop/reports/aging:
-    get:
-      parameters:
-        - {$ref: "#/components/parameters/end_user"}
-        - {name: asOfDate, in: query, schema: {type: string, format: date}}
-        - {name: includeZeroBalances, in: query, schema: {type: boolean}}
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/qbd_report"}}}}
-  /quickbooks-desktop/reports/budget-summary:
-    get:
-      parameters:
-        - {$ref: "#/components/parameters/end_user"}
-        - {name: fiscalYear, in: query, schema: {type: integer}}
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/qbd_report"}}}}
-components:
-  securitySchemes:
-    BearerAuth: {type: http, scheme: bearer}
-  parameters:
-    end_user: {name: Conductor-End-User-Id, in: header, required: true, schema: {type: string}}
-  schemas:
-    qbd_invoice:
-      type: object
-      required: [id, objectType]
-      properties: {id: {type: string}, objectType: {type: string, const: qbd_invoice}}
-    qbd_report:
-      type: object
-      required: [objectType, reportName]
-      properties: {objectType: {type: string, const: qbd_report}, reportName: {type: string}}
-"""
+SPEC = shared_spec("conductor_action_methods.yaml")
 
 CONFIG = """\
 package_name: conductor
@@ -201,8 +106,7 @@ class RoutingServer:
 
 @pytest.fixture(scope="module")
 def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
-    head = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}
-    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **head) as generated:
+    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml") as generated:
         yield generated
 
 

@@ -27,124 +27,11 @@ from generator.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism
-from tests.support.documents import write_spec
+from tests.support.documents import shared_spec, write_spec
 
 # Paths under a prefix the config renames (`qbd`), schemas named with that prefix, nested inline objects, a
 # group-level action, two singleton GETs, a list with a cursor page, and a resource below an item.
-SPEC = """\
-security: [{BearerAuth: []}]
-paths:
-  /quickbooks-desktop/health-check:
-    get:
-      operationId: healthCheck
-      summary: Check the connection to QuickBooks Desktop
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: object, required: [duration], properties: {duration: {type: number}}}
-  /quickbooks-desktop/company:
-    get:
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {$ref: "#/components/schemas/qbd_company"}}}
-  /quickbooks-desktop/preferences:
-    get:
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  accounting: {type: object, properties: {isUsingClassTracking: {type: boolean}}}
-  /quickbooks-desktop/invoices:
-    get:
-      parameters:
-        - {name: cursor, in: query, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [data, nextCursor, hasMore]
-                properties:
-                  data: {type: array, items: {$ref: "#/components/schemas/qbd_invoice"}}
-                  nextCursor: {type: [string, "null"]}
-                  hasMore: {type: boolean}
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [customer]
-              properties:
-                customer: {type: object, required: [id], properties: {id: {type: string}}}
-                lines: {type: array, items: {type: object, properties: {amount: {type: string}}}}
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {$ref: "#/components/schemas/qbd_invoice"}}}
-  /quickbooks-desktop/invoices/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {$ref: "#/components/schemas/qbd_invoice"}}}
-  /quickbooks-desktop/customers:
-    get:
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {type: object, properties: {id: {type: string}}}}
-  /quickbooks-desktop/customers/{id}/notes:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {type: array, items: {type: string}}}}
-  /end-users/{id}:
-    delete:
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {type: object, properties: {deleted: {type: boolean}}}}}
-components:
-  securitySchemes:
-    BearerAuth: {type: http, scheme: bearer}
-  schemas:
-    qbd_company:
-      type: object
-      properties:
-        companyName: {type: string}
-        address: {type: object, properties: {city: {type: string}}}
-    qbd_invoice:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        customer: {type: object, properties: {id: {type: string}, fullName: {type: string}}}
-        lines:
-          type: array
-          items:
-            type: object
-            properties:
-              amount: {type: string}
-              item: {type: object, properties: {id: {type: string}}}
-"""
+SPEC = shared_spec("conductor_resource_groups.yaml")
 
 CONFIG = """\
 package_name: conductor
@@ -177,12 +64,9 @@ CLASSES = {
 }
 
 
-HEAD = {"title": "Conductor API", "server": "https://api.conductor.is/v1"}  # the header SPEC is written with
-
-
 @pytest.fixture(scope="module")
 def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
-    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml", **HEAD) as generated:
+    with generate_package(SPEC, config=CONFIG, spec_name="conductor.yaml") as generated:
         yield generated
 
 
@@ -384,7 +268,7 @@ BAD_METHOD_NAMES = [
 def test_bad_method_names_are_clear_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, pointer: str, message: str
 ) -> None:
-    write_spec(tmp_path, SPEC, "c.yaml", **HEAD)
+    write_spec(tmp_path, SPEC, "c.yaml")
     config = tmp_path / "c.config.yaml"
     config.write_text(f"resource_names: {{quickbooks-desktop: qbd}}\nmethod_names:\n  {entry}\n", encoding="utf-8")
     code = main(["generate", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out")])
@@ -402,7 +286,7 @@ INVOICES_ITEM = "#/paths/~1quickbooks-desktop~1invoices~1{id}/get/responses/200/
 def model_names(tmp_path: Path, spec: str, type_names: dict[str, str]) -> dict[str, str]:
     """Model name -> its module, generated with `type_names` in the config."""
     config = Config(type_names=type_names, file="t.config.yaml")
-    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml", **HEAD)), config)
+    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml")), config)
     return {m.name: m.module for m in api.models}
 
 
@@ -440,7 +324,7 @@ BAD_TYPE_NAMES = [
 def test_bad_type_names_are_clear_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], names: dict[str, str], pointer: str, message: str
 ) -> None:
-    write_spec(tmp_path, SPEC, "c.yaml", **HEAD)
+    write_spec(tmp_path, SPEC, "c.yaml")
     config = tmp_path / "c.config.yaml"
     config.write_text(yaml.safe_dump({"type_names": names}, sort_keys=False), encoding="utf-8")
     code = main(["generate", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out")])

@@ -18,78 +18,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import GeneratePackage, LocalServer, Reply
+from tests.support.documents import shared_spec
 
-SPEC = """\
-paths:
-  /pets:
-    get:
-      parameters:
-        - {name: tags, in: query, schema: {type: array, items: {type: string}}, explode: false}
-        - {name: ids, in: query, schema: {type: array, items: {type: integer}}}
-        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {kind: {type: string}}}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
-    post:
-      requestBody:
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              required: [photo]
-              properties:
-                photo: {type: string, format: binary}
-                name: {type: string}
-                meta: {type: object, properties: {a: {type: integer}}}
-      responses:
-        "201":
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Pet"}
-  /albums:
-    post:
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              properties:
-                cover: {type: string, format: binary}
-                title: {type: string}
-                sleeve: {type: string, format: binary}
-                notes: {type: string}
-            encoding:
-              cover: {contentType: image/png}
-              notes: {contentType: "text/markdown; charset=utf-8"}
-              sleeve: {contentType: "image/png, image/jpeg"}
-      responses:
-        "204": {description: ok}
-components:
-  schemas:
-    Pet:
-      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
-      discriminator:
-        propertyName: petType
-        mapping: {cat: "#/components/schemas/Cat"}
-    Cat:
-      type: object
-      required: [petType]
-      properties: {petType: {type: string}, lives: {type: integer}, mood: {type: string, enum: [happy, grumpy]}}
-    Dog:
-      type: object
-      required: [petType]
-      properties: {petType: {type: string}, bark: {type: string}}
-"""
+SPEC = shared_spec("pets_unions_enums_query_styles_multipart.yaml")
 
 
 @pytest.fixture(scope="module")
 def pets(generate_package: GeneratePackage) -> Iterator[ModuleType]:
-    with generate_package(SPEC, title="Pets", package="pets") as generated:
+    with generate_package(SPEC, package="pets") as generated:
         yield generated.package
 
 

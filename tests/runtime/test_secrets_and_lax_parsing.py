@@ -20,101 +20,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
+from tests.support.documents import shared_spec
 
-SPEC = """\
-security: [{QueryKey: []}]
-paths:
-  /items:
-    get:
-      operationId: listItems
-      parameters:
-        - {name: X-Account, in: header, required: true, schema: {type: string}}
-        - {name: X-Trace, in: header, schema: {type: string}}
-        - {name: status, in: query, schema: {type: string}}
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {type: array, items: {$ref: "#/components/schemas/Item"}}
-  /items/{id}:
-    get:
-      operationId: getItem
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
-  /uploads:
-    post:
-      operationId: upload
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              required: [file]
-              properties:
-                file: {type: string, format: binary}
-                tags: {type: array, items: {type: string}}
-      responses:
-        "204": {description: ok}
-  /blobs/{id}:
-    put:
-      operationId: putBlob
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      requestBody:
-        required: true
-        content:
-          application/octet-stream:
-            schema: {type: string, format: binary}
-      responses:
-        "204": {description: ok}
-components:
-  securitySchemes:
-    QueryKey: {type: apiKey, in: query, name: api_key}
-  schemas:
-    Item:
-      type: object
-      required: [id, createdAt]
-      properties:
-        id: {type: string}
-        createdAt: {type: string, format: date-time}
-        count: {type: integer}
-        customer: {$ref: "#/components/schemas/Customer"}
-        lines: {type: array, items: {$ref: "#/components/schemas/Line"}}
-        byName: {type: object, additionalProperties: {$ref: "#/components/schemas/Customer"}}
-        pet: {$ref: "#/components/schemas/Pet"}
-        note: {type: [string, "null"]}
-    Customer:
-      type: object
-      required: [fullName]
-      properties:
-        fullName: {type: string}
-        since: {type: string, format: date}
-    Line:
-      type: object
-      properties:
-        amount: {type: number}
-        at: {type: string, format: date-time}
-    Pet:
-      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
-      discriminator: {propertyName: kind, mapping: {cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog"}}
-    Cat:
-      type: object
-      required: [kind]
-      properties: {kind: {type: string}, lives: {type: integer}}
-    Dog:
-      type: object
-      required: [kind]
-      properties: {kind: {type: string}, bark: {type: string}, born: {type: string, format: date}}
-"""
+SPEC = shared_spec("query_credentials_lax_parsing_raw_bodies.yaml")
 
 KEY = "QSECRET-9f2"
 
 
 @pytest.fixture(scope="module")
 def generated(generate_package: GeneratePackage) -> Iterator[Generated]:
-    with generate_package(SPEC, title="Vault", package="vault") as generated:
+    with generate_package(SPEC, package="vault") as generated:
         yield generated
 
 

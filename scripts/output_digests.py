@@ -149,7 +149,7 @@ def write_fuzz_specs() -> None:
     sys.path.insert(0, str(ROOT))
     from hypothesis import HealthCheck, given, settings
 
-    from tests.hostile_specs import Drawn, documents
+    from tests.support.hostile_specs import Drawn, documents
 
     drawn: list[Drawn] = []
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator import pipeline
-from tests.corpus import prism
+from tests.support.corpus import prism
 
 
 def measure(spec: Path, out: Path, timeout: float, config: Path | None = None) -> tuple[str, list[str]]:

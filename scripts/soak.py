@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Soak test of the generated client under faults (tests/soak.py): prints calls made, faults injected and
+"""Soak test of the generated client under faults (tests/support/soak.py): prints calls made, faults injected and
 outcomes; exits 1 if any call broke the documented rules, leaked a descriptor or was applied twice.
 
     .venv/bin/python scripts/soak.py            # the long profile: 1,500 calls per client kind, a few minutes
-    .venv/bin/python scripts/soak.py --short    # the CI profile (tests/test_soak.py), seconds
+    .venv/bin/python scripts/soak.py --short    # the CI profile (tests/robustness/test_soak.py), seconds
     .venv/bin/python scripts/soak.py --calls 300 --seed 7
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import soak
+from tests.support import soak
 
 
 def main() -> int:

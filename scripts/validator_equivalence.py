@@ -6,7 +6,7 @@ specs; this script covers the large ones too (minutes: the library takes about 2
     .venv/bin/python scripts/validator_equivalence.py                 # every spec, and one mutated copy of each
     .venv/bin/python scripts/validator_equivalence.py --only openai --mutated 3
 
-A mutated copy has errors injected at places drawn from a seed (tests/test_validator_speedups.py's
+A mutated copy has errors injected at places drawn from a seed (tests/spec/test_validator_speedups.py's
 `mutate`), so failing verdicts and their messages are compared too. Exit status 1 on any difference.
 """
 
@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from generator import validator_speedups
 from generator.load import load_spec
-from tests.corpus.harness import read_manifest
-from tests.test_validator_speedups import library_class, mutate, ours_class, outcome
+from tests.support.corpus.harness import read_manifest
+from tests.spec.test_validator_speedups import library_class, mutate, ours_class, outcome
 
 
 def compare(label: str, spec: object) -> bool:

@@ -1,0 +1,156 @@
+"""generator/targets/python/layout.py writes black's layout itself; black (pinned) is the oracle here.
+
+Each layout function is checked against black on generated inputs of every length around the line
+limit, and `settle` on whole modules: what it vouches for must be exactly what black makes of it.
+The end-to-end oracle is tests/corpus_runs/test_corpus_static.py and tests/robustness/test_fuzz.py (every generated file).
+"""
+
+from __future__ import annotations
+
+import keyword
+
+import black
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.targets.python import layout
+from generator.targets.python.pysource import docstring_text, string_literal
+from generator.targets.python.formatting import _settled, black_mode
+
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
+TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=140)
+PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\'), max_size=30)
+UNCOMMENTED = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\#'), max_size=30)
+
+
+def black_of(source: str) -> str:
+    return black.format_str(source, mode=black_mode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=8), st.sampled_from([0, 4, 8]), st.booleans())
+def test_from_import_is_blacks(names: list[str], indent: int, nested: bool) -> None:
+    names = sorted(set(names))
+    indent = indent if nested else 0
+    code = _nest(layout.from_import("package.module", names, indent), indent)
+    assert black_of(code + "\n") == code + "\n"
+
+
+def _nest(code: str, indent: int) -> str:
+    """`code` (laid out at `indent`) inside as many `if True:` blocks as that indent needs."""
+    levels = indent // 4
+    heads = "".join("    " * level + "if True:\n" for level in range(levels))
+    return heads + " " * indent + code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, max_size=10), st.sampled_from([8, 12, 16]), st.booleans(), NAMES)
+def test_bracket_is_blacks(items: list[str], indent: int, call: bool, head: str) -> None:
+    """A call's arguments and a collection as a keyword argument inside an exploded call, where the
+    resource template places them (the item's comma counted in its tail, as resources.py does)."""
+    opening, closing = ("f(", ")") if call else ("[", "]")
+    value = layout.bracket(f"{head}_={opening}", items, closing + ",", indent, call=call)
+    outer = " " * (indent - 4)
+    code = _nest("request(", indent - 4) + "\n" + " " * indent + value + "\n" + outer + ")"
+    assert black_of(code + "\n") == code + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from([0, 4, 8]), st.integers(0, 6))
+def test_docstring_is_blacks(paragraphs: list[str], indent: int, lead: int) -> None:
+    text = docstring_text("\n".join(p if i == 0 else " " * lead + p for i, p in enumerate(paragraphs)))
+    doc = layout.docstring(text, indent)
+    if indent == 0:
+        source = doc + "\n"
+    else:
+        source = "class A:\n" + ("    def f(self) -> None:\n" if indent == 8 else "") + " " * indent + doc + "\n"
+    assert black_of(source) == source
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.lists(PLAIN.map(string_literal), min_size=1, max_size=12)), min_size=1, max_size=6))
+def test_settle_lays_out_long_statements_as_black(fields: list[tuple[str, list[str]]]) -> None:
+    """Long fields, parameters and aliases (Literal annotations of any length) go to black as one batch of
+    snippets and come back in place: the module is then exactly black's."""
+    names = list(dict.fromkeys(name for name, _ in fields))
+    values = dict(fields)
+    lines = ['"""A module."""', "", "from typing import Literal", "", "", "class A:"]
+    lines += [f"    {name}: Literal[{', '.join(values[name])}] | None = None" for name in names]
+    lines += ["", "    def f(", "        self,"]
+    lines += [f"        {name}: Literal[{', '.join(values[name])}] | None = None," for name in names]
+    lines += [f"    ) -> Literal[{', '.join(values[names[0]])}]:", "        pass", "", ""]
+    lines += [f"{name.upper()}_ALIAS = Literal[{', '.join(values[name])}] | int" for name in names]
+    source = "\n".join(lines) + "\n"
+    settled = _settled({"m.py": source})
+    assert settled, "every line is of a shape settle knows"
+    assert settled["m.py"] == black_of(source)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, st.integers(min_value=70, max_value=120), st.sampled_from([0, 4, 8]))
+def test_a_long_string_bound_to_a_name_is_kept_where_black_keeps_it(name: str, length: int, indent: int) -> None:
+    """`NAME = "text"` longer than a line: kept as it is when the string would not fit inside parentheses
+    either (black keeps it too); otherwise black decides (it wraps the string in parentheses)."""
+    string = f'"{"w" * length}"'
+    source = {0: "", 4: "class A:\n", 8: "class A:\n    def f(self) -> None:\n"}[indent]
+    source += " " * indent + f"{name} = {string}\n"
+    settled = layout.settle(source)
+    if indent + 4 + len(string) > layout.LINE_LENGTH:
+        assert settled is not None and not settled.pending
+        assert settled.text({}) == black_of(source) == source
+    elif indent + len(name) + 3 + len(string) > layout.LINE_LENGTH:
+        assert settled is None  # black's layout, not settle's
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.lists(UNCOMMENTED.map(string_literal), min_size=1, max_size=8)), min_size=1, max_size=4))
+def test_settle_lays_out_long_statements_of_a_test_method_as_black(calls: list[tuple[str, list[str]]]) -> None:
+    """A generated test's long statements (a call, a name bound to a call, a `with`, in a method or one block
+    deeper) go to black as snippets and come back in place: the module is then exactly black's."""
+    lines = ["import pytest", "", "", "class TestA:", "    async def test_a(self, client: object) -> None:"]
+    for name, args in calls:
+        call = f"client.{name}.with_raw_response.create({', '.join(args)})"
+        lines += [f"        with pytest.raises(ValueError, match={args[0]}):", f"            {call}"]
+        lines += [f"        {name} = await {call}", f"        assert_matches_type(object, {name}, path=[{', '.join(args)}])"]
+    source = "\n".join(lines) + "\n"
+    settled = _settled({"m.py": source})
+    assert settled, "every line is of a shape settle knows"
+    assert settled["m.py"] == black_of(source)
+
+
+def test_a_long_call_inside_brackets_is_left_to_black() -> None:
+    """The same shape continuing an open bracket is not a statement: the file goes to black."""
+    source = "class A:\n    def f(self) -> None:\n        g(\n        h(" + ", ".join(["'x'"] * 30) + ")\n        )\n"
+    assert layout.settle(source) is None
+
+
+def test_settle_refuses_what_it_cannot_vouch_for() -> None:
+    assert layout.settle("x = 1 \n") is None  # trailing whitespace
+    assert layout.settle("x = [\n\t1,\n]\n") is None  # a tab
+    long_call = "def f() -> None:\n    compute(" + ", ".join(f"argument_{n} + 1" for n in range(12)) + ")\n"
+    assert layout.settle(long_call) is None  # a long line of no known shape: black formats the file
+    docstring = '"""' + "word " * 40 + '"""\n'
+    settled = layout.settle(docstring)
+    assert settled is not None and not settled.pending  # a long docstring line is text, never reflowed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(NAMES, PLAIN), max_size=12), min_size=1, max_size=6), st.booleans())
+def test_lay_out_programs_gives_each_long_program_blacks_layout_and_keeps_the_others(
+    bodies: list[list[tuple[str, str]]], is_async: bool
+) -> None:
+    """Programs shaped like code samples, one call each with a dict argument of any length: those with a long
+    line come out as black makes of each alone (one batch, taken apart again), the others exactly as given."""
+    programs = []
+    for body in bodies:
+        value = "{" + ", ".join(f"{string_literal(key)}: {string_literal(text)}" for key, text in body) + "}"
+        call = ["thing = client.things.create(", f"    body={value},", ")", "print(thing.id)"]
+        if is_async:
+            call = ["async def main() -> None:", *("    " + line for line in call), "", "", "asyncio.run(main())"]
+        programs.append("\n".join(["import os", "from package import Client", "", "client = Client(", ")", *call]))
+    laid_out = layout.lay_out_programs(programs, black_of)
+    for program, result in zip(programs, laid_out):
+        if any(len(line) > layout.LINE_LENGTH for line in program.split("\n")):
+            assert result == black_of(program + "\n").rstrip("\n")
+        else:
+            assert result == program

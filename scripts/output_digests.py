@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = (ROOT.parent / "shared" / "corpus").resolve()  # messages name the real path, not a link to it
 GOLDEN = ROOT / "tests" / "golden"
 RECORD = GOLDEN / "outputs.json"
 FUZZ = GOLDEN / "fuzz"

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.errors import pointer_from_parts
-from generator.load import RefError, Spec, Target
+from generator.spec.load import Spec
+from generator.spec.refs import RefError, Target
 from generator.model.ir import Api, Model, Operation, Parameter
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

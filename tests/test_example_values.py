@@ -18,7 +18,8 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.cli import main
 from generator.config import load_config
-from generator.load import Target, load_spec
+from generator.spec.load import load_spec
+from generator.spec.refs import Target
 from generator.model.build import build_api
 from generator.model.example_values import example_value, matches
 

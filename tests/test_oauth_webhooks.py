@@ -29,7 +29,7 @@ import pytest
 
 from generator import pipeline
 from generator.config import load_config
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import imported_package
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import Spec
+from generator.spec.load import Spec
 from generator.model import wire
 from generator.model.ir import (
     Api,

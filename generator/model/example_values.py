@@ -12,7 +12,8 @@ import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular
 from collections.abc import Callable
 from typing import Any
 
-from generator.load import RefError, Spec, Target
+from generator.spec.load import Spec
+from generator.spec.refs import RefError, Target
 
 MAX_DEPTH = 8
 MAX_PATTERN_TEXT = 1_000  # a longer shortest match (nested repeats) is not worth showing

@@ -15,7 +15,8 @@ from typing import Any, NoReturn
 
 from generator.config import Config, PagingConfig
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import RefError, Spec, Target
+from generator.spec.load import Spec
+from generator.spec.refs import RefError, Target
 from generator.model.example_values import example_value, parameter_example
 from generator.model.ir import (
     BodyKind,

@@ -61,7 +61,7 @@ _KEYWORDS = {
     "items": "child", "additionalProperties": "child", "not": "child",
     "allOf": "members", "oneOf": "members", "anyOf": "members",
     "$ref": "structured", "type": "structured", "properties": "structured", "required": "structured",
-    "discriminator": "structured",
+    "discriminator": "structured", "patternProperties": "structured",
 }  # fmt: skip  # a table: one keyword per cell reads better than one per line
 _FIELD_NAMES = {
     "readOnly": "read_only", "writeOnly": "write_only", "multipleOf": "multiple_of",
@@ -188,6 +188,12 @@ class SchemaGraph:
                     name: self._shell(prop, own.file, f"{own.pointer}/{escape(name)}")
                     for name, prop in own.value.items()
                 }
+        elif key == "patternProperties":
+            if isinstance(item, dict):
+                fields["pattern_properties"] = {
+                    name: self._shell(prop, file, f"{pointer}/patternProperties/{escape(name)}")
+                    for name, prop in item.items()
+                }
         elif key == "required":
             if isinstance(item, list):
                 fields["required"] = tuple(dict.fromkeys(r for r in item if isinstance(r, str)))
@@ -274,6 +280,7 @@ def _edges(node: Schema) -> Iterator[Schema]:
         if single is not None:
             yield single
     yield from node.properties.values()
+    yield from (node.pattern_properties or {}).values()
     for members in (node.all_of, node.one_of, node.any_of):
         yield from members or ()
 
@@ -283,10 +290,10 @@ def _edges(node: Schema) -> Iterator[Schema]:
 
 def build_document(spec: Spec, graph: SchemaGraph | None = None) -> Document:
     """The whole document as typed nodes (schemas through `graph`, made here when not given)."""
-    return _DocumentBuilder(spec, graph if graph is not None else SchemaGraph(spec)).document()
+    return NodeBuilder(spec, graph if graph is not None else SchemaGraph(spec)).document()
 
 
-class _DocumentBuilder:
+class NodeBuilder:
     def __init__(self, spec: Spec, graph: SchemaGraph) -> None:
         self.spec = spec
         self.graph = graph

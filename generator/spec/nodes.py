@@ -139,6 +139,7 @@ class Schema:
     # own properties; `properties: {$ref: ...}` stands for the map it refers to (DigitalOcean writes it; Prism and
     # ref bundlers read it so): a property named "$ref" would need a schema, never a bare string
     properties: Mapping[str, Schema] = field(default_factory=dict)
+    pattern_properties: Mapping[str, Schema] | None = None  # None unless written as a mapping
     required: tuple[str, ...] = ()  # the string entries, in order, once each
     items: Schema | None = None
     additional_properties: Schema | None = None

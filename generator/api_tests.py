@@ -13,9 +13,12 @@ import builtins
 from dataclasses import dataclass
 
 from generator.examples import example_arguments
-from generator.model.ir import Api, Import, Operation, Resource
+from generator.model.ir import Api, Operation, Resource
 from generator.model.naming import singular, snake_case
-from generator.pysource import literal
+from generator.model.types import NONE, STRING
+from generator.targets.python.imports import Import
+from generator.targets.python.pysource import literal
+from generator.targets.python.types import annotation as python_annotation, python_type
 
 # Names a result variable must not take in a test module: what the module imports or the tests define, and the
 # builtins (a variable `float` would hide the type in `list[float]`).
@@ -76,14 +79,12 @@ def used_models(resource: Resource) -> set[str]:
 def test_imports(api: Api, resource: Resource) -> set[Import]:
     """What a resource's tests import besides the models (absolute, from the package or the standard library)."""
     imports = {Import("pytest", ""), Import(api.package, api.client_name), Import(api.package, api.async_client_name)}
-    if any(
-        op.pagination or (not _always_streams(op) and op.return_type.annotation != "None") for op in resource.operations
-    ):
+    if any(op.pagination or (not _always_streams(op) and op.return_type.tree != NONE) for op in resource.operations):
         imports.add(Import("tests.utils", "assert_matches_type"))  # what checks the results
     for op in resource.operations:
         type_ = op.pagination.item if op.pagination else op.return_type
         if not _always_streams(op):
-            imports |= {_absolute(api.package, i) for i in type_.imports}
+            imports |= {_absolute(api.package, i) for i in python_type(type_).imports}
         if op.pagination:
             imports |= {
                 Import(f"{api.package}.pagination", f"{kind}{op.pagination.page_class}") for kind in ("Sync", "Async")
@@ -105,12 +106,6 @@ def _absolute(package: str, item: Import) -> Import:
     return item
 
 
-def _spelled(annotation: str, spelling: dict[str, str]) -> str:
-    from generator.render import spell
-
-    return spell(annotation, spelling)
-
-
 def _always_streams(op: Operation) -> bool:
     return op.stream is not None and op.stream.switch is None
 
@@ -124,7 +119,7 @@ def _method_test(op: Operation, spelling: dict[str, str], skip: str | None) -> M
     variable: str | None = "page" if op.pagination else noun
     if variable in _RESERVED or variable in spelling.values():
         variable = f"{variable}_result"
-    if op.pagination is None and op.return_type.annotation == "None":
+    if op.pagination is None and op.return_type.tree == NONE:
         variable = None
     check, pages = _checks(op, spelling)
     return MethodTest(
@@ -147,7 +142,7 @@ def _method_test(op: Operation, spelling: dict[str, str], skip: str | None) -> M
 def _checks(op: Operation, spelling: dict[str, str]) -> tuple[Check, Check | None]:
     """How a result is checked; for a paginated method also how its second page is."""
     if op.pagination is not None:
-        item = _spelled(op.pagination.item.annotation, spelling)
+        item = python_annotation(op.pagination.item, spelling)
         page = op.pagination.page_class
         check = Check(
             [f"assert isinstance({{}}, Sync{page})", f'assert_matches_type(list[{item}], {{}}.data, path=["data"])'],
@@ -162,9 +157,9 @@ def _checks(op: Operation, spelling: dict[str, str]) -> tuple[Check, Check | Non
         return check, pages
     if _always_streams(op):
         return Check(["assert isinstance({}, Stream)"], ["assert isinstance({}, AsyncStream)"]), None
-    if op.return_type.annotation == "None":
+    if op.return_type.tree == NONE:
         return Check([], []), None
-    annotation = _spelled(op.return_type.annotation, spelling)
+    annotation = python_annotation(op.return_type, spelling)
     line = f'assert_matches_type({annotation}, {{}}, path=["response"])'
     return Check([line], [line]), None
 
@@ -173,7 +168,7 @@ def _empty_paths(op: Operation, helpers: set[str]) -> list[tuple[str, list[str]]
     """For each string path parameter, the `match=` pattern of its refusal and the required arguments with it empty."""
     found = []
     for index, param in enumerate(op.positional):
-        if param.type.annotation != "str":
+        if param.type.tree != STRING:
             continue
         arguments = example_arguments(op, helpers)
         arguments[index] = '"",'

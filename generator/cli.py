@@ -15,6 +15,7 @@ from generator import __version__, pipeline, progress, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.spec.limits import RECURSION_LIMIT
 from generator.write import after_failure, unified_diff
+from generator.targets.python.types import annotation as python_annotation
 
 # `diff`, `inspect` and `release` import their modules when they run: `generate` and `check` stay light.
 RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it
@@ -282,7 +283,7 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
               "actions applied")  # fmt: skip
     for op in api.operations:
         args_text = ", ".join(p.name for p in op.parameters)
-        print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {op.return_type.annotation}"
+        print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {python_annotation(op.return_type)}"
               f"    [{op.http_method} {op.path}]")  # fmt: skip
     return EXIT_OK
 

@@ -23,6 +23,7 @@ from generator.errors import pointer_from_parts
 from generator.spec.load import Spec
 from generator.spec.refs import RefError, Target
 from generator.model.ir import Api, Model, Operation, Parameter
+from generator.targets.python.types import annotation as python_annotation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 Direction = Literal["request", "response"]
@@ -357,7 +358,7 @@ class _Differ:
             self.add(Level.PATCH, subject, f"parameter `{name}`: description changed (documentation only)",
                      "parameter-doc-changed", new, "new")  # fmt: skip
         where = _Where(subject, "parameter", name)
-        annotations = (old_ir.type.annotation, new_ir.type.annotation) if old_ir and new_ir else None
+        annotations = (python_annotation(old_ir.type), python_annotation(new_ir.type)) if old_ir and new_ir else None
         self.compare_schema(
             self._child(self.old, old, "schema"), self._child(self.new, new, "schema"), where, "request", annotations
         )
@@ -419,13 +420,15 @@ class _Differ:
         new_responses = self._child(self.new, new_op, "responses")
         old_codes = {str(k): v for k, v in _mapping(old_responses.value).items()}
         new_codes = {str(k): v for k, v in _mapping(new_responses.value).items()}
-        if old.return_type.annotation != new.return_type.annotation:
+        if python_annotation(old.return_type) != python_annotation(new.return_type):
             level = Level.BREAKING
             if _renamed_only(old, new):
-                message = f"return type renamed `{old.return_type.annotation}` -> `{new.return_type.annotation}`"
+                message = f"return type renamed `{python_annotation(old.return_type)}` -> `{python_annotation(new.return_type)}`"
                 message += self._type_name_hint(old, new)
             else:
-                message = f"returns `{new.return_type.annotation}` instead of `{old.return_type.annotation}`"
+                message = (
+                    f"returns `{python_annotation(new.return_type)}` instead of `{python_annotation(old.return_type)}`"
+                )
             self.add(level, subject, message, "return-type-changed", new_responses, "new")
         for code in sorted(old_codes.keys() - new_codes.keys()):
             level = Level.BREAKING if code.startswith(("2", "3")) else Level.POSSIBLY_BREAKING
@@ -655,7 +658,10 @@ class _Differ:
                 self.report(label, level, message, "property-required-changed", new.properties[name], "new")
             annotations = None
             if at_body_root and name in self.body_params[0] and name in self.body_params[1]:
-                annotations = (self.body_params[0][name].type.annotation, self.body_params[1][name].type.annotation)
+                annotations = (
+                    python_annotation(self.body_params[0][name].type),
+                    python_annotation(self.body_params[1][name].type),
+                )
             elif direction == "response":
                 annotations = self._field_annotations(old, new, name)
             self.compare_schema(old.properties[name], new.properties[name], label, direction, annotations)
@@ -678,7 +684,9 @@ class _Differ:
         new_field = next((f for f in new_model.fields if f.wire_name == wire_name), None)
         if old_field is None or new_field is None:
             return None
-        return _required_annotation(old_field.type.annotation), _required_annotation(new_field.type.annotation)
+        return _required_annotation(python_annotation(old_field.type)), _required_annotation(
+            python_annotation(new_field.type)
+        )
 
     def compare_options(self, old: _Schema, new: _Schema, where: _Where, direction: Direction) -> None:
         for keyword in ("oneOf", "anyOf"):

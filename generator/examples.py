@@ -17,7 +17,8 @@ from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
 from generator.model.ir import Api, Model, Operation, Pagination, Parameter
 from generator.model.naming import singular, snake_case
-from generator.pysource import literal
+from generator.targets.python.pysource import literal
+from generator.targets.python.types import annotation as python_annotation
 
 MAX_DEPTH = 3
 
@@ -163,7 +164,7 @@ def example_call(
     variable = "page" if op.pagination else noun
     if variable in reserved:
         variable = f"{variable}_result"
-    returns = op.pagination is not None or op.return_type.annotation != "None"
+    returns = op.pagination is not None or python_annotation(op.return_type) != "None"
     target = f"{client}.{'.'.join([*op.resource_path, op.name])}("
     if iterate and op.pagination:
         item = noun if noun not in reserved and noun != "page" else "item"
@@ -199,7 +200,7 @@ def example_arguments(
 def _item_id(pagination: Pagination, models: Mapping[str, Model]) -> str | None:
     """`id` when a page's items are one model with an `id` field."""
     model = models.get(next(iter(pagination.item.models))) if len(pagination.item.models) == 1 else None
-    if model is None or pagination.item.annotation != model.name:
+    if model is None or python_annotation(pagination.item) != model.name:
         return None
     return "id" if any(f.name == "id" for f in model.fields) else None
 
@@ -220,19 +221,21 @@ def _printable_field(op: Operation) -> str | None:
 
 def _is_file(param: Parameter) -> bool:
     """A file argument: `FileTypes`, or a union that takes one (`List[FileTypes] | FileTypes`)."""
-    return param.type.annotation.startswith("FileTypes") or "FileTypes" in param.type.annotation.split(" | ")
+    return python_annotation(param.type).startswith("FileTypes") or "FileTypes" in python_annotation(param.type).split(
+        " | "
+    )
 
 
 def _is_file_list(param: Parameter) -> bool:
     """A list of files only (`List[FileTypes]`): its example is a list holding the example file."""
-    return "List[FileTypes]" in param.type.annotation.split(" | ") and not _is_file(param)
+    return "List[FileTypes]" in python_annotation(param.type).split(" | ") and not _is_file(param)
 
 
 def _argument(param: Parameter, helpers: set[str]) -> str:
     """Source for a value of `param`'s type: dates go through the package's parse helpers."""
     value = param.example
     for kind, helper in (("date", "parse_date"), ("datetime", "parse_datetime")):
-        if param.type.annotation.split(" | ")[0] == kind:
+        if python_annotation(param.type).split(" | ")[0] == kind:
             helpers.add(helper)
             fallback = _STRING_FORMATS["date" if kind == "date" else "date-time"]
             text = value if isinstance(value, str) and _parses_as(kind, value) else fallback
@@ -330,7 +333,9 @@ def readme_snippets(api: Api) -> dict[str, str]:
     upload = next((op for op in api.operations if any(_is_file(p) for p in op.parameters)), None)
     if upload is not None:
         snippets["upload"] = _upload_snippet(upload)
-    download = next((op for op in api.operations if op.return_type.annotation == "bytes" and not op.pagination), None)
+    download = next(
+        (op for op in api.operations if python_annotation(op.return_type) == "bytes" and not op.pagination), None
+    )
     if download is not None:
         snippets["download"] = _download_snippet(download)
     streamed_ops = [op for op in api.operations if op.stream] if api.operations else []
@@ -428,7 +433,7 @@ def client_test(api: Api) -> ClientTest | None:
         if each.lines[1:2] == [")"]:  # no arguments: the call on one line, as black writes it
             each.lines[0:2] = [each.lines[0] + ")"]
     schema = op.response_schema if isinstance(op.response_schema, dict) else {}
-    body = example_value(schema) if op.return_type.annotation != "None" else {}
+    body = example_value(schema) if python_annotation(op.return_type) != "None" else {}
     return ClientTest(
         call.lines,
         raw.lines,
@@ -487,7 +492,7 @@ def webhook_snippet(api: Api) -> str | None:
 def webhook_example_payload(api: Api) -> tuple[str, str] | None:
     """(webhook name, JSON text) of the first webhook with a payload: the spec's example of it, else one built."""
     for webhook in api.webhooks:
-        if isinstance(webhook.example, (dict, list)) and webhook.payload.annotation != "None":
+        if isinstance(webhook.example, (dict, list)) and python_annotation(webhook.payload) != "None":
             text = json.dumps(webhook.example, indent=2, ensure_ascii=False)
             if "```" not in text:  # it goes in a Markdown code block
                 return webhook.name, text

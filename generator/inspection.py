@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
 from generator.spec.overlay import AppliedOverlay
+from generator.targets.python.types import annotation as python_annotation
 
 FORMAT_VERSION = 1
 
@@ -34,7 +35,8 @@ def api_to_json(api: Api, overlays: Sequence[AppliedOverlay] = ()) -> dict[str, 
         "request_id_header": api.request_id_header,
         "operations": [_operation(op) for op in api.operations],
         "webhooks": [
-            {"name": w.name, "http_method": w.http_method, "payload_type": w.payload.annotation} for w in api.webhooks
+            {"name": w.name, "http_method": w.http_method, "payload_type": python_annotation(w.payload)}
+            for w in api.webhooks
         ],
         "overlays": [
             {"file": o.file, "title": o.title, "version": o.version, "actions": o.actions, "matched": o.matched}
@@ -47,7 +49,12 @@ def api_to_json(api: Api, overlays: Sequence[AppliedOverlay] = ()) -> dict[str, 
                 "kind": "request" if m.request else "alias" if m.alias else "model",
                 "module": f"{api.package}.types.{m.module}",
                 "fields": [
-                    {"name": f.name, "wire_name": f.wire_name, "type": f.type.annotation, "required": f.required}
+                    {
+                        "name": f.name,
+                        "wire_name": f.wire_name,
+                        "type": python_annotation(f.type),
+                        "required": f.required,
+                    }
                     for f in m.fields
                 ],
             }
@@ -76,7 +83,7 @@ def _operation(op: Operation) -> dict[str, Any]:
                 "schema": op.body.schema,
             }
         ),
-        "return_type": op.return_type.annotation,
+        "return_type": python_annotation(op.return_type),
         "response_schema": op.response_schema,
         "security": list(op.security),
         "pagination": (
@@ -84,14 +91,16 @@ def _operation(op: Operation) -> dict[str, Any]:
             if op.pagination is None
             else {
                 "page_class": op.pagination.page_class,
-                "item_type": op.pagination.item.annotation,
+                "item_type": python_annotation(op.pagination.item),
                 "items": op.pagination.items,
                 "param": op.pagination.param,
                 "next": op.pagination.next,
                 "item_id": op.pagination.item_id,
             }
         ),
-        "stream": None if op.stream is None else {"item_type": op.stream.item.annotation, "switch": op.stream.switch},
+        "stream": (
+            None if op.stream is None else {"item_type": python_annotation(op.stream.item), "switch": op.stream.switch}
+        ),
     }
 
 
@@ -101,6 +110,6 @@ def _parameter(p: Parameter) -> dict[str, Any]:
         "wire_name": p.wire_name,
         "location": p.location,
         "required": p.required,
-        "type": p.type.annotation,
+        "type": python_annotation(p.type),
         "schema": p.schema,
     }

@@ -37,11 +37,14 @@ from generator.examples import (
 )
 from generator.layout import bracket, docstring, fits, lay_out_pending, lay_out_programs, settle
 from generator.model import wire
-from generator.model.ir import Api, Credential, Import, Location, Model, Operation, Parameter, Resource, TypeRef
+from generator.model.ir import Api, Credential, Location, Model, Operation, Parameter, Resource, TypeRef
 from generator.model.naming import pascal_case
 from generator.model.schemas import RESERVED_MODEL_NAMES
 from generator.progress import SILENT, Progress
-from generator.pysource import comment_text, docstring_text, string_literal
+from generator.targets.python.imports import Import
+from generator.targets.python.pysource import comment_text, docstring_text, string_literal
+from generator.targets.python.types import PythonType, annotation, is_type, python_type, stream_annotation
+from generator.targets.python.types import spell as spell_type
 
 if TYPE_CHECKING:
     import black
@@ -158,6 +161,7 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
             webhook=webhook_snippet(api),
             webhook_payload=webhook_example_payload(api),
             env_vars={c.name: c.env_var for c in api.credentials},
+            webhook_payloads=[(webhook, annotation(webhook.payload)) for webhook in api.webhooks],
         ),
         "api.md": _render("api.md.jinja", api=api, resources=_api_reference(api)),
     }
@@ -311,7 +315,7 @@ def _render_types_module(api: Api, module: str, members: list[Model], models: di
     names, model_imports = _spelling(
         importer, {n for ref in refs for n in ref.models}, tables, models, RESERVED_MODEL_NAMES
     )
-    imports: set[Import] = set().union(*(ref.imports for ref in refs))
+    imports: set[Import] = set().union(*(spell_type(ref.tree)[1] for ref in refs))
     imports |= {Import(wire.RUNTIME, w) for w in wrappers}
     if any(m.name in api.wire_tables for m in members):
         imports.add(Import(wire.RUNTIME, "Renames"))
@@ -492,17 +496,17 @@ def _stream_signatures(op: Operation) -> dict[bool, dict[str, Any]]:
     assert op.stream is not None
     result: dict[bool, dict[str, Any]] = {}
     for is_async in (False, True):
-        stream = op.stream.annotation(is_async)
+        stream = stream_annotation(_spelled(op.stream.item).annotation, is_async)
         switch = next((p for p in op.keyword if p.name == op.stream.switch), None)
         if switch is None:
             result[is_async] = {"returns": stream, "overloads": []}
             continue
-        either = f"{op.return_type.annotation} | {stream}"
-        nullable = " | None" if "None" in switch.type.annotation.split(" | ") else ""
+        either = f"{_spelled(op.return_type).annotation} | {stream}"
+        nullable = " | None" if "None" in _spelled(switch.type).annotation.split(" | ") else ""
         off = {"annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
-               "optional": not switch.required, "returns": op.return_type.annotation}  # fmt: skip
+               "optional": not switch.required, "returns": _spelled(op.return_type).annotation}  # fmt: skip
         on = {"annotation": "Literal[True]", "optional": False, "returns": stream}
-        any_ = {"annotation": switch.type.annotation, "optional": False, "returns": either}
+        any_ = {"annotation": _spelled(switch.type).annotation, "optional": False, "returns": either}
         result[is_async] = {"returns": either, "overloads": [off, on, any_]}
     return result
 
@@ -592,8 +596,9 @@ def _webhooks_context(api: Api) -> dict[str, Any]:
     reserved = {hooks.class_name, hooks.event_name, "Any", "Protocol", "TypeAlias", "cast", "Mapping", "functools", "json",
                 "pydantic", "construct_lenient", f"{api.client_name}Error", "verify_standard", "verify_hmac"}  # fmt: skip
     names, imports = _spelling("webhooks", hooks.event.models, (), {m.name: m for m in api.models}, reserved)
-    hooks = dataclasses.replace(hooks, event=_spelled_type(hooks.event, names))
-    imports |= {_from_root(i) for i in hooks.event.imports}
+    event = _spelled_type(hooks.event, names)
+    hooks = dataclasses.replace(hooks, event=event)
+    imports |= {_from_root(i) for i in event.imports}
     imports |= {Import("typing", n) for n in ("Any", "Protocol", "TypeAlias", "cast")} | {
         Import("functools", ""),
         Import("json", ""),
@@ -611,7 +616,7 @@ def _webhooks_context(api: Api) -> dict[str, Any]:
         "exports": sorted([hooks.class_name, hooks.event_name], key=all_key),
         "imports": import_block(imports),
         "tag": hooks.tag,
-        "names": ", ".join(f"`{name}`" for name in members) if members else hooks.event.annotation,
+        "names": ", ".join(f"`{name}`" for name in members) if members else event.annotation,
         "scheme_doc": schemes[hooks.scheme],
         "env_var": next((c.env_var for c in api.credentials if c.name == hooks.credential), ""),
     }
@@ -706,15 +711,18 @@ def _request_statement(op: Operation, is_async: bool, page_type: str, returns: s
         names = [string_literal(name) + ("," if len(op.security) == 1 else "") for name in op.security]
         args.append(bracket("security=(", names, "),", indent + 4))
     if op.stream and op.stream.switch:
-        args += [f"stream={op.stream.switch} is True", f"stream_cls={op.stream.annotation(is_async)}"]
+        args += [
+            f"stream={op.stream.switch} is True",
+            f"stream_cls={stream_annotation(_spelled(op.stream.item).annotation, is_async)}",
+        ]
     elif op.stream:
         args.append("stream=True")
     if op.stream and not op.stream.switch:
-        args.append(f"cast_to={op.stream.annotation(is_async)}")
-    elif op.return_type.is_type:
-        args.append(f"cast_to={op.return_type.runtime or op.return_type.annotation}")
+        args.append(f"cast_to={stream_annotation(_spelled(op.stream.item).annotation, is_async)}")
+    elif _spelled(op.return_type).is_type:
+        args.append(f"cast_to={_spelled(op.return_type).runtime or _spelled(op.return_type).annotation}")
     else:
-        args.append(f"cast_to=type_of({op.return_type.annotation})")
+        args.append(f"cast_to=type_of({_spelled(op.return_type).annotation})")
     args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
     inner = " " * (indent + 4)
     call = "".join(f"{inner}{arg}{'' if arg.endswith(',') else ','}\n" for arg in args) + " " * indent + ")"
@@ -723,7 +731,7 @@ def _request_statement(op: Operation, is_async: bool, page_type: str, returns: s
     if page:
         return f"return self._client.request_page(\n{call}"
     awaited = "await " if is_async else ""
-    if op.return_type.is_type:
+    if _spelled(op.return_type).is_type:
         return f"return {awaited}self._client.request(\n{call}"
     return f"response = {awaited}self._client.request(\n{call}\n        return cast({returns}, response)"
 
@@ -799,7 +807,7 @@ def _resource_imports(
     refs += [page.item for page in pages]
     streamed = [op.stream for op in resource.operations if op.stream]
     refs += [s.item for s in streamed]
-    imports: set[Import] = set().union(*(ref.imports for ref in refs))
+    imports: set[Import] = set().union(*(spell_type(ref.tree)[1] for ref in refs))
     tables: set[str] = set()
     shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
     for shape in shapes:
@@ -807,7 +815,7 @@ def _resource_imports(
         tables |= found_tables
         imports |= {Import(wire.RUNTIME, w) for w in wrappers} | {Import(wire.RUNTIME, "to_wire")}
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
-    if any(not op.return_type.is_type for op in resource.operations):
+    if any(not is_type(op.return_type.tree) for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
     imports |= {Import(".._streaming", name) for name in ("AsyncStream", "Stream")} if streamed else set()
     imports |= (
@@ -924,8 +932,14 @@ def spell(text: str, names: Mapping[str, str]) -> str:
     return _TOKEN.sub(lambda m: names.get(m[0], m[0]), text) if names else text
 
 
-def _spelled_type(type_: TypeRef, names: Mapping[str, str]) -> TypeRef:
-    return dataclasses.replace(type_, annotation=spell(type_.annotation, names), runtime=spell(type_.runtime, names))
+def _spelled_type(type_: TypeRef, names: Mapping[str, str]) -> PythonType:
+    return python_type(type_, names)
+
+
+def _spelled(type_: TypeRef) -> PythonType:
+    """A type of a model or operation already spelled for its module (`_spelled_operation`, `_spelled_model`)."""
+    assert isinstance(type_, PythonType)
+    return type_
 
 
 def _spelled_model(model: Model, names: Mapping[str, str]) -> Model:
@@ -1169,26 +1183,26 @@ def format_with_black(source: str) -> str:
 def _api_reference(api: Api) -> list[dict[str, Any]]:
     """Per resource: its path, module, the types its methods return and a one-line signature per method."""
     entries = []
+    # as users import them: `Report`, not the model's unique name `QbdReport`
     classes = {m.name: m.python_name for m in api.models if m.python_name != m.name}
-
-    def spelled(annotation: str) -> str:  # as users import it: `Report`, not the model's unique name `QbdReport`
-        return re.sub(r"\w+", lambda word: classes.get(word[0], word[0]), annotation) if classes else annotation
 
     for resource in api.all_resources():
         methods = []
         types: set[str] = set()
         for op in resource.operations:
-            returned = spelled(
-                f"Sync{op.pagination.page_class}[{op.pagination.item.annotation}]"
+            returned = (
+                f"Sync{op.pagination.page_class}[{annotation(op.pagination.item, classes)}]"
                 if op.pagination
-                else op.return_type.annotation
+                else annotation(op.return_type, classes)
             )
             types |= (op.pagination.item.models if op.pagination else set()) | op.return_type.models
             arguments = [p.name for p in op.positional] + [f"{p.name}=..." for p in op.keyword if p.required]
             if any(not p.required for p in op.keyword):
                 arguments.append("...")
             if op.stream is not None and op.stream.switch is not None:
-                returned += f" (with {op.stream.switch}=True: {op.stream.annotation(False)})"
+                returned += (
+                    f" (with {op.stream.switch}=True: {stream_annotation(annotation(op.stream.item, classes), False)})"
+                )
                 types |= op.stream.item.models
             methods.append({"op": op, "signature": f"{op.name}({', '.join(arguments)}) -> {returned}"})
         children = [

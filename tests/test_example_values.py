@@ -23,6 +23,7 @@ from generator.spec.load import Spec, load_spec
 from generator.spec.nodes import Schema
 from generator.model.build import build_api
 from generator.model.example_values import example_value, matches
+from generator.targets.python.types import annotation as python_annotation
 
 
 def _schema(spec: Spec, path: Path, raw: Any) -> Schema:
@@ -223,7 +224,7 @@ def test_request_typed_dicts_leave_read_only_keys_optional_and_declare_undeclare
     path = _spec(tmp_path, {"/things": {"post": {"operationId": "createThing", "requestBody": body,
                                                  "responses": {"204": {"description": "Created."}}}}})  # fmt: skip
     api = build_api(load_spec(path), load_config(None))
-    fields = {m.name: {f.wire_name: (f.required, f.type.annotation) for f in m.fields} for m in api.models if m.request and not m.arguments}
+    fields = {m.name: {f.wire_name: (f.required, python_annotation(f.type)) for f in m.fields} for m in api.models if m.request and not m.arguments}
     assert {"id": (False, "str"), "name": (True, "str")} in fields.values()
     assert {"id": (True, "object"), "login": (False, "str")} in fields.values()  # `id`: required, of any value
     thing = next(p for op in api.operations for p in op.parameters if p.wire_name == "thing")
@@ -249,7 +250,7 @@ def test_parameter_examples_and_bodies_with_undeclared_required_keys_reach_the_s
     api = build_api(load_spec(path), load_config(None))
     params = {p.wire_name: p for op in api.operations for p in op.parameters}
     assert [params[n].example for n in ("floating_ip", "v6", "region")] == ["45.55.96.47", "2001:db8::1", "nyc3"]
-    assert (params["method"].required, params["method"].type.annotation, params["method"].location) == (True, "object", "body")
+    assert (params["method"].required, python_annotation(params["method"].type), params["method"].location) == (True, "object", "body")
     out = tmp_path / "samples.json"
     assert main(["samples", str(path), "-o", str(out)]) == 0
     sync = {a["target"]: a["update"]["x-codeSamples"][0]["source"] for a in json.loads(out.read_text())["actions"]}

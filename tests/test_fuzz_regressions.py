@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
-from generator.pysource import docstring_text
+from generator.targets.python.pysource import docstring_text
 from tests.conftest import LocalServer
 from tests.hostile_specs import Drawn
 from tests.test_fuzz import check_document, local_server  # noqa: F401 - fixture

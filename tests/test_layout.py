@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import layout
-from generator.pysource import docstring_text, string_literal
+from generator.targets.python.pysource import docstring_text, string_literal
 from generator.render import _settled, black_mode
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))

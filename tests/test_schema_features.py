@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
+from generator.targets.python.types import annotation as python_annotation
 from tests.conftest import LocalServer, Reply, imported_package
 
 SPEC = """\
@@ -258,7 +259,7 @@ components:
 def test_webhook_and_callback_payloads_are_typed_models(tmp_path: Path) -> None:
     (tmp_path / "hooks.yaml").write_text(WEBHOOK_SPEC)
     result = pipeline.generate(pipeline.Options(spec=tmp_path / "hooks.yaml", output=tmp_path / "out"))
-    assert [(w.name, w.payload.annotation) for w in result.api.webhooks] == [
+    assert [(w.name, python_annotation(w.payload)) for w in result.api.webhooks] == [
         ("invoice.paid", "InvoicePaid"),
         ("subscribe.onEvent", "SubscribeOnEventWebhookPayload"),
     ]
@@ -311,7 +312,7 @@ def test_builtin_names_empty_successes_and_pinned_discriminator_values(tmp_path:
     result = pipeline.generate(pipeline.Options(spec=tmp_path / "edge.yaml", output=tmp_path / "out"))
     (operation,) = result.api.operations
     assert [p.name for p in operation.parameters] == ["type_", "object_", "list_"]  # `type(None)` keeps working
-    assert operation.return_type.annotation == "Shape | None"  # the 204 has no body
+    assert python_annotation(operation.return_type) == "Shape | None"  # the 204 has no body
     sys.path.insert(0, str(tmp_path / "out" / "src"))
     try:
         import edge

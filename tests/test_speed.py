@@ -205,7 +205,7 @@ def test_conductor_client_is_what_black_makes_of_it(conductor_project: Path) -> 
 
 def test_risky_characters_are_never_printable() -> None:
     """What lets pysource's fast paths skip the per-character check: str.isprintable() refuses them all."""
-    from generator.pysource import _is_risky
+    from generator.targets.python.pysource import _is_risky
 
     assert not [c for c in range(sys.maxunicode + 1) if chr(c).isprintable() and _is_risky(chr(c))]
 

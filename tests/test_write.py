@@ -20,7 +20,7 @@ from generator import pipeline
 from generator.cli import main
 from generator.errors import GeneratorError
 from generator.model.naming import pascal_case, snake_case, unique
-from generator.pysource import comment_text, docstring_text, literal, string_literal
+from generator.targets.python.pysource import comment_text, docstring_text, literal, string_literal
 from generator.write import CACHE, JOURNAL, MANIFEST, STAGING, compare, previous_files, with_manifest, write
 from tests.specs import SPEC_A, SPEC_B
 
@@ -375,7 +375,7 @@ def test_output_does_not_depend_on_spec_location_or_hash_seed(tmp_path: Path) ->
         assert snapshot(tmp_path / f"seed-{seed}") == expected
 
 
-# --- generator.pysource ----------------------------------------------------------------------------------
+# --- generator.targets.python.pysource ----------------------------------------------------------------------------------
 
 HOSTILE = [
     'triple """ quotes',

@@ -1,14 +1,17 @@
 """The intermediate representation: the contract between the model builder and the templates.
 
-Plain, frozen dataclasses. Every name in here is already a valid, collision-free Python identifier and
-every type is already written as Python; templates only arrange these values. Raw spec text
-(descriptions, wire names, paths) stays raw here and is escaped by the renderer's filters.
+Plain, frozen dataclasses. Every name in here is already a valid, collision-free Python identifier; types are
+the language-neutral tree of generator/model/types.py, which each target spells (generator/targets/python/).
+Raw spec text (descriptions, wire names, paths) stays raw here and is escaped by the target's filters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
+
+from generator.model import types as t
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyKind = Literal["json", "form", "multipart", "raw"]
@@ -26,14 +29,6 @@ CredentialKind = Literal[
 WebhookScheme = Literal["standard", "hmac", "none"]
 
 
-@dataclass(frozen=True, order=True)
-class Import:
-    """`from {module} import {name}`; a module starting with '.' is relative to the package root."""
-
-    module: str
-    name: str
-
-
 @dataclass(frozen=True)
 class WireShape:
     """Where a request value holds TypedDicts, and so keys the runtime renames to their wire names.
@@ -49,22 +44,54 @@ class WireShape:
 
 @dataclass(frozen=True)
 class TypeRef:
-    """A Python type as written in generated code.
+    """A type used by the API: its language-neutral tree, and (request types only) where it holds TypedDicts."""
 
-    `annotation` is used in signatures and fields. `is_type` says whether it can be passed where a
-    `type[T]` is expected (classes, `list[...]`, `dict[...]`); unions, Literals and aliases cannot, so
-    generated code passes those through `type_of(...)` and casts the result. `runtime` is the
-    expression for the runtime when it differs from the annotation (`type(None)` for `None`).
-    """
+    tree: t.Type
 
-    annotation: str
-    imports: frozenset[Import] = frozenset()  # what the annotation needs
-    models: frozenset[str] = frozenset()  # names of the generated models it mentions
-    runtime: str = ""
-    is_type: bool = True
-    parts: tuple[TypeRef, ...] = ()  # the members, when this is a union
-    literals: tuple[str, ...] = ()  # the values (as Python literals), when this is a Literal
-    shape: WireShape | None = None  # request types only: where it holds TypedDicts
+    @cached_property
+    def models(self) -> frozenset[str]:
+        """Names of the generated models it mentions."""
+        return t.models_of(self.tree)
+
+    @cached_property
+    def shape(self) -> WireShape | None:
+        """Request types only: where it holds TypedDicts."""
+        return wire_shape(self.tree)
+
+
+def wire_shape(tree: t.Type) -> WireShape | None:
+    """Where a value of this type holds TypedDicts (request objects), whose keys the runtime renames."""
+    if isinstance(tree, t.ModelRef):
+        return WireShape("keys", tree.name) if tree.kind == "request" else None
+    if isinstance(tree, t.ListOf):
+        item = wire_shape(tree.item)
+        return WireShape("list", members=(item,)) if item is not None else None
+    if isinstance(tree, t.MapOf):
+        value = wire_shape(tree.value)
+        return WireShape("map", members=(value,)) if value is not None else None
+    if isinstance(tree, t.Union) and tree.discriminator is None:
+        return _union_shape([wire_shape(member) for member in tree.members])
+    return None
+
+
+def _union_shape(shapes: list[WireShape | None]) -> WireShape | None:
+    """One shape for the members of a union: lists of several shapes become a list of their union (and so do
+    maps), so that the runtime tells members apart by the value's own kind first."""
+    flat: list[WireShape] = []
+    for shape in shapes:
+        for member in shape.members if shape is not None and shape.kind == "union" else [shape]:
+            if member is not None and member not in flat:
+                flat.append(member)
+    containers: tuple[Literal["list", "map"], ...] = ("list", "map")
+    for kind in containers:
+        of_kind = [s for s in flat if s.kind == kind]
+        inner = _union_shape([s.members[0] for s in of_kind]) if len(of_kind) > 1 else None
+        if inner is not None:
+            merged = WireShape(kind, members=(inner,))
+            flat = [merged if s is of_kind[0] else s for s in flat if s.kind != kind or s is of_kind[0]]
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else WireShape("union", members=tuple(flat))
 
 
 @dataclass(frozen=True)
@@ -83,7 +110,7 @@ class Field:
 class Model:
     """A pydantic model generated from an object schema (or, with `request`, a TypedDict).
 
-    `name` is unique in the whole API and is what TypeRef annotations, `models` and WireShapes say; the class is
+    `name` is unique in the whole API and is what type trees (`ModelRef`), `models` and WireShapes say; the class is
     `class_name` in `module`, and other modules write it as the renderer spells it there (an import, aliased
     where its class name is taken).
     """
@@ -167,9 +194,6 @@ class Streaming:
 
     item: TypeRef
     switch: str | None = None
-
-    def annotation(self, is_async: bool) -> str:
-        return f"{'AsyncStream' if is_async else 'Stream'}[{self.item.annotation}]"
 
 
 @dataclass(frozen=True)

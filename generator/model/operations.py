@@ -22,7 +22,6 @@ from generator.model.example_values import example_value, parameter_example
 from generator.model.ir import (
     BodyKind,
     Field,
-    Import,
     Location,
     Operation,
     Pagination,
@@ -34,7 +33,8 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.model.naming import is_action, is_plural, pascal_case, singular, snake_case, unique
-from generator.model.schemas import ANY, FILE, NONE, Hint, SchemaTypes, optional, tagged_union, union
+from generator.model import types as t
+from generator.model.schemas import ANY, NONE, Hint, SchemaTypes, optional, tagged_union, union
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
@@ -98,16 +98,29 @@ _PAGE_CLASSES = {"cursor": "CursorPage", "last_item_id": "LastItemIDPage", "offs
                  "page_number": "PageNumberPage", "next_url": "NextURLPage"}  # fmt: skip
 _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
-STR = TypeRef("str")
-BYTES = TypeRef("bytes")
+STR = TypeRef(t.STRING)
+BYTES = TypeRef(t.Primitive("bytes"))
 # A raw body takes what a multipart file part takes (bytes, a file object, a path, a (name, content[, type])
 # tuple), and text.
-RAW_BODY = TypeRef("FileTypes | str", FILE.imports)
+RAW_BODY = TypeRef(t.Union((t.File(), t.STRING)))
 # The items of a stream whose spec gives no schema: each event as received (event, data, id, retry).
-SERVER_SENT_EVENT = TypeRef("ServerSentEvent", frozenset({Import(".._streaming", "ServerSentEvent")}))
+SERVER_SENT_EVENT = TypeRef(t.ServerSentEvent())
 EVENT_STREAM = "text/event-stream"
 # The boolean body property that turns a JSON answer into a stream (as openai and others name it).
 STREAM_SWITCH = "stream"
+
+
+_BOOLEAN = t.Primitive("boolean")
+
+
+def _is_concrete(tree: t.Type) -> bool:
+    """One definite type: not a union, a const, a named union or a request object (a mapping of keys)."""
+    return not isinstance(tree, (t.Union, t.Const)) and not (isinstance(tree, t.ModelRef) and tree.kind != "model")
+
+
+def _model_name(type_: TypeRef) -> str:
+    assert isinstance(type_.tree, t.ModelRef)
+    return type_.tree.name
 
 
 def is_event_stream(media_type: str) -> bool:
@@ -115,12 +128,8 @@ def is_event_stream(media_type: str) -> bool:
 
 
 def stream_type(item: TypeRef) -> TypeRef:
-    """`Stream[item]`, the result of an operation that always streams (its async twin is `AsyncStream`)."""
-    return TypeRef(
-        f"Stream[{item.annotation}]",
-        item.imports | {Import(".._streaming", "Stream"), Import(".._streaming", "AsyncStream")},
-        item.models,
-    )
+    """A stream of `item`s, the result of an operation that always streams."""
+    return TypeRef(t.StreamOf(item.tree))
 
 
 def is_json(media_type: str) -> bool:
@@ -237,7 +246,7 @@ class OperationBuilder:
             pagination=pagination,
             accept=self._accept(op),
             redirect_success=self._redirect_success(op),
-            params_model=params_model.annotation if params_model else None,
+            params_model=_model_name(params_model) if params_model else None,
             stream=stream,
         )
 
@@ -261,7 +270,7 @@ class OperationBuilder:
             # Another media type and nothing to choose the stream with: the other one stays the result.
             if (
                 flag is None
-                or flag.type.annotation not in ("bool", "bool | None")
+                or flag.type.tree not in (_BOOLEAN, t.Union((_BOOLEAN, t.NONE)))
                 or not is_json(_preferred_media_type(list(content)))
             ):
                 return None
@@ -299,7 +308,7 @@ class OperationBuilder:
         if configured is not None and configured.style == "none":
             return None
         schema = self._success_schema(op)
-        if schema is None or len(returned.models) != 1 or not returned.is_type:
+        if schema is None or len(returned.models) != 1 or not _is_concrete(returned.tree):
             if configured is not None:
                 self._paging_error(key, "style", "the operation does not return a JSON object, so it cannot page")
             return None
@@ -404,7 +413,7 @@ class OperationBuilder:
                     payload = self._payload(op, Hint(pascal_case(name) + "WebhookPayload", f"webhook {name} {method}"))
                     schema, example = self._payload_schema(op)
                     result.append(Webhook(name, method.upper(), payload, f"{op.file}#{op.pointer}", example))
-                    if schema is not None and payload.annotation != "None":
+                    if schema is not None and payload.tree != t.NONE:
                         self._webhook_payloads.append((payload, schema))
         return result
 
@@ -417,13 +426,13 @@ class OperationBuilder:
         """
         members: list[tuple[TypeRef, Target]] = []
         for payload, schema in self._webhook_payloads:
-            if payload.annotation not in [m.annotation for m, _ in members]:
+            if payload.tree not in [m.tree for m, _ in members]:
                 members.append((payload, schema))
         if not members:
             return None
         if len(members) == 1:
             return members[0][0], None
-        plain = all(m.is_type and len(m.models) == 1 and m.annotation in m.models for m, _ in members)
+        plain = all(isinstance(m.tree, t.ModelRef) and m.tree.kind == "model" for m, _ in members)
         first = self.types.object_properties(members[0][1].value, members[0][1].file, members[0][1].pointer)
         for wire_name, _, required in (first or []) if plain else []:
             tags = [self.types.pinned_values(schema, wire_name) for _, schema in members]
@@ -869,7 +878,7 @@ class OperationBuilder:
                 self.types.object_properties(content[multipart].get("schema", {}), body.file, pointer) or []
             ):
                 field_hint = hint.below(pascal_case(wire, "Field"))
-                if "FileTypes" in self.types.request_type(prop.value, prop.file, prop.pointer, field_hint).annotation:
+                if t.contains_file(self.types.request_type(prop.value, prop.file, prop.pointer, field_hint).tree):
                     return multipart
         return preferred
 
@@ -931,7 +940,10 @@ class OperationBuilder:
                 return ANY
             pointer = response.pointer + pointer_from_parts(["content", media_type, "schema"])
             returned = self.types.response_type(schema, response.file, pointer, hint)
-            if returned.annotation.startswith("Dict[") and not (isinstance(schema, dict) and "$ref" in schema):
+            # a map (or a union led by one: a nullable map) defined inline becomes a named alias
+            if isinstance(t.union_members(returned.tree)[0], t.MapOf) and not (
+                isinstance(schema, dict) and "$ref" in schema
+            ):
                 returned = self.types.named_response_map(schema, response.file, pointer, hint)
             # Another success status without a body (a 204 beside a 200) returns None.
             return optional(returned) if self._has_empty_success(op) else returned

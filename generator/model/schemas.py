@@ -1,11 +1,11 @@
-"""JSON Schema -> Python types: response models (pydantic) and request argument types.
+"""JSON Schema -> types (the neutral tree of generator/model/types.py): response models and request argument types.
 
 Every type decision lives here. Response schemas that are objects with properties become models,
 request-side objects TypedDicts (callers pass plain dicts, which type checkers check key by key) whose keys
 are snake_case like the response models' fields; each request TypeRef carries a WireShape saying where the
 runtime must rename keys to the wire names.
 
-While schemas are converted, each model gets a name unique in the API (what annotations say) and a `Hint`:
+While schemas are converted, each model gets a name unique in the API (what `ModelRef`s say) and a `Hint`:
 the module it belongs to (a component schema, an operation's response or arguments) and its property path
 there. Once every operation is built, `SchemaTypes.models` places the modules: a namespace from the resources
 using them (`type_namespace`), file and class names (`type_name`), nested classes named by property path.
@@ -23,27 +23,23 @@ from typing import Any, Literal, NoReturn
 from generator.errors import GeneratorError, Problem
 from generator.spec.load import Spec
 from generator.spec.refs import RefError, Target
-from generator.model.ir import Field, Import, Model, TypeRef, WireShape
+from generator.model import types as t
+from generator.model.ir import Field, Model, TypeRef
 from generator.model.naming import pascal_case, singular, snake_case, unique, words
-from generator.pysource import literal
 
-_TYPING = "typing"
-_MAPPING_IMPORTS = frozenset({Import("collections.abc", "Mapping")})
-ANY = TypeRef("object")
-NONE = TypeRef("None", runtime="type(None)")
+ANY = TypeRef(t.ANY)
+NONE = TypeRef(t.NONE)
 _PRIMITIVES = {
-    "string": TypeRef("str"),
-    "integer": TypeRef("int"),
-    "number": TypeRef("float"),
-    "boolean": TypeRef("bool"),
+    "string": TypeRef(t.STRING),
+    "integer": TypeRef(t.Primitive("integer")),
+    "number": TypeRef(t.Primitive("number")),
+    "boolean": TypeRef(t.Primitive("boolean")),
     "null": NONE,
 }
 _LITERAL_BASES = (("string", str), ("integer", int), ("boolean", bool))
-FILE = TypeRef("FileTypes", frozenset({Import(".._types", "FileTypes")}))
-_FORMATS = {
-    "date": TypeRef("date", frozenset({Import("datetime", "date")})),
-    "date-time": TypeRef("datetime", frozenset({Import("datetime", "datetime")})),
-}
+FILE = TypeRef(t.File())
+# The string formats that are types of their own (others are plain strings).
+_FORMATS = {"date": TypeRef(t.Primitive("string", "date")), "date-time": TypeRef(t.Primitive("string", "date-time"))}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Names a generated model or field must not take, because generated modules import or inherit them.
@@ -67,61 +63,27 @@ RESERVED_FIELD_NAMES = frozenset(
 )  # fmt: skip
 
 
-def _typing(name: str) -> Import:
-    return Import(_TYPING, name)
-
-
-def combine(template: str, *parts: TypeRef, extra: frozenset[Import] = frozenset(), is_type: bool = True) -> TypeRef:
-    """Build `template` (with `{}` placeholders) from `parts`, merging their imports and models."""
-    imports = frozenset().union(*(p.imports for p in parts)) | extra
-    models = frozenset().union(*(p.models for p in parts))
-    annotation = template.format(*(p.annotation for p in parts))
-    return TypeRef(annotation, imports, models, is_type=is_type)
-
-
 def union(members: list[TypeRef]) -> TypeRef:
-    """`A | B | None`: nested unions flattened, duplicates dropped, None last; `object` absorbs all."""
+    """`A | B | None`: nested unions flattened, duplicates dropped, None last; any value absorbs all."""
     distinct: list[TypeRef] = []
-    for member in (part for m in members for part in (m.parts or (m,))):
-        if member.annotation not in [d.annotation for d in distinct]:
-            distinct.append(member)
-    literals = [m for m in distinct if m.literals]
-    if len(literals) > 1:  # `Literal["a"] | Literal["b"]` is written `Literal["a", "b"]`
-        merged = _literal_type(list(dict.fromkeys(v for m in literals for v in m.literals)))
-        distinct = [merged if m is literals[0] else m for m in distinct if not m.literals or m is literals[0]]
-    if any(m.annotation == "object" for m in distinct):
+    for member in members:
+        parts = t.union_members(member.tree)
+        for part in [member] if len(parts) == 1 else [TypeRef(p) for p in parts]:
+            if part.tree not in [d.tree for d in distinct]:
+                distinct.append(part)
+    literals = [m for m in distinct if isinstance(m.tree, t.Const)]
+    if len(literals) > 1:  # `Literal["a"] | Literal["b"]` is one const of both: `Literal["a", "b"]`
+        values = [v for m in literals if isinstance(m.tree, t.Const) for v in m.tree.values]
+        merged = _literal_type(list({(type(v), v): v for v in values}.values()))
+        distinct = [merged if m is literals[0] else m for m in distinct if m not in literals or m is literals[0]]
+    if any(m.tree == t.ANY for m in distinct):
         return ANY
     if len(distinct) == 1:
         return distinct[0]
-    non_null = [m for m in distinct if m.annotation != "None"]
+    non_null = [m for m in distinct if m.tree != t.NONE]
     if len(non_null) < len(distinct):  # `None` goes last: `str | None`
         distinct = [*non_null, NONE]
-    combined = combine(" | ".join("{}" for _ in distinct), *distinct, is_type=False)
-    return dataclasses.replace(combined, parts=tuple(distinct), shape=_union_shape([m.shape for m in distinct]))
-
-
-def _union_shape(shapes: list[WireShape | None]) -> WireShape | None:
-    """One shape for the members of a union: lists of several shapes become a list of their union (and so do
-    maps), so that the runtime tells members apart by the value's own kind first."""
-    flat: list[WireShape] = []
-    for shape in shapes:
-        for member in shape.members if shape is not None and shape.kind == "union" else [shape]:
-            if member is not None and member not in flat:
-                flat.append(member)
-    containers: tuple[Literal["list", "map"], ...] = ("list", "map")
-    for kind in containers:
-        of_kind = [s for s in flat if s.kind == kind]
-        inner = _union_shape([s.members[0] for s in of_kind]) if len(of_kind) > 1 else None
-        if inner is not None:
-            merged = WireShape(kind, members=(inner,))
-            flat = [merged if s is of_kind[0] else s for s in flat if s.kind != kind or s is of_kind[0]]
-    if not flat:
-        return None
-    return flat[0] if len(flat) == 1 else WireShape("union", members=tuple(flat))
-
-
-def _container_shape(kind: Literal["list", "map"], member: TypeRef) -> WireShape | None:
-    return WireShape(kind, members=(member.shape,)) if member.shape is not None else None
+    return TypeRef(t.Union(tuple(m.tree for m in distinct)))
 
 
 def optional(type_: TypeRef) -> TypeRef:
@@ -227,6 +189,7 @@ class SchemaTypes:
         self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
         self._unions: list[tuple[tuple[Path, str], str]] = []  # unions being converted: (where, member pointer)
+        self._aliases: set[str] = set()  # the names of named unions
 
     # --- public -------------------------------------------------------------------------------
 
@@ -269,10 +232,10 @@ class SchemaTypes:
 
     def model_of(self, type_: TypeRef) -> str | None:
         """The response model `type_` is (`Meta` or `Meta | None`), or None when it is anything else."""
-        members = [part for part in (type_.parts or (type_,)) if part.annotation != "None"]
-        if len(members) != 1 or members[0].annotation not in self._drafts:
+        members = [part for part in t.union_members(type_.tree) if part != t.NONE]
+        if len(members) != 1 or not isinstance(members[0], t.ModelRef) or members[0].name not in self._drafts:
             return None
-        draft = self._drafts[members[0].annotation]
+        draft = self._drafts[members[0].name]
         return draft.name if draft.alias is None else None
 
     def field_model(self, model: str, wire_name: str) -> str | None:
@@ -398,7 +361,7 @@ class SchemaTypes:
         key = (target.file, target.pointer)
         if key in self._named and not request:
             name = self._named[key]
-            result = TypeRef(name, models=frozenset({name}), is_type=self._drafts[name].alias is None)
+            result = TypeRef(t.ModelRef(name, "alias" if name in self._aliases else "model"))
         elif key in self._request_named and request:
             result = _typed_dict_ref(self._request_named[key])
         elif key in self._converting:
@@ -419,12 +382,13 @@ class SchemaTypes:
         hint = self._pins.hint(key, hint)
         name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
         self._named[key] = name
+        self._aliases.add(name)
         draft = _ModelDraft(
             name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint
         )
         self._drafts[name] = draft
         draft.alias = self._convert_plain(target, hint, request=False)
-        return TypeRef(name, models=frozenset({name}), is_type=False)
+        return TypeRef(t.ModelRef(name, "alias"))
 
     def _convert_plain(self, target: Target, hint: Hint, request: bool) -> TypeRef:
         schema = target.value
@@ -463,10 +427,7 @@ class SchemaTypes:
         if type_ == "array":
             items = schema.get("items", {})
             item_type = self._convert(Target(items, target.file, f"{target.pointer}/items"), hint.item(), request)
-            # typing.List, not list: a resource class has a method named `list`, which would shadow the
-            # builtin in its annotations.
-            listed = combine("List[{}]", item_type, extra=frozenset({_typing("List")}))
-            return dataclasses.replace(listed, shape=_container_shape("list", item_type))
+            return TypeRef(t.ListOf(item_type.tree))
         if type_ == "object":
             return self._object(target, hint, request)
         if type_ == "string" and schema.get("format") in _FORMATS:
@@ -493,7 +454,7 @@ class SchemaTypes:
         if request or not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
             return union(members)
         tags = self._discriminator_tags(target, keyword, discriminator)
-        if tags is None or any(not m.models or " " in m.annotation for m in members):
+        if tags is None or not all(_is_plain_model(m.tree) for m in members):
             return union(members)  # only unions of plain models can be tagged
         all_tags = [tag for member_tags in tags for tag in member_tags]
         if len(all_tags) != len(set(all_tags)):
@@ -565,7 +526,7 @@ class SchemaTypes:
         return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
     def _literal(self, values: list[Any], open_: bool = False) -> TypeRef:
-        literals = [literal(v) for v in dict.fromkeys(v for v in values if isinstance(v, (str, int, bool)))]
+        literals = list(dict.fromkeys(v for v in values if isinstance(v, (str, int, bool))))
         has_null = any(v is None for v in values)
         if not literals:
             return NONE if has_null else ANY
@@ -585,10 +546,7 @@ class SchemaTypes:
                 value_type = self._convert(
                     Target(extra, target.file, f"{target.pointer}/additionalProperties"), hint.below("Value"), request
                 )
-            if request:
-                mapping = combine("Mapping[str, {}]", value_type, extra=_MAPPING_IMPORTS)
-                return dataclasses.replace(mapping, shape=_container_shape("map", value_type))
-            return combine("Dict[str, {}]", value_type, extra=frozenset({_typing("Dict")}))
+            return TypeRef(t.MapOf(value_type.tree, input=request))
         if request and merged:
             return self._request_dict(target, hint, merged)
         return self._model(target, hint, merged)
@@ -634,7 +592,7 @@ class SchemaTypes:
             self._drafts[name] = draft
             properties, required = merged or ({}, set())
             draft.fields = self._fields(hint, properties, required)
-        return TypeRef(name, models=frozenset({name}))
+        return TypeRef(t.ModelRef(name))
 
     def _fields(self, hint: Hint, properties: dict[str, Target], required: set[str]) -> list[Field]:
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
@@ -722,12 +680,16 @@ def _field_name(wire_name: str, taken: set[str]) -> str:
 
 
 def _typed_dict_ref(name: str) -> TypeRef:
-    return TypeRef(name, models=frozenset({name}), is_type=False, shape=WireShape("keys", name))
+    return TypeRef(t.ModelRef(name, "request"))
 
 
-def _literal_type(literals: list[str]) -> TypeRef:
-    annotation = f"Literal[{', '.join(literals)}]"  # literals may hold braces: no str.format here
-    return TypeRef(annotation, frozenset({_typing("Literal")}), is_type=False, literals=tuple(literals))
+def _literal_type(literals: list[t.LiteralValue]) -> TypeRef:
+    return TypeRef(t.Const(tuple(literals)))
+
+
+def _is_plain_model(tree: t.Type) -> bool:
+    """A model, or a list of them (nested to any depth): what a tagged union's members can be."""
+    return isinstance(tree, t.ModelRef) or (isinstance(tree, t.ListOf) and _is_plain_model(tree.item))
 
 
 def _is_scalar(schema: dict[str, Any]) -> bool:
@@ -811,19 +773,9 @@ def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[li
 
 
 def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: str) -> TypeRef:
-    """`Annotated[Annotated[Cat, Tag("cat")] | Annotated[Dog, Tag("dog")], Discriminator(...)]`."""
-    parts = [
-        f"Annotated[{m.annotation}, Tag({literal(tag)})]"
-        for m, member_tags in zip(members, tags)
-        for tag in member_tags
-    ]
-    annotation = f"Annotated[{' | '.join(parts)}, Discriminator(discriminator({literal(property_name)}))]"
-    imports = frozenset().union(*(m.imports for m in members)) | {
-        _typing("Annotated"), Import("pydantic", "Discriminator"), Import("pydantic", "Tag"),
-        Import(".._models", "discriminator"),
-    }  # fmt: skip
-    models = frozenset().union(*(m.models for m in members))
-    return TypeRef(annotation, imports, models, is_type=False)
+    """A union whose members are told apart by the values `tags` of their property `property_name`."""
+    discriminator = t.Discriminator(property_name, tuple(tuple(member_tags) for member_tags in tags))
+    return TypeRef(t.Union(tuple(m.tree for m in members), discriminator))
 
 
 tagged_union = _tagged_union  # for the union of webhook payloads (operations.py)

@@ -1,0 +1,1 @@
+"""The Python SDK target: generator/model/ IR -> the files of a Python package (httpx + pydantic)."""

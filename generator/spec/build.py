@@ -94,6 +94,10 @@ class SchemaGraph:
     def __len__(self) -> int:
         return len(self._nodes)
 
+    def at(self, file: Path, pointer: str) -> Schema | None:
+        """The node already built for the schema at `pointer` in `file`, if any (what the IR's `source` names)."""
+        return self._nodes.get((file, pointer))
+
     # --- building ----------------------------------------------------------------------------
 
     def _shell(self, value: Any, file: Path, pointer: str) -> Schema:

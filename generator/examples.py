@@ -9,9 +9,9 @@ from __future__ import annotations
 import builtins
 import datetime
 import json
-from pathlib import Path
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.diff import schemas
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new, in_old
 from generator.diff.media import by_media_type
 from generator.diff.where import BodyKeywords, Where
 from generator.model import ir
@@ -18,14 +18,14 @@ def compare_body(c: Comparison, subject: str, old_op: ir.Operation, new_op: ir.O
         return
     if new is None:
         assert old is not None
-        c.add(Level.BREAKING, subject, "request body removed", "body-removed", old.location, "old")
+        c.add(Level.BREAKING, subject, "request body removed", "body-removed", in_old(old.location))
         return
     if old is None:
         level, kind = (Level.BREAKING, "required") if new.required else (Level.MINOR, "optional")
-        c.add(level, subject, f"new {kind} request body", "body-added", new.location, "new")
+        c.add(level, subject, f"new {kind} request body", "body-added", in_new(new.location))
         return
     if new.required and not old.required:
-        c.add(Level.BREAKING, subject, "request body is now required", "body-made-required", new.location, "new")
+        c.add(Level.BREAKING, subject, "request body is now required", "body-made-required", in_new(new.location))
     old_media, new_media = by_media_type(old.content), by_media_type(new.content)
     for media in old_media.keys() - new_media.keys():
         c.add(
@@ -33,8 +33,7 @@ def compare_body(c: Comparison, subject: str, old_op: ir.Operation, new_op: ir.O
             subject,
             f"request media type {media} removed",
             "body-media-type-removed",
-            old_media[media].location,
-            "old",
+            in_old(old_media[media].location),
         )
     for media in new_media.keys() - old_media.keys():
         c.add(
@@ -42,12 +41,11 @@ def compare_body(c: Comparison, subject: str, old_op: ir.Operation, new_op: ir.O
             subject,
             f"request media type {media} added",
             "body-media-type-added",
-            new_media[media].location,
-            "new",
+            in_new(new_media[media].location),
         )
-    where = Where(subject, "body", body=_keywords(old_op, new_op))
+    where = Where(subject, "body", "request", body=_keywords(old_op, new_op))
     for media in sorted(old_media.keys() & new_media.keys()):
-        schemas.compare_schema(c, old_media[media].schema, new_media[media].schema, where, "request")
+        schemas.compare_schema(c, old_media[media].schema, new_media[media].schema, where)
 
 
 def _body(body: RequestBody | None) -> RequestBody | None:

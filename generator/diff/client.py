@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new, in_old
 
 _SCHEME_KEYS = ("type", "scheme", "in", "name", "bearerFormat")
 
@@ -17,14 +17,14 @@ def compare_servers(c: Comparison) -> None:
         before = old_urls[0] if old_urls else "(none)"
         after = new_urls[0] if new_urls else "(none)"
         c.add(
-            Level.BREAKING, "client", f"default base URL changed {before} -> {after}", "server-changed", new_at, "new"
+            Level.BREAKING, "client", f"default base URL changed {before} -> {after}", "server-changed", in_new(new_at)
         )
     for url in old_urls[1:]:
         if url not in new_urls:
-            c.add(Level.BREAKING, "client", f"server {url} removed", "server-removed", old_at, "old")
+            c.add(Level.BREAKING, "client", f"server {url} removed", "server-removed", in_old(old_at))
     for url in new_urls[1:]:
         if url not in old_urls:
-            c.add(Level.MINOR, "client", f"server {url} added", "server-added", new_at, "new")
+            c.add(Level.MINOR, "client", f"server {url} added", "server-added", in_new(new_at))
 
 
 def compare_security_schemes(c: Comparison) -> None:
@@ -44,6 +44,5 @@ def compare_security_schemes(c: Comparison) -> None:
                 "client",
                 f"security scheme `{name}` changed: {changed}",
                 "security-scheme-changed",
-                new_scheme.location,
-                "new",
+                in_new(new_scheme.location),
             )

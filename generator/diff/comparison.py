@@ -6,7 +6,24 @@ from dataclasses import dataclass, field
 
 from generator.diff.changes import Change, Level, SideName
 from generator.diff.sides import Side
+from generator.diff.where import Where
 from generator.spec.nodes import Location
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a change is shown: a place in the old or the new document."""
+
+    location: Location
+    side: SideName
+
+
+def in_old(location: Location) -> At:
+    return At(location, "old")
+
+
+def in_new(location: Location) -> At:
+    return At(location, "new")
 
 
 @dataclass
@@ -17,6 +34,11 @@ class Comparison:
     # (old schema, new schema, direction, what it is): a schema reached twice the same way is compared once
     seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
-    def add(self, level: Level, subject: str, message: str, rule: str, location: Location, side: SideName) -> None:
-        place = (self.new if side == "new" else self.old).place(location)
-        self.changes.append(Change(level.rank, subject, message, rule, place, side))
+    def add(self, level: Level, subject: str, message: str, rule: str, at: At) -> None:
+        place = (self.new if at.side == "new" else self.old).place(at.location)
+        self.changes.append(Change(level.rank, subject, message, rule, place, at.side))
+
+    def report(self, where: Where, level: Level, message: str, rule: str, at: At) -> None:
+        """A change to the thing at `where`; inside a model the field is the subject: `EndUser.email`."""
+        subject, thing = where.subject_and_thing()
+        self.add(level, subject, f"{thing} {message}" if thing else message, rule, at)

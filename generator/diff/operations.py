@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.diff import bodies, parameters, responses, security
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new, in_old
 from generator.model.ir import Operation
 
 _DOC_KEYS = ("summary", "description")  # what an operation's documentation is written in
@@ -22,8 +22,7 @@ def compare_operations(c: Comparison) -> None:
                 method_name(op),
                 f"method removed ({method} {path}: {what})",
                 "operation-removed",
-                c.old.nodes(op).operation.location,
-                "old",
+                in_old(c.old.nodes(op).operation.location),
             )
     for key, op in new_ops.items():
         if key not in old_ops:
@@ -32,8 +31,7 @@ def compare_operations(c: Comparison) -> None:
                 method_name(op),
                 f"new method ({key[0]} {key[1]})",
                 "operation-added",
-                c.new.nodes(op).operation.location,
-                "new",
+                in_new(c.new.nodes(op).operation.location),
             )
         else:
             compare_operation(c, old_ops[key], op)
@@ -44,14 +42,14 @@ def compare_operation(c: Comparison, old: Operation, new: Operation) -> None:
     old_nodes, new_nodes = c.old.nodes(old), c.new.nodes(new)
     at = new_nodes.operation.location
     if method_name(old) != subject:
-        c.add(Level.BREAKING, method_name(old), f"method renamed to `{subject}`", "method-renamed", at, "new")
+        c.add(Level.BREAKING, method_name(old), f"method renamed to `{subject}`", "method-renamed", in_new(at))
     if new.deprecated and not old.deprecated:
-        c.add(Level.MINOR, subject, "deprecated", "operation-deprecated", at, "new")
+        c.add(Level.MINOR, subject, "deprecated", "operation-deprecated", in_new(at))
     old_docs = (old_nodes.operation.summary, old_nodes.operation.description)
     new_docs = (new_nodes.operation.summary, new_nodes.operation.description)
     for key, was, now in zip(_DOC_KEYS, old_docs, new_docs, strict=True):
         if was != now:
-            c.add(Level.PATCH, subject, f"{key} changed (documentation only)", "operation-doc-changed", at, "new")
+            c.add(Level.PATCH, subject, f"{key} changed (documentation only)", "operation-doc-changed", in_new(at))
     security.compare_security(c, subject, old_nodes.operation, new_nodes.operation, at)
     parameters.compare_parameters(c, subject, old, new)
     bodies.compare_body(c, subject, old, new)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from generator.diff import schemas
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new, in_old
 from generator.diff.shape import shape
 from generator.diff.sides import Side
 from generator.diff.where import Where
@@ -15,44 +17,42 @@ from generator.targets.python.types import annotation as python_annotation
 Key = tuple[str, str]  # (in, name): a parameter's identity in an operation
 
 
-def compare_parameters(c: Comparison, subject: str, old: ir.Operation, new: ir.Operation) -> None:
-    old_params, new_params = _parameters(c.old, old), _parameters(c.new, new)
-    old_named, new_named = _by_wire_name(old), _by_wire_name(new)
-    removed = [k for k in old_params if k not in new_params]
-    added = [k for k in new_params if k not in old_params]
+@dataclass(frozen=True)
+class _Parameters:
+    """One side's parameters of an operation: the typed nodes and the IR's keyword parameters, by key."""
+
+    nodes: dict[Key, Parameter]
+    named: dict[Key, ir.Parameter]
+
+    def keyword(self, key: Key) -> str:
+        """The parameter's keyword in the method, else its wire name."""
+        param = self.named.get(key)
+        return param.name if param is not None else key[1]
+
+
+def compare_parameters(c: Comparison, subject: str, old_op: ir.Operation, new_op: ir.Operation) -> None:
+    old = _Parameters(_parameters(c.old, old_op), _by_wire_name(old_op))
+    new = _Parameters(_parameters(c.new, new_op), _by_wire_name(new_op))
+    removed = [k for k in old.nodes if k not in new.nodes]
+    added = [k for k in new.nodes if k not in old.nodes]
     for key in list(removed):  # a removed and an added parameter that match are a rename or a move
-        partner = _partner(key, added, old_params, new_params)
+        partner = _partner(key, added, old.nodes, new.nodes)
         if partner is not None:
             removed.remove(key)
             added.remove(partner)
-            _report_renamed(
-                c,
-                subject,
-                key,
-                partner,
-                _keyword(old_named.get(key), key[1]),
-                _keyword(new_named.get(partner), partner[1]),
-                new_params[partner],
-            )
+            _report_renamed(c, subject, (key, partner), old, new)
     for key in removed:
-        name = _keyword(old_named.get(key), key[1])
-        c.add(
-            Level.BREAKING,
-            subject,
-            f"parameter `{name}` removed ({key[0]})",
-            "parameter-removed",
-            old_params[key].location,
-            "old",
-        )
+        message = f"parameter `{old.keyword(key)}` removed ({key[0]})"
+        c.add(Level.BREAKING, subject, message, "parameter-removed", in_old(old.nodes[key].location))
     for key in added:
-        _report_added(c, subject, key, new_params[key], _keyword(new_named.get(key), key[1]))
-    for key in old_params.keys() & new_params.keys():
-        _compare_parameter(c, subject, key, old_params[key], new_params[key], old_named.get(key), new_named.get(key))
+        _report_added(c, subject, key, new.nodes[key], new.keyword(key))
+    for key in old.nodes.keys() & new.nodes.keys():
+        _compare_parameter(c, subject, key, old, new)
 
 
-def _report_renamed(
-    c: Comparison, subject: str, key: Key, partner: Key, old_name: str, new_name: str, new: Parameter
-) -> None:
+def _report_renamed(c: Comparison, subject: str, keys: tuple[Key, Key], old: _Parameters, new: _Parameters) -> None:
+    key, partner = keys
+    old_name, new_name = old.keyword(key), new.keyword(partner)
     if partner[0] != key[0]:
         message = f"parameter `{new_name}` moved from {key[0]} to {partner[0]}"
         rule = "parameter-moved"
@@ -61,7 +61,7 @@ def _report_renamed(
         if old_name != new_name:
             message += f" (keyword `{old_name}` -> `{new_name}`)"
         rule = "parameter-renamed"
-    c.add(Level.BREAKING, subject, message, rule, new.location, "new")
+    c.add(Level.BREAKING, subject, message, rule, in_new(new.nodes[partner].location))
 
 
 def _report_added(c: Comparison, subject: str, key: Key, new: Parameter, name: str) -> None:
@@ -71,8 +71,7 @@ def _report_added(c: Comparison, subject: str, key: Key, new: Parameter, name: s
             subject,
             f"new required parameter `{name}` ({key[0]})",
             "parameter-added-required",
-            new.location,
-            "new",
+            in_new(new.location),
         )
     else:
         c.add(
@@ -80,8 +79,7 @@ def _report_added(c: Comparison, subject: str, key: Key, new: Parameter, name: s
             subject,
             f"new optional keyword `{name}` ({key[0]})",
             "parameter-added-optional",
-            new.location,
-            "new",
+            in_new(new.location),
         )
 
 
@@ -96,23 +94,19 @@ def _partner(key: Key, added: list[Key], old: dict[Key, Parameter], new: dict[Ke
     return None
 
 
-def _compare_parameter(
-    c: Comparison,
-    subject: str,
-    key: Key,
-    old: Parameter,
-    new: Parameter,
-    old_ir: ir.Parameter | None,
-    new_ir: ir.Parameter | None,
-) -> None:
-    name = _keyword(new_ir, key[1])
+def _compare_parameter(c: Comparison, subject: str, key: Key, old_side: _Parameters, new_side: _Parameters) -> None:
+    old, new = old_side.nodes[key], new_side.nodes[key]
+    old_ir, new_ir = old_side.named.get(key), new_side.named.get(key)
+    name = new_side.keyword(key)
     at = new.location
     if old_ir is not None and new_ir is not None and old_ir.name != new_ir.name:
-        c.add(Level.BREAKING, subject, f"keyword `{old_ir.name}` renamed `{new_ir.name}`", "keyword-renamed", at, "new")
+        c.add(
+            Level.BREAKING, subject, f"keyword `{old_ir.name}` renamed `{new_ir.name}`", "keyword-renamed", in_new(at)
+        )
     if new.required and not old.required:
-        c.add(Level.BREAKING, subject, f"parameter `{name}` is now required", "parameter-made-required", at, "new")
+        c.add(Level.BREAKING, subject, f"parameter `{name}` is now required", "parameter-made-required", in_new(at))
     elif old.required and not new.required:
-        c.add(Level.MINOR, subject, f"parameter `{name}` is now optional", "parameter-made-optional", at, "new")
+        c.add(Level.MINOR, subject, f"parameter `{name}` is now optional", "parameter-made-optional", in_new(at))
     for key_name, was, now in (("style", old.style, new.style), ("explode", old.explode, new.explode)):
         if was != now:
             c.add(
@@ -120,24 +114,21 @@ def _compare_parameter(
                 subject,
                 f"parameter `{name}`: {key_name} changed {was} -> {now} (sent differently)",
                 "parameter-serialization-changed",
-                at,
-                "new",
+                in_new(at),
             )
     if new.deprecated and not old.deprecated:
-        c.add(Level.MINOR, subject, f"parameter `{name}` deprecated", "parameter-deprecated", at, "new")
+        c.add(Level.MINOR, subject, f"parameter `{name}` deprecated", "parameter-deprecated", in_new(at))
     if old.description != new.description:
         c.add(
             Level.PATCH,
             subject,
             f"parameter `{name}`: description changed (documentation only)",
             "parameter-doc-changed",
-            at,
-            "new",
+            in_new(at),
         )
     annotations = (python_annotation(old_ir.type), python_annotation(new_ir.type)) if old_ir and new_ir else None
-    schemas.compare_schema(
-        c, own_schema(old), own_schema(new), Where(subject, "parameter", name), "request", annotations
-    )
+    where = Where(subject, "parameter", "request", name)
+    schemas.compare_schema(c, own_schema(old), own_schema(new), where, annotations)
 
 
 def own_schema(param: Parameter) -> Schema | None:
@@ -165,7 +156,3 @@ def _key(location: str, wire_name: str) -> Key:
 
 def _by_wire_name(op: ir.Operation) -> dict[Key, ir.Parameter]:
     return {_key(p.location, p.wire_name): p for p in op.parameters if p.location != "body"}
-
-
-def _keyword(param: ir.Parameter | None, wire_name: str) -> str:
-    return param.name if param is not None else wire_name

@@ -6,7 +6,7 @@ import json
 
 from generator.diff import schemas
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new, in_old
 from generator.diff.media import by_media_type
 from generator.diff.shape import shape
 from generator.diff.where import Where
@@ -26,12 +26,13 @@ def compare_responses(c: Comparison, subject: str, old_op: ir.Operation, new_op:
             subject,
             f"response status {code} removed",
             "response-status-removed",
-            old_codes[code].location,
-            "old",
+            in_old(old_codes[code].location),
         )
     for code in sorted(new_codes.keys() - old_codes.keys()):
         level = Level.POSSIBLY_BREAKING if code.startswith("2") else Level.MINOR
-        c.add(level, subject, f"response status {code} added", "response-status-added", new_codes[code].location, "new")
+        c.add(
+            level, subject, f"response status {code} added", "response-status-added", in_new(new_codes[code].location)
+        )
     for code in sorted(old_codes.keys() & new_codes.keys()):
         _compare_response(c, subject, code, old_codes[code], new_codes[code])
 
@@ -44,7 +45,7 @@ def _compare_return_type(c: Comparison, subject: str, old: ir.Operation, new: ir
         message = f"return type renamed `{before}` -> `{after}`" + _type_name_hint(c, old, new)
     else:
         message = f"returns `{after}` instead of `{before}`"
-    c.add(Level.BREAKING, subject, message, "return-type-changed", at, "new")
+    c.add(Level.BREAKING, subject, message, "return-type-changed", in_new(at))
 
 
 def _compare_response(c: Comparison, subject: str, code: str, old: Response, new: Response) -> None:
@@ -54,8 +55,7 @@ def _compare_response(c: Comparison, subject: str, code: str, old: Response, new
             subject,
             f"response {code}: description changed (documentation only)",
             "response-doc-changed",
-            new.location,
-            "new",
+            in_new(new.location),
         )
     _compare_headers(c, subject, code, old, new)
     old_media, new_media = by_media_type(old.content), by_media_type(new.content)
@@ -65,8 +65,7 @@ def _compare_response(c: Comparison, subject: str, code: str, old: Response, new
             subject,
             f"response {code}: media type {media} removed",
             "response-media-type-removed",
-            old_media[media].location,
-            "old",
+            in_old(old_media[media].location),
         )
     for media in sorted(new_media.keys() - old_media.keys()):
         c.add(
@@ -74,12 +73,12 @@ def _compare_response(c: Comparison, subject: str, code: str, old: Response, new
             subject,
             f"response {code}: media type {media} added",
             "response-media-type-added",
-            new_media[media].location,
-            "new",
+            in_new(new_media[media].location),
         )
-    where = Where(subject, "response", "response" if code.startswith("2") else f"error response {code}")
+    label = "response" if code.startswith("2") else f"error response {code}"
+    where = Where(subject, "response", "response", label)
     for media in sorted(old_media.keys() & new_media.keys()):
-        schemas.compare_schema(c, old_media[media].schema, new_media[media].schema, where, "response")
+        schemas.compare_schema(c, old_media[media].schema, new_media[media].schema, where)
 
 
 def _compare_headers(c: Comparison, subject: str, code: str, old: Response, new: Response) -> None:
@@ -91,12 +90,11 @@ def _compare_headers(c: Comparison, subject: str, code: str, old: Response, new:
             subject,
             f"response {code}: header {name} removed",
             "response-header-removed",
-            old.location,
-            "old",
+            in_old(old.location),
         )
     for name in sorted(new_headers - old_headers):
         c.add(
-            Level.MINOR, subject, f"response {code}: header {name} added", "response-header-added", new.location, "new"
+            Level.MINOR, subject, f"response {code}: header {name} added", "response-header-added", in_new(new.location)
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator.diff.changes import Level
-from generator.diff.comparison import Comparison
+from generator.diff.comparison import Comparison, in_new
 from generator.spec.nodes import Document, Location, Operation
 
 Requirements = frozenset[frozenset[str]]
@@ -22,7 +22,7 @@ def compare_security(c: Comparison, subject: str, old: Operation, new: Operation
         level, what = Level.MINOR, "accepts more kinds of credentials"
     else:
         level, what = Level.BREAKING, "requires different credentials"
-    c.add(level, subject, f"{what}: {_text(before)} -> {_text(after)}", "security-changed", at, "new")
+    c.add(level, subject, f"{what}: {_text(before)} -> {_text(after)}", "security-changed", in_new(at))
 
 
 def _requirements(op: Operation, document: Document) -> Requirements:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.diff.changes import Direction
 from generator.model.ir import Model, Parameter
 
 
@@ -24,13 +25,14 @@ class BodyKeywords:
 class Where:
     subject: str  # `end_users.delete`, or a model's name inside response models
     kind: Literal["parameter", "keyword", "body", "response", "model"]
+    direction: Direction  # a request's value or a response's: changes are judged in opposite directions
     base: str = ""  # the parameter's or keyword's name, or the response's label ("error response 404")
     path: tuple[str, ...] = ()  # property names and `[]` for array items below it
     model: Model | None = None
     body: BodyKeywords | None = None  # a request body: its flattened keywords
 
     def below(self, name: str) -> Where:
-        return Where(self.subject, self.kind, self.base, (*self.path, name), self.model, self.body)
+        return Where(self.subject, self.kind, self.direction, self.base, (*self.path, name), self.model, self.body)
 
     def thing(self) -> str:
         """`parameter `limit``, `body `address.city``, `` (a model field is the subject itself)."""
@@ -43,6 +45,11 @@ class Where:
             return f"{self.base} `{path}`" if path else self.base
         return f"`{path}`" if path else ""
 
+    @property
+    def at_body_root(self) -> bool:
+        """The request body itself (its properties may be the method's keywords)."""
+        return self.kind == "body" and self.direction == "request" and not self.path
+
     def subject_and_thing(self) -> tuple[str, str]:
         """Inside a model the field is the subject: `EndUser.email`."""
         if self.kind == "model" and self.path:
@@ -51,7 +58,7 @@ class Where:
 
 
 def model_where(model: Model) -> Where:
-    return Where(model_label(model), "model", model=model)
+    return Where(model_label(model), "model", "response", model=model)
 
 
 def model_label(model: Model) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import validate
-from generator.load import load_spec
+from generator.spec.load import load_spec
 
 
 def main() -> int:

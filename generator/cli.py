@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator import __version__, pipeline, progress, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
-from generator.limits import RECURSION_LIMIT
+from generator.spec.limits import RECURSION_LIMIT
 from generator.write import after_failure, unified_diff
 from generator.targets.python.types import annotation as python_annotation
 

@@ -11,12 +11,14 @@ import datetime
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
 from generator.model.ir import Api, Model, Operation, Pagination, Parameter
 from generator.model.naming import singular, snake_case
+from generator.spec.nodes import MISSING, Location, Schema
 from generator.targets.python.pysource import literal
 from generator.targets.python.types import annotation as python_annotation
 
@@ -214,9 +216,8 @@ def _printable_field(op: Operation) -> str | None:
         return "data"
     if _always_streams(op):
         return None
-    schema = op.response_schema
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    return "id" if op.return_type.models and isinstance(properties, dict) and "id" in properties else None
+    schema = response_node(op)
+    return "id" if op.return_type.models and schema is not None and "id" in schema.properties else None
 
 
 def _is_file(param: Parameter) -> bool:
@@ -255,33 +256,37 @@ def _parses_as(kind: str, text: str) -> bool:
     return True
 
 
-def example_value(schema: dict[str, Any], depth: int = 0) -> Any:
-    """A JSON value that fits `schema`: its own example when it has one, else one built from its type."""
-    for key in ("example", "default", "const"):
-        if key in schema and _is_json(schema[key]):
-            return schema[key]
-    for key in ("examples", "enum"):
-        values = schema.get(key)
-        if isinstance(values, list) and values and _is_json(values[0]):
+def example_value(schema: Schema | None, depth: int = 0) -> Any:
+    """A JSON value that fits `schema` (None: any value): its own example when it has one, else one built from its
+    type."""
+    if schema is None:
+        return "string"  # any value will do
+    for value in (schema.example, schema.default, schema.const):
+        if _is_json(value):
+            return value
+    for values in (schema.examples, schema.enum):
+        if values and _is_json(values[0]):
             return values[0]
-    type_ = schema.get("type")
-    if isinstance(type_, list):
-        type_ = next((t for t in type_ if t != "null"), None)
-    if type_ == "object" or "properties" in schema:
-        properties: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
-        required = [n for n in schema.get("required") or [] if n in properties] if depth < MAX_DEPTH else []
-        return {name: example_value(_inline(properties[name]), depth + 1) for name in required}
+    if schema.type_is_list:
+        type_ = next((t for t in schema.types if t != "null"), None)
+    else:
+        type_ = schema.types[0] if schema.types else None
+    if type_ == "object" or schema.has("properties"):
+        required = [n for n in schema.required if n in schema.properties] if depth < MAX_DEPTH else []
+        return {name: example_value(_inline(schema.properties[name]), depth + 1) for name in required}
     if type_ == "array":
-        items = _inline(schema.get("items"))
-        return [example_value(items, depth + 1)] if items and depth < MAX_DEPTH else []
-    if type_ == "string" and schema.get("format") in _STRING_FORMATS:
-        return _STRING_FORMATS[str(schema["format"])]
+        items = _inline(schema.items)
+        return [example_value(items, depth + 1)] if items is not None and depth < MAX_DEPTH else []
+    if type_ == "string" and schema.format in _STRING_FORMATS:
+        return _STRING_FORMATS[str(schema.format)]
     return _PLACEHOLDERS.get(str(type_), "string")
 
 
-def _inline(schema: Any) -> dict[str, Any]:
-    """A nested schema as written; a `$ref` is not followed here, so it gives an empty schema."""
-    return schema if isinstance(schema, dict) and "$ref" not in schema else {}
+def _inline(schema: Schema | None) -> Schema | None:
+    """A nested schema as written; a `$ref` is not followed here, so it is no schema (None), as `{}` is."""
+    if schema is None or not schema.is_mapping or not schema.keywords or schema.has("$ref"):
+        return None
+    return schema
 
 
 def _is_json(value: Any) -> bool:
@@ -432,8 +437,7 @@ def client_test(api: Api) -> ClientTest | None:
             each.lines.pop()  # the example's print
         if each.lines[1:2] == [")"]:  # no arguments: the call on one line, as black writes it
             each.lines[0:2] = [each.lines[0] + ")"]
-    schema = op.response_schema if isinstance(op.response_schema, dict) else {}
-    body = example_value(schema) if python_annotation(op.return_type) != "None" else {}
+    body = example_value(response_node(op)) if python_annotation(op.return_type) != "None" else {}
     return ClientTest(
         call.lines,
         raw.lines,
@@ -497,3 +501,45 @@ def webhook_example_payload(api: Api) -> tuple[str, str] | None:
             if "```" not in text:  # it goes in a Markdown code block
                 return webhook.name, text
     return None
+
+
+# --- until the IR carries typed nodes --------------------------------------------------------------------------
+
+
+def response_node(op: Operation) -> Schema | None:
+    """The typed schema of the operation's success response (None without a JSON object schema).
+
+    The one place examples get it from the IR: while the IR holds the schema as written (`response_schema`),
+    `_written_node` reads that JSON into nodes; once the IR holds the node, this returns it."""
+    return _written_node(op.response_schema) if isinstance(op.response_schema, dict) else None
+
+
+def _written_node(value: Any) -> Schema:
+    """Nodes for the keywords `example_value` reads from a schema as written; `$ref`s are not followed (a
+    `$ref` stays a mapping with the `$ref` keyword, which `_inline` reads as no schema)."""
+    where = Location(Path("response"), "")
+    if not isinstance(value, dict):
+        return Schema(where, is_mapping=False, boolean=value if isinstance(value, bool) else None)
+    declared = value.get("type")
+    properties, items = value.get("properties"), value.get("items")
+    return Schema(
+        where,
+        keywords=frozenset(value),
+        types=_written_types(declared),
+        type_is_list=isinstance(declared, list),
+        format=value.get("format") if isinstance(value.get("format"), str) else None,
+        example=value.get("example", MISSING),
+        default=value.get("default", MISSING),
+        const=value.get("const", MISSING),
+        examples=tuple(value["examples"]) if isinstance(value.get("examples"), list) else None,
+        enum=tuple(value["enum"]) if isinstance(value.get("enum"), list) else None,
+        properties={k: _written_node(v) for k, v in properties.items()} if isinstance(properties, dict) else {},
+        required=tuple(dict.fromkeys(r for r in value.get("required") or () if isinstance(r, str))),
+        items=_written_node(items) if "items" in value else None,
+    )
+
+
+def _written_types(declared: Any) -> tuple[str, ...]:
+    if isinstance(declared, list):
+        return tuple(t for t in declared if isinstance(t, str))
+    return (declared,) if isinstance(declared, str) else ()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
-from generator.overlay import AppliedOverlay
+from generator.spec.overlay import AppliedOverlay
 from generator.targets.python.types import annotation as python_annotation
 
 FORMAT_VERSION = 1

@@ -17,10 +17,11 @@ from generator import custom
 from generator.config import Config, load_config
 from generator.errors import GeneratorError, Problem
 from generator.freshness import file_digests, inputs_digest, spec_names
-from generator.load import RefError, Spec, load_spec
+from generator.spec.load import Spec, load_spec
+from generator.spec.refs import RefError
 from generator.model.build import build_api
 from generator.model.ir import Api
-from generator.overlay import AppliedOverlay, Overlaid, apply_overlays
+from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.progress import SILENT, Progress
 from generator.targets.python.project import render_project
 from generator.targets.python.repository import repository_files

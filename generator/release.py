@@ -30,8 +30,8 @@ from generator import custom, diff_report, pipeline
 from generator.config import Config, load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
-from generator.examples import example_program, example_value, pick_operation
-from generator.load import load_spec
+from generator.examples import example_program, example_value, pick_operation, response_node
+from generator.spec.load import load_spec
 from generator.versioning import Bump, bump_for, bumped
 from generator.write import CACHE
 
@@ -186,7 +186,8 @@ def _smoke_test(
     _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
          "installing the wheel into a fresh virtual environment")  # fmt: skip
     operation = pick_operation(api)
-    body = example_value(operation.response_schema) if operation and isinstance(operation.response_schema, dict) else {}
+    response = response_node(operation) if operation else None
+    body = example_value(response) if response is not None else {}
     with _local_server(body) as (url, requests):
         env = {"PATH": os.environ.get("PATH", ""), api.base_url_env: url}
         env.update({credential.env_var: "release-check" for credential in api.credentials})

@@ -19,7 +19,7 @@ import yaml
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.examples import program, sample_client_variable
 from generator.targets.python.layout import lay_out_programs
-from generator.load import Spec
+from generator.spec.load import Spec
 from generator.model.ir import Api
 from generator.targets.python.formatting import format_with_black
 

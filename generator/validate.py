@@ -21,8 +21,8 @@ from typing import Any
 
 from generator import validator_speedups
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.limits import RECURSION_LIMIT
-from generator.load import Document, Spec
+from generator.spec.limits import RECURSION_LIMIT
+from generator.spec.load import Document, Spec
 
 MAX_REPORTED = 200
 # The forked validator may take this long and this much memory beyond what the generator already holds; a

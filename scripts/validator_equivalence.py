@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator import validator_speedups
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from tests.support.corpus.harness import read_manifest
 from tests.spec.test_validator_speedups import library_class, mutate, ours_class, outcome
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import Spec
+from generator.spec.build import NodeBuilder, SchemaGraph
+from generator.spec.load import Spec
 from generator.model import wire
 from generator.model.ir import (
     Api,
@@ -68,7 +69,9 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     credentials, flows = _credentials(spec, config, prefix)
     types = SchemaTypes(spec, config.type_names, config.file)
     unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
-    builder = OperationBuilder(spec, config, types, {c.scheme: c.name for c in credentials if c.kind not in unsent})
+    nodes = NodeBuilder(spec, SchemaGraph(spec))
+    security = {c.scheme: c.name for c in credentials if c.kind not in unsent}
+    builder = OperationBuilder(spec, config, types, security, nodes)
     builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
     operations = builder.build()
     webhooks = builder.webhooks()

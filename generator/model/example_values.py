@@ -1,7 +1,7 @@
-"""Example argument values for the docs and generated tests, built with the spec at hand.
+"""Example argument values for the docs and generated tests, built from the typed schema graph.
 
-`$ref`s are followed (with a depth bound and a cycle guard), so a required nested object gets its own
-required properties: the value type-checks against the request's TypedDicts.
+`$ref`s are the nodes they name (with a depth bound and a cycle guard), so a required nested object gets its
+own required properties: the value type-checks against the request's TypedDicts.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular
 from collections.abc import Callable
 from typing import Any
 
-from generator.load import RefError, Spec, Target
+from generator.spec.nodes import MISSING, Example, Schema
 
 MAX_DEPTH = 8
 MAX_PATTERN_TEXT = 1_000  # a longer shortest match (nested repeats) is not worth showing
@@ -29,171 +29,142 @@ STRING_FORMATS = {
     "ipv6": "2001:db8::1",
     "time": "12:00:00Z",
 }
+_UNIONS = ("oneOf", "anyOf")
 
 
 def example_value(
-    spec: Spec, target: Target, depth: int = 0, seen: frozenset[tuple[str, str]] = frozenset(), *, request: bool = True
+    schema: Schema, depth: int = 0, seen: frozenset[Schema] = frozenset(), *, request: bool = True
 ) -> Any:
-    """A JSON value that fits the schema at `target`: its own example when it has one that fits, else one built
-    from its type.
+    """A JSON value that fits `schema`: its own example when it has one that fits, else one built from its type.
 
     Of a `oneOf`, the value matches exactly one member (tried in order, `null` and deprecated members last); of an
     `anyOf`, at least one; an object's `oneOf`/`anyOf` members (required-only ones too) are merged into it.
     A value for a `request` leaves out readOnly properties (their `required` applies to responses only).
     """
-    try:
-        target = spec.follow(target.value, target.file, target.pointer)
-    except RefError:
-        return "string"
-    schema = target.value
-    if not isinstance(schema, dict):
+    schema = schema.resolved
+    if not schema.is_mapping:
         return "string"
     # An object's own example may lack required keys or hold undeclared ones, which a TypedDict refuses:
     # objects are always built from their properties.
-    types = _types(schema)
+    types = schema.json_types
     type_ = next((t for t in types if t != "null"), "null" if types else None)
-    is_object = type_ == "object" or "properties" in schema or "allOf" in schema
+    is_object = type_ == "object" or schema.has("properties") or schema.has("allOf")
     # The schema's own example is used only when it fits (some are of another type: a JSON text for an object).
-    examples = schema.get("examples")
-    own = [schema[key] for key in ("example", "default") if key in schema]
-    own += examples[:1] if isinstance(examples, list) else []
-    for value in own if "const" not in schema else []:
-        if _is_json(value) and not (is_object and isinstance(value, dict)) and matches(spec, target, value):
+    own = [value for value in (schema.example, schema.default) if value is not MISSING]
+    own += list(schema.examples[:1]) if schema.examples is not None else []
+    for value in own if not schema.has("const") else []:
+        if _is_json(value) and not (is_object and isinstance(value, dict)) and matches(schema, value):
             return value
-    if "const" in schema and (_is_json(schema["const"]) or schema["const"] is None):
-        return schema["const"]
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum:
-        return next((v for v in enum if v is not None), enum[0])
-    here = (str(target.file), target.pointer)
-    if here in seen or depth > MAX_DEPTH:
+    if schema.has("const") and (_is_json(schema.const) or schema.const is None):
+        return schema.const
+    if schema.enum:
+        return next((v for v in schema.enum if v is not None), schema.enum[0])
+    if schema in seen or depth > MAX_DEPTH:
         return {}
-    seen = seen | {here}
-    unions = [k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
-    wrapped = schema.get("allOf")
-    if isinstance(wrapped, list) and not types and not unions and "properties" not in schema:
+    seen = seen | {schema}
+    unions = [k for k in _UNIONS if _members(schema, k)]
+    wrapped = schema.all_of
+    if wrapped is not None and not types and not unions and not schema.has("properties"):
         # `allOf: [{$ref: ...}]` or `allOf: [{$ref: ...}, {description: ...}]`, the usual ways to describe a $ref
         # anew: the value of the one member that shapes it (of the first, where none of them is an object)
-        shaping = [i for i, member in enumerate(wrapped) if not _annotation_only(member)]
-        if len(shaping) == 1 or shaping and not _declares_object(spec, target):
-            member = Target(wrapped[shaping[0]], target.file, f"{target.pointer}/allOf/{shaping[0]}")
-            return example_value(spec, member, depth + 1, seen, request=request)
+        shaping = [member for member in wrapped if not _annotation_only(member)]
+        if len(shaping) == 1 or shaping and not _declares_object(schema):
+            return example_value(shaping[0], depth + 1, seen, request=request)
     if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
-        return _object_value(spec, target, depth, seen, request)
+        return _object_value(schema, depth, seen, request)
     if unions:
-        return _union_value(spec, target, unions[0], depth, seen, request)
-    if type_ == "array" or type_ is None and isinstance(schema.get("items"), dict):  # `items` without `type`
-        items = schema.get("items")
-        if not isinstance(items, dict):
+        return _union_value(schema, unions[0], depth, seen, request)
+    items = schema.items
+    if type_ == "array" or type_ is None and items is not None and items.is_mapping:  # `items` without `type`
+        if items is None or not items.is_mapping:
             return []
-        item = example_value(
-            spec, Target(items, target.file, f"{target.pointer}/items"), depth + 1, seen, request=request
-        )
-        count = schema.get("minItems")
-        return [item] * (count if isinstance(count, int) and 1 < count <= 16 else 1)
+        item = example_value(items, depth + 1, seen, request=request)
+        count = schema.bounds.min_items
+        return [item] * (count if count is not None and 1 < count <= 16 else 1)
     if type_ in ("integer", "number"):
         return _number(schema, str(type_))
-    if type_ == "string" or type_ is None and any(k in schema for k in ("pattern", "minLength", "maxLength", "format")):
+    if (
+        type_ == "string"
+        or type_ is None
+        and any(schema.has(k) for k in ("pattern", "minLength", "maxLength", "format"))
+    ):
         return _string(schema)
     if type_ == "null":
         return None
     return PLACEHOLDERS.get(str(type_), "string")
 
 
-def parameter_example(spec: Spec, parameter: Target, schema: Target) -> Any:
+def parameter_example(own_example: Any, examples: dict[str, Example], schema: Schema) -> Any:
     """A value for a parameter: the Parameter Object's own `example` (or first of its `examples`) when it fits
     the schema, else one `example_value` builds from the schema (which may hold an example of its own)."""
-    data = parameter.value if isinstance(parameter.value, dict) else {}
-    own = [data["example"]] if "example" in data else []
-    examples = data.get("examples")
-    if isinstance(examples, dict):
-        for key, raw in list(examples.items())[:1]:
-            try:
-                found = spec.follow(raw, parameter.file, f"{parameter.pointer}/examples/{_escape(str(key))}").value
-            except RefError:
-                continue
-            own += [found["value"]] if isinstance(found, dict) and "value" in found else []
+    own = [own_example] if own_example is not MISSING else []
+    for example in list(examples.values())[:1]:
+        own += [example.value] if example.value is not MISSING else []
     for value in own:
-        if _is_json(value) and matches(spec, schema, value):
+        if _is_json(value) and matches(schema, value):
             return value
-    return example_value(spec, schema)
+    return example_value(schema)
 
 
-def _types(schema: dict[str, Any]) -> list[str]:
-    """The JSON types a schema declares (3.0's `nullable` adds null); empty when it declares none."""
-    type_ = schema.get("type")
-    types = (
-        [t for t in type_ if isinstance(t, str)]
-        if isinstance(type_, list)
-        else [type_] if isinstance(type_, str) else []
-    )
-    if types and schema.get("nullable") is True and "null" not in types:
-        types.append("null")
-    return types
+def _members(schema: Schema, keyword: str) -> tuple[Schema, ...]:
+    """The members of a union keyword (`oneOf`, `anyOf`, `allOf`) as written, () when there are none."""
+    return (schema.one_of if keyword == "oneOf" else schema.any_of if keyword == "anyOf" else schema.all_of) or ()
 
 
-def _raw_members(spec: Spec, target: Target, keyword: str) -> list[tuple[Any, Target]]:
-    """The members of a `oneOf`/`anyOf` (as written, and followed) in the order examples try them: `null` and
+def _ranked_members(schema: Schema, keyword: str) -> list[Schema]:
+    """The members of a `oneOf`/`anyOf` (as written: `$ref`s stay) in the order examples try them: `null` and
     deprecated ones last."""
-    members: list[tuple[Any, Target]] = []
-    for index, member in enumerate(target.value.get(keyword) or []):
-        try:
-            members.append((member, spec.follow(member, target.file, f"{target.pointer}/{keyword}/{index}")))
-        except RefError:
-            continue
 
-    def rank(pair: tuple[Any, Target]) -> int:
-        value = pair[1].value if isinstance(pair[1].value, dict) else {}
-        return 2 if _types(value) == ["null"] else 1 if value.get("deprecated") is True else 0
+    def rank(member: Schema) -> int:
+        resolved = member.resolved
+        return 2 if resolved.json_types == ("null",) else 1 if resolved.deprecated else 0
 
-    return sorted(members, key=rank)  # stable: the spec's order within each rank
+    return sorted(_members(schema, keyword), key=rank)  # stable: the spec's order within each rank
 
 
-def _union_value(
-    spec: Spec, target: Target, keyword: str, depth: int, seen: frozenset[tuple[str, str]], request: bool
-) -> Any:
-    """The first member's value that `target` accepts (for a `oneOf`: that no other member accepts too)."""
+def _union_value(schema: Schema, keyword: str, depth: int, seen: frozenset[Schema], request: bool) -> Any:
+    """The first member's value that `schema` accepts (for a `oneOf`: that no other member accepts too)."""
     first: Any = _NOTHING
-    for _raw, member in _raw_members(spec, target, keyword):
-        value = example_value(spec, member, depth + 1, seen, request=request)
+    for member in _ranked_members(schema, keyword):
+        value = example_value(member, depth + 1, seen, request=request)
         if first is _NOTHING:
             first = value
-        if matches(spec, target, value):
+        if matches(schema, value):
             return value
     return "string" if first is _NOTHING else first
 
 
-def _string(schema: dict[str, Any]) -> str:
+def _string(schema: Schema) -> str:
     """A string within the schema's pattern (when simple enough), format and length bounds."""
-    pattern = schema.get("pattern")
-    if isinstance(pattern, str):
-        matched = from_pattern(pattern)
+    if schema.pattern is not None:
+        matched = from_pattern(schema.pattern)
         if matched is not None:
             return matched
-    value = STRING_FORMATS.get(str(schema.get("format")), "string")
-    low, high = schema.get("minLength"), schema.get("maxLength")
-    if isinstance(low, int) and len(value) < low:
+    value = STRING_FORMATS.get(schema.format or "", "string")
+    low, high = schema.bounds.min_length, schema.bounds.max_length
+    if low is not None and len(value) < low:
         value += "x" * (low - len(value))
-    if isinstance(high, int) and len(value) > high:
+    if high is not None and len(value) > high:
         value = value[: max(high, 0)]
     return value
 
 
-def _number(schema: dict[str, Any], type_: str) -> int | float:
+def _number(schema: Schema, type_: str) -> int | float:
     """The placeholder (0), moved into the schema's bounds and onto its multipleOf."""
-    low, high = schema.get("minimum"), schema.get("maximum")
-    low_open, high_open = schema.get("exclusiveMinimum") is True, schema.get("exclusiveMaximum") is True
-    if _is_number(schema.get("exclusiveMinimum")):  # 3.1: the bound itself
-        low, low_open = schema["exclusiveMinimum"], True
-    if _is_number(schema.get("exclusiveMaximum")):
-        high, high_open = schema["exclusiveMaximum"], True
+    bounds = schema.bounds
+    low, high = bounds.minimum, bounds.maximum
+    low_open, high_open = bounds.exclusive_minimum is True, bounds.exclusive_maximum is True
+    if _is_number(bounds.exclusive_minimum):  # 3.1: the bound itself
+        low, low_open = bounds.exclusive_minimum, True
+    if _is_number(bounds.exclusive_maximum):
+        high, high_open = bounds.exclusive_maximum, True
     value: float = 0
-    if isinstance(low, (int, float)) and _is_number(low) and (value < low or value == low and low_open):
+    if low is not None and (value < low or value == low and low_open):
         value = low + 1 if low_open else low
-    elif isinstance(high, (int, float)) and _is_number(high) and (value > high or value == high and high_open):
+    elif high is not None and (value > high or value == high and high_open):
         value = high - 1 if high_open else high
-    multiple = schema.get("multipleOf")
-    if isinstance(multiple, (int, float)) and _is_number(multiple) and multiple > 0 and value % multiple:
+    multiple = bounds.multiple_of
+    if multiple is not None and multiple > 0 and value % multiple:
         stepped = (value // multiple + 1) * multiple
         value = stepped if math.isfinite(stepped) else value
     if not math.isfinite(value):
@@ -293,286 +264,201 @@ def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
     return False
 
 
-def _object_value(
-    spec: Spec, target: Target, depth: int, seen: frozenset[tuple[str, str]], request: bool
-) -> dict[str, Any]:
+def _object_value(schema: Schema, depth: int, seen: frozenset[Schema], request: bool) -> dict[str, Any]:
     """The required properties (allOf members merged) with their example values (undeclared ones too).
 
     A `oneOf`/`anyOf` of the object (or of an allOf part) is resolved by merging one member into it: the first
-    (as `_members` orders them) whose merged value the union accepts, so a member that only lists required
+    (as `_ranked_members` orders them) whose merged value the union accepts, so a member that only lists required
     properties brings those in, and a `oneOf`'s value fits no other member.
     """
-    chosen: list[tuple[Target, Target, str]] = []  # (union's part, member, discriminator value or "")
-    done: set[tuple[str, str, str]] = set()
+    chosen: list[tuple[Schema, Schema, str]] = []  # (union's part, member, discriminator value or "")
+    done: set[tuple[Schema, str]] = set()
     for _ in range(_MAX_UNIONS):
-        unions = [u for u in _gather(spec, [target, *(m for _, m, _ in chosen)])[2] if _union_key(u) not in done]
+        unions = [u for u in _gather([schema, *(m for _, m, _ in chosen)])[2] if u not in done]
         if not unions:
             break
         part, keyword = unions[0]
-        done.add(_union_key(unions[0]))
-        union = Target({keyword: part.value[keyword]}, part.file, part.pointer)
-        fallback: tuple[Target, Target, str] | None = None
-        for raw, member in _raw_members(spec, part, keyword):
-            if not _may_be_object(member.value):
+        done.add(unions[0])
+        fallback: tuple[Schema, Schema, str] | None = None
+        for member in _ranked_members(part, keyword):
+            if not _may_be_object(member.resolved):
                 continue
-            pick = (part, member, _discriminator_value(spec, part, raw, member))
+            pick = (part, member.resolved, _discriminator_value(part, member))
             if fallback is None:
                 fallback = pick
-            if matches(spec, union, _build_object(spec, target, [*chosen, pick], depth, seen, request)):
+            if _union_matches(part, keyword, _build_object(schema, [*chosen, pick], depth, seen, request)):
                 fallback = pick
                 break
         if fallback is not None:
             chosen.append(fallback)
-    return _build_object(spec, target, chosen, depth, seen, request)
+    return _build_object(schema, chosen, depth, seen, request)
 
 
 _MAX_UNIONS = 8  # unions resolved in one object (nested ones included)
 
 
-def _union_key(union: tuple[Target, str]) -> tuple[str, str, str]:
-    return (str(union[0].file), union[0].pointer, union[1])
+def _union_matches(part: Schema, keyword: str, value: Any) -> bool:
+    """Whether `value` fits the union `keyword` of `part` alone (none of part's other keywords)."""
+    fits = [matches(member, value, 1) for member in _members(part, keyword)]
+    return any(fits) if keyword == "anyOf" else sum(fits) == 1
 
 
 def _build_object(
-    spec: Spec, target: Target, chosen: list[tuple[Target, Target, str]], depth: int, seen: frozenset[tuple[str, str]],
-    request: bool,
-) -> dict[str, Any]:  # fmt: skip
-    properties, required, _ = _gather(spec, [target, *(member for _, member, _ in chosen)])
+    schema: Schema, chosen: list[tuple[Schema, Schema, str]], depth: int, seen: frozenset[Schema], request: bool
+) -> dict[str, Any]:
+    properties, required, _ = _gather([schema, *(member for _, member, _ in chosen)])
     value = {
         # a required name the schema does not declare still needs its key: any value, as the schema allows
-        name: (
-            example_value(spec, properties[name], depth + 1, seen, request=request) if name in properties else "string"
-        )
+        name: (example_value(properties[name], depth + 1, seen, request=request) if name in properties else "string")
         for name in required
-        if name not in properties or not (request and _flag(spec, properties[name], "readOnly"))
+        if name not in properties or not (request and properties[name].resolved.read_only)
     }
     for part, _member, tag in chosen:  # a discriminator property without an enum or const of its own
-        name = _discriminator_property(part.value)
-        if (
-            tag
-            and name is not None
-            and (name in value or name in properties)
-            and not _pinned(spec, properties.get(name))
-        ):
+        name = _discriminator_property(part)
+        if tag and name is not None and (name in value or name in properties) and not _pinned(properties.get(name)):
             value[name] = tag
-    return _with_min_properties(spec, target, value, properties, depth, seen, request)
+    return _with_min_properties(schema, value, properties, depth, seen, request)
 
 
 def _with_min_properties(
-    spec: Spec, target: Target, value: dict[str, Any], properties: dict[str, Target], depth: int,
-    seen: frozenset[tuple[str, str]], request: bool,
-) -> dict[str, Any]:  # fmt: skip
+    schema: Schema, value: dict[str, Any], properties: dict[str, Schema], depth: int, seen: frozenset[Schema],
+    request: bool,
+) -> dict[str, Any]:  # fmt: skip  # black would put one parameter a line
     """`value` grown to the schema's `minProperties`: optional properties first, then keys its
     `additionalProperties` allow (`{"key": "value"}` for a free-form object), so a mock accepts it."""
-    wanted = target.value.get("minProperties") if isinstance(target.value, dict) else None
-    if not isinstance(wanted, int) or isinstance(wanted, bool) or len(value) >= wanted:
+    wanted = schema.bounds.min_properties
+    if wanted is None or wanted is True or wanted is False or len(value) >= wanted:
         return value
     for name, prop in properties.items():
         if len(value) >= wanted:
             return value
-        if name not in value and not (request and _flag(spec, prop, "readOnly")):
-            value[name] = example_value(spec, prop, depth + 1, seen, request=request)
-    extra = target.value.get("additionalProperties")
-    if extra is False or isinstance(target.value.get("patternProperties"), dict):
+        if name not in value and not (request and prop.resolved.read_only):
+            value[name] = example_value(prop, depth + 1, seen, request=request)
+    extra = schema.additional_properties
+    if extra is not None and extra.boolean is False or schema.pattern_properties is not None:
         return value  # no free keys to add (a pattern's keys are not worth guessing)
-    extra_target = (
-        Target(extra, target.file, f"{target.pointer}/additionalProperties") if isinstance(extra, dict) else None
-    )
+    extra_schema = extra if extra is not None and extra.is_mapping else None
     number = 1
     while len(value) < wanted and number <= 64:
         key = "key" if number == 1 else f"key_{number}"
         if key not in value:
-            value[key] = (
-                example_value(spec, extra_target, depth + 1, seen, request=request) if extra_target else "value"
-            )
+            value[key] = example_value(extra_schema, depth + 1, seen, request=request) if extra_schema else "value"
         number += 1
     return value
 
 
-def _flag(spec: Spec, prop: Target, keyword: str) -> bool:
-    """Whether a property's schema says `keyword: true` (readOnly, writeOnly)."""
-    try:
-        schema = spec.follow(prop.value, prop.file, prop.pointer).value
-    except RefError:
-        return False
-    return isinstance(schema, dict) and schema.get(keyword) is True
-
-
-def _pinned(spec: Spec, prop: Target | None) -> bool:
+def _pinned(prop: Schema | None) -> bool:
     """Whether a property's schema fixes its values (an enum or const), which then win over a discriminator name."""
-    if prop is None:
-        return False
-    try:
-        schema = spec.follow(prop.value, prop.file, prop.pointer).value
-    except RefError:
-        return False
-    return isinstance(schema, dict) and ("enum" in schema or "const" in schema)
+    return prop is not None and (prop.resolved.has("enum") or prop.resolved.has("const"))
 
 
-def _gather(spec: Spec, roots: list[Target]) -> tuple[dict[str, Target], list[str], list[tuple[Target, str]]]:
-    """Properties, required names and the `oneOf`/`anyOf` unions of schemas and their allOf parts, merged."""
-    properties: dict[str, Target] = {}
+def _gather(roots: list[Schema]) -> tuple[dict[str, Schema], list[str], list[tuple[Schema, str]]]:
+    """Properties, required names and the `oneOf`/`anyOf` unions of schemas and their allOf parts, merged.
+
+    Unlike the types' merge (`Schema.merged`, where a later allOf part's property wins), the first declaration
+    of a property wins here, over the roots and then their parts breadth first: the roots are the object and the
+    union members chosen for it, whose own properties come before those of their parts."""
+    properties: dict[str, Schema] = {}
     required: list[str] = []
-    unions: list[tuple[Target, str]] = []
+    unions: list[tuple[Schema, str]] = []
     parts = list(roots)
     visited = 0
     while parts and visited < 64:
         visited += 1
-        part = parts.pop(0)
-        try:
-            part = spec.follow(part.value, part.file, part.pointer)
-        except RefError:
-            continue
-        schema = part.value if isinstance(part.value, dict) else {}
-        for name, prop in _declared(spec, part).items():
+        part = parts.pop(0).resolved
+        for name, prop in part.properties.items():
             properties.setdefault(name, prop)
-        required += [r for r in schema.get("required") or [] if isinstance(r, str) and r not in required]
-        unions += [(part, k) for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]]
-        members = schema.get("allOf")
-        if isinstance(members, list):
-            parts += [Target(m, part.file, f"{part.pointer}/allOf/{i}") for i, m in enumerate(members)]
+        required += [r for r in part.required if r not in required]
+        unions += [(part, k) for k in _UNIONS if _members(part, k)]
+        parts += part.all_of or ()
     return properties, required, unions
 
 
 _ANNOTATIONS = frozenset({"title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
-                          "nullable", "externalDocs", "$comment"})  # fmt: skip
+                          "nullable", "externalDocs", "$comment"})  # fmt: skip  # one set, two lines
 
 
-def _annotation_only(schema: Any) -> bool:
-    """Whether a schema only describes (a description, an example), constraining no value."""
-    return isinstance(schema, dict) and all(k in _ANNOTATIONS or k.startswith("x-") for k in schema)
+def _annotation_only(schema: Schema) -> bool:
+    """Whether a schema (as written: a `$ref` is not) only describes (a description, an example), constraining no
+    value."""
+    return schema.is_mapping and all(k in _ANNOTATIONS or k.startswith("x-") for k in schema.keywords)
 
 
-def _declares_object(spec: Spec, target: Target, depth: int = 0) -> bool:
+def _declares_object(schema: Schema, depth: int = 0) -> bool:
     """Whether a schema, or one of its allOf parts, says its value is an object."""
-    try:
-        schema = spec.follow(target.value, target.file, target.pointer).value
-    except RefError:
+    schema = schema.resolved
+    if not schema.is_mapping or depth > MAX_DEPTH:
         return False
-    if not isinstance(schema, dict) or depth > MAX_DEPTH:
-        return False
-    if "object" in _types(schema) or any(k in schema for k in ("properties", "additionalProperties", "required")):
+    if "object" in schema.json_types or any(schema.has(k) for k in ("properties", "additionalProperties", "required")):
         return True
-    parts = schema.get("allOf")
-    return isinstance(parts, list) and any(
-        _declares_object(spec, Target(part, target.file, f"{target.pointer}/allOf/{i}"), depth + 1)
-        for i, part in enumerate(parts)
-    )
+    return any(_declares_object(part, depth + 1) for part in schema.all_of or ())
 
 
-def _declared(spec: Spec, part: Target) -> dict[str, Target]:
-    """A (followed) schema's own `properties` by name. `properties: {$ref: ...}` stands for the map it refers
-    to, as in the types (`SchemaTypes._merged_properties`): a property named "$ref" would need a schema."""
-    schema = part.value if isinstance(part.value, dict) else {}
-    own = Target(schema.get("properties"), part.file, f"{part.pointer}/properties")
-    if isinstance(own.value, dict) and list(own.value) == ["$ref"] and isinstance(own.value["$ref"], str):
-        try:
-            own = spec.follow(own.value, own.file, own.pointer)
-        except RefError:
-            return {}
-    if not isinstance(own.value, dict):
-        return {}
-    return {
-        name: Target(prop, own.file, f"{own.pointer}/{_escape(name)}")
-        for name, prop in own.value.items()
-        if isinstance(name, str)
-    }
-
-
-def _may_be_object(schema: Any) -> bool:
-    types = _types(schema) if isinstance(schema, dict) else []
+def _may_be_object(schema: Schema) -> bool:
+    types = schema.json_types if schema.is_mapping else ()
     return not types or "object" in types
 
 
-def _discriminator_property(schema: Any) -> str | None:
-    found = schema.get("discriminator") if isinstance(schema, dict) else None
-    name = found.get("propertyName") if isinstance(found, dict) else None
-    return name if isinstance(name, str) else None
+def _discriminator_property(schema: Schema) -> str | None:
+    return schema.discriminator.property_name if schema.discriminator is not None else None
 
 
-def _discriminator_value(spec: Spec, part: Target, raw: Any, member: Target) -> str:
-    """The value of the union's discriminator that names `member`: its mapping key, else its schema's name."""
-    if _discriminator_property(part.value) is None:
+def _discriminator_value(part: Schema, member: Schema) -> str:
+    """The value of the union's discriminator that names `member` (as written): its mapping key, else its schema's
+    name."""
+    if part.discriminator is None or part.discriminator.property_name is None or member.ref_text is None:
         return ""
-    ref = raw.get("$ref") if isinstance(raw, dict) else None
-    if not isinstance(ref, str):
-        return ""
-    mapping = part.value["discriminator"].get("mapping")
-    for key, value in (mapping or {}).items() if isinstance(mapping, dict) else ():
-        if not isinstance(value, str):
-            continue
-        try:
-            named = spec.follow(
-                {"$ref": value if "#" in value or "/" in value else f"#/components/schemas/{value}"},
-                part.file,
-                part.pointer,
-            )
-        except RefError:
-            continue
-        if (named.file, named.pointer) == (member.file, member.pointer):
-            return str(key)
-    return ref.rsplit("/", 1)[-1]  # the implicit mapping: the schema's name
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+    for entry in part.discriminator.mapping:
+        if entry.target is not None and entry.target.resolved is member.resolved:
+            return entry.tag
+    return member.ref_text.rsplit("/", 1)[-1]  # the implicit mapping: the schema's name
 
 
 _NOTHING = object()
 
 
-def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
-    """Whether `value` fits the schema at `target`, for the keywords examples depend on: types (and 3.0's
-    `nullable`), enum, const, required, properties, additionalProperties, items, sizes and bounds, pattern,
-    allOf, anyOf, oneOf (exactly one member) and not. Anything else is taken as fitting."""
+def matches(schema: Schema, value: Any, depth: int = 0) -> bool:
+    """Whether `value` fits `schema`, for the keywords examples depend on: types (and 3.0's `nullable`), enum,
+    const, required, properties, additionalProperties, items, sizes and bounds, pattern, allOf, anyOf, oneOf
+    (exactly one member) and not. Anything else is taken as fitting."""
     if depth > MAX_DEPTH * 4:
         return True
-    try:
-        target = spec.follow(target.value, target.file, target.pointer)
-    except RefError:
-        return True
-    schema = target.value
-    if schema is False:
+    schema = schema.resolved
+    if schema.boolean is False:
         return False
-    if not isinstance(schema, dict):
+    if not schema.is_mapping:
         return True
-
-    def sub(node: Any, pointer: str, item: Any) -> bool:
-        return matches(spec, Target(node, target.file, f"{target.pointer}/{pointer}"), item, depth + 1)
-
-    def fits_property(prop: Target, item: Any) -> bool:
-        return matches(spec, prop, item, depth + 1)
-
-    types = _types(schema)
+    types = schema.json_types
     if types and not any(_has_type(value, t) for t in types):
         return False
-    if value is None and schema.get("nullable") is True:  # 3.0: null, whatever else the schema says
+    if value is None and schema.nullable:  # 3.0: null, whatever else the schema says
         return True
-    if isinstance(schema.get("enum"), list) and not any(_same(value, v) for v in schema["enum"]):
+    if schema.enum is not None and not any(_same(value, v) for v in schema.enum):
         return False
-    if "const" in schema and not _same(value, schema["const"]):
+    if schema.has("const") and not _same(value, schema.const):
         return False
-    if isinstance(value, dict) and not _object_matches(schema, _declared(spec, target), value, sub, fits_property):
+    if isinstance(value, dict) and not _object_matches(schema, value, depth):
         return False
+    bounds = schema.bounds
     if isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, (dict, bool)) and not all(sub(items, "items", v) for v in value):
-            return False
-        if not _within(len(value), schema.get("minItems"), schema.get("maxItems")):
+        items = schema.items
+        if items is not None and (items.is_mapping or items.boolean is not None):
+            if not all(matches(items, v, depth + 1) for v in value):
+                return False
+        if not _within(len(value), bounds.min_items, bounds.max_items):
             return False
     if isinstance(value, str):
-        if not _within(len(value), schema.get("minLength"), schema.get("maxLength")):
+        if not _within(len(value), bounds.min_length, bounds.max_length):
             return False
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str) and not _search(pattern, value):
+        if schema.pattern is not None and not _search(schema.pattern, value):
             return False
     if _is_number(value) and not _in_bounds(schema, value):
         return False
     for keyword in ("allOf", "anyOf", "oneOf"):
-        members = schema.get(keyword)
-        if not isinstance(members, list) or not members:
+        members = _members(schema, keyword)
+        if not members:
             continue
-        fits = [sub(m, f"{keyword}/{i}", value) for i, m in enumerate(members)]
+        fits = [matches(m, value, depth + 1) for m in members]
         if (
             keyword == "allOf"
             and not all(fits)
@@ -582,27 +468,26 @@ def matches(spec: Spec, target: Target, value: Any, depth: int = 0) -> bool:
             and sum(fits) != 1
         ):
             return False
-    return not ("not" in schema and sub(schema["not"], "not", value))
+    return not (schema.not_ is not None and matches(schema.not_, value, depth + 1))
 
 
-def _object_matches(
-    schema: dict[str, Any], properties: dict[str, Target], value: dict[str, Any],
-    sub: Callable[[Any, str, Any], bool], fits_property: Callable[[Target, Any], bool],
-) -> bool:  # fmt: skip
-    required = schema.get("required")
-    if isinstance(required, list) and any(isinstance(r, str) and r not in value for r in required):
+def _object_matches(schema: Schema, value: dict[str, Any], depth: int) -> bool:
+    if any(r not in value for r in schema.required):
         return False
+    properties = schema.properties
+    extra = schema.additional_properties
     for name, item in value.items():
         if name in properties:
-            if not fits_property(properties[name], item):
+            if not matches(properties[name], item, depth + 1):
                 return False
             continue
-        extra = schema.get("additionalProperties")
-        if "patternProperties" in schema:
+        if schema.has("patternProperties"):
             continue  # not checked
-        if extra is False or isinstance(extra, dict) and not sub(extra, "additionalProperties", item):
+        if extra is not None and (
+            extra.boolean is False and not extra.is_mapping or extra.is_mapping and not matches(extra, item, depth + 1)
+        ):
             return False
-    return _within(len(value), schema.get("minProperties"), schema.get("maxProperties"))
+    return _within(len(value), schema.bounds.min_properties, schema.bounds.max_properties)
 
 
 def _has_type(value: Any, type_: str) -> bool:
@@ -629,26 +514,20 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b or _is_number(a) and _is_number(b) and a == b
 
 
-def _within(size: int, low: Any, high: Any) -> bool:
-    return not (isinstance(low, int) and size < low or isinstance(high, int) and size > high)
+def _within(size: int, low: int | None, high: int | None) -> bool:
+    return not (low is not None and size < low or high is not None and size > high)
 
 
-def _in_bounds(schema: dict[str, Any], value: float) -> bool:
-    def bound(key: str) -> float | None:
-        found = schema.get(key)
-        return float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
-
-    low, high, low_open, high_open = (
-        bound("minimum"),
-        bound("maximum"),
-        bound("exclusiveMinimum"),
-        bound("exclusiveMaximum"),
-    )
-    if low is not None and (value < low or value == low and schema.get("exclusiveMinimum") is True):
+def _in_bounds(schema: Schema, value: float) -> bool:
+    bounds = schema.bounds
+    low, high = bounds.minimum, bounds.maximum
+    # 3.1: the exclusive bounds are numbers themselves; 3.0: flags on minimum and maximum
+    low_open = bounds.exclusive_minimum if _is_number(bounds.exclusive_minimum) else None
+    high_open = bounds.exclusive_maximum if _is_number(bounds.exclusive_maximum) else None
+    if low is not None and (value < low or value == low and bounds.exclusive_minimum is True):
         return False
-    if high is not None and (value > high or value == high and schema.get("exclusiveMaximum") is True):
+    if high is not None and (value > high or value == high and bounds.exclusive_maximum is True):
         return False
-    # 3.1: the exclusive bounds are numbers themselves
     return not (low_open is not None and value <= low_open or high_open is not None and value >= high_open)
 
 

@@ -15,7 +15,9 @@ from typing import Any, NoReturn
 
 from generator.config import Config, PagingConfig
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.load import RefError, Spec, Target
+from generator.spec.build import NodeBuilder
+from generator.spec.load import Spec
+from generator.spec.refs import RefError, Target
 from generator.model.example_values import example_value, parameter_example
 from generator.model.ir import (
     BodyKind,
@@ -136,8 +138,12 @@ def is_json(media_type: str) -> bool:
 
 
 class OperationBuilder:
-    def __init__(self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str]) -> None:
+    def __init__(
+        self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str], nodes: NodeBuilder
+    ) -> None:
         self.spec = spec
+        self.nodes = nodes  # the typed spec nodes (generator/spec/)
+        self.graph = nodes.graph
         self.client_attributes = RESERVED_CLIENT_ATTRIBUTES | set(security.values())
         self.warnings: list[Problem] = []  # generated anyway, but the user should know
         self.config = config
@@ -459,7 +465,8 @@ class OperationBuilder:
             break
         if isinstance(media.get("example"), dict):
             return schema, media["example"]
-        return schema, example_value(self.spec, schema, request=False)  # the API sends it: readOnly properties too
+        payload = self.graph.schema(schema.value, schema.file, schema.pointer)
+        return schema, example_value(payload, request=False)  # the API sends it: readOnly properties too
 
     def _callback_items(self) -> list[tuple[str, Target]]:
         """(`<operationId>.<callback>`, path item) for every callback of every operation."""
@@ -792,6 +799,7 @@ class OperationBuilder:
             schema = media_object.get("schema") if isinstance(media_object, dict) else None
             schema_pointer = target.pointer + schema_pointer
         hint = params_hint.below(pascal_case(wire, "Param"))
+        node = self.nodes.parameter(data, target.file, target.pointer)
         type_ = self.types.request_type(schema or {}, target.file, schema_pointer, hint) if schema is not None else STR
         required = location == "path" or data.get("required") is True
         style = str(data["style"]) if isinstance(data.get("style"), str) else "form"
@@ -808,7 +816,9 @@ class OperationBuilder:
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,
             example=parameter_example(
-                self.spec, target, Target(schema if schema is not None else {}, target.file, schema_pointer)
+                node.example,
+                dict(node.examples),
+                self.graph.schema(schema if schema is not None else {}, target.file, schema_pointer),
             ),
         )
 
@@ -836,7 +846,7 @@ class OperationBuilder:
             # mark the body itself required (as most do): calling without it cannot succeed.
             # The body's example as a whole decides the arguments' examples: where the body is a oneOf/anyOf of
             # members that require different properties, the one it picked brings its own in.
-            whole = example_value(self.spec, Target(schema, target.file, schema_pointer))
+            whole = example_value(self.graph.schema(schema, target.file, schema_pointer))
             built = whole if isinstance(whole, dict) else {}
             params = [
                 self._body_parameter(wire, prop, is_required, hint, built) for wire, prop, is_required in properties
@@ -854,7 +864,7 @@ class OperationBuilder:
             type_ = RAW_BODY
         body_param = Parameter(
             self.config.body_names.get(key, "body"), "body", "body", required, type_, _text(target.value.get("description")), resolved,
-            example=example_value(self.spec, Target(schema, target.file, schema_pointer)),
+            example=example_value(self.graph.schema(schema, target.file, schema_pointer)),
         )  # fmt: skip
         return RequestBody(media_type, kind, required, False, resolved, part_types), [body_param]
 
@@ -894,7 +904,7 @@ class OperationBuilder:
         )
         return Parameter(
             snake_case(wire, "field"), wire, location, required, type_, description, resolved, deprecated,
-            example=body_example[wire] if wire in body_example else example_value(self.spec, prop), in_example=in_example,
+            example=body_example[wire] if wire in body_example else example_value(self.graph.schema(prop.value, prop.file, prop.pointer)), in_example=in_example,
         )  # fmt: skip
 
     # --- responses ----------------------------------------------------------------------------

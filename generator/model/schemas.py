@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from generator.errors import GeneratorError, Problem
-from generator.load import RefError, Spec, Target
+from generator.spec.load import Spec
+from generator.spec.refs import RefError, Target
 from generator.model import types as t
 from generator.model.ir import Field, Model, TypeRef
 from generator.model.naming import pascal_case, singular, snake_case, unique, words

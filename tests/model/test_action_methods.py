@@ -31,7 +31,7 @@ import pytest
 
 from generator.cli import main
 from generator.config import Config
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism

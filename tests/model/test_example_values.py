@@ -18,11 +18,18 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.cli import main
 from generator.config import load_config
-from generator.load import Target, load_spec
+from generator.spec.build import SchemaGraph
+from generator.spec.load import Spec, load_spec
+from generator.spec.nodes import Schema
 from generator.model.build import build_api
 from generator.model.example_values import example_value, matches
 from generator.targets.python.types import annotation as python_annotation
 from tests.support.documents import spec_document
+
+
+def _schema(spec: Spec, path: Path, raw: Any) -> Schema:
+    """The node of `raw` written at the top of the file (a fresh graph each time: every one is at pointer "")."""
+    return SchemaGraph(spec).schema(raw, path, "")
 
 SCHEMAS: dict[str, Any] = {
     "FreeForm": {"type": "object"},
@@ -164,10 +171,10 @@ def _validator(document: dict[str, Any], name: str) -> Any:
 def test_every_value_validates_against_its_schema(name: str, tmp_path: Path) -> None:
     path = _spec(tmp_path)
     spec = load_spec(path)
-    value = example_value(spec, Target({"$ref": f"#/components/schemas/{name}"}, path, ""))
+    value = example_value(_schema(spec, path, {"$ref": f"#/components/schemas/{name}"}))
     errors = [e.message for e in _validator(json.loads(path.read_text()), name).iter_errors(value)]
     assert not errors, (value, errors)
-    assert matches(spec, Target({"$ref": f"#/components/schemas/{name}"}, path, ""), value)
+    assert matches(_schema(spec, path, {"$ref": f"#/components/schemas/{name}"}), value)
 
 
 def test_the_values_chosen(tmp_path: Path) -> None:
@@ -175,7 +182,7 @@ def test_the_values_chosen(tmp_path: Path) -> None:
     spec = load_spec(path)
 
     def value(name: str) -> Any:
-        return example_value(spec, Target({"$ref": f"#/components/schemas/{name}"}, path, ""))
+        return example_value(_schema(spec, path, {"$ref": f"#/components/schemas/{name}"}))
 
     assert value("OneOfOverlapping") == "string"  # only the catch-all member takes a non-object
     assert value("OneOfOverlappingOrNull") is None  # `{}` fits both models: null is the one value only one takes
@@ -192,9 +199,9 @@ def test_the_values_chosen(tmp_path: Path) -> None:
     assert value("TaggedThing") == {"tags": ["base-image", "prod"]}
     assert value("PropertiesByRef") == {"droplet_ids": [3164444, 3164445]}
     assert value("Addresses") == ["192.0.2.1"]  # a documentation address: Prism checks the format
-    by_ref = Target({"$ref": "#/components/schemas/PropertiesByRef"}, path, "")
-    assert matches(spec, by_ref, {"droplet_ids": [1]}) and not matches(spec, by_ref, {"droplet_ids": "string"})
-    assert example_value(spec, Target({"$ref": "#/components/schemas/WithReadOnly"}, path, ""), request=False) == {
+    by_ref = _schema(spec, path, {"$ref": "#/components/schemas/PropertiesByRef"})
+    assert matches(by_ref, {"droplet_ids": [1]}) and not matches(by_ref, {"droplet_ids": "string"})
+    assert example_value(_schema(spec, path, {"$ref": "#/components/schemas/WithReadOnly"}), request=False) == {
         "id": "string", "name": "string"}  # fmt: skip
 
 
@@ -203,7 +210,7 @@ def test_matches_follows_the_keywords_prism_checks(tmp_path: Path) -> None:
     spec = load_spec(path)
 
     def fits(schema: dict[str, Any], value: Any) -> bool:
-        return matches(spec, Target(schema, path, ""), value)
+        return matches(_schema(spec, path, schema), value)
 
     assert fits({"type": "integer"}, 3) and not fits({"type": "integer"}, "3") and not fits({"type": "integer"}, True)
     assert fits({"type": "string", "nullable": True}, None) and not fits({"type": "string"}, None)

@@ -23,7 +23,7 @@ import yaml
 from generator import pipeline
 from generator.cli import main
 from generator.config import Config
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from generator.model.build import build_api
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis.control import currently_in_test_context
 
 from generator.config import load_config
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation
 from tests.conftest import LocalServer, Reply, not_black_formatted

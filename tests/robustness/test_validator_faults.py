@@ -16,7 +16,7 @@ import pytest
 
 from generator import cli, validate
 from generator.errors import GeneratorError
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from tests.support.documents import spec_document
 
 X = {"type": "object", "properties": {"x": {"type": "string"}}}

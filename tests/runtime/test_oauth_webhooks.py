@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, unquote_plus
 import pytest
 
 from generator.config import load_config
-from generator.load import load_spec
+from generator.spec.load import load_spec
 from generator.model.build import build_api
 from generator.targets.python.types import annotation as python_annotation
 from tests.conftest import Generated, GeneratePackage

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator import limits
+from generator.spec import limits
 from generator.cli import main
 from tests.robustness.test_bad_input import baseline, error_lines, out, run_failing, snapshot  # noqa: F401 - fixtures
 from tests.support.documents import spec_document
@@ -55,14 +55,18 @@ def failing_line(capsys: pytest.CaptureFixture[str], out: Path, spec: Path) -> s
     return line
 
 
-def test_nesting_deeper_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_nesting_deeper_than_the_limit(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     spec = write_json(tmp_path, spec_with(nested_arrays(limits.MAX_NESTING_DEPTH - SCHEMA_DEPTH + 1)))
     line = failing_line(capsys, out, spec)
     assert f"{spec.resolve()} at /paths/~1things/get/responses/200/content/application~1json/schema/items/items" in line
     assert f"nested more than {limits.MAX_NESTING_DEPTH} levels deep" in line
 
 
-def test_nesting_through_a_chain_of_refs_counts(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_nesting_through_a_chain_of_refs_counts(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     """Each schema shallow, but S0 -> S1 -> ... through `$ref`s: the depth the model builder would recurse."""
     count = limits.MAX_NESTING_DEPTH
     schemas = {f"S{i}": {"type": "array", "items": {"$ref": f"#/components/schemas/S{i + 1}"}} for i in range(count)}
@@ -115,7 +119,9 @@ def test_deep_nesting_in_a_subprocess_is_a_clean_error(tmp_path: Path, out: Path
     assert snapshot(out) == before
 
 
-def test_enum_larger_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_enum_larger_than_the_limit(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     values = [f"v{i}" for i in range(limits.MAX_ENUM_VALUES + 1)]
     spec = write_json(tmp_path, spec_with({"type": "string", "enum": values}))
     line = failing_line(capsys, out, spec)
@@ -123,15 +129,21 @@ def test_enum_larger_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.Ca
     assert f"enum with {limits.MAX_ENUM_VALUES + 1:,} values; the limit is {limits.MAX_ENUM_VALUES:,}" in line
 
 
-def test_more_properties_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_more_properties_than_the_limit(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     properties = {f"p{i}": {"type": "string"} for i in range(limits.MAX_PROPERTIES + 1)}
-    spec = write_json(tmp_path, spec_with(components={"schemas": {"Wide": {"type": "object", "properties": properties}}}))
+    spec = write_json(
+        tmp_path, spec_with(components={"schemas": {"Wide": {"type": "object", "properties": properties}}})
+    )
     line = failing_line(capsys, out, spec)
     assert f"{spec.resolve()} at /components/schemas/Wide/properties:" in line
     assert f"schema with {limits.MAX_PROPERTIES + 1:,} properties; the limit is {limits.MAX_PROPERTIES:,}" in line
 
 
-def test_more_operations_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_more_operations_than_the_limit(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     doc = spec_with()
     doc["paths"] = {f"/p{i}": {"get": {"responses": OK_RESPONSE}} for i in range(limits.MAX_OPERATIONS + 1)}
     spec = write_json(tmp_path, doc)
@@ -140,7 +152,9 @@ def test_more_operations_than_the_limit(tmp_path: Path, out: Path, capsys: pytes
     assert f"{limits.MAX_OPERATIONS + 1:,} operations; the limit is {limits.MAX_OPERATIONS:,}" in line
 
 
-def test_more_component_schemas_than_the_limit(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_more_component_schemas_than_the_limit(
+    tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: F811
     schemas = {f"S{i}": {"type": "string"} for i in range(limits.MAX_SCHEMAS + 1)}
     spec = write_json(tmp_path, spec_with(components={"schemas": schemas}))
     line = failing_line(capsys, out, spec)

@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from generator import validate, validator_speedups
-from generator.load import Spec, load_spec
+from generator.spec.load import Spec, load_spec
 from tests.support.corpus.harness import CORPUS, read_manifest
 from tests.support.documents import spec_document
 from tests.support.hostile_specs import Extended, extended_documents

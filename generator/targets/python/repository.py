@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.load import Spec
+from generator.spec.load import Spec
 from generator.model.ir import Api
 from generator.model.naming import is_device_name, unique
 from generator.targets.python.environment import render_template

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts, pointer_parts
-from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES, check_limits
+from generator.spec.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES, check_limits
+from generator.spec.refs import RefCycle, RefError, Target
 
 _CYCLE_SHOWN = 8  # places of a `$ref` cycle named in its message
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -49,27 +50,6 @@ class Document:
             if info is not None and best is None:
                 best = info[0]
         return best
-
-
-class RefError(Exception):
-    """A `$ref` that cannot be followed; the caller knows where the `$ref` stands."""
-
-
-class RefCycle(RefError):
-    """`$ref`s that only refer to each other, round to the first: `places` (file, pointer) of each."""
-
-    def __init__(self, message: str, places: list[tuple[Path, str]]) -> None:
-        super().__init__(message)
-        self.places = places
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a `$ref` (or a plain node) stands for: the value and where it lives."""
-
-    value: Any
-    file: Path
-    pointer: str
 
 
 class Spec:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.errors import Problem, pointer_from_parts
-
-if TYPE_CHECKING:
-    from generator.load import Spec
+from generator.spec.refs import RefError, Target
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # per file read; corpus: 3 MB (openai)
 MAX_EXPANDED_NODES = 5_000_000  # keys and values with YAML aliases expanded; corpus: about 61,000 (openai)
@@ -33,10 +31,21 @@ RECURSION_LIMIT = 20_000
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+class Spec(Protocol):
+    """What the checks read of a loaded spec (`load.Spec`, which calls them: typed here, not imported)."""
+
+    entry: Path
+
+    @property
+    def root(self) -> Any: ...
+
+    def resolve(self, ref: str, base: Path) -> Target: ...
+
+    def follow(self, node: Any, file: Path, pointer: str) -> Target: ...
+
+
 def check_limits(spec: Spec) -> list[Problem]:
     """Every limit `spec` exceeds (the nesting depth only at its first, deepest-reaching place)."""
-    from generator.load import RefError  # load imports this module
-
     problems = _walk(spec)
     root = spec.root
     file = str(spec.entry)
@@ -84,8 +93,6 @@ def _walk(spec: Spec) -> list[Problem]:
     def target(ref: str, file: Path) -> tuple[Any, Path, list[object]] | None:
         key = (file, ref)
         if key not in resolved:
-            from generator.load import RefError  # load imports this module
-
             try:
                 found = spec.resolve(ref, file)
             except RefError:  # reported by the loader

@@ -23,8 +23,8 @@ from typing import Any
 import jsonpath_rfc9535
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES
-from generator.load import Document, Spec, check_again, expanded_size
+from generator.spec.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES
+from generator.spec.load import Document, Spec, check_again, expanded_size
 
 _TOP_KEYS = ("overlay", "info", "extends", "actions")
 _ACTION_KEYS = ("target", "description", "update", "remove")

@@ -1,0 +1,1 @@
+"""Stage 1: the spec as read (load, limits, overlays) and resolved once into typed nodes (nodes.py, build.py)."""

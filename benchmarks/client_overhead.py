@@ -812,7 +812,12 @@ def cold(args: argparse.Namespace, workdir: Path, empty: Path, base_url: str, n:
     floor_dir.mkdir()
     (floor_dir / "floor_client.py").write_text(FLOOR_MODULE)
     floor = ColdCase(
-        "floor: httpx + pydantic, one model", "1", floor_dir, "floor_client", "Floor", "end_users",
+        "floor: httpx + pydantic, one model",
+        "1",
+        floor_dir,
+        "floor_client",
+        "Floor",
+        "end_users",
         'end_users.delete("end_usr_1")',
     )
     bare = ColdCase("python -c pass", "-", empty, "", "", "", "")

@@ -144,8 +144,7 @@ def write_fuzz_specs() -> None:
 
     drawn: list[Drawn] = []
 
-    @settings(max_examples=30, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(max_examples=30, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(documents())
     def collect(document: Drawn) -> None:
         drawn.append(document)
@@ -163,14 +162,30 @@ def _show(case: Case, revision: str) -> None:
     """Print unified diffs of every file of `case` that differs from what git revision `revision` writes."""
     with tempfile.TemporaryDirectory() as base_name:
         base = Path(base_name) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", str(base), revision], cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), revision], cwd=ROOT, check=True, capture_output=True
+        )
         try:
             for tree, label in ((base, "old"), (ROOT, "new")):
                 out = Path(base_name) / label
                 config = ["-c", str(case.config)] if case.config else []
-                subprocess.run([sys.executable, "-m", "generator", "generate", str(case.spec), "-o", str(out),
-                                "--lenient", "-q", *config], cwd=tree, env=ENV, capture_output=True)  # fmt: skip
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "generator",
+                        "generate",
+                        str(case.spec),
+                        "-o",
+                        str(out),
+                        "--lenient",
+                        "-q",
+                        *config,
+                    ],
+                    cwd=tree,
+                    env=ENV,
+                    capture_output=True,
+                )
             old_dir, new_dir = Path(base_name) / "old", Path(base_name) / "new"
             names = sorted({*_files(old_dir), *_files(new_dir)} if old_dir.is_dir() else _files(new_dir))
             for name in names:
@@ -197,8 +212,9 @@ def compare(recorded: dict[str, object], found: dict[str, object]) -> list[str]:
                         state = "added" if file not in old_files else "removed" if file not in new_files else "changed"
                         differences.append(f"{name}: {file} {state}")
             elif old.get(key) != value.get(key):
-                differences.append(f"{name}: {key} differs: {json.dumps(old.get(key))[:300]} -> "
-                                   f"{json.dumps(value.get(key))[:300]}")  # fmt: skip
+                differences.append(
+                    f"{name}: {key} differs: {json.dumps(old.get(key))[:300]} -> " f"{json.dumps(value.get(key))[:300]}"
+                )
     return differences
 
 

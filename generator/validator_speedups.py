@@ -138,7 +138,8 @@ class _Draft4Instance:
     MAX_DEPTH = 400
 
     def __init__(self, root: Any) -> None:
-        from jsonschema import _utils  # type: ignore[import-untyped]  # private: `equal` and `uniq` of `enum` and `uniqueItems`
+        # private (jsonschema): the `equal` and `uniq` that `enum` and `uniqueItems` use
+        from jsonschema import _utils  # type: ignore[import-untyped]
         from jsonschema.validators import Draft4Validator
 
         self.root = root

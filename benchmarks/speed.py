@@ -159,9 +159,17 @@ def report_validation(validations: dict[str, Validation], markdown: bool) -> Non
         pairs = [(o, lib) for o, lib in zip(runs.ours, runs.library) if o.ok and lib.ok]
         faster = f"{statistics.median(lib.seconds / o.seconds for o, lib in pairs):.1f}x" if pairs else "-"
         failed = [s.note for s in runs.ours + runs.library if not s.ok]
-        rows.append([name, f"{statistics.median(s.seconds for s in runs.ours):.2f}", loads(runs.ours),
-                     f"{statistics.median(s.seconds for s in runs.library):.2f}", loads(runs.library), faster,
-                     f"{runs.ours[-1].note}, {runs.library[-1].note}" + (f" (failed: {failed[0]})" if failed else "")])  # fmt: skip
+        rows.append(
+            [
+                name,
+                f"{statistics.median(s.seconds for s in runs.ours):.2f}",
+                loads(runs.ours),
+                f"{statistics.median(s.seconds for s in runs.library):.2f}",
+                loads(runs.library),
+                faster,
+                f"{runs.ours[-1].note}, {runs.library[-1].note}" + (f" (failed: {failed[0]})" if failed else ""),
+            ]
+        )
     table(rows, markdown)
 
 
@@ -193,9 +201,19 @@ def report(cases: dict[tuple[str, str], Case], markdown: bool) -> None:
             verdict += " (ours failed: " + next(s.note for s in case.ours if not s.ok) + ")"
         if failed:
             verdict += " (reference failed; its time is time to failure)"
-        rows.append([kind, name, f"{statistics.median(s.seconds for s in case.ours):.2f}", loads(case.ours),
-                     f"{statistics.median(s.seconds for s in case.ref):.2f}", loads(case.ref),
-                     f"{value:.3f}", f"<= {target:.3f}", verdict])  # fmt: skip
+        rows.append(
+            [
+                kind,
+                name,
+                f"{statistics.median(s.seconds for s in case.ours):.2f}",
+                loads(case.ours),
+                f"{statistics.median(s.seconds for s in case.ref):.2f}",
+                loads(case.ref),
+                f"{value:.3f}",
+                f"<= {target:.3f}",
+                verdict,
+            ]
+        )
     table(rows, markdown)
 
 
@@ -215,9 +233,18 @@ def scale(repeat: int, sizes: tuple[int, ...]) -> None:
             seconds = statistics.median(s.seconds for s in samples)
             growth = f"{math.log(seconds / previous[1]) / math.log(n / previous[0]):.2f}" if previous else "-"
             previous = (n, seconds)
-            rows.append([str(n), f"{spec.stat().st_size / 1e6:.1f}", f"{seconds:.2f}", loads(samples),
-                         f"{seconds / n * 1000:.1f}", f"{max(s.rss_mb for s in samples):.0f}",
-                         f"{max(s.pss_mb for s in samples):.0f}", growth])  # fmt: skip
+            rows.append(
+                [
+                    str(n),
+                    f"{spec.stat().st_size / 1e6:.1f}",
+                    f"{seconds:.2f}",
+                    loads(samples),
+                    f"{seconds / n * 1000:.1f}",
+                    f"{max(s.rss_mb for s in samples):.0f}",
+                    f"{max(s.pss_mb for s in samples):.0f}",
+                    growth,
+                ]
+            )
             if not all(s.ok for s in samples):
                 rows[-1][-1] += " (failed: " + next(s.note for s in samples if not s.ok) + ")"
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -57,6 +57,11 @@ def _properties(rng: random.Random, index: int, resources: int, text_words: int)
     return props
 
 
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    """Responses of one JSON 200 with `schema`."""
+    return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
+
+
 def build(operations: int, text_kb: float = 0.0, seed: int = 12) -> dict[str, Any]:
     rng = random.Random(seed)
     resources = max(1, (operations + 4) // 5)
@@ -64,37 +69,49 @@ def build(operations: int, text_kb: float = 0.0, seed: int = 12) -> dict[str, An
     text_words = max(3, int(text_kb * 1024 / 6 / (resources * 24))) if text_kb else 6
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {
-        f"Common{i}": {"type": "object", "properties": {"code": {"type": "string"}, "count": {"type": "integer"},
-                                                        "label": {"type": "string", "description": _prose(rng, text_words)}}}
+        f"Common{i}": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "count": {"type": "integer"},
+                "label": {"type": "string", "description": _prose(rng, text_words)},
+            },
+        }
         for i in range(COMMON)
-    }  # fmt: skip
+    }
     made = 0
     for r in range(resources):
         name, tag = f"Thing{r}", f"things{r}"
         props = _properties(rng, r, resources, text_words)
-        schemas[name] = {"type": "object", "description": _prose(rng, text_words), "required": ["id"],
-                         "properties": {"id": {"type": "string"}, **props}}  # fmt: skip
+        schemas[name] = {
+            "type": "object",
+            "description": _prose(rng, text_words),
+            "required": ["id"],
+            "properties": {"id": {"type": "string"}, **props},
+        }
         ref = {"$ref": f"#/components/schemas/{name}"}
-        inline_body = {"type": "object", "required": ["field0Name"],
-                       "properties": {k: v for k, v in list(props.items())[:6]}}  # fmt: skip
-        ok = lambda schema: {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}  # noqa: E731
+        inline_body = {
+            "type": "object",
+            "required": ["field0Name"],
+            "properties": {k: v for k, v in list(props.items())[:6]},
+        }
         collection: dict[str, Any] = {}
         item: dict[str, Any] = {}
         wanted = [
             (collection, "get", {"operationId": f"list{name}s", "summary": f"List {tag}", "description": _prose(rng, text_words),
                                  "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
                                                 {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
-                                 "responses": ok({"type": "object", "properties": {"data": {"type": "array", "items": ref},
+                                 "responses": _ok({"type": "object", "properties": {"data": {"type": "array", "items": ref},
                                                                                    "nextCursor": {"type": "string"}}})}),
             (collection, "post", {"operationId": f"create{name}", "summary": f"Create a {tag} item",
                                   "requestBody": {"required": True, "content": {"application/json": {"schema": inline_body}}},
-                                  "responses": ok(ref)}),
-            (item, "get", {"operationId": f"get{name}", "summary": f"Retrieve a {tag} item", "responses": ok(ref)}),
+                                  "responses": _ok(ref)}),
+            (item, "get", {"operationId": f"get{name}", "summary": f"Retrieve a {tag} item", "responses": _ok(ref)}),
             (item, "put", {"operationId": f"update{name}", "summary": f"Update a {tag} item",
-                           "requestBody": {"content": {"application/json": {"schema": inline_body}}}, "responses": ok(ref)}),
+                           "requestBody": {"content": {"application/json": {"schema": inline_body}}}, "responses": _ok(ref)}),
             (item, "delete", {"operationId": f"delete{name}", "summary": f"Delete a {tag} item",
                               "responses": {"204": {"description": "Deleted"}}}),
-        ]  # fmt: skip
+        ]  # fmt: skip  # laid out as a table: one operation a line
         for target, method, operation in wanted:
             if made == operations:
                 break

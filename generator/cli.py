@@ -32,79 +32,148 @@ more than two seconds, and on a terminal a live counter for the long stages; `--
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback when something fails")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def spec_command(name: str, help_text: str, output: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("spec", nargs="?", type=Path, default=pipeline.DEFAULT_SPEC,
-                         help=f"OpenAPI document, YAML or JSON (default: {pipeline.DEFAULT_SPEC})")  # fmt: skip
+        sub.add_argument(
+            "spec",
+            nargs="?",
+            type=Path,
+            default=pipeline.DEFAULT_SPEC,
+            help=f"OpenAPI document, YAML or JSON (default: {pipeline.DEFAULT_SPEC})",
+        )
         if output:
-            sub.add_argument("-o", "--output", type=Path, default=pipeline.DEFAULT_OUTPUT,
-                             help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})")  # fmt: skip
-        sub.add_argument("-c", "--config", type=Path, default=None,
-                         help="generator config file (default: <spec name>.config.yaml beside the spec, if present)")  # fmt: skip
-        sub.add_argument("--lenient", action="store_true",
-                         help="report spec validation errors as warnings and generate anyway")  # fmt: skip
-        sub.add_argument("--allow-outside-refs", action="store_true",
-                         help="follow $refs to files outside the spec's folder")  # fmt: skip
-        sub.add_argument("--strict-overlays", action="store_true",
-                         help="an overlay action that selects nothing is an error, not a warning")  # fmt: skip
+            sub.add_argument(
+                "-o",
+                "--output",
+                type=Path,
+                default=pipeline.DEFAULT_OUTPUT,
+                help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})",
+            )
+        sub.add_argument(
+            "-c",
+            "--config",
+            type=Path,
+            default=None,
+            help="generator config file (default: <spec name>.config.yaml beside the spec, if present)",
+        )
+        sub.add_argument(
+            "--lenient", action="store_true", help="report spec validation errors as warnings and generate anyway"
+        )
+        sub.add_argument(
+            "--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder"
+        )
+        sub.add_argument(
+            "--strict-overlays",
+            action="store_true",
+            help="an overlay action that selects nothing is an error, not a warning",
+        )
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
     generate = spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")
     check = spec_command("check", "Regenerate in memory and compare with the output folder (exit 1 if they differ).")
     for sub in (generate, check):
-        sub.add_argument("-q", "--quiet", action="store_true",
-                         help="no stage timings or progress on stderr (shown when a run takes over 2 s)")  # fmt: skip
-    generate.add_argument("--force", action="store_true",
-                          help="replace files the generator did not write (in a folder without a "
-                               ".generator-manifest, or not listed in it), taking them over")  # fmt: skip
+        sub.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="no stage timings or progress on stderr (shown when a run takes over 2 s)",
+        )
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files the generator did not write (in a folder without a "
+        ".generator-manifest, or not listed in it), taking them over",
+    )
     check.add_argument("--diff", action="store_true", help="print a unified diff of the differences")
-    check.add_argument("--full", action="store_true",
-                       help="trust no stamp of an earlier run: validate the spec and format every file (docs/speed.md)")  # fmt: skip
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="trust no stamp of an earlier run: validate the spec and format every file (docs/speed.md)",
+    )
     spec_command("validate", "Validate the spec only.", output=False)
     inspect = spec_command("inspect", "Print the intermediate model (names, operations, types).", output=False)
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
-    samples = spec_command("samples", "Write a Python code sample (sync and async) for every operation, as x-codeSamples "
-                           "in an OpenAPI Overlay 1.0 document or merged into the spec (docs/samples.md).", output=False)  # fmt: skip
-    samples.add_argument("-o", "--output", type=Path, default=None,
-                         help="file to write (default: the config's `samples` path, else standard output); "
-                              ".json gives JSON, .yaml/.yml YAML")  # fmt: skip
-    samples.add_argument("--format", choices=("overlay", "spec"), default=None,
-                         help="overlay: one update action per operation, the spec untouched; spec: the spec itself "
-                              "with x-codeSamples merged, other languages kept (default: the config's, else overlay)")  # fmt: skip
+    samples = spec_command(
+        "samples",
+        "Write a Python code sample (sync and async) for every operation, as x-codeSamples "
+        "in an OpenAPI Overlay 1.0 document or merged into the spec (docs/samples.md).",
+        output=False,
+    )
+    samples.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="file to write (default: the config's `samples` path, else standard output); "
+        ".json gives JSON, .yaml/.yml YAML",
+    )
+    samples.add_argument(
+        "--format",
+        choices=("overlay", "spec"),
+        default=None,
+        help="overlay: one update action per operation, the spec untouched; spec: the spec itself "
+        "with x-codeSamples merged, other languages kept (default: the config's, else overlay)",
+    )
     _keep_command(commands)
     _diff_command(commands)
-    release_command = spec_command("release", "Cut a release: version bump and changelog from the spec diff, regenerate, "
-                                      "build, check and install the package (docs/release.md).")  # fmt: skip
-    release_command.add_argument("--since", metavar="OLD", default=None,
-                         help=f"the last released spec, a file or GITREF:path (default: {RELEASED}/<spec name> "
-                              "beside the spec, written by the previous release)")  # fmt: skip
+    release_command = spec_command(
+        "release",
+        "Cut a release: version bump and changelog from the spec diff, regenerate, "
+        "build, check and install the package (docs/release.md).",
+    )
+    release_command.add_argument(
+        "--since",
+        metavar="OLD",
+        default=None,
+        help=f"the last released spec, a file or GITREF:path (default: {RELEASED}/<spec name> "
+        "beside the spec, written by the previous release)",
+    )
     release_command.add_argument(
         "--dist", type=Path, default=Path("dist"), help="where to put the sdist and wheel (default: dist)"
     )
-    release_command.add_argument("--dry-run", action="store_true",
-                         help="do every step in a temporary folder and write nothing")  # fmt: skip
+    release_command.add_argument(
+        "--dry-run", action="store_true", help="do every step in a temporary folder and write nothing"
+    )
     return parser
 
 
 def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    text = ("Record your edits of generated files as patches (OUT/patches/<file>.patch) that `generate` applies "
-            "from then on, so the edits survive regeneration and `check` accepts them (docs/custom-code.md).")  # fmt: skip
-    sub = commands.add_parser("keep", help="Keep your edits of generated files across regeneration (docs/custom-code.md).",
-                              description=text)  # fmt: skip
+    text = (
+        "Record your edits of generated files as patches (OUT/patches/<file>.patch) that `generate` applies "
+        "from then on, so the edits survive regeneration and `check` accepts them (docs/custom-code.md)."
+    )
+    sub = commands.add_parser(
+        "keep", help="Keep your edits of generated files across regeneration (docs/custom-code.md).", description=text
+    )
     sub.add_argument("files", metavar="FILE", nargs="+", type=Path, help="an edited file in the output folder")
-    sub.add_argument("--spec", type=Path, default=pipeline.DEFAULT_SPEC,
-                     help=f"OpenAPI document the output is generated from (default: {pipeline.DEFAULT_SPEC})")  # fmt: skip
-    sub.add_argument("-o", "--output", type=Path, default=pipeline.DEFAULT_OUTPUT,
-                     help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})")  # fmt: skip
-    sub.add_argument("-c", "--config", type=Path, default=None,
-                     help="generator config file (default: <spec name>.config.yaml beside the spec, if present)")  # fmt: skip
+    sub.add_argument(
+        "--spec",
+        type=Path,
+        default=pipeline.DEFAULT_SPEC,
+        help=f"OpenAPI document the output is generated from (default: {pipeline.DEFAULT_SPEC})",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=pipeline.DEFAULT_OUTPUT,
+        help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})",
+    )
+    sub.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=None,
+        help="generator config file (default: <spec name>.config.yaml beside the spec, if present)",
+    )
     sub.add_argument("--lenient", action="store_true", help="report spec validation errors as warnings")
     sub.add_argument(
         "--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder"
@@ -120,13 +189,22 @@ def _diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     sub = commands.add_parser("diff", help=text, description=text)
     for name in ("old", "new"):
         sub.add_argument(name, metavar=name.upper(), help=f"{name} spec: a file, or GITREF:path read from git history")
-    sub.add_argument("-c", "--config", type=Path, default=None,
-                     help="generator config for both (default: each spec's <name>.config.yaml, if present)")  # fmt: skip
+    sub.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=None,
+        help="generator config for both (default: each spec's <name>.config.yaml, if present)",
+    )
     form = sub.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the changes as JSON")
     form.add_argument("--markdown", action="store_true", help="print the changes as Markdown (for a pull request)")
-    sub.add_argument("--fail-on", choices=("breaking", "possibly-breaking"), default=None,
-                     help="exit 1 if a change of this level (or a worse one) is found")  # fmt: skip
+    sub.add_argument(
+        "--fail-on",
+        choices=("breaking", "possibly-breaking"),
+        default=None,
+        help="exit 1 if a change of this level (or a worse one) is found",
+    )
     sub.add_argument(
         "--allow-outside-refs", action="store_true", help="follow $refs to files outside the spec's folder"
     )
@@ -230,8 +308,17 @@ def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
         print(f"{samples.path} {state} the code samples {options.spec} gives")
         if result.samples_differ and args.diff:
             old = samples.path.read_text(encoding="utf-8", errors="replace") if samples.path.is_file() else ""
-            print("".join(difflib.unified_diff(old.splitlines(keepends=True), samples.text.splitlines(keepends=True),
-                                               f"a/{samples.path}", f"b/{samples.path}")), end="")  # fmt: skip
+            print(
+                "".join(
+                    difflib.unified_diff(
+                        old.splitlines(keepends=True),
+                        samples.text.splitlines(keepends=True),
+                        f"a/{samples.path}",
+                        f"b/{samples.path}",
+                    )
+                ),
+                end="",
+            )
     if not changes.differs:
         print(f"{options.output} is up to date with {options.spec} ({changes.unchanged} files)")
         if not result.samples_differ:
@@ -255,8 +342,10 @@ def _keep(options: pipeline.Options, args: argparse.Namespace) -> int:
                 f"kept     {options.output / kept.target}: {kept.hunks} hunk{'s' if kept.hunks != 1 else ''} in {patch}"
             )
         else:
-            print(f"{'removed' if kept.removed else 'no edits'} {options.output / kept.target}: no edits to keep"
-                  + (f" ({patch} deleted)" if kept.removed else ""))  # fmt: skip
+            print(
+                f"{'removed' if kept.removed else 'no edits'} {options.output / kept.target}: no edits to keep"
+                + (f" ({patch} deleted)" if kept.removed else "")
+            )
     return EXIT_OK
 
 
@@ -279,12 +368,16 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     )
     print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
     for overlay in overlays:
-        print(f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "
-              "actions applied")  # fmt: skip
+        print(
+            f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "
+            "actions applied"
+        )
     for op in api.operations:
         args_text = ", ".join(p.name for p in op.parameters)
-        print(f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {python_annotation(op.return_type)}"
-              f"    [{op.http_method} {op.path}]")  # fmt: skip
+        print(
+            f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {python_annotation(op.return_type)}"
+            f"    [{op.http_method} {op.path}]"
+        )
     return EXIT_OK
 
 
@@ -323,8 +416,16 @@ def _diff(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"generate": _generate, "check": _check, "keep": _keep, "validate": _validate, "inspect": _inspect,
-             "diff": _diff, "release": _release, "samples": _samples}  # fmt: skip
+_COMMANDS = {
+    "generate": _generate,
+    "check": _check,
+    "keep": _keep,
+    "validate": _validate,
+    "inspect": _inspect,
+    "diff": _diff,
+    "release": _release,
+    "samples": _samples,
+}
 
 
 def _print_problems(kind: str, problems: list[Problem]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,9 +189,7 @@ def load_config(path: Path | None) -> Config:
 def _parse(data: dict[str, Any], file: str) -> Config:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    known = sorted(
-        [*_CHECKS, "env", "pagination", "samples", "webhooks", "overlays", "mixins", "skip_tests", *_MAP_KEYS]
-    )
+    known = sorted([*_CHECKS, *_SECTIONS, *_MAP_KEYS])
     for key, value in data.items():
         if key in _CHECKS:
             check, what = _CHECKS[key]
@@ -198,22 +197,10 @@ def _parse(data: dict[str, Any], file: str) -> Config:
                 values[key] = float(value) if key == "default_timeout" else value
             else:
                 problems.append(Problem(f"'{key}' must be {what}, got {value!r}", file, f"/{key}"))
-        elif key == "env":
-            values["env"] = _parse_env(value, file, problems)
         elif key in _MAP_KEYS:
             values[key] = _parse_map(key, value, file, problems)
-        elif key == "pagination":
-            values["pagination"] = _parse_pagination(value, file, problems)
-        elif key == "samples":
-            values["samples"] = _parse_samples(value, file, problems)
-        elif key == "webhooks":
-            values["webhooks"] = _parse_webhooks(value, file, problems)
-        elif key == "overlays":
-            values["overlays"] = _parse_overlays(value, file, problems)
-        elif key == "mixins":
-            values["mixins"] = _parse_mixins(value, file, problems)
-        elif key == "skip_tests":
-            values["skip_tests"] = _parse_skip_tests(value, file, problems)
+        elif key in _SECTIONS:
+            values[key] = _SECTIONS[key](value, file, problems)
         else:
             problems.append(Problem(f"unknown config key {key!r}; known keys: {', '.join(known)}", file, f"/{key}"))
     if problems:
@@ -261,8 +248,14 @@ def _parse_map(key: str, value: Any, file: str, problems: list[Problem]) -> dict
 
 def _parse_samples(value: Any, file: str, problems: list[Problem]) -> SamplesConfig | None:
     if not isinstance(value, dict) or not isinstance(value.get("path"), str) or not value["path"].strip():
-        problems.append(Problem("'samples' must be a mapping with 'path' (the samples file, relative to this "
-                                "config file) and optionally 'format' (overlay or spec)", file, "/samples"))  # fmt: skip
+        problems.append(
+            Problem(
+                "'samples' must be a mapping with 'path' (the samples file, relative to this "
+                "config file) and optionally 'format' (overlay or spec)",
+                file,
+                "/samples",
+            )
+        )
         return None
     unknown = [k for k in value if k not in ("path", "format")]
     if unknown:
@@ -283,8 +276,9 @@ _OPERATION_KEY = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\
 
 def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[str, PagingConfig]:
     if not isinstance(value, dict):
-        problems.append(Problem("'pagination' must be a mapping from 'METHOD /path' to a paging description", file,
-                                "/pagination"))  # fmt: skip
+        problems.append(
+            Problem("'pagination' must be a mapping from 'METHOD /path' to a paging description", file, "/pagination")
+        )
         return {}
     result: dict[str, PagingConfig] = {}
     for operation, description in value.items():
@@ -298,8 +292,11 @@ def _parse_pagination(value: Any, file: str, problems: list[Problem]) -> dict[st
         unknown = [k for k in description if k not in _PAGING_KEYS]
         style = description.get("style")
         if unknown:
-            problems.append(Problem(f"unknown key {unknown[0]!r}; known keys: {', '.join(_PAGING_KEYS)}", file,
-                                    f"{where}/{unknown[0]}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"unknown key {unknown[0]!r}; known keys: {', '.join(_PAGING_KEYS)}", file, f"{where}/{unknown[0]}"
+                )
+            )
         elif style not in PAGING_STYLES:
             problems.append(Problem(f"'style' must be one of {', '.join(PAGING_STYLES)}", file, f"{where}/style"))
         elif not isinstance(description.get("has_more_inverted", False), bool):
@@ -331,6 +328,12 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
             problems.append(Problem(f"'{key}' must be a string", file, f"/webhooks/{key}"))
     if len(problems) > before:
         return WebhookConfig()
+    _check_webhook_values(value, file, problems)
+    return WebhookConfig(**value) if len(problems) == before else WebhookConfig()
+
+
+def _check_webhook_values(value: dict[str, str], file: str, problems: list[Problem]) -> None:
+    """The webhooks keys' values, each a string: allowed, and only where their scheme uses them."""
     choices = {"scheme": WEBHOOK_SCHEMES, "algorithm": WEBHOOK_ALGORITHMS, "encoding": WEBHOOK_ENCODINGS}
     for key, allowed in choices.items():
         if key in value and value[key] not in allowed:
@@ -344,14 +347,14 @@ def _parse_webhooks(value: Any, file: str, problems: list[Problem]) -> WebhookCo
         problems.append(Problem(f"'{extra}' only applies to scheme 'hmac'", file, f"/webhooks/{extra}"))
     if any(c in value.get("prefix", "") for c in "\r\n\0"):
         problems.append(Problem("'prefix' may not hold line breaks", file, "/webhooks/prefix"))
-    return WebhookConfig(**value) if len(problems) == before else WebhookConfig()
 
 
 def _parse_overlays(value: Any, file: str, problems: list[Problem]) -> tuple[Path, ...]:
     """Overlay files, relative to the config file's folder; each must exist."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        problems.append(Problem("'overlays' must be a list of overlay file names (relative to the config file)",
-                                file, "/overlays"))  # fmt: skip
+        problems.append(
+            Problem("'overlays' must be a list of overlay file names (relative to the config file)", file, "/overlays")
+        )
         return ()
     paths = []
     for index, name in enumerate(value):
@@ -383,13 +386,37 @@ def _parse_skip_tests(value: Any, file: str, problems: list[Problem]) -> dict[st
 
 def _parse_mixins(value: Any, file: str, problems: list[Problem]) -> dict[str, str]:
     if not isinstance(value, dict):
-        problems.append(Problem("'mixins' must be a mapping from a generated class name to 'module:Class' in the "
-                                "package's lib/ folder", file, "/mixins"))  # fmt: skip
+        problems.append(
+            Problem(
+                "'mixins' must be a mapping from a generated class name to 'module:Class' in the "
+                "package's lib/ folder",
+                file,
+                "/mixins",
+            )
+        )
         return {}
     for name, target in value.items():
         if not _is_name(name):
             problems.append(Problem(f"mixins key {name!r} must be a generated class name", file, f"/mixins/{name}"))
         elif not (isinstance(target, str) and _MIXIN.match(target)):
-            problems.append(Problem(f"mixins.{name} must be 'module:Class' (a module of lib/, dotted, and a class "
-                                    f"in it), got {target!r}", file, f"/mixins/{name}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"mixins.{name} must be 'module:Class' (a module of lib/, dotted, and a class "
+                    f"in it), got {target!r}",
+                    file,
+                    f"/mixins/{name}",
+                )
+            )
     return dict(value)
+
+
+# The config's sections, each parsed by its own function (the plain values are in _CHECKS, the maps in _MAP_KEYS).
+_SECTIONS: dict[str, Callable[[Any, str, list[Problem]], Any]] = {
+    "env": _parse_env,
+    "pagination": _parse_pagination,
+    "samples": _parse_samples,
+    "webhooks": _parse_webhooks,
+    "overlays": _parse_overlays,
+    "mixins": _parse_mixins,
+    "skip_tests": _parse_skip_tests,
+}

@@ -55,8 +55,10 @@ def check_reserved(files: dict[str, str], package: str) -> None:
     for path in files:
         parts = PurePosixPath(path).parts
         if parts[:1] == (PATCHES,) or parts[:3] == ("src", package, LIB):
-            raise GeneratorError(Problem(f"internal error: the generator rendered {path}, a folder kept for "
-                                         "the user's own code"), EXIT_INTERNAL)  # fmt: skip
+            raise GeneratorError(
+                Problem(f"internal error: the generator rendered {path}, a folder kept for " "the user's own code"),
+                EXIT_INTERNAL,
+            )
 
 
 def copy_user_files(source: Path, target: Path) -> None:
@@ -84,11 +86,22 @@ def with_mixins(api: Api, config: Config, out: Path) -> Api:
         module_file = out / lib_folder(api.package) / (module.replace(".", "/") + ".py")
         package_file = module_file.with_suffix("") / "__init__.py"
         if target not in classes:
-            problems.append(Problem(f"{target!r} is not a class the generator writes; a mixin can be given to "
-                                    f"{', '.join(classes)}", config.file, where))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"{target!r} is not a class the generator writes; a mixin can be given to " f"{', '.join(classes)}",
+                    config.file,
+                    where,
+                )
+            )
         elif not (module_file.is_file() or package_file.is_file()):
-            problems.append(Problem(f"{module_file} does not exist: write the module with class {name} there first "
-                                    "(docs/custom-code.md)", config.file, where))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"{module_file} does not exist: write the module with class {name} there first "
+                    "(docs/custom-code.md)",
+                    config.file,
+                    where,
+                )
+            )
         else:
             mixins.append(Mixin(target, module, name))
     if problems:
@@ -104,12 +117,22 @@ def check_mixins(files: dict[str, str], api: Api, config_file: str | None) -> No
             if not path.endswith(".py") or f"lib.{mixin.module} import " not in text:
                 continue
             body = ast.parse(text).body
-            imported = any(isinstance(node, ast.ImportFrom) and (node.module or "").endswith(f"lib.{mixin.module}")
-                           and any(alias.name == mixin.name for alias in node.names) for node in body)  # fmt: skip
+            imported = any(
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").endswith(f"lib.{mixin.module}")
+                and any(alias.name == mixin.name for alias in node.names)
+                for node in body
+            )
             bound = [name for node in body for name in _bound_names(node)]
             if imported and bound.count(mixin.name) > 1:
-                problems.append(Problem(f"mixin {mixin.name} has the name of something else {path} uses; give the "
-                                        "class another name", config_file, f"/mixins/{mixin.target}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        f"mixin {mixin.name} has the name of something else {path} uses; give the "
+                        "class another name",
+                        config_file,
+                        f"/mixins/{mixin.target}",
+                    )
+                )
     if problems:
         raise GeneratorError(problems)
 
@@ -184,8 +207,14 @@ def parse_patch(text: str, file: str, target: str) -> list[Hunk]:
     """The hunks of one patch file; a malformed one is an error naming the file and line."""
     lines = split_lines(text)
     if len(lines) < 2 or lines[0].rstrip("\r\n") != f"--- a/{target}" or lines[1].rstrip("\r\n") != f"+++ b/{target}":
-        raise GeneratorError(Problem(f"a patch must start with '--- a/{target}' and '+++ b/{target}' (the file it "
-                                     "changes, named by where the patch lives)", file, line=1))  # fmt: skip
+        raise GeneratorError(
+            Problem(
+                f"a patch must start with '--- a/{target}' and '+++ b/{target}' (the file it "
+                "changes, named by where the patch lives)",
+                file,
+                line=1,
+            )
+        )
     hunks: list[Hunk] = []
     index = 2
     while index < len(lines):
@@ -203,8 +232,9 @@ def parse_patch(text: str, file: str, target: str) -> list[Hunk]:
             raw = lines[index]
             tag, body = (" ", raw) if raw in ("\n", "\r\n") else (raw[0], raw[1:])  # an editor may strip " " off
             if tag not in " -+":
-                raise GeneratorError(Problem(f"hunk {hunk.number}: a line must start with ' ', '-' or '+'", file,
-                                             line=index + 1))  # fmt: skip
+                raise GeneratorError(
+                    Problem(f"hunk {hunk.number}: a line must start with ' ', '-' or '+'", file, line=index + 1)
+                )
             hunk.lines.append((tag, body))
             old_seen += tag != "+"
             new_seen += tag != "-"
@@ -213,8 +243,13 @@ def parse_patch(text: str, file: str, target: str) -> list[Hunk]:
                 hunk.lines[-1] = (tag, body.removesuffix("\n"))
                 index += 1
         if old_seen != old_len or new_seen != new_len:
-            raise GeneratorError(Problem(f"hunk {hunk.number} ({hunk.header}) does not have the lines its header "
-                                         "counts", file, line=hunk.line))  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    f"hunk {hunk.number} ({hunk.header}) does not have the lines its header " "counts",
+                    file,
+                    line=hunk.line,
+                )
+            )
         hunks.append(hunk)
     return hunks
 
@@ -231,11 +266,15 @@ def apply_hunks(text: str, hunks: list[Hunk], file: str, target: str) -> str:
         expected = base + shift
         found = _find(lines, old, max(expected, position), position)
         if found is None:
-            raise GeneratorError(Problem(
-                f"hunk {hunk.number} of {len(hunks)} ({hunk.header.removesuffix(' @@')} @@) no longer applies to "
-                f"{target}: {_missing_line(hunk, lines)}; edit the file again and run `python -m generator keep` "
-                "on it, or fix the patch", file,
-                line=hunk.line))  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    f"hunk {hunk.number} of {len(hunks)} ({hunk.header.removesuffix(' @@')} @@) no longer applies to "
+                    f"{target}: {_missing_line(hunk, lines)}; edit the file again and run `python -m generator keep` "
+                    "on it, or fix the patch",
+                    file,
+                    line=hunk.line,
+                )
+            )
         result.extend(lines[position:found])
         result.extend(new)
         position = found + len(old)
@@ -297,9 +336,13 @@ def apply_patches(out: Path, files: dict[str, str]) -> Patched:
     for target, patch in read_patches(out).items():
         name = str(patch)
         if target not in files:
-            problems.append(Problem(f"the generator no longer writes {target}, so this patch of it cannot be applied; "
-                                    "delete the patch (or move the edit into the file that now holds that code)",
-                                    name))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"the generator no longer writes {target}, so this patch of it cannot be applied; "
+                    "delete the patch (or move the edit into the file that now holds that code)",
+                    name,
+                )
+            )
             continue
         try:
             with open(patch, encoding="utf-8", newline="") as handle:
@@ -331,8 +374,13 @@ def keep(out: Path, generated: dict[str, str], targets: list[str]) -> list[Kept]
     problems: list[Problem] = []
     for target in targets:
         if target not in generated or PurePosixPath(target).name.startswith(".generator-"):
-            problems.append(Problem("not a file the generator writes, so there is nothing to keep (files it does "
-                                    f"not write, such as {LIB}/ modules, are never touched)", str(out / target)))  # fmt: skip
+            problems.append(
+                Problem(
+                    "not a file the generator writes, so there is nothing to keep (files it does "
+                    f"not write, such as {LIB}/ modules, are never touched)",
+                    str(out / target),
+                )
+            )
             continue
         try:
             with open(out / target, encoding="utf-8", newline="") as handle:
@@ -348,8 +396,16 @@ def keep(out: Path, generated: dict[str, str], targets: list[str]) -> list[Kept]
         raise GeneratorError(problems)
     links = [link for target, _ in plans if (link := _link_on_the_way(out, patch_path(target))) is not None]
     if links:
-        raise GeneratorError([Problem("is a symbolic link; patches are never written through one: make it a "
-                                      "folder (or file) of its own and run again", str(link)) for link in links])  # fmt: skip
+        raise GeneratorError(
+            [
+                Problem(
+                    "is a symbolic link; patches are never written through one: make it a "
+                    "folder (or file) of its own and run again",
+                    str(link),
+                )
+                for link in links
+            ]
+        )
     kept: list[Kept] = []
     for target, patch in plans:
         file = out / patch_path(target)

@@ -202,14 +202,7 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream
         raise
-    if validation is not None:
-        waited = time.perf_counter()
-        problems = _validated(validation, overlaid)
-        progress.record("validate", validation.seconds or 0.0,
-                        f"beside the other stages; waited {time.perf_counter() - waited:.2f} s for it")  # fmt: skip
-    else:
-        problems = cache.problems
-        progress.record("validate", 0.0, skipped)
+    problems = _awaited(validation, overlaid, cache, skipped, progress)
     custom.check_reserved(rendered.files, api.package)
     custom.check_mixins(rendered.files, api, config.file)
     patched = custom.apply_patches(options.output, rendered.files) if patches else custom.Patched(rendered.files, set())
@@ -217,20 +210,20 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
     format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
     clean = content if not problems else None  # only a validation without problems travels in the manifest
     warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
-    samples = None
-    if config.samples is not None:
-        samples = SamplesFile(
-            config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options)
-        )
+    samples = _configured_samples(api, spec, config, options)
     spec_files = spec_names(spec.base_dir, spec.documents)
     inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, spec_files)
     # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`), with the
     # warnings it replays (a lenient run's validation problems among them: the same inputs, the same problems).
     record = None
     if inputs is not None:
-        record = {"inputs": inputs, "spec_files": spec_files, "operations": len(api.operations),
-                  "samples": digest(samples.text) if samples is not None else None,
-                  "warnings": [_portable(problem, spec.base_dir) for problem in warnings]}  # fmt: skip
+        record = {
+            "inputs": inputs,
+            "spec_files": spec_files,
+            "operations": len(api.operations),
+            "samples": digest(samples.text) if samples is not None else None,
+            "warnings": [_portable(problem, spec.base_dir) for problem in warnings],
+        }
     files = with_manifest(patched.files, format_keys, validated=clean, record=record)
     result = Result(api, files, warnings, seconds=time.perf_counter() - started)
     result.validated, result.validation_problems = stamp, problems
@@ -238,6 +231,33 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
     result.overlays, result.pristine = overlaid.applied, rendered.files
     result.spec_files, result.inputs = spec_files, inputs
     return result
+
+
+def _awaited(
+    validation: Validation | None, overlaid: Overlaid, cache: Cache, skipped: str, progress: Progress
+) -> list[Problem]:
+    """The spec's validation problems: awaited from the validator running beside the other stages, or, with
+    no `validation`, replayed from the cache (`skipped` says why)."""
+    if validation is None:
+        progress.record("validate", 0.0, skipped)
+        return cache.problems
+    waited = time.perf_counter()
+    problems = _validated(validation, overlaid)
+    progress.record(
+        "validate",
+        validation.seconds or 0.0,
+        f"beside the other stages; waited {time.perf_counter() - waited:.2f} s for it",
+    )
+    return problems
+
+
+def _configured_samples(api: Api, spec: Spec, config: Config, options: Options) -> SamplesFile | None:
+    """The samples file the config's `samples` asks `generate` to write beside the output, if any."""
+    if config.samples is None:
+        return None
+    return SamplesFile(
+        config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options)
+    )
 
 
 def unchanged(options: Options, progress: Progress = SILENT) -> Unchanged | None:
@@ -349,8 +369,9 @@ def exclusive_output(out: Path) -> Iterator[None]:
             yield
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
-        raise GeneratorError(Problem(f"cannot write{where}: {error.strerror or error}; {after_failure(out)}",
-                                     str(out))) from None  # fmt: skip
+        raise GeneratorError(
+            Problem(f"cannot write{where}: {error.strerror or error}; {after_failure(out)}", str(out))
+        ) from None
 
 
 def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> Result:
@@ -391,8 +412,7 @@ def _samples_text(api: Api, spec: Spec, form: str, destination: Path | None, opt
     extends = options.spec.as_posix()
     if destination is not None:
         extends = Path(os.path.relpath(options.spec.resolve(), destination.resolve().parent)).as_posix()
-    text = spec.entry.read_text(encoding="utf-8")
-    return render_samples(api, spec, text, form, is_json, extends)
+    return render_samples(api, spec, form, is_json, extends)
 
 
 def _same(samples: SamplesFile) -> bool:
@@ -418,8 +438,11 @@ def write_samples(samples: SamplesFile) -> bool:
 def keep(options: Options, files: list[Path]) -> list[custom.Kept]:
     """Record the user's edits of generated `files` as patches (docs/custom-code.md)."""
     out = options.output.resolve()
-    outside = [Problem(f"not inside the output folder {options.output}", str(f)) for f in files
-               if not f.resolve().is_relative_to(out)]  # fmt: skip
+    outside = [
+        Problem(f"not inside the output folder {options.output}", str(f))
+        for f in files
+        if not f.resolve().is_relative_to(out)
+    ]
     if outside:
         raise GeneratorError(outside)
     result = build(options, patches=False)
@@ -464,8 +487,9 @@ class DiffResult:
     new_config: Config
 
 
-def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: bool = False,
-         strict_overlays: bool = False) -> DiffResult:  # fmt: skip
+def diff(
+    old: str, new: str, config: Path | None = None, allow_outside_refs: bool = False, strict_overlays: bool = False
+) -> DiffResult:
     """Compare two specs (files or `GITREF:path`); each is named by its own config unless `config` is given.
 
     Each side is the spec with its config's overlays applied, as `generate` sees it.
@@ -493,15 +517,18 @@ def diff(old: str, new: str, config: Path | None = None, allow_outside_refs: boo
     return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
 
 
-def _side(source: SpecSource, config: Path | None, allow_outside_refs: bool,
-          strict_overlays: bool) -> tuple[Spec, Config]:  # fmt: skip
+def _side(
+    source: SpecSource, config: Path | None, allow_outside_refs: bool, strict_overlays: bool
+) -> tuple[Spec, Config]:
     """Load one version and its config."""
     loaded_config = load_config(config or Options(spec=source.path).config_path())
     options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)
     spec, overlaid = _load(options, loaded_config)
     for warning in overlaid.warnings:
-        print(f"warning: {Problem(warning.message, source.display(warning.file or ''), warning.pointer, warning.line)}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"warning: {Problem(warning.message, source.display(warning.file or ''), warning.pointer, warning.line)}",
+            file=sys.stderr,
+        )
     return spec, loaded_config
 
 
@@ -526,6 +553,9 @@ def _pins_found(config: Config, spec: Spec, others: list[Spec]) -> Config:
             return False
         return True
 
-    kept = {pointer: name for pointer, name in config.type_names.items()
-            if has(spec, pointer) or not any(has(other, pointer) for other in others)}  # fmt: skip
+    kept = {
+        pointer: name
+        for pointer, name in config.type_names.items()
+        if has(spec, pointer) or not any(has(other, pointer) for other in others)
+    }
     return config if kept == config.type_names else dataclasses.replace(config, type_names=kept)

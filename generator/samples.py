@@ -60,15 +60,15 @@ def build_samples(api: Api) -> list[Sample]:
     ]
 
 
-def render(api: Api, spec: Spec, text: str, form: str, is_json: bool, extends: str | None) -> str:
+def render(api: Api, spec: Spec, form: str, is_json: bool, extends: str | None) -> str:
     """The samples file: an overlay (`form` "overlay") or the spec with samples merged ("spec").
 
-    `text` is the entry document as read; `is_json` picks the output syntax; `extends` is the overlay's
-    reference to the spec.
+    `is_json` picks the output syntax; `extends` is the overlay's reference to the spec.
     """
     samples = build_samples(api)
     if form == "overlay":
         return _dump(overlay(api, spec, samples, extends), is_json)
+    text = spec.entry.read_text(encoding="utf-8")  # the entry document as written, edited in place
     return merged_json(spec, text, samples) if is_json else merged_yaml(spec, text, samples)
 
 
@@ -121,7 +121,7 @@ def merge_entries(existing: list[Any], ours: list[dict[str, str]]) -> list[Any]:
     """Other languages' samples kept in their order; ours where the first Python sample was (else at the end)."""
     is_python = [isinstance(e, dict) and str(e.get("lang", "")).lower() == LANG.lower() for e in existing]
     at = is_python.index(True) if True in is_python else len(existing)
-    kept = [e for e, python in zip(existing, is_python) if not python]
+    kept = [e for e, python in zip(existing, is_python, strict=True) if not python]
     before = sum(1 for python in is_python[:at] if not python)
     return [*kept[:before], *ours, *kept[before:]]
 
@@ -147,11 +147,14 @@ def _located(spec: Spec, samples: list[Sample]) -> list[Sample]:
     problems = []
     for sample in samples:
         if not isinstance(_operation(spec, sample), dict):
-            problems.append(Problem(
-                "this operation is not written in the entry document (its path item is a $ref), so --format spec "
-                "cannot add its samples; use the overlay (the default) on the bundled spec",
-                str(spec.entry), pointer_from_parts(["paths", sample.path]),
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "this operation is not written in the entry document (its path item is a $ref), so --format spec "
+                    "cannot add its samples; use the overlay (the default) on the bundled spec",
+                    str(spec.entry),
+                    pointer_from_parts(["paths", sample.path]),
+                )
+            )
     if problems:
         raise GeneratorError(problems)
     return samples
@@ -187,10 +190,14 @@ def merged_yaml(spec: Spec, text: str, samples: list[Sample]) -> str:
         node = _mapping_child(_mapping_child(_mapping_child(root, "paths"), sample.path), sample.method)
         where = pointer_from_parts(["paths", sample.path, sample.method])
         if not isinstance(node, yaml.MappingNode) or not node.value or node.flow_style:
-            raise GeneratorError(Problem(
-                "--format spec edits block-style YAML operations only; this one is written in flow style "
-                "(`{...}`): use the overlay (the default)", str(spec.entry), where,
-            ))  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    "--format spec edits block-style YAML operations only; this one is written in flow style "
+                    "(`{...}`): use the overlay (the default)",
+                    str(spec.entry),
+                    where,
+                )
+            )
         indent = node.value[0][0].start_mark.column
         found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == KEY), None)
         if found is not None and isinstance(found[1], yaml.SequenceNode) and found[1].value and not found[1].flow_style:

@@ -313,11 +313,17 @@ def _library_validator_class(version: str) -> Any:
 
     if version.startswith("3.1"):
         schema_31 = type("V31Schema", (CycleSafeSchemaValidator, keywords.OpenAPIV31SchemaValidator), {})
-        return type("V31Validator", (OpenAPIV31SpecValidator,),
-                    {"keyword_validators": {**OpenAPIV31SpecValidator.keyword_validators, "schema": schema_31}})  # fmt: skip
+        return type(
+            "V31Validator",
+            (OpenAPIV31SpecValidator,),
+            {"keyword_validators": {**OpenAPIV31SpecValidator.keyword_validators, "schema": schema_31}},
+        )
     schema_30 = type("V30Schema", (CycleSafeSchemaValidator, keywords.OpenAPIV30SchemaValidator), {})
-    return type("V30Validator", (OpenAPIV30SpecValidator,),
-                {"keyword_validators": {**OpenAPIV30SpecValidator.keyword_validators, "schema": schema_30}})  # fmt: skip
+    return type(
+        "V30Validator",
+        (OpenAPIV30SpecValidator,),
+        {"keyword_validators": {**OpenAPIV30SpecValidator.keyword_validators, "schema": schema_30}},
+    )
 
 
 def _iter_errors(spec: Spec, version: str) -> Iterator[Any]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
@@ -100,7 +100,7 @@ def _crawled_once(schema_validator: Any) -> Any:
     return schema_validator.evolve(_resolver=crawled)
 
 
-class _Undecided(Exception):
+class _Undecided(Exception):  # noqa: N818 - a signal to hand over to the library, not an error
     """The quick check cannot answer: the library's validator decides."""
 
 
@@ -138,87 +138,139 @@ class _Draft4Instance:
     MAX_DEPTH = 400
 
     def __init__(self, root: Any) -> None:
-        from jsonschema import _utils  # type: ignore[import-untyped]  # private: `equal` and `uniq` of `enum` and `uniqueItems`
+        # private (jsonschema): the `equal` and `uniq` that `enum` and `uniqueItems` use
+        from jsonschema import _utils  # type: ignore[import-untyped]
         from jsonschema.validators import Draft4Validator
 
         self.root = root
         self.is_type = Draft4Validator.TYPE_CHECKER.is_type
-        self.known = frozenset(Draft4Validator.VALIDATORS)
+        known = frozenset(Draft4Validator.VALIDATORS)
         self.equal, self.unique = _utils.equal, _utils.uniq
         self.refs: dict[str, Any] = {}
+        # Every keyword the library evaluates -> its evaluation here, or `_undecided` for those not evaluated
+        # here (additionalItems, dependencies, multipleOf, minLength, maxLength: not in OpenAPI 3.0's schema).
+        # Absent, so always holding: annotations and unknown keywords, and `format` without a format checker;
+        # `type` is evaluated in `valid` itself.
+        self.keywords = {
+            key: self.KEYWORDS.get(key, _undecided_keyword) for key in known if key not in ("format", "type")
+        }
 
     def valid(self, instance: Any, schema: Any, depth: int) -> bool:
         if type(schema) is not dict or depth > self.MAX_DEPTH:
             raise _Undecided
         if "$ref" in schema:
             return self.valid(instance, self._resolve(schema["$ref"]), depth + 1)
+        keywords, deeper = self.keywords, depth + 1
         for key, value in schema.items():
-            if key not in self.known or key == "format":  # annotations, and `format` without a format checker
+            if key == "type":  # a third of all keywords evaluated: spared the call
+                if not (self.is_type(instance, value) if type(value) is str else self._type(instance, value)):
+                    return False
                 continue
-            if key == "type":
-                types = [value] if type(value) is str else value
-                if not any(self.is_type(instance, each) for each in types):
-                    return False
-            elif key == "properties":
-                if self.is_type(instance, "object"):
-                    for name, sub in value.items():
-                        if name in instance and not self.valid(instance[name], sub, depth + 1):
-                            return False
-            elif key == "patternProperties":
-                if self.is_type(instance, "object"):
-                    for pattern, sub in value.items():
-                        for name, item in instance.items():
-                            if re.search(pattern, name) and not self.valid(item, sub, depth + 1):
-                                return False
-            elif key == "additionalProperties":
-                if self.is_type(instance, "object"):
-                    extras = self._additional(instance, schema)
-                    if value is False and extras:
-                        return False
-                    if type(value) is dict and not all(self.valid(instance[name], value, depth + 1) for name in extras):
-                        return False
-            elif key == "required":
-                if self.is_type(instance, "object") and not all(name in instance for name in value):
-                    return False
-            elif key == "enum":
-                if not any(self.equal(each, instance) for each in value):
-                    return False
-            elif key == "allOf":
-                if not all(self.valid(instance, sub, depth + 1) for sub in value):
-                    return False
-            elif key == "anyOf":
-                if not any(self.valid(instance, sub, depth + 1) for sub in value):
-                    return False
-            elif key == "oneOf":
-                if sum(1 for sub in value if self.valid(instance, sub, depth + 1)) != 1:
-                    return False
-            elif key == "not":
-                if self.valid(instance, value, depth + 1):
-                    return False
-            elif key == "items":
-                if self.is_type(instance, "array"):
-                    if type(value) is not dict:
-                        raise _Undecided
-                    if not all(self.valid(item, value, depth + 1) for item in instance):
-                        return False
-            elif key in ("minItems", "minProperties"):
-                if self.is_type(instance, "array" if key == "minItems" else "object") and len(instance) < value:
-                    return False
-            elif key in ("maxItems", "maxProperties"):
-                if self.is_type(instance, "array" if key == "maxItems" else "object") and len(instance) > value:
-                    return False
-            elif key == "uniqueItems":
-                if value and self.is_type(instance, "array") and not self.unique(instance):
-                    return False
-            elif key in ("minimum", "maximum"):
-                if self.is_type(instance, "number") and not self._within(instance, key, value, schema):
-                    return False
-            elif key == "pattern":
-                if self.is_type(instance, "string") and not re.search(value, instance):
-                    return False
-            else:  # additionalItems, dependencies, multipleOf, minLength, maxLength: not in OpenAPI 3.0's schema
-                raise _Undecided
+            keyword = keywords.get(key)
+            if keyword is not None and not keyword(self, instance, value, schema, deeper):
+                return False
         return True
+
+    # Each keyword: whether `instance` satisfies it, given the keyword's value, the schema holding it and the
+    # depth of its subschemas.
+
+    def _type(self, instance: Any, types: Any) -> bool:
+        return any(self.is_type(instance, each) for each in types)
+
+    def _properties(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        if self.is_type(instance, "object"):
+            for name, sub in value.items():  # a loop, not all(): this is the hottest keyword
+                if name in instance and not self.valid(instance[name], sub, depth):
+                    return False
+        return True
+
+    def _pattern_properties(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        if not self.is_type(instance, "object"):
+            return True
+        return all(
+            self.valid(item, sub, depth)
+            for pattern, sub in value.items()
+            for name, item in instance.items()
+            if re.search(pattern, name)
+        )
+
+    def _additional_properties(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        if not self.is_type(instance, "object"):
+            return True
+        extras = self._additional(instance, schema)
+        if value is False:
+            return not extras
+        return type(value) is not dict or all(self.valid(instance[name], value, depth) for name in extras)
+
+    def _required(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "object") or all(name in instance for name in value)
+
+    def _enum(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return any(self.equal(each, instance) for each in value)
+
+    def _all_of(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return all(self.valid(instance, sub, depth) for sub in value)
+
+    def _any_of(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return any(self.valid(instance, sub, depth) for sub in value)
+
+    def _one_of(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return sum(1 for sub in value if self.valid(instance, sub, depth)) == 1
+
+    def _not(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.valid(instance, value, depth)
+
+    def _items(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        if not self.is_type(instance, "array"):
+            return True
+        if type(value) is not dict:
+            raise _Undecided
+        return all(self.valid(item, value, depth) for item in instance)
+
+    def _min_items(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "array") or len(instance) >= value
+
+    def _max_items(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "array") or len(instance) <= value
+
+    def _min_properties(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "object") or len(instance) >= value
+
+    def _max_properties(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "object") or len(instance) <= value
+
+    def _unique_items(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not value or not self.is_type(instance, "array") or bool(self.unique(instance))
+
+    def _minimum(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "number") or self._within(instance, "minimum", value, schema)
+
+    def _maximum(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "number") or self._within(instance, "maximum", value, schema)
+
+    def _pattern(self, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+        return not self.is_type(instance, "string") or bool(re.search(value, instance))
+
+    KEYWORDS: ClassVar[dict[str, Callable[[_Draft4Instance, Any, Any, dict[str, Any], int], bool]]] = {
+        "properties": _properties,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+        "required": _required,
+        "enum": _enum,
+        "allOf": _all_of,
+        "anyOf": _any_of,
+        "oneOf": _one_of,
+        "not": _not,
+        "items": _items,
+        "minItems": _min_items,
+        "maxItems": _max_items,
+        "minProperties": _min_properties,
+        "maxProperties": _max_properties,
+        "uniqueItems": _unique_items,
+        "minimum": _minimum,
+        "maximum": _maximum,
+        "pattern": _pattern,
+    }
 
     @staticmethod
     def _within(instance: Any, key: str, bound: Any, schema: dict[str, Any]) -> bool:
@@ -245,6 +297,10 @@ class _Draft4Instance:
         return self.refs[ref]
 
 
+def _undecided_keyword(quick: _Draft4Instance, instance: Any, value: Any, schema: dict[str, Any], depth: int) -> bool:
+    raise _Undecided
+
+
 class _SeenList(list[int]):
     """A list of schema ids that answers `in` from a set (the library only appends and tests membership)."""
 
@@ -264,7 +320,7 @@ def _with_seen_sets(schema_class: Any) -> Any:
     """The keyword validator of schemas with set-backed seen lists and the metaschema walk first."""
     meta_valid = _meta_check(schema_class)
 
-    def __init__(self: Any, registry: Any) -> None:
+    def __init__(self: Any, registry: Any) -> None:  # noqa: N807 - becomes the subclass's __init__
         schema_class.__init__(self, registry)
         # private (openapi-spec-validator's SchemaValidator): its two dedupe lists
         self.visited_schema_ids = _SeenList()
@@ -357,13 +413,36 @@ class _Dialect31:
     as jsonschema's Draft202012Validator checks a schema against it with the given format checker."""
 
     UNDECIDED = frozenset({"$id", "$anchor", "$dynamicAnchor", "$vocabulary", "$recursiveAnchor"})
-    SCHEMA = frozenset({"items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not",
-                        "unevaluatedItems", "unevaluatedProperties", "contentSchema"})  # fmt: skip
+    SCHEMA = frozenset(
+        {
+            "items",
+            "contains",
+            "additionalProperties",
+            "propertyNames",
+            "if",
+            "then",
+            "else",
+            "not",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contentSchema",
+        }
+    )
     SCHEMA_ARRAYS = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
     SCHEMA_MAPS = frozenset({"properties", "dependentSchemas", "$defs", "definitions"})
     NUMBERS = frozenset({"maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"})
-    COUNTS = frozenset({"maxLength", "minLength", "maxItems", "minItems", "maxContains", "minContains",
-                        "maxProperties", "minProperties"})  # fmt: skip
+    COUNTS = frozenset(
+        {
+            "maxLength",
+            "minLength",
+            "maxItems",
+            "minItems",
+            "maxContains",
+            "minContains",
+            "maxProperties",
+            "minProperties",
+        }
+    )
     STRINGS = frozenset({"title", "description", "format", "contentEncoding", "contentMediaType", "$comment"})
     BOOLEANS = frozenset({"uniqueItems", "deprecated", "readOnly", "writeOnly"})
     ARRAYS = frozenset({"enum", "examples"})
@@ -376,6 +455,30 @@ class _Dialect31:
 
     def __init__(self, format_checker: Any) -> None:
         self.conforms = format_checker.conforms
+        # Each keyword's test of its value; any other keyword (`const`, `default`, `example`, extensions and
+        # unknown keywords) takes any value.
+        self.keywords: dict[str, Callable[[Any, int], bool]] = {
+            **dict.fromkeys(self.SCHEMA, self.valid),
+            **dict.fromkeys(self.SCHEMA_ARRAYS, self._schema_list),
+            **dict.fromkeys(self.SCHEMA_MAPS, self._schema_map),
+            **dict.fromkeys(self.STRINGS, _string),
+            **dict.fromkeys(self.NUMBERS, _number),
+            **dict.fromkeys(self.COUNTS, _count),
+            **dict.fromkeys(self.BOOLEANS, _boolean),
+            **dict.fromkeys(self.ARRAYS, _list),
+            **{key: self._conforming(form) for key, form in self.URIS.items()},
+            **dict.fromkeys(self.UNDECIDED, _undecided),
+            "type": _type,
+            "required": _names,
+            "multipleOf": _positive_number,
+            "pattern": self._pattern,
+            "patternProperties": self._pattern_properties,
+            "dependentRequired": _dependent_names,
+            "dependencies": self._dependencies,
+            "discriminator": _discriminator,
+            "externalDocs": self._external_docs,
+            "xml": self._xml,
+        }
 
     def valid(self, node: Any, depth: int) -> bool:
         if node is True or node is False:
@@ -385,75 +488,109 @@ class _Dialect31:
         for key, value in node.items():
             if type(key) is not str:
                 continue  # the metaschema names string keys only; others are not constrained
-            if not self._keyword(key, value, depth + 1):
+            keyword = self.keywords.get(key)
+            if keyword is not None and not keyword(value, depth + 1):
                 return False
         return True
 
-    def _keyword(self, key: str, value: Any, depth: int) -> bool:
-        if key in self.SCHEMA:
-            return self.valid(value, depth)
-        if key in self.SCHEMA_ARRAYS:
-            return type(value) is list and len(value) >= 1 and all(self.valid(item, depth) for item in value)
-        if key in self.SCHEMA_MAPS:
-            return type(value) is dict and all(self.valid(item, depth) for item in value.values())
-        if key in self.STRINGS:
-            return type(value) is str
-        if key in self.NUMBERS:
-            return _is_number(value)
-        if key in self.COUNTS:
-            return _is_count(value)
-        if key in self.BOOLEANS:
-            return type(value) is bool
-        if key in self.ARRAYS:
-            return type(value) is list
-        if key in self.URIS:
-            return type(value) is str and self.conforms(value, self.URIS[key])
-        if key in self.UNDECIDED:
-            return False
-        if key == "type":
-            return _is_type(value)
-        if key == "required":
-            return _unique_strings(value, 0)
-        if key == "multipleOf":
-            return _is_number(value) and value > 0
-        if key == "pattern":
-            return type(value) is str and self.conforms(value, "regex")
-        if key == "patternProperties":
-            return type(value) is dict and all(
-                type(name) is str and self.conforms(name, "regex") and self.valid(item, depth)
-                for name, item in value.items()
-            )
-        if key == "dependentRequired":
-            return type(value) is dict and all(_unique_strings(item, 0) for item in value.values())
-        if key == "dependencies":
-            return type(value) is dict and all(
-                self.valid(item, depth) or _unique_strings(item, 0) for item in value.values()
-            )
-        if key == "discriminator":
-            return (
-                type(value) is dict
-                and type(value.get("propertyName")) is str
-                and _extension_keys_only(value, frozenset({"propertyName", "mapping"}))
-                and ("mapping" not in value or type(value["mapping"]) is dict
-                     and all(type(target) is str for target in value["mapping"].values()))
-            )  # fmt: skip
-        if key == "externalDocs":
-            return (
-                type(value) is dict
-                and type(value.get("url")) is str
-                and self.conforms(value["url"], "uri-reference")
-                and _extension_keys_only(value, frozenset({"url", "description"}))
-                and type(value.get("description", "")) is str
-            )
-        if key == "xml":
-            return (
-                type(value) is dict
-                and _extension_keys_only(value, frozenset({"name", "namespace", "prefix", "attribute", "wrapped"}))
-                and all(type(value.get(name, "")) is str for name in ("name", "prefix", "namespace"))
-                and all(type(value.get(name, False)) is bool for name in ("attribute", "wrapped"))
-                and self.conforms(value.get("namespace", ""), "uri")
-            )
-        return True  # `const`, `default`, `example`, extensions and unknown keywords: any value
+    # Each keyword's test of its value, whose subschemas are at `depth`.
+
+    def _schema_list(self, value: Any, depth: int) -> bool:
+        return type(value) is list and len(value) >= 1 and all(self.valid(item, depth) for item in value)
+
+    def _schema_map(self, value: Any, depth: int) -> bool:
+        return type(value) is dict and all(self.valid(item, depth) for item in value.values())
+
+    def _conforming(self, form: str) -> Callable[[Any, int], bool]:
+        return lambda value, depth: type(value) is str and self.conforms(value, form)
+
+    def _pattern(self, value: Any, depth: int) -> bool:
+        return type(value) is str and self.conforms(value, "regex")
+
+    def _pattern_properties(self, value: Any, depth: int) -> bool:
+        return type(value) is dict and all(
+            type(name) is str and self.conforms(name, "regex") and self.valid(item, depth)
+            for name, item in value.items()
+        )
+
+    def _dependencies(self, value: Any, depth: int) -> bool:
+        return type(value) is dict and all(
+            self.valid(item, depth) or _unique_strings(item, 0) for item in value.values()
+        )
+
+    def _external_docs(self, value: Any, depth: int) -> bool:
+        return (
+            type(value) is dict
+            and type(value.get("url")) is str
+            and self.conforms(value["url"], "uri-reference")
+            and _extension_keys_only(value, frozenset({"url", "description"}))
+            and type(value.get("description", "")) is str
+        )
+
+    def _xml(self, value: Any, depth: int) -> bool:
+        return (
+            type(value) is dict
+            and _extension_keys_only(value, frozenset({"name", "namespace", "prefix", "attribute", "wrapped"}))
+            and all(type(value.get(name, "")) is str for name in ("name", "prefix", "namespace"))
+            and all(type(value.get(name, False)) is bool for name in ("attribute", "wrapped"))
+            and self.conforms(value.get("namespace", ""), "uri")
+        )
+
+
+# Tests of a keyword's value shared by the metaschema walks: (the value, the depth of its subschemas) -> valid.
+
+
+def _string(value: Any, depth: int) -> bool:
+    return type(value) is str
+
+
+def _number(value: Any, depth: int) -> bool:
+    return _is_number(value)
+
+
+def _positive_number(value: Any, depth: int) -> bool:
+    return _is_number(value) and value > 0
+
+
+def _count(value: Any, depth: int) -> bool:
+    return _is_count(value)
+
+
+def _boolean(value: Any, depth: int) -> bool:
+    return type(value) is bool
+
+
+def _list(value: Any, depth: int) -> bool:
+    return type(value) is list
+
+
+def _undecided(value: Any, depth: int) -> bool:
+    return False  # the library decides
+
+
+def _type(value: Any, depth: int) -> bool:
+    return _is_type(value)
+
+
+def _names(value: Any, depth: int) -> bool:
+    return _unique_strings(value, 0)
+
+
+def _dependent_names(value: Any, depth: int) -> bool:
+    return type(value) is dict and all(_unique_strings(item, 0) for item in value.values())
+
+
+def _discriminator(value: Any, depth: int) -> bool:
+    return (
+        type(value) is dict
+        and type(value.get("propertyName")) is str
+        and _extension_keys_only(value, frozenset({"propertyName", "mapping"}))
+        and (
+            "mapping" not in value
+            or type(value["mapping"]) is dict
+            and all(type(target) is str for target in value["mapping"].values())
+        )
+    )
 
 
 class _Draft4:
@@ -472,6 +609,26 @@ class _Draft4:
 
         self.conforms = format_checker.conforms
         self.unique = uniq
+        # Each keyword's test of its value; any other keyword (`default`, OpenAPI's own keywords, extensions and
+        # unknown keywords) takes any value.
+        self.keywords: dict[str, Callable[[Any, int], bool]] = {
+            **dict.fromkeys(self.SCHEMA_MAPS, self._schema_map),
+            **dict.fromkeys(self.SCHEMA_ARRAYS, self._schema_list),
+            **dict.fromkeys(self.STRINGS, _string),
+            **dict.fromkeys(self.NUMBERS, _number),
+            **dict.fromkeys(self.COUNTS, _count),
+            **dict.fromkeys(self.BOOLEANS, _boolean),
+            "not": self.valid,
+            "additionalItems": self._boolean_or_schema,
+            "additionalProperties": self._boolean_or_schema,
+            "items": self._items,
+            "type": _type,
+            "required": _at_least_one_name,
+            "enum": self._enum,
+            "multipleOf": _positive_number,
+            "pattern": self._pattern,
+            "dependencies": self._dependencies,
+        }
 
     def valid(self, node: Any, depth: int) -> bool:
         if type(node) is not dict or depth > MAX_DEPTH:
@@ -483,43 +640,38 @@ class _Draft4:
         for key, value in node.items():
             if type(key) is not str:
                 continue
-            if not self._keyword(key, value, depth + 1):
+            keyword = self.keywords.get(key)
+            if keyword is not None and not keyword(value, depth + 1):
                 return False
         return True
 
-    def _keyword(self, key: str, value: Any, depth: int) -> bool:
-        if key in self.SCHEMA_MAPS:
-            return type(value) is dict and all(self.valid(item, depth) for item in value.values())
-        if key in self.SCHEMA_ARRAYS:
-            return type(value) is list and len(value) >= 1 and all(self.valid(item, depth) for item in value)
-        if key in self.STRINGS:
-            return type(value) is str
-        if key in self.NUMBERS:
-            return _is_number(value)
-        if key in self.COUNTS:
-            return _is_count(value)
-        if key in self.BOOLEANS:
-            return type(value) is bool
-        if key == "not":
-            return self.valid(value, depth)
-        if key in ("additionalItems", "additionalProperties"):
-            return type(value) is bool or self.valid(value, depth)
-        if key == "items":
-            if type(value) is list:
-                return len(value) >= 1 and all(self.valid(item, depth) for item in value)
-            return self.valid(value, depth)
-        if key == "type":
-            return _is_type(value)
-        if key == "required":
-            return _unique_strings(value, 1)
-        if key == "enum":
-            return type(value) is list and len(value) >= 1 and bool(self.unique(value))
-        if key == "multipleOf":
-            return _is_number(value) and value > 0
-        if key == "pattern":
-            return type(value) is str and self.conforms(value, "regex")
-        if key == "dependencies":
-            return type(value) is dict and all(
-                self.valid(item, depth) or _unique_strings(item, 1) for item in value.values()
-            )
-        return True  # `default`, OpenAPI's own keywords, extensions and unknown keywords: any value
+    # Each keyword's test of its value, whose subschemas are at `depth`.
+
+    def _schema_map(self, value: Any, depth: int) -> bool:
+        return type(value) is dict and all(self.valid(item, depth) for item in value.values())
+
+    def _schema_list(self, value: Any, depth: int) -> bool:
+        return type(value) is list and len(value) >= 1 and all(self.valid(item, depth) for item in value)
+
+    def _boolean_or_schema(self, value: Any, depth: int) -> bool:
+        return type(value) is bool or self.valid(value, depth)
+
+    def _items(self, value: Any, depth: int) -> bool:
+        if type(value) is list:
+            return len(value) >= 1 and all(self.valid(item, depth) for item in value)
+        return self.valid(value, depth)
+
+    def _enum(self, value: Any, depth: int) -> bool:
+        return type(value) is list and len(value) >= 1 and bool(self.unique(value))
+
+    def _pattern(self, value: Any, depth: int) -> bool:
+        return type(value) is str and self.conforms(value, "regex")
+
+    def _dependencies(self, value: Any, depth: int) -> bool:
+        return type(value) is dict and all(
+            self.valid(item, depth) or _unique_strings(item, 1) for item in value.values()
+        )
+
+
+def _at_least_one_name(value: Any, depth: int) -> bool:
+    return _unique_strings(value, 1)

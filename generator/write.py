@@ -100,8 +100,14 @@ def _lock(out: Path) -> int:
         except BlockingIOError:
             holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
             os.close(descriptor)
-            raise GeneratorError(Problem(f"another generate is writing {out}" + (f" (pid {holder})" if holder else "")
-                                         + "; run again when it has finished", str(out))) from None  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    f"another generate is writing {out}"
+                    + (f" (pid {holder})" if holder else "")
+                    + "; run again when it has finished",
+                    str(out),
+                )
+            ) from None
         except BaseException:
             os.close(descriptor)
             raise
@@ -120,9 +126,16 @@ def refuse_links(out: Path) -> None:
     through it would touch a file or folder somewhere else."""
     links = [out / name for name in SCRATCH if (out / name).is_symlink()]
     if links:
-        raise GeneratorError([Problem("is a symbolic link; the generator never writes through one: delete it "
-                                      "(it only ever holds the generator's scratch files) and run again",
-                                      str(link)) for link in links])  # fmt: skip
+        raise GeneratorError(
+            [
+                Problem(
+                    "is a symbolic link; the generator never writes through one: delete it "
+                    "(it only ever holds the generator's scratch files) and run again",
+                    str(link),
+                )
+                for link in links
+            ]
+        )
 
 
 def after_failure(out: Path) -> str:
@@ -428,7 +441,10 @@ def _refuse_foreign(out: Path, changed: list[str]) -> None:
     if (out / MANIFEST).is_file():
         why = f"generating would replace files the generator did not write (its {MANIFEST} does not list them): {shown}"
     else:
-        why = f"this folder was not written by the generator (it has no {MANIFEST}), and generating would replace its {shown}"
+        why = (
+            f"this folder was not written by the generator (it has no {MANIFEST}), "
+            f"and generating would replace its {shown}"
+        )
     raise GeneratorError(
         Problem(f"{why}; move them away, choose another folder, or pass --force to take them over", str(out))
     )
@@ -497,9 +513,12 @@ def _apply_journal(out: Path) -> None:
             _check_relative(path)  # a tampered journal never makes us touch files outside the folder
     except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, GeneratorError) as exc:
         raise GeneratorError(
-            Problem(f"cannot finish the interrupted write this journal describes ({exc}); delete it and the "
-                    f"{STAGING} folder, then generate again", str(journal))
-        ) from None  # fmt: skip
+            Problem(
+                f"cannot finish the interrupted write this journal describes ({exc}); delete it and the "
+                f"{STAGING} folder, then generate again",
+                str(journal),
+            )
+        ) from None
     folders = _Folders(out)
     for path in moves:
         staged, target = staging / path, out / path

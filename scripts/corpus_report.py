@@ -336,15 +336,21 @@ def _samples_section(results: dict[str, Any], specs: list[str] | None = None) ->
         for key in totals:
             totals[key] += result.get(key, 0)
         note = f" ({result['status']})" if result["status"] not in ("ok", "no_samples") else ""
-        lines.append(f"| {name}{note} | {result['samples']} | {result['ran']} | {result['stopped_at_repeated_page']} | "
-                     f"{result['skipped']} | {result['failed']} | {result.get('seconds', 0):.0f} |")  # fmt: skip
+        lines.append(
+            f"| {name}{note} | {result['samples']} | {result['ran']} | {result['stopped_at_repeated_page']} | "
+            f"{result['skipped']} | {result['failed']} | {result.get('seconds', 0):.0f} |"
+        )
     lines.append("| **total** | " + " | ".join(f"**{totals[k]}**" for k in totals) + " | |")
     missing = [name for name in specs or [] if name not in results]
     if missing:
         lines += ["", f"Not measured (no samples run recorded): {', '.join(missing)}."]
-    listed = [(name, key, label, entry) for name, result in results.items()
-              for key, labels in result.get("operations", {}).items() for label, entry in labels.items()
-              if entry["verdict"] != "ran"]  # fmt: skip
+    listed = [
+        (name, key, label, entry)
+        for name, result in results.items()
+        for key, labels in result.get("operations", {}).items()
+        for label, entry in labels.items()
+        if entry["verdict"] != "ran"
+    ]
     if listed:
         lines += ["", "Samples that did not run:", ""]
         for name, key, label, entry in listed:

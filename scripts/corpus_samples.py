@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         data["samples"] = {n: data["samples"][n] for n in entries if n in data["samples"]}
         args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         args.markdown.write_text(render_markdown(data), encoding="utf-8")
-        print(f"{name}: {summary['samples']} samples, {summary['ran']} ran, {summary['skipped']} skipped, "
-              f"{summary['failed']} failed in {time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
+        print(
+            f"{name}: {summary['samples']} samples, {summary['ran']} ran, {summary['skipped']} skipped, "
+            f"{summary['failed']} failed in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
         for line in result.problems():
             print(line)
         failures += summary["failed"]

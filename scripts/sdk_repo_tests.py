@@ -43,14 +43,23 @@ def measure(spec: Path, out: Path, timeout: float, config: Path | None = None) -
     env = {key: value for key, value in os.environ.items() if key != "TEST_API_BASE_URL"}
     env |= {"PYTHON": sys.executable, **({"PRISM": str(executable)} if executable else {})}
     started = time.perf_counter()
-    done = subprocess.run(["bash", "scripts/test", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-                          cwd=out, env=env, capture_output=True, text=True, timeout=timeout, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "scripts/test", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     wall = time.perf_counter() - started
     summaries = [line.strip("= ") for line in done.stdout.splitlines() if re.search(r"\d+ (passed|failed).* in ", line)]
     summary = summaries[-1] if summaries else "no summary"
     api_tests = functions * 2  # each test function runs once with strict and once with lax validation
-    row = (f"| {spec.name} | {operations} | {functions} | {api_tests} | {api_tests / max(operations, 1):.1f} | "
-           f"{lines / max(operations, 1):.0f} | {generated:.0f} s | {wall:.0f} s | {summary} (exit {done.returncode}) |")  # fmt: skip
+    row = (
+        f"| {spec.name} | {operations} | {functions} | {api_tests} | {api_tests / max(operations, 1):.1f} | "
+        f"{lines / max(operations, 1):.0f} | {generated:.0f} s | {wall:.0f} s | {summary} (exit {done.returncode}) |"
+    )
     failures = re.findall(r"^FAILED (.+)$", done.stdout, re.MULTILINE)
     return row, failures
 
@@ -62,8 +71,10 @@ def main() -> int:
     parser.add_argument("--config", type=Path, help="the generator config to use (one spec), e.g. with skip_tests")
     parser.add_argument("--keep", type=Path, help="generate into this folder (one spec) instead of a temporary one")
     args = parser.parse_args()
-    print("| spec | operations | test functions | API tests run | API tests per operation | test lines per operation |"
-          " generate | scripts/test wall time | pytest |")  # fmt: skip
+    print(
+        "| spec | operations | test functions | API tests run | API tests per operation | test lines per operation |"
+        " generate | scripts/test wall time | pytest |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     all_failures: list[str] = []
     for spec in args.specs:

@@ -35,9 +35,11 @@ def compare(label: str, spec: object) -> bool:
     ours_seconds = time.perf_counter() - start
     same = got == expected
     crash = next((str(message) for kind, message in expected if kind == "raised"), "")
-    print(f"{label:42} {library_seconds:8.2f} {ours_seconds:8.2f} {library_seconds / max(ours_seconds, 1e-9):7.1f}x"
-          f" {len(expected):7} {'same' if same else 'DIFFERENT'}{'  (both raised ' + crash[:60] + ')' if crash else ''}",
-          flush=True)  # fmt: skip
+    print(
+        f"{label:42} {library_seconds:8.2f} {ours_seconds:8.2f} {library_seconds / max(ours_seconds, 1e-9):7.1f}x"
+        f" {len(expected):7} {'same' if same else 'DIFFERENT'}{'  (both raised ' + crash[:60] + ')' if crash else ''}",
+        flush=True,
+    )
     if not same:
         for index, (one, other) in enumerate(zip(expected, got)):
             if one != other:

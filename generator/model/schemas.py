@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from generator.errors import GeneratorError, Problem
+from generator.spec.build import SchemaGraph
 from generator.spec.load import Spec
-from generator.spec.refs import RefError, Target
+from generator.spec.nodes import MergedObject, Schema
+from generator.spec.refs import RefError
 from generator.model import types as t
 from generator.model.ir import Field, Model, TypeRef
 from generator.model.naming import pascal_case, singular, snake_case, unique, words
@@ -179,30 +181,34 @@ class _Module:
 class SchemaTypes:
     """Converts schemas to TypeRefs, collecting the response models it creates on the way."""
 
-    def __init__(self, spec: Spec, type_names: dict[str, str] | None = None, config_file: str | None = None) -> None:
+    def __init__(
+        self, spec: Spec, graph: SchemaGraph, type_names: dict[str, str] | None = None, config_file: str | None = None
+    ) -> None:
         self.spec = spec
+        self.graph = graph
         self._drafts: dict[str, _ModelDraft] = {}
         self._named: dict[tuple[Path, str], str] = {}  # schema location -> model name
         self._request_named: dict[tuple[Path, str], str] = {}  # schema location -> TypedDict name
         self._taken: set[str] = {n.lower() for n in RESERVED_MODEL_NAMES}
-        self._pins = _Pins(spec, type_names or {}, config_file, self._taken)
-        self._in_progress: set[tuple[Path, str]] = set()  # allOf parts being merged
+        self._pins = _Pins(spec, graph, type_names or {}, config_file, self._taken)
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
         self._unions: list[tuple[tuple[Path, str], str]] = []  # unions being converted: (where, member pointer)
         self._aliases: set[str] = set()  # the names of named unions
 
     # --- public -------------------------------------------------------------------------------
 
-    def response_type(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
-        return self._convert(Target(node, file, pointer), hint, request=False)
+    def response_type(self, schema: Schema | None, hint: Hint) -> TypeRef:
+        """The type of a value the API sends (None: no schema, any value)."""
+        return self._convert(schema, hint, request=False) if schema is not None else ANY
 
-    def request_type(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
-        return self._convert(Target(node, file, pointer), hint, request=True)
+    def request_type(self, schema: Schema | None, hint: Hint) -> TypeRef:
+        """The type of a value a caller sends (None: no schema, any value)."""
+        return self._convert(schema, hint, request=True) if schema is not None else ANY
 
-    def named_response_map(self, node: Any, file: Path, pointer: str, hint: Hint) -> TypeRef:
+    def named_response_map(self, schema: Schema, hint: Hint) -> TypeRef:
         """An operation's inline map response (`Dict[str, object]`) under the hint's name, as a type alias
         (`EndUserPassthroughResponse`): code can import the result's type like any other method's."""
-        return self._alias(Target(node, file, pointer), hint)
+        return self._alias(schema, hint)
 
     def arguments_model(self, hint: Hint, fields: list[Field], source: str) -> TypeRef:
         """`<Resource><Method>Params`: a TypedDict of a method's keyword arguments (`**params` type-checks)."""
@@ -211,19 +217,17 @@ class SchemaTypes:
         self._drafts[name] = draft
         return _typed_dict_ref(name)
 
-    def object_properties(self, node: Any, file: Path, pointer: str) -> list[tuple[str, Target, bool]] | None:
+    def object_properties(self, schema: Schema) -> list[tuple[str, Schema, bool]] | None:
         """(wire name, schema, required) of an object schema's properties, allOf merged; None if not an object."""
-        target = self._follow(Target(node, file, pointer))
-        props = self._merged_properties(target)
-        if props is None:
+        merged = schema.resolved.merged
+        if merged is None:
             return None
-        properties, required = props
-        return [(name, schema, name in required) for name, schema in properties.items()]
+        return [(name, prop, name in merged.required) for name, prop in merged.properties.items()]
 
-    def undeclared_required(self, node: Any, file: Path, pointer: str) -> list[str]:
+    def undeclared_required(self, schema: Schema) -> list[str]:
         """The names an object schema requires but does not declare as properties (allOf merged), sorted."""
-        props = self._merged_properties(self._follow(Target(node, file, pointer)))
-        return sorted(name for name in props[1] if name not in props[0]) if props else []
+        merged = schema.resolved.merged
+        return sorted(name for name in merged.required if name not in merged.properties) if merged else []
 
     def field_name(self, model: str, wire_name: str) -> str | None:
         """The attribute name a model gave to the property `wire_name`."""
@@ -341,24 +345,15 @@ class SchemaTypes:
 
     # --- conversion ---------------------------------------------------------------------------
 
-    def _follow(self, target: Target) -> Target:
-        try:
-            return self.spec.follow(target.value, target.file, target.pointer)
-        except RefError as exc:
-            raise GeneratorError(Problem(str(exc), str(target.file), target.pointer)) from None
-
-    def _convert(self, target: Target, hint: Hint, request: bool) -> TypeRef:
-        via_ref = isinstance(target.value, dict) and "$ref" in target.value
-        target = self._follow(target)
-        schema = target.value
-        if schema is True or schema is None or schema == {}:
-            return ANY
-        if not isinstance(schema, dict):
+    def _convert(self, schema: Schema, hint: Hint, request: bool) -> TypeRef:
+        via_ref = schema.has("$ref")
+        schema = schema.resolved
+        if not schema.is_mapping or not schema.keywords:
             return ANY
         if via_ref:
-            hint = Hint(_name_from_pointer(target) or hint.text, f"{target.file}#{target.pointer}", "schema")
-        nullable = schema.get("nullable") is True or self._all_parts_nullable(target)
-        key = (target.file, target.pointer)
+            hint = Hint(schema.name or hint.text, str(schema.location), "schema")
+        nullable = schema.nullable or self._all_parts_nullable(schema)
+        key = _key(schema)
         if key in self._named and not request:
             name = self._named[key]
             result = TypeRef(t.ModelRef(name, "alias" if name in self._aliases else "model"))
@@ -367,163 +362,149 @@ class SchemaTypes:
         elif key in self._converting:
             return ANY  # a schema that contains itself other than through an object model
         elif not request and _is_union(schema) and (via_ref or _is_tagged(schema)):
-            result = self._alias(target, hint)
+            result = self._alias(schema, hint)
         else:
             self._converting.add(key)
             try:
-                result = self._convert_plain(target, hint, request)
+                result = self._convert_plain(schema, hint, request)
             finally:
                 self._converting.discard(key)
         return optional(result) if nullable else result
 
-    def _alias(self, target: Target, hint: Hint) -> TypeRef:
+    def _alias(self, schema: Schema, hint: Hint) -> TypeRef:
         """A named union becomes `Name: TypeAlias = ...`; the name is reserved first, for recursion."""
-        key = (target.file, target.pointer)
+        key = _key(schema)
         hint = self._pins.hint(key, hint)
         name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
         self._named[key] = name
         self._aliases.add(name)
-        draft = _ModelDraft(
-            name, f"{target.file}#{target.pointer}", target.value, _description(target.value), hint=hint
-        )
+        written = self.graph.written(schema)
+        draft = _ModelDraft(name, str(schema.location), written, _description(schema), hint=hint)
         self._drafts[name] = draft
-        draft.alias = self._convert_plain(target, hint, request=False)
+        draft.alias = self._convert_plain(schema, hint, request=False)
         return TypeRef(t.ModelRef(name, "alias"))
 
-    def _convert_plain(self, target: Target, hint: Hint, request: bool) -> TypeRef:
-        schema = target.value
-        if isinstance(schema.get("not"), dict):
-            negated = self._follow(Target(schema["not"], target.file, f"{target.pointer}/not"))
-            if (negated.file, negated.pointer) == (target.file, target.pointer):
-                cycle = f"{self.spec.place(target.file, target.pointer)}/not -> {self.spec.place(target.file, target.pointer)}"
-                message = f"schema cycle: {cycle}: a schema that is its own negation; no value can match it"
-                raise GeneratorError(Problem(message, str(target.file), f"{target.pointer}/not"))
-        if "const" in schema:
-            return self._literal([schema["const"]])
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
+    def _convert_plain(self, schema: Schema, hint: Hint, request: bool) -> TypeRef:
+        if schema.not_ is not None and schema.not_.is_mapping and schema.not_.resolved is schema:
+            place = self.spec.place(schema.location.file, schema.location.pointer)
+            message = f"schema cycle: {place}/not -> {place}: a schema that is its own negation; no value can match it"
+            raise GeneratorError(Problem(message, str(schema.location.file), f"{schema.location.pointer}/not"))
+        if schema.has("const"):
+            return self._literal([schema.const])
+        if schema.enum:
             # Responses tolerate values the server adds later; requests offer exactly the documented ones.
-            return self._literal(schema["enum"], open_=not request)
-        for keyword in ("oneOf", "anyOf"):
-            if isinstance(schema.get(keyword), list) and schema[keyword] and "properties" not in schema:
-                return self._union(target, keyword, hint, request)
-        type_ = schema.get("type")
-        if isinstance(type_, list):
-            members = [self._convert_typed(target, t, hint, request) for t in type_ if isinstance(t, str)]
-            return union(members) if members else ANY
-        if isinstance(type_, str):
-            return self._convert_typed(target, type_, hint, request)
-        if isinstance(schema.get("allOf"), list) and "properties" not in schema:
-            single = self._single_non_object_part(target)
+            return self._literal(list(schema.enum), open_=not request)
+        for keyword, members in (("oneOf", schema.one_of), ("anyOf", schema.any_of)):
+            if members and not schema.has("properties"):
+                return self._union(schema, keyword, members, hint, request)
+        if schema.type_is_list:
+            converted = [self._convert_typed(schema, type_, hint, request) for type_ in schema.types]
+            return union(converted) if converted else ANY
+        if schema.types:
+            return self._convert_typed(schema, schema.types[0], hint, request)
+        if schema.all_of is not None and not schema.has("properties"):
+            single = self._single_non_object_part(schema.all_of)
             if single is not None:  # `allOf: [{type: string, ...}]` wraps one scalar to annotate it
                 return self._convert(single, hint, request)
-        if "properties" in schema or "allOf" in schema or "additionalProperties" in schema:
-            return self._convert_typed(target, "object", hint, request)
-        if "items" in schema:
-            return self._convert_typed(target, "array", hint, request)
+        if schema.has("properties") or schema.has("allOf") or schema.has("additionalProperties"):
+            return self._convert_typed(schema, "object", hint, request)
+        if schema.has("items"):
+            return self._convert_typed(schema, "array", hint, request)
         return ANY
 
-    def _convert_typed(self, target: Target, type_: str, hint: Hint, request: bool) -> TypeRef:
-        schema = target.value
+    def _convert_typed(self, schema: Schema, type_: str, hint: Hint, request: bool) -> TypeRef:
         if type_ == "array":
-            items = schema.get("items", {})
-            item_type = self._convert(Target(items, target.file, f"{target.pointer}/items"), hint.item(), request)
+            item_type = self._convert(schema.items, hint.item(), request) if schema.items is not None else ANY
             return TypeRef(t.ListOf(item_type.tree))
         if type_ == "object":
-            return self._object(target, hint, request)
-        if type_ == "string" and schema.get("format") in _FORMATS:
+            return self._object(schema, hint, request)
+        if type_ == "string" and schema.format in _FORMATS:
             # A request also takes the ISO 8601 text itself (as the reference SDK does).
-            formatted = _FORMATS[schema["format"]]
+            formatted = _FORMATS[schema.format]
             return union([_PRIMITIVES["string"], formatted]) if request else formatted
-        if type_ == "string" and request and (schema.get("format") == "binary" or "contentMediaType" in schema):
+        if type_ == "string" and request and (schema.format == "binary" or schema.has("contentMediaType")):
             return FILE
         return _PRIMITIVES.get(type_, ANY)
 
-    def _union(self, target: Target, keyword: str, hint: Hint, request: bool) -> TypeRef:
-        schema = target.value
-        members: list[TypeRef] = []
-        for i, member in enumerate(schema[keyword]):
-            place = Target(member, target.file, f"{target.pointer}/{keyword}/{i}")
-            if self._includes_itself(target, keyword, place):
+    def _union(self, schema: Schema, keyword: str, members: tuple[Schema, ...], hint: Hint, request: bool) -> TypeRef:
+        types: list[TypeRef] = []
+        for i, member in enumerate(members):
+            if self._includes_itself(schema, keyword, member):
                 continue  # `A = anyOf[A, X]` allows what X allows: A itself adds nothing
-            self._unions.append(((target.file, target.pointer), place.pointer))
+            self._unions.append((_key(schema), member.location.pointer))
             try:
-                members.append(self._convert(place, hint.variant(i), request))
+                types.append(self._convert(member, hint.variant(i), request))
             finally:
                 self._unions.pop()
-        discriminator = schema.get("discriminator")
-        if request or not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
-            return union(members)
-        tags = self._discriminator_tags(target, keyword, discriminator)
-        if tags is None or not all(_is_plain_model(m.tree) for m in members):
-            return union(members)  # only unions of plain models can be tagged
+        discriminator = schema.discriminator
+        if request or discriminator is None or discriminator.property_name is None:
+            return union(types)
+        tags = self._discriminator_tags(schema, members, discriminator.property_name)
+        if tags is None or not all(_is_plain_model(m.tree) for m in types):
+            return union(types)  # only unions of plain models can be tagged
         all_tags = [tag for member_tags in tags for tag in member_tags]
         if len(all_tags) != len(set(all_tags)):
-            return union(members)  # two members share a tag (`message` in and out): let pydantic try each
-        return _tagged_union(members, tags, discriminator["propertyName"])
+            return union(types)  # two members share a tag (`message` in and out): let pydantic try each
+        return _tagged_union(types, tags, discriminator.property_name)
 
-    def _includes_itself(self, target: Target, keyword: str, member: Target) -> bool:
+    def _includes_itself(self, schema: Schema, keyword: str, member: Schema) -> bool:
         """True for an `anyOf` member that is the union itself; a oneOf that lists itself, or unions that
         list each other, have no type to give them: that is an error naming the cycle."""
-        resolved = self._follow(member)
-        where = (resolved.file, resolved.pointer)
-        if where == (target.file, target.pointer):
+        where = _key(member.resolved)
+        file, pointer = member.location.file, member.location.pointer
+        if member.resolved is schema:
             if keyword == "anyOf":
                 return True
-            cycle = f"{self.spec.place(member.file, member.pointer)} -> {self.spec.place(*where)}"
+            cycle = f"{self.spec.place(file, pointer)} -> {self.spec.place(*where)}"
             message = (
                 f"schema cycle: {cycle}: a oneOf that lists itself (a value matching another member would match two)"
             )
-            raise GeneratorError(Problem(message, str(member.file), member.pointer))
+            raise GeneratorError(Problem(message, str(file), pointer))
         outer = [place for place, _ in self._unions]
         if where in outer:
-            steps = [pointer for _, pointer in self._unions[outer.index(where) :]] + [member.pointer]
-            cycle = " -> ".join([*(self.spec.place(member.file, p) for p in steps), self.spec.place(*where)])
+            steps = [step for _, step in self._unions[outer.index(where) :]] + [pointer]
+            cycle = " -> ".join([*(self.spec.place(file, p) for p in steps), self.spec.place(*where)])
             message = f"schema cycle: {cycle}: unions that are members of each other have no type"
-            raise GeneratorError(Problem(message, str(member.file), member.pointer))
+            raise GeneratorError(Problem(message, str(file), pointer))
         return False
 
     def _discriminator_tags(
-        self, target: Target, keyword: str, discriminator: dict[str, Any]
+        self, schema: Schema, members: tuple[Schema, ...], property_name: str
     ) -> list[list[str]] | None:
         """For each member, the discriminator values that select it (mapping first, else its schema name)."""
-        mapping: dict[str, Any] = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
         by_location: dict[tuple[Path, str], list[str]] = {}
-        for tag, ref in mapping.items():
-            if isinstance(ref, str):
-                ref = ref if "#" in ref or "/" in ref else f"#/components/schemas/{ref}"
-                try:
-                    found = self.spec.resolve(ref, target.file)
-                except RefError:
-                    return None
-                by_location.setdefault((found.file, found.pointer), []).append(str(tag))
+        for entry in schema.discriminator.mapping if schema.discriminator else ():
+            if entry.target is None:
+                return None
+            by_location.setdefault(_key(entry.target), []).append(entry.tag)
         tags: list[list[str]] = []
-        for i, member in enumerate(target.value[keyword]):
-            resolved = self._follow(Target(member, target.file, f"{target.pointer}/{keyword}/{i}"))
+        for member in members:
+            resolved = member.resolved
             member_tags = (
-                by_location.get((resolved.file, resolved.pointer))
+                by_location.get(_key(resolved))
                 # Without a mapping the tag is the schema's name, but many specs pin the property to
                 # the real value instead (`type: {enum: [track]}`): the value the server sends wins.
-                or self._pinned_values(resolved, str(discriminator["propertyName"]))
-                or ([_name_from_pointer(resolved)] if isinstance(member, dict) and "$ref" in member else [])
+                or self._pinned_values(resolved, property_name)
+                or ([resolved.name] if member.has("$ref") else [])
             )
             if not member_tags:
                 return None
             tags.append(member_tags)
         return tags
 
-    def pinned_values(self, member: Target, property_name: str) -> list[str]:
+    def pinned_values(self, member: Schema, property_name: str) -> list[str]:
         """The string values an object schema pins its property `property_name` to (`const`, `enum`)."""
-        return self._pinned_values(self._follow(member), property_name)
+        return self._pinned_values(member.resolved, property_name)
 
-    def _pinned_values(self, member: Target, property_name: str) -> list[str]:
+    def _pinned_values(self, member: Schema, property_name: str) -> list[str]:
         """The string values a member's `const`/`enum` allows for the discriminator property."""
-        merged = self._merged_properties(member)
-        prop = merged[0].get(property_name) if merged else None
-        schema = self._follow(prop).value if prop is not None else None
-        if not isinstance(schema, dict):
+        merged = member.merged
+        prop = merged.properties.get(property_name) if merged else None
+        schema = prop.resolved if prop is not None else None
+        if schema is None or not schema.is_mapping:
             return []
-        values = [schema["const"]] if "const" in schema else schema.get("enum") or []
-        return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+        values = [schema.const] if schema.has("const") else list(schema.enum or ())
+        return [v for v in values if isinstance(v, str)]
 
     def _literal(self, values: list[Any], open_: bool = False) -> TypeRef:
         literals = list(dict.fromkeys(v for v in values if isinstance(v, (str, int, bool))))
@@ -536,141 +517,102 @@ class SchemaTypes:
             result = union([result, *bases])
         return optional(result) if has_null else result
 
-    def _object(self, target: Target, hint: Hint, request: bool) -> TypeRef:
-        merged = self._merged_properties(target)
-        properties = merged[0] if merged else {}
-        if not properties:
-            extra = target.value.get("additionalProperties")
+    def _object(self, schema: Schema, hint: Hint, request: bool) -> TypeRef:
+        merged = schema.merged
+        if merged is None or not merged.properties:
+            extra = schema.additional_properties
             value_type = ANY
-            if isinstance(extra, dict) and extra:
-                value_type = self._convert(
-                    Target(extra, target.file, f"{target.pointer}/additionalProperties"), hint.below("Value"), request
-                )
+            if extra is not None and extra.is_mapping and extra.keywords:
+                value_type = self._convert(extra, hint.below("Value"), request)
             return TypeRef(t.MapOf(value_type.tree, input=request))
-        if request and merged:
-            return self._request_dict(target, hint, merged)
-        return self._model(target, hint, merged)
+        if request:
+            return self._request_dict(schema, hint, merged)
+        return self._model(schema, hint, merged)
 
-    def _request_dict(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]]) -> TypeRef:
+    def _request_dict(self, schema: Schema, hint: Hint, merged: MergedObject) -> TypeRef:
         """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
-        key = (target.file, target.pointer)
+        key = _key(schema)
         hint = self._pins.hint(key, hint, "Param")
         name = self._pins.name(key, "Param") or self._pins.derived(
             pascal_case(hint.text, "Object") + "Param", key, self._taken
         )
         self._request_named[key] = name
-        source = f"{target.file}#{target.pointer}"
-        draft = _ModelDraft(name, source, target.value, _description(target.value), request=True, hint=hint)
+        written = self.graph.written(schema)
+        draft = _ModelDraft(name, str(schema.location), written, _description(schema), request=True, hint=hint)
         self._drafts[name] = draft
-        properties, required = merged
+        properties, required = merged.properties, merged.required
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         for wire_name, prop in properties.items():
             field_name = _field_name(wire_name, taken)
             type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=True)
-            schema = self._follow(prop).value
-            description = _description(schema) if isinstance(schema, dict) else None
-            if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
-                description = prop.value["description"]
-            deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
+            resolved = prop.resolved
             # a readOnly property's `required` applies to responses only (OpenAPI 3.0 and 3.1): never required here
-            is_required = wire_name in required and not (isinstance(schema, dict) and schema.get("readOnly") is True)
-            draft.fields.append(Field(field_name, wire_name, type_, is_required, description, deprecated))
+            is_required = wire_name in required and not resolved.read_only
+            field_ = Field(field_name, wire_name, type_, is_required, _property_description(prop), resolved.deprecated)
+            draft.fields.append(field_)
         for wire_name in sorted(r for r in required if r not in properties):
             # required but not declared: the schema says nothing of its value, yet a request must have the key
             draft.fields.append(Field(_field_name(wire_name, taken), wire_name, ANY, True, None))
         return _typed_dict_ref(name)
 
-    def _model(self, target: Target, hint: Hint, merged: tuple[dict[str, Target], set[str]] | None) -> TypeRef:
-        key = (target.file, target.pointer)
+    def _model(self, schema: Schema, hint: Hint, merged: MergedObject) -> TypeRef:
+        key = _key(schema)
         name = self._named.get(key)
         if name is None:
             hint = self._pins.hint(key, hint)
             name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Object"), key, self._taken)
             self._named[key] = name
-            schema = target.value
-            draft = _ModelDraft(name, f"{target.file}#{target.pointer}", schema, _description(schema), hint=hint)
+            written = self.graph.written(schema)
+            draft = _ModelDraft(name, str(schema.location), written, _description(schema), hint=hint)
             self._drafts[name] = draft
-            properties, required = merged or ({}, set())
-            draft.fields = self._fields(hint, properties, required)
+            draft.fields = self._fields(hint, merged.properties, merged.required)
         return TypeRef(t.ModelRef(name))
 
-    def _fields(self, hint: Hint, properties: dict[str, Target], required: set[str]) -> list[Field]:
+    def _fields(self, hint: Hint, properties: Mapping[str, Schema], required: frozenset[str]) -> list[Field]:
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
         fields = []
         for wire_name, prop in properties.items():
             if _LONE_SURROGATE.search(wire_name):
                 # JSON from a server is UTF-8, which cannot carry it, and pydantic cannot alias it
                 message = f"property name {wire_name!r} holds a lone surrogate; no response can contain such a key"
-                raise GeneratorError(Problem(message, str(prop.file), prop.pointer))
+                raise GeneratorError(Problem(message, str(prop.location.file), prop.location.pointer))
             name = _field_name(wire_name, taken)
             type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=False)
-            schema = self._follow(prop).value
             if wire_name not in required:
                 type_ = optional(type_)
-            description = _description(schema) if isinstance(schema, dict) else None
-            if isinstance(prop.value, dict) and isinstance(prop.value.get("description"), str):
-                description = prop.value["description"]
-            deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
-            fields.append(Field(name, wire_name, type_, wire_name in required, description, deprecated))
+            description = _property_description(prop)
+            fields.append(Field(name, wire_name, type_, wire_name in required, description, prop.resolved.deprecated))
         return fields
 
-    def _all_parts_nullable(self, target: Target) -> bool:
+    def _all_parts_nullable(self, schema: Schema) -> bool:
         """`allOf` of a nullable schema and annotations (a description) allows null too (OpenAPI 3.0)."""
-        parts = target.value.get("allOf")
-        if not isinstance(parts, list):
+        if schema.all_of is None:
             return False
         typed = [
-            schema
-            for i, part in enumerate(parts)
-            if isinstance(schema := self._follow(Target(part, target.file, f"{target.pointer}/allOf/{i}")).value, dict)
-            and ("type" in schema or "properties" in schema)
+            resolved
+            for part in schema.all_of
+            if (resolved := part.resolved).is_mapping and (resolved.has("type") or resolved.has("properties"))
         ]
-        return bool(typed) and all(schema.get("nullable") is True for schema in typed)
+        return bool(typed) and all(part.nullable for part in typed)
 
-    def _single_non_object_part(self, target: Target) -> Target | None:
+    @staticmethod
+    def _single_non_object_part(parts: tuple[Schema, ...]) -> Schema | None:
         """The one part of an `allOf` that is not an object schema, when there is exactly one such part."""
-        parts = [
-            Target(part, target.file, f"{target.pointer}/allOf/{i}") for i, part in enumerate(target.value["allOf"])
-        ]
-        resolved = [self._follow(part).value for part in parts]
-        scalars = [part for part, schema in zip(parts, resolved) if isinstance(schema, dict) and _is_scalar(schema)]
-        objects = [schema for schema in resolved if isinstance(schema, dict) and not _is_scalar(schema)]
-        return scalars[0] if len(scalars) == 1 and not any(o.get("properties") for o in objects) else None
+        scalars = [part for part in parts if part.resolved.is_mapping and _is_scalar(part.resolved)]
+        objects = [part.resolved for part in parts if part.resolved.is_mapping and not _is_scalar(part.resolved)]
+        return scalars[0] if len(scalars) == 1 and not any(o.properties for o in objects) else None
 
-    def _merged_properties(self, target: Target) -> tuple[dict[str, Target], set[str]] | None:
-        """Properties and required names of an object schema with its allOf parts merged in."""
-        schema = target.value
-        if not isinstance(schema, dict):
-            return None
-        properties: dict[str, Target] = {}
-        required: set[str] = set()
-        all_of = schema.get("allOf")
-        if isinstance(all_of, list):
-            for index, part in enumerate(all_of):
-                key = (target.file, f"{target.pointer}/allOf/{index}")
-                if key in self._in_progress:
-                    continue
-                self._in_progress.add(key)
-                try:
-                    merged = self._merged_properties(self._follow(Target(part, target.file, key[1])))
-                finally:
-                    self._in_progress.discard(key)
-                if merged:
-                    properties.update(merged[0])
-                    required |= merged[1]
-        own = Target(schema.get("properties"), target.file, f"{target.pointer}/properties")
-        if isinstance(own.value, dict) and list(own.value) == ["$ref"] and isinstance(own.value["$ref"], str):
-            # `properties: {$ref: ...}` refers to the whole map of properties (DigitalOcean writes it; Prism and
-            # ref bundlers read it so): a property named "$ref" would need a schema, never a bare string
-            own = self._follow(own)
-        if isinstance(own.value, dict):
-            for name, prop in own.value.items():
-                properties[name] = Target(prop, own.file, f"{own.pointer}/{_escape(name)}")
-        if isinstance(schema.get("required"), list):
-            required |= {r for r in schema["required"] if isinstance(r, str)}
-        if not properties and not isinstance(all_of, list) and schema.get("type") not in ("object", None):
-            return None
-        return properties, required
+
+def _key(schema: Schema) -> tuple[Path, str]:
+    """Where a schema is written: what the names and pins are kept by."""
+    return schema.location.file, schema.location.pointer
+
+
+def _property_description(prop: Schema) -> str | None:
+    """A property's description: the one written beside a `$ref` (3.1) wins over the schema's own."""
+    resolved = prop.resolved
+    description = _description(resolved) if resolved.is_mapping else None
+    return prop.description if prop.description is not None else description
 
 
 def _field_name(wire_name: str, taken: set[str]) -> str:
@@ -692,23 +634,20 @@ def _is_plain_model(tree: t.Type) -> bool:
     return isinstance(tree, t.ModelRef) or (isinstance(tree, t.ListOf) and _is_plain_model(tree.item))
 
 
-def _is_scalar(schema: dict[str, Any]) -> bool:
+def _is_scalar(schema: Schema) -> bool:
     """Not an object with properties: a scalar, an array, an enum, or a union (which may hold objects)."""
-    type_ = schema.get("type")
-    types = set(type_) if isinstance(type_, list) else {type_}
     return (
-        bool(types & {"string", "integer", "number", "boolean", "array"})
-        or any(key in schema for key in ("enum", "const", "oneOf", "anyOf"))
-    ) and "properties" not in schema
+        bool(set(schema.types) & {"string", "integer", "number", "boolean", "array"})
+        or any(schema.has(key) for key in ("enum", "const", "oneOf", "anyOf"))
+    ) and not schema.has("properties")
 
 
-def _is_union(schema: dict[str, Any]) -> bool:
-    return any(isinstance(schema.get(k), list) and schema[k] for k in ("oneOf", "anyOf")) and "properties" not in schema
+def _is_union(schema: Schema) -> bool:
+    return bool(schema.one_of or schema.any_of) and not schema.has("properties")
 
 
-def _is_tagged(schema: dict[str, Any]) -> bool:
-    discriminator = schema.get("discriminator")
-    return isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str)
+def _is_tagged(schema: Schema) -> bool:
+    return schema.discriminator is not None and schema.discriminator.property_name is not None
 
 
 def _referenced(draft: _ModelDraft) -> set[str]:
@@ -781,22 +720,10 @@ def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: 
 tagged_union = _tagged_union  # for the union of webhook payloads (operations.py)
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _name_from_pointer(target: Target) -> str:
-    """'#/components/schemas/Pet' -> 'Pet'; a whole file 'models/droplet.yml' -> 'droplet'."""
-    if target.pointer:
-        return target.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-    return target.file.stem
-
-
-def _description(schema: Any) -> str | None:
-    if isinstance(schema, dict):
-        for key in ("description", "title"):
-            if isinstance(schema.get(key), str) and schema[key].strip():
-                return str(schema[key])
+def _description(schema: Schema) -> str | None:
+    for text in (schema.description, schema.title):
+        if text is not None and text.strip():
+            return text
     return None
 
 
@@ -807,7 +734,9 @@ class _Pins:
     """The config's `type_names`: a schema's location -> the Python name it keeps (`<name>Param` as a
     TypedDict). The names are reserved up front, so no derived name takes one."""
 
-    def __init__(self, spec: Spec, type_names: dict[str, str], config_file: str | None, taken: set[str]) -> None:
+    def __init__(
+        self, spec: Spec, graph: SchemaGraph, type_names: dict[str, str], config_file: str | None, taken: set[str]
+    ) -> None:
         self.names: dict[tuple[Path, str], str] = {}
         self.entries: dict[tuple[Path, str], str] = {}  # location -> its config key, for messages
         self.file = config_file
@@ -815,12 +744,12 @@ class _Pins:
         owners = self.owners
         for pointer, name in type_names.items():
             try:
-                found = spec.resolve(pointer, spec.entry)
-                target = spec.follow(found.value, found.file, found.pointer)  # a `$ref` there: the schema it names
+                found = spec.resolve(pointer, spec.entry)  # a JSON pointer from the config, not a `$ref`
             except RefError as exc:
                 self.error(pointer, f"no schema there: {exc}")
-            key = (target.file, target.pointer)
-            if not isinstance(target.value, dict):
+            schema = graph.schema(found.value, found.file, found.pointer).resolved  # a `$ref` there: what it names
+            key = _key(schema)
+            if not schema.is_mapping:
                 self.error(pointer, "the spec has no schema there")
             if key in self.entries:
                 self.error(pointer, f"names the same schema as {self.entries[key]!r}")

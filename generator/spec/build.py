@@ -83,6 +83,7 @@ class SchemaGraph:
         self.spec = spec
         self._nodes: dict[tuple[Path, str], Schema] = {}
         self._pending: list[tuple[Schema, Any]] = []
+        self._written: dict[int, Any] = {}  # id(node) -> the JSON it was built from
 
     def schema(self, value: Any, file: Path, pointer: str) -> Schema:
         """The node of the schema `value` written at `pointer` in `file` (built with all it reaches)."""
@@ -98,6 +99,11 @@ class SchemaGraph:
         """The node already built for the schema at `pointer` in `file`, if any (what the IR's `source` names)."""
         return self._nodes.get((file, pointer))
 
+    def written(self, node: Schema) -> Any:
+        """The JSON `node` was built from, as written. Only for what still shows or compares schemas as JSON
+        (`inspect --json`, the IR's `schema` fields that diff and the examples read); nothing decides by it."""
+        return self._written.get(id(node))
+
     # --- building ----------------------------------------------------------------------------
 
     def _shell(self, value: Any, file: Path, pointer: str) -> Schema:
@@ -106,6 +112,7 @@ class SchemaGraph:
         if node is None:
             node = Schema(Location(file, pointer, self.spec.documents.get(file)))
             self._nodes[key] = node
+            self._written[id(node)] = value
             self._pending.append((node, value))
         return node
 
@@ -400,7 +407,7 @@ class NodeBuilder:
         target = self.follow(raw, file, pointer)
         location = self.location(target.file, target.pointer)
         if not isinstance(target.value, dict):
-            return Operation(location, method)
+            return Operation(location, method, is_mapping=False)
         op = target.value
         body = None
         if op.get("requestBody") is not None:
@@ -424,15 +431,17 @@ class NodeBuilder:
             location,
             method,
             operation_id=operation_id if isinstance(operation_id, str) else None,
-            summary=op.get("summary"),
-            description=op.get("description"),
+            summary=_string(op.get("summary")),
+            description=_string(op.get("description")),
             deprecated=op.get("deprecated") is True,
             tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+            first_tag=tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None,
             parameters=self.parameters(op, target.file, target.pointer),
             request_body=body,
             request_body_written="requestBody" in op,
             responses=responses,
-            security=_requirements(op.get("security")) if "security" in op else None,
+            # written but malformed: no alternative, so no credentials (the document's do not apply)
+            security=(_requirements(op["security"]) or ()) if "security" in op else None,
             callbacks=callbacks,
             extensions=_extensions(op),
         )

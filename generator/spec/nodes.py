@@ -338,11 +338,13 @@ class Parameter:
 class Operation:
     location: Location  # where the Operation Object is (a `$ref` followed)
     method: str  # lower case, as the path item's key
+    is_mapping: bool = True  # False: what is written there (or a `$ref` leads to) is not an object
     operation_id: str | None = None
-    summary: Any = None  # as written (readers keep non-empty strings)
-    description: Any = None
+    summary: str | None = None
+    description: str | None = None
     deprecated: bool = False
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the string entries
+    first_tag: str | None = None  # the first entry, when it is a string (what names a resource)
     parameters: tuple[Parameter, ...] = ()  # its own, in order (the path item's are on the path item)
     request_body: RequestBody | None = None
     request_body_written: bool = False

@@ -1,0 +1,79 @@
+"""An operation's path, query, header and cookie parameters (its path item's too) as method arguments."""
+
+from __future__ import annotations
+
+from generator.errors import Problem
+from generator.model import types as t
+from generator.model.example_values import parameter_example
+from generator.model.ir import Parameter, TypeRef
+from generator.model.naming import pascal_case, snake_case
+from generator.model.schemas import Hint, SchemaTypes
+from generator.spec.build import SchemaGraph
+from generator.spec.nodes import Operation, PathItem
+from generator.spec.nodes import Parameter as ParameterNode
+
+# Header parameters OpenAPI says to ignore: the client sets them itself.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+STR = TypeRef(t.STRING)
+
+
+def query_names(item: PathItem, op: Operation) -> set[str]:
+    """The wire names of an operation's query parameters (its path item's too), types left unbuilt."""
+    return {p.name for p in (*item.parameters, *op.parameters) if p.in_ == "query" and p.name is not None}
+
+
+class ParameterBuilder:
+    def __init__(self, types: SchemaTypes, graph: SchemaGraph, warnings: list[Problem]) -> None:
+        self.types = types
+        self.graph = graph
+        self.warnings = warnings  # generated anyway, but the user should know
+
+    def parameters(self, item: PathItem, op: Operation, path: str, hint: Hint) -> list[Parameter]:
+        """The path item's parameters and the operation's (which win, by place and name): path ones first, in the
+        path's order."""
+        merged: dict[tuple[str, str], Parameter] = {}
+        for node in (*item.parameters, *op.parameters):
+            param = self.parameter(node, hint)
+            if param is not None:
+                merged[(param.location, param.wire_name)] = param
+        order = {name: i for i, name in enumerate(_path_names(path))}
+        return sorted(merged.values(), key=lambda p: (p.location != "path", order.get(p.wire_name, 0)))
+
+    def parameter(self, node: ParameterNode, params_hint: Hint) -> Parameter | None:
+        """One parameter as an argument; None for one without a name or a place, or a header the client sets."""
+        if node.name is None or node.in_ is None:
+            return None
+        wire, location = node.name, node.in_
+        if location == "header" and wire.lower() in IGNORED_HEADERS:
+            return None
+        self.warnings.extend(node.problems)
+        hint = params_hint.below(pascal_case(wire, "Param"))
+        schema = node.schema
+        type_ = self.types.request_type(schema, hint) if schema is not None else STR  # no schema: text
+        style = node.style if node.style is not None else "form"
+        explode = node.explode if node.explode is not None else style == "form"
+        if schema is None:  # the example of a schema that says nothing
+            example_schema = self.graph.schema({}, node.location.file, f"{node.location.pointer}/schema")
+        else:
+            example_schema = schema
+        return Parameter(
+            name=snake_case(wire, "param"),
+            wire_name=wire,
+            location=location,
+            required=location == "path" or node.required,
+            type=type_,
+            description=_text(node.description) or (_text(schema.resolved.description) if schema is not None else None),
+            schema=self.graph.written(schema.resolved) if schema is not None else None,
+            deprecated=node.deprecated,
+            style=style if location == "query" else "form",
+            explode=explode if location == "query" else True,
+            example=parameter_example(node.example, dict(node.examples), example_schema),
+        )
+
+
+def _path_names(path: str) -> list[str]:
+    return [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
+
+
+def _text(value: str | None) -> str | None:
+    return value if value is not None and value.strip() else None

@@ -130,8 +130,9 @@ def reply_for(document: dict[str, Any], path: str, method: str) -> Reply:
 
 def expected_path(op: Operation, plan: dict[str, Any]) -> str:
     path = op.path
-    for param, value in zip(op.positional, plan["args"]):
-        path = path.replace("{" + param.wire_name + "}", str(value))
+    values = dict(zip((p.name for p in op.positional), plan["args"], strict=True)) | plan["kwargs"]
+    for param in op.located("path"):  # the last path parameter is positional, the others keywords
+        path = path.replace("{" + param.wire_name + "}", str(values[param.name]))
     return "/v1" + path
 
 

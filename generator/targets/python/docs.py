@@ -3,11 +3,11 @@ types it returns as users import them), a renamed TypedDict key to show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.examples import aiohttp_program, example_program
-from generator.model.ir import Api, Credential
+from generator.model.ir import Api, Credential, Model
 from generator.targets.python.escaping import markdown_anchor
 from generator.targets.python.formatting import format_with_black
 from generator.targets.python.imports import isort_key, module_file
@@ -28,6 +28,7 @@ def api_reference(api: Api) -> list[dict[str, Any]]:
     entries = []
     # as users import them: `Report`, not the model's unique name `QbdReport`
     classes = {m.name: m.python_name for m in api.models if m.python_name != m.name}
+    models = {m.name: m for m in api.models}
 
     for resource in api.all_resources():
         methods = []
@@ -52,23 +53,22 @@ def api_reference(api: Api) -> list[dict[str, Any]]:
             {"path": child.path, "anchor": markdown_anchor(f"client.{'.'.join(child.path)}")}
             for child in resource.children
         ]
-        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api, types),
+        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api.package, models, types),
                         "children": children, "file": f"resources/{module_file(resource.module)}.py"})  # fmt: skip
     return entries
 
 
-def _type_import_lines(api: Api, names: set[str]) -> list[str]:
+def _type_import_lines(package: str, models: Mapping[str, Model], names: set[str]) -> list[str]:
     """`pkg.types.qbd import Invoice, ...` per module the types are imported from: a namespace for its main
     classes, the defining module for nested ones."""
-    models = {m.name: m for m in api.models}
     found: dict[str, set[str]] = {}
     for name in names:
         model = models[name]
         module = model.module.rsplit(".", 1)[0] if "." in model.module else ""
         where = (
-            f"{api.package}.types" + (f".{module}" if module else "")
+            f"{package}.types" + (f".{module}" if module else "")
             if model.exported
-            else f"{api.package}.types.{model.module}"
+            else f"{package}.types.{model.module}"
         )
         found.setdefault(where, set()).add(model.python_name)
     return [f"{where} import {', '.join(sorted(found[where], key=isort_key))}" for where in sorted(found)]

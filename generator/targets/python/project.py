@@ -66,9 +66,19 @@ def render_project(
 
 
 def _render_files(api: Api, progress: Progress) -> dict[str, str]:
-    package_dir = f"src/{api.package}"
     index = ModelIndex(api.models)  # how every module spells the models it uses asks it
-    files: dict[str, str] = {
+    package = {
+        **_package_modules(api, index),
+        **_resource_modules(api, index, progress),
+        **_type_modules(api, index, progress),
+    }
+    files = _documents(api) | {f"src/{api.package}/{path}": text for path, text in package.items()}
+    return files | _tests(api, index, progress)
+
+
+def _documents(api: Api) -> dict[str, str]:
+    """The project's files beside the package: README.md, api.md, pyproject.toml, .gitignore."""
+    return {
         ".gitignore": render_template("gitignore.jinja", api=api),
         "pyproject.toml": render_template("pyproject.toml.jinja", api=api),
         "README.md": render_template(
@@ -88,11 +98,13 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         ),
         "api.md": render_template("api.md.jinja", api=api, resources=api_reference(api)),
     }
-    for name in static_package_files():
-        if name in OPTIONAL_RUNTIME and not OPTIONAL_RUNTIME[name](api):
-            continue
-        files[f"{package_dir}/{name}"] = static_file(name)
-    files[f"{package_dir}/__init__.py"] = render_template(
+
+
+def _package_modules(api: Api, index: ModelIndex) -> dict[str, str]:
+    """The package's own modules (paths below it): the copied runtime, `__init__`, the client, the exceptions."""
+    files = {name: static_file(name) for name in static_package_files()}
+    files = {name: text for name, text in files.items() if name not in OPTIONAL_RUNTIME or OPTIONAL_RUNTIME[name](api)}
+    files["__init__.py"] = render_template(
         f"{PACKAGE_TEMPLATES}/__init__.py.jinja",
         api=api,
         imports=import_block(package_exports(api)),
@@ -101,14 +113,14 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         + " client for Python"
         + (".\n\n" + docstring_text(api.description) if api.description else ""),
     )
-    files[f"{package_dir}/_version.py"] = render_template(f"{PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
-    files[f"{package_dir}/_exceptions.py"] = render_template(
+    files["_version.py"] = render_template(f"{PACKAGE_TEMPLATES}/_version.py.jinja", api=api)
+    files["_exceptions.py"] = render_template(
         f"{PACKAGE_TEMPLATES}/_exceptions.py.jinja",
         api=api,
         exports=sorted([f"{api.client_name}Error", *ERROR_CLASSES, *webhook_errors(api)], key=all_key),
     )
     client_exports = sorted({i.name for i in package_exports(api) if i.module == "._client"})
-    files[f"{package_dir}/_client.py"] = render_template(
+    files["_client.py"] = render_template(
         f"{PACKAGE_TEMPLATES}/_client.py.jinja",
         api=api,
         clients=client_variants(api),
@@ -124,15 +136,39 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
         exports=sorted(client_exports, key=all_key),
     )
     if api.webhook_verification is not None:
-        files[f"{package_dir}/webhooks.py"] = render_template(
-            f"{PACKAGE_TEMPLATES}/webhooks.py.jinja", **webhooks_context(api, index)
-        )
-    files[f"{package_dir}/resources/__init__.py"] = render_template(
-        f"{PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api
-    )
+        files["webhooks.py"] = render_template(f"{PACKAGE_TEMPLATES}/webhooks.py.jinja", **webhooks_context(api, index))
+    return files
+
+
+def _resource_modules(api: Api, index: ModelIndex, progress: Progress) -> dict[str, str]:
+    """`resources/`: a module per resource, a package per group."""
+    files = {"resources/__init__.py": render_template(f"{PACKAGE_TEMPLATES}/resources/__init__.py.jinja", api=api)}
     for resource in api.all_resources():
-        files |= {f"{package_dir}/{path}": text for path, text in render_resource(api, resource, index).items()}
+        files |= render_resource(api, resource, index)
         progress.advance()
+    return files
+
+
+def _type_modules(api: Api, index: ModelIndex, progress: Progress) -> dict[str, str]:
+    """`types/`: the models' modules and the namespaces' `__init__` modules re-exporting them."""
+    files: dict[str, str] = {}
+    for namespace, entries in namespaces(api.models).items():
+        files[f"{namespace.replace('.', '/')}/__init__.py"] = render_template(
+            f"{PACKAGE_TEMPLATES}/types/__init__.py.jinja",
+            api=api,
+            namespace=namespace,
+            models=entries,
+            exports=sorted((name for name, _ in entries), key=all_key),
+        )
+    for module, members in models_by_module(api.models).items():
+        files[f"types/{module.replace('.', '/')}.py"] = render_types_module(api, module, members, index)
+        progress.advance(len(members))
+    return files
+
+
+def _tests(api: Api, index: ModelIndex, progress: Progress) -> dict[str, str]:
+    """`tests/`: a module per resource with operations, the transport test, the fixtures."""
+    files: dict[str, str] = {}
     for resource in api.all_resources():
         if resource.operations:
             files[f"tests/api_resources/{module_file(resource.test_module)}.py"] = render_resource_tests(
@@ -154,15 +190,4 @@ def _render_files(api: Api, progress: Progress) -> dict[str, str]:
             imports=client_test_imports(api, transport_test.helpers),
             client_args=["base_url=server.url", *(f'{c.name}="test-credential"' for c in api.credentials)],
         )
-    for namespace, entries in namespaces(api.models).items():
-        files[f"{package_dir}/{namespace.replace('.', '/')}/__init__.py"] = render_template(
-            f"{PACKAGE_TEMPLATES}/types/__init__.py.jinja",
-            api=api,
-            namespace=namespace,
-            models=entries,
-            exports=sorted((name for name, _ in entries), key=all_key),
-        )
-    for module, members in models_by_module(api.models).items():
-        files[f"{package_dir}/types/{module.replace('.', '/')}.py"] = render_types_module(api, module, members, index)
-        progress.advance(len(members))
     return files

@@ -16,18 +16,22 @@ from generator.targets.python.imports import Import
 from generator.targets.python.pysource import literal
 
 _NO_NAMES: Mapping[str, str] = {}
-_SIMPLE: dict[t.Type, tuple[str, frozenset[Import]]] = {
-    t.STRING: ("str", frozenset()),
-    t.Primitive("integer"): ("int", frozenset()),
-    t.Primitive("number"): ("float", frozenset()),
-    t.Primitive("boolean"): ("bool", frozenset()),
-    t.Primitive("bytes"): ("bytes", frozenset()),
-    t.Primitive("string", "date"): ("date", frozenset({Import("datetime", "date")})),
-    t.Primitive("string", "date-time"): ("datetime", frozenset({Import("datetime", "datetime")})),
-    t.File(): ("FileTypes", frozenset({Import(".._types", "FileTypes")})),
-    t.ANY: ("object", frozenset()),
-    t.NONE: ("None", frozenset()),
-    t.ServerSentEvent(): ("ServerSentEvent", frozenset({Import(".._streaming", "ServerSentEvent")})),
+_NOTHING: frozenset[Import] = frozenset()
+# by (kind, format): the formats that are types of their own in Python
+_PRIMITIVES: dict[tuple[str, str | None], tuple[str, frozenset[Import]]] = {
+    ("string", None): ("str", _NOTHING),
+    ("integer", None): ("int", _NOTHING),
+    ("number", None): ("float", _NOTHING),
+    ("boolean", None): ("bool", _NOTHING),
+    ("bytes", None): ("bytes", _NOTHING),
+    ("string", "date"): ("date", frozenset({Import("datetime", "date")})),
+    ("string", "date-time"): ("datetime", frozenset({Import("datetime", "datetime")})),
+}
+_LEAVES: dict[type, tuple[str, frozenset[Import]]] = {
+    t.File: ("FileTypes", frozenset({Import(".._types", "FileTypes")})),
+    t.AnyType: ("object", _NOTHING),
+    t.NoneType: ("None", _NOTHING),
+    t.ServerSentEvent: ("ServerSentEvent", frozenset({Import(".._streaming", "ServerSentEvent")})),
 }
 # typing.List and typing.Dict, not list and dict: a resource class has a method named `list`, which would shadow
 # the builtin in its annotations.
@@ -60,7 +64,8 @@ class PythonType(TypeRef):
 def python_type(ref: TypeRef, names: Mapping[str, str] = _NO_NAMES) -> PythonType:
     """`ref` as the module whose model spelling is `names` writes it."""
     text, imports = spell(ref.tree, names)
-    return PythonType(ref.tree, text, imports, "type(None)" if ref.tree == t.NONE else "", is_type(ref.tree))
+    runtime = "type(None)" if isinstance(ref.tree, t.NoneType) else ""
+    return PythonType(ref.tree, text, imports, runtime, is_type(ref.tree))
 
 
 def annotation(ref: TypeRef | t.Type, names: Mapping[str, str] = _NO_NAMES) -> str:
@@ -82,12 +87,13 @@ def stream_annotation(item: str, is_async: bool) -> str:
 
 def spell(tree: t.Type, names: Mapping[str, str] = _NO_NAMES) -> tuple[str, frozenset[Import]]:
     """The annotation of `tree` and the imports it needs (not those of the models it names)."""
-    if isinstance(tree, t.Primitive):
-        return _SIMPLE.get(tree) or _SIMPLE[t.Primitive(tree.kind)]  # a format without a Python type: its kind
-    if isinstance(tree, (t.File, t.AnyType, t.NoneType, t.ServerSentEvent)):
-        return _SIMPLE[tree]
-    if isinstance(tree, t.ModelRef):
-        return names.get(tree.name, tree.name), frozenset()
+    if isinstance(tree, t.ModelRef):  # the commonest first
+        return names.get(tree.name, tree.name), _NOTHING
+    if isinstance(tree, t.Primitive):  # a format without a Python type of its own is its kind
+        return _PRIMITIVES.get((tree.kind, tree.format)) or _PRIMITIVES[(tree.kind, None)]
+    leaf = _LEAVES.get(type(tree))
+    if leaf is not None:
+        return leaf
     if isinstance(tree, t.ListOf):
         item, imports = spell(tree.item, names)
         return f"List[{item}]", imports | _LIST

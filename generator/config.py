@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, Problem
-from generator.model.naming import is_device_name
+from generator.filenames import is_device_name
 
 # `\Z`, not `$`: `$` also matches before a final newline, and "1.0.0\n" must not pass as a version.
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -30,7 +30,7 @@ from generator import custom, diff_report, pipeline
 from generator.config import Config, load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
-from generator.examples import example_program, example_value, pick_operation, response_node
+from generator.targets.python.examples import example_program, example_value, pick_operation, response_node
 from generator.spec.load import load_spec
 from generator.versioning import Bump, bump_for, bumped
 from generator.write import CACHE

@@ -1,6 +1,6 @@
 """Code samples for API reference docs: every operation's Python call, as `x-codeSamples` entries.
 
-The samples are the generated README's kind of program (`generator/examples.py` builds both), one sync and
+The samples are the generated README's kind of program (`generator/targets/python/examples.py` builds both), one sync and
 one async per operation. They come out as an OpenAPI Overlay 1.0 document (the spec untouched) or as the spec
 itself with the samples merged in: other languages' samples are kept, Python ones are replaced. YAML stays
 YAML and is edited in place (only the `x-codeSamples` entries change, byte for byte); JSON stays JSON,
@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.examples import program, sample_client_variable
+from generator.targets.python.examples import program, sample_client_variable
 from generator.targets.python.layout import lay_out_programs
 from generator.spec.load import Spec
 from generator.model.ir import Api

@@ -23,9 +23,9 @@ from generator.model.ir import (
     TypeRef,
     WebhookVerification,
 )
+from generator.filenames import is_device_name
 from generator.model.naming import (
     constant_case,
-    is_device_name,
     pascal_case,
     portable_modules,
     snake_case,

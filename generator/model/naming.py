@@ -9,15 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+from generator.filenames import is_device_name
+
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+")
 _CAMEL_SPLIT = re.compile(r"([A-Z]+)([A-Z][a-z])|([a-z0-9])([A-Z])")
 RESERVED_EVERYWHERE = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
 MAX_IDENTIFIER_LENGTH = 80
-# Names Windows keeps for devices, whatever the extension (`aux.py`, `con/`): a repository holding one cannot be
-# checked out there.
-WINDOWS_DEVICE_NAMES = frozenset(
-    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
-)
 
 
 def words(name: str) -> list[str]:
@@ -114,11 +111,6 @@ def unique(name: str, taken: set[str], separator: str = "_") -> str:
         number += 1
     taken.add(candidate.lower())
     return candidate
-
-
-def is_device_name(name: str) -> bool:
-    """Whether Windows reads a file or folder called `name` as a device (`AUX`, `con.py`, `nul.tar.gz`)."""
-    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
 def portable_modules(modules: Iterable[str]) -> dict[str, str]:

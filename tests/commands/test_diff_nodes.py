@@ -1,5 +1,5 @@
 """The diff's reading of typed schema nodes (generator/diff/view.py, shape.py) and the response example built
-from a node (generator/examples.py), on small specs written to a temporary folder."""
+from a node (generator/targets/python/examples.py), on small specs written to a temporary folder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.diff.shape import shape
 from generator.diff.view import allowed_values, type_text, view
-from generator.examples import example_value
+from generator.targets.python.examples import example_value
 from generator.spec.build import build_document
 from generator.spec.load import load_spec
 from generator.spec.nodes import Schema

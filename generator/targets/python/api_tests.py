@@ -13,7 +13,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from generator.examples import example_arguments
+from generator.targets.python.examples import example_arguments
 from generator.model.ir import Api, Operation, Resource
 from generator.model.naming import singular, snake_case
 from generator.model.types import NONE, STRING

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.examples import aiohttp_program, example_program
+from generator.targets.python.examples import aiohttp_program, example_program
 from generator.model.ir import Api, Credential, Model
 from generator.targets.python.escaping import markdown_anchor
 from generator.targets.python.formatting import format_with_black

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.examples import (
+from generator.targets.python.examples import (
     client_test,
     oauth_snippet,
     readme_snippets,

@@ -14,7 +14,8 @@ from typing import Any
 
 from generator.spec.load import Spec
 from generator.model.ir import Api
-from generator.model.naming import is_device_name, unique
+from generator.filenames import is_device_name
+from generator.model.naming import unique
 from generator.targets.python.environment import render_template
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)

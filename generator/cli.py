@@ -14,8 +14,8 @@ from pathlib import Path
 from generator import __version__, pipeline, progress, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.spec.limits import RECURSION_LIMIT
-from generator.write import after_failure, unified_diff
 from generator.targets.python.types import annotation as python_annotation
+from generator.write import after_failure, unified_diff
 
 # `diff`, `inspect` and `release` import their modules when they run: `generate` and `check` stay light.
 RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it

@@ -17,16 +17,16 @@ from generator import custom
 from generator.config import Config, load_config
 from generator.errors import GeneratorError, Problem
 from generator.freshness import file_digests, inputs_digest, spec_names
-from generator.spec.load import Spec, load_spec
-from generator.spec.refs import RefError
 from generator.model.build import build_api
 from generator.model.ir import Api
-from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.progress import SILENT, Progress
-from generator.targets.python.project import render_project
-from generator.targets.python.repository import repository_files
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
+from generator.spec.load import Spec, load_spec
+from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
+from generator.spec.refs import RefError
+from generator.targets.python.project import render_project
+from generator.targets.python.repository import repository_files
 from generator.validate import Validation, Validator, validation_stamp
 from generator.write import (
     Cache,

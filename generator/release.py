@@ -30,8 +30,8 @@ from generator import custom, diff_report, pipeline
 from generator.config import Config, load_config
 from generator.diff import Change, highest
 from generator.errors import GeneratorError, Problem
-from generator.targets.python.examples import example_program, example_value, pick_operation, response_node
 from generator.spec.load import load_spec
+from generator.targets.python.examples import example_program, example_value, pick_operation, response_node
 from generator.versioning import Bump, bump_for, bumped
 from generator.write import CACHE
 
@@ -57,9 +57,13 @@ def release(
     """Cut a release; None when the spec has not changed since the last one."""
     config_path = options.config_path()
     if config_path is None:
-        raise GeneratorError(Problem(
-            f"a release records its version in the generator config; create {options.spec.stem}.config.yaml "
-            "beside the spec (see docs/config.md) or pass --config", file=str(options.spec)))  # fmt: skip
+        raise GeneratorError(
+            Problem(
+                f"a release records its version in the generator config; create {options.spec.stem}.config.yaml "
+                "beside the spec (see docs/config.md) or pass --config",
+                file=str(options.spec),
+            )
+        )
     config = load_config(config_path)
     current = config.version
     _check_overlays_can_be_kept(config, config_path)
@@ -76,7 +80,12 @@ def release(
         if dry_run:
             log(f"dry run: nothing written; {config_path} would say version {plan.version}")
             return plan
-        _apply(options, plan, config_path, project, artifacts, dist, log)
+        _apply(options, plan, config_path, project, log)
+        _copy_artifacts(plan, artifacts, dist)
+        log(
+            f"released {plan.version}: {config_path}, {options.output}/{CHANGELOG}, "
+            f"{options.spec.parent / RELEASED}/, {', '.join(str(a) for a in plan.artifacts)}"
+        )
     return plan
 
 
@@ -146,9 +155,16 @@ def _stage_project(options: pipeline.Options, plan: ReleasePlan, project: Path, 
     if cache.is_file():  # reuse what black already formatted
         shutil.copyfile(cache, project / CACHE)
     custom.copy_user_files(options.output, project)  # the user's lib/ modules and kept edits ship too
-    staged = pipeline.Options(options.spec, project, options.config, options.lenient, options.allow_outside_refs,
-                              version=plan.version, write_samples=False,
-                              strict_overlays=options.strict_overlays)  # fmt: skip
+    staged = pipeline.Options(
+        options.spec,
+        project,
+        options.config,
+        options.lenient,
+        options.allow_outside_refs,
+        version=plan.version,
+        write_samples=False,
+        strict_overlays=options.strict_overlays,
+    )
     result = pipeline.generate(staged)
     previous = (
         (options.output / CHANGELOG).read_text(encoding="utf-8") if (options.output / CHANGELOG).is_file() else ""
@@ -164,8 +180,10 @@ def _prepend(entry: str, changelog: str) -> str:
 
 
 def _build(project: Path, dist: Path, log: LogFunction) -> list[Path]:
-    _run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(project)],
-         "building the sdist and wheel")  # fmt: skip
+    _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(project)],
+        "building the sdist and wheel",
+    )
     artifacts = sorted(dist.iterdir())
     _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, artifacts)], "twine check")
     log(f"built and checked: {', '.join(a.name for a in artifacts)}")
@@ -176,34 +194,54 @@ def _smoke_test(
     options: pipeline.Options, plan: ReleasePlan, artifacts: list[Path], work: Path, log: LogFunction
 ) -> None:
     """Install the wheel into a fresh virtual environment and call the API once against a local server."""
-    api = pipeline.model(pipeline.Options(options.spec, work / "project", options.config, options.lenient,
-                                          options.allow_outside_refs, version=plan.version,
-                                          strict_overlays=options.strict_overlays))  # fmt: skip
+    api = pipeline.model(
+        pipeline.Options(
+            options.spec,
+            work / "project",
+            options.config,
+            options.lenient,
+            options.allow_outside_refs,
+            version=plan.version,
+            strict_overlays=options.strict_overlays,
+        )
+    )
     environment = work / "venv"
     venv.EnvBuilder(with_pip=True).create(environment)
     python = environment / "bin" / "python"
     wheel = next(a for a in artifacts if a.suffix == ".whl")
-    _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-         "installing the wheel into a fresh virtual environment")  # fmt: skip
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        "installing the wheel into a fresh virtual environment",
+    )
     operation = pick_operation(api)
     response = response_node(operation) if operation else None
     body = example_value(response) if response is not None else {}
     with _local_server(body) as (url, requests):
         env = {"PATH": os.environ.get("PATH", ""), api.base_url_env: url}
         env.update({credential.env_var: "release-check" for credential in api.credentials})
-        program = "\n".join([f"import {api.package}", f"assert {api.package}.__version__ == {plan.version!r}",
-                             example_program(api, is_async=False)])  # fmt: skip
+        program = "\n".join(
+            [
+                f"import {api.package}",
+                f"assert {api.package}.__version__ == {plan.version!r}",
+                example_program(api, is_async=False),
+            ]
+        )
         _run([str(python), "-c", program], "importing the installed wheel and calling the API", env=env, cwd=work)
     if operation is not None:
         if not requests:
             raise GeneratorError(Problem("release check: the installed client sent no request to the local server"))
         method, path, agent = requests[0]
         if method != operation.http_method or f"{plan.version}" not in agent:
-            raise GeneratorError(Problem(f"release check: expected {operation.http_method} with a User-Agent naming "
-                                         f"{plan.version}, got {method} {path} with User-Agent {agent!r}"))  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    f"release check: expected {operation.http_method} with a User-Agent naming "
+                    f"{plan.version}, got {method} {path} with User-Agent {agent!r}"
+                )
+            )
         log(
-            f"installed the wheel in a fresh virtual environment; {api.client_name}().{'.'.join(operation.resource_path)}"
-            f".{operation.name}(...) sent {method} {path} (User-Agent {agent}) to a local server and parsed the answer"
+            f"installed the wheel in a fresh virtual environment; {api.client_name}()."
+            f"{'.'.join(operation.resource_path)}.{operation.name}(...) sent {method} {path} (User-Agent {agent})"
+            " to a local server and parsed the answer"
         )
     else:
         log("installed the wheel in a fresh virtual environment and imported it (the API has no operations to call)")
@@ -226,7 +264,8 @@ def _local_server(body: object) -> Iterator[tuple[str, list[tuple[str, str, str]
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer
+        # http.server dispatches on these names (`do_<METHOD>`); they cannot follow pep8-naming
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer  # noqa: N815
 
         def log_message(self, format: str, *args: object) -> None:
             return
@@ -253,20 +292,24 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None, cwd: 
 # --- writing the release --------------------------------------------------------------------------
 
 
-def _apply(options: pipeline.Options, plan: ReleasePlan, config_path: Path, project: Path, artifacts: list[Path],
-           dist: Path, log: LogFunction) -> None:  # fmt: skip
+def _apply(options: pipeline.Options, plan: ReleasePlan, config_path: Path, project: Path, log: LogFunction) -> None:
+    """The new version into the config, the client regenerated with it, its CHANGELOG and the spec's snapshot."""
     _write_atomically(config_path, _with_version(config_path.read_text(encoding="utf-8"), plan.version))
     result = pipeline.generate(options)
-    log(f"{options.output}: {len(result.changes.added if result.changes else [])} added, "
-        f"{len(result.changes.changed if result.changes else [])} changed")  # fmt: skip
+    log(
+        f"{options.output}: {len(result.changes.added if result.changes else [])} added, "
+        f"{len(result.changes.changed if result.changes else [])} changed"
+    )
     _write_atomically(options.output / CHANGELOG, (project / CHANGELOG).read_text(encoding="utf-8"))
     _snapshot(options, config_path)
+
+
+def _copy_artifacts(plan: ReleasePlan, artifacts: list[Path], dist: Path) -> None:
+    """The sdist and wheel built in the temporary folder, into `dist`."""
     dist.mkdir(parents=True, exist_ok=True)
     for artifact in artifacts:
         shutil.copyfile(artifact, dist / artifact.name)
         plan.artifacts.append(dist / artifact.name)
-    log(f"released {plan.version}: {config_path}, {options.output}/{CHANGELOG}, "
-        f"{options.spec.parent / RELEASED}/, {', '.join(str(a) for a in plan.artifacts)}")  # fmt: skip
 
 
 def _with_version(config_text: str, version: str) -> str:
@@ -280,9 +323,14 @@ def _check_overlays_can_be_kept(config: Config, config_path: Path) -> None:
     """The snapshot keeps the overlays beside the config, as the config names them; they must be in its folder."""
     for index, overlay in enumerate(config.overlays):
         if not overlay.resolve().is_relative_to(config_path.parent.resolve()):
-            raise GeneratorError(Problem(f"a release keeps the overlays it was generated with in {RELEASED}/ beside "
-                                         f"the config; {overlay} is outside the config's folder: move it in",
-                                         str(config_path), f"/overlays/{index}"))  # fmt: skip
+            raise GeneratorError(
+                Problem(
+                    f"a release keeps the overlays it was generated with in {RELEASED}/ beside "
+                    f"the config; {overlay} is outside the config's folder: move it in",
+                    str(config_path),
+                    f"/overlays/{index}",
+                )
+            )
 
 
 def _snapshot(options: pipeline.Options, config_path: Path) -> None:

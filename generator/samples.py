@@ -1,7 +1,7 @@
 """Code samples for API reference docs: every operation's Python call, as `x-codeSamples` entries.
 
-The samples are the generated README's kind of program (`generator/targets/python/examples.py` builds both), one sync and
-one async per operation. They come out as an OpenAPI Overlay 1.0 document (the spec untouched) or as the spec
+The samples are the generated README's kind of program (`generator/targets/python/examples.py` builds both), one
+sync and one async per operation. They come out as an OpenAPI Overlay 1.0 document (the spec untouched) or as the spec
 itself with the samples merged in: other languages' samples are kept, Python ones are replaced. YAML stays
 YAML and is edited in place (only the `x-codeSamples` entries change, byte for byte); JSON stays JSON,
 re-serialized with the file's own indentation. docs/samples.md describes the format and how docs sites read it.
@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.targets.python.examples import program, sample_client_variable
-from generator.targets.python.layout import lay_out_programs
-from generator.spec.load import Spec
 from generator.model.ir import Api
+from generator.spec.load import Spec
+from generator.targets.python.examples import program, sample_client_variable
 from generator.targets.python.formatting import format_with_black
+from generator.targets.python.layout import lay_out_programs
 
 FORMATS = ("overlay", "spec")
 OVERLAY_VERSION = "1.0.0"

@@ -13,11 +13,11 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from generator.targets.python.examples import example_arguments
 from generator.model.ir import Api, Operation, Resource
 from generator.model.naming import singular, snake_case
 from generator.model.types import NONE, STRING
 from generator.targets.python.environment import render_template
+from generator.targets.python.examples import example_arguments
 from generator.targets.python.imports import Import, import_block
 from generator.targets.python.pysource import literal
 from generator.targets.python.spelling import ModelIndex, spelling
@@ -26,8 +26,18 @@ from generator.targets.python.types import python_type
 
 # Names a result variable must not take in a test module: what the module imports or the tests define, and the
 # builtins (a variable `float` would hide the type in `list[float]`).
-_RESERVED = frozenset({"client", "async_client", "response", "pytest", "self", "assert_matches_type", "next_page",
-                       *(name for name in dir(builtins) if not name.startswith("_"))})  # fmt: skip
+_RESERVED = frozenset(
+    {
+        "client",
+        "async_client",
+        "response",
+        "pytest",
+        "self",
+        "assert_matches_type",
+        "next_page",
+        *(name for name in dir(builtins) if not name.startswith("_")),
+    }
+)
 
 
 @dataclass
@@ -200,13 +210,22 @@ _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
 def render_conftest(api: Api) -> str:
     """`tests/conftest.py`: the clients of the mock server the resource tests use, strict and lax."""
-    imports = {Import("os", ""), Import("pytest", ""), Import("collections.abc", "AsyncIterator"),
-               Import("collections.abc", "Iterator"), Import(api.package, api.client_name),
-               Import(api.package, api.async_client_name)}  # fmt: skip
+    imports = {
+        Import("os", ""),
+        Import("pytest", ""),
+        Import("collections.abc", "AsyncIterator"),
+        Import("collections.abc", "Iterator"),
+        Import(api.package, api.client_name),
+        Import(api.package, api.async_client_name),
+    }
     arguments = ["base_url=_base_url()", "max_retries=0", "strict_response_validation=request.param"]
     arguments += [f'{c.name}="test-credential"' for c in api.credentials]
-    return render_template("tests/conftest.py.jinja", api=api, imports=import_block(imports, first_party=api.package),
-                   client_args=arguments)  # fmt: skip
+    return render_template(
+        "tests/conftest.py.jinja",
+        api=api,
+        imports=import_block(imports, first_party=api.package),
+        client_args=arguments,
+    )
 
 
 def render_resource_tests(api: Api, resource: Resource, index: ModelIndex) -> str:
@@ -229,9 +248,14 @@ def render_resource_tests(api: Api, resource: Resource, index: ModelIndex) -> st
 def client_test_imports(api: Api, helpers: set[str]) -> list[str]:
     modules = ("asyncio", "json", "threading", "time")
     imports = {Import(module, "") for module in modules} | {Import("pytest", "")}
-    imports |= {Import("collections.abc", "Iterator"), Import("dataclasses", "dataclass"), Import("dataclasses", "field"),
-                Import("http.server", "BaseHTTPRequestHandler"), Import("http.server", "ThreadingHTTPServer"),
-                Import("typing", "Any")}  # fmt: skip
+    imports |= {
+        Import("collections.abc", "Iterator"),
+        Import("dataclasses", "dataclass"),
+        Import("dataclasses", "field"),
+        Import("http.server", "BaseHTTPRequestHandler"),
+        Import("http.server", "ThreadingHTTPServer"),
+        Import("typing", "Any"),
+    }
     errors = ("APITimeoutError", "InternalServerError", "NotFoundError")
     imports |= {Import(api.package, name) for name in (api.client_name, api.async_client_name, *errors)}
     imports |= {Import(f"{api.package}._utils", helper) for helper in helpers}

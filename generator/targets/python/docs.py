@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.targets.python.examples import aiohttp_program, example_program
 from generator.model.ir import Api, Credential, Model
 from generator.targets.python.escaping import markdown_anchor
+from generator.targets.python.examples import aiohttp_program, example_program
 from generator.targets.python.formatting import format_with_black
 from generator.targets.python.imports import isort_key, module_file
 from generator.targets.python.layout import lay_out_programs
@@ -20,7 +20,7 @@ def readme_example(api: Api) -> dict[str, str]:
         [example_program(api, is_async=False), example_program(api, is_async=True), aiohttp_program(api)],
         format_with_black,
     )
-    return dict(zip(("sync", "async_", "aiohttp"), programs))
+    return dict(zip(("sync", "async_", "aiohttp"), programs, strict=True))
 
 
 def api_reference(api: Api) -> list[dict[str, Any]]:
@@ -53,8 +53,15 @@ def api_reference(api: Api) -> list[dict[str, Any]]:
             {"path": child.path, "anchor": markdown_anchor(f"client.{'.'.join(child.path)}")}
             for child in resource.children
         ]
-        entries.append({"resource": resource, "methods": methods, "type_imports": _type_import_lines(api.package, models, types),
-                        "children": children, "file": f"resources/{module_file(resource.module)}.py"})  # fmt: skip
+        entries.append(
+            {
+                "resource": resource,
+                "methods": methods,
+                "type_imports": _type_import_lines(api.package, models, types),
+                "children": children,
+                "file": f"resources/{module_file(resource.module)}.py",
+            }
+        )
     return entries
 
 
@@ -83,8 +90,12 @@ def renamed_key(api: Api) -> dict[str, str] | None:
             (f for f in fields if f.name != f.wire_name and f.wire_name.isprintable() and "`" not in f.wire_name), None
         )
         if field is not None:
-            return {"model": model.python_name, "module": f"{api.package}.types.{model.module}", "key": f'"{field.name}"',
-                    "wire_name": f'"{field.wire_name}"'}  # fmt: skip
+            return {
+                "model": model.python_name,
+                "module": f"{api.package}.types.{model.module}",
+                "key": f'"{field.name}"',
+                "wire_name": f'"{field.wire_name}"',
+            }
     return None
 
 

@@ -47,8 +47,15 @@ def jinja_environment() -> jinja2.Environment:
     )
     env.globals.update(bracket=bracket)
     env.filters.update(docstring=docstring, pytuple=python_tuple)
-    env.filters.update(pystr=string_literal, doc=docstring_text, oneline=comment_text, tomlstr=toml_string,
-                       mdtext=markdown_text, mdcode=markdown_code, shell=shlex.quote)  # fmt: skip
+    env.filters.update(
+        pystr=string_literal,
+        doc=docstring_text,
+        oneline=comment_text,
+        tomlstr=toml_string,
+        mdtext=markdown_text,
+        mdcode=markdown_code,
+        shell=shlex.quote,
+    )
     return env
 
 

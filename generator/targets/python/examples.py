@@ -34,6 +34,23 @@ class Call:
     result: str | None = None  # the variable holding the result, if any
 
 
+@dataclass(frozen=True)
+class Caller:
+    """How an example call is written: awaited or not, the variable holding the client, a paginated list walked
+    item by item (`iterate`), the models (so the print can show an item's id) and the names the result
+    variable must not take (`reserved`)."""
+
+    await_: str = ""
+    client: str = "client"
+    iterate: bool = False
+    models: Mapping[str, Model] = field(default_factory=dict)
+    reserved: frozenset[str] | set[str] = frozenset()
+
+
+_PLAIN = Caller()
+_AWAITED = Caller(await_="await ")
+
+
 def _source(lines: list[str]) -> str:
     """The lines as source, a call without arguments closed where it opens (`client.things.list()`, and
     `for thing in client.things.list():`), as black writes it."""
@@ -64,7 +81,7 @@ def program(
     client_class = api.async_client_name if is_async else api.client_name
     await_ = "await " if is_async else ""
     call = (
-        example_call(operation, await_, client, iterate=iterate, models=_models(api), reserved=_reserved(api, client))
+        example_call(operation, Caller(await_, client, iterate, _models(api), _reserved(api, client)))
         if operation
         else Call([])
     )
@@ -97,10 +114,11 @@ def program(
 
 
 def aiohttp_program(api: Api) -> str:
-    """The async example program, sending through aiohttp (`DefaultAioHttpClient`), the client closed by `async with`."""
+    """The async example program, sending through aiohttp (`DefaultAioHttpClient`), the client closed by
+    `async with`."""
     operation = pick_operation(api)
     call = (
-        example_call(operation, "await ", models=_models(api), reserved=_reserved(api, "client"))
+        example_call(operation, Caller("await ", models=_models(api), reserved=_reserved(api, "client")))
         if operation
         else Call([])
     )
@@ -112,7 +130,8 @@ def aiohttp_program(api: Api) -> str:
     if api.credentials:
         credential = api.credentials[0]
         lines.append(
-            f'        {credential.name}=os.environ.get("{credential.env_var}"),  # This is the default and can be omitted'
+            f'        {credential.name}=os.environ.get("{credential.env_var}"),'
+            "  # This is the default and can be omitted"
         )
     lines += ["        http_client=DefaultAioHttpClient(),", "    ) as client:"]
     lines += [f"        {line}" for line in call.lines or ["pass"]]
@@ -147,42 +166,38 @@ def pick_operation(api: Api) -> Operation | None:
     return candidates[0] if candidates else None
 
 
-def example_call(
-    op: Operation,
-    await_: str = "",
-    client: str = "client",
-    file: str = 'b"file contents"',
-    iterate: bool = False,
-    models: Mapping[str, Model] | None = None,
-    reserved: frozenset[str] | set[str] = frozenset(),
-) -> Call:
+def example_call(op: Operation, caller: Caller = _PLAIN, file: str = 'b"file contents"') -> Call:
     """`variable = client.resource.method(required arguments)` and a print of something useful.
 
-    `file` is the source of the value passed for file arguments. With `iterate`, a paginated list is
-    walked instead (`for item in client.resource.list(...):`, every item of every page). `models` lets the
-    print show an item's id; `reserved` are names the result variable must not take.
+    `file` is the source of the value passed for file arguments. With `caller.iterate`, a paginated list is
+    walked instead (`for item in client.resource.list(...):`, every item of every page).
     """
     noun = snake_case(singular((op.resource_path[-1] if op.resource_path else op.name).rstrip("_")), "result")
     variable = "page" if op.pagination else noun
-    if variable in reserved:
+    if variable in caller.reserved:
         variable = f"{variable}_result"
     returns = op.pagination is not None or python_annotation(op.return_type) != "None"
-    target = f"{client}.{'.'.join([*op.resource_path, op.name])}("
-    if iterate and op.pagination:
-        item = noun if noun not in reserved and noun != "page" else "item"
-        call = Call([f"{'async ' if await_ else ''}for {item} in {target}"])
-    else:
-        call = Call([f"{variable + ' = ' if returns else ''}{await_}{target}"])
+    target = f"{caller.client}.{'.'.join([*op.resource_path, op.name])}("
+    if caller.iterate and op.pagination:
+        return _walking_call(op, caller, target, noun, file)
+    call = Call([f"{variable + ' = ' if returns else ''}{caller.await_}{target}"])
     call.lines += ["    " + line for line in example_arguments(op, call.helpers, file=file)]
-    if iterate and op.pagination:
-        field_ = _item_id(op.pagination, models or {})
-        call.lines += ["):", f"    print({item}.{field_})" if field_ else f"    print({item})"]
-        return call
     call.lines.append(")")
     if returns:
         call.result = variable
         field_ = _printable_field(op)
         call.lines.append(f"print({variable}.{field_})" if field_ else f"print({variable})")
+    return call
+
+
+def _walking_call(op: Operation, caller: Caller, target: str, noun: str, file: str) -> Call:
+    """`for item in client.resource.list(...):` and a print of each item (its id when it has one)."""
+    assert op.pagination is not None
+    item = noun if noun not in caller.reserved and noun != "page" else "item"
+    call = Call([f"{'async ' if caller.await_ else ''}for {item} in {target}"])
+    call.lines += ["    " + line for line in example_arguments(op, call.helpers, file=file)]
+    field_ = _item_id(op.pagination, caller.models)
+    call.lines += ["):", f"    print({item}.{field_})" if field_ else f"    print({item})"]
     return call
 
 
@@ -303,7 +318,8 @@ def readme_snippets(api: Api) -> dict[str, str]:
     raw.lines[0] = f"response = client.{'.'.join(operation.resource_path)}.with_raw_response.{operation.name}("
     raw.lines[-1:] = (
         [
-            f"print(response.status_code, response.headers.get({literal(api.request_id_header)}), response.retries_taken)",
+            f"print(response.status_code, response.headers.get({literal(api.request_id_header)}),"
+            " response.retries_taken)",
             f"{raw.result or 'result'} = response.parse()  # the same object the plain call returns",
         ]
         if raw.result
@@ -353,7 +369,7 @@ def readme_snippets(api: Api) -> dict[str, str]:
 def events_snippet(op: Operation, client: str = "client") -> str:
     """Server-sent events: the call (with `stream=True` where a boolean argument chooses the stream), each item
     printed as it arrives, and the stream closed by its `with` block."""
-    call = example_call(op, client=client)
+    call = example_call(op, Caller(client=client))
     call.lines[0] = f"stream = {client}.{'.'.join(op.resource_path)}.{op.name}("
     end = call.lines.index(")")
     if op.stream is not None and op.stream.switch is not None:
@@ -373,28 +389,38 @@ def _errors_snippet(api: Api, op: Operation) -> str:
     if call.result:
         call.lines.pop()  # the print
     call.lines[0] = call.lines[0].split(" = ", 1)[-1] if call.result else call.lines[0]
-    return _source([
-        f"import {api.package}",
-        "",
-        f"client = {api.package}.{api.client_name}()",
-        "",
-        "try:",
-        *("    " + line for line in call.lines),
-        f"except {api.package}.APIConnectionError as e:",
-        '    print("The server could not be reached:", e)',
-        f"except {api.package}.RateLimitError as e:",
-        '    print("Too many requests; retry later. Request id:", e.request_id)',
-        f"except {api.package}.APIStatusError as e:",
-        "    print(e.status_code, e.request_id, e.body)",
-    ])  # fmt: skip
+    return _source(
+        [
+            f"import {api.package}",
+            "",
+            f"client = {api.package}.{api.client_name}()",
+            "",
+            "try:",
+            *("    " + line for line in call.lines),
+            f"except {api.package}.APIConnectionError as e:",
+            '    print("The server could not be reached:", e)',
+            f"except {api.package}.RateLimitError as e:",
+            '    print("Too many requests; retry later. Request id:", e.request_id)',
+            f"except {api.package}.APIStatusError as e:",
+            "    print(e.status_code, e.request_id, e.body)",
+        ]
+    )
 
 
 def _upload_snippet(op: Operation) -> str:
     """A file argument given as a path (streamed from disk), then as bytes with a file name and content type."""
     from_path = example_call(op, file='Path("/path/to/file.pdf")')
     from_bytes = example_call(op, file='("file.pdf", b"...", "application/pdf")')
-    return _source(["from pathlib import Path", "", *from_path.lines, "", "# or bytes, with a file name and content type",
-                      *from_bytes.lines])  # fmt: skip
+    return _source(
+        [
+            "from pathlib import Path",
+            "",
+            *from_path.lines,
+            "",
+            "# or bytes, with a file name and content type",
+            *from_bytes.lines,
+        ]
+    )
 
 
 def _download_snippet(op: Operation) -> str:
@@ -427,7 +453,7 @@ def client_test(api: Api) -> ClientTest | None:
     op = pick_operation(api)
     if op is None:
         return None
-    call, raw, async_ = example_call(op), example_call(op), example_call(op, "await ")
+    call, raw, async_ = example_call(op), example_call(op), example_call(op, _AWAITED)
     method = f"client.{'.'.join(op.resource_path)}.{op.name}("
     call.lines[0] = method
     raw.lines[0] = f"response = client.{'.'.join(op.resource_path)}.with_raw_response.{op.name}("
@@ -480,17 +506,20 @@ def webhook_snippet(api: Api) -> str | None:
     secret = next((c for c in api.credentials if c.name == hooks.credential), None)
     comment = f"  # {secret.name} defaults to the {secret.env_var} environment variable" if secret else ""
     unwrap = f"client.{hooks.attribute}.unwrap(body, headers)" if secret else f"client.{hooks.attribute}.unwrap(body)"
-    return "\n".join([
-        f"from {api.package} import {api.client_name}",
-        "",
-        f"client = {api.client_name}(){comment}",
-        "",
-        "",
-        "def handle_webhook(body: bytes, headers: dict[str, str]) -> None:",
-        '    """Called with the raw body and the headers of a request the API sent, as your web framework received them."""',
-        f"    event = {unwrap}",
-        "    print(event)",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"from {api.package} import {api.client_name}",
+            "",
+            f"client = {api.client_name}(){comment}",
+            "",
+            "",
+            "def handle_webhook(body: bytes, headers: dict[str, str]) -> None:",
+            '    """Called with the raw body and the headers of a request the API sent,'
+            ' as your web framework received them."""',
+            f"    event = {unwrap}",
+            "    print(event)",
+        ]
+    )
 
 
 def webhook_example_payload(api: Api) -> tuple[str, str] | None:

@@ -112,7 +112,7 @@ def format_all(
         for path in python:
             results.append(_format_one(path, files[path]))
             progress.advance()
-    for path, (text, error) in zip(python, results):
+    for path, (text, error) in zip(python, results, strict=True):
         if error is not None:
             # The generator produced invalid Python: a bug in the generator, never in the spec.
             raise GeneratorError(

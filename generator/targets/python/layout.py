@@ -160,11 +160,22 @@ def settle(text: str) -> Settled | None:
 # module-level assignment (a type alias, a wire shape).
 _SNIPPETS = {
     "field": (4, re.compile(rf"{_NAME}: [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"), "class _S{n}:\n{line}\n"),
-    "parameter": (8, re.compile(rf"{_NAME}: [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*,"),
-                  "class _S{n}:\n    def f(\n        self,\n{line}\n    ) -> None:\n        pass\n"),
-    "statement": (0, re.compile(rf"{_NAME}(?:: TypeAlias)? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"), "class _S{n}:\n    pass\n\n\n{line}\n"),
-    "returns": (4, re.compile(r'\) -> (?:[^"#]|"[^"\\]*")+:'), "class _S{n}:\n    def f(\n        self,\n{line}\n        pass\n"),
-}  # fmt: skip
+    "parameter": (
+        8,
+        re.compile(rf"{_NAME}: [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*,"),
+        "class _S{n}:\n    def f(\n        self,\n{line}\n    ) -> None:\n        pass\n",
+    ),
+    "statement": (
+        0,
+        re.compile(rf"{_NAME}(?:: TypeAlias)? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"),
+        "class _S{n}:\n    pass\n\n\n{line}\n",
+    ),
+    "returns": (
+        4,
+        re.compile(r'\) -> (?:[^"#]|"[^"\\]*")+:'),
+        "class _S{n}:\n    def f(\n        self,\n{line}\n        pass\n",
+    ),
+}
 # Whole statements in a method's body or one block deeper (the generated tests' long lines): one call, a
 # name bound to one call, or a `with`; taken only where a statement begins (`_begins_statement`).
 _STATEMENTS = {
@@ -225,7 +236,7 @@ def lay_out_pending(
     source = "\n\n".join(_snippet(n, kind, line) for n, (kind, line) in enumerate(unique))
     parts = _SNIPPET_HEAD.split(format_source(source))
     laid_out: dict[tuple[str, str], str] = {}
-    for number, body in zip(parts[1::2], parts[2::2]):
+    for number, body in zip(parts[1::2], parts[2::2], strict=True):
         kind, line = unique[int(number)]
         lines = body.rstrip("\n").split("\n")
         if kind == "parameter":
@@ -265,7 +276,7 @@ def lay_out_programs(programs: Sequence[str], format_source: Callable[[str], str
         return laid_out
     source = "\n\n\n".join(f"# program {n}\n{programs[i]}" for n, i in enumerate(long)) + "\n"
     parts = _PROGRAM_HEAD.split(format_source(source))
-    found = {int(number): body.strip("\n") for number, body in zip(parts[1::2], parts[2::2])}
+    found = {int(number): body.strip("\n") for number, body in zip(parts[1::2], parts[2::2], strict=True)}
     if sorted(found) != list(range(len(long))):  # not taken apart again: each on its own
         found = {n: format_source(programs[i] + "\n").rstrip("\n") for n, i in enumerate(long)}
     for n, i in enumerate(long):
@@ -286,18 +297,25 @@ def _lay_out(code: str, indent: int) -> str | None:
     if match := _LIST_ASSIGNMENT.fullmatch(code):
         return pad + bracket(match[1] + "[", match[2].split(", "), "]", indent)
     if (match := _DEF.fullmatch(code)) and fits(match[1], indent) and fits(match[3], indent):
-        params = [p for p in match[2].split(", ") if p]
-        if not params or any("," in p for p in params):
-            return None
-        inner = " " * (indent + len(_INDENT))
-        joined = ", ".join(params)
-        if len(params) > 1 and fits(joined, indent + len(_INDENT)):
-            return f"{pad}{match[1]}\n{inner}{joined}\n{pad}{match[3]}"
-        if not all(fits(p + ",", indent + len(_INDENT)) for p in params):
-            return None
-        return f"{pad}{match[1]}\n" + "".join(f"{inner}{p},\n" for p in params) + f"{pad}{match[3]}"
+        return _lay_out_def(match, indent)
     if (match := _FIELD_CALL.fullmatch(code)) and fits(match[1], indent) and fits(match[2], indent + len(_INDENT)):
         return f"{pad}{match[1]}\n{pad}{_INDENT}{match[2]}\n{pad})"
     if (match := _WRAPPED_CALL.fullmatch(code)) and fits(match[1], indent) and fits(match[2], indent + len(_INDENT)):
         return f"{pad}{match[1]}\n{pad}{_INDENT}{match[2]}\n{pad})"
     return None
+
+
+def _lay_out_def(match: re.Match[str], indent: int) -> str | None:
+    """A `def` whose head and tail fit: its parameters on one line of their own if they fit there, else one a
+    line; None when a parameter holds a comma (a default black would split differently) or is too long."""
+    pad = " " * indent
+    params = [p for p in match[2].split(", ") if p]
+    if not params or any("," in p for p in params):
+        return None
+    inner = " " * (indent + len(_INDENT))
+    joined = ", ".join(params)
+    if len(params) > 1 and fits(joined, indent + len(_INDENT)):
+        return f"{pad}{match[1]}\n{inner}{joined}\n{pad}{match[3]}"
+    if not all(fits(p + ",", indent + len(_INDENT)) for p in params):
+        return None
+    return f"{pad}{match[1]}\n" + "".join(f"{inner}{p},\n" for p in params) + f"{pad}{match[3]}"

@@ -14,16 +14,32 @@ from generator.targets.python.pysource import string_literal
 from generator.targets.python.spelling import ModelIndex, spelled_type, spelling
 
 ERROR_CLASSES = (
-    "APIConnectionError", "APIError", "APIResponseTooLargeError", "APIResponseValidationError", "APIStatusError",
-    "APITimeoutError", "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError",
-    "NotFoundError", "PaginationError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
-)  # fmt: skip
+    "APIConnectionError",
+    "APIError",
+    "APIResponseTooLargeError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+)
 
 
 _CLIENT_MODULE_EXPORTS = (
-    "DEFAULT_MAX_RESPONSE_SIZE", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient",
-    "DefaultAsyncHttpxClient", "DefaultHttpxClient",
-)  # fmt: skip
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+)
 
 
 # Runtime modules only some clients have: OAuth2 client credentials, webhook signatures.
@@ -42,12 +58,21 @@ UNSENT_CREDENTIALS = ("basic_password", "oauth_client_id", "oauth_client_secret"
 def client_variants(api: Api) -> list[dict[str, str]]:
     summary = f"Client for the {api.title}."
     return [
-        {"name": api.client_name, "base": bases(api, api.client_name, "SyncAPIClient"), "http_client": "httpx.Client",
-         "prefix": "", "docstring": summary},
-        {"name": api.async_client_name, "base": bases(api, api.async_client_name, "AsyncAPIClient"),
-         "http_client": "httpx.AsyncClient", "prefix": "Async",
-         "docstring": f"Async client for the {api.title}."},
-    ]  # fmt: skip
+        {
+            "name": api.client_name,
+            "base": bases(api, api.client_name, "SyncAPIClient"),
+            "http_client": "httpx.Client",
+            "prefix": "",
+            "docstring": summary,
+        },
+        {
+            "name": api.async_client_name,
+            "base": bases(api, api.async_client_name, "AsyncAPIClient"),
+            "http_client": "httpx.AsyncClient",
+            "prefix": "Async",
+            "docstring": f"Async client for the {api.title}.",
+        },
+    ]
 
 
 def bases(api: Api, class_name: str, base: str) -> str:
@@ -96,8 +121,22 @@ def webhooks_context(api: Api, index: ModelIndex) -> dict[str, Any]:
     """What templates/src/package/webhooks.py.jinja places: the event union, its imports, the scheme's words."""
     hooks = api.webhook_verification
     assert hooks is not None
-    reserved = {hooks.class_name, hooks.event_name, "Any", "Protocol", "TypeAlias", "cast", "Mapping", "functools", "json",
-                "pydantic", "construct_lenient", f"{api.client_name}Error", "verify_standard", "verify_hmac"}  # fmt: skip
+    reserved = {
+        hooks.class_name,
+        hooks.event_name,
+        "Any",
+        "Protocol",
+        "TypeAlias",
+        "cast",
+        "Mapping",
+        "functools",
+        "json",
+        "pydantic",
+        "construct_lenient",
+        f"{api.client_name}Error",
+        "verify_standard",
+        "verify_hmac",
+    }
     names, imports = spelling("webhooks", hooks.event.models, (), index, reserved)
     event = spelled_type(hooks.event, names)
     hooks = dataclasses.replace(hooks, event=event)
@@ -111,8 +150,11 @@ def webhooks_context(api: Api, index: ModelIndex) -> dict[str, Any]:
     if hooks.credential is not None:
         imports.add(Import("._webhooks", "verify_standard" if hooks.scheme == "standard" else "verify_hmac"))
     members = sorted(names[m] for m in hooks.event.models)
-    schemes = {"standard": "Standard Webhooks signatures", "hmac": f"an HMAC-{hooks.algorithm.upper()} of the body in {hooks.header}",
-               "none": "the API does not sign them"}  # fmt: skip
+    schemes = {
+        "standard": "Standard Webhooks signatures",
+        "hmac": f"an HMAC-{hooks.algorithm.upper()} of the body in {hooks.header}",
+        "none": "the API does not sign them",
+    }
     return {
         "api": api,
         "hooks": hooks,

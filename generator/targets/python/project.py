@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from generator.model.ir import Api
+from generator.progress import SILENT, Progress
+from generator.targets.python.api_tests import client_test_imports, render_conftest, render_resource_tests
+from generator.targets.python.docs import api_reference, first, readme_example, renamed_key
+from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.examples import (
     client_test,
     oauth_snippet,
@@ -17,11 +22,6 @@ from generator.targets.python.examples import (
     webhook_example_payload,
     webhook_snippet,
 )
-from generator.model.ir import Api
-from generator.progress import SILENT, Progress
-from generator.targets.python.api_tests import client_test_imports, render_conftest, render_resource_tests
-from generator.targets.python.docs import api_reference, first, readme_example, renamed_key
-from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.formatting import (
     Rendered,
     format_all,

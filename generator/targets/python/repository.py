@@ -1,7 +1,7 @@
 """The files that make the generated package a repository that tests, checks and releases itself.
 
-Beside the package and its tests (generator/targets/python/project.py): the spec the mock server serves (`openapi/`), the
-scripts that start the mock, run the tests and lint (`scripts/`), the CI and publish workflows
+Beside the package and its tests (generator/targets/python/project.py): the spec the mock server serves
+(`openapi/`), the scripts that start the mock, run the tests and lint (`scripts/`), the CI and publish workflows
 (`.github/workflows/`), CONTRIBUTING.md, and LICENSE and SECURITY.md when the spec or the config name a
 licence or a security contact (none is invented).
 """
@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.spec.load import Spec
-from generator.model.ir import Api
 from generator.filenames import is_device_name
+from generator.model.ir import Api
 from generator.model.naming import unique
+from generator.spec.load import Spec
 from generator.targets.python.environment import render_template
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.model import wire
-from generator.model.ir import Api, Location, Operation, Parameter, Resource
+from generator.model.ir import Api, Location, Operation, Pagination, Parameter, Resource
 from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.imports import Import, all_key, import_block, module_file, relocated
 from generator.targets.python.layout import bracket
@@ -37,9 +37,7 @@ def render_resource(api: Api, resource: Resource, index: ModelIndex) -> dict[str
         )
     shapes = _shape_constants(resource, api.renamed)
     mixins = mixin_imports(api, [resource.class_name, resource.async_class_name], _ROOT_FROM_SUBPACKAGE)
-    imports, names = _resource_imports(
-        resource, index, api.renamed, f"resources.{resource.module}", set(shapes.values()), mixins
-    )
+    imports, names = _resource_imports(resource, index, api.renamed, set(shapes.values()), mixins)
     op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
     spelled = spelled_resource(resource, names)  # its types as this module writes them
     request_context = {
@@ -80,9 +78,11 @@ _ROOT_FROM_SUBPACKAGE = ".."
 
 
 _RESPONSE_WRAPPERS = (
-    "async_to_raw_response_wrapper", "async_to_streamed_response_wrapper", "to_raw_response_wrapper",
+    "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
+    "to_raw_response_wrapper",
     "to_streamed_response_wrapper",
-)  # fmt: skip
+)
 
 
 _GROUPS: tuple[tuple[Location, str], ...] = (
@@ -108,13 +108,13 @@ def _resource_imports(
     resource: Resource,
     index: ModelIndex,
     renamed: frozenset[str],
-    importer: str,
     constants: set[str],
     mixins: Iterable[Import] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """The import lines of a resource module, and how it spells the models and tables it uses (see `spelling`).
 
     `mixins` are the user's classes from `lib/` the resource classes inherit from, written as from `resources/`."""
+    importer = f"resources.{resource.module}"
     refs = [p.type for op in resource.operations for p in op.parameters] + [
         op.return_type for op in resource.operations
     ]
@@ -193,7 +193,8 @@ def _argument_groups(
 
 
 def _wire_value(name: str, params: Iterable[Parameter], renamed: frozenset[str], shapes: dict[str, str]) -> str:
-    """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see generator/model/wire.py)."""
+    """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see
+    generator/model/wire.py)."""
     shape = next((s for p in params if (s := wire.prune(p.type.shape, renamed)) is not None), None)
     if shape is None:
         return name
@@ -227,8 +228,11 @@ def _stream_signatures(op: Operation) -> dict[bool, dict[str, Any]]:
             continue
         either = f"{as_spelled(op.return_type).annotation} | {stream}"
         nullable = " | None" if "None" in as_spelled(switch.type).annotation.split(" | ") else ""
-        off = {"annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
-               "optional": not switch.required, "returns": as_spelled(op.return_type).annotation}  # fmt: skip
+        off = {
+            "annotation": f"Literal[False]{nullable}" + ("" if switch.required else " | NotGiven"),
+            "optional": not switch.required,
+            "returns": as_spelled(op.return_type).annotation,
+        }
         on = {"annotation": "Literal[True]", "optional": False, "returns": stream}
         any_ = {"annotation": as_spelled(switch.type).annotation, "optional": False, "returns": either}
         result[is_async] = {"returns": either, "overloads": [off, on, any_]}
@@ -240,62 +244,11 @@ def _request_statement(op: Operation, is_async: bool, page_type: str, returns: s
     `AsyncPaginator` for an async list) with its arguments, in black's layout at the method body's indent."""
     page = op.pagination
     indent = 12 if page and is_async else 8  # an async list's call sits inside `AsyncPaginator(lambda: ...)`
-    args: list[str] = []
-    if page:
-        spec = [string_literal(page.items)]
-        spec += [
-            f"{name}={string_literal(getattr(page, name))}"
-            for name in ("param", "next", "has_more", "total", "total_pages", "item_id")
-            if getattr(page, name)
-        ]
-        spec += ["has_more_inverted=True"] if page.has_more_inverted else []
-        args += [page_type, bracket("PageSpec(", spec, "),", indent + 4, call=True)]
+    args = _page_arguments(page, page_type, indent + 4) if page else []
     args += [string_literal(op.http_method), string_literal(_python_path(op))]
-    for keyword, params in context["op_groups"][op.name]:
-        pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
-        args.append(bracket(f"{keyword}={{", pairs, "},", indent + 4))
-    if required := context["required_headers"][op.name]:
-        args.append(
-            bracket(
-                "required_headers=(",
-                [string_literal(p.wire_name) + ("," if len(required) == 1 else "") for p in required],
-                "),",
-                indent + 4,
-            )
-        )
-    if styles := context["query_styles"][op.name]:
-        pairs = [f"{string_literal(p.wire_name)}: ({string_literal(p.style)}, {p.explode})" for p in styles]
-        args.append(bracket("query_styles={", pairs, "},", indent + 4))
-    if op.body and not op.body.flattened:
-        args.append(f"body={context['body_values'][op.name]}")
-    if op.body:
-        if op.body.kind != "json":
-            args.append(f"body_kind={string_literal(op.body.kind)}")
-        if op.body.part_types:
-            pairs = [f"{string_literal(name)}: {string_literal(kind)}" for name, kind in op.body.part_types]
-            args.append(bracket("part_types={", pairs, "},", indent + 4))
-        args.append(f"content_type={string_literal(op.body.content_type)}")
-    if op.accept:
-        args.append(f"accept={string_literal(op.accept)}")
-    if op.redirect_success:
-        codes = [str(code) + ("," if len(op.redirect_success) == 1 else "") for code in op.redirect_success]
-        args.append(bracket("success_statuses=(", codes, "),", indent + 4))
-    if op.security:
-        names = [string_literal(name) + ("," if len(op.security) == 1 else "") for name in op.security]
-        args.append(bracket("security=(", names, "),", indent + 4))
-    if op.stream and op.stream.switch:
-        args += [
-            f"stream={op.stream.switch} is True",
-            f"stream_cls={stream_annotation(as_spelled(op.stream.item).annotation, is_async)}",
-        ]
-    elif op.stream:
-        args.append("stream=True")
-    if op.stream and not op.stream.switch:
-        args.append(f"cast_to={stream_annotation(as_spelled(op.stream.item).annotation, is_async)}")
-    elif as_spelled(op.return_type).is_type:
-        args.append(f"cast_to={as_spelled(op.return_type).runtime or as_spelled(op.return_type).annotation}")
-    else:
-        args.append(f"cast_to=type_of({as_spelled(op.return_type).annotation})")
+    args += _parameter_arguments(op, context, indent + 4)
+    args += _body_arguments(op, context, indent + 4)
+    args += _response_arguments(op, is_async, indent + 4)
     args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
     inner = " " * (indent + 4)
     call = "".join(f"{inner}{arg}{'' if arg.endswith(',') else ','}\n" for arg in args) + " " * indent + ")"
@@ -307,3 +260,77 @@ def _request_statement(op: Operation, is_async: bool, page_type: str, returns: s
     if as_spelled(op.return_type).is_type:
         return f"return {awaited}self._client.request(\n{call}"
     return f"response = {awaited}self._client.request(\n{call}\n        return cast({returns}, response)"
+
+
+def _page_arguments(page: Pagination, page_type: str, indent: int) -> list[str]:
+    """The page class and its `PageSpec(...)`: where the items, the next page and the totals are."""
+    spec = [string_literal(page.items)]
+    spec += [
+        f"{name}={string_literal(getattr(page, name))}"
+        for name in ("param", "next", "has_more", "total", "total_pages", "item_id")
+        if getattr(page, name)
+    ]
+    spec += ["has_more_inverted=True"] if page.has_more_inverted else []
+    return [page_type, bracket("PageSpec(", spec, "),", indent, call=True)]
+
+
+def _tuple_argument(keyword: str, items: list[str], indent: int) -> str:
+    """`keyword=(a, b),` in black's layout, a one-item tuple with its comma."""
+    return bracket(f"{keyword}=(", [item + ("," if len(items) == 1 else "") for item in items], "),", indent)
+
+
+def _parameter_arguments(op: Operation, context: Mapping[str, Any], indent: int) -> list[str]:
+    """The parameters by where they go (`path_params={...}`, `query={...}`, ...), the required headers and the
+    query parameters not in the default style."""
+    args: list[str] = []
+    for keyword, params in context["op_groups"][op.name]:
+        pairs = [f"{string_literal(wire_name)}: {value}" for wire_name, value in params]
+        args.append(bracket(f"{keyword}={{", pairs, "},", indent))
+    if required := context["required_headers"][op.name]:
+        args.append(_tuple_argument("required_headers", [string_literal(p.wire_name) for p in required], indent))
+    if styles := context["query_styles"][op.name]:
+        pairs = [f"{string_literal(p.wire_name)}: ({string_literal(p.style)}, {p.explode})" for p in styles]
+        args.append(bracket("query_styles={", pairs, "},", indent))
+    return args
+
+
+def _body_arguments(op: Operation, context: Mapping[str, Any], indent: int) -> list[str]:
+    """The request body (unless its fields are the method's arguments), its kind, part types and content type."""
+    if not op.body:
+        return []
+    args = [] if op.body.flattened else [f"body={context['body_values'][op.name]}"]
+    if op.body.kind != "json":
+        args.append(f"body_kind={string_literal(op.body.kind)}")
+    if op.body.part_types:
+        pairs = [f"{string_literal(name)}: {string_literal(kind)}" for name, kind in op.body.part_types]
+        args.append(bracket("part_types={", pairs, "},", indent))
+    args.append(f"content_type={string_literal(op.body.content_type)}")
+    return args
+
+
+def _response_arguments(op: Operation, is_async: bool, indent: int) -> list[str]:
+    """What the response must be: the Accept header, extra success statuses, the security schemes, the stream
+    and the type the answer is parsed into (`cast_to`)."""
+    args = [f"accept={string_literal(op.accept)}"] if op.accept else []
+    if op.redirect_success:
+        args.append(_tuple_argument("success_statuses", [str(code) for code in op.redirect_success], indent))
+    if op.security:
+        args.append(_tuple_argument("security", [string_literal(name) for name in op.security], indent))
+    return args + _result_arguments(op, is_async)
+
+
+def _result_arguments(op: Operation, is_async: bool) -> list[str]:
+    """`stream=...`, `stream_cls=...` and `cast_to=...`: how the answer is read."""
+    stream = stream_annotation(as_spelled(op.stream.item).annotation, is_async) if op.stream else ""
+    if op.stream and op.stream.switch:
+        return [f"stream={op.stream.switch} is True", f"stream_cls={stream}", *_cast_to(op)]
+    if op.stream:
+        return ["stream=True", f"cast_to={stream}"]
+    return _cast_to(op)
+
+
+def _cast_to(op: Operation) -> list[str]:
+    spelled = as_spelled(op.return_type)
+    if spelled.is_type:
+        return [f"cast_to={spelled.runtime or spelled.annotation}"]
+    return [f"cast_to=type_of({spelled.annotation})"]

@@ -106,8 +106,15 @@ def _rebuilt(members: list[Model]) -> list[str]:
     """pydantic models that use (directly or through other classes of the module) one defined after them, or
     themselves: they are rebuilt at the end of the module, when every name is defined."""
     position = {m.name: i for i, m in enumerate(members)}
-    uses = {m.name: {n for ref in [*(f.type for f in m.fields), *([m.alias] if m.alias else [])] for n in ref.models if n in position}
-            for m in members}  # fmt: skip
+    uses = {
+        m.name: {
+            n
+            for ref in [*(f.type for f in m.fields), *([m.alias] if m.alias else [])]
+            for n in ref.models
+            if n in position
+        }
+        for m in members
+    }
     result = []
     for model in members:
         if model.alias is not None or model.request:

@@ -41,9 +41,13 @@ _MAPPING = frozenset({Import("collections.abc", "Mapping")})
 _LITERAL = frozenset({Import("typing", "Literal")})
 _STREAM = frozenset({Import(".._streaming", "Stream"), Import(".._streaming", "AsyncStream")})
 _TAGGED = frozenset(
-    {Import("typing", "Annotated"), Import("pydantic", "Discriminator"), Import("pydantic", "Tag"),
-     Import(".._models", "discriminator")}
-)  # fmt: skip
+    {
+        Import("typing", "Annotated"),
+        Import("pydantic", "Discriminator"),
+        Import("pydantic", "Tag"),
+        Import(".._models", "discriminator"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def _tagged(discriminator: t.Discriminator, members: list[str]) -> str:
     """`Annotated[Annotated[Cat, Tag("cat")] | Annotated[Dog, Tag("dog")], Discriminator(...)]`."""
     parts = [
         f"Annotated[{member}, Tag({literal(tag)})]"
-        for member, member_tags in zip(members, discriminator.tags)
+        for member, member_tags in zip(members, discriminator.tags, strict=True)
         for tag in member_tags
     ]
     return f"Annotated[{' | '.join(parts)}, Discriminator(discriminator({literal(discriminator.property)}))]"

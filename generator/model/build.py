@@ -8,8 +8,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
-from generator.spec.build import NodeBuilder, SchemaGraph
-from generator.spec.load import Spec
+from generator.filenames import is_device_name
 from generator.model import wire
 from generator.model.ir import (
     Api,
@@ -23,7 +22,6 @@ from generator.model.ir import (
     TypeRef,
     WebhookVerification,
 )
-from generator.filenames import is_device_name
 from generator.model.naming import (
     constant_case,
     pascal_case,
@@ -34,6 +32,8 @@ from generator.model.naming import (
 )
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
 from generator.model.schemas import SchemaTypes, type_namespace
+from generator.spec.build import NodeBuilder, SchemaGraph
+from generator.spec.load import Spec
 
 _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
@@ -90,8 +90,16 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     )
     verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
     if verification is not None and verification.credential is not None:
-        credentials += (Credential(verification.credential, "", "webhook_secret", None, f"{prefix}_WEBHOOK_SECRET",
-                                   False, "The secret the API signs its webhooks with."),)  # fmt: skip
+        secret = Credential(
+            verification.credential,
+            "",
+            "webhook_secret",
+            None,
+            f"{prefix}_WEBHOOK_SECRET",
+            False,
+            "The secret the API signs its webhooks with.",
+        )
+        credentials += (secret,)
     return Api(
         title=title,
         description=_string(info.get("description")) or None,
@@ -156,8 +164,14 @@ def _test_skips(config: Config, operations: list[Operation]) -> tuple[tuple[str,
     present = {f"{op.http_method} {op.path}" for op in operations}
     unknown = [key for key in config.skip_tests if key not in present]
     if unknown:
-        raise GeneratorError([Problem("skip_tests: the spec has no such operation", config.file,
-                                      "/skip_tests/" + key.replace("~", "~0").replace("/", "~1")) for key in unknown])  # fmt: skip
+        raise GeneratorError(
+            [
+                Problem(
+                    "skip_tests: the spec has no such operation", config.file, pointer_from_parts(["skip_tests", key])
+                )
+                for key in unknown
+            ]
+        )
     return tuple(config.skip_tests.items())
 
 
@@ -296,10 +310,13 @@ def _credentials(
         if kind == "basic":  # two keywords: `username` and `password` (prefixed unless it is the first scheme)
             stem = "" if first else f"{snake_case(scheme_name, 'basic')}_"
             user, password = unique(f"{stem}username", taken), unique(f"{stem}password", taken)
-            result.append(Credential(user, scheme_name, "basic", None, f"{prefix}_{constant_case(user)}",
-                                     is_required, description, password=password))  # fmt: skip
-            result.append(Credential(password, scheme_name, "basic_password", None,
-                                     f"{prefix}_{constant_case(password)}", is_required, description))  # fmt: skip
+            user_var, password_var = f"{prefix}_{constant_case(user)}", f"{prefix}_{constant_case(password)}"
+            result.append(
+                Credential(user, scheme_name, "basic", None, user_var, is_required, description, password=password)
+            )
+            result.append(
+                Credential(password, scheme_name, "basic_password", None, password_var, is_required, description)
+            )
             continue
         name = unique("api_key" if first else snake_case(scheme_name, "credential"), taken)
         env_var = (config.env.api_key if first else None) or f"{prefix}_{constant_case(name)}"
@@ -311,11 +328,19 @@ def _credentials(
         result.append(Credential(name, scheme_name, kind, wire, env_var, False, description))
         stem = "" if not flows else f"{snake_case(scheme_name, 'oauth')}_"
         client_id, client_secret = unique(f"{stem}client_id", taken), unique(f"{stem}client_secret", taken)
-        for keyword, what in ((client_id, "oauth_client_id"), (client_secret, "oauth_client_secret")):
-            result.append(Credential(keyword, scheme_name, what, None, f"{prefix}_{constant_case(keyword)}", False,  # type: ignore[arg-type]
-                                     f"The OAuth2 client {keyword.rsplit('_', 1)[-1]} the {name} token is fetched with."))  # fmt: skip
-        flows.append(ClientCredentialsFlow(scheme_name, name, client_id, client_secret, token_url, scopes, is_required,
-                                           f"_{name}_oauth"))  # fmt: skip
+        oauth: tuple[tuple[str, CredentialKind], ...] = (
+            (client_id, "oauth_client_id"),
+            (client_secret, "oauth_client_secret"),
+        )
+        for keyword, what in oauth:
+            keyword_var = f"{prefix}_{constant_case(keyword)}"
+            purpose = f"The OAuth2 client {keyword.rsplit('_', 1)[-1]} the {name} token is fetched with."
+            result.append(Credential(keyword, scheme_name, what, None, keyword_var, False, purpose))
+        flows.append(
+            ClientCredentialsFlow(
+                scheme_name, name, client_id, client_secret, token_url, scopes, is_required, f"_{name}_oauth"
+            )
+        )
     return tuple(result), tuple(flows)
 
 

@@ -6,6 +6,7 @@ own required properties: the value type-checks against the request's TypedDicts.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import re._parser as _sre_parse  # type: ignore[import-not-found]  # the regular expression parser (3.11+)
@@ -49,7 +50,26 @@ def example_value(
     types = schema.json_types
     type_ = next((t for t in types if t != "null"), "null" if types else None)
     is_object = type_ == "object" or schema.has("properties") or schema.has("allOf")
-    # The schema's own example is used only when it fits (some are of another type: a JSON text for an object).
+    given = _given_value(schema, is_object)
+    if given is not MISSING:
+        return given
+    if schema in seen or depth > MAX_DEPTH:
+        return {}
+    seen = seen | {schema}
+    unions = [k for k in _UNIONS if _members(schema, k)]
+    shaping = _shaping_member(schema, bool(types or unions))
+    if shaping is not None:
+        return example_value(shaping, depth + 1, seen, request=request)
+    if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
+        return _object_value(schema, depth, seen, request)
+    if unions:
+        return _union_value(schema, unions[0], depth, seen, request)
+    return _typed_value(schema, type_, depth, seen, request)
+
+
+def _given_value(schema: Schema, is_object: bool) -> Any:
+    """The value the schema gives: its own example or default when it fits (some are of another type: a JSON
+    text for an object), its const, or its first non-null enum value; MISSING when it gives none."""
     own = [value for value in (schema.example, schema.default) if value is not MISSING]
     own += list(schema.examples[:1]) if schema.examples is not None else []
     for value in own if not schema.has("const") else []:
@@ -59,21 +79,24 @@ def example_value(
         return schema.const
     if schema.enum:
         return next((v for v in schema.enum if v is not None), schema.enum[0])
-    if schema in seen or depth > MAX_DEPTH:
-        return {}
-    seen = seen | {schema}
-    unions = [k for k in _UNIONS if _members(schema, k)]
+    return MISSING
+
+
+def _shaping_member(schema: Schema, typed: bool) -> Schema | None:
+    """Of `allOf: [{$ref: ...}]` or `allOf: [{$ref: ...}, {description: ...}]`, the usual ways to describe a $ref
+    anew, the one member that shapes the value (the first, where none of them is an object); None for any
+    other schema (one with a type, a union or properties of its own: `typed`)."""
     wrapped = schema.all_of
-    if wrapped is not None and not types and not unions and not schema.has("properties"):
-        # `allOf: [{$ref: ...}]` or `allOf: [{$ref: ...}, {description: ...}]`, the usual ways to describe a $ref
-        # anew: the value of the one member that shapes it (of the first, where none of them is an object)
-        shaping = [member for member in wrapped if not _annotation_only(member)]
-        if len(shaping) == 1 or shaping and not _declares_object(schema):
-            return example_value(shaping[0], depth + 1, seen, request=request)
-    if is_object or unions and _discriminator_property(schema) is not None:  # a discriminator: objects
-        return _object_value(schema, depth, seen, request)
-    if unions:
-        return _union_value(schema, unions[0], depth, seen, request)
+    if wrapped is None or typed or schema.has("properties"):
+        return None
+    shaping = [member for member in wrapped if not _annotation_only(member)]
+    if len(shaping) == 1 or shaping and not _declares_object(schema):
+        return shaping[0]
+    return None
+
+
+def _typed_value(schema: Schema, type_: str | None, depth: int, seen: frozenset[Schema], request: bool) -> Any:
+    """A value of the schema's type (no example, union or object): a list of one item, a number, a string."""
     items = schema.items
     if type_ == "array" or type_ is None and items is not None and items.is_mapping:  # `items` without `type`
         if items is None or not items.is_mapping:
@@ -194,37 +217,33 @@ def from_pattern(pattern: str) -> str | None:
 def _shortest(items: list[tuple[Any, Any]]) -> str | None:
     out: list[str] = []
     for op, arg in items:
-        name = str(op)
-        if name == "LITERAL":
-            out.append(chr(arg))
-        elif name == "ANY":
-            out.append("a")
-        elif name == "NOT_LITERAL":
-            out.append("b" if arg == ord("a") else "a")
-        elif name == "IN":
-            char = _class_member(arg)
-            if char is None:
-                return None
-            out.append(char)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _high, sub = arg
-            piece = _shortest(list(sub))
-            if piece is None or low > 256:
-                return None
-            out.append(piece * max(low, 0))
-        elif name == "SUBPATTERN":
-            piece = _shortest(list(arg[-1]))
-            if piece is None:
-                return None
-            out.append(piece)
-        elif name == "BRANCH":
-            piece = _shortest(list(arg[1][0]))
-            if piece is None:
-                return None
-            out.append(piece)
-        elif name != "AT":  # anchors add nothing; lookarounds, backreferences and the rest are not handled
+        piece = _shortest_piece(str(op), arg)
+        if piece is None:
             return None
+        out.append(piece)
     return "".join(out)
+
+
+def _shortest_piece(name: str, arg: Any) -> str | None:
+    """The shortest text one parsed item of a pattern matches; None for one not handled (lookarounds,
+    backreferences and the rest)."""
+    if name == "LITERAL":
+        return chr(arg)
+    if name == "ANY":
+        return "a"
+    if name == "NOT_LITERAL":
+        return "b" if arg == ord("a") else "a"
+    if name == "IN":
+        return _class_member(arg)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, sub = arg
+        piece = _shortest(list(sub))
+        return None if piece is None or low > 256 else piece * max(low, 0)
+    if name == "SUBPATTERN":
+        return _shortest(list(arg[-1]))
+    if name == "BRANCH":
+        return _shortest(list(arg[1][0]))
+    return "" if name == "AT" else None  # anchors add nothing
 
 
 def _class_member(items: list[tuple[Any, Any]]) -> str | None:
@@ -317,15 +336,25 @@ def _build_object(
         name = _discriminator_property(part)
         if tag and name is not None and (name in value or name in properties) and not _pinned(properties.get(name)):
             value[name] = tag
-    return _with_min_properties(schema, value, properties, depth, seen, request)
+    nested = functools.partial(_nested_value, depth=depth, seen=seen, request=request)
+    return _with_min_properties(schema, value, properties, request, nested)
+
+
+def _nested_value(schema: Schema, depth: int, seen: frozenset[Schema], request: bool) -> Any:
+    """The example value of a property one level deeper."""
+    return example_value(schema, depth + 1, seen, request=request)
 
 
 def _with_min_properties(
-    schema: Schema, value: dict[str, Any], properties: dict[str, Schema], depth: int, seen: frozenset[Schema],
+    schema: Schema,
+    value: dict[str, Any],
+    properties: dict[str, Schema],
     request: bool,
-) -> dict[str, Any]:  # fmt: skip  # black would put one parameter a line
+    nested: Callable[[Schema], Any],
+) -> dict[str, Any]:
     """`value` grown to the schema's `minProperties`: optional properties first, then keys its
-    `additionalProperties` allow (`{"key": "value"}` for a free-form object), so a mock accepts it."""
+    `additionalProperties` allow (`{"key": "value"}` for a free-form object), so a mock accepts it. `nested`
+    makes a property's value."""
     wanted = schema.bounds.min_properties
     if wanted is None or wanted is True or wanted is False or len(value) >= wanted:
         return value
@@ -333,7 +362,7 @@ def _with_min_properties(
         if len(value) >= wanted:
             return value
         if name not in value and not (request and prop.resolved.read_only):
-            value[name] = example_value(prop, depth + 1, seen, request=request)
+            value[name] = nested(prop)
     extra = schema.additional_properties
     if extra is not None and extra.boolean is False or schema.pattern_properties is not None:
         return value  # no free keys to add (a pattern's keys are not worth guessing)
@@ -342,7 +371,7 @@ def _with_min_properties(
     while len(value) < wanted and number <= 64:
         key = "key" if number == 1 else f"key_{number}"
         if key not in value:
-            value[key] = example_value(extra_schema, depth + 1, seen, request=request) if extra_schema else "value"
+            value[key] = nested(extra_schema) if extra_schema else "value"
         number += 1
     return value
 
@@ -374,8 +403,21 @@ def _gather(roots: list[Schema]) -> tuple[dict[str, Schema], list[str], list[tup
     return properties, required, unions
 
 
-_ANNOTATIONS = frozenset({"title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
-                          "nullable", "externalDocs", "$comment"})  # fmt: skip  # one set, two lines
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "externalDocs",
+        "$comment",
+    }
+)
 
 
 def _annotation_only(schema: Schema) -> bool:
@@ -433,27 +475,43 @@ def matches(schema: Schema, value: Any, depth: int = 0) -> bool:
         return False
     if value is None and schema.nullable:  # 3.0: null, whatever else the schema says
         return True
+    return _value_matches(schema, value, depth) and _combinations_match(schema, value, depth)
+
+
+def _value_matches(schema: Schema, value: Any, depth: int) -> bool:
+    """enum, const, and the keywords of the value's own kind: an object's, an array's, a string's, a number's."""
     if schema.enum is not None and not any(_same(value, v) for v in schema.enum):
         return False
     if schema.has("const") and not _same(value, schema.const):
         return False
-    if isinstance(value, dict) and not _object_matches(schema, value, depth):
-        return False
-    bounds = schema.bounds
+    if isinstance(value, dict):
+        return _object_matches(schema, value, depth)
     if isinstance(value, list):
-        items = schema.items
-        if items is not None and (items.is_mapping or items.boolean is not None):
-            if not all(matches(items, v, depth + 1) for v in value):
-                return False
-        if not _within(len(value), bounds.min_items, bounds.max_items):
-            return False
+        return _array_matches(schema, value, depth)
     if isinstance(value, str):
-        if not _within(len(value), bounds.min_length, bounds.max_length):
-            return False
-        if schema.pattern is not None and not _search(schema.pattern, value):
-            return False
-    if _is_number(value) and not _in_bounds(schema, value):
+        return _string_matches(schema, value)
+    return not (_is_number(value) and not _in_bounds(schema, value))
+
+
+def _array_matches(schema: Schema, value: list[Any], depth: int) -> bool:
+    items = schema.items
+    if (
+        items is not None
+        and (items.is_mapping or items.boolean is not None)
+        and not all(matches(items, v, depth + 1) for v in value)
+    ):
         return False
+    return _within(len(value), schema.bounds.min_items, schema.bounds.max_items)
+
+
+def _string_matches(schema: Schema, value: str) -> bool:
+    if not _within(len(value), schema.bounds.min_length, schema.bounds.max_length):
+        return False
+    return not (schema.pattern is not None and not _search(schema.pattern, value))
+
+
+def _combinations_match(schema: Schema, value: Any, depth: int) -> bool:
+    """allOf (every member), anyOf (at least one), oneOf (exactly one) and not."""
     for keyword in ("allOf", "anyOf", "oneOf"):
         members = _members(schema, keyword)
         if not members:
@@ -510,7 +568,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b or _is_number(a) and _is_number(b) and a == b
 
 

@@ -25,6 +25,7 @@ from generator.model.pagination import (
     OFFSET_PARAMS,
     PAGE_PARAMS,
     PaginationBuilder,
+    Returned,
     schema_type,
 )
 from generator.model.parameters import ParameterBuilder, query_names
@@ -36,6 +37,9 @@ from generator.spec.build import NodeBuilder
 from generator.spec.load import Spec
 from generator.spec.nodes import Operation as OperationNode
 from generator.spec.nodes import PathItem
+
+# One operation on its way to a method: (resource path, path, method, the operation, its path item).
+_Draft = tuple[tuple[str, ...], str, str, OperationNode, PathItem]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords every generated method has, and attributes every resource class has.
@@ -130,10 +134,7 @@ class OperationBuilder:
         for key in self.config.body_names:
             if key not in present:
                 self._body_name_error(key, "the spec has no such operation")
-        return [
-            self._operation(resource, name, path, method, op, item)
-            for (resource, path, method, op, item), name in zip(drafts, names)
-        ]
+        return [self._operation(draft, name) for draft, name in zip(drafts, names, strict=True)]
 
     def webhooks(self) -> list[Webhook]:
         """Payload types of the requests the API makes (webhooks.py)."""
@@ -143,9 +144,8 @@ class OperationBuilder:
         """The union of the webhooks' payload types, after `webhooks()` (webhooks.py)."""
         return self.hooks.webhook_event()
 
-    def _operation(
-        self, resource: tuple[str, ...], name: str, path: str, method: str, op: OperationNode, item: PathItem
-    ) -> Operation:
+    def _operation(self, draft: _Draft, name: str) -> Operation:
+        resource, path, method, op, item = draft
         stem = pascal_case(singular(resource[-1])) + pascal_case(name)
         key = f"{method.upper()} {path}"
         response_hint, params_hint = Hint(f"{stem}Response", f"{key} response"), Hint(f"{stem}Params", f"{key} params")
@@ -165,10 +165,13 @@ class OperationBuilder:
         ordered = sorted(named, key=lambda p: (p.location != "path", not p.required))
         return_type = responses.return_type(op, self.types, response_hint)
         last_path = [p for p in ordered if p.location == "path"][-1:]  # positional; the others are keywords
-        keywords = [Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
-                    for p in ordered if p not in last_path]  # fmt: skip
+        keywords = [
+            Field(p.name, p.wire_name, p.type, p.required, p.description, p.deprecated)
+            for p in ordered
+            if p not in last_path
+        ]
         params_model = self.types.arguments_model(params_hint, keywords, str(op.location)) if keywords else None
-        pagination = self.paging.pagination(op, item, ordered, return_type, response_hint, key)
+        pagination = self.paging.pagination(op, item, ordered, Returned(return_type, response_hint), key)
         events = Hint(f"{stem}Event", f"{key} events")
         stream = None if pagination else responses.streaming(op, self.types, events, ordered)
         if stream is not None and stream.switch is None:
@@ -208,7 +211,7 @@ class OperationBuilder:
             names = [snake_case(op.first_tag or "root", "root")]
         # A trailing underscore keeps `client.close` and friends working when the API has a `/close` resource.
         reserved = [self.client_attributes, *[RESERVED_RESOURCE_ATTRIBUTES] * (len(names) - 1)]
-        return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved))
+        return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved, strict=True))
 
     def _shaped(self, drafts: list[Any], prefix: int) -> tuple[list[Any], dict[tuple[str, str], str]]:
         """Drafts with actions and method groups moved onto the resource above them, and those methods' names
@@ -218,27 +221,20 @@ class OperationBuilder:
         by_path: dict[str, list[str]] = defaultdict(list)
         for _, path, method, *_ in drafts:
             by_path[path.rstrip("/")].append(method)
-        below: dict[str, int] = defaultdict(int)  # how many paths lie below each path prefix
-        for path in by_path:
-            segments = path.strip("/").split("/")
-            for depth in range(1, len(segments)):
-                below["/" + "/".join(segments[:depth])] += 1
+        below = _paths_below(by_path)
         shaped = self._method_group_names(by_path, prefix)  # by (path without a trailing slash, method)
         for _, path, method, *_ in drafts:
             action = self._action_name(path, method, by_path, below)
             if action is not None:
                 shaped[(path.rstrip("/"), method)] = action
-        moved = [(res[:-1] if (path.rstrip("/"), method) in shaped and len(res) > 1 else res, path, method, op, item)
-                 for res, path, method, op, item in drafts]  # fmt: skip
-        taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for resource, path, method, *_ in moved:
-            if (path.rstrip("/"), method) not in shaped:
-                taken[resource] |= {"list", "retrieve"} if method == "get" else {self._verb_name(path, method, False)}
-            for depth in range(1, len(resource)):
-                taken[resource[:depth]].add(resource[depth])
+        moved = [
+            (res[:-1] if (path.rstrip("/"), method) in shaped and len(res) > 1 else res, path, method, op, item)
+            for res, path, method, op, item in drafts
+        ]
+        taken = self._names_taken(moved, shaped)
         result: list[Any] = []
         names: dict[tuple[str, str], str] = {}
-        for draft, original in zip(moved, drafts):
+        for draft, original in zip(moved, drafts, strict=True):
             key = (draft[1], draft[2])
             name = shaped.get((draft[1].rstrip("/"), draft[2]))
             if name is not None and len(original[0]) > 1 and name not in taken[draft[0]] | RESERVED_RESOURCE_ATTRIBUTES:
@@ -247,6 +243,16 @@ class OperationBuilder:
             else:
                 result.append(original)
         return result, names
+
+    def _names_taken(self, moved: list[Any], shaped: dict[tuple[str, str], str]) -> dict[tuple[str, ...], set[str]]:
+        """Per resource, the names its other methods (verb-style) and its child resources take."""
+        taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for resource, path, method, *_ in moved:
+            if (path.rstrip("/"), method) not in shaped:
+                taken[resource] |= {"list", "retrieve"} if method == "get" else {self._verb_name(path, method, False)}
+            for depth in range(1, len(resource)):
+                taken[resource[:depth]].add(resource[depth])
+        return taken
 
     def _action_name(self, path: str, method: str, by_path: dict[str, list[str]], below: dict[str, int]) -> str | None:
         """The method name of an action on an item, or None.
@@ -317,7 +323,7 @@ class OperationBuilder:
             for _, path, method, _ in drafts
         ]
         counts: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
-        for (resource, *_), name in zip(drafts, proposed):
+        for (resource, *_), name in zip(drafts, proposed, strict=True):
             counts[(resource, name)] += 1
         # A method may not take the name of a child resource (`timetracking.list` the resource vs the method).
         children: dict[tuple[str, ...], set[str]] = defaultdict(set)
@@ -329,7 +335,7 @@ class OperationBuilder:
             taken[resource] = {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES | children[resource]}
         result, wanted = [], []
         overrides = {key: name.rsplit(".", 1)[-1] for key, name in self.config.method_names.items()}
-        for (resource, path, method, op), name in zip(drafts, proposed):
+        for (resource, path, method, op), name in zip(drafts, proposed, strict=True):
             override = overrides.get(f"{method.upper()} {path}")
             if override:
                 name = override
@@ -365,11 +371,11 @@ class OperationBuilder:
     def _check_method_clashes(self, drafts: list[Any], wanted: list[str], result: list[str]) -> None:
         """A configured method name that another method of its resource has (or would have) is an error."""
         configured: dict[tuple[tuple[str, ...], str], str] = {}
-        for (resource, path, method, _), name in zip(drafts, wanted):
+        for (resource, path, method, _), name in zip(drafts, wanted, strict=True):
             key = f"{method.upper()} {path}"
             if key in self.config.method_names:
                 configured.setdefault((resource, name.lower()), key)
-        for (resource, path, method, _), name, final in zip(drafts, wanted, result):
+        for (resource, path, method, _), name, final in zip(drafts, wanted, result, strict=True):
             key = f"{method.upper()} {path}"
             owner = configured.get((resource, name.lower()))
             if owner is not None and owner != key:
@@ -418,7 +424,7 @@ class OperationBuilder:
         query = query_names(item, op)
         own = snake_case(segments[-1], "resource")
         named = [snake_case(wire, "field") for wire in arrays]
-        if any(w in ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named)):
+        if any(w in ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named, strict=True)):
             return False
         return not query & set(paging)
 
@@ -509,13 +515,23 @@ def _renamed(param: Parameter, name: str) -> Parameter:
     return dataclasses.replace(param, name=name)
 
 
+def _paths_below(by_path: dict[str, list[str]]) -> dict[str, int]:
+    """How many paths lie below each path prefix."""
+    below: dict[str, int] = defaultdict(int)
+    for path in by_path:
+        segments = path.strip("/").split("/")
+        for depth in range(1, len(segments)):
+            below["/" + "/".join(segments[:depth])] += 1
+    return below
+
+
 def _common_prefix(paths: list[str]) -> int:
     """How many leading static segments all paths share (like `/v2`), when there are several paths."""
     if len(set(paths)) < 2:
         return 0
     split = [[s for s in p.strip("/").split("/") if s] for p in paths]
     count = 0
-    for segments in zip(*split):
+    for segments in zip(*split, strict=False):  # up to the shortest path: the prefix all of them share
         if len(set(segments)) != 1 or segments[0].startswith("{"):
             break
         count += 1

@@ -17,10 +17,32 @@ from generator.spec.nodes import Operation, PathItem, Schema
 
 # Names that mark the parts of a paginated list, most specific first.
 ITEMS_FIELDS = ("data", "items", "results", "values", "entries", "records", "objects")
-CURSOR_PARAMS = ("cursor", "after", "starting_after", "page_token", "pageToken", "next_token", "nextToken",
-                  "continuation_token", "continuationToken", "marker")  # fmt: skip  # names, several a line
-_NEXT_CURSOR_FIELDS = ("nextCursor", "next_cursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
-                       "continuation_token", "continuationToken", "next_marker", "nextMarker", "cursor", "next")  # fmt: skip  # as above
+CURSOR_PARAMS = (
+    "cursor",
+    "after",
+    "starting_after",
+    "page_token",
+    "pageToken",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "marker",
+)
+_NEXT_CURSOR_FIELDS = (
+    "nextCursor",
+    "next_cursor",
+    "next_page_token",
+    "nextPageToken",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "next_marker",
+    "nextMarker",
+    "cursor",
+    "next",
+)
 _HAS_MORE_FIELDS = ("hasMore", "has_more", "hasNextPage", "has_next_page", "more")
 # A total counts items unless its name says pages; both are looked for in the link containers too
 # (digitalocean: `meta.total`), since a page-number list has no other way to know it has ended.
@@ -40,8 +62,21 @@ _LAST_ID_FIELDS = ("last_id", "lastId")
 _LINK_CONTAINERS = ("meta", "links", "pagination", "paging", "response_metadata")
 _NESTED_CURSOR_FIELDS = tuple(f for f in _NEXT_CURSOR_FIELDS if f not in ("next", "cursor"))
 _PARAM_STYLES = ("cursor", "last_item_id", "offset", "page_number")
-_PAGE_CLASSES = {"cursor": "CursorPage", "last_item_id": "LastItemIDPage", "offset": "OffsetPage",
-                 "page_number": "PageNumberPage", "next_url": "NextURLPage"}  # fmt: skip  # as above
+_PAGE_CLASSES = {
+    "cursor": "CursorPage",
+    "last_item_id": "LastItemIDPage",
+    "offset": "OffsetPage",
+    "page_number": "PageNumberPage",
+    "next_url": "NextURLPage",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Returned:
+    """What an operation returns, and the hint naming the types made inside it (a page's item type)."""
+
+    type: TypeRef
+    hint: Hint
 
 
 def _is_concrete(tree: t.Type) -> bool:
@@ -55,10 +90,11 @@ class PaginationBuilder:
         self.types = types
 
     def pagination(
-        self, op: Operation, item: PathItem, params: list[Parameter], returned: TypeRef, hint: Hint, key: str
+        self, op: Operation, item: PathItem, params: list[Parameter], response: Returned, key: str
     ) -> Pagination | None:
         """Recognise the common ways lists page, from the query parameters and the response's fields
         (or as the config's `pagination` says, for this operation)."""
+        returned, hint = response.type, response.hint
         configured = self.config.pagination.get(key)
         if configured is not None and configured.style == "none":
             return None
@@ -233,10 +269,17 @@ class _ListShape:
         last_item = scheme[0] == "LastItemIDPage"
         numbered = scheme[0] == "PageNumberPage"
         return Pagination(
-            scheme[0], self.item, self.items_attribute, scheme[1], scheme[2], self.find(("isLast",)) if inverted else has_more,
-            inverted, self.find(_TOTAL_FIELDS, "integer", nested=_TOTAL_FIELDS), item_id if last_item else None,
-            self.find(_TOTAL_PAGES_FIELDS, "integer", nested=_TOTAL_PAGES_FIELDS) if numbered else None,
-        )  # fmt: skip  # the IR's field order, several to a line
+            page_class=scheme[0],
+            item=self.item,
+            items=self.items_attribute,
+            param=scheme[1],
+            next=scheme[2],
+            has_more=self.find(("isLast",)) if inverted else has_more,
+            has_more_inverted=inverted,
+            total=self.find(_TOTAL_FIELDS, "integer", nested=_TOTAL_FIELDS),
+            item_id=item_id if last_item else None,
+            total_pages=self.find(_TOTAL_PAGES_FIELDS, "integer", nested=_TOTAL_PAGES_FIELDS) if numbered else None,
+        )
 
 
 def _json_type(schema: Schema | None) -> str | None:

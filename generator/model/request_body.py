@@ -56,9 +56,15 @@ class BodyBuilder:
         if kind == "raw":
             type_ = RAW_BODY
         body_param = Parameter(
-            self.config.body_names.get(key, "body"), "body", "body", node.required, type_, _text(node.description),
-            resolved, example=example_value(schema),
-        )  # fmt: skip  # the IR's field order, several to a line
+            self.config.body_names.get(key, "body"),
+            "body",
+            "body",
+            node.required,
+            type_,
+            _text(node.description),
+            resolved,
+            example=example_value(schema),
+        )
         return RequestBody(media_type, kind, node.required, False, resolved, parts), [body_param]
 
     def _schema(self, media: MediaType) -> Schema:
@@ -92,10 +98,17 @@ class BodyBuilder:
         location: Location = "body"
         in_example = wire in body_example and not required and not resolved.read_only
         return Parameter(
-            snake_case(wire, "field"), wire, location, required, type_, description, self.graph.written(resolved),
+            snake_case(wire, "field"),
+            wire,
+            location,
+            required,
+            type_,
+            description,
+            self.graph.written(resolved),
             resolved.deprecated,
-            example=body_example[wire] if wire in body_example else example_value(prop), in_example=in_example,
-        )  # fmt: skip  # the IR's field order, several to a line
+            example=body_example[wire] if wire in body_example else example_value(prop),
+            in_example=in_example,
+        )
 
 
 def _text(value: str | None) -> str | None:

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from generator.errors import GeneratorError, Problem
+from generator.model import types as t
+from generator.model.ir import Field, Model, TypeRef
+from generator.model.naming import pascal_case, singular, snake_case, unique, words
 from generator.spec.build import SchemaGraph
 from generator.spec.load import Spec
 from generator.spec.nodes import MergedObject, Schema
 from generator.spec.refs import RefError
-from generator.model import types as t
-from generator.model.ir import Field, Model, TypeRef
-from generator.model.naming import pascal_case, singular, snake_case, unique, words
 
 ANY = TypeRef(t.ANY)
 NONE = TypeRef(t.NONE)
@@ -46,23 +46,28 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Names a generated model or field must not take, because generated modules import or inherit them.
 RESERVED_MODEL_NAMES = frozenset(
-    {"BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator",
-     "FileTypes", "List", "Dict", "TypedDict", "Required", "TypeAlias",
-     # the runtime's renaming tables (`_transform`), imported beside models
-     "Renames", "ListOf", "MapOf", "OneOf",
-     # the server-sent events runtime (`_streaming`), imported beside the models a stream yields
-     "Stream", "AsyncStream", "ServerSentEvent"}
-)  # fmt: skip
+    {
+        *("BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator"),
+        *("FileTypes", "List", "Dict", "TypedDict", "Required", "TypeAlias"),
+        # the runtime's renaming tables (`_transform`), imported beside models
+        *("Renames", "ListOf", "MapOf", "OneOf"),
+        # the server-sent events runtime (`_streaming`), imported beside the models a stream yields
+        *("Stream", "AsyncStream", "ServerSentEvent"),
+    }
+)
 RESERVED_FIELD_NAMES = frozenset(
-    {"copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file",
-     "from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field",
-     "Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object", "discriminator", "Annotated",
-     "Tag", "Discriminator", "cast", "List", "Dict",
-     # pydantic's own BaseModel attributes
-     "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set", "model_construct",
-     "model_copy", "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
-     "model_post_init", "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings"}
-)  # fmt: skip
+    {
+        *("copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file"),
+        *("from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field"),
+        *("Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object", "discriminator"),
+        *("Annotated", "Tag", "Discriminator", "cast", "List", "Dict"),
+        # pydantic's own BaseModel attributes
+        *("model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set"),
+        *("model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema"),
+        *("model_parametrized_name", "model_post_init", "model_rebuild", "model_validate", "model_validate_json"),
+        *("model_validate_strings",),
+    }
+)
 
 
 def union(members: list[TypeRef]) -> TypeRef:
@@ -310,38 +315,27 @@ class SchemaTypes:
                     class_names[group[0].namespace].add(module.hint.root.lower())
         for group in files:
             namespace = group[0].namespace
-            taken = {n.lower() for n in RESERVED_MODEL_NAMES}
+            taken = _name_modules(group, class_names[namespace], file_names[namespace])
             for module in group:
-                words_ = type_name(module.hint, namespace, module.request)
-                if module.hint.kind == "pinned":
-                    module.class_name = module.hint.root
-                else:
-                    module.class_name = unique(pascal_case(words_), class_names[namespace], separator="")
-                taken.add(module.class_name.lower())
-                module.file = group[0].file or unique(snake_case(words_, "model"), file_names[namespace])
-            for module in group:
-                has_root = any(not (d.hint and d.hint.path) for d in module.drafts)
-                for draft in module.drafts:
-                    path = "".join(draft.hint.path) if draft.hint else ""
-                    if not path:
-                        local[draft.name] = module.class_name
-                        continue
-                    candidate = path if has_root else module.class_name + path
-                    if candidate.lower() in taken or (not has_root and candidate.lower() in class_names[namespace]):
-                        candidate = module.class_name + path
-                    if not has_root:  # its classes are the module's public names: unique in the namespace too
-                        candidate = unique(candidate, class_names[namespace], separator="")
-                    local[draft.name] = unique(candidate, taken, separator="")
-        result = []
-        for d in self._drafts.values():
-            module = module_of[d.name]
-            exported = not (d.hint and d.hint.path) or not any(not (x.hint and x.hint.path) for x in module.drafts)
-            result.append(
-                Model(d.name, ".".join((*module.namespace, module.file)), tuple(d.fields), d.description, d.source,
-                      d.schema, d.alias, d.request, class_name=local[d.name], exported=exported,
-                      arguments=d.arguments)
-            )  # fmt: skip
-        return result
+                _name_nested_classes(module, class_names[namespace], taken, local)
+        return [self._placed_model(d, module_of[d.name], local[d.name]) for d in self._drafts.values()]
+
+    @staticmethod
+    def _placed_model(d: _ModelDraft, module: _Module, class_name: str) -> Model:
+        exported = not (d.hint and d.hint.path) or not any(not (x.hint and x.hint.path) for x in module.drafts)
+        return Model(
+            d.name,
+            ".".join((*module.namespace, module.file)),
+            tuple(d.fields),
+            d.description,
+            d.source,
+            d.schema,
+            d.alias,
+            d.request,
+            class_name=class_name,
+            exported=exported,
+            arguments=d.arguments,
+        )
 
     # --- conversion ---------------------------------------------------------------------------
 
@@ -385,10 +379,7 @@ class SchemaTypes:
         return TypeRef(t.ModelRef(name, "alias"))
 
     def _convert_plain(self, schema: Schema, hint: Hint, request: bool) -> TypeRef:
-        if schema.not_ is not None and schema.not_.is_mapping and schema.not_.resolved is schema:
-            place = self.spec.place(schema.location.file, schema.location.pointer)
-            message = f"schema cycle: {place}/not -> {place}: a schema that is its own negation; no value can match it"
-            raise GeneratorError(Problem(message, str(schema.location.file), f"{schema.location.pointer}/not"))
+        self._check_not_itself(schema)
         if schema.has("const"):
             return self._literal([schema.const])
         if schema.enum:
@@ -402,6 +393,17 @@ class SchemaTypes:
             return union(converted) if converted else ANY
         if schema.types:
             return self._convert_typed(schema, schema.types[0], hint, request)
+        return self._convert_untyped(schema, hint, request)
+
+    def _check_not_itself(self, schema: Schema) -> None:
+        """A schema whose `not` is itself matches no value: an error naming the cycle."""
+        if schema.not_ is not None and schema.not_.is_mapping and schema.not_.resolved is schema:
+            place = self.spec.place(schema.location.file, schema.location.pointer)
+            message = f"schema cycle: {place}/not -> {place}: a schema that is its own negation; no value can match it"
+            raise GeneratorError(Problem(message, str(schema.location.file), f"{schema.location.pointer}/not"))
+
+    def _convert_untyped(self, schema: Schema, hint: Hint, request: bool) -> TypeRef:
+        """A schema without `type`, `const`, `enum` or a union: what its other keywords say it is."""
         if schema.all_of is not None and not schema.has("properties"):
             single = self._single_non_object_part(schema.all_of)
             if single is not None:  # `allOf: [{type: string, ...}]` wraps one scalar to annotate it
@@ -530,7 +532,8 @@ class SchemaTypes:
         return self._model(schema, hint, merged)
 
     def _request_dict(self, schema: Schema, hint: Hint, merged: MergedObject) -> TypeRef:
-        """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model fields are."""
+        """`class <Name>Param(TypedDict, total=False)`: required keys marked `Required[...]`, named as model
+        fields are."""
         key = _key(schema)
         hint = self._pins.hint(key, hint, "Param")
         name = self._pins.name(key, "Param") or self._pins.derived(
@@ -668,6 +671,37 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     return prefix
 
 
+def _name_modules(group: list[_Module], class_names: set[str], file_names: set[str]) -> set[str]:
+    """The main class and the file of each module of one file's group; the class names the file holds so far."""
+    namespace = group[0].namespace
+    taken = {n.lower() for n in RESERVED_MODEL_NAMES}
+    for module in group:
+        words_ = type_name(module.hint, namespace, module.request)
+        if module.hint.kind == "pinned":
+            module.class_name = module.hint.root
+        else:
+            module.class_name = unique(pascal_case(words_), class_names, separator="")
+        taken.add(module.class_name.lower())
+        module.file = group[0].file or unique(snake_case(words_, "model"), file_names)
+    return taken
+
+
+def _name_nested_classes(module: _Module, class_names: set[str], taken: set[str], local: dict[str, str]) -> None:
+    """The class name of each draft of `module` in its file (into `local`): nested classes by property path."""
+    has_root = any(not (d.hint and d.hint.path) for d in module.drafts)
+    for draft in module.drafts:
+        path = "".join(draft.hint.path) if draft.hint else ""
+        if not path:
+            local[draft.name] = module.class_name
+            continue
+        candidate = path if has_root else module.class_name + path
+        if candidate.lower() in taken or (not has_root and candidate.lower() in class_names):
+            candidate = module.class_name + path
+        if not has_root:  # its classes are the module's public names: unique in the namespace too
+            candidate = unique(candidate, class_names, separator="")
+        local[draft.name] = unique(candidate, taken, separator="")
+
+
 def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
     """Tarjan's algorithm, iterative; groups come out in a deterministic order, members in `names` order."""
     order = {name: i for i, name in enumerate(names)}
@@ -691,14 +725,7 @@ def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[li
                 if work:
                     low[work[-1][0]] = min(low[work[-1][0]], low[node])
                 if low[node] == index[node]:
-                    group = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.append(member)
-                        if member == node:
-                            break
-                    groups.append(sorted(group, key=order.__getitem__))
+                    groups.append(sorted(_pop_group(stack, on_stack, node), key=order.__getitem__))
             elif child not in order:
                 continue
             elif child not in index:
@@ -709,6 +736,17 @@ def _strongly_connected(names: list[str], edges: dict[str, set[str]]) -> list[li
             elif child in on_stack:
                 low[node] = min(low[node], index[child])
     return sorted(groups, key=lambda g: order[g[0]])
+
+
+def _pop_group(stack: list[str], on_stack: set[str], root: str) -> list[str]:
+    """The nodes of the stack down to `root`, popped: one strongly connected group."""
+    group = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        group.append(member)
+        if member == root:
+            return group
 
 
 def _tagged_union(members: list[TypeRef], tags: list[list[str]], property_name: str) -> TypeRef:
@@ -785,8 +823,11 @@ class _Pins:
     def check(self, typed: set[tuple[Path, str]]) -> None:
         for key, pointer in self.entries.items():
             if key not in typed:
-                self.error(pointer, "this schema does not become a type: only objects with properties and named "
-                           "unions get a class of their own")  # fmt: skip
+                message = (
+                    "this schema does not become a type: only objects with properties and named unions get a class "
+                    "of their own"
+                )
+                self.error(pointer, message)
 
     def error(self, pointer: str, message: str) -> NoReturn:
         where = "/type_names/" + pointer.replace("~", "~0").replace("/", "~1")

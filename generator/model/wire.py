@@ -43,7 +43,7 @@ def prune(shape: WireShape | None, renamed: frozenset[str] | set[str]) -> WireSh
         return None
     if shape.kind != "union":
         return WireShape(shape.kind, members=tuple(p for p in pruned if p is not None))
-    kept = tuple(p or m for p, m in zip(pruned, shape.members) if p is not None or m.kind == "keys")
+    kept = tuple(p or m for p, m in zip(pruned, shape.members, strict=True) if p is not None or m.kind == "keys")
     return kept[0] if len(kept) == 1 else WireShape("union", members=kept)
 
 

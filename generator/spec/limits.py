@@ -84,29 +84,76 @@ def _walk(spec: Spec) -> list[Problem]:
     The height of every finished node is remembered, so a node reached again (shared or through another
     `$ref`) is not walked again, yet its depth still counts where it is reached.
     """
-    problems: list[Problem] = []
-    heights: dict[int, int] = {}
-    on_path: set[int] = set()
-    resolved: dict[tuple[Path, str], tuple[Any, Path, list[object]] | None] = {}
-    too_deep = False
+    root = spec.root
+    if not isinstance(root, (dict, list)):
+        return []
+    return _Walker(spec).walk(root)
 
-    def target(ref: str, file: Path) -> tuple[Any, Path, list[object]] | None:
+
+class _Walker:
+    """The state of one `_walk`: heights of finished nodes, the nodes on the current path, `$ref`s resolved."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.problems: list[Problem] = []
+        self.heights: dict[int, int] = {}
+        self.on_path: set[int] = set()
+        self.resolved: dict[tuple[Path, str], tuple[Any, Path, list[object]] | None] = {}
+        self.too_deep = False
+
+    def walk(self, root: Any) -> list[Problem]:
+        self.check_sizes(root, self.spec.entry, [])
+        stack = [_Frame(root, self.spec.entry, [], self.children(root, self.spec.entry, []))]
+        self.on_path.add(id(root))
+        while stack:
+            frame = stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                self.finish(stack)
+            elif id(child[0]) not in self.on_path:  # else a cycle through `$ref`s: its depth is already counted
+                self.reach(stack, *child)
+        return self.problems
+
+    def finish(self, stack: list[_Frame]) -> None:
+        """The top frame's children are all walked: its height is known."""
+        frame = stack.pop()
+        self.on_path.discard(id(frame.node))
+        self.heights[id(frame.node)] = frame.height + 1
+        if stack:
+            stack[-1].height = max(stack[-1].height, frame.height + 1)
+
+    def reach(self, stack: list[_Frame], node: Any, file: Path, parts: list[object]) -> None:
+        """A child of the top frame: counted by its known height, or too deep, or walked."""
+        frame = stack[-1]
+        if id(node) in self.heights:
+            frame.height = max(frame.height, self.heights[id(node)])
+            if len(stack) + self.heights[id(node)] > MAX_NESTING_DEPTH:
+                self.deeper_than_limit(file, parts)
+            return
+        if len(stack) >= MAX_NESTING_DEPTH:
+            self.deeper_than_limit(file, parts)
+            return
+        self.check_sizes(node, file, parts)
+        self.on_path.add(id(node))
+        stack.append(_Frame(node, file, parts, self.children(node, file, parts)))
+
+    def target(self, ref: str, file: Path) -> tuple[Any, Path, list[object]] | None:
         key = (file, ref)
-        if key not in resolved:
+        if key not in self.resolved:
             try:
-                found = spec.resolve(ref, file)
+                found = self.spec.resolve(ref, file)
             except RefError:  # reported by the loader
-                resolved[key] = None
+                self.resolved[key] = None
             else:
                 parts: list[object] = [t.replace("~1", "/").replace("~0", "~") for t in found.pointer.split("/")[1:]]
-                resolved[key] = (found.value, found.file, parts)
-        return resolved[key]
+                self.resolved[key] = (found.value, found.file, parts)
+        return self.resolved[key]
 
-    def children(node: Any, file: Path, parts: list[object]) -> Iterator[tuple[Any, Path, list[object]]]:
+    def children(self, node: Any, file: Path, parts: list[object]) -> Iterator[tuple[Any, Path, list[object]]]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                found = target(ref, file)
+                found = self.target(ref, file)
                 if found is not None:
                     yield found
             for key, value in node.items():
@@ -117,55 +164,24 @@ def _walk(spec: Spec) -> list[Problem]:
                 if isinstance(value, (dict, list)):
                     yield value, file, [*parts, index]
 
-    def check_sizes(node: Any, file: Path, parts: list[object]) -> None:
+    def check_sizes(self, node: Any, file: Path, parts: list[object]) -> None:
         if not isinstance(node, dict):
             return
         enum, properties = node.get("enum"), node.get("properties")
         if isinstance(enum, list) and len(enum) > MAX_ENUM_VALUES:
             message = f"enum with {len(enum):,} values; the limit is {MAX_ENUM_VALUES:,}"
-            problems.append(Problem(message, str(file), pointer_from_parts([*parts, "enum"])))
+            self.problems.append(Problem(message, str(file), pointer_from_parts([*parts, "enum"])))
         if isinstance(properties, dict) and len(properties) > MAX_PROPERTIES:
             message = f"schema with {len(properties):,} properties; the limit is {MAX_PROPERTIES:,}"
-            problems.append(Problem(message, str(file), pointer_from_parts([*parts, "properties"])))
+            self.problems.append(Problem(message, str(file), pointer_from_parts([*parts, "properties"])))
 
-    def deeper_than_limit(file: Path, parts: list[object]) -> None:
+    def deeper_than_limit(self, file: Path, parts: list[object]) -> None:
+        """Reported once, at the first place found."""
+        if self.too_deep:
+            return
+        self.too_deep = True
         message = (
             f"nested more than {MAX_NESTING_DEPTH} levels deep (counting each $ref as what it points to); "
             "the limit is there so that no spec exhausts the stack"
         )
-        problems.append(Problem(message, str(file), pointer_from_parts(parts)))
-
-    root = spec.root
-    if not isinstance(root, (dict, list)):
-        return problems
-    check_sizes(root, spec.entry, [])
-    stack = [_Frame(root, spec.entry, [], children(root, spec.entry, []))]
-    on_path.add(id(root))
-    while stack:
-        frame = stack[-1]
-        child = next(frame.children, None)
-        if child is None:
-            stack.pop()
-            on_path.discard(id(frame.node))
-            heights[id(frame.node)] = frame.height + 1
-            if stack:
-                stack[-1].height = max(stack[-1].height, frame.height + 1)
-            continue
-        node, file, parts = child
-        if id(node) in on_path:  # a cycle through `$ref`s: its depth is already counted on the way in
-            continue
-        if id(node) in heights:
-            frame.height = max(frame.height, heights[id(node)])
-            if not too_deep and len(stack) + heights[id(node)] > MAX_NESTING_DEPTH:
-                too_deep = True
-                deeper_than_limit(file, parts)
-            continue
-        if len(stack) >= MAX_NESTING_DEPTH:
-            if not too_deep:
-                too_deep = True
-                deeper_than_limit(file, parts)
-            continue
-        check_sizes(node, file, parts)
-        on_path.add(id(node))
-        stack.append(_Frame(node, file, parts, children(node, file, parts)))
-    return problems
+        self.problems.append(Problem(message, str(file), pointer_from_parts(parts)))

@@ -19,7 +19,7 @@ import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts, pointer_parts
 from generator.spec.limits import MAX_EXPANDED_NODES, MAX_FILE_BYTES, check_limits
-from generator.spec.refs import RefCycle, RefError, Target
+from generator.spec.refs import RefCycleError, RefError, Target
 
 _CYCLE_SHOWN = 8  # places of a `$ref` cycle named in its message
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -83,26 +83,7 @@ class Spec:
     def resolve(self, ref: str, base: Path) -> Target:
         """Follow one `$ref` written in file `base`."""
         file_part, _, fragment = ref.partition("#")
-        path = base
-        if file_part and (base, file_part) in self._file_refs:
-            path = self._file_refs[(base, file_part)]
-        elif file_part:
-            if _URL_SCHEME.match(file_part):
-                raise RefError(f"$ref {ref!r} points to a URL; only local files are read")
-            path = (base.parent / unquote(file_part)).resolve()
-            if not self.allow_outside_refs and not path.is_relative_to(self.base_dir):
-                raise RefError(
-                    f"$ref {ref!r} points outside the spec's folder {self.base_dir} "
-                    "(pass --allow-outside-refs to permit it)"
-                )
-            if not path.is_file():
-                raise RefError(f"$ref {ref!r}: {path} does not exist or is not a regular file")
-            if path not in self.documents:
-                before = len(self.problems)
-                self.document(path)
-                if len(self.problems) > before:
-                    raise RefError(f"$ref {ref!r}: file {path} could not be read")
-            self._file_refs[(base, file_part)] = path
+        path = self._referred_file(ref, base, file_part) if file_part else base
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
             raise RefError(f"$ref {ref!r}: the part after '#' must be a JSON pointer starting with '/'")
@@ -114,6 +95,28 @@ class Spec:
                 raise RefError(f"$ref {ref!r}: {path.name} has nothing at {pointer}") from None
         return Target(node, path, pointer)
 
+    def _referred_file(self, ref: str, base: Path, file_part: str) -> Path:
+        """The file a `$ref`'s file part names (read on first use), checked once per referring file."""
+        if (base, file_part) in self._file_refs:
+            return self._file_refs[(base, file_part)]
+        if _URL_SCHEME.match(file_part):
+            raise RefError(f"$ref {ref!r} points to a URL; only local files are read")
+        path = (base.parent / unquote(file_part)).resolve()
+        if not self.allow_outside_refs and not path.is_relative_to(self.base_dir):
+            raise RefError(
+                f"$ref {ref!r} points outside the spec's folder {self.base_dir} "
+                "(pass --allow-outside-refs to permit it)"
+            )
+        if not path.is_file():
+            raise RefError(f"$ref {ref!r}: {path} does not exist or is not a regular file")
+        if path not in self.documents:
+            before = len(self.problems)
+            self.document(path)
+            if len(self.problems) > before:
+                raise RefError(f"$ref {ref!r}: file {path} could not be read")
+        self._file_refs[(base, file_part)] = path
+        return path
+
     def follow(self, node: Any, file: Path, pointer: str) -> Target:
         """Follow `$ref` chains from `node` to a value that is not a `$ref`."""
         seen: dict[tuple[Path, str], int] = {}  # place -> position on the chain
@@ -124,7 +127,7 @@ class Spec:
                 places = list(seen)[seen[key] :]
                 first = places.index(min(places))  # the same cycle is named the same way from anywhere
                 places = places[first:] + places[:first]
-                raise RefCycle(self.describe_cycle(places), places)
+                raise RefCycleError(self.describe_cycle(places), places)
             seen[key] = len(seen)
             target = self.resolve(target.value["$ref"], target.file)
         return target
@@ -204,7 +207,7 @@ def _check_refs(spec: Spec) -> None:
                 stack.append((target.file, target.value, list(pointer_parts(target.pointer))))
 
 
-def _chain_cycle(spec: Spec, start: Target, chained: set[tuple[Path, str]]) -> RefCycle | None:
+def _chain_cycle(spec: Spec, start: Target, chained: set[tuple[Path, str]]) -> RefCycleError | None:
     """The cycle a chain of `$ref`s from `start` runs into, unless an earlier chain already went this way.
 
     Each place is followed once over all chains, so thousands of `$ref`s in a row take linear time.
@@ -218,7 +221,7 @@ def _chain_cycle(spec: Spec, start: Target, chained: set[tuple[Path, str]]) -> R
             places = path[path.index(key) :]
             first = places.index(min(places))  # the same cycle is named the same way from anywhere
             places = places[first:] + places[:first]
-            return RefCycle(spec.describe_cycle(places), places)
+            return RefCycleError(spec.describe_cycle(places), places)
         if key in chained:
             break
         path.append(key)

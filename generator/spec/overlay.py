@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,8 @@ class Overlaid:
                     if problem.pointer == pointer or problem.pointer.startswith(pointer + "/"):
                         origin = (file, index)
             if origin is not None:
-                problem = Problem(f"{problem.message} (this value comes from overlay {origin[0]}, action {origin[1]})",
-                                  problem.file, problem.pointer, problem.line)  # fmt: skip
+                message = f"{problem.message} (this value comes from overlay {origin[0]}, action {origin[1]})"
+                problem = Problem(message, problem.file, problem.pointer, problem.line)
             result.append(problem)
         return result
 
@@ -79,10 +80,10 @@ def apply_overlays(spec: Spec, paths: tuple[Path, ...], strict: bool = False) ->
     problems = [problem for document in documents for problem in _check_shape(document)]
     if problems:
         raise GeneratorError(problems)
-    budget = _Budget(expanded_size(spec.root) or 0)
+    run = _Run(spec, result, problems, strict, _Budget(expanded_size(spec.root) or 0))
     for document in documents:
         digest.update(f"{document.path.name}\0{document.digest}\0".encode())
-        result.applied.append(_apply(spec, document, result, problems, strict, budget))
+        result.applied.append(_apply(run, document))
     if problems:
         raise GeneratorError(problems)
     try:
@@ -117,8 +118,8 @@ def _check_shape(document: Document) -> list[Problem]:
     ]
     version = data.get("overlay")
     if not (isinstance(version, str) and (version == "1.0" or version.startswith("1.0."))):
-        problems.append(problem(f"'overlay' must be the Overlay Specification version, 1.0.x; got {version!r}",
-                                "/overlay"))  # fmt: skip
+        message = f"'overlay' must be the Overlay Specification version, 1.0.x; got {version!r}"
+        problems.append(problem(message, "/overlay"))
     info = data.get("info")
     if not (isinstance(info, dict) and isinstance(info.get("title"), str) and isinstance(info.get("version"), str)):
         problems.append(problem("'info' must be a mapping with a 'title' and a 'version' (strings)", "/info"))
@@ -127,21 +128,33 @@ def _check_shape(document: Document) -> list[Problem]:
         problems.append(problem("'actions' must be a list of at least one action", "/actions"))
         return problems
     for index, action in enumerate(actions):
-        where = f"/actions/{index}"
-        if not isinstance(action, dict):
-            problems.append(problem(f"action {index} must be a mapping with 'target' and 'update' or 'remove'", where))
-            continue
-        for key in action:
-            if key not in _ACTION_KEYS and not str(key).startswith("x-"):
-                problems.append(problem(f"action {index}: unknown key {key!r}; known keys: {', '.join(_ACTION_KEYS)} "
-                                        "and x- extensions", f"{where}/{key}"))  # fmt: skip
-        if not isinstance(action.get("target"), str):
-            problems.append(problem(f"action {index} needs a 'target': a JSONPath expression (RFC 9535)", where))
-        elif "remove" in action and not isinstance(action["remove"], bool):
-            problems.append(problem(f"action {index}: 'remove' must be true or false", f"{where}/remove"))
-        elif "update" not in action and action.get("remove") is not True:
-            problems.append(problem(f"action {index} (target {action['target']!r}) has neither 'update' nor "
-                                    "'remove: true', so it would do nothing", where))  # fmt: skip
+        problems += _check_action(index, action, problem)
+    return problems
+
+
+def _check_action(index: int, action: Any, problem: Callable[[str, str], Problem]) -> list[Problem]:
+    """One action's keys and types (`problem` places a message at a pointer of the overlay)."""
+    where = f"/actions/{index}"
+    if not isinstance(action, dict):
+        return [problem(f"action {index} must be a mapping with 'target' and 'update' or 'remove'", where)]
+    problems = [
+        problem(
+            f"action {index}: unknown key {key!r}; known keys: {', '.join(_ACTION_KEYS)} and x- extensions",
+            f"{where}/{key}",
+        )
+        for key in action
+        if key not in _ACTION_KEYS and not str(key).startswith("x-")
+    ]
+    if not isinstance(action.get("target"), str):
+        problems.append(problem(f"action {index} needs a 'target': a JSONPath expression (RFC 9535)", where))
+    elif "remove" in action and not isinstance(action["remove"], bool):
+        problems.append(problem(f"action {index}: 'remove' must be true or false", f"{where}/remove"))
+    elif "update" not in action and action.get("remove") is not True:
+        message = (
+            f"action {index} (target {action['target']!r}) has neither 'update' nor "
+            "'remove: true', so it would do nothing"
+        )
+        problems.append(problem(message, where))
     return problems
 
 
@@ -157,15 +170,29 @@ class _Budget:
         nodes = (expanded_size(update) or MAX_EXPANDED_NODES) * selected
         size = len(json.dumps(update, default=str)) * selected
         if self.nodes + nodes > MAX_EXPANDED_NODES or self.bytes + size > MAX_FILE_BYTES:
-            return (f"copying 'update' into the {selected:,} nodes it selects would add {nodes:,} nodes and "
-                    f"{size:,} bytes, past the limits of {MAX_EXPANDED_NODES:,} nodes in the spec and "
-                    f"{MAX_FILE_BYTES:,} bytes added by overlays; select fewer nodes or make the value smaller")  # fmt: skip
+            return (
+                f"copying 'update' into the {selected:,} nodes it selects would add {nodes:,} nodes and "
+                f"{size:,} bytes, past the limits of {MAX_EXPANDED_NODES:,} nodes in the spec and "
+                f"{MAX_FILE_BYTES:,} bytes added by overlays; select fewer nodes or make the value smaller"
+            )
         self.nodes, self.bytes = self.nodes + nodes, self.bytes + size
         return None
 
 
-def _apply(spec: Spec, document: Document, result: Overlaid, problems: list[Problem], strict: bool,
-           budget: _Budget) -> AppliedOverlay:  # fmt: skip
+@dataclass
+class _Run:
+    """One `apply_overlays`: the spec it changes, what it gathers (`result`, `problems`), whether an action that
+    selects nothing is an error (`strict`), and what the overlays may still add."""
+
+    spec: Spec
+    result: Overlaid
+    problems: list[Problem]
+    strict: bool
+    budget: _Budget
+
+
+def _apply(run: _Run, document: Document) -> AppliedOverlay:
+    spec, result, problems, strict, budget = run.spec, run.result, run.problems, run.strict, run.budget
     file = str(document.path)
     matched = 0
     for index, action in enumerate(document.data["actions"]):
@@ -219,7 +246,8 @@ def _remove(nodes: jsonpath_rfc9535.JSONPathNodeList, removed: list[Any]) -> str
 
 
 def _update(nodes: jsonpath_rfc9535.JSONPathNodeList, update: Any, origins: list[str]) -> str | None:
-    """Merge `update` into each selected object or append it to each selected array; where it went goes to `origins`."""
+    """Merge `update` into each selected object or append it to each selected array; where it went goes to
+    `origins`."""
     seen: set[int] = set()
     for node in nodes:
         value, pointer = node.value, pointer_from_parts(node.location)
@@ -235,8 +263,10 @@ def _update(nodes: jsonpath_rfc9535.JSONPathNodeList, update: Any, origins: list
             value.append(copy.deepcopy(update))
             origins.append(pointer_from_parts([*node.location, len(value) - 1]))
         else:
-            return (f"selects a {type(value).__name__} at {pointer or '/'}; 'update' can change only objects (merged "
-                    "into) and arrays (appended to): select the object holding it instead")  # fmt: skip
+            return (
+                f"selects a {type(value).__name__} at {pointer or '/'}; 'update' can change only objects (merged "
+                "into) and arrays (appended to): select the object holding it instead"
+            )
     return None
 
 

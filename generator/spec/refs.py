@@ -11,7 +11,7 @@ class RefError(Exception):
     """A `$ref` that cannot be followed; the caller knows where the `$ref` stands."""
 
 
-class RefCycle(RefError):
+class RefCycleError(RefError):
     """`$ref`s that only refer to each other, round to the first: `places` (file, pointer) of each."""
 
     def __init__(self, message: str, places: list[tuple[Path, str]]) -> None:

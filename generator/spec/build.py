@@ -263,6 +263,9 @@ class NodeBuilder:
         self.spec = spec
         self.graph = graph
         self.entry = spec.entry
+        # Path items by location: callbacks and webhooks may lead back to a path item being built (a callback
+        # whose operation has the callback itself): that is the same node, not an endless expansion.
+        self._path_items: dict[tuple[Path, str], PathItem] = {}
 
     def location(self, file: Path, pointer: str) -> Location:
         return Location(file, pointer, self.spec.documents.get(file))
@@ -337,18 +340,21 @@ class NodeBuilder:
 
     def path_item(self, raw: Any, file: Path, pointer: str) -> PathItem:
         target = self.follow(raw, file, pointer)
-        if not isinstance(target.value, dict):
-            return PathItem(self.location(target.file, target.pointer), is_mapping=False)
+        key = (target.file, target.pointer)
+        if key in self._path_items:
+            return self._path_items[key]
+        node = PathItem(self.location(target.file, target.pointer), is_mapping=isinstance(target.value, dict))
+        self._path_items[key] = node  # before its operations, whose callbacks may come back to it
+        if not node.is_mapping:
+            return node
         item = target.value
         operations = []
         for method in HTTP_METHODS:
             if method in item:
                 operations.append(self.operation(method, item[method], target.file, f"{target.pointer}/{method}"))
-        return PathItem(
-            self.location(target.file, target.pointer),
-            tuple(operations),
-            self.parameters(item, target.file, target.pointer),
-        )
+        node.__dict__["operations"] = tuple(operations)  # the builder fills the node it registered, once
+        node.__dict__["parameters"] = self.parameters(item, target.file, target.pointer)
+        return node
 
     def parameters(self, owner: dict[str, Any], file: Path, pointer: str) -> tuple[Parameter, ...]:
         raw = owner.get("parameters")

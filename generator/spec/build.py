@@ -3,8 +3,7 @@
 
 Schemas are built without recursion: a node is made as an empty shell the first time its location is met
 (so a `$ref` back to it finds it), and filled from a work list. Every location becomes one node, so the
-same `$ref`'d schema is the same object wherever it is used. After the nodes of a build are filled, the
-ones on a cycle are marked `recursive` (Tarjan's algorithm, iterative).
+same `$ref`'d schema is the same object wherever it is used; a schema on a cycle knows it (`recursive`).
 
 A `$ref` that cannot be followed was reported by the loader (`load_spec` resolves every `$ref` the entry
 document reaches before anything else runs); one met here anyway is an error at its place.
@@ -12,8 +11,9 @@ document reaches before anything else runs); one met here anyway is an error at 
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -76,6 +76,21 @@ _FIELD_NAMES = {
 _OAUTH_FLOWS = ("implicit", "password", "clientCredentials", "authorizationCode")
 
 
+def _defaults(cls: type) -> dict[str, Any]:
+    """Every field of a dataclass that has a default, with it (a factory's made once: the empty mappings of a
+    shell are never changed, so all shells share them)."""
+    found: dict[str, Any] = {}
+    for each in dataclasses.fields(cls):
+        if each.default is not dataclasses.MISSING:
+            found[each.name] = each.default
+        elif each.default_factory is not dataclasses.MISSING:
+            found[each.name] = each.default_factory()
+    return found
+
+
+_SCHEMA_DEFAULTS = _defaults(Schema)
+
+
 class SchemaGraph:
     """Every schema node built from one spec, by location; `schema()` builds what is not built yet."""
 
@@ -110,20 +125,19 @@ class SchemaGraph:
         key = (file, pointer)
         node = self._nodes.get(key)
         if node is None:
-            node = Schema(Location(file, pointer, self.spec.documents.get(file)))
+            # Made without the dataclass's __init__ (which sets each of its forty fields one by one): this is the
+            # builder's hot path, a shell per schema of the spec; `_fill` sets what is written.
+            node = Schema.__new__(Schema)
+            node.__dict__.update(_SCHEMA_DEFAULTS, location=Location(file, pointer, self.spec.documents.get(file)))
             self._nodes[key] = node
             self._written[id(node)] = value
             self._pending.append((node, value))
         return node
 
     def _fill_pending(self) -> None:
-        built: list[Schema] = []
         while self._pending:
             node, value = self._pending.pop()
             self._fill(node, value)
-            built.append(node)
-        for node in _on_cycles(built):
-            node.__dict__["recursive"] = True
 
     def _fill(self, node: Schema, value: Any) -> None:
         """Set the fields of a shell; only here is a node ever changed (its dataclass is frozen).
@@ -240,62 +254,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _on_cycles(nodes: list[Schema]) -> Iterator[Schema]:
-    """The nodes (of `nodes`) that can reach themselves: members of a strongly connected group of more than one
-    node, or with an edge to themselves. Edges into nodes outside `nodes` are ignored: those were built earlier
-    and cannot reach back into these."""
-    ids = {id(n): n for n in nodes}
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on_stack: set[int] = set()
-    for root in nodes:
-        if id(root) in index:
-            continue
-        work = [(id(root), _edges(root))]
-        index[id(root)] = low[id(root)] = len(index)
-        stack.append(id(root))
-        on_stack.add(id(root))
-        while work:
-            current, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[current])
-                if low[current] == index[current]:
-                    group = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.append(member)
-                        if member == current:
-                            break
-                    if len(group) > 1 or any(id(c) == current for c in _edges(ids[current])):
-                        yield from (ids[m] for m in group)
-                continue
-            key = id(child)
-            if key not in ids:
-                continue
-            if key not in index:
-                index[key] = low[key] = len(index)
-                stack.append(key)
-                on_stack.add(key)
-                work.append((key, _edges(child)))
-            elif key in on_stack:
-                low[current] = min(low[current], index[key])
-
-
-def _edges(node: Schema) -> Iterator[Schema]:
-    for single in (node.ref, node.items, node.additional_properties, node.not_):
-        if single is not None:
-            yield single
-    yield from node.properties.values()
-    yield from (node.pattern_properties or {}).values()
-    for members in (node.all_of, node.one_of, node.any_of):
-        yield from members or ()
-
-
 # --- the document ------------------------------------------------------------------------------------
 
 
@@ -309,6 +267,9 @@ class NodeBuilder:
         self.spec = spec
         self.graph = graph
         self.entry = spec.entry
+        # Path items by location: callbacks and webhooks may lead back to a path item being built (a callback
+        # whose operation has the callback itself): that is the same node, not an endless expansion.
+        self._path_items: dict[tuple[Path, str], PathItem] = {}
 
     def location(self, file: Path, pointer: str) -> Location:
         return Location(file, pointer, self.spec.documents.get(file))
@@ -383,18 +344,21 @@ class NodeBuilder:
 
     def path_item(self, raw: Any, file: Path, pointer: str) -> PathItem:
         target = self.follow(raw, file, pointer)
-        if not isinstance(target.value, dict):
-            return PathItem(self.location(target.file, target.pointer), is_mapping=False)
+        key = (target.file, target.pointer)
+        if key in self._path_items:
+            return self._path_items[key]
+        node = PathItem(self.location(target.file, target.pointer), is_mapping=isinstance(target.value, dict))
+        self._path_items[key] = node  # before its operations, whose callbacks may come back to it
+        if not node.is_mapping:
+            return node
         item = target.value
         operations = []
         for method in HTTP_METHODS:
             if method in item:
                 operations.append(self.operation(method, item[method], target.file, f"{target.pointer}/{method}"))
-        return PathItem(
-            self.location(target.file, target.pointer),
-            tuple(operations),
-            self.parameters(item, target.file, target.pointer),
-        )
+        node.__dict__["operations"] = tuple(operations)  # the builder fills the node it registered, once
+        node.__dict__["parameters"] = self.parameters(item, target.file, target.pointer)
+        return node
 
     def parameters(self, owner: dict[str, Any], file: Path, pointer: str) -> tuple[Parameter, ...]:
         raw = owner.get("parameters")

@@ -13,7 +13,7 @@ the few rules that depend on a keyword's mere presence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -149,7 +149,6 @@ class Schema:
     not_: Schema | None = None
     discriminator: Discriminator | None = None  # written as a mapping
     extensions: Mapping[str, Any] = field(default_factory=dict)
-    recursive: bool = False  # reachable from itself (through properties, items, members, `$ref`s, ...)
 
     def __repr__(self) -> str:
         return f"Schema({self.location})"
@@ -200,6 +199,31 @@ class Schema:
     def has(self, keyword: str) -> bool:
         """Whether `keyword` is written (whatever its value)."""
         return keyword in self.keywords
+
+    @cached_property
+    def recursive(self) -> bool:
+        """Whether the schema can reach itself (through properties, items, members, `$ref`s, ...): a cycle is
+        this identity, never an endless expansion. Found when asked (a walk of what the schema reaches)."""
+        seen: set[int] = set()
+        stack = list(self.children())
+        while stack:
+            node = stack.pop()
+            if node is self:
+                return True
+            if id(node) not in seen:
+                seen.add(id(node))
+                stack.extend(node.children())
+        return False
+
+    def children(self) -> Iterator[Schema]:
+        """The schemas this one contains or refers to, one step down."""
+        for single in (self.ref, self.items, self.additional_properties, self.not_):
+            if single is not None:
+                yield single
+        yield from self.properties.values()
+        yield from (self.pattern_properties or {}).values()
+        for members in (self.all_of, self.one_of, self.any_of):
+            yield from members or ()
 
     @cached_property
     def merged(self) -> MergedObject | None:

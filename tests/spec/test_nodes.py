@@ -268,3 +268,25 @@ def test_a_schema_graph_builds_a_schema_on_demand_once(tmp_path: Path) -> None:
     assert first is again and len(graph) == 2
     with pytest.raises(GeneratorError, match="has nothing at"):
         graph.schema({"$ref": "#/components/schemas/Missing"}, entry, "/y")
+
+
+def test_a_callback_that_leads_back_to_itself_is_the_same_path_item(tmp_path: Path) -> None:
+    doc = document(
+        tmp_path,
+        """\
+paths: {}
+webhooks:
+  again: {$ref: '#/components/pathItems/Hook'}
+components:
+  pathItems:
+    Hook:
+      post:
+        responses: {'200': {description: ok}}
+        callbacks:
+          c: {'{$url}': {$ref: '#/components/pathItems/Hook'}}
+""",
+    )
+    hook = doc.webhooks["again"]
+    post = hook.operation("post")
+    assert post is not None and post.callbacks["c"]["{$url}"] is hook
+    assert hook.location.pointer == "/components/pathItems/Hook"

@@ -1,0 +1,77 @@
+"""CPU time of a first `generate` by this tree against another revision of the generator, alternated.
+
+A refactoring must not make the generator slower. Wall-clock figures on a shared machine swing with its load;
+the CPU time (user + system) a run takes swings much less, so this measures that, in rounds that alternate the two
+trees, and prints each spec's median per tree and the ratio this tree / base.
+
+    .venv/bin/python benchmarks/compare_trees.py --base REV [--repeat 5] [--only openai]
+
+The base revision is checked out into a temporary git worktree and run with this tree's interpreter (the two must
+need the same dependencies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("SDKGEN_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
+SPECS = {
+    "jira-platform": CORPUS / "jira-platform" / "platform-swagger.v3.json",
+    "openai": CORPUS / "openai" / "openapi.yaml",
+    "seed": ROOT / "specs" / "conductor.yaml",
+}
+
+
+def cpu_seconds(tree: Path, spec: Path, scratch: Path) -> float:
+    """User + system CPU seconds of one first `generate` (validation included) into an empty folder."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(scratch / "out"), "--lenient", "-q"],
+        cwd=tree,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", required=True, help="the git revision to compare with")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", action="append", choices=sorted(SPECS))
+    args = parser.parse_args()
+    names = args.only or sorted(SPECS)
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp) / "base"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), args.base], cwd=ROOT, check=True, capture_output=True
+        )
+        try:
+            times: dict[tuple[str, str], list[float]] = {}
+            for _ in range(args.repeat):
+                for name in names:
+                    for label, tree in (("base", base), ("this", ROOT)):
+                        with tempfile.TemporaryDirectory() as scratch:
+                            times.setdefault((name, label), []).append(cpu_seconds(tree, SPECS[name], Path(scratch)))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
+    print(f"CPU seconds of a first generate, median of {args.repeat} alternated rounds (base {args.base})")
+    print("| spec | base | this | this/base |\n| --- | ---: | ---: | ---: |")
+    for name in names:
+        old, new = statistics.median(times[(name, "base")]), statistics.median(times[(name, "this")])
+        print(f"| {name} | {old:.2f} | {new:.2f} | {new / old:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

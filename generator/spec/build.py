@@ -139,7 +139,7 @@ class SchemaGraph:
             node, value = self._pending.pop()
             self._fill(node, value)
 
-    def _fill(self, node: Schema, value: Any) -> None:
+    def _fill(self, node: Schema, value: Any) -> None:  # noqa: C901, PLR0912 - the builder's hot path, kept inline
         """Set the fields of a shell; only here is a node ever changed (its dataclass is frozen).
 
         One pass over the keys written (most schemas have two or three), each keyword read as its field wants."""
@@ -199,20 +199,9 @@ class SchemaGraph:
                 fields["ref"] = self._shell(target.value, target.file, target.pointer)
                 fields["ref_text"] = item
         elif key == "type":
-            if isinstance(item, list):
-                fields["types"] = tuple(t for t in item if isinstance(t, str))
-                fields["type_is_list"] = True
-            elif isinstance(item, str):
-                fields["types"] = (item,)
+            _read_type(fields, item)
         elif key == "properties":
-            own = Target(item, file, f"{pointer}/properties")
-            if isinstance(item, dict) and list(item) == ["$ref"] and isinstance(item["$ref"], str):
-                own = self._follow(item, file, own.pointer)
-            if isinstance(own.value, dict):
-                fields["properties"] = {
-                    name: self._shell(prop, own.file, f"{own.pointer}/{escape(name)}")
-                    for name, prop in own.value.items()
-                }
+            self._properties(fields, item, file, pointer)
         elif key == "patternProperties":
             if isinstance(item, dict):
                 fields["pattern_properties"] = {
@@ -222,9 +211,18 @@ class SchemaGraph:
         elif key == "required":
             if isinstance(item, list):
                 fields["required"] = tuple(dict.fromkeys(r for r in item if isinstance(r, str)))
-        elif key == "discriminator":
-            if isinstance(item, dict):
-                fields["discriminator"] = self._discriminator(item, file)
+        elif key == "discriminator" and isinstance(item, dict):
+            fields["discriminator"] = self._discriminator(item, file)
+
+    def _properties(self, fields: dict[str, Any], item: Any, file: Path, pointer: str) -> None:
+        """`properties`, also where it is itself a `$ref` to a mapping of them."""
+        own = Target(item, file, f"{pointer}/properties")
+        if isinstance(item, dict) and list(item) == ["$ref"] and isinstance(item["$ref"], str):
+            own = self._follow(item, file, own.pointer)
+        if isinstance(own.value, dict):
+            fields["properties"] = {
+                name: self._shell(prop, own.file, f"{own.pointer}/{escape(name)}") for name, prop in own.value.items()
+            }
 
     def _discriminator(self, raw: dict[str, Any], file: Path) -> Discriminator:
         name = raw.get("propertyName")
@@ -248,6 +246,15 @@ class SchemaGraph:
             return self.spec.follow(value, file, pointer)
         except RefError as exc:
             raise GeneratorError(Problem(str(exc), str(file), pointer)) from None
+
+
+def _read_type(fields: dict[str, Any], item: Any) -> None:
+    """`type`: one name, or a list of them (3.1), as written."""
+    if isinstance(item, list):
+        fields["types"] = tuple(t for t in item if isinstance(t, str))
+        fields["type_is_list"] = True
+    elif isinstance(item, str):
+        fields["types"] = (item,)
 
 
 def _is_number(value: Any) -> bool:
@@ -440,7 +447,7 @@ class NodeBuilder:
             explode=explode if isinstance(explode, bool) else None,
             schema=self.graph.schema(schema, target.file, schema_pointer) if schema is not None else None,
             schema_written=schema is not None,
-            example=data["example"] if "example" in data else MISSING,
+            example=data.get("example", MISSING),
             examples=self.examples(data.get("examples"), target.file, f"{target.pointer}/examples"),
             extensions=_extensions(data),
             problems=tuple(problems),
@@ -530,7 +537,7 @@ class NodeBuilder:
             name,
             schema=schemas.get("schema"),
             item_schema=schemas.get("itemSchema"),
-            example=raw["example"] if "example" in raw else MISSING,
+            example=raw.get("example", MISSING),
             examples=self.examples(raw.get("examples"), file, f"{pointer}/examples"),
             encoding=encoding,
         )
@@ -575,7 +582,8 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _extensions(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _extensions(raw: Mapping[Any, Any]) -> dict[str, Any]:
+    # keys are whatever YAML wrote: a number (`200:`) too, though the types say str
     return {k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")}
 
 
@@ -584,8 +592,10 @@ def _requirements(raw: Any) -> tuple[Mapping[str, tuple[str, ...]], ...] | None:
     if not isinstance(raw, list):
         return None
     return tuple(
-        {str(name): tuple(s for s in scopes if isinstance(s, str)) if isinstance(scopes, list) else ()
-         for name, scopes in alternative.items()}
+        {
+            str(name): tuple(s for s in scopes if isinstance(s, str)) if isinstance(scopes, list) else ()
+            for name, scopes in alternative.items()
+        }
         for alternative in raw
         if isinstance(alternative, dict)
-    )  # fmt: skip  # one comprehension: a list of mappings of lists
+    )

@@ -31,6 +31,7 @@ from generator.spec.nodes import (
     Example,
     Header,
     Info,
+    License,
     Location,
     MediaType,
     OAuthFlow,
@@ -43,6 +44,7 @@ from generator.spec.nodes import (
     Schema,
     SecurityScheme,
     Server,
+    ServerVariable,
     escape,
 )
 from generator.spec.refs import RefError, Target
@@ -222,9 +224,8 @@ class SchemaGraph:
         elif key == "required":
             if isinstance(item, list):
                 fields["required"] = tuple(dict.fromkeys(r for r in item if isinstance(r, str)))
-        elif key == "discriminator":
-            if isinstance(item, dict):
-                fields["discriminator"] = self._discriminator(item, file)
+        elif key == "discriminator" and isinstance(item, dict):
+            fields["discriminator"] = self._discriminator(item, file)
 
     def _discriminator(self, raw: dict[str, Any], file: Path) -> Discriminator:
         name = raw.get("propertyName")
@@ -305,14 +306,37 @@ class NodeBuilder:
 
     def info(self, raw: Any) -> Info:
         info = _mapping(raw)
-        return Info(info.get("title"), info.get("version"), info.get("description"))
+        version = info.get("version", "")
+        license_ = info.get("license")
+        return Info(
+            title=_string(info.get("title")),
+            version=version if isinstance(version, str) else str(version),
+            description=_string(info.get("description")),
+            license=self.license(license_) if isinstance(license_, dict) else None,
+        )
+
+    def license(self, raw: Mapping[str, Any]) -> License:
+        return License(
+            self.location(self.entry, "/info/license"),
+            _string(raw.get("name")),
+            _string(raw.get("identifier")),
+            _string(raw.get("url")),
+        )
 
     def servers(self, raw: Any) -> tuple[Server, ...]:
         servers = []
-        for server in raw if isinstance(raw, list) else ():
+        for index, server in enumerate(raw if isinstance(raw, list) else ()):
             if isinstance(server, dict) and isinstance(server.get("url"), str):
-                variables = _mapping(server.get("variables"))
-                servers.append(Server(server["url"], _string(server.get("description")), variables))
+                variables = {
+                    str(name): ServerVariable(
+                        str(variable["default"]) if "default" in variable else None,
+                        _string(variable.get("description")),
+                    )
+                    for name, variable in _mapping(server.get("variables")).items()
+                    if isinstance(variable, dict)
+                }
+                location = self.location(self.entry, f"/servers/{index}")
+                servers.append(Server(location, server["url"], _string(server.get("description")), variables))
         return tuple(servers)
 
     def components(self, raw: Mapping[str, Any]) -> Components:
@@ -358,6 +382,7 @@ class NodeBuilder:
                 operations.append(self.operation(method, item[method], target.file, f"{target.pointer}/{method}"))
         node.__dict__["operations"] = tuple(operations)  # the builder fills the node it registered, once
         node.__dict__["parameters"] = self.parameters(item, target.file, target.pointer)
+        node.__dict__["keys"] = tuple(str(key) for key in item)
         return node
 
     def parameters(self, owner: dict[str, Any], file: Path, pointer: str) -> tuple[Parameter, ...]:
@@ -440,7 +465,7 @@ class NodeBuilder:
             explode=explode if isinstance(explode, bool) else None,
             schema=self.graph.schema(schema, target.file, schema_pointer) if schema is not None else None,
             schema_written=schema is not None,
-            example=data["example"] if "example" in data else MISSING,
+            example=data.get("example", MISSING),
             examples=self.examples(data.get("examples"), target.file, f"{target.pointer}/examples"),
             extensions=_extensions(data),
             problems=tuple(problems),
@@ -530,7 +555,7 @@ class NodeBuilder:
             name,
             schema=schemas.get("schema"),
             item_schema=schemas.get("itemSchema"),
-            example=raw["example"] if "example" in raw else MISSING,
+            example=raw.get("example", MISSING),
             examples=self.examples(raw.get("examples"), file, f"{pointer}/examples"),
             encoding=encoding,
         )
@@ -543,7 +568,7 @@ class NodeBuilder:
         for kind in _OAUTH_FLOWS:
             flow = _mapping(raw_flows).get(kind) if isinstance(raw_flows, dict) else None
             if isinstance(flow, dict):
-                scopes = {str(k): v for k, v in _mapping(flow.get("scopes")).items() if isinstance(v, str)}
+                scopes = {str(k): v if isinstance(v, str) else "" for k, v in _mapping(flow.get("scopes")).items()}
                 flows.append(
                     OAuthFlow(
                         kind,
@@ -575,7 +600,7 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _extensions(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _extensions(raw: Mapping[Any, Any]) -> dict[str, Any]:  # YAML keys may be numbers
     return {k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")}
 
 

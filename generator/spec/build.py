@@ -565,6 +565,15 @@ class NodeBuilder:
         )
 
 
+def written_operation(spec: Spec, path: str, method: str) -> Mapping[str, Any] | None:
+    """The Operation Object at `paths/<path>/<method>` of the entry document as written, for a command that edits
+    that file as written (`samples --format spec`); None where it is not written there as an object (its path
+    item is a `$ref`, or it is missing)."""
+    item = _mapping(_mapping(spec.root).get("paths")).get(path)
+    operation = _mapping(item).get(method)
+    return operation if isinstance(operation, dict) else None
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 

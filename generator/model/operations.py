@@ -184,7 +184,7 @@ class OperationBuilder:
             parameters=tuple(ordered),
             body=body,
             return_type=return_type,
-            response_schema=responses.response_schema(op, self.graph),
+            response_schema=responses.response_schema(op),
             security=self._security(op),
             source=str(op.location),
             pagination=pagination,

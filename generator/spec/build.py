@@ -100,7 +100,6 @@ class SchemaGraph:
         self.spec = spec
         self._nodes: dict[tuple[Path, str], Schema] = {}
         self._pending: list[tuple[Schema, Any]] = []
-        self._written: dict[int, Any] = {}  # id(node) -> the JSON it was built from
 
     def schema(self, value: Any, file: Path, pointer: str) -> Schema:
         """The node of the schema `value` written at `pointer` in `file` (built with all it reaches)."""
@@ -117,9 +116,8 @@ class SchemaGraph:
         return self._nodes.get((file, pointer))
 
     def written(self, node: Schema) -> Any:
-        """The JSON `node` was built from, as written. Only for what still shows or compares schemas as JSON
-        (`inspect --json`, the IR's `schema` fields that diff and the examples read); nothing decides by it."""
-        return self._written.get(id(node))
+        """The JSON `node` was built from, as written (`Schema.written`)."""
+        return node.written
 
     # --- building ----------------------------------------------------------------------------
 
@@ -130,9 +128,9 @@ class SchemaGraph:
             # Made without the dataclass's __init__ (which sets each of its forty fields one by one): this is the
             # builder's hot path, a shell per schema of the spec; `_fill` sets what is written.
             node = Schema.__new__(Schema)
-            node.__dict__.update(_SCHEMA_DEFAULTS, location=Location(file, pointer, self.spec.documents.get(file)))
+            location = Location(file, pointer, self.spec.documents.get(file))
+            node.__dict__.update(_SCHEMA_DEFAULTS, location=location, written=value)
             self._nodes[key] = node
-            self._written[id(node)] = value
             self._pending.append((node, value))
         return node
 
@@ -590,6 +588,15 @@ class NodeBuilder:
             open_id_connect_url=_string(scheme.get("openIdConnectUrl")),
             flows=tuple(flows),
         )
+
+
+def written_operation(spec: Spec, path: str, method: str) -> Mapping[str, Any] | None:
+    """The Operation Object at `paths/<path>/<method>` of the entry document as written, for a command that edits
+    that file as written (`samples --format spec`); None where it is not written there as an object (its path
+    item is a `$ref`, or it is missing)."""
+    item = _mapping(_mapping(spec.root).get("paths")).get(path)
+    operation = _mapping(item).get(method)
+    return operation if isinstance(operation, dict) else None
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -149,6 +149,9 @@ class Schema:
     not_: Schema | None = None
     discriminator: Discriminator | None = None  # written as a mapping
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    # The JSON the node was built from, as written (`$ref`s in it not followed; None for a node made by hand).
+    # Only for what shows a schema as JSON (`inspect --json`) or hands it on as JSON; nothing decides by it.
+    written: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"Schema({self.location})"

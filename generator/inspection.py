@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model.ir import Api, Operation, Parameter
+from generator.spec.nodes import Schema
 from generator.spec.overlay import AppliedOverlay
 from generator.targets.python.types import annotation as python_annotation
 
@@ -80,11 +81,11 @@ def _operation(op: Operation) -> dict[str, Any]:
                 "content_type": op.body.content_type,
                 "required": op.body.required,
                 "flattened": op.body.flattened,
-                "schema": op.body.schema,
+                "schema": op.body.schema.written,
             }
         ),
         "return_type": python_annotation(op.return_type),
-        "response_schema": op.response_schema,
+        "response_schema": _written(op.response_schema),
         "security": list(op.security),
         "pagination": (
             None
@@ -111,5 +112,10 @@ def _parameter(p: Parameter) -> dict[str, Any]:
         "location": p.location,
         "required": p.required,
         "type": python_annotation(p.type),
-        "schema": p.schema,
+        "schema": _written(p.schema),
     }
+
+
+def _written(schema: Schema | None) -> Any:
+    """A schema's JSON as the spec writes it (the IR holds it with a top-level `$ref` followed: docs/inspect.md)."""
+    return schema.written if schema is not None else None

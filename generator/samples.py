@@ -18,6 +18,7 @@ import yaml
 
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.model.ir import Api
+from generator.spec.build import written_operation
 from generator.spec.load import Spec
 from generator.targets.python.examples import program, sample_client_variable
 from generator.targets.python.formatting import format_with_black
@@ -127,15 +128,10 @@ def merge_entries(existing: list[Any], ours: list[dict[str, str]]) -> list[Any]:
 
 
 def _existing(spec: Spec, sample: Sample) -> list[Any] | None:
-    operation = _operation(spec, sample)
-    value = operation.get(KEY) if isinstance(operation, dict) else None
+    """The operation's `x-codeSamples` as written, when it is a list (of entries, whatever they hold)."""
+    operation = written_operation(spec, sample.path, sample.method)
+    value = operation.get(KEY) if operation is not None else None
     return value if isinstance(value, list) else None
-
-
-def _operation(spec: Spec, sample: Sample) -> Any:
-    paths = spec.root.get("paths") if isinstance(spec.root, dict) else None
-    item = paths.get(sample.path) if isinstance(paths, dict) else None
-    return item.get(sample.method) if isinstance(item, dict) else None
 
 
 # --- the spec with samples merged ------------------------------------------------------------------
@@ -146,7 +142,7 @@ def _located(spec: Spec, samples: list[Sample]) -> list[Sample]:
     `$ref`) cannot be edited here, and is an error naming it."""
     problems = []
     for sample in samples:
-        if not isinstance(_operation(spec, sample), dict):
+        if written_operation(spec, sample.path, sample.method) is None:
             problems.append(
                 Problem(
                     "this operation is not written in the entry document (its path item is a $ref), so --format spec "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.model.ir import Api, Model
 from generator.model.ir import Operation as IrOperation
@@ -52,8 +51,7 @@ class Side:
 
     def schema_of(self, model: Model) -> Schema | None:
         """The typed schema a model is generated from."""
-        file, _, pointer = model.source.partition("#")
-        return self.graph.at(Path(file), pointer)
+        return model.schema
 
     def place(self, location: Location) -> str:
         """`location` as a change shows it: the pointer, with the file's name when it is not the entry file."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import cast
 
 from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
@@ -34,6 +35,7 @@ from generator.model.operations import OperationBuilder, build_resources, check_
 from generator.model.schemas import SchemaTypes, type_namespace
 from generator.spec.build import NodeBuilder, SchemaGraph
 from generator.spec.load import Spec
+from generator.spec.nodes import Document, Info, SecurityScheme
 
 _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
@@ -53,25 +55,24 @@ RESERVED_CLIENT_NAMES = frozenset(
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Names:
+    """The package-level names: from the config, else from the spec's title."""
+
+    title: str
+    package: str
+    client_name: str
+    prefix: str  # of the environment variables: `CONDUCTOR` in `CONDUCTOR_API_KEY`
+
+
 def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None) -> Api:
     """The IR for `spec`; problems that do not stop generation are appended to `warnings`."""
-    root = spec.root
-    info = _mapping(root.get("info"))
-    title = _string(info.get("title")) or "API"
-    name_words = _name_words(title)
-    package = config.package_name or snake_case("_".join(name_words), "client")
-    if is_device_name(package):  # "Aux API": a folder `src/aux/` cannot be checked out on Windows
-        package = f"{package}_api"
-    client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
-    if client_name in RESERVED_CLIENT_NAMES:
-        client_name += "Client"
-    prefix = constant_case(package)
-    credentials, flows = _credentials(spec, config, prefix)
     nodes = NodeBuilder(spec, SchemaGraph(spec))
+    document = nodes.document()  # the typed spec, built once: everything below reads it
+    names = _names(document.info, config)
+    credentials, flows = _credentials(document, config, names.prefix)
     types = SchemaTypes(spec, nodes.graph, config.type_names, config.file)
-    unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
-    security = {c.scheme: c.name for c in credentials if c.kind not in unsent}
-    builder = OperationBuilder(spec, config, types, security, nodes)
+    builder = OperationBuilder(spec, config, types, _scheme_keywords(credentials), document)
     builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
     operations = builder.build()
     webhooks = builder.webhooks()
@@ -89,32 +90,22 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
     )
     verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
-    if verification is not None and verification.credential is not None:
-        secret = Credential(
-            verification.credential,
-            "",
-            "webhook_secret",
-            None,
-            f"{prefix}_WEBHOOK_SECRET",
-            False,
-            "The secret the API signs its webhooks with.",
-        )
-        credentials += (secret,)
+    credentials += _webhook_credential(verification, names.prefix)
     return Api(
-        title=title,
-        description=_string(info.get("description")) or None,
-        api_version=str(info.get("version", "")),
-        openapi_version=str(root.get("openapi")),
-        package=package,
-        distribution=config.distribution_name or package.replace("_", "-"),
+        title=names.title,
+        description=document.info.description or None,
+        api_version=document.info.version,
+        openapi_version=str(document.openapi),
+        package=names.package,
+        distribution=config.distribution_name or names.package.replace("_", "-"),
         version=config.version,
-        client_name=client_name,
-        async_client_name=config.async_client_name or f"Async{client_name}",
-        base_url=_base_url(root),
-        base_url_env=config.env.base_url or f"{prefix}_BASE_URL",
-        log_env=config.env.log or f"{prefix}_LOG",
+        client_name=names.client_name,
+        async_client_name=config.async_client_name or f"Async{names.client_name}",
+        base_url=_base_url(document),
+        base_url_env=config.env.base_url or f"{names.prefix}_BASE_URL",
+        log_env=config.env.log or f"{names.prefix}_LOG",
         credentials=credentials,
-        request_id_header=config.request_id_header or _request_id_header(spec) or DEFAULT_REQUEST_ID_HEADER,
+        request_id_header=config.request_id_header or _request_id_header(document) or DEFAULT_REQUEST_ID_HEADER,
         idempotency_header=config.idempotency_header,
         default_timeout=config.default_timeout,
         max_retries=config.max_retries,
@@ -126,9 +117,37 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         webhook_verification=verification,
         renamed=renamed,
         wire_tables=wire.tabled_models(models, [p.type.shape for op in operations for p in op.parameters], renamed),
-        license=_license(info, config),
+        license=_license(document.info, config),
         security_contact=config.security_contact,
         test_skips=_test_skips(config, operations),
+    )
+
+
+def _names(info: Info, config: Config) -> _Names:
+    title = info.title or "API"
+    name_words = _name_words(title)
+    package = config.package_name or snake_case("_".join(name_words), "client")
+    if is_device_name(package):  # "Aux API": a folder `src/aux/` cannot be checked out on Windows
+        package = f"{package}_api"
+    client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
+    if client_name in RESERVED_CLIENT_NAMES:
+        client_name += "Client"
+    return _Names(title, package, client_name, constant_case(package))
+
+
+def _scheme_keywords(credentials: tuple[Credential, ...]) -> dict[str, str]:
+    """securitySchemes key -> the keyword of the credential the scheme sends."""
+    unsent = ("basic_password", "oauth_client_id", "oauth_client_secret")  # not the value a scheme sends
+    return {c.scheme: c.name for c in credentials if c.kind not in unsent}
+
+
+def _webhook_credential(verification: WebhookVerification | None, prefix: str) -> tuple[Credential, ...]:
+    """The webhook secret's keyword, when webhooks are verified with one."""
+    if verification is None or verification.credential is None:
+        return ()
+    description = "The secret the API signs its webhooks with."
+    return (
+        Credential(verification.credential, "", "webhook_secret", None, f"{prefix}_WEBHOOK_SECRET", False, description),
     )
 
 
@@ -175,16 +194,16 @@ def _test_skips(config: Config, operations: list[Operation]) -> tuple[tuple[str,
     return tuple(config.skip_tests.items())
 
 
-def _license(info: dict[str, Any], config: Config) -> License | None:
+def _license(info: Info, config: Config) -> License | None:
     """The config's `license`, else the spec's `info.license` (its name, SPDX identifier and URL, each one
     line of printable text or left out); None when neither names one: no licence is invented."""
     if config.license is not None:
         return License(config.license)
-    found = _mapping(info.get("license"))
-    name = " ".join(_string(found.get("name")).split())
-    if not name.isprintable() or not name:
+    found = info.license
+    name = " ".join((found.name or "").split()) if found else ""
+    if found is None or not name.isprintable() or not name:
         return None
-    identifier, url = _string(found.get("identifier")).strip(), _string(found.get("url")).strip()
+    identifier, url = (found.identifier or "").strip(), (found.url or "").strip()
     return License(name, identifier if _one_line(identifier) else None, url if _one_line(url) else None)
 
 
@@ -207,14 +226,6 @@ def _with_python_keys(op: Operation, models: dict[str, Model]) -> Operation:
         for p in op.parameters
     )
     return dataclasses.replace(op, parameters=parameters)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _string(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _name_words(title: str) -> list[str]:
@@ -241,16 +252,15 @@ def _resource_classes(operations: list[Operation], model_names: set[str]) -> dic
     return stems
 
 
-def _base_url(root: dict[str, Any]) -> str:
-    servers = root.get("servers")
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+def _base_url(document: Document) -> str:
+    """The first server's URL, each `{variable}` replaced by its default."""
+    if not document.servers:
         return ""
-    server = servers[0]
-    url = _string(server.get("url"))
-    variables = _mapping(server.get("variables"))
-    for name, variable in variables.items():
-        if isinstance(variable, dict) and "default" in variable:
-            url = url.replace("{" + str(name) + "}", str(variable["default"]))
+    server = document.servers[0]
+    url = server.url
+    for name, variable in server.variables.items():
+        if variable.default is not None:
+            url = url.replace("{" + name + "}", variable.default)
     return url.rstrip("/")
 
 
@@ -282,129 +292,137 @@ def _webhook_verification(
 
 
 def _credentials(
-    spec: Spec, config: Config, prefix: str
+    document: Document, config: Config, prefix: str
 ) -> tuple[tuple[Credential, ...], tuple[ClientCredentialsFlow, ...]]:
-    root = spec.root
-    schemes = _mapping(_mapping(root.get("components")).get("securitySchemes"))
-    used = _used_schemes(spec)
-    required = _required_schemes(root.get("security"))
-    result: list[Credential] = []
-    flows: list[ClientCredentialsFlow] = []
-    taken: set[str] = {WEBHOOK_SECRET}
-    for scheme_name, raw in schemes.items():
-        if scheme_name not in used:
-            continue
-        scheme = spec.follow(raw, spec.entry, f"/components/securitySchemes/{scheme_name}").value
-        kind, wire = _credential_kind(scheme)
+    """The client's credential keywords, one per scheme some `security` names (two for `basic`, three for an
+    OAuth2 client-credentials flow), and the flows the client fetches tokens with."""
+    used = _used_schemes(document)
+    found = _Credentials(config, prefix, _required_schemes(document.security))
+    for scheme in document.components.security_schemes.values():
+        if scheme.key in used:
+            found.add(scheme, document)
+    return tuple(found.credentials), tuple(found.flows)
+
+
+class _Credentials:
+    """The credentials collected scheme by scheme (the first scheme's keywords are unprefixed)."""
+
+    def __init__(self, config: Config, prefix: str, required: set[str]) -> None:
+        self.config, self.prefix, self.required = config, prefix, required
+        self.credentials: list[Credential] = []
+        self.flows: list[ClientCredentialsFlow] = []
+        self.taken: set[str] = {WEBHOOK_SECRET}
+
+    def add(self, scheme: SecurityScheme, document: Document) -> None:
+        kind, wire_name = _credential_kind(scheme)
         if kind is None:
             raise GeneratorError(
                 Problem(
-                    f"security scheme {scheme_name!r} of type {scheme.get('type')!r} is not supported",
-                    str(spec.entry),
-                    f"/components/securitySchemes/{scheme_name}",
+                    f"security scheme {scheme.key!r} of type {scheme.type!r} is not supported",
+                    str(document.location.file),
+                    f"/components/securitySchemes/{scheme.key}",
                 )
             )
-        first = not result
-        description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
-        is_required = scheme_name in required
-        if kind == "basic":  # two keywords: `username` and `password` (prefixed unless it is the first scheme)
-            stem = "" if first else f"{snake_case(scheme_name, 'basic')}_"
-            user, password = unique(f"{stem}username", taken), unique(f"{stem}password", taken)
-            user_var, password_var = f"{prefix}_{constant_case(user)}", f"{prefix}_{constant_case(password)}"
-            result.append(
-                Credential(user, scheme_name, "basic", None, user_var, is_required, description, password=password)
-            )
-            result.append(
-                Credential(password, scheme_name, "basic_password", None, password_var, is_required, description)
-            )
-            continue
-        name = unique("api_key" if first else snake_case(scheme_name, "credential"), taken)
-        env_var = (config.env.api_key if first else None) or f"{prefix}_{constant_case(name)}"
+        if kind == "basic":
+            self.add_basic(scheme)
+            return
+        first = not self.credentials
+        name = unique("api_key" if first else snake_case(scheme.key, "credential"), self.taken)
+        env_var = (self.config.env.api_key if first else None) or self.env_var(name)
         token_url, scopes = _client_credentials_flow(scheme)
         if token_url is None:
-            result.append(Credential(name, scheme_name, kind, wire, env_var, is_required, description))
-            continue
+            required = scheme.key in self.required
+            self.credentials.append(
+                Credential(name, scheme.key, kind, wire_name, env_var, required, scheme.description)
+            )
+            return
         # The token may be given, or fetched with the client's id and secret: neither is required alone.
-        result.append(Credential(name, scheme_name, kind, wire, env_var, False, description))
-        stem = "" if not flows else f"{snake_case(scheme_name, 'oauth')}_"
-        client_id, client_secret = unique(f"{stem}client_id", taken), unique(f"{stem}client_secret", taken)
-        oauth: tuple[tuple[str, CredentialKind], ...] = (
+        self.credentials.append(Credential(name, scheme.key, kind, wire_name, env_var, False, scheme.description))
+        self.add_client_credentials(scheme, name, token_url, scopes)
+
+    def add_basic(self, scheme: SecurityScheme) -> None:
+        """Two keywords: `username` and `password` (prefixed unless it is the first scheme)."""
+        stem = "" if not self.credentials else f"{snake_case(scheme.key, 'basic')}_"
+        user, password = unique(f"{stem}username", self.taken), unique(f"{stem}password", self.taken)
+        required, description = scheme.key in self.required, scheme.description
+        self.credentials += (
+            Credential(user, scheme.key, "basic", None, self.env_var(user), required, description, password=password),
+            Credential(password, scheme.key, "basic_password", None, self.env_var(password), required, description),
+        )
+
+    def add_client_credentials(
+        self, scheme: SecurityScheme, name: str, token_url: str, scopes: tuple[str, ...]
+    ) -> None:
+        """The client id and secret the `name` token is fetched with, and the flow."""
+        stem = "" if not self.flows else f"{snake_case(scheme.key, 'oauth')}_"
+        client_id, client_secret = unique(f"{stem}client_id", self.taken), unique(f"{stem}client_secret", self.taken)
+        kinds: tuple[tuple[str, CredentialKind], ...] = (
             (client_id, "oauth_client_id"),
             (client_secret, "oauth_client_secret"),
         )
-        for keyword, what in oauth:
-            keyword_var = f"{prefix}_{constant_case(keyword)}"
-            purpose = f"The OAuth2 client {keyword.rsplit('_', 1)[-1]} the {name} token is fetched with."
-            result.append(Credential(keyword, scheme_name, what, None, keyword_var, False, purpose))
-        flows.append(
+        for keyword, kind in kinds:
+            description = f"The OAuth2 client {keyword.rsplit('_', 1)[-1]} the {name} token is fetched with."
+            self.credentials.append(
+                Credential(keyword, scheme.key, kind, None, self.env_var(keyword), False, description)
+            )
+        required = scheme.key in self.required
+        self.flows.append(
             ClientCredentialsFlow(
-                scheme_name, name, client_id, client_secret, token_url, scopes, is_required, f"_{name}_oauth"
+                scheme.key, name, client_id, client_secret, token_url, scopes, required, f"_{name}_oauth"
             )
         )
-    return tuple(result), tuple(flows)
+
+    def env_var(self, keyword: str) -> str:
+        return f"{self.prefix}_{constant_case(keyword)}"
 
 
-def _client_credentials_flow(scheme: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
+def _client_credentials_flow(scheme: SecurityScheme) -> tuple[str | None, tuple[str, ...]]:
     """(tokenUrl, scopes) of an oauth2 scheme's clientCredentials flow; (None, ()) when it has none."""
-    flows = scheme.get("flows") if scheme.get("type") == "oauth2" else None
-    flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
-    if not isinstance(flow, dict) or not isinstance(flow.get("tokenUrl"), str) or not flow["tokenUrl"].strip():
+    flow = next((f for f in scheme.flows if f.kind == "clientCredentials"), None)
+    if flow is None or flow.token_url is None or not flow.token_url.strip():
         return None, ()
-    scopes = flow.get("scopes")
-    return flow["tokenUrl"].strip(), tuple(str(s) for s in scopes) if isinstance(scopes, dict) else ()
+    return flow.token_url.strip(), tuple(flow.scopes)
 
 
-def _credential_kind(scheme: Any) -> tuple[CredentialKind | None, str | None]:
-    if not isinstance(scheme, dict):
-        return None, None
-    type_ = scheme.get("type")
-    if type_ == "http":
-        http = str(scheme.get("scheme", "")).lower()
-        if http == "basic":
-            return "basic", None
+def _credential_kind(scheme: SecurityScheme) -> tuple[CredentialKind | None, str | None]:
+    """How the scheme's credential is sent, and the header, query or cookie name an apiKey is sent as."""
+    if scheme.type == "http":
+        return ("basic" if (scheme.scheme or "").lower() == "basic" else "bearer"), None
+    if scheme.type in ("oauth2", "openIdConnect"):
         return "bearer", None
-    if type_ in ("oauth2", "openIdConnect"):
-        return "bearer", None
-    if type_ == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and isinstance(scheme.get("name"), str):
-        return scheme["in"], scheme["name"]
+    if scheme.type == "apiKey" and scheme.in_ in ("header", "query", "cookie") and scheme.name is not None:
+        return cast(CredentialKind, scheme.in_), scheme.name
     return None, None
 
 
-def _used_schemes(spec: Spec) -> set[str]:
-    """Schemes named by the global or any operation's `security` (path items and operations may be $refs)."""
-    root = spec.root
-    used: set[str] = set()
-    requirements: list[Any] = list(root.get("security") or [])
-    for path, raw_item in (root.get("paths") or {}).items():
-        item = spec.follow(raw_item, spec.entry, pointer_from_parts(["paths", path]))
-        for method, raw_op in (item.value.items() if isinstance(item.value, dict) else ()):
-            op = spec.follow(raw_op, item.file, f"{item.pointer}/{method}").value if isinstance(raw_op, dict) else None
-            if isinstance(op, dict) and isinstance(op.get("security"), list):
-                requirements.extend(op["security"])
-    for requirement in requirements:
-        if isinstance(requirement, dict):
-            used.update(requirement)
-    return used
+def _used_schemes(document: Document) -> set[str]:
+    """Schemes named by the document's or any operation's `security`."""
+    requirements = list(document.security or ())
+    for item in document.paths.values():
+        for op in item.operations:
+            requirements.extend(op.security or ())
+    return {name for requirement in requirements for name in requirement}
 
 
-def _required_schemes(security: Any) -> set[str]:
+def _required_schemes(security: tuple[Mapping[str, tuple[str, ...]], ...] | None) -> set[str]:
     """Schemes the client cannot work without: in the first global requirement, with no `{}` option."""
-    if not isinstance(security, list) or not security or any(r == {} for r in security):
+    if not security or any(not requirement for requirement in security):
         return set()
-    first = security[0]
-    return set(first) if isinstance(first, dict) else set()
+    return set(security[0])
 
 
-def _request_id_header(spec: Spec) -> str | None:
-    """The first response header in the spec whose name ends in 'request-id'."""
-    for item in (spec.root.get("paths") or {}).values():
-        if not isinstance(item, dict):
+def _request_id_header(document: Document) -> str | None:
+    """The first response header in the spec whose name ends in 'request-id'. Only what is written in place is
+    read, as the generator always did: path items, operations and responses reached through a `$ref` are not."""
+    for path, item in document.paths.items():
+        if item.location != document.location.child("paths").child(path):
             continue
-        for op in item.values():
-            responses = op.get("responses") if isinstance(op, dict) else None
-            for response in (responses or {}).values() if isinstance(responses, dict) else ():
-                headers = response.get("headers") if isinstance(response, dict) else None
-                for header in headers or {}:
-                    if _REQUEST_ID.search(str(header)):
-                        return str(header)
+        for op in item.written_operations():
+            if op.location != item.location.child(op.method):
+                continue
+            for code, response in (op.responses or {}).items():
+                if response.location == op.location.child("responses").child(code):
+                    header = next((h for h in response.headers if _REQUEST_ID.search(h)), None)
+                    if header is not None:
+                        return header
     return None

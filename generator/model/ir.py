@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from generator.model import types as t
+from generator.spec.nodes import Schema
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 BodyKind = Literal["json", "form", "multipart", "raw"]
@@ -120,7 +121,7 @@ class Model:
     fields: tuple[Field, ...]
     description: str | None
     source: str  # file and JSON pointer of the schema, for messages and `inspect`
-    schema: Any
+    schema: Schema | None  # the schema it is generated from (None: a method's keyword arguments)
     alias: TypeRef | None = None  # set for a named union: `Pet: TypeAlias = Cat | Dog`, no fields
     request: bool = False  # a TypedDict for a request object: snake_case keys, sent under their wire names
     class_name: str = ""  # the class in its module: `Invoice`, `LineGroup` (empty: `name`)
@@ -142,7 +143,7 @@ class Parameter:
     required: bool
     type: TypeRef
     description: str | None
-    schema: Any
+    schema: Schema | None  # `$ref`s followed; None: none is written (any text)
     deprecated: bool = False
     style: str = "form"  # query only: OpenAPI serialization style
     explode: bool = True
@@ -162,7 +163,7 @@ class RequestBody:
     kind: BodyKind
     required: bool
     flattened: bool  # properties became keyword parameters; otherwise one `body` parameter
-    schema: Any
+    schema: Schema  # `$ref`s followed
     # Multipart only: (part name, content type) from the spec's `encoding`, where it names one concrete type.
     part_types: tuple[tuple[str, str], ...] = ()
 
@@ -209,7 +210,7 @@ class Operation:
     parameters: tuple[Parameter, ...]  # path ones first, in the path's order
     body: RequestBody | None
     return_type: TypeRef
-    response_schema: Any
+    response_schema: Schema | None  # the success response's schema, `$ref`s followed (None: it has none)
     security: tuple[str, ...]  # names of the credentials sent with this operation
     source: str
     pagination: Pagination | None = None

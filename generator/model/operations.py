@@ -33,10 +33,9 @@ from generator.model.request_body import BodyBuilder
 from generator.model.responses import success_schema
 from generator.model.schemas import Hint, SchemaTypes
 from generator.model.webhooks import WebhookBuilder
-from generator.spec.build import NodeBuilder
 from generator.spec.load import Spec
+from generator.spec.nodes import Document, PathItem
 from generator.spec.nodes import Operation as OperationNode
-from generator.spec.nodes import PathItem
 
 # One operation on its way to a method: (resource path, path, method, the operation, its path item).
 _Draft = tuple[tuple[str, ...], str, str, OperationNode, PathItem]
@@ -90,11 +89,11 @@ class OperationBuilder:
     (parameters.py, request_body.py), its result (responses.py, pagination.py) and credentials (security)."""
 
     def __init__(
-        self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str], nodes: NodeBuilder
+        self, spec: Spec, config: Config, types: SchemaTypes, security: dict[str, str], document: Document
     ) -> None:
         self.spec = spec
-        self.document = nodes.document()  # the typed spec (generator/spec/)
-        self.graph = nodes.graph
+        self.document = document  # the typed spec (generator/spec/), its schemas in `types.graph`
+        self.graph = types.graph
         self.client_attributes = RESERVED_CLIENT_ATTRIBUTES | set(security.values())
         self.warnings: list[Problem] = []  # generated anyway, but the user should know
         self.config = config
@@ -188,7 +187,7 @@ class OperationBuilder:
             parameters=tuple(ordered),
             body=body,
             return_type=return_type,
-            response_schema=responses.response_schema(op, self.graph),
+            response_schema=responses.response_schema(op),
             security=self._security(op),
             source=str(op.location),
             pagination=pagination,

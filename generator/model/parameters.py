@@ -63,7 +63,7 @@ class ParameterBuilder:
             required=location == "path" or node.required,
             type=type_,
             description=_text(node.description) or (_text(schema.resolved.description) if schema is not None else None),
-            schema=self.graph.written(schema.resolved) if schema is not None else None,
+            schema=schema.resolved if schema is not None else None,
             deprecated=node.deprecated,
             style=style if location == "query" else "form",
             explode=explode if location == "query" else True,

@@ -37,7 +37,7 @@ class BodyBuilder:
         schema = self._schema(media)
         kind = body_kind(media_type)
         parts = part_types(media) if kind == "multipart" else ()
-        resolved = self.graph.written(schema.resolved)
+        resolved = schema.resolved
         properties = self.types.object_properties(schema) if kind != "raw" else None
         if properties:
             # A property the body schema requires is a required argument, even where the spec forgot to
@@ -50,7 +50,9 @@ class BodyBuilder:
             for wire in self.types.undeclared_required(schema):
                 # required but not declared: the schema says nothing of its value, yet a call must send the key
                 example = built.get(wire, "string")
-                params.append(Parameter(snake_case(wire, "field"), wire, "body", True, ANY, None, {}, example=example))
+                unwritten = self._unwritten_property(resolved, wire)
+                param = Parameter(snake_case(wire, "field"), wire, "body", True, ANY, None, unwritten, example=example)
+                params.append(param)
             return RequestBody(media_type, kind, node.required, True, resolved, parts), params
         type_ = self.types.request_type(schema, hint.below("Body"))
         if kind == "raw":
@@ -72,6 +74,11 @@ class BodyBuilder:
         if media.schema is not None:
             return media.schema
         return self.graph.schema({}, media.location.file, f"{media.location.pointer}/schema")
+
+    def _unwritten_property(self, schema: Schema, wire: str) -> Schema:
+        """A schema that says nothing (`{}`), where a property required but not declared would be written."""
+        where = schema.location.child("properties").child(wire)
+        return self.graph.schema({}, where.file, where.pointer)
 
     def _media_type(self, body: RequestBodyNode, hint: Hint) -> str:
         """JSON where offered, unless a multipart form is offered too and has a file field."""
@@ -104,7 +111,7 @@ class BodyBuilder:
             required,
             type_,
             description,
-            self.graph.written(resolved),
+            resolved,
             resolved.deprecated,
             example=body_example[wire] if wire in body_example else example_value(prop),
             in_example=in_example,

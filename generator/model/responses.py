@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.model import types as t
 from generator.model.ir import Parameter, Streaming, TypeRef
 from generator.model.media import is_event_stream, is_json, preferred_media_type
 from generator.model.schemas import ANY, NONE, Hint, SchemaTypes, optional
-from generator.spec.build import SchemaGraph
 from generator.spec.nodes import MediaType, Operation, Response, Schema
 
 STR = TypeRef(t.STRING)
@@ -64,13 +61,13 @@ def success_schema(op: Operation) -> Schema | None:
     return content[media_type].schema if is_json(media_type) else None
 
 
-def response_schema(op: Operation, graph: SchemaGraph) -> Any:
-    """The success response's schema as written (a top-level `$ref` followed), for the stages that read JSON."""
+def response_schema(op: Operation) -> Schema | None:
+    """The success response's schema (of its preferred media type), a top-level `$ref` followed."""
     content = _content(op)
     if content is None:
         return None
     schema = content[preferred_media_type(list(content))].schema
-    return graph.written(schema.resolved) if schema is not None else None
+    return schema.resolved if schema is not None else None
 
 
 def has_empty_success(op: Operation) -> bool:

@@ -136,7 +136,7 @@ class Hint:
 class _ModelDraft:
     name: str
     source: str
-    schema: Any
+    schema: Schema | None
     description: str | None
     fields: list[Field] = field(default_factory=list)
     alias: TypeRef | None = None
@@ -372,8 +372,7 @@ class SchemaTypes:
         name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
         self._named[key] = name
         self._aliases.add(name)
-        written = self.graph.written(schema)
-        draft = _ModelDraft(name, str(schema.location), written, _description(schema), hint=hint)
+        draft = _ModelDraft(name, str(schema.location), schema, _description(schema), hint=hint)
         self._drafts[name] = draft
         draft.alias = self._convert_plain(schema, hint, request=False)
         return TypeRef(t.ModelRef(name, "alias"))
@@ -540,8 +539,7 @@ class SchemaTypes:
             pascal_case(hint.text, "Object") + "Param", key, self._taken
         )
         self._request_named[key] = name
-        written = self.graph.written(schema)
-        draft = _ModelDraft(name, str(schema.location), written, _description(schema), request=True, hint=hint)
+        draft = _ModelDraft(name, str(schema.location), schema, _description(schema), request=True, hint=hint)
         self._drafts[name] = draft
         properties, required = merged.properties, merged.required
         taken = {n.lower() for n in RESERVED_FIELD_NAMES}
@@ -565,8 +563,7 @@ class SchemaTypes:
             hint = self._pins.hint(key, hint)
             name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Object"), key, self._taken)
             self._named[key] = name
-            written = self.graph.written(schema)
-            draft = _ModelDraft(name, str(schema.location), written, _description(schema), hint=hint)
+            draft = _ModelDraft(name, str(schema.location), schema, _description(schema), hint=hint)
             self._drafts[name] = draft
             draft.fields = self._fields(hint, merged.properties, merged.required)
         return TypeRef(t.ModelRef(name))

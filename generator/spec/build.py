@@ -31,6 +31,7 @@ from generator.spec.nodes import (
     Example,
     Header,
     Info,
+    License,
     Location,
     MediaType,
     OAuthFlow,
@@ -43,6 +44,7 @@ from generator.spec.nodes import (
     Schema,
     SecurityScheme,
     Server,
+    ServerVariable,
     escape,
 )
 from generator.spec.refs import RefError, Target
@@ -98,7 +100,6 @@ class SchemaGraph:
         self.spec = spec
         self._nodes: dict[tuple[Path, str], Schema] = {}
         self._pending: list[tuple[Schema, Any]] = []
-        self._written: dict[int, Any] = {}  # id(node) -> the JSON it was built from
 
     def schema(self, value: Any, file: Path, pointer: str) -> Schema:
         """The node of the schema `value` written at `pointer` in `file` (built with all it reaches)."""
@@ -115,9 +116,8 @@ class SchemaGraph:
         return self._nodes.get((file, pointer))
 
     def written(self, node: Schema) -> Any:
-        """The JSON `node` was built from, as written. Only for what still shows or compares schemas as JSON
-        (`inspect --json`, the IR's `schema` fields that diff and the examples read); nothing decides by it."""
-        return self._written.get(id(node))
+        """The JSON `node` was built from, as written (`Schema.written`)."""
+        return node.written
 
     # --- building ----------------------------------------------------------------------------
 
@@ -128,9 +128,9 @@ class SchemaGraph:
             # Made without the dataclass's __init__ (which sets each of its forty fields one by one): this is the
             # builder's hot path, a shell per schema of the spec; `_fill` sets what is written.
             node = Schema.__new__(Schema)
-            node.__dict__.update(_SCHEMA_DEFAULTS, location=Location(file, pointer, self.spec.documents.get(file)))
+            location = Location(file, pointer, self.spec.documents.get(file))
+            node.__dict__.update(_SCHEMA_DEFAULTS, location=location, written=value)
             self._nodes[key] = node
-            self._written[id(node)] = value
             self._pending.append((node, value))
         return node
 
@@ -312,14 +312,37 @@ class NodeBuilder:
 
     def info(self, raw: Any) -> Info:
         info = _mapping(raw)
-        return Info(info.get("title"), info.get("version"), info.get("description"))
+        version = info.get("version", "")
+        license_ = info.get("license")
+        return Info(
+            title=_string(info.get("title")),
+            version=version if isinstance(version, str) else str(version),
+            description=_string(info.get("description")),
+            license=self.license(license_) if isinstance(license_, dict) else None,
+        )
+
+    def license(self, raw: Mapping[str, Any]) -> License:
+        return License(
+            self.location(self.entry, "/info/license"),
+            _string(raw.get("name")),
+            _string(raw.get("identifier")),
+            _string(raw.get("url")),
+        )
 
     def servers(self, raw: Any) -> tuple[Server, ...]:
         servers = []
-        for server in raw if isinstance(raw, list) else ():
+        for index, server in enumerate(raw if isinstance(raw, list) else ()):
             if isinstance(server, dict) and isinstance(server.get("url"), str):
-                variables = _mapping(server.get("variables"))
-                servers.append(Server(server["url"], _string(server.get("description")), variables))
+                variables = {
+                    str(name): ServerVariable(
+                        str(variable["default"]) if "default" in variable else None,
+                        _string(variable.get("description")),
+                    )
+                    for name, variable in _mapping(server.get("variables")).items()
+                    if isinstance(variable, dict)
+                }
+                location = self.location(self.entry, f"/servers/{index}")
+                servers.append(Server(location, server["url"], _string(server.get("description")), variables))
         return tuple(servers)
 
     def components(self, raw: Mapping[str, Any]) -> Components:
@@ -365,6 +388,7 @@ class NodeBuilder:
                 operations.append(self.operation(method, item[method], target.file, f"{target.pointer}/{method}"))
         node.__dict__["operations"] = tuple(operations)  # the builder fills the node it registered, once
         node.__dict__["parameters"] = self.parameters(item, target.file, target.pointer)
+        node.__dict__["keys"] = tuple(str(key) for key in item)
         return node
 
     def parameters(self, owner: dict[str, Any], file: Path, pointer: str) -> tuple[Parameter, ...]:
@@ -550,7 +574,7 @@ class NodeBuilder:
         for kind in _OAUTH_FLOWS:
             flow = _mapping(raw_flows).get(kind) if isinstance(raw_flows, dict) else None
             if isinstance(flow, dict):
-                scopes = {str(k): v for k, v in _mapping(flow.get("scopes")).items() if isinstance(v, str)}
+                scopes = {str(k): v if isinstance(v, str) else "" for k, v in _mapping(flow.get("scopes")).items()}
                 flows.append(
                     OAuthFlow(
                         kind,
@@ -574,6 +598,15 @@ class NodeBuilder:
         )
 
 
+def written_operation(spec: Spec, path: str, method: str) -> Mapping[str, Any] | None:
+    """The Operation Object at `paths/<path>/<method>` of the entry document as written, for a command that edits
+    that file as written (`samples --format spec`); None where it is not written there as an object (its path
+    item is a `$ref`, or it is missing)."""
+    item = _mapping(_mapping(spec.root).get("paths")).get(path)
+    operation = _mapping(item).get(method)
+    return operation if isinstance(operation, dict) else None
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -582,8 +615,7 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _extensions(raw: Mapping[Any, Any]) -> dict[str, Any]:
-    # keys are whatever YAML wrote: a number (`200:`) too, though the types say str
+def _extensions(raw: Mapping[Any, Any]) -> dict[str, Any]:  # YAML keys may be numbers
     return {k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")}
 
 

@@ -149,6 +149,9 @@ class Schema:
     not_: Schema | None = None
     discriminator: Discriminator | None = None  # written as a mapping
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    # The JSON the node was built from, as written (`$ref`s in it not followed; None for a node made by hand).
+    # Only for what shows a schema as JSON (`inspect --json`) or hands it on as JSON; nothing decides by it.
+    written: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"Schema({self.location})"
@@ -384,6 +387,12 @@ class PathItem:
     operations: tuple[Operation, ...] = ()  # in the order of `HTTP_METHODS`
     parameters: tuple[Parameter, ...] = ()
     is_mapping: bool = True
+    keys: tuple[str, ...] = ()  # the keys written, in their order (`operations` are in a fixed one)
+
+    def written_operations(self) -> list[Operation]:
+        """The operations in the order they are written."""
+        order = {key: index for index, key in enumerate(self.keys)}
+        return sorted(self.operations, key=lambda op: order.get(op.method, len(order)))
 
     def operation(self, method: str) -> Operation | None:
         return next((op for op in self.operations if op.method == method), None)
@@ -395,7 +404,7 @@ class OAuthFlow:
     authorization_url: str | None = None
     token_url: str | None = None
     refresh_url: str | None = None
-    scopes: Mapping[str, str] = field(default_factory=dict)
+    scopes: Mapping[str, str] = field(default_factory=dict)  # every scope; a description not written as text is ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -413,17 +422,34 @@ class SecurityScheme:
 
 
 @dataclass(frozen=True, eq=False)
+class ServerVariable:
+    # The text substituted for `{name}`: a default written as another scalar is read as its text (`8080`).
+    default: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Server:
+    location: Location
     url: str
     description: str | None = None
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, ServerVariable] = field(default_factory=dict)  # those written as objects
+
+
+@dataclass(frozen=True, eq=False)
+class License:
+    location: Location
+    name: str | None = None
+    identifier: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Info:
-    title: Any = None  # as written
-    version: Any = None
-    description: Any = None
+    title: str | None = None
+    version: str = ""  # as text: a version written as a number is read as its text; "" when not written
+    description: str | None = None
+    license: License | None = None  # written as an object
 
 
 @dataclass(frozen=True, eq=False)
@@ -442,7 +468,7 @@ class Document:
     location: Location
     openapi: str | None = None
     info: Info = field(default_factory=Info)
-    servers: tuple[Server, ...] = ()
+    servers: tuple[Server, ...] = ()  # those written as objects with a string `url`
     paths: Mapping[str, PathItem] = field(default_factory=dict)  # path as written -> item
     webhooks: Mapping[str, PathItem] = field(default_factory=dict)
     components: Components = field(default_factory=Components)

@@ -30,7 +30,7 @@ from hypothesis.control import currently_in_test_context
 from generator.config import load_config
 from generator.spec.load import load_spec
 from generator.model.build import build_api
-from generator.model.ir import Api, Operation
+from generator.model.ir import Api, Operation, Parameter
 from tests.conftest import LocalServer, Reply, not_black_formatted
 from tests.support.hostile_specs import Drawn, Extended, Unsatisfiable, documents, extended_documents, sample
 
@@ -114,9 +114,14 @@ def argument(param_schema: Any, location: str, document: dict[str, Any]) -> Any:
     return sample(param_schema, document)
 
 
+def written(param: Parameter) -> Any:
+    """The parameter's schema as the fuzzed document writes it: what `sample` reads, `$ref`s into `document`."""
+    return param.schema.written if param.schema is not None else None
+
+
 def plan_call(api: Api, op: Operation, document: dict[str, Any], url: str) -> dict[str, Any]:
-    args = [argument(p.schema, "path", document) for p in op.positional]
-    kwargs = {p.name: argument(p.schema, p.location, document) for p in op.keyword if p.required}
+    args = [argument(written(p), "path", document) for p in op.positional]
+    kwargs = {p.name: argument(written(p), p.location, document) for p in op.keyword if p.required}
     return {"package": api.package, "client": api.client_name, "url": url, "resource": list(op.resource_path),
             "method": op.name, "args": args, "kwargs": kwargs}  # fmt: skip
 

@@ -11,14 +11,13 @@ import datetime
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
 from generator.model.ir import Api, Model, Operation, Pagination, Parameter
 from generator.model.naming import singular, snake_case
-from generator.spec.nodes import MISSING, Location, Schema
+from generator.spec.nodes import Schema
 from generator.targets.python.pysource import literal
 from generator.targets.python.types import annotation as python_annotation
 
@@ -532,43 +531,7 @@ def webhook_example_payload(api: Api) -> tuple[str, str] | None:
     return None
 
 
-# --- until the IR carries typed nodes --------------------------------------------------------------------------
-
-
 def response_node(op: Operation) -> Schema | None:
-    """The typed schema of the operation's success response (None without a JSON object schema).
-
-    The one place examples get it from the IR: while the IR holds the schema as written (`response_schema`),
-    `_written_node` reads that JSON into nodes; once the IR holds the node, this returns it."""
-    return _written_node(op.response_schema) if isinstance(op.response_schema, dict) else None
-
-
-def _written_node(value: Any) -> Schema:
-    """Nodes for the keywords `example_value` reads from a schema as written; `$ref`s are not followed (a
-    `$ref` stays a mapping with the `$ref` keyword, which `_inline` reads as no schema)."""
-    where = Location(Path("response"), "")
-    if not isinstance(value, dict):
-        return Schema(where, is_mapping=False, boolean=value if isinstance(value, bool) else None)
-    declared = value.get("type")
-    properties, items = value.get("properties"), value.get("items")
-    return Schema(
-        where,
-        keywords=frozenset(value),
-        types=_written_types(declared),
-        type_is_list=isinstance(declared, list),
-        format=value.get("format") if isinstance(value.get("format"), str) else None,
-        example=value.get("example", MISSING),
-        default=value.get("default", MISSING),
-        const=value.get("const", MISSING),
-        examples=tuple(value["examples"]) if isinstance(value.get("examples"), list) else None,
-        enum=tuple(value["enum"]) if isinstance(value.get("enum"), list) else None,
-        properties={k: _written_node(v) for k, v in properties.items()} if isinstance(properties, dict) else {},
-        required=tuple(dict.fromkeys(r for r in value.get("required") or () if isinstance(r, str))),
-        items=_written_node(items) if "items" in value else None,
-    )
-
-
-def _written_types(declared: Any) -> tuple[str, ...]:
-    if isinstance(declared, list):
-        return tuple(t for t in declared if isinstance(t, str))
-    return (declared,) if isinstance(declared, str) else ()
+    """The schema of the operation's success response, where it is an object or another mapping (not `true`)."""
+    schema = op.response_schema
+    return schema if schema is not None and schema.is_mapping else None

@@ -264,8 +264,8 @@ def _local_server(body: object) -> Iterator[tuple[str, list[tuple[str, str, str]
             self.end_headers()
             self.wfile.write(payload)
 
-        # http.server dispatches on these names (`do_<METHOD>`); they cannot follow pep8-naming
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer  # noqa: N815
+        # http.server calls `do_<METHOD>`: the names are its own, not pep8-naming's
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer  # noqa: N815 - http.server's
 
         def log_message(self, format: str, *args: object) -> None:
             return

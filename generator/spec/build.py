@@ -111,14 +111,6 @@ class SchemaGraph:
     def __len__(self) -> int:
         return len(self._nodes)
 
-    def at(self, file: Path, pointer: str) -> Schema | None:
-        """The node already built for the schema at `pointer` in `file`, if any (what the IR's `source` names)."""
-        return self._nodes.get((file, pointer))
-
-    def written(self, node: Schema) -> Any:
-        """The JSON `node` was built from, as written (`Schema.written`)."""
-        return node.written
-
     # --- building ----------------------------------------------------------------------------
 
     def _shell(self, value: Any, file: Path, pointer: str) -> Schema:

@@ -27,6 +27,7 @@ from generator.sources import SpecSource, open_source
 from generator.spec.load import Spec, load_spec
 from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.spec.refs import RefError
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.python.project import render_project
 from generator.targets.python.repository import repository_files
 from generator.validate import Validation, Validator, validation_stamp
@@ -135,7 +136,7 @@ def _validated(validation: Validation, overlaid: Overlaid) -> list[Problem]:
 def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Overlaid) -> Api:
     """The model; its problems in values an overlay set say which overlay set them."""
     try:
-        return build_api(spec, config, warnings)
+        return build_api(spec, config, PYTHON_NAMING, warnings)
     except GeneratorError as error:
         raise GeneratorError(overlaid.annotate(error.problems, str(spec.entry)), error.exit_code) from None
 
@@ -478,7 +479,7 @@ def validate(options: Options) -> list[Problem]:
 def model(options: Options) -> Api:
     """The IR alone (no validation, warnings dropped): for commands that only need names."""
     config = _config(options)
-    return build_api(_load(options, config)[0], config)
+    return build_api(_load(options, config)[0], config, PYTHON_NAMING)
 
 
 def inspect(options: Options) -> Api:
@@ -490,7 +491,7 @@ def inspect_with_overlays(options: Options) -> tuple[Api, list[AppliedOverlay]]:
     spec, overlaid = _load(options, config)
     problems = _validated(Validation(spec, options.lenient, background=False), overlaid)
     warnings: list[Problem] = [*overlaid.warnings, *problems]
-    api = build_api(spec, config, warnings)
+    api = build_api(spec, config, PYTHON_NAMING, warnings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return api, overlaid.applied
@@ -527,8 +528,8 @@ def diff(
             _pins_found(old_config, old_spec, [new_spec]),
             _pins_found(new_config, new_spec, [old_spec]),
         )
-        old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config)))
-        new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config)))
+        old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config, PYTHON_NAMING)))
+        new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config, PYTHON_NAMING)))
         changes = diff_sides(old_side, new_side)
     return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
 

@@ -92,25 +92,25 @@ def table(model: Model, renamed: frozenset[str]) -> list[tuple[str, str, str | N
     return rows
 
 
-def python_keys(value: object, shape: WireShape | None, models: dict[str, Model]) -> object:
+def field_keys(value: object, shape: WireShape | None, models: dict[str, Model]) -> object:
     """An example value written with wire names, rewritten with the TypedDicts' keys (the inverse of the runtime)."""
     if shape is None:
         return value
     if shape.kind == "list":
-        return [python_keys(v, shape.members[0], models) for v in value] if isinstance(value, list) else value
+        return [field_keys(v, shape.members[0], models) for v in value] if isinstance(value, list) else value
     if shape.kind == "map":
         if isinstance(value, dict):
-            return {k: python_keys(v, shape.members[0], models) for k, v in value.items()}
+            return {k: field_keys(v, shape.members[0], models) for k, v in value.items()}
         return value
     if shape.kind == "union":
-        return python_keys(value, _closest(value, shape.members, models), models)
+        return field_keys(value, _closest(value, shape.members, models), models)
     if not isinstance(value, dict):
         return value
     fields = {f.wire_name: f for f in models[shape.model].fields}
     result = {}
     for key, item in value.items():
         field = fields.get(key)
-        result[field.name if field else key] = python_keys(item, field.type.shape, models) if field else item
+        result[field.name if field else key] = field_keys(item, field.type.shape, models) if field else item
     return result
 
 

@@ -19,7 +19,8 @@ import pytest
 from generator import pipeline
 from generator.cli import main
 from generator.errors import GeneratorError
-from generator.model.naming import pascal_case, snake_case, unique
+from generator.model.naming import unique
+from generator.targets.python.naming import pascal_case, snake_case
 from generator.targets.python.pysource import comment_text, docstring_text, literal, string_literal
 from generator.write import CACHE, JOURNAL, MANIFEST, STAGING, compare, previous_files, with_manifest, write
 from tests.support.documents import shared_spec

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 
 from generator.model import wire
 from generator.model.ir import Model, Operation, Resource, TypeRef
-from generator.model.naming import pascal_case
 from generator.targets.python.imports import Import, relative_module
+from generator.targets.python.naming import pascal_case
 from generator.targets.python.types import PythonType, python_type
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from generator.model import wire
 from generator.model.ir import Api, Model
-from generator.model.schemas import RESERVED_MODEL_NAMES
 from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.imports import Import, all_key, import_block, natural_key, relocated
 from generator.targets.python.layout import bracket, fits
+from generator.targets.python.naming import RESERVED_MODEL_NAMES
 from generator.targets.python.pysource import string_literal
 from generator.targets.python.spelling import ModelIndex, spell, spelled_model, spelling
 from generator.targets.python.types import spell as spell_type

@@ -15,6 +15,7 @@ from types import ModuleType
 import pytest
 
 from generator.model.schemas import Hint, type_name, type_namespace
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
 from tests.support.documents import shared_spec
 
@@ -181,7 +182,8 @@ def test_namespace_and_names_of_a_type() -> None:
     assert type_name(Hint("qbd", "x", "schema"), ("qbd",), request=False) == "qbd"  # nothing would be left
     # operation types are named after their resource, and a group's own method keeps the group's name
     assert type_name(Hint("QbdHealthCheckResponse", "x"), (), request=False) == "qbd health check response"
-    assert Hint("Invoice", "x").below("LineGroups").item().below("Lines").item().text == "InvoiceLineGroupLine"
+    hint = Hint("Invoice", "x").below("LineGroups").item(PYTHON_NAMING).below("Lines").item(PYTHON_NAMING)
+    assert hint.text(PYTHON_NAMING) == "InvoiceLineGroupLine"
 
 
 def test_relative_imports_and_spelling() -> None:

@@ -466,7 +466,7 @@ def test_literal_round_trips_json_values() -> None:
     assert math.isnan(nan) and inf == float("-inf")
 
 
-# --- generator.model.naming ------------------------------------------------------------------------------
+# --- generator.targets.python.naming, and the model's unique -------------------------------------------------------
 
 
 def test_naming_examples() -> None:

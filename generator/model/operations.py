@@ -17,7 +17,7 @@ from generator.errors import GeneratorError, Problem
 from generator.model import responses
 from generator.model import types as t
 from generator.model.ir import Field, Operation, Parameter, Resource, TypeRef, Webhook
-from generator.model.naming import is_action, is_plural, singular, unique
+from generator.model.naming import is_action, is_plural, singular, unique, words
 from generator.model.pagination import (
     CURSOR_PARAMS,
     ITEMS_FIELDS,
@@ -380,7 +380,7 @@ class OperationBuilder:
         if not below_item and any(s.startswith("{") for s in segments):
             return False
         operation_id = op.operation_id
-        if operation_id is not None and {"list", "search"} & set(self.naming.method(operation_id, "op").split("_")):
+        if operation_id is not None and {"list", "search"} & set(words(operation_id)):
             return False
         configured = self.config.pagination.get(f"GET {path}")
         if configured is not None and configured.style != "none":
@@ -397,8 +397,9 @@ class OperationBuilder:
         arrays = [wire for wire, prop, _ in fields if schema_type(prop) == "array"]
         paging = CURSOR_PARAMS + OFFSET_PARAMS + PAGE_PARAMS + LIMIT_PARAMS
         query = query_names(item, op)
-        own = self.naming.attribute(segments[-1], "resource")
-        named = [self.naming.field(wire, "field") for wire in arrays]
+        # compared as words, not as a language spells them: every target finds the same singletons
+        own = "_".join(words(segments[-1])) or "resource"
+        named = ["_".join(words(wire)) or "field" for wire in arrays]
         if any(w in ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named, strict=True)):
             return False
         return not query & set(paging)

@@ -31,8 +31,8 @@ import pytest
 
 from generator.cli import main
 from generator.config import Config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
 from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism

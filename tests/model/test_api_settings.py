@@ -7,9 +7,9 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.model.build import build_api
-from generator.targets.python.naming import PYTHON_NAMING
 from generator.model.ir import Api
 from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 
 
 def _api(tmp_path: Path, body: str) -> Api:

@@ -18,12 +18,12 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.cli import main
 from generator.config import load_config
+from generator.model.build import build_api
+from generator.model.example_values import example_value, matches
 from generator.spec.build import SchemaGraph
 from generator.spec.load import Spec, load_spec
 from generator.spec.nodes import Schema
-from generator.model.build import build_api
 from generator.targets.python.naming import PYTHON_NAMING
-from generator.model.example_values import example_value, matches
 from generator.targets.python.types import annotation as python_annotation
 from tests.support.documents import spec_document
 

@@ -10,9 +10,9 @@ from generator.model.media import body_kind, part_types, preferred_media_type
 from generator.model.parameters import ParameterBuilder, query_names
 from generator.model.schemas import Hint, SchemaTypes
 from generator.spec.build import SchemaGraph, build_document
-from generator.targets.python.naming import PYTHON_NAMING
 from generator.spec.load import load_spec
 from generator.spec.nodes import Document
+from generator.targets.python.naming import PYTHON_NAMING
 
 _SPEC = """\
 openapi: 3.1.0

@@ -23,8 +23,8 @@ import yaml
 from generator import pipeline
 from generator.cli import main
 from generator.config import Config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
 from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism

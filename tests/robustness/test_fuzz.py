@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis.control import currently_in_test_context
 
 from generator.config import load_config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
-from generator.targets.python.naming import PYTHON_NAMING
 from generator.model.ir import Api, Operation, Parameter
+from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import LocalServer, Reply, not_black_formatted
 from tests.support.hostile_specs import Drawn, Extended, Unsatisfiable, documents, extended_documents, sample
 

@@ -28,8 +28,8 @@ from urllib.parse import parse_qs, unquote_plus
 import pytest
 
 from generator.config import load_config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
 from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.python.types import annotation as python_annotation
 from tests.conftest import Generated, GeneratePackage

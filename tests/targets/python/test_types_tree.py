@@ -187,9 +187,9 @@ def test_namespace_and_names_of_a_type() -> None:
 
 
 def test_relative_imports_and_spelling() -> None:
-    from generator.targets.python.imports import relative_module
     from generator.model import types as t
     from generator.model.ir import WireShape
+    from generator.targets.python.imports import relative_module
     from generator.targets.python.types import annotation
     from generator.targets.python.wire_tables import source
 

@@ -21,6 +21,7 @@ from generator.errors import GeneratorError, Problem
 from generator.freshness import file_digests, inputs_digest, spec_names
 from generator.model.build import build_api
 from generator.model.ir import Api
+from generator.model.naming import Naming
 from generator.progress import SILENT, Progress
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
@@ -28,6 +29,7 @@ from generator.spec.load import Spec, load_spec
 from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.spec.refs import RefError
 from generator.targets import Job
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.validate import Validation, Validator, validation_stamp
 from generator.write import (
     Cache,
@@ -150,10 +152,10 @@ def _validated(validation: Validation, overlaid: Overlaid) -> list[Problem]:
         raise GeneratorError(overlaid.annotate(error.problems, str(validation.spec.entry)), error.exit_code) from None
 
 
-def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Overlaid) -> Api:
-    """The model; its problems in values an overlay set say which overlay set them."""
+def _modelled(spec: Spec, config: Config, warnings: list[Problem], overlaid: Overlaid, naming: Naming) -> Api:
+    """The model, named for one target; its problems in values an overlay set say which overlay set them."""
     try:
-        return build_api(spec, config, warnings)
+        return build_api(spec, config, naming, warnings)
     except GeneratorError as error:
         raise GeneratorError(overlaid.annotate(error.problems, str(spec.entry)), error.exit_code) from None
 
@@ -216,7 +218,7 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
         model_warnings: list[Problem] = []
         target, target_options = registry.target(options.target), registry.options_of(config, options.target)
         with progress.stage("model"):
-            api = _modelled(spec, config, model_warnings, overlaid)
+            api = _modelled(spec, config, model_warnings, overlaid, target.naming)
             if target.python_sdk:  # the mixins are the user's modules in the Python package's lib/
                 api = custom.with_mixins(api, config, options.output)
         with _out_of_collection():
@@ -444,7 +446,7 @@ def samples(
     config = _config(options)
     spec, overlaid = _load(options, config)
     warnings = [*overlaid.warnings, *_validated(Validation(spec, options.lenient, background=False), overlaid)]
-    api = _modelled(spec, config, warnings, overlaid)
+    api = _modelled(spec, config, warnings, overlaid, PYTHON_NAMING)  # samples are Python
     destination = output or (config.samples.path if config.samples else None)
     form = form or (config.samples.format if config.samples else "overlay")
     text = _samples_text(api, spec, form, destination, options)
@@ -510,7 +512,7 @@ def validate(options: Options) -> list[Problem]:
 def model(options: Options) -> Api:
     """The IR alone (no validation, warnings dropped): for commands that only need names."""
     config = _config(options)
-    return build_api(_load(options, config)[0], config)
+    return build_api(_load(options, config)[0], config, PYTHON_NAMING)
 
 
 def inspect(options: Options) -> Api:
@@ -522,7 +524,7 @@ def inspect_with_overlays(options: Options) -> tuple[Api, list[AppliedOverlay]]:
     spec, overlaid = _load(options, config)
     problems = _validated(Validation(spec, options.lenient, background=False), overlaid)
     warnings: list[Problem] = [*overlaid.warnings, *problems]
-    api = build_api(spec, config, warnings)
+    api = build_api(spec, config, PYTHON_NAMING, warnings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return api, overlaid.applied
@@ -559,8 +561,8 @@ def diff(
             _pins_found(old_config, old_spec, [new_spec]),
             _pins_found(new_config, new_spec, [old_spec]),
         )
-        old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config)))
-        new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config)))
+        old_side = Side(old_spec, _displayed(old_source, lambda: build_api(old_spec, old_config, PYTHON_NAMING)))
+        new_side = Side(new_spec, _displayed(new_source, lambda: build_api(new_spec, new_config, PYTHON_NAMING)))
         changes = diff_sides(old_side, new_side)
     return DiffResult(changes, bump_for(highest(changes), new_config.version), new_config)
 

@@ -1,4 +1,5 @@
-"""Spec + config -> Api (the IR). Decides the package-level names the config leaves open."""
+"""Spec + config -> Api (the IR), its names written by a target's `Naming`. Decides the package-level names the
+config leaves open."""
 
 from __future__ import annotations
 
@@ -23,14 +24,7 @@ from generator.model.ir import (
     TypeRef,
     WebhookVerification,
 )
-from generator.model.naming import (
-    constant_case,
-    pascal_case,
-    portable_modules,
-    snake_case,
-    unique,
-    words,
-)
+from generator.model.naming import Naming, portable_modules, unique, words
 from generator.model.operations import OperationBuilder, build_resources, check_resource_names
 from generator.model.schemas import SchemaTypes, type_namespace
 from generator.spec.build import NodeBuilder, SchemaGraph
@@ -39,20 +33,6 @@ from generator.spec.nodes import Document, Info, SecurityScheme
 
 _REQUEST_ID = re.compile(r"(^|[-_])request[-_]?id$", re.IGNORECASE)
 DEFAULT_REQUEST_ID_HEADER = "x-request-id"
-# Module names the generated package uses itself; a generated client class may not shadow them.
-RESERVED_CLIENT_NAMES = frozenset(
-    {
-        "BaseModel",
-        "APIError",
-        "NotGiven",
-        "Timeout",
-        "RequestOptions",
-        "APIResponse",
-        "DefaultHttpxClient",
-        "DefaultAsyncHttpxClient",
-        "DefaultAioHttpClient",
-    }
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,13 +45,14 @@ class _Names:
     prefix: str  # of the environment variables: `CONDUCTOR` in `CONDUCTOR_API_KEY`
 
 
-def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None) -> Api:
-    """The IR for `spec`; problems that do not stop generation are appended to `warnings`."""
+def build_api(spec: Spec, config: Config, naming: Naming, warnings: list[Problem] | None = None) -> Api:
+    """The IR for `spec`, named as `naming` (the target's) writes names; problems that do not stop generation are
+    appended to `warnings`."""
     nodes = NodeBuilder(spec, SchemaGraph(spec))
     document = nodes.document()  # the typed spec, built once: everything below reads it
-    names = _names(document.info, config)
-    credentials, flows = _credentials(document, config, names.prefix)
-    types = SchemaTypes(spec, nodes.graph, config.type_names, config.file)
+    names = _names(document.info, config, naming)
+    credentials, flows = _credentials(document, config, names.prefix, naming)
+    types = SchemaTypes(spec, nodes.graph, naming, config.type_names, config.file)
     builder = OperationBuilder(spec, config, types, _scheme_keywords(credentials), document)
     builder.client_attributes |= {c.name for c in credentials} | {WEBHOOK_SECRET}
     operations = builder.build()
@@ -85,9 +66,9 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
         types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
     )
     renamed = wire.renamed_models(models)
-    operations = [_with_python_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
+    operations = [_with_field_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
     resources = _portable_resources(
-        build_resources(operations, _resource_classes(operations, {m.python_name for m in models}))
+        build_resources(operations, _resource_classes(operations, {m.python_name for m in models}, naming))
     )
     verification = _webhook_verification(config, event, resources, {m.python_name for m in models}) if event else None
     credentials += _webhook_credential(verification, names.prefix)
@@ -123,16 +104,16 @@ def build_api(spec: Spec, config: Config, warnings: list[Problem] | None = None)
     )
 
 
-def _names(info: Info, config: Config) -> _Names:
+def _names(info: Info, config: Config, naming: Naming) -> _Names:
     title = info.title or "API"
     name_words = _name_words(title)
-    package = config.package_name or snake_case("_".join(name_words), "client")
+    package = config.package_name or naming.module("_".join(name_words), "client")
     if is_device_name(package):  # "Aux API": a folder `src/aux/` cannot be checked out on Windows
         package = f"{package}_api"
-    client_name = config.client_name or pascal_case(" ".join(name_words), "Client")
-    if client_name in RESERVED_CLIENT_NAMES:
+    client_name = config.client_name or naming.class_name(" ".join(name_words), "Client")
+    if client_name in naming.reserved_client_names:
         client_name += "Client"
-    return _Names(title, package, client_name, constant_case(package))
+    return _Names(title, package, client_name, naming.constant(package, "VALUE"))
 
 
 def _scheme_keywords(credentials: tuple[Credential, ...]) -> dict[str, str]:
@@ -219,10 +200,11 @@ def _type_use(op: Operation) -> tuple[tuple[str, ...], frozenset[str]]:
     return type_namespace(op.resource_path), frozenset(names)
 
 
-def _with_python_keys(op: Operation, models: dict[str, Model]) -> Operation:
-    """The operation with its example arguments keyed as its TypedDicts are (snake_case), for docs and tests."""
+def _with_field_keys(op: Operation, models: dict[str, Model]) -> Operation:
+    """The operation with its example arguments keyed as its request objects are (their fields' names), for docs
+    and tests."""
     parameters = tuple(
-        dataclasses.replace(p, example=wire.python_keys(p.example, p.type.shape, models)) if p.type.shape else p
+        dataclasses.replace(p, example=wire.field_keys(p.example, p.type.shape, models)) if p.type.shape else p
         for p in op.parameters
     )
     return dataclasses.replace(op, parameters=parameters)
@@ -236,7 +218,7 @@ def _name_words(title: str) -> list[str]:
     return parts
 
 
-def _resource_classes(operations: list[Operation], model_names: set[str]) -> dict[tuple[str, ...], str]:
+def _resource_classes(operations: list[Operation], model_names: set[str], naming: Naming) -> dict[tuple[str, ...], str]:
     """A unique class-name stem per resource path: `end_users` -> 'EndUsers', `qbd.invoices` -> 'QbdInvoices'.
 
     `<stem>Resource` must not be the name of a model the resource module imports: such a stem gets `Api`.
@@ -245,7 +227,7 @@ def _resource_classes(operations: list[Operation], model_names: set[str]) -> dic
     taken: set[str] = set()
     stems = {}
     for path in paths:
-        stem = pascal_case(" ".join(path), "Resource")
+        stem = naming.class_name(" ".join(path), "Resource")
         while {f"{stem}Resource", f"Async{stem}Resource"} & model_names:
             stem += "Api"
         stems[path] = unique(stem, taken, separator="")
@@ -292,12 +274,12 @@ def _webhook_verification(
 
 
 def _credentials(
-    document: Document, config: Config, prefix: str
+    document: Document, config: Config, prefix: str, naming: Naming
 ) -> tuple[tuple[Credential, ...], tuple[ClientCredentialsFlow, ...]]:
     """The client's credential keywords, one per scheme some `security` names (two for `basic`, three for an
     OAuth2 client-credentials flow), and the flows the client fetches tokens with."""
     used = _used_schemes(document)
-    found = _Credentials(config, prefix, _required_schemes(document.security))
+    found = _Credentials(config, prefix, _required_schemes(document.security), naming)
     for scheme in document.components.security_schemes.values():
         if scheme.key in used:
             found.add(scheme, document)
@@ -307,8 +289,8 @@ def _credentials(
 class _Credentials:
     """The credentials collected scheme by scheme (the first scheme's keywords are unprefixed)."""
 
-    def __init__(self, config: Config, prefix: str, required: set[str]) -> None:
-        self.config, self.prefix, self.required = config, prefix, required
+    def __init__(self, config: Config, prefix: str, required: set[str], naming: Naming) -> None:
+        self.config, self.prefix, self.required, self.naming = config, prefix, required, naming
         self.credentials: list[Credential] = []
         self.flows: list[ClientCredentialsFlow] = []
         self.taken: set[str] = {WEBHOOK_SECRET}
@@ -327,7 +309,7 @@ class _Credentials:
             self.add_basic(scheme)
             return
         first = not self.credentials
-        name = unique("api_key" if first else snake_case(scheme.key, "credential"), self.taken)
+        name = unique("api_key" if first else self.naming.argument(scheme.key, "credential"), self.taken)
         env_var = (self.config.env.api_key if first else None) or self.env_var(name)
         token_url, scopes = _client_credentials_flow(scheme)
         if token_url is None:
@@ -342,7 +324,7 @@ class _Credentials:
 
     def add_basic(self, scheme: SecurityScheme) -> None:
         """Two keywords: `username` and `password` (prefixed unless it is the first scheme)."""
-        stem = "" if not self.credentials else f"{snake_case(scheme.key, 'basic')}_"
+        stem = "" if not self.credentials else f"{self.naming.argument(scheme.key, 'basic')}_"
         user, password = unique(f"{stem}username", self.taken), unique(f"{stem}password", self.taken)
         required, description = scheme.key in self.required, scheme.description
         self.credentials += (
@@ -354,7 +336,7 @@ class _Credentials:
         self, scheme: SecurityScheme, name: str, token_url: str, scopes: tuple[str, ...]
     ) -> None:
         """The client id and secret the `name` token is fetched with, and the flow."""
-        stem = "" if not self.flows else f"{snake_case(scheme.key, 'oauth')}_"
+        stem = "" if not self.flows else f"{self.naming.argument(scheme.key, 'oauth')}_"
         client_id, client_secret = unique(f"{stem}client_id", self.taken), unique(f"{stem}client_secret", self.taken)
         kinds: tuple[tuple[str, CredentialKind], ...] = (
             (client_id, "oauth_client_id"),
@@ -373,7 +355,7 @@ class _Credentials:
         )
 
     def env_var(self, keyword: str) -> str:
-        return f"{self.prefix}_{constant_case(keyword)}"
+        return f"{self.prefix}_{self.naming.constant(keyword, 'VALUE')}"
 
 
 def _client_credentials_flow(scheme: SecurityScheme) -> tuple[str | None, tuple[str, ...]]:

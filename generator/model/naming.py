@@ -1,20 +1,24 @@
-"""Every naming decision: spec names become readable, valid, collision-free Python identifiers."""
+"""Naming, the language-neutral part: spec names split into words, English singulars and plurals, action verbs,
+unique names; and `Naming`, what the model asks the target it is built for about the names of its language.
+
+The model decides what is named (a resource, a method, a model, a field) and from which words; a target decides
+how its language writes those words (`generator/targets/python/naming.py`: snake_case, PascalCase, keywords
+escaped) and which names its generated code keeps for itself.
+"""
 
 from __future__ import annotations
 
-import keyword
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 from generator.filenames import is_device_name
 
 _WORD_BOUNDARY = re.compile(r"[^0-9A-Za-z]+")
 _CAMEL_SPLIT = re.compile(r"([A-Z]+)([A-Z][a-z])|([a-z0-9])([A-Z])")
-RESERVED_EVERYWHERE = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
-MAX_IDENTIFIER_LENGTH = 80
 
 
 def words(name: str) -> list[str]:
@@ -29,29 +33,58 @@ def _words(name: str) -> tuple[str, ...]:  # the same names are split again and 
     return tuple(w.lower() for w in _WORD_BOUNDARY.split(spaced) if w)
 
 
-def snake_case(name: str, fallback: str = "value") -> str:
-    """'objectType' -> 'object_type'; keywords get a trailing '_'; empty or non-Latin -> fallback."""
-    result = "_".join(words(name)) or fallback
-    return _safe(result, prefix="n_")
+class Naming(Protocol):
+    """Every naming decision the model builder leaves to a target: how its language writes a name of each kind
+    (each made from a spec name, `fallback` when nothing of it is left), how a name the language or the generated
+    code keeps for itself is escaped, and which names those are. The results land in the IR unchanged."""
 
+    @property
+    def reserved_client_names(self) -> frozenset[str]:
+        """Names the client class may not take (the package's own classes)."""
 
-def pascal_case(name: str, fallback: str = "Model") -> str:
-    """'end_user delete response' -> 'EndUserDeleteResponse'."""
-    result = "".join(w[:1].upper() + w[1:] for w in words(name)) or fallback
-    return _safe(result, prefix="N")
+    @property
+    def reserved_client_attributes(self) -> frozenset[str]:
+        """Attributes of the client; a top-level resource may not take one."""
 
+    @property
+    def reserved_resource_attributes(self) -> frozenset[str]:
+        """Attributes of every resource; a child resource or a method may not take one."""
 
-def constant_case(name: str, fallback: str = "VALUE") -> str:
-    return _safe("_".join(words(name)).upper() or fallback, prefix="N_")
+    @property
+    def reserved_arguments(self) -> frozenset[str]:
+        """Arguments every method has, and names its body uses; a parameter named so is escaped."""
 
+    @property
+    def reserved_model_names(self) -> frozenset[str]:
+        """Names a model class may not take: what the generated type modules import or define."""
 
-def _safe(identifier: str, prefix: str) -> str:
-    if identifier[0].isdigit():
-        identifier = prefix + identifier
-    identifier = identifier[:MAX_IDENTIFIER_LENGTH]
-    if identifier in RESERVED_EVERYWHERE or identifier == "_":
-        identifier += "_"
-    return identifier
+    @property
+    def reserved_field_names(self) -> frozenset[str]:
+        """Names a model field may not take: its base class's attributes, names its module imports."""
+
+    def attribute(self, name: str, fallback: str) -> str:
+        """A resource's attribute on the client or its parent resource (`end_users`)."""
+
+    def method(self, name: str, fallback: str) -> str:
+        """A resource's method (`void`, `submit_tool_outputs`)."""
+
+    def argument(self, name: str, fallback: str) -> str:
+        """A method's or the client constructor's argument (`customer_id`, `api_key`)."""
+
+    def field(self, name: str, fallback: str) -> str:
+        """A model's field or a request object's key (`full_name`)."""
+
+    def module(self, name: str, fallback: str) -> str:
+        """A module (file) or the package (`invoice_line`)."""
+
+    def class_name(self, name: str, fallback: str = "Model") -> str:
+        """A class (`EndUserDeleteResponse`); also each fragment of a nested class's property path."""
+
+    def constant(self, name: str, fallback: str) -> str:
+        """An environment variable's part (`CONDUCTOR`, `API_KEY`)."""
+
+    def escaped(self, name: str) -> str:
+        """A name that is reserved, written so that it is not (`timeout` -> `timeout_`)."""
 
 
 def singular(word: str) -> str:

@@ -17,7 +17,7 @@ from generator.errors import GeneratorError, Problem
 from generator.model import responses
 from generator.model import types as t
 from generator.model.ir import Field, Operation, Parameter, Resource, TypeRef, Webhook
-from generator.model.naming import is_action, is_plural, pascal_case, singular, snake_case, unique
+from generator.model.naming import is_action, is_plural, singular, unique, words
 from generator.model.pagination import (
     CURSOR_PARAMS,
     ITEMS_FIELDS,
@@ -41,36 +41,6 @@ from generator.spec.nodes import Operation as OperationNode
 _Draft = tuple[tuple[str, ...], str, str, OperationNode, PathItem]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Keywords every generated method has, and attributes every resource class has.
-RESERVED_ARGUMENTS = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
-    # Names a method body uses: an argument called `type` would break `cast_to=type(None)`.
-    | {
-        "object",
-        "type",
-        "str",
-        "bytes",
-        "int",
-        "float",
-        "bool",
-        "list",
-        "dict",
-        "cast",
-        "type_of",
-        "warnings",
-        "to_wire",
-    }
-)
-# Attributes every resource class has, and builtins its annotations use (a method named `str` would
-# shadow the type in the class body; `list` and `dict` are safe because annotations use typing's).
-RESERVED_RESOURCE_ATTRIBUTES = frozenset(
-    {"with_raw_response", "with_streaming_response", "str", "int", "float", "bool", "bytes", "object", "type"}
-)
-# Attributes of the generated client classes; a top-level resource may not take one of these names.
-RESERVED_CLIENT_ATTRIBUTES = frozenset(
-    {"request", "close", "is_closed", "base_url", "timeout", "max_retries", "with_options", "copy"}
-    | {"with_raw_response", "with_streaming_response", "get", "post", "put", "patch", "delete", "request_page"}
-)
 _VERSION_SEGMENT = re.compile(r"^v?\d+(\.\d+)*$", re.IGNORECASE)
 
 
@@ -94,7 +64,8 @@ class OperationBuilder:
         self.spec = spec
         self.document = document  # the typed spec (generator/spec/), its schemas in `types.graph`
         self.graph = types.graph
-        self.client_attributes = RESERVED_CLIENT_ATTRIBUTES | set(security.values())
+        self.naming = types.naming  # the target's (model/naming.py)
+        self.client_attributes = self.naming.reserved_client_attributes | set(security.values())
         self.warnings: list[Problem] = []  # generated anyway, but the user should know
         self.config = config
         self.types = types
@@ -145,18 +116,19 @@ class OperationBuilder:
 
     def _operation(self, draft: _Draft, name: str) -> Operation:
         resource, path, method, op, item = draft
-        stem = pascal_case(singular(resource[-1])) + pascal_case(name)
+        stem = self.naming.class_name(singular(resource[-1])) + self.naming.class_name(name)
         key = f"{method.upper()} {path}"
         response_hint, params_hint = Hint(f"{stem}Response", f"{key} response"), Hint(f"{stem}Params", f"{key} params")
         parameters = self.parameters.parameters(item, op, path, params_hint)
         body, body_params = self.bodies.body(op, params_hint, key)
         if key in self.config.body_names and (body is None or body.flattened):
             self._body_name_error(key, "the operation has no request body passed as one argument")
-        taken = {n.lower() for n in RESERVED_ARGUMENTS}
+        reserved = self.naming.reserved_arguments
+        taken = {n.lower() for n in reserved}
         named: list[Parameter] = []
         for param in [*parameters, *body_params]:
             # `timeout` from the spec becomes `timeout_`: the SDK's own keyword keeps its meaning.
-            argument = f"{param.name}_" if param.name in RESERVED_ARGUMENTS else param.name
+            argument = self.naming.escaped(param.name) if param.name in reserved else param.name
             if argument.lower() in taken:  # a body field `id` beside the path's `id` becomes `body_id`
                 argument = f"{param.location}_{argument}"
             python_name = unique(argument, taken)
@@ -205,12 +177,14 @@ class OperationBuilder:
         segments = [s for s in segments if not _VERSION_SEGMENT.match(s)]
         while len(segments) > 1 and segments[0].lower() in ("api", "rest"):
             segments = segments[1:]
-        names = [self.config.resource_names.get(s) or snake_case(s, "resource") for s in segments]
+        names = [self.config.resource_names.get(s) or self.naming.attribute(s, "resource") for s in segments]
         if not names:
-            names = [snake_case(op.first_tag or "root", "root")]
-        # A trailing underscore keeps `client.close` and friends working when the API has a `/close` resource.
-        reserved = [self.client_attributes, *[RESERVED_RESOURCE_ATTRIBUTES] * (len(names) - 1)]
-        return tuple(f"{name}_" if name in taken else name for name, taken in zip(names, reserved, strict=True))
+            names = [self.naming.attribute(op.first_tag or "root", "root")]
+        # Escaped (`close_`), `client.close` and friends keep working when the API has a `/close` resource.
+        reserved = [self.client_attributes, *[self.naming.reserved_resource_attributes] * (len(names) - 1)]
+        return tuple(
+            self.naming.escaped(name) if name in taken else name for name, taken in zip(names, reserved, strict=True)
+        )
 
     def _shaped(self, drafts: list[Any], prefix: int) -> tuple[list[Any], dict[tuple[str, str], str]]:
         """Drafts with actions and method groups moved onto the resource above them, and those methods' names
@@ -236,7 +210,8 @@ class OperationBuilder:
         for draft, original in zip(moved, drafts, strict=True):
             key = (draft[1], draft[2])
             name = shaped.get((draft[1].rstrip("/"), draft[2]))
-            if name is not None and len(original[0]) > 1 and name not in taken[draft[0]] | RESERVED_RESOURCE_ATTRIBUTES:
+            reserved = self.naming.reserved_resource_attributes
+            if name is not None and len(original[0]) > 1 and name not in taken[draft[0]] | reserved:
                 result.append(draft)
                 names[key] = name
             else:
@@ -278,7 +253,7 @@ class OperationBuilder:
             return None
         if action in self.config.resource_names or _VERSION_SEGMENT.match(action):
             return None
-        return snake_case(action, "action")
+        return self.naming.method(action, "action")
 
     def _method_group_names(self, by_path: dict[str, list[str]], prefix: int) -> dict[tuple[str, str], str]:
         """Method names of the operations of method groups, by (path, method).
@@ -303,7 +278,7 @@ class OperationBuilder:
             for child in children:
                 word = child.rsplit("/", 1)[1]
                 if word not in self.config.resource_names and not _VERSION_SEGMENT.match(word):
-                    names[(child, "get")] = snake_case(word, "method")
+                    names[(child, "get")] = self.naming.method(word, "method")
         return names
 
     def _method_names(
@@ -329,16 +304,17 @@ class OperationBuilder:
         for resource, *_ in drafts:
             for depth in range(1, len(resource)):
                 children[resource[:depth]].add(resource[depth])
+        reserved = {n.lower() for n in self.naming.reserved_resource_attributes}
         taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for resource in {d[0] for d in drafts}:
-            taken[resource] = {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES | children[resource]}
+            taken[resource] = reserved | {n.lower() for n in children[resource]}
         result, wanted = [], []
         overrides = {key: name.rsplit(".", 1)[-1] for key, name in self.config.method_names.items()}
         for (resource, path, method, op), name in zip(drafts, proposed, strict=True):
             override = overrides.get(f"{method.upper()} {path}")
             if override:
                 name = override
-                if name.lower() in {n.lower() for n in RESERVED_RESOURCE_ATTRIBUTES}:
+                if name.lower() in reserved:
                     self._method_name_error(f"{method.upper()} {path}", f"'{name}' is an attribute every resource has")
                 if name.lower() in {n.lower() for n in children[resource]}:
                     self._method_name_error(f"{method.upper()} {path}", f"'{'.'.join(resource)}.{name}' is a resource")
@@ -357,7 +333,7 @@ class OperationBuilder:
                 self._method_name_error(key, "the spec has no such operation")
             parts = name.split(".")[:-1]
             for depth, part in enumerate(parts):
-                reserved = self.client_attributes if depth == 0 else RESERVED_RESOURCE_ATTRIBUTES
+                reserved = self.client_attributes if depth == 0 else self.naming.reserved_resource_attributes
                 if part in reserved:
                     where = "the client" if depth == 0 else "every resource"
                     self._method_name_error(key, f"'{part}' is an attribute of {where}; it cannot name a resource")
@@ -404,7 +380,7 @@ class OperationBuilder:
         if not below_item and any(s.startswith("{") for s in segments):
             return False
         operation_id = op.operation_id
-        if operation_id is not None and {"list", "search"} & set(snake_case(operation_id, "op").split("_")):
+        if operation_id is not None and {"list", "search"} & set(words(operation_id)):
             return False
         configured = self.config.pagination.get(f"GET {path}")
         if configured is not None and configured.style != "none":
@@ -421,8 +397,9 @@ class OperationBuilder:
         arrays = [wire for wire, prop, _ in fields if schema_type(prop) == "array"]
         paging = CURSOR_PARAMS + OFFSET_PARAMS + PAGE_PARAMS + LIMIT_PARAMS
         query = query_names(item, op)
-        own = snake_case(segments[-1], "resource")
-        named = [snake_case(wire, "field") for wire in arrays]
+        # compared as words, not as a language spells them: every target finds the same singletons
+        own = "_".join(words(segments[-1])) or "resource"
+        named = ["_".join(words(wire)) or "field" for wire in arrays]
         if any(w in ITEMS_FIELDS or own.endswith(n) or n.endswith(own) for w, n in zip(arrays, named, strict=True)):
             return False
         return not query & set(paging)
@@ -440,12 +417,11 @@ class OperationBuilder:
             return "delete"
         return method
 
-    @staticmethod
-    def _fallback_name(resource: tuple[str, ...], path: str, method: str, op: OperationNode) -> str:
+    def _fallback_name(self, resource: tuple[str, ...], path: str, method: str, op: OperationNode) -> str:
         if op.operation_id is not None and op.operation_id.strip():
-            return snake_case(op.operation_id, method)
-        tail = [snake_case(s) for s in path.strip("/").split("/") if s.startswith("{")]
-        return snake_case("_".join([method, "by", *tail]) if tail else method, method)
+            return self.naming.method(op.operation_id, method)
+        tail = [self.naming.argument(s, "value") for s in path.strip("/").split("/") if s.startswith("{")]
+        return self.naming.method("_".join([method, "by", *tail]) if tail else method, method)
 
     # --- security -----------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from generator.config import Config, PagingConfig
 from generator.errors import GeneratorError, Problem
 from generator.model import types as t
 from generator.model.ir import Pagination, Parameter, TypeRef
-from generator.model.naming import pascal_case
 from generator.model.responses import success_schema
 from generator.model.schemas import Hint, SchemaTypes
 from generator.spec.nodes import Operation, PathItem, Schema
@@ -88,6 +87,7 @@ class PaginationBuilder:
     def __init__(self, config: Config, types: SchemaTypes) -> None:
         self.config = config
         self.types = types
+        self.naming = types.naming
 
     def pagination(
         self, op: Operation, item: PathItem, params: list[Parameter], response: Returned, key: str
@@ -115,7 +115,7 @@ class PaginationBuilder:
             if configured is not None:
                 self.paging_error(key, "items", "say which array property of the response holds the items")
             return None
-        item_hint = hint.below(pascal_case(items, "Field")).item()
+        item_hint = hint.below(self.naming.class_name(items, "Field")).item(self.naming)
         item_type = self.types.response_type(fields[items].resolved.items, item_hint)
         query = {p.wire_name: p for p in params if p.location == "query"}
         # the query parameters' schemas by name (the operation's win over its path item's, as for the arguments)

@@ -6,7 +6,6 @@ from generator.errors import Problem
 from generator.model import types as t
 from generator.model.example_values import parameter_example
 from generator.model.ir import Parameter, TypeRef
-from generator.model.naming import pascal_case, snake_case
 from generator.model.schemas import Hint, SchemaTypes
 from generator.spec.build import SchemaGraph
 from generator.spec.nodes import Operation, PathItem
@@ -25,6 +24,7 @@ def query_names(item: PathItem, op: Operation) -> set[str]:
 class ParameterBuilder:
     def __init__(self, types: SchemaTypes, graph: SchemaGraph, warnings: list[Problem]) -> None:
         self.types = types
+        self.naming = types.naming
         self.graph = graph
         self.warnings = warnings  # generated anyway, but the user should know
 
@@ -47,7 +47,7 @@ class ParameterBuilder:
         if location == "header" and wire.lower() in IGNORED_HEADERS:
             return None
         self.warnings.extend(node.problems)
-        hint = params_hint.below(pascal_case(wire, "Param"))
+        hint = params_hint.below(self.naming.class_name(wire, "Param"))
         schema = node.schema
         type_ = self.types.request_type(schema, hint) if schema is not None else STR  # no schema: text
         style = node.style if node.style is not None else "form"
@@ -57,7 +57,7 @@ class ParameterBuilder:
         else:
             example_schema = schema
         return Parameter(
-            name=snake_case(wire, "param"),
+            name=self.naming.argument(wire, "param"),
             wire_name=wire,
             location=location,
             required=location == "path" or node.required,

@@ -10,7 +10,6 @@ from generator.model import types as t
 from generator.model.example_values import example_value
 from generator.model.ir import Location, Parameter, RequestBody, TypeRef
 from generator.model.media import body_kind, is_json, part_types, preferred_media_type
-from generator.model.naming import pascal_case, snake_case
 from generator.model.schemas import ANY, Hint, SchemaTypes
 from generator.spec.build import SchemaGraph
 from generator.spec.nodes import MediaType, Operation, Schema
@@ -25,6 +24,7 @@ class BodyBuilder:
     def __init__(self, config: Config, types: SchemaTypes, graph: SchemaGraph) -> None:
         self.config = config
         self.types = types
+        self.naming = types.naming
         self.graph = graph
 
     def body(self, op: Operation, hint: Hint, key: str) -> tuple[RequestBody | None, list[Parameter]]:
@@ -51,7 +51,9 @@ class BodyBuilder:
                 # required but not declared: the schema says nothing of its value, yet a call must send the key
                 example = built.get(wire, "string")
                 unwritten = self._unwritten_property(resolved, wire)
-                param = Parameter(snake_case(wire, "field"), wire, "body", True, ANY, None, unwritten, example=example)
+                param = Parameter(
+                    self.naming.argument(wire, "field"), wire, "body", True, ANY, None, unwritten, example=example
+                )
                 params.append(param)
             return RequestBody(media_type, kind, node.required, True, resolved, parts), params
         type_ = self.types.request_type(schema, hint.below("Body"))
@@ -87,7 +89,7 @@ class BodyBuilder:
         multipart = next((m for m in content if m.startswith("multipart/")), None)
         if multipart and is_json(preferred) and content[multipart].is_mapping:
             for wire, prop, _ in self.types.object_properties(self._schema(content[multipart])) or []:
-                field_hint = hint.below(pascal_case(wire, "Field"))
+                field_hint = hint.below(self.naming.class_name(wire, "Field"))
                 if t.contains_file(self.types.request_type(prop, field_hint).tree):
                     return multipart
         return preferred
@@ -96,7 +98,7 @@ class BodyBuilder:
         self, wire: str, prop: Schema, required: bool, hint: Hint, body_example: dict[str, Any]
     ) -> Parameter:
         """A body property as an argument; its example is the body example's value for it, when that has one."""
-        type_ = self.types.request_type(prop, hint.below(pascal_case(wire, "Field")))
+        type_ = self.types.request_type(prop, hint.below(self.naming.class_name(wire, "Field")))
         resolved = prop.resolved
         if resolved.read_only:
             required = False
@@ -105,7 +107,7 @@ class BodyBuilder:
         location: Location = "body"
         in_example = wire in body_example and not required and not resolved.read_only
         return Parameter(
-            snake_case(wire, "field"),
+            self.naming.argument(wire, "field"),
             wire,
             location,
             required,

@@ -2,8 +2,8 @@
 
 Every type decision lives here. Response schemas that are objects with properties become models,
 request-side objects TypedDicts (callers pass plain dicts, which type checkers check key by key) whose keys
-are snake_case like the response models' fields; each request TypeRef carries a WireShape saying where the
-runtime must rename keys to the wire names.
+are named like the response models' fields; each request TypeRef carries a WireShape saying where the
+runtime must rename keys to the wire names. Every name is written by the target's `Naming` (model/naming.py).
 
 While schemas are converted, each model gets a name unique in the API (what `ModelRef`s say) and a `Hint`:
 the module it belongs to (a component schema, an operation's response or arguments) and its property path
@@ -23,7 +23,7 @@ from typing import Any, Literal, NoReturn
 from generator.errors import GeneratorError, Problem
 from generator.model import types as t
 from generator.model.ir import Field, Model, TypeRef
-from generator.model.naming import pascal_case, singular, snake_case, unique, words
+from generator.model.naming import Naming, singular, unique, words
 from generator.spec.build import SchemaGraph
 from generator.spec.load import Spec
 from generator.spec.nodes import MergedObject, Schema
@@ -43,31 +43,6 @@ FILE = TypeRef(t.File())
 # The string formats that are types of their own (others are plain strings).
 _FORMATS = {"date": TypeRef(t.Primitive("string", "date")), "date-time": TypeRef(t.Primitive("string", "date-time"))}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-# Names a generated model or field must not take, because generated modules import or inherit them.
-RESERVED_MODEL_NAMES = frozenset(
-    {
-        *("BaseModel", "Field", "Literal", "Mapping", "cast", "date", "datetime", "Annotated", "Tag", "Discriminator"),
-        *("FileTypes", "List", "Dict", "TypedDict", "Required", "TypeAlias"),
-        # the runtime's renaming tables (`_transform`), imported beside models
-        *("Renames", "ListOf", "MapOf", "OneOf"),
-        # the server-sent events runtime (`_streaming`), imported beside the models a stream yields
-        *("Stream", "AsyncStream", "ServerSentEvent"),
-    }
-)
-RESERVED_FIELD_NAMES = frozenset(
-    {
-        *("copy", "dict", "json", "schema", "construct", "validate", "fields", "parse_obj", "parse_raw", "parse_file"),
-        *("from_orm", "schema_json", "update_forward_refs", "to_dict", "to_json", "date", "datetime", "Field"),
-        *("Literal", "BaseModel", "list", "str", "int", "float", "bool", "bytes", "object", "discriminator"),
-        *("Annotated", "Tag", "Discriminator", "cast", "List", "Dict"),
-        # pydantic's own BaseModel attributes
-        *("model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set"),
-        *("model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema"),
-        *("model_parametrized_name", "model_post_init", "model_rebuild", "model_validate", "model_validate_json"),
-        *("model_validate_strings",),
-    }
-)
 
 
 def union(members: list[TypeRef]) -> TypeRef:
@@ -113,19 +88,18 @@ class Hint:
     kind: Literal["schema", "operation", "pinned"] = "operation"
     path: tuple[str, ...] = ()
 
-    @property
-    def text(self) -> str:
-        return pascal_case(self.root) + "".join(self.path)
+    def text(self, naming: Naming) -> str:
+        return naming.class_name(self.root) + "".join(self.path)
 
     def below(self, fragment: str) -> Hint:
         return dataclasses.replace(self, path=(*self.path, fragment))
 
-    def item(self) -> Hint:
+    def item(self, naming: Naming) -> Hint:
         """The items of an array: the property's singular (`lines` -> `Line`), or `Item` for a root array."""
         if not self.path:
             return self.below("Item")
         parts = words(self.path[-1])
-        single = pascal_case(" ".join([*parts[:-1], singular(parts[-1])])) if parts else self.path[-1]
+        single = naming.class_name(" ".join([*parts[:-1], singular(parts[-1])])) if parts else self.path[-1]
         return dataclasses.replace(self, path=(*self.path[:-1], single))
 
     def variant(self, index: int) -> Hint:
@@ -152,7 +126,7 @@ def type_namespace(resource_path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def type_name(hint: Hint, namespace: tuple[str, ...], request: bool) -> str:
-    """The words naming a module and its main class (a keyword becomes `class_.py` / `Class` later, by naming.py).
+    """The words naming a module and its main class (the target's naming writes them: `class_.py` / `Class`).
 
     A component schema's name loses the words of its namespace when it starts with them (`qbd_invoice` in
     `types/qbd/` is `invoice.py`, `Invoice`); used in requests it is `<name>_param.py`, `<Name>Param`.
@@ -187,15 +161,22 @@ class SchemaTypes:
     """Converts schemas to TypeRefs, collecting the response models it creates on the way."""
 
     def __init__(
-        self, spec: Spec, graph: SchemaGraph, type_names: dict[str, str] | None = None, config_file: str | None = None
+        self,
+        spec: Spec,
+        graph: SchemaGraph,
+        naming: Naming,
+        type_names: dict[str, str] | None = None,
+        config_file: str | None = None,
     ) -> None:
         self.spec = spec
         self.graph = graph
+        self.naming = naming  # the target's: every builder of the model reaches it here
         self._drafts: dict[str, _ModelDraft] = {}
         self._named: dict[tuple[Path, str], str] = {}  # schema location -> model name
         self._request_named: dict[tuple[Path, str], str] = {}  # schema location -> TypedDict name
-        self._taken: set[str] = {n.lower() for n in RESERVED_MODEL_NAMES}
-        self._pins = _Pins(spec, graph, type_names or {}, config_file, self._taken)
+        self._taken: set[str] = {n.lower() for n in naming.reserved_model_names}
+        self._pins = _Pins(spec, graph, type_names or {}, config_file, naming.reserved_model_names)
+        self._taken.update(self._pins.owners)  # pinned names are reserved up front
         self._converting: set[tuple[Path, str]] = set()  # named non-model schemas being converted
         self._unions: list[tuple[tuple[Path, str], str]] = []  # unions being converted: (where, member pointer)
         self._aliases: set[str] = set()  # the names of named unions
@@ -217,7 +198,7 @@ class SchemaTypes:
 
     def arguments_model(self, hint: Hint, fields: list[Field], source: str) -> TypeRef:
         """`<Resource><Method>Params`: a TypedDict of a method's keyword arguments (`**params` type-checks)."""
-        name = unique(pascal_case(hint.text), self._taken, separator="")
+        name = unique(self._class_name(hint), self._taken, separator="")
         draft = _ModelDraft(name, source, None, None, list(fields), request=True, hint=hint, arguments=True)
         self._drafts[name] = draft
         return _typed_dict_ref(name)
@@ -305,9 +286,8 @@ class SchemaTypes:
             ns: {"__init__", *(n[-1] for n in namespaces if len(n) == len(ns) + 1 and n[: len(ns)] == ns)}
             for ns in namespaces
         }
-        class_names: dict[tuple[str, ...], set[str]] = {
-            ns: {n.lower() for n in RESERVED_MODEL_NAMES} for ns in namespaces
-        }
+        reserved = {n.lower() for n in self.naming.reserved_model_names}
+        class_names: dict[tuple[str, ...], set[str]] = {ns: set(reserved) for ns in namespaces}
         local: dict[str, str] = {}  # draft -> class name in its file
         for group in files:  # names pinned by `type_names` first, so no derived name takes one
             for module in group:
@@ -315,7 +295,7 @@ class SchemaTypes:
                     class_names[group[0].namespace].add(module.hint.root.lower())
         for group in files:
             namespace = group[0].namespace
-            taken = _name_modules(group, class_names[namespace], file_names[namespace])
+            taken = _name_modules(group, class_names[namespace], file_names[namespace], self.naming)
             for module in group:
                 _name_nested_classes(module, class_names[namespace], taken, local)
         return [self._placed_model(d, module_of[d.name], local[d.name]) for d in self._drafts.values()]
@@ -345,7 +325,7 @@ class SchemaTypes:
         if not schema.is_mapping or not schema.keywords:
             return ANY
         if via_ref:
-            hint = Hint(schema.name or hint.text, str(schema.location), "schema")
+            hint = Hint(schema.name or hint.text(self.naming), str(schema.location), "schema")
         nullable = schema.nullable or self._all_parts_nullable(schema)
         key = _key(schema)
         if key in self._named and not request:
@@ -369,7 +349,7 @@ class SchemaTypes:
         """A named union becomes `Name: TypeAlias = ...`; the name is reserved first, for recursion."""
         key = _key(schema)
         hint = self._pins.hint(key, hint)
-        name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Union"), key, self._taken)
+        name = self._pins.name(key) or self._pins.derived(self._class_name(hint, "Union"), key, self._taken)
         self._named[key] = name
         self._aliases.add(name)
         draft = _ModelDraft(name, str(schema.location), schema, _description(schema), hint=hint)
@@ -415,7 +395,9 @@ class SchemaTypes:
 
     def _convert_typed(self, schema: Schema, type_: str, hint: Hint, request: bool) -> TypeRef:
         if type_ == "array":
-            item_type = self._convert(schema.items, hint.item(), request) if schema.items is not None else ANY
+            item_type = (
+                self._convert(schema.items, hint.item(self.naming), request) if schema.items is not None else ANY
+            )
             return TypeRef(t.ListOf(item_type.tree))
         if type_ == "object":
             return self._object(schema, hint, request)
@@ -536,16 +518,16 @@ class SchemaTypes:
         key = _key(schema)
         hint = self._pins.hint(key, hint, "Param")
         name = self._pins.name(key, "Param") or self._pins.derived(
-            pascal_case(hint.text, "Object") + "Param", key, self._taken
+            self._class_name(hint, "Object") + "Param", key, self._taken
         )
         self._request_named[key] = name
         draft = _ModelDraft(name, str(schema.location), schema, _description(schema), request=True, hint=hint)
         self._drafts[name] = draft
         properties, required = merged.properties, merged.required
-        taken = {n.lower() for n in RESERVED_FIELD_NAMES}
+        taken = {n.lower() for n in self.naming.reserved_field_names}
         for wire_name, prop in properties.items():
-            field_name = _field_name(wire_name, taken)
-            type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=True)
+            field_name = self._field_name(wire_name, taken)
+            type_ = self._convert(prop, hint.below(self.naming.class_name(wire_name, "Field")), request=True)
             resolved = prop.resolved
             # a readOnly property's `required` applies to responses only (OpenAPI 3.0 and 3.1): never required here
             is_required = wire_name in required and not resolved.read_only
@@ -553,7 +535,7 @@ class SchemaTypes:
             draft.fields.append(field_)
         for wire_name in sorted(r for r in required if r not in properties):
             # required but not declared: the schema says nothing of its value, yet a request must have the key
-            draft.fields.append(Field(_field_name(wire_name, taken), wire_name, ANY, True, None))
+            draft.fields.append(Field(self._field_name(wire_name, taken), wire_name, ANY, True, None))
         return _typed_dict_ref(name)
 
     def _model(self, schema: Schema, hint: Hint, merged: MergedObject) -> TypeRef:
@@ -561,7 +543,7 @@ class SchemaTypes:
         name = self._named.get(key)
         if name is None:
             hint = self._pins.hint(key, hint)
-            name = self._pins.name(key) or self._pins.derived(pascal_case(hint.text, "Object"), key, self._taken)
+            name = self._pins.name(key) or self._pins.derived(self._class_name(hint, "Object"), key, self._taken)
             self._named[key] = name
             draft = _ModelDraft(name, str(schema.location), schema, _description(schema), hint=hint)
             self._drafts[name] = draft
@@ -569,20 +551,28 @@ class SchemaTypes:
         return TypeRef(t.ModelRef(name))
 
     def _fields(self, hint: Hint, properties: Mapping[str, Schema], required: frozenset[str]) -> list[Field]:
-        taken = {n.lower() for n in RESERVED_FIELD_NAMES}
+        taken = {n.lower() for n in self.naming.reserved_field_names}
         fields = []
         for wire_name, prop in properties.items():
             if _LONE_SURROGATE.search(wire_name):
                 # JSON from a server is UTF-8, which cannot carry it, and pydantic cannot alias it
                 message = f"property name {wire_name!r} holds a lone surrogate; no response can contain such a key"
                 raise GeneratorError(Problem(message, str(prop.location.file), prop.location.pointer))
-            name = _field_name(wire_name, taken)
-            type_ = self._convert(prop, hint.below(pascal_case(wire_name, "Field")), request=False)
+            name = self._field_name(wire_name, taken)
+            type_ = self._convert(prop, hint.below(self.naming.class_name(wire_name, "Field")), request=False)
             if wire_name not in required:
                 type_ = optional(type_)
             description = _property_description(prop)
             fields.append(Field(name, wire_name, type_, wire_name in required, description, prop.resolved.deprecated))
         return fields
+
+    def _class_name(self, hint: Hint, fallback: str = "Model") -> str:
+        return self.naming.class_name(hint.text(self.naming), fallback)
+
+    def _field_name(self, wire_name: str, taken: set[str]) -> str:
+        """The name of a property, in response models and request TypedDicts alike; `taken` is updated."""
+        name = self.naming.field(wire_name, "field")
+        return unique(self.naming.escaped(name) if name in self.naming.reserved_field_names else name, taken)
 
     def _all_parts_nullable(self, schema: Schema) -> bool:
         """`allOf` of a nullable schema and annotations (a description) allows null too (OpenAPI 3.0)."""
@@ -613,12 +603,6 @@ def _property_description(prop: Schema) -> str | None:
     resolved = prop.resolved
     description = _description(resolved) if resolved.is_mapping else None
     return prop.description if prop.description is not None else description
-
-
-def _field_name(wire_name: str, taken: set[str]) -> str:
-    """The snake_case name of a property, in response models and request TypedDicts alike; `taken` is updated."""
-    name = snake_case(wire_name, "field")
-    return unique(f"{name}_" if name in RESERVED_FIELD_NAMES else name, taken, separator="_")
 
 
 def _typed_dict_ref(name: str) -> TypeRef:
@@ -668,18 +652,18 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     return prefix
 
 
-def _name_modules(group: list[_Module], class_names: set[str], file_names: set[str]) -> set[str]:
+def _name_modules(group: list[_Module], class_names: set[str], file_names: set[str], naming: Naming) -> set[str]:
     """The main class and the file of each module of one file's group; the class names the file holds so far."""
     namespace = group[0].namespace
-    taken = {n.lower() for n in RESERVED_MODEL_NAMES}
+    taken = {n.lower() for n in naming.reserved_model_names}
     for module in group:
         words_ = type_name(module.hint, namespace, module.request)
         if module.hint.kind == "pinned":
             module.class_name = module.hint.root
         else:
-            module.class_name = unique(pascal_case(words_), class_names, separator="")
+            module.class_name = unique(naming.class_name(words_), class_names, separator="")
         taken.add(module.class_name.lower())
-        module.file = group[0].file or unique(snake_case(words_, "model"), file_names)
+        module.file = group[0].file or unique(naming.module(words_, "model"), file_names)
     return taken
 
 
@@ -766,11 +750,17 @@ def _description(schema: Schema) -> str | None:
 
 
 class _Pins:
-    """The config's `type_names`: a schema's location -> the Python name it keeps (`<name>Param` as a
-    TypedDict). The names are reserved up front, so no derived name takes one."""
+    """The config's `type_names`: a schema's location -> the class name it keeps (`<name>Param` as a
+    TypedDict). `SchemaTypes` reserves the names (`owners`) up front, so no derived name takes one; a name the
+    target reserves (`reserved`) may not be pinned."""
 
     def __init__(
-        self, spec: Spec, graph: SchemaGraph, type_names: dict[str, str], config_file: str | None, taken: set[str]
+        self,
+        spec: Spec,
+        graph: SchemaGraph,
+        type_names: dict[str, str],
+        config_file: str | None,
+        reserved: frozenset[str],
     ) -> None:
         self.names: dict[tuple[Path, str], str] = {}
         self.entries: dict[tuple[Path, str], str] = {}  # location -> its config key, for messages
@@ -788,7 +778,7 @@ class _Pins:
                 self.error(pointer, "the spec has no schema there")
             if key in self.entries:
                 self.error(pointer, f"names the same schema as {self.entries[key]!r}")
-            if name in RESERVED_MODEL_NAMES:
+            if name in reserved:
                 self.error(pointer, f"{name!r} is a name the generated modules use themselves")
             for each in (name, f"{name}Param"):
                 if each.lower() in owners:
@@ -796,7 +786,6 @@ class _Pins:
                 owners[each.lower()] = pointer
             self.names[key] = name
             self.entries[key] = pointer
-        taken.update(owners)
 
     def name(self, key: tuple[Path, str], suffix: str = "") -> str | None:
         name = self.names.get(key)

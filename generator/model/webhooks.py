@@ -9,7 +9,6 @@ from generator.model import types as t
 from generator.model.example_values import example_value
 from generator.model.ir import TypeRef, Webhook
 from generator.model.media import is_json, preferred_media_type
-from generator.model.naming import pascal_case
 from generator.model.schemas import ANY, NONE, Hint, SchemaTypes, tagged_union, union
 from generator.spec.nodes import MISSING, Document, MediaType, Operation, PathItem, Schema
 
@@ -18,6 +17,7 @@ class WebhookBuilder:
     def __init__(self, document: Document, types: SchemaTypes) -> None:
         self.document = document
         self.types = types
+        self.naming = types.naming
         self._payloads: list[tuple[TypeRef, Schema]] = []  # filled by `webhooks()`
 
     def webhooks(self) -> list[Webhook]:
@@ -29,7 +29,9 @@ class WebhookBuilder:
                 if not op.is_mapping:
                     continue
                 method = op.method
-                payload = self._payload(op, Hint(pascal_case(name) + "WebhookPayload", f"webhook {name} {method}"))
+                payload = self._payload(
+                    op, Hint(self.naming.class_name(name) + "WebhookPayload", f"webhook {name} {method}")
+                )
                 schema, example = self._payload_schema(op)
                 result.append(Webhook(name, method.upper(), payload, str(op.location), example))
                 if schema is not None and payload.tree != t.NONE:

@@ -1,8 +1,9 @@
-"""Which request TypedDicts need their keys renamed on the way out, and the tables the runtime renames them with.
+"""Which request objects need their keys renamed on the way out, and which get a renaming table: language-neutral.
 
-A TypedDict's keys are snake_case; where one differs from its wire name (`full_name` -> `fullName`), or a value
-holds such a TypedDict (through lists, maps, unions and `$ref` cycles), the generated types module gets a table
-`<Name>_wire` for the runtime's `_transform.to_wire`. Everything else costs nothing: no table, no call.
+A request object's keys are its fields' names (the target's naming: `full_name`); where one differs from its wire
+name (`fullName`), or a value holds such an object (through lists, maps, unions and `$ref` cycles), the object is
+renamed and gets a table the generated runtime renames keys with. Everything else costs nothing: no table, no
+call. A target writes the tables and the shapes in its language (Python: targets/python/wire_tables.py).
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ from collections.abc import Iterable
 
 from generator.model.ir import Model, WireShape
 
-TABLE_SUFFIX = "_wire"  # PascalCase model names hold no underscore, so `<Model>_wire` collides with nothing
-RUNTIME = ".._transform"
-
 
 def renamed_models(models: Iterable[Model]) -> frozenset[str]:
-    """TypedDicts with a renamed key in them or in a TypedDict they hold: a fixpoint over their references."""
+    """Request objects with a renamed key in them or in one they hold: a fixpoint over their references."""
     requests = {m.name: m for m in models if m.request and not m.arguments}  # `**params` is never sent as one
     renamed = {name for name, m in requests.items() if any(f.name != f.wire_name for f in m.fields)}
     changed = True
@@ -30,9 +28,9 @@ def renamed_models(models: Iterable[Model]) -> frozenset[str]:
 
 
 def prune(shape: WireShape | None, renamed: frozenset[str] | set[str]) -> WireShape | None:
-    """`shape` without the TypedDicts that need no renaming; None when nothing is left to rename.
+    """`shape` without the request objects that need no renaming; None when nothing is left to rename.
 
-    A union keeps its other TypedDict members: the runtime needs their keys to tell which member a value is.
+    A union keeps its other object members: the runtime needs their keys to tell which member a value is.
     """
     if shape is None:
         return None
@@ -50,7 +48,7 @@ def prune(shape: WireShape | None, renamed: frozenset[str] | set[str]) -> WireSh
 def tabled_models(
     models: Iterable[Model], params: Iterable[WireShape | None], renamed: frozenset[str]
 ) -> frozenset[str]:
-    """The TypedDicts that get a table: the renamed ones and the other members of unions with a renamed one."""
+    """The request objects that get a table: the renamed ones and the other members of unions with a renamed one."""
     found: set[str] = set(renamed)
     shapes = [prune(f.type.shape, renamed) for m in models if m.name in renamed for f in m.fields]
     shapes += [prune(shape, renamed) for shape in params]
@@ -63,59 +61,31 @@ def tabled_models(
     return frozenset(found)
 
 
-def source(shape: WireShape) -> str:
-    """The Python expression for a pruned shape: `CustomerParam_wire`, `ListOf(LineParam_wire)`, ..."""
-    if shape.kind == "keys":
-        return shape.model + TABLE_SUFFIX
-    wrapper = {"list": "ListOf", "map": "MapOf", "union": "OneOf"}[shape.kind]
-    return f"{wrapper}({', '.join(source(m) for m in shape.members)})"
-
-
-def names(shape: WireShape) -> tuple[set[str], set[str]]:
-    """What `source(shape)` names: the TypedDicts whose tables it uses, and the runtime's wrappers (from RUNTIME)."""
-    if shape.kind == "keys":
-        return {shape.model}, set()
-    tables, wrappers = set(), {{"list": "ListOf", "map": "MapOf", "union": "OneOf"}[shape.kind]}
-    for member in shape.members:
-        member_tables, member_wrappers = names(member)
-        tables |= member_tables
-        wrappers |= member_wrappers
-    return tables, wrappers
-
-
-def table(model: Model, renamed: frozenset[str]) -> list[tuple[str, str, str | None]]:
-    """(key, wire name, shape source or None) for every key of `model`: unions tell members apart by their keys."""
-    rows = []
-    for field in model.fields:
-        shape = prune(field.type.shape, renamed)
-        rows.append((field.name, field.wire_name, source(shape) if shape else None))
-    return rows
-
-
-def python_keys(value: object, shape: WireShape | None, models: dict[str, Model]) -> object:
-    """An example value written with wire names, rewritten with the TypedDicts' keys (the inverse of the runtime)."""
+def field_keys(value: object, shape: WireShape | None, models: dict[str, Model]) -> object:
+    """An example value written with wire names, rewritten with the request objects' keys (the inverse of the
+    runtime)."""
     if shape is None:
         return value
     if shape.kind == "list":
-        return [python_keys(v, shape.members[0], models) for v in value] if isinstance(value, list) else value
+        return [field_keys(v, shape.members[0], models) for v in value] if isinstance(value, list) else value
     if shape.kind == "map":
         if isinstance(value, dict):
-            return {k: python_keys(v, shape.members[0], models) for k, v in value.items()}
+            return {k: field_keys(v, shape.members[0], models) for k, v in value.items()}
         return value
     if shape.kind == "union":
-        return python_keys(value, _closest(value, shape.members, models), models)
+        return field_keys(value, _closest(value, shape.members, models), models)
     if not isinstance(value, dict):
         return value
     fields = {f.wire_name: f for f in models[shape.model].fields}
     result = {}
     for key, item in value.items():
         field = fields.get(key)
-        result[field.name if field else key] = python_keys(item, field.type.shape, models) if field else item
+        result[field.name if field else key] = field_keys(item, field.type.shape, models) if field else item
     return result
 
 
 def _closest(value: object, members: tuple[WireShape, ...], models: dict[str, Model]) -> WireShape | None:
-    """The member of a union `value` fits: by kind, then by how many of its keys a TypedDict declares."""
+    """The member of a union `value` fits: by kind, then by how many of its keys a request object declares."""
     if isinstance(value, list):
         return next((m for m in members if m.kind == "list"), None)
     if not isinstance(value, dict):

@@ -11,6 +11,8 @@ What the pipeline (generator/pipeline.py) asks of a target:
   key but `output`), checked; each problem is reported with `section.problem(message, key)`, which names the
   config file and the key, and the value returned is then ignored. `no_options` is the parser of a target that
   takes none.
+- `naming`: the target's names (generator/model/naming.py's `Naming`); the pipeline builds the IR of the
+  target's run with it.
 - `render(job) -> Rendered`: every file of the project as {POSIX path relative to the output folder: text},
   plus the format keys of the files it formatted (a cache the manifest keeps so that the next run need not
   format them again; a target without a formatter returns none). Nothing is written by a target: the pipeline
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from generator.errors import Problem
+from generator.model.naming import Naming
 from generator.progress import SILENT, Progress
 
 if TYPE_CHECKING:
@@ -87,6 +90,7 @@ class Target(Generic[OptionsT]):
     summary: str  # one line, for `--help`
     render: Callable[[Job[OptionsT]], Rendered]
     parse_options: Callable[[OptionsSection], OptionsT]
+    naming: Naming  # the names the model gives this target's IR (generator/model/naming.py)
     # The project is the Python SDK: the config's `mixins` apply to its classes (from the user's modules in
     # `src/<package>/lib/`), and `generate` writes the config's code samples file (Python samples) with it.
     python_sdk: bool = False

@@ -16,6 +16,7 @@ from generator import registry
 from generator.cli import main
 from generator.errors import EXIT_DRIFT, EXIT_OK
 from generator.targets import Job, OptionsSection, Rendered, Target
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.write import CACHE
 from tests.support.documents import shared_spec
 
@@ -41,7 +42,7 @@ def render_echo(job: Job[EchoOptions]) -> Rendered:
     return Rendered({"operations.txt": "".join(lines)})
 
 
-ECHO: Target[EchoOptions] = Target("echo", "one line per operation", render_echo, parse_echo)
+ECHO: Target[EchoOptions] = Target("echo", "one line per operation", render_echo, parse_echo, PYTHON_NAMING)
 
 
 @pytest.fixture

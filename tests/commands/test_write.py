@@ -19,7 +19,8 @@ import pytest
 from generator import pipeline
 from generator.cli import main
 from generator.errors import GeneratorError
-from generator.model.naming import pascal_case, snake_case, unique
+from generator.model.naming import unique
+from generator.targets.python.naming import pascal_case, snake_case
 from generator.targets.python.pysource import comment_text, docstring_text, literal, string_literal
 from generator.write import CACHE, JOURNAL, MANIFEST, STAGING, compare, previous_files, with_manifest, write
 from tests.support.documents import shared_spec
@@ -465,7 +466,7 @@ def test_literal_round_trips_json_values() -> None:
     assert math.isnan(nan) and inf == float("-inf")
 
 
-# --- generator.model.naming ------------------------------------------------------------------------------
+# --- generator.targets.python.naming, and the model's unique -------------------------------------------------------
 
 
 def test_naming_examples() -> None:

@@ -31,8 +31,9 @@ import pytest
 
 from generator.cli import main
 from generator.config import Config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism
 from tests.support.documents import shared_spec, write_spec
@@ -336,7 +337,8 @@ def op(*params: str) -> dict[str, Any]:
 
 
 def method_paths(tmp_path: Path, paths: dict[str, Any], config: Config | None = None) -> dict[str, str]:
-    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), config or Config())
+    spec = load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml"))
+    api = build_api(spec, config or Config(), PYTHON_NAMING)
     return {f"{o.http_method} {o.path}": ".".join((*o.resource_path, o.name)) for o in api.operations}
 
 
@@ -410,7 +412,7 @@ def test_both_rules_yield_to_the_config(tmp_path: Path) -> None:
 
 def test_the_last_path_parameter_is_positional_and_the_others_keyword_only(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, {"paths": {"/a/{first}/b/{second}/c/{third}": {"get": op("first", "second", "third")}}})
-    (only,) = build_api(load_spec(spec), Config()).operations
+    (only,) = build_api(load_spec(spec), Config(), PYTHON_NAMING).operations
     assert [p.name for p in only.positional] == ["third"]
     assert [p.name for p in only.keyword if p.location == "path"] == ["first", "second"]
 

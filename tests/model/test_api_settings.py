@@ -9,12 +9,13 @@ from generator.config import Config
 from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 
 
 def _api(tmp_path: Path, body: str) -> Api:
     entry = tmp_path / "openapi.yaml"
     entry.write_text(body, encoding="utf-8")
-    return build_api(load_spec(entry), Config())
+    return build_api(load_spec(entry), Config(), PYTHON_NAMING)
 
 
 _SPEC = """\

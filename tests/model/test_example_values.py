@@ -18,11 +18,12 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.cli import main
 from generator.config import load_config
+from generator.model.build import build_api
+from generator.model.example_values import example_value, matches
 from generator.spec.build import SchemaGraph
 from generator.spec.load import Spec, load_spec
 from generator.spec.nodes import Schema
-from generator.model.build import build_api
-from generator.model.example_values import example_value, matches
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.python.types import annotation as python_annotation
 from tests.support.documents import spec_document
 
@@ -253,7 +254,7 @@ def test_request_typed_dicts_leave_read_only_keys_optional_and_declare_undeclare
     }
     path = _spec(tmp_path, {"/things": {"post": {"operationId": "createThing", "requestBody": body,
                                                  "responses": {"204": {"description": "Created."}}}}})  # fmt: skip
-    api = build_api(load_spec(path), load_config(None))
+    api = build_api(load_spec(path), load_config(None), PYTHON_NAMING)
     fields = {
         m.name: {f.wire_name: (f.required, python_annotation(f.type)) for f in m.fields}
         for m in api.models
@@ -308,7 +309,7 @@ def test_parameter_examples_and_bodies_with_undeclared_required_keys_reach_the_s
         "/floating_ips": {"get": {"operationId": "listIps", "responses": {"200": {"description": "The addresses.", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Addresses"}}}}}}},
     })  # fmt: skip
-    api = build_api(load_spec(path), load_config(None))
+    api = build_api(load_spec(path), load_config(None), PYTHON_NAMING)
     params = {p.wire_name: p for op in api.operations for p in op.parameters}
     assert [params[n].example for n in ("floating_ip", "v6", "region")] == ["45.55.96.47", "2001:db8::1", "nyc3"]
     assert (params["method"].required, python_annotation(params["method"].type), params["method"].location) == (

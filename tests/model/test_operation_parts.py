@@ -12,6 +12,7 @@ from generator.model.schemas import Hint, SchemaTypes
 from generator.spec.build import SchemaGraph, build_document
 from generator.spec.load import load_spec
 from generator.spec.nodes import Document
+from generator.targets.python.naming import PYTHON_NAMING
 
 _SPEC = """\
 openapi: 3.1.0
@@ -86,7 +87,7 @@ def test_parameters_merge_the_path_items_and_skip_headers_the_client_sets(tmp_pa
     assert get is not None
     assert query_names(item, get) == {"limit"}
     warnings: list[Problem] = []
-    params = ParameterBuilder(SchemaTypes(graph.spec, graph), graph, warnings).parameters(
+    params = ParameterBuilder(SchemaTypes(graph.spec, graph, PYTHON_NAMING), graph, warnings).parameters(
         item, get, "/files/{id}", Hint("FileRetrieveParams", "params")
     )
     assert [(p.name, p.location, p.required) for p in params] == [

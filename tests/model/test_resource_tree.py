@@ -23,8 +23,9 @@ import yaml
 from generator import pipeline
 from generator.cli import main
 from generator.config import Config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply, imported_package, run_checker
 from tests.support.corpus import prism
 from tests.support.documents import shared_spec, write_spec
@@ -205,7 +206,8 @@ def test_the_project_type_checks_and_its_own_tests_pass(project: Path, tmp_path:
 
 
 def method_paths(tmp_path: Path, paths: dict[str, Any], config: Config | None = None) -> dict[str, str]:
-    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), config or Config())
+    spec = load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml"))
+    api = build_api(spec, config or Config(), PYTHON_NAMING)
     return {f"{op.http_method} {op.path}": ".".join((*op.resource_path, op.name)) for op in api.operations}
 
 
@@ -288,7 +290,7 @@ INVOICES_ITEM = "#/paths/~1quickbooks-desktop~1invoices~1{id}/get/responses/200/
 def model_names(tmp_path: Path, spec: str, type_names: dict[str, str]) -> dict[str, str]:
     """Model name -> its module, generated with `type_names` in the config."""
     config = Config(type_names=type_names, file="t.config.yaml")
-    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml")), config)
+    api = build_api(load_spec(write_spec(tmp_path, spec, "t.yaml")), config, PYTHON_NAMING)
     return {m.name: m.module for m in api.models}
 
 
@@ -340,7 +342,8 @@ def test_a_group_whose_child_has_its_name_keeps_its_own_class_in_another_module(
     paths = {"/shop": answers(obj), "/shop/shop": answers(obj), "/shop/items/{id}/notes/{n}": {"delete": {
         "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in ("id", "n")],
         "responses": {"204": {"description": "gone"}}}}}  # fmt: skip
-    api = build_api(load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml")), Config())
+    spec = load_spec(write_spec(tmp_path, {"paths": paths}, "t.yaml"))
+    api = build_api(spec, Config(), PYTHON_NAMING)
     found = {".".join(r.path): (r.module, r.package, r.test_module) for r in api.all_resources()}
     assert found == {
         "shop": ("shop.shop_2", "shop", "test_shop"),

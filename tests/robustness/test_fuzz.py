@@ -28,9 +28,10 @@ from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis.control import currently_in_test_context
 
 from generator.config import load_config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
 from generator.model.ir import Api, Operation, Parameter
+from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import LocalServer, Reply, not_black_formatted
 from tests.support.hostile_specs import Drawn, Extended, Unsatisfiable, documents, extended_documents, sample
 
@@ -166,7 +167,7 @@ def check_document(drawn: Drawn, server: LocalServer) -> None:
         assert snapshot(root / "out") == snapshot(root / "again")
         assert not_black_formatted(root / "out") == []  # every file is exactly what black makes of it
 
-        api = build_api(load_spec(spec), load_config(None))
+        api = build_api(load_spec(spec), load_config(None), PYTHON_NAMING)
         path, method = drawn.call
         op = find_operation(api, path, method)
         try:
@@ -248,7 +249,7 @@ def check_extended(extended: Extended) -> None:
             assert not (root / "out").exists()
             return
         assert snapshot(root / "out") == snapshot(root / "again")
-        package = build_api(load_spec(spec), load_config(None)).package
+        package = build_api(load_spec(spec), load_config(None), PYTHON_NAMING).package
         done = subprocess.run([sys.executable, "-c", IMPORT_ALL, str(root / "out" / "src"), package],
                               capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
         assert done.stdout.startswith("IMPORT OK"), done.stderr[-3000:]

@@ -28,8 +28,9 @@ from urllib.parse import parse_qs, unquote_plus
 import pytest
 
 from generator.config import load_config
-from generator.spec.load import load_spec
 from generator.model.build import build_api
+from generator.spec.load import load_spec
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.python.types import annotation as python_annotation
 from tests.conftest import Generated, GeneratePackage
 from tests.support.documents import write_spec
@@ -342,7 +343,7 @@ def test_only_specs_with_a_client_credentials_flow_get_it(tmp_path: Path) -> Non
     authorization_code = "authorizationCode:\n          authorizationUrl: /authorize\n         "
     code_flow = SPEC.replace("clientCredentials:", authorization_code)
     spec = write_spec(tmp_path, code_flow.replace("webhooks:", "x-webhooks:"), "code.yaml", title="Ledger")
-    api = build_api(load_spec(spec), load_config(None))
+    api = build_api(load_spec(spec), load_config(None), PYTHON_NAMING)
     assert api.oauth_flows == () and [c.name for c in api.credentials] == ["api_key"]
     assert api.webhook_verification is None
 
@@ -489,4 +490,4 @@ def test_config_chooses_an_hmac_header_scheme_or_none(tmp_path: Path, ledger: Mo
 
 def _api(tmp_path: Path, text: str, config: Path | None = None) -> Any:
     spec = write_spec(tmp_path, text, "spec.yaml", title="Ledger")
-    return build_api(load_spec(spec), load_config(config))
+    return build_api(load_spec(spec), load_config(config), PYTHON_NAMING)

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 
 from generator.model.ir import Api, Operation, Resource
-from generator.model.naming import singular, snake_case
+from generator.model.naming import singular
 from generator.model.types import NONE, STRING
 from generator.targets.python.environment import render_template
 from generator.targets.python.examples import example_arguments
 from generator.targets.python.imports import Import, import_block
+from generator.targets.python.naming import snake_case
 from generator.targets.python.pysource import literal
 from generator.targets.python.spelling import ModelIndex, spelling
 from generator.targets.python.types import annotation as python_annotation

@@ -16,8 +16,9 @@ from typing import Any
 from generator.model.example_values import PLACEHOLDERS as _PLACEHOLDERS
 from generator.model.example_values import STRING_FORMATS as _STRING_FORMATS
 from generator.model.ir import Api, Model, Operation, Pagination, Parameter
-from generator.model.naming import singular, snake_case
+from generator.model.naming import singular
 from generator.spec.nodes import Schema
+from generator.targets.python.naming import snake_case
 from generator.targets.python.pysource import literal
 from generator.targets.python.types import annotation as python_annotation
 

@@ -9,15 +9,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.model import wire
-from generator.model.ir import Api, Location, Operation, Pagination, Parameter, Resource
+from generator.model.ir import Api, Location, Operation, Pagination, Parameter, Resource, WireShape
 from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.imports import Import, all_key, import_block, module_file, relocated
 from generator.targets.python.layout import bracket
 from generator.targets.python.package import bases, mixin_imports
 from generator.targets.python.pysource import string_literal
-from generator.targets.python.spelling import ModelIndex, as_spelled, spell, spelled_resource, spelling
+from generator.targets.python.spelling import ModelIndex, as_spelled, spelled_resource, spelling
 from generator.targets.python.types import is_type, stream_annotation
 from generator.targets.python.types import spell as spell_type
+from generator.targets.python.wire_tables import RUNTIME, source, uses
 
 
 def render_resource(api: Api, resource: Resource, index: ModelIndex) -> dict[str, str]:
@@ -38,20 +39,11 @@ def render_resource(api: Api, resource: Resource, index: ModelIndex) -> dict[str
     shapes = _shape_constants(resource, api.renamed)
     mixins = mixin_imports(api, [resource.class_name, resource.async_class_name], _ROOT_FROM_SUBPACKAGE)
     imports, names = _resource_imports(resource, index, api.renamed, set(shapes.values()), mixins)
-    op_groups = {op.name: _argument_groups(op, api.renamed, shapes) for op in resource.operations}
+    wired = _Wired(api.renamed, shapes, names)
     spelled = spelled_resource(resource, names)  # its types as this module writes them
     request_context = {
-        "op_groups": {
-            name: [
-                (keyword, [(wire_name, spell(value, names)) for wire_name, value in values])
-                for keyword, values in groups
-            ]
-            for name, groups in op_groups.items()
-        },
-        "body_values": {
-            op.name: spell(_wire_value(_body_argument(op), op.located("body"), api.renamed, shapes), names)
-            for op in resource.operations
-        },
+        "op_groups": {op.name: _argument_groups(op, wired) for op in resource.operations},
+        "body_values": {op.name: wired.value(_body_argument(op), op.located("body")) for op in resource.operations},
         "query_styles": {op.name: [p for p in op.located("query") if not p.default_style] for op in spelled.operations},
         "required_headers": {op.name: [p for p in op.located("header") if p.required] for op in spelled.operations},
     }
@@ -67,7 +59,7 @@ def render_resource(api: Api, resource: Resource, index: ModelIndex) -> dict[str
         },
         exports=sorted([resource.class_name, resource.async_class_name], key=all_key),
         request_statement=functools.partial(_request_statement, context=request_context),
-        shapes=[{"name": name, "source": spell(source, names)} for source, name in shapes.items()],
+        shapes=[{"name": name, "source": source(shape, names)} for shape, name in shapes.items()],
         streams={op.name: _stream_signatures(op) for op in spelled.operations if op.stream},
     )
     return files
@@ -126,9 +118,9 @@ def _resource_imports(
     tables: set[str] = set()
     shapes = [s for op in resource.operations for p in op.parameters if (s := wire.prune(p.type.shape, renamed))]
     for shape in shapes:
-        found_tables, wrappers = wire.names(shape)
+        found_tables, wrappers = uses(shape)
         tables |= found_tables
-        imports |= {Import(wire.RUNTIME, w) for w in wrappers} | {Import(wire.RUNTIME, "to_wire")}
+        imports |= {Import(RUNTIME, w) for w in wrappers} | {Import(RUNTIME, "to_wire")}
     imports |= {Import(module, "") for module in ("warnings",) if any(op.deprecated for op in resource.operations)}
     if any(not is_type(op.return_type.tree) for op in resource.operations):
         imports |= {Import("typing", "cast"), Import(".._types", "type_of")}
@@ -160,20 +152,35 @@ def _resource_imports(
     return lines, names
 
 
-def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[str, str]:
-    """Shapes other than a plain table, by source -> module constant: built once at import, not on every call."""
-    constants: dict[str, str] = {}
+def _shape_constants(resource: Resource, renamed: frozenset[str]) -> dict[WireShape, str]:
+    """Shapes other than a plain table -> module constant: built once at import, not on every call."""
+    constants: dict[WireShape, str] = {}
     for op in resource.operations:
         for param in op.parameters:
             shape = wire.prune(param.type.shape, renamed)
             if shape is not None and shape.kind != "keys":
-                constants.setdefault(wire.source(shape), f"_WIRE_{len(constants) + 1}")
+                constants.setdefault(shape, f"_WIRE_{len(constants) + 1}")
     return constants
 
 
-def _argument_groups(
-    op: Operation, renamed: frozenset[str], shapes: dict[str, str]
-) -> list[tuple[str, list[tuple[str, str]]]]:
+class _Wired:
+    """How a resource module sends an argument: as it is, or through `to_wire` with its shape (a module constant,
+    or a table named as the module writes it)."""
+
+    def __init__(self, renamed: frozenset[str], constants: dict[WireShape, str], names: Mapping[str, str]) -> None:
+        self.renamed, self.constants, self.names = renamed, constants, names
+
+    def value(self, name: str, params: Iterable[Parameter]) -> str:
+        """`name`, or `to_wire(name, <shape>)` when its value holds request keys to rename (see
+        generator/model/wire.py)."""
+        shape = next((s for p in params if (s := wire.prune(p.type.shape, self.renamed)) is not None), None)
+        if shape is None:
+            return name
+        constant = self.constants.get(shape)
+        return f"to_wire({name}, {constant or source(shape, self.names)})"
+
+
+def _argument_groups(op: Operation, wired: _Wired) -> list[tuple[str, list[tuple[str, str]]]]:
     """Per keyword of `request(...)`: (wire name, the expression sending the argument) for each parameter."""
     groups = [(keyword, list(op.located(location))) for location, keyword in _GROUPS]
     if op.body is not None and op.body.flattened:
@@ -182,24 +189,11 @@ def _argument_groups(
         # path parameters by their Python names, which `_python_path` puts in the path
         (
             keyword,
-            [
-                (p.name if keyword == "path_params" else p.wire_name, _wire_value(p.name, [p], renamed, shapes))
-                for p in params
-            ],
+            [(p.name if keyword == "path_params" else p.wire_name, wired.value(p.name, [p])) for p in params],
         )
         for keyword, params in groups
         if params
     ]
-
-
-def _wire_value(name: str, params: Iterable[Parameter], renamed: frozenset[str], shapes: dict[str, str]) -> str:
-    """`name`, or `to_wire(name, <shape>)` when its value holds TypedDict keys to rename (see
-    generator/model/wire.py)."""
-    shape = next((s for p in params if (s := wire.prune(p.type.shape, renamed)) is not None), None)
-    if shape is None:
-        return name
-    source = wire.source(shape)
-    return f"to_wire({name}, {shapes.get(source, source)})"
 
 
 def _body_argument(op: Operation) -> str:

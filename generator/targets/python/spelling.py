@@ -8,14 +8,13 @@ settles that for one module; `spelled_*` give the templates the module's view (t
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 
-from generator.model import wire
 from generator.model.ir import Model, Operation, Resource, TypeRef
-from generator.model.naming import pascal_case
 from generator.targets.python.imports import Import, relative_module
+from generator.targets.python.naming import pascal_case
 from generator.targets.python.types import PythonType, python_type
+from generator.targets.python.wire_tables import TABLE_SUFFIX
 
 
 class ModelIndex:
@@ -65,19 +64,11 @@ def spelling(
     for name in wanted:
         model, spelled = models[name], names[name]
         source = relative_module(importer, f"types.{model.module}")
-        suffixes = ([""] if name in used else []) + ([wire.TABLE_SUFFIX] if name in tables else [])
+        suffixes = ([""] if name in used else []) + ([TABLE_SUFFIX] if name in tables else [])
         for suffix in suffixes:
             as_ = "" if spelled == model.python_name else f" as {spelled}{suffix}"
             imports.add(Import(source, f"{model.python_name}{suffix}{as_}"))
-    return {**names, **{n + wire.TABLE_SUFFIX: spelled + wire.TABLE_SUFFIX for n, spelled in names.items()}}, imports
-
-
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'" + r"|[A-Za-z_][A-Za-z0-9_]*")
-
-
-def spell(text: str, names: Mapping[str, str]) -> str:
-    """`text` (an annotation or expression) with each model name written as `names` says; string literals untouched."""
-    return _TOKEN.sub(lambda m: names.get(m[0], m[0]), text) if names else text
+    return names, imports
 
 
 def spelled_type(type_: TypeRef, names: Mapping[str, str]) -> PythonType:

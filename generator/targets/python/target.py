@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.targets import Job, Rendered, Target, no_options
+from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.python.project import render_project
 from generator.targets.python.repository import repository_files
 
@@ -19,5 +20,6 @@ PYTHON: Target[None] = Target(
     summary="a typed Python SDK (httpx + pydantic) and the repository around it",
     render=render,
     parse_options=no_options,
+    naming=PYTHON_NAMING,
     python_sdk=True,
 )

@@ -8,13 +8,14 @@ from typing import Any
 
 from generator.model import wire
 from generator.model.ir import Api, Model
-from generator.model.schemas import RESERVED_MODEL_NAMES
 from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
 from generator.targets.python.imports import Import, all_key, import_block, natural_key, relocated
 from generator.targets.python.layout import bracket, fits
+from generator.targets.python.naming import RESERVED_MODEL_NAMES
 from generator.targets.python.pysource import string_literal
-from generator.targets.python.spelling import ModelIndex, spell, spelled_model, spelling
+from generator.targets.python.spelling import ModelIndex, spelled_model, spelling
 from generator.targets.python.types import spell as spell_type
+from generator.targets.python.wire_tables import RUNTIME, TABLE_SUFFIX, table, uses
 
 
 def render_types_module(api: Api, module: str, members: list[Model], index: ModelIndex) -> str:
@@ -28,16 +29,16 @@ def render_types_module(api: Api, module: str, members: list[Model], index: Mode
         for field in model.fields:
             shape = wire.prune(field.type.shape, api.renamed)
             if shape is not None:
-                found_tables, found_wrappers = wire.names(shape)
+                found_tables, found_wrappers = uses(shape)
                 tables |= found_tables - here
                 wrappers |= found_wrappers
     names, model_imports = spelling(
         importer, {n for ref in refs for n in ref.models}, tables, index, RESERVED_MODEL_NAMES
     )
     imports: set[Import] = set().union(*(spell_type(ref.tree)[1] for ref in refs))
-    imports |= {Import(wire.RUNTIME, w) for w in wrappers}
+    imports |= {Import(RUNTIME, w) for w in wrappers}
     if any(m.name in api.wire_tables for m in members):
-        imports.add(Import(wire.RUNTIME, "Renames"))
+        imports.add(Import(RUNTIME, "Renames"))
     if any(m.alias is None and not m.request for m in members):
         imports.add(Import(".._models", "BaseModel"))
     if any(m.request for m in members):
@@ -65,10 +66,8 @@ def render_types_module(api: Api, module: str, members: list[Model], index: Mode
 
 def _table(model: Model, renamed: frozenset[str], names: Mapping[str, str]) -> dict[str, Any]:
     """A TypedDict's renaming table, its shapes spelled as its module writes them."""
-    rows = [
-        (key, wire_name, spell(shape, names) if shape else None) for key, wire_name, shape in wire.table(model, renamed)
-    ]
-    name = model.python_name + wire.TABLE_SUFFIX
+    rows = table(model, renamed, names)
+    name = model.python_name + TABLE_SUFFIX
     entries = [
         f"{string_literal(key)}: ({string_literal(wire_name)}, {shape or 'None'})" for key, wire_name, shape in rows
     ]

@@ -15,6 +15,7 @@ from types import ModuleType
 import pytest
 
 from generator.model.schemas import Hint, type_name, type_namespace
+from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage, LocalServer, Reply
 from tests.support.documents import shared_spec
 
@@ -181,18 +182,27 @@ def test_namespace_and_names_of_a_type() -> None:
     assert type_name(Hint("qbd", "x", "schema"), ("qbd",), request=False) == "qbd"  # nothing would be left
     # operation types are named after their resource, and a group's own method keeps the group's name
     assert type_name(Hint("QbdHealthCheckResponse", "x"), (), request=False) == "qbd health check response"
-    assert Hint("Invoice", "x").below("LineGroups").item().below("Lines").item().text == "InvoiceLineGroupLine"
+    hint = Hint("Invoice", "x").below("LineGroups").item(PYTHON_NAMING).below("Lines").item(PYTHON_NAMING)
+    assert hint.text(PYTHON_NAMING) == "InvoiceLineGroupLine"
 
 
 def test_relative_imports_and_spelling() -> None:
+    from generator.model import types as t
+    from generator.model.ir import WireShape
     from generator.targets.python.imports import relative_module
-    from generator.targets.python.spelling import spell
+    from generator.targets.python.types import annotation
+    from generator.targets.python.wire_tables import source
 
     assert relative_module("types.qbd.invoice", "types.end_user") == "..end_user"
     assert relative_module("types.qbd.invoice", "types.qbd.line") == ".line"
     assert relative_module("types.qbd.invoice", "_models") == "..._models"
     assert relative_module("resources.end_users", "types.qbd.invoice") == "..types.qbd.invoice"
-    # names inside string literals (a Literal's values, a discriminator's tag) stay as they are
-    names = {"QbdInvoice": "Invoice", "QbdInvoice_wire": "Invoice_wire"}
-    assert spell('List[QbdInvoice] | Literal["QbdInvoice"]', names) == 'List[Invoice] | Literal["QbdInvoice"]'
-    assert spell("ListOf(QbdInvoice_wire)", names) == "ListOf(Invoice_wire)"
+    # a module's spelling names the models and their tables; a Literal's values stay as they are
+    names = {"QbdInvoice": "Invoice"}
+    tree = t.Union((t.ListOf(t.ModelRef("QbdInvoice")), t.Const(("QbdInvoice",))))
+    assert annotation(tree, names) == 'List[Invoice] | Literal["QbdInvoice"]'
+    lines = WireShape("list", members=(WireShape("keys", "QbdInvoice"),))
+    assert source(lines, names) == "ListOf(Invoice_wire)"
+    assert source(WireShape("union", members=(lines, WireShape("keys", "Other"))), names) == (
+        "OneOf(ListOf(Invoice_wire), Other_wire)"
+    )

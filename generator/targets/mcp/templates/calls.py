@@ -29,6 +29,20 @@ MAX_ERRORS = 5  # argument errors listed in one message
 MAX_ERROR_BODY = 2_000  # characters of an API error's body kept in the message
 
 
+_secrets_seen: set[str] = set()  # every credential value a call used: redacted from the logs too
+
+
+class RedactingFilter(logging.Filter):
+    """Put on the log handlers: replaces every credential value in use in a record's message (the SDK's
+    own log lines carry URLs, which hold a key sent in the query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _secrets_seen:
+            record.msg = _scrub(record.getMessage(), sorted(_secrets_seen))
+            record.args = None
+        return True
+
+
 class ToolError(Exception):
     """A failure reported to the agent as the tool's error result (never with a traceback)."""
 
@@ -224,7 +238,9 @@ class Caller:
             import os
 
             values.extend(os.environ.get(c["env"], "") for c in self._credentials)
-        return [value.strip() for value in values if len(value.strip()) >= 4]
+        secrets = [value.strip() for value in values if len(value.strip()) >= 4]
+        _secrets_seen.update(secrets)
+        return secrets
 
 
 def _bearer_token(authorization: str | None) -> str | None:

@@ -17,7 +17,7 @@ import anyio
 import mcp_types as types
 from mcp.server.lowlevel import Server
 
-from .calls import Caller, Outcome
+from .calls import Caller, Outcome, RedactingFilter
 from .catalog import Catalog, Offered, Operation, Policy, Rule, Settings, page
 
 logger = logging.getLogger(__package__)
@@ -31,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     catalog = Catalog.load()
     args = _parser(catalog).parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     try:
         settings = _settings(catalog, args)
     except (OSError, ValueError) as exc:

@@ -218,13 +218,22 @@ def _schema(tree: t.Type, models: dict[str, Model], defs: dict[str, Any]) -> dic
     if isinstance(tree, t.MapOf):
         return {"type": "object", "additionalProperties": _schema(tree.value, models, defs)}
     if isinstance(tree, t.Union):
-        return {"anyOf": [_schema(member, models, defs) for member in tree.members]}
+        return _any_of([_schema(member, models, defs) for member in tree.members])
     if isinstance(tree, t.ModelRef):
         _define(tree.name, models, defs)
         return {"$ref": f"#/$defs/{tree.name}"}
     if isinstance(tree, t.NoneType):
         return {"type": "null"}
     return {}  # any JSON value
+
+
+def _any_of(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """A union's schema. The SDK takes a date or its text (`str | date`): in JSON both are a string, so a
+    plain string beside a formatted one is dropped, leaving the format as the hint."""
+    if any(m.get("type") == "string" and "format" in m for m in members):
+        members = [m for m in members if m != {"type": "string"}]
+    unique = [m for i, m in enumerate(members) if m not in members[:i]]
+    return unique[0] if len(unique) == 1 else {"anyOf": unique}
 
 
 def _primitive(tree: t.Primitive) -> dict[str, Any]:

@@ -83,6 +83,13 @@ components:
       properties:
         name: {type: string, example: Rex}
         birthDate: {type: string, format: date}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      required: [email]
+      properties:
+        email: {type: string, description: Where the owner is told about the pet.}
+        fullName: {type: string}
 """
 
 CONFIG = {

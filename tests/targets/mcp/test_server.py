@@ -15,9 +15,9 @@ UNKNOWN = "unknown operation"
 
 
 def test_catalog_tools_over_stdio(petstore: Projects, pet_server: PetServer, tmp_path: Path) -> None:
-    """Writes allowed, deletes denied by a rule, results cut at 3000 bytes: list, describe, call (path, query,
+    """Writes allowed, deletes denied by a rule, results cut at 1000 bytes: list, describe, call (path, query,
     body), a dry run, pagination, argument errors, an API error, the size cut; the key never shown."""
-    args = ["--tools", "catalog", "--allow-writes", "--deny", "DELETE /pets/*", "--max-result-bytes", "3000"]
+    args = ["--tools", "catalog", "--allow-writes", "--deny", "DELETE /pets/*", "--max-result-bytes", "1000"]
 
     async def scenario() -> None:
         env = server_env(petstore, pet_server.url)
@@ -45,7 +45,11 @@ def test_catalog_tools_over_stdio(petstore: Projects, pet_server: PetServer, tmp
 
             described = await session.call_json("describe_operation", {"name": "pets_create"})
             schema = described["input_schema"]
-            assert schema["required"] == ["name"] and set(schema["properties"]) == {"name", "birth_date"}
+            assert schema["required"] == ["name"] and set(schema["properties"]) == {"name", "birth_date", "owner"}
+            # Past half the size limit, the schema's definitions are asked for one by one.
+            assert "$defs" not in schema and described["definitions"] == ["OwnerParam"]
+            owner = await session.call_json("describe_operation", {"name": "pets_create", "definition": "OwnerParam"})
+            assert set(owner["schema"]["properties"]) == {"email", "full_name"}
             assert described["example"] == {"name": "pets_create", "arguments": {"name": "Rex"}}
             assert described["http"] == "POST /pets" and "dry_run" in described
 
@@ -67,10 +71,19 @@ def test_catalog_tools_over_stdio(petstore: Projects, pet_server: PetServer, tmp
 
             # A body, sent under the API's names (birth_date -> birthDate).
             created = await session.call_json(
-                "call_operation", {"name": "pets_create", "arguments": {"name": "Rex", "birth_date": "2020-02-29"}}
+                "call_operation",
+                {
+                    "name": "pets_create",
+                    "arguments": {
+                        "name": "Rex",
+                        "birth_date": "2020-02-29",
+                        "owner": {"email": "a@b.c", "full_name": "A B"},
+                    },
+                },
             )
-            assert created == {"id": "pet_new", "name": "Rex", "birthDate": "2020-02-29"}
-            assert json.loads(pet_server.received[-1].body) == {"name": "Rex", "birthDate": "2020-02-29"}
+            sent_body = {"name": "Rex", "birthDate": "2020-02-29", "owner": {"email": "a@b.c", "fullName": "A B"}}
+            assert created == {"id": "pet_new", **sent_body}
+            assert json.loads(pet_server.received[-1].body) == sent_body
 
             # A dry run: the request, its key redacted, and nothing sent.
             sent = len(pet_server.received)
@@ -89,8 +102,9 @@ def test_catalog_tools_over_stdio(petstore: Projects, pet_server: PetServer, tmp
             assert "argument `limit`: 'ten' is not of type 'integer'" in text
             assert "argument `species`: 'cow' is not one of ['cat', 'dog']" in text
             assert "'color' was unexpected" in text
-            is_error, text = await session.call("call_operation", {"name": "pets_create", "arguments": {}})
+            is_error, text = await session.call("call_operation", {"name": "pets_create", "arguments": {"owner": {}}})
             assert is_error and "'name' is a required property" in text
+            assert "argument `owner`: 'email' is a required property" in text
 
             # An API error: status, message and request id; the key the API echoed is redacted.
             is_error, text = await session.call(
@@ -105,9 +119,9 @@ def test_catalog_tools_over_stdio(petstore: Projects, pet_server: PetServer, tmp
             is_error, text = await session.call(
                 "call_operation", {"name": "pets_retrieve", "arguments": {"pet_id": "big"}}
             )
-            assert not is_error and len(text.encode()) < 3300
+            assert not is_error and len(text.encode()) < 1300
             size = len(json.dumps({"id": "big", "name": BIG_NAME}))
-            assert text.endswith(f"[cut: the result is {size} bytes, past this server's limit of 3000; "
+            assert text.endswith(f"[cut: the result is {size} bytes, past this server's limit of 1000; "
                                  "ask for less: a smaller page, a narrower query]")  # fmt: skip
 
             transcript = [

@@ -152,7 +152,7 @@ class Caller:
                 return _dumps(self._request_preview(captured.request))
             if dry_run:  # pragma: no cover - every call sends a request
                 raise ToolError("the SDK sent no request")
-            return self._limited(_dumps(self._result(operation, result)))
+            return self.limited(_dumps(self._result(operation, result)))
 
     def _result(self, operation: Operation, result: Any) -> Any:
         next_request = getattr(result, "_next_request", None)
@@ -164,7 +164,7 @@ class Caller:
             }
         return jsonable(result)
 
-    def _limited(self, text: str) -> str:
+    def limited(self, text: str) -> str:
         data = text.encode("utf-8")
         if len(data) <= self._max_result_bytes:
             return text
@@ -266,7 +266,7 @@ def _next_arguments(operation: Operation, request: Any) -> dict[str, Any] | None
 
 def _argument_error(error: jsonschema.ValidationError) -> str:
     where = ".".join(str(part) for part in error.absolute_path)
-    if error.validator == "required" or not where:
+    if not where:
         return f"- {error.message}"
     return f"- argument `{where}`: {error.message}"
 

@@ -240,6 +240,16 @@ class Tools:
         operation = self.offered.get(str(arguments.get("name", "")))
         if operation is None:
             return Outcome(_unknown_operation(arguments.get("name")), is_error=True)
+        definitions: dict[str, Any] = operation.input_schema.get("$defs", {})
+        wanted = arguments.get("definition")
+        if wanted is not None:
+            if wanted not in definitions:
+                return Outcome(
+                    f"{operation.name} has no definition {wanted!r}; it has {sorted(definitions)}",
+                    is_error=True,
+                )
+            answer = {"name": operation.name, "definition": wanted, "schema": definitions[wanted]}
+            return Outcome(self.caller.limited(json.dumps(answer, ensure_ascii=False)))
         result: dict[str, Any] = {
             "name": operation.name,
             "kind": operation.kind,
@@ -250,6 +260,16 @@ class Tools:
             "output": operation.output,
             "example": {"name": operation.name, "arguments": operation.example},
         }
+        if len(json.dumps(operation.input_schema)) > self.settings.max_result_bytes // 2:
+            # A schema too large to read at once: its definitions are asked for one by one.
+            result["input_schema"] = {
+                key: value for key, value in operation.input_schema.items() if key != "$defs"
+            }
+            result["definitions"] = sorted(definitions)
+            result["definitions_note"] = (
+                "the schema refers to these as #/$defs/NAME: describe_operation with"
+                " definition NAME shows one"
+            )
         if operation.deprecated:
             result["deprecated"] = True
         if operation.is_write:
@@ -262,7 +282,7 @@ class Tools:
             result["pagination"] = (
                 "returns one page: call again with next_arguments merged into the arguments"
             )
-        return Outcome(json.dumps(result, ensure_ascii=False))
+        return Outcome(self.caller.limited(json.dumps(result, ensure_ascii=False)))
 
 
 def _unknown_operation(name: object) -> str:
@@ -299,7 +319,13 @@ def _catalog_tools() -> list[types.Tool]:
             ),
             input_schema={
                 "type": "object",
-                "properties": {"name": {"type": "string"}},
+                "properties": {
+                    "name": {"type": "string"},
+                    "definition": {
+                        "type": "string",
+                        "description": "one of the schema's definitions, for a schema too large to show",
+                    },
+                },
                 "required": ["name"],
                 "additionalProperties": False,
             },

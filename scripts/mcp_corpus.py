@@ -1,0 +1,142 @@
+"""The MCP target on a large spec (openai by default): generate its SDK and MCP server, measure the tools an
+agent sees, and drive list, describe and call through Prism over stdio and Streamable HTTP.
+
+    .venv/bin/python scripts/mcp_corpus.py                                  # openai from ../shared/corpus
+    .venv/bin/python scripts/mcp_corpus.py SPEC --operation models_list --transcript transcript.md
+
+Prints: operations in the catalog (and those left out, with why), the tools listed in catalog mode and their
+size, the largest tool one operation would make in one-tool-per-operation mode (description plus input schema,
+bytes of JSON), the largest describe_operation answer, and a session transcript per transport. docs/mcp.md
+keeps the figures. Prism is tools/prism's (`bash scripts/install-prism.sh`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import anyio
+
+from generator import pipeline
+from generator.targets.mcp.options import McpOptions
+from generator.targets.mcp.project import render_mcp
+from tests.support.corpus import prism
+from tests.targets.mcp.conftest import Projects, http_session, stdio_session
+
+DEFAULT_SPEC = ROOT.parent / "shared" / "corpus" / "openai" / "openapi.yaml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC)
+    parser.add_argument("--operation", help="the operation to describe and call (default: the first read)")
+    parser.add_argument("--transcript", type=Path, help="also write the sessions as Markdown here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mcp-corpus-") as folder:
+        run(args.spec.resolve(), Path(folder), args.operation, args.transcript)
+
+
+def run(spec: Path, out: Path, operation: str | None, transcript_path: Path | None) -> None:
+    started = time.perf_counter()
+    result = pipeline.generate(pipeline.Options(spec=spec, output=out / "sdk", lenient=True))
+    print(f"SDK generated in {time.perf_counter() - started:.1f} s: {len(result.api.operations)} operations")
+    started = time.perf_counter()
+    files = render_mcp(result.api, McpOptions())
+    print(f"MCP server rendered in {time.perf_counter() - started:.2f} s")
+    for path, text in files.items():
+        (out / "mcp" / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / "mcp" / path).write_text(text, encoding="utf-8")
+    package = next(p.split("/")[1] for p in files if p.endswith("/catalog.json"))
+    catalog = json.loads(files[f"src/{package}/catalog.json"])
+    measure(catalog)
+    reads = [op["name"] for op in catalog["operations"] if op["kind"] == "read" and not op["example"]]
+    name = operation or (reads[0] if reads else catalog["operations"][0]["name"])
+    projects = Projects(out / "sdk", out / "mcp", package)
+    sdk = catalog["sdk"]
+    lines: list[str] = []
+    with prism.PrismServer(spec, out / "prism.log") as mock:
+        print(f"Prism ready in {mock.startup_seconds:.1f} s")
+        env = {"PYTHONPATH": projects.pythonpath(), sdk["base_url_env"]: mock.url}
+        key = "sk-test-mcp-corpus-0000"
+        for credential in sdk["credentials"]:
+            env[credential["env"]] = key
+        lines += anyio.run(session, projects, env, name, "stdio", out)
+        lines += anyio.run(session, projects, {k: v for k, v in env.items() if k != "OPENAI_API_KEY"}, name, "http", out)
+        for log in ("stdio.stderr", "http.stderr"):
+            assert key not in (out / log).read_text(), f"the key is in {log}"
+    text = "\n".join(lines)
+    print(text)
+    if transcript_path is not None:
+        transcript_path.write_text(text + "\n", encoding="utf-8")
+
+
+def measure(catalog: dict[str, Any]) -> None:
+    operations = catalog["operations"]
+    print(f"catalog: {len(operations)} operations ({sum(op['kind'] == 'read' for op in operations)} reads)")
+    sizes = []
+    for op in operations:
+        description = op["summary"] + ("\n\n" + op["description"] if op["description"] else "")
+        tool = {"name": op["name"], "description": description, "inputSchema": op["input_schema"]}
+        sizes.append((len(json.dumps(tool, ensure_ascii=False).encode()), len(description.encode()), op["name"]))
+    sizes.sort(reverse=True)
+    print(f"one tool per operation: {len(operations)} tools, {sum(s[0] for s in sizes)} bytes of tool definitions")
+    print(f"  largest tool definition: {sizes[0][0]} bytes ({sizes[0][2]}); largest description alone:"
+          f" {max(s[1] for s in sizes)} bytes")  # fmt: skip
+    print(f"  median tool definition: {sizes[len(sizes) // 2][0]} bytes")
+
+
+async def session(projects: Projects, env: dict[str, str], name: str, transport: str, out: Path) -> list[str]:
+    """list, describe, call over one transport; the transcript as Markdown lines."""
+    lines = [f"### {transport}", ""]
+    stderr = out / f"{transport}.stderr"
+    args = ["--tools", "catalog"]
+    opened = (
+        stdio_session(projects, env, args, stderr)
+        if transport == "stdio"
+        else http_session(projects, env, args, stderr, f"Bearer {env.get('OPENAI_API_KEY', 'sk-test-mcp-corpus-0000')}")
+    )
+    async with opened as mcp:
+        tools = (await mcp.client.list_tools()).tools
+        listed = json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools])
+        print(f"{transport}: tools/list: {len(tools)} tools, {len(listed.encode())} bytes;"
+              f" largest description {max(len((t.description or '').encode()) for t in tools)} bytes")  # fmt: skip
+        biggest = 0
+        for calls in [("list_operations", {})]:
+            _, text = await mcp.call(*calls)
+        page = json.loads(text)
+        cursor, pages = page["next_cursor"], 1
+        while cursor is not None:
+            _, more = await mcp.call("list_operations", {"cursor": cursor})
+            cursor, pages = json.loads(more)["next_cursor"], pages + 1
+        print(f"{transport}: list_operations: {page['total']} operations in {pages} pages")
+        if transport == "stdio":
+            for op in page["operations"]:
+                pass
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("list_operations", {"query": name.split("_")[0]}),
+            ("describe_operation", {"name": name}),
+            ("call_operation", {"name": name, "arguments": {}}),
+        ]
+        for tool, arguments in steps:
+            started = time.perf_counter()
+            is_error, text = await mcp.call(tool, arguments)
+            elapsed = time.perf_counter() - started
+            biggest = max(biggest, len(text.encode()))
+            shown = text if len(text) <= 1500 else text[:1500] + f"... ({len(text.encode())} bytes)"
+            lines += [f"-> `{tool}` `{json.dumps(arguments)}`", "", f"<- {'error' if is_error else 'result'}"
+                      f" ({elapsed * 1000:.0f} ms):", "", "```json", shown, "```", ""]  # fmt: skip
+            assert not is_error, f"{tool} failed over {transport}: {text}"
+    return lines
+
+
+if __name__ == "__main__":
+    main()

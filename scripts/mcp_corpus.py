@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -69,8 +68,10 @@ def run(spec: Path, out: Path, operation: str | None, transcript_path: Path | No
         key = "sk-test-mcp-corpus-0000"
         for credential in sdk["credentials"]:
             env[credential["env"]] = key
-        lines += anyio.run(session, projects, env, name, "stdio", out)
-        lines += anyio.run(session, projects, {k: v for k, v in env.items() if k != "OPENAI_API_KEY"}, name, "http", out)
+        lines += anyio.run(session, projects, env, name, "stdio", out, key)
+        # Over HTTP the key comes from the MCP request's Authorization header, not from the server's environment.
+        http_env = {k: v for k, v in env.items() if k not in {c["env"] for c in sdk["credentials"]}}
+        lines += anyio.run(session, projects, http_env, name, "http", out, key)
         for log in ("stdio.stderr", "http.stderr"):
             assert key not in (out / log).read_text(), f"the key is in {log}"
     text = "\n".join(lines)
@@ -94,33 +95,41 @@ def measure(catalog: dict[str, Any]) -> None:
     print(f"  median tool definition: {sizes[len(sizes) // 2][0]} bytes")
 
 
-async def session(projects: Projects, env: dict[str, str], name: str, transport: str, out: Path) -> list[str]:
+async def _all_after(mcp: Any, cursor: str | None) -> list[dict[str, Any]]:
+    operations: list[dict[str, Any]] = []
+    while cursor is not None:
+        _, text = await mcp.call("list_operations", {"cursor": cursor})
+        page = json.loads(text)
+        operations += page["operations"]
+        cursor = page["next_cursor"]
+    return operations
+
+
+async def session(projects: Projects, env: dict[str, str], name: str, transport: str, out: Path, key: str) -> list[str]:
     """list, describe, call over one transport; the transcript as Markdown lines."""
     lines = [f"### {transport}", ""]
     stderr = out / f"{transport}.stderr"
-    args = ["--tools", "catalog"]
+    # stdio: writes allowed, so that every operation is described and a write is tried as a dry run;
+    # HTTP: the read-only default.
+    args = ["--tools", "catalog", *(["--allow-writes"] if transport == "stdio" else [])]
     opened = (
         stdio_session(projects, env, args, stderr)
         if transport == "stdio"
-        else http_session(projects, env, args, stderr, f"Bearer {env.get('OPENAI_API_KEY', 'sk-test-mcp-corpus-0000')}")
+        else http_session(projects, env, args, stderr, f"Bearer {key}")
     )
     async with opened as mcp:
         tools = (await mcp.client.list_tools()).tools
         listed = json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools])
         print(f"{transport}: tools/list: {len(tools)} tools, {len(listed.encode())} bytes;"
               f" largest description {max(len((t.description or '').encode()) for t in tools)} bytes")  # fmt: skip
-        biggest = 0
-        for calls in [("list_operations", {})]:
-            _, text = await mcp.call(*calls)
+        _, text = await mcp.call("list_operations", {})
         page = json.loads(text)
-        cursor, pages = page["next_cursor"], 1
-        while cursor is not None:
-            _, more = await mcp.call("list_operations", {"cursor": cursor})
-            cursor, pages = json.loads(more)["next_cursor"], pages + 1
-        print(f"{transport}: list_operations: {page['total']} operations in {pages} pages")
-        if transport == "stdio":
-            for op in page["operations"]:
-                pass
+        print(f"{transport}: list_operations: {page['total']} operations, {len(page['operations'])} a page")
+        largest = 0
+        for op in page["operations"] + await _all_after(mcp, page["next_cursor"]):
+            _, described = await mcp.call("describe_operation", {"name": op["name"]})
+            largest = max(largest, len(described.encode()))
+        print(f"{transport}: largest describe_operation answer: {largest} bytes")
         steps: list[tuple[str, dict[str, Any]]] = [
             ("list_operations", {"query": name.split("_")[0]}),
             ("describe_operation", {"name": name}),
@@ -130,11 +139,26 @@ async def session(projects: Projects, env: dict[str, str], name: str, transport:
             started = time.perf_counter()
             is_error, text = await mcp.call(tool, arguments)
             elapsed = time.perf_counter() - started
-            biggest = max(biggest, len(text.encode()))
             shown = text if len(text) <= 1500 else text[:1500] + f"... ({len(text.encode())} bytes)"
             lines += [f"-> `{tool}` `{json.dumps(arguments)}`", "", f"<- {'error' if is_error else 'result'}"
                       f" ({elapsed * 1000:.0f} ms):", "", "```json", shown, "```", ""]  # fmt: skip
             assert not is_error, f"{tool} failed over {transport}: {text}"
+        if transport == "stdio":
+            write = next(op for op in await _all_after(mcp, "0") if op["kind"] == "write")
+            described = json.loads((await mcp.call("describe_operation", {"name": write["name"]}))[1])
+            arguments = {"name": write["name"], "arguments": described["example"]["arguments"], "dry_run": True}
+            is_error, text = await mcp.call("call_operation", arguments)
+            assert not is_error and key not in text, text
+            lines += [
+                f"-> `call_operation` `{json.dumps(arguments)}`",
+                "",
+                "<- result:",
+                "",
+                "```json",
+                text,
+                "```",
+                "",
+            ]
     return lines
 
 

@@ -83,6 +83,16 @@ def _pyproject(api: Api, package_names: McpNames) -> str:
         "[tool.hatch.build.targets.wheel]",
         f'packages = ["src/{package_names.package}"]',
         "",
+        "[tool.ruff]",
+        "line-length = 100",
+        "",
+        "[tool.mypy]",
+        "strict = true",
+        "",
+        "[[tool.mypy.overrides]]",
+        'module = ["jsonschema", "jsonschema.*"]',
+        "ignore_missing_imports = true  # jsonschema ships no types (types-jsonschema is not a dependency)",
+        "",
     ]
     return "\n".join(lines)
 

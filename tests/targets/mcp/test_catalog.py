@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,17 @@ def test_options_problems_name_the_key(tmp_path: Path) -> None:
     messages = {(p.pointer, p.message.split(" ")[0]) for p in raised.value.problems}
     assert messages == {("/targets/mcp/allow", "allow"), ("/targets/mcp/allow_writes", "allow_writes"),
                         ("/targets/mcp/colour", "unknown")}  # fmt: skip
+
+
+def test_generated_server_passes_the_checkers(tmp_path: Path) -> None:
+    """ruff, mypy --strict and pyright over the seed's server, with its own pyproject.toml (the server modules
+    are the same for every API; only catalog.json differs)."""
+    pipeline.generate(pipeline.Options(spec=ROOT / "specs" / "conductor.yaml", output=tmp_path, target="mcp"))
+    commands = {
+        "ruff": [sys.executable, "-m", "ruff", "check", "--no-cache", "src"],
+        "mypy": [sys.executable, "-m", "mypy", "--no-incremental", "src"],
+        "pyright": [sys.executable, "-m", "pyright", "--pythonpath", sys.executable, "src"],
+    }
+    for name, command in commands.items():
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"

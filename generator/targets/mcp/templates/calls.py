@@ -1,8 +1,10 @@
-"""Calling the generated SDK for an operation: arguments checked, the request sent (or only shown, for a dry
-run), the result turned into JSON within the size limit, and every failure into a message an agent can act on.
+"""Calling the generated SDK for an operation: arguments checked, the request sent (or only shown,
+for a dry run), the result turned into JSON within the size limit, and every failure into a message
+an agent can act on.
 
-Secrets never leave: credential headers are redacted from dry runs, and every text this module returns has
-the credential values in use replaced, whatever echoed them (an API error body, an exception's message).
+Secrets never leave: credential headers are redacted from dry runs, and every text this module
+returns has the credential values in use replaced, whatever echoed them (an API error body, an
+exception's message).
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ _secrets_seen: set[str] = set()  # every credential value a call used: redacted 
 
 
 class RedactingFilter(logging.Filter):
-    """Put on the log handlers: replaces every credential value in use in a record's message (the SDK's
-    own log lines carry URLs, which hold a key sent in the query)."""
+    """Put on the log handlers: replaces every credential value in use in a record's message (the
+    SDK's own log lines carry URLs, which hold a key sent in the query)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if _secrets_seen:
@@ -55,7 +57,7 @@ class Outcome:
     is_error: bool = False
 
 
-class _Captured(Exception):
+class _RequestCapturedError(Exception):
     """Raised by the dry-run transport: the SDK built the request; it is not sent."""
 
     def __init__(self, request: httpx.Request) -> None:
@@ -66,7 +68,7 @@ class _Captured(Exception):
 class _CaptureTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        raise _Captured(request)
+        raise _RequestCapturedError(request)
 
 
 class Caller:
@@ -80,7 +82,7 @@ class Caller:
         self._credentials: list[dict[str, Any]] = list(sdk["credentials"])
 
     def check_arguments(self, operation: Operation, arguments: Any) -> dict[str, Any]:
-        """The arguments if they fit the operation's schema; otherwise a ToolError naming each bad one."""
+        """The arguments if they fit the schema, else a ToolError naming each bad one."""
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, dict):
@@ -108,16 +110,14 @@ class Caller:
         authorization: str | None,
         from_environment: bool,
     ) -> Outcome:
-        """Sends the operation's request (or, with `dry_run`, only builds it) and answers its result."""
+        """Sends the operation's request (with `dry_run`, only builds it) and answers its result."""
         secrets = self._secrets(authorization, from_environment)
         try:
             text = await self._call(operation, arguments, dry_run, authorization, from_environment)
             return Outcome(_scrub(text, secrets))
         except ToolError as exc:
             return Outcome(_scrub(str(exc), secrets), is_error=True)
-        except (
-            Exception
-        ) as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
+        except Exception as exc:  # noqa: BLE001 - a message for the agent, never a traceback
             logger.warning("%s failed: %s", operation.name, type(exc).__name__)
             return Outcome(_scrub(self._describe_error(exc), secrets), is_error=True)
 
@@ -134,8 +134,8 @@ class Caller:
             token = _bearer_token(authorization)
             if token is None:
                 raise ToolError(
-                    "this request carries no credentials: send the API key in the Authorization header"
-                    " (`Authorization: Bearer <key>`) of the MCP request"
+                    "this request carries no credentials: send the API key in the MCP request's"
+                    " Authorization header (`Authorization: Bearer <key>`)"
                 )
             if self._credentials:
                 options[self._credentials[0]["argument"]] = token
@@ -148,7 +148,7 @@ class Caller:
                 method = getattr(method, name)
             try:
                 result = await method(**arguments)
-            except _Captured as captured:
+            except _RequestCapturedError as captured:
                 return _dumps(self._request_preview(captured.request))
             if dry_run:  # pragma: no cover - every call sends a request
                 raise ToolError("the SDK sent no request")
@@ -208,21 +208,22 @@ class Caller:
     def _describe_error(self, exc: Exception) -> str:
         status_error = getattr(self._module, "APIStatusError", None)
         api_error = getattr(self._module, "APIError", None)
+        error: Any = exc  # one of the SDK's errors, whose classes are only known at run time
         if status_error is not None and isinstance(exc, status_error):
-            body = exc.body
+            body = error.body
             if not isinstance(body, str):
                 body = json.dumps(body, ensure_ascii=False, default=str)
             return _dumps(
                 {
                     "error": "the API answered with an error",
-                    "status": exc.status_code,
-                    "message": exc.message,
-                    "request_id": exc.request_id,
+                    "status": error.status_code,
+                    "message": error.message,
+                    "request_id": error.request_id,
                     "body": body[:MAX_ERROR_BODY],
                 }
             )
         if api_error is not None and isinstance(exc, api_error):
-            return _dumps({"error": "the request failed", "message": exc.message})
+            return _dumps({"error": "the request failed", "message": error.message})
         if isinstance(exc, TypeError):  # arguments the schema let through but the method refused
             return f"the SDK refused the arguments: {exc}"
         return f"the call failed: {type(exc).__name__}: {exc}"
@@ -253,7 +254,7 @@ def _bearer_token(authorization: str | None) -> str | None:
 
 
 def _next_arguments(operation: Operation, request: Any) -> dict[str, Any] | None:
-    """The arguments that ask for the next page, under the SDK's names (None: this is the last page)."""
+    """The arguments that ask for the next page, under the SDK's names (None: the last page)."""
     if request is None:
         return None
     query: dict[str, Any] = dict(getattr(request, "query", None) or {})
@@ -271,7 +272,7 @@ def _argument_error(error: jsonschema.ValidationError) -> str:
     return f"- argument `{where}`: {error.message}"
 
 
-def jsonable(value: Any) -> Any:  # noqa: PLR0911 - one case per kind of value
+def jsonable(value: Any) -> Any:
     """A JSON value for whatever the SDK returned: models keyed by the API's names."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value

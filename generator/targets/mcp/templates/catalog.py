@@ -1,7 +1,7 @@
-"""The operations this server offers: the generated catalog, narrowed by the rules it was started with.
+"""The operations this server offers: the generated catalog, narrowed by the rules it started with.
 
-An operation the rules leave out does not exist for the agent: it is not listed, not described, not a tool,
-and calling it fails exactly as calling a name that never existed does.
+An operation the rules leave out does not exist for the agent: it is not listed, not described, not
+a tool, and calling it fails exactly as calling a name that never existed does.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Operation:
-    """One catalog entry (see the catalog's builder in the generator for the meaning of each key)."""
+    """One catalog entry (docs/mcp.md of the generator says what each key means)."""
 
     name: str
     call: tuple[str, ...]
@@ -64,8 +64,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Rule:
-    """`METHOD /path-glob` (`DELETE /end-users/*`, `* /admin/**`), or a glob of the SDK path or the tool
-    name (`end_users.*`, `*_list`). Globs are fnmatch's: `*` also crosses `/` and `.`."""
+    """`METHOD /path-glob` (`DELETE /end-users/*`, `* /admin/*`), or a glob of the SDK path or of
+    the tool name (`end_users.*`, `*_list`). Globs are fnmatch's: `*` also crosses `/` and `.`."""
 
     text: str
 
@@ -118,7 +118,11 @@ class Catalog:
 
     @classmethod
     def load(cls) -> Catalog:
-        text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
+        text = (
+            resources.files(__name__.rpartition(".")[0])
+            .joinpath("catalog.json")
+            .read_text(encoding="utf-8")
+        )
         data = json.loads(text)
         return cls(
             server=data["server"],
@@ -147,7 +151,7 @@ class Offered:
         return self._by_name.get(name)
 
     def search(self, query: str | None, resource: str | None) -> list[Operation]:
-        """Operations whose name, SDK path, path or summary hold `query` (any case), below `resource`."""
+        """Operations whose name, path or summary hold `query`'s words, below `resource`."""
         found: Iterable[Operation] = self.operations
         if resource:
             prefix = resource.strip(".")
@@ -161,15 +165,14 @@ class Offered:
 
 
 def _haystack(operation: Operation) -> str:
-    return " ".join(
-        (operation.name, operation.sdk_path, operation.method, operation.path, operation.summary)
-    ).lower()
+    op = operation
+    return f"{op.name} {op.sdk_path} {op.method} {op.path} {op.summary}".lower()
 
 
 def page(
     items: Sequence[Operation], cursor: str | None, size: int
 ) -> tuple[list[Operation], str | None]:
-    """One page of `items` from `cursor` (an offset written as text), and the cursor of the next page."""
+    """One page of `items` from `cursor` (an offset written as text), and the next page's cursor."""
     start = int(cursor) if cursor and cursor.isdigit() else 0
     end = start + size
     return list(items[start:end]), str(end) if end < len(items) else None

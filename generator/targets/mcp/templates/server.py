@@ -1,7 +1,8 @@
 """The MCP server: its command line, its tools, and the stdio and Streamable HTTP transports.
 
-Tools: with few operations allowed, one tool per operation; otherwise three tools that reach every allowed
-operation without listing them all up front: `list_operations`, `describe_operation` and `call_operation`.
+Tools: with few operations allowed, one tool per operation; otherwise three tools that reach every
+allowed operation without listing them all up front: `list_operations`, `describe_operation` and
+`call_operation`.
 """
 
 from __future__ import annotations
@@ -315,7 +316,7 @@ def _catalog_tools() -> list[types.Tool]:
         types.Tool(
             name=DESCRIBE_OPERATION,
             description=(
-                "Describe an operation: its arguments' JSON Schema, what it returns, an example call."
+                "Describe an operation: its arguments' JSON Schema, what it returns, an example."
             ),
             input_schema={
                 "type": "object",
@@ -323,7 +324,7 @@ def _catalog_tools() -> list[types.Tool]:
                     "name": {"type": "string"},
                     "definition": {
                         "type": "string",
-                        "description": "one of the schema's definitions, for a schema too large to show",
+                        "description": "one of the definitions of a schema too large to show",
                     },
                 },
                 "required": ["name"],
@@ -374,7 +375,7 @@ def build_server(tools: Tools) -> Server[Any]:
 
 
 def _authorization(ctx: Any) -> str | None:
-    """The HTTP request's Authorization header; None over stdio (the key comes from the environment)."""
+    """The HTTP request's Authorization header; None over stdio (the key is in the environment)."""
     request = getattr(ctx, "request", None)
     headers = getattr(request, "headers", None)
     if headers is None:

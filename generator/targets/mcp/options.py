@@ -81,5 +81,5 @@ def options_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def make_options(values: Mapping[str, Any]) -> McpOptions:
     """Options from a section `options_problems` found no problem in."""
-    converted = {key: tuple(value) if key in _LISTS else value for key, value in values.items()}
+    converted: dict[str, Any] = {key: tuple(value) if key in _LISTS else value for key, value in values.items()}
     return McpOptions(**converted)

@@ -256,11 +256,12 @@ class Tools:
             "kind": operation.kind,
             "http": f"{operation.method} {operation.path}",
             "summary": operation.summary,
-            "description": operation.description,
             "input_schema": operation.input_schema,
             "output": operation.output,
             "example": {"name": operation.name, "arguments": operation.example},
         }
+        if operation.description and operation.description != operation.summary:
+            result["description"] = operation.description
         if len(json.dumps(operation.input_schema)) > self.settings.max_result_bytes // 2:
             # A schema too large to read at once: its definitions are asked for one by one.
             result["input_schema"] = {

@@ -121,14 +121,16 @@ def _tool_name(operation: Operation, taken: set[str]) -> str:
 
 
 def _entry(operation: Operation, name: str, models: dict[str, Model], options: McpOptions) -> dict[str, Any]:
-    call = ".".join((*operation.resource_path, operation.name))
-    read = operation.http_method in ("GET", "HEAD") or _matches_any(options.read_operations, operation, call, name)
-    arguments = [p for p in operation.parameters if not _is_stream_switch(operation, p)]
-    entry: dict[str, Any] = {
+    where = {
         "name": name,
         "call": [*operation.resource_path, operation.name],
         "method": operation.http_method,
         "path": operation.path,
+    }
+    read = operation.http_method in ("GET", "HEAD") or rule_matches(options.read_operations, where)
+    arguments = [p for p in operation.parameters if not _is_stream_switch(operation, p)]
+    entry: dict[str, Any] = {
+        **where,
         "kind": "read" if read else "write",
         "summary": _one_line(operation.summary or operation.description or f"{operation.http_method} {operation.path}"),
         "description": _clip(operation.description or "", DESCRIPTION_MAX),
@@ -165,15 +167,15 @@ def _dry_run_argument(arguments: list[Parameter]) -> str:
     return candidate
 
 
-def _matches_any(rules: tuple[str, ...], operation: Operation, call: str, name: str) -> bool:
-    """The server's rule syntax (templates/catalog.py `Rule`): `METHOD /path-glob`, or a glob of the SDK path or
-    the tool name."""
+def rule_matches(rules: tuple[str, ...], entry: dict[str, Any]) -> bool:
+    """Whether a catalog entry matches one of the rules, as the server reads them (templates/catalog.py
+    `Rule`): `METHOD /path-glob`, or a glob of the SDK path or of the tool name."""
     for rule in rules:
         method, _, path = rule.strip().partition(" ")
-        if path:
-            if fnmatchcase(operation.http_method, method.upper()) and fnmatchcase(operation.path, path.strip()):
+        if path.strip():
+            if fnmatchcase(entry["method"], method.upper()) and fnmatchcase(entry["path"], path.strip()):
                 return True
-        elif fnmatchcase(call, rule.strip()) or fnmatchcase(name, rule.strip()):
+        elif fnmatchcase(".".join(entry["call"]), rule.strip()) or fnmatchcase(entry["name"], rule.strip()):
             return True
     return False
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from generator.model.ir import Api
-from generator.targets.mcp.catalog import Catalog, build_catalog
+from generator.targets.mcp.catalog import Catalog, build_catalog, rule_matches
 from generator.targets.mcp.options import McpNames, McpOptions, names
 from generator.targets.python.escaping import markdown_code, markdown_text, toml_string
 
@@ -133,14 +134,16 @@ def _readme(api: Api, package_names: McpNames, catalog: Catalog, options: McpOpt
         "",
         "## Client setup",
         "",
-        "Claude Desktop (`claude_desktop_config.json`), Cursor (`.cursor/mcp.json`), VS Code and most other"
-        " clients take a server as JSON of this shape. Over stdio:",
+        "Claude Desktop (`claude_desktop_config.json`), Claude Code (`.mcp.json`) and Cursor"
+        " (`.cursor/mcp.json`) take a server as JSON of this shape (VS Code's `.vscode/mcp.json` the same"
+        " entries under `servers`). Over stdio:",
         "",
         "```json",
         json.dumps(stdio_config, indent=2),
         "```",
         "",
-        "Over HTTP (start the server with `--transport http` first):",
+        "Over HTTP (start the server with `--transport http` first; for clients that take remote servers"
+        " with headers):",
         "",
         "```json",
         json.dumps(http_config, indent=2),
@@ -168,8 +171,8 @@ def _safety_section(defaults: dict[str, object]) -> list[str]:
         "- **Rules** (`--allow RULE`, `--deny RULE`, repeatable; deny wins): `METHOD /path-glob`"
         " (`DELETE /users/*`, `* /admin/*`), or a glob of the SDK path or the tool name (`users.*`, `*_list`).",
         "- **Dry runs**: a write called with `dry_run: true` answers with the HTTP request it would send"
-        " (method, URL, headers with secrets redacted, body) and sends nothing; `--require-dry-run` makes every"
-        " write a dry run.",
+        " (method, URL, headers with secrets redacted, body) and sends nothing; with `--require-dry-run` a write"
+        " without it is refused.",
         "- **Results** past `--max-result-bytes` are cut, with a note; lists answer one page and the arguments"
         " that ask for the next.",
         "- A JSON file given with `--config` sets the same keys (`allow`, `deny`, `allow_writes`,"
@@ -191,7 +194,8 @@ def _tools_section(defaults: dict[str, object]) -> list[str]:
         " flooding the agent's context:",
         "",
         "- `list_operations(query?, resource?, cursor?)`: names, read or write, one-line summaries, paged;",
-        "- `describe_operation(name)`: the arguments' JSON Schema, what it returns, an example call;",
+        "- `describe_operation(name, definition?)`: the arguments' JSON Schema, what it returns, an example"
+        " call (a large schema's definitions one at a time);",
         "- `call_operation(name, arguments, dry_run?)`: checks the arguments, calls the API, answers JSON.",
         "",
         "API errors come back as tool errors with the status, the message and the request id.",
@@ -201,23 +205,32 @@ def _tools_section(defaults: dict[str, object]) -> list[str]:
 
 def _operations_section(catalog: Catalog, options: McpOptions) -> list[str]:
     operations = catalog.operations
+    offered = [entry for entry in operations if _offered_by_default(entry, options)]
     out = [
         "## Operations",
         "",
-        f"{len(operations)} operations; `{markdown_code(options.allow[0] if options.allow else '')}`-style rules"
-        " choose among them (`--list` prints the ones a configuration allows).",
+        f"{len(operations)} in the catalog, {len(offered)} offered with the defaults above; flags or a config"
+        " file change which (`--list` prints the ones a configuration offers).",
         "",
-        "| Tool | Kind | HTTP | Summary |",
-        "| --- | --- | --- | --- |",
+        "| Tool | Kind | HTTP | Offered by default | Summary |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for entry in operations[:README_OPERATIONS_MAX]:
+        http = markdown_code(entry["method"] + " " + entry["path"])
+        default = "yes" if entry in offered else "no"
         out.append(
-            f"| `{entry['name']}` | {entry['kind']} | `{markdown_code(entry['method'] + ' ' + entry['path'])}` |"
-            f" {markdown_text(entry['summary'])} |"
+            f"| `{entry['name']}` | {entry['kind']} | `{http}` | {default} | {markdown_text(entry['summary'])} |"
         )
     if len(operations) > README_OPERATIONS_MAX:
-        out.append(f"| ... | | | {len(operations) - README_OPERATIONS_MAX} more |")
+        out.append(f"| ... | | | | {len(operations) - README_OPERATIONS_MAX} more |")
     if catalog.excluded:
         out += ["", "Not offered (they cannot be called with JSON arguments and a JSON result):", ""]
         out += [f"- `{markdown_code(e.operation)}`: {e.reason}" for e in catalog.excluded]
     return out
+
+
+def _offered_by_default(entry: dict[str, Any], options: McpOptions) -> bool:
+    """What the server offers when started without flags (the server's `Policy.permits`)."""
+    if entry["kind"] != "read" and not options.allow_writes:
+        return False
+    return rule_matches(options.allow, entry) and not rule_matches(options.deny, entry)

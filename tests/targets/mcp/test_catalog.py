@@ -80,7 +80,8 @@ def test_petstore_schemas(tmp_path: Path) -> None:
     assert create["additionalProperties"] is False
     # A rule marks the delete as a read (as a POST that only searches would be).
     assert operations["pets_delete"]["kind"] == "read"
-    assert "| `pets_create` | write | `POST /pets` | Create a pet |" in files["README.md"]
+    assert "| `pets_create` | write | `POST /pets` | no | Create a pet |" in files["README.md"]
+    assert "| `pets_list` | read | `GET /pets` | yes | List pets |" in files["README.md"]
 
 
 def test_tool_names_are_short_unique_and_safe(tmp_path: Path) -> None:

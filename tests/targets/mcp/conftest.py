@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from generator import pipeline
+from generator.cli import main
 from tests.support.documents import write_spec
 from tests.targets.mcp.petstore import CONFIG, SECRET, SPEC, PetServer
 
@@ -35,15 +35,15 @@ class Projects:
 
 
 def generate_both(root: Path, spec_text: str, config: dict[str, Any], mcp_options: dict[str, Any]) -> Projects:
-    """The SDK and the MCP server generated from one spec, each into its folder under `root`, through the
-    config's `targets` as a project would."""
+    """The SDK and the MCP server generated from one spec by one `generate`, each into the folder the config's
+    `targets` gives it, as a project would; `check` then finds both up to date."""
     spec = write_spec(root, spec_text, "openapi.yaml")
     settings = {**config, "targets": {"python": {"output": "sdk"}, "mcp": {"output": "mcp", **mcp_options}}}
     config_path = root / "openapi.config.yaml"
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
-    for target in ("python", "mcp"):
-        pipeline.generate(pipeline.Options(spec=spec, output=root / ("sdk" if target == "python" else "mcp"),
-                                           config=config_path, target=target))  # fmt: skip
+    for command in ("generate", "check"):
+        code = main([command, str(spec), "-c", str(config_path), "--quiet"])
+        assert code == 0, f"{command} exited with {code}"
     return Projects(root / "sdk", root / "mcp", f"{config['package_name']}_mcp")
 
 

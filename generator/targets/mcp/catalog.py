@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
+from generator.errors import GeneratorError, Problem
 from generator.model import types as t
 from generator.model.ir import Api, Model, Operation, Parameter
 from generator.targets.mcp.options import DEFAULT_PAGE_SIZE, McpNames, McpOptions
@@ -26,6 +27,8 @@ OUTPUT_FIELDS_MAX = 24  # fields named in an output summary
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 DRY_RUN = "dry_run"
+EXTENSION = "x-mcp"  # an operation's own say: {kind: read|write, hidden, destructive, idempotent}
+_EXTENSION_KEYS = {"kind": str, "hidden": bool, "destructive": bool, "idempotent": bool}
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -56,11 +59,12 @@ def build_catalog(api: Api, options: McpOptions, names: McpNames) -> Catalog:
     excluded: list[Excluded] = []
     taken: set[str] = set()
     for operation in api.operations:
-        reason = _unsupported(operation)
+        hints = extension_hints(operation)
+        reason = "hidden by its x-mcp extension" if hints.get("hidden") else _unsupported(operation)
         if reason is not None:
             excluded.append(Excluded(f"{operation.http_method} {operation.path}", reason))
             continue
-        entry = _entry(operation, _tool_name(operation, taken), models, options)
+        entry = _entry(operation, _tool_name(operation, taken), models, options, hints)
         operations.append(entry)
     data = {
         "server": {"name": names.distribution, "title": f"{api.title} MCP server", "version": api.version},
@@ -120,7 +124,35 @@ def _tool_name(operation: Operation, taken: set[str]) -> str:
     return name
 
 
-def _entry(operation: Operation, name: str, models: dict[str, Model], options: McpOptions) -> dict[str, Any]:
+def extension_hints(operation: Operation) -> dict[str, Any]:
+    """The operation's `x-mcp` extension, checked: a wrong one is an error naming its file and pointer."""
+    value = operation.extensions.get(EXTENSION)
+    if value is None:
+        return {}
+    file, _, pointer = operation.source.partition("#")
+    where = f"{pointer}/{EXTENSION}"
+    if not isinstance(value, dict):
+        raise GeneratorError(
+            Problem(f"{EXTENSION} must be an object (kind, hidden, destructive, idempotent)", file, where)
+        )
+    problems = []
+    for key, item in value.items():
+        expected = _EXTENSION_KEYS.get(key)
+        if expected is None:
+            problems.append(
+                Problem(f"unknown key {key!r} (known: {', '.join(_EXTENSION_KEYS)})", file, f"{where}/{key}")
+            )
+        elif not isinstance(item, expected) or (key == "kind" and item not in ("read", "write")):
+            wanted = "read or write" if key == "kind" else "true or false"
+            problems.append(Problem(f"{EXTENSION}.{key} must be {wanted}", file, f"{where}/{key}"))
+    if problems:
+        raise GeneratorError(problems)
+    return dict(value)
+
+
+def _entry(
+    operation: Operation, name: str, models: dict[str, Model], options: McpOptions, hints: dict[str, Any]
+) -> dict[str, Any]:
     where = {
         "name": name,
         "call": [*operation.resource_path, operation.name],
@@ -128,6 +160,8 @@ def _entry(operation: Operation, name: str, models: dict[str, Model], options: M
         "path": operation.path,
     }
     read = operation.http_method in ("GET", "HEAD") or rule_matches(options.read_operations, where)
+    if "kind" in hints:
+        read = hints["kind"] == "read"
     arguments = [p for p in operation.parameters if not _is_stream_switch(operation, p)]
     entry: dict[str, Any] = {
         **where,
@@ -141,8 +175,8 @@ def _entry(operation: Operation, name: str, models: dict[str, Model], options: M
         "annotations": {
             "title": _clip(_one_line(operation.summary or name), 120),
             "readOnlyHint": read,
-            "destructiveHint": not read and operation.http_method in ("DELETE", "PUT"),
-            "idempotentHint": read or operation.http_method in IDEMPOTENT_METHODS,
+            "destructiveHint": hints.get("destructive", not read and operation.http_method in ("DELETE", "PUT")),
+            "idempotentHint": hints.get("idempotent", read or operation.http_method in IDEMPOTENT_METHODS),
             "openWorldHint": True,
         },
         "dry_run_argument": _dry_run_argument(arguments),

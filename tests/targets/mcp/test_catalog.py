@@ -159,3 +159,48 @@ def test_generated_server_passes_the_checkers(tmp_path: Path) -> None:
     for name, command in commands.items():
         done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
         assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"
+
+
+EXTENSIONS_SPEC = """
+paths:
+  /search:
+    post:
+      operationId: search
+      x-mcp: {kind: read}
+      responses: {'200': {description: ok}}
+  /items/{id}:
+    parameters: [{in: path, name: id, required: true, schema: {type: string}}]
+    delete:
+      operationId: archiveItem
+      x-mcp: {destructive: false, idempotent: false}
+      responses: {'204': {description: ok}}
+    put:
+      operationId: purgeItem
+      x-mcp: {hidden: true}
+      responses: {'204': {description: ok}}
+"""
+
+
+def test_x_mcp_extension(tmp_path: Path) -> None:
+    """The API's own say on an operation: a POST that only reads, a DELETE that destroys nothing, an operation
+    never offered."""
+    files = render_mcp(_api(tmp_path, EXTENSIONS_SPEC, {"package_name": "items"}), McpOptions())
+    operations = {op["name"]: op for op in _catalog(files, "items_mcp")["operations"]}  # type: ignore[attr-defined]
+    assert len(operations) == 2
+    search = next(op for op in operations.values() if op["method"] == "POST")
+    assert search["kind"] == "read" and search["annotations"]["readOnlyHint"] is True
+    archive = next(op for op in operations.values() if op["method"] == "DELETE")
+    assert archive["kind"] == "write"
+    assert archive["annotations"]["destructiveHint"] is False and archive["annotations"]["idempotentHint"] is False
+    assert not any(op["method"] == "PUT" for op in operations.values())
+    assert "- `PUT /items/{id}`: hidden by its x-mcp extension" in files["README.md"]
+
+    bad = EXTENSIONS_SPEC.replace("x-mcp: {kind: read}", "x-mcp: {kind: maybe, colour: 1}")
+    with pytest.raises(GeneratorError) as raised:
+        render_mcp(_api(tmp_path, bad, {"package_name": "items"}), McpOptions())
+    found = {(p.pointer, p.message) for p in raised.value.problems}
+    assert found == {
+        ("/paths/~1search/post/x-mcp/kind", "x-mcp.kind must be read or write"),
+        ("/paths/~1search/post/x-mcp/colour", "unknown key 'colour' (known: kind, hidden, destructive, idempotent)"),
+    }
+    assert all(p.file and p.file.endswith("openapi.yaml") for p in raised.value.problems)

@@ -14,6 +14,7 @@ import datetime
 import importlib
 import json
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -236,8 +237,6 @@ class Caller:
             if token:
                 values.append(token)
         if from_environment:
-            import os
-
             values.extend(os.environ.get(c["env"], "") for c in self._credentials)
         secrets = [value.strip() for value in values if len(value.strip()) >= 4]
         _secrets_seen.update(secrets)

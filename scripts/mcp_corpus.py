@@ -95,6 +95,26 @@ def measure(catalog: dict[str, Any]) -> None:
     print(f"  median tool definition: {sizes[len(sizes) // 2][0]} bytes")
 
 
+async def _checks(mcp: Any, transport: str, name: str) -> list[str]:
+    """An argument error, an operation the rules leave out, an API error (Prism's own validation)."""
+    lines = []
+    is_error, text = await mcp.call("call_operation", {"name": name, "arguments": {"limit": "ten"}})
+    assert is_error and "argument `limit`" in text, text
+    lines += [f"-> bad argument: {text!r}", ""]
+    left_out = "assistants_delete" if transport == "stdio" else "assistants_create"  # denied / read-only
+    for tool, arguments in [("describe_operation", {"name": left_out}), ("call_operation", {"name": left_out})]:
+        is_error, text = await mcp.call(tool, arguments)
+        assert is_error and text.startswith("unknown operation"), text
+    listed = json.loads((await mcp.call("list_operations", {"query": left_out.split("_")[1]}))[1])
+    assert left_out not in [op["name"] for op in listed["operations"]]
+    lines += [f"-> {left_out} (left out): {text!r}", ""]
+    if transport == "stdio":  # maxLength 256 is not in the tool's schema; Prism checks it
+        arguments = {"model": "gpt-4o", "name": "x" * 300}
+        is_error, text = await mcp.call("call_operation", {"name": "assistants_create", "arguments": arguments})
+        lines += [f"-> assistants_create with a 300-character name: is_error={is_error} {text[:600]!r}", ""]
+    return lines
+
+
 async def _all_after(mcp: Any, cursor: str | None) -> list[dict[str, Any]]:
     operations: list[dict[str, Any]] = []
     while cursor is not None:
@@ -111,7 +131,7 @@ async def session(projects: Projects, env: dict[str, str], name: str, transport:
     stderr = out / f"{transport}.stderr"
     # stdio: writes allowed, so that every operation is described and a write is tried as a dry run;
     # HTTP: the read-only default.
-    args = ["--tools", "catalog", *(["--allow-writes"] if transport == "stdio" else [])]
+    args = ["--tools", "catalog", *(["--allow-writes", "--deny", "DELETE *"] if transport == "stdio" else [])]
     opened = (
         stdio_session(projects, env, args, stderr)
         if transport == "stdio"
@@ -143,6 +163,7 @@ async def session(projects: Projects, env: dict[str, str], name: str, transport:
             lines += [f"-> `{tool}` `{json.dumps(arguments)}`", "", f"<- {'error' if is_error else 'result'}"
                       f" ({elapsed * 1000:.0f} ms):", "", "```json", shown, "```", ""]  # fmt: skip
             assert not is_error, f"{tool} failed over {transport}: {text}"
+        lines += await _checks(mcp, transport, name)
         if transport == "stdio":
             write = next(op for op in await _all_after(mcp, "0") if op["kind"] == "write")
             described = json.loads((await mcp.call("describe_operation", {"name": write["name"]}))[1])

@@ -24,7 +24,7 @@ TOOL_NAME_MAX = 64  # MCP clients refuse longer tool names
 DESCRIPTION_MAX = 1000  # characters of an operation's description kept in the catalog
 FIELD_DESCRIPTION_MAX = 300  # of a parameter's or a property's
 OUTPUT_FIELDS_MAX = 24  # fields named in an output summary
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_METHODS = frozenset({"GET", "HEAD"})  # reads unless `read_operations` or `x-mcp` say otherwise
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 DRY_RUN = "dry_run"
 EXTENSION = "x-mcp"  # an operation's own say: {kind: read|write, hidden, destructive, idempotent}
@@ -88,7 +88,6 @@ def _sdk(api: Api) -> dict[str, Any]:
         "package": api.package,
         "client": api.async_client_name,
         "base_url_env": api.base_url_env,
-        "request_id_header": api.request_id_header,
         "credentials": [
             {"argument": c.name, "env": c.env_var, "kind": c.kind, "header": _secret_header(c.kind, c.wire_name)}
             | ({"query": c.wire_name} if c.kind == "query" else {})
@@ -159,7 +158,7 @@ def _entry(
         "method": operation.http_method,
         "path": operation.path,
     }
-    read = operation.http_method in ("GET", "HEAD") or rule_matches(options.read_operations, where)
+    read = operation.http_method in READ_METHODS or rule_matches(options.read_operations, where)
     if "kind" in hints:
         read = hints["kind"] == "read"
     arguments = [p for p in operation.parameters if not _is_stream_switch(operation, p)]
@@ -224,13 +223,8 @@ def input_schema(arguments: list[Parameter], models: dict[str, Model]) -> dict[s
     properties: dict[str, Any] = {}
     for parameter in arguments:
         schema = _schema(parameter.type.tree, models, defs)
-        note = f"{parameter.location} parameter" + (
-            f" `{parameter.wire_name}`" if parameter.wire_name != parameter.name else ""
-        )
-        if parameter.location == "body":
-            note = "body" if parameter.name == "body" else "body property" + note[len("body parameter") :]
         description = _clip(_one_line(parameter.description or ""), FIELD_DESCRIPTION_MAX)
-        schema = {**schema, "description": f"{description} ({note})" if description else f"({note})"}
+        schema["description"] = f"{description} {_where(parameter)}" if description else _where(parameter)
         if parameter.deprecated:
             schema["deprecated"] = True
         properties[parameter.name] = schema
@@ -242,6 +236,15 @@ def input_schema(arguments: list[Parameter], models: dict[str, Model]) -> dict[s
     if defs:
         result["$defs"] = defs
     return result
+
+
+def _where(parameter: Parameter) -> str:
+    """Where an argument goes, and its wire name when the SDK's differs: (body property `birthDate`)."""
+    if parameter.location == "body" and parameter.name == "body":
+        return "(body)"
+    kind = "body property" if parameter.location == "body" else f"{parameter.location} parameter"
+    renamed = f" `{parameter.wire_name}`" if parameter.wire_name != parameter.name else ""
+    return f"({kind}{renamed})"
 
 
 def _schema(tree: t.Type, models: dict[str, Model], defs: dict[str, Any]) -> dict[str, Any]:  # noqa: PLR0911

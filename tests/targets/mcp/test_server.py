@@ -4,6 +4,9 @@ generated SDK, which calls a real HTTP server on 127.0.0.1 (tests/targets/mcp/pe
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import anyio
@@ -197,3 +200,24 @@ def test_read_only_default_over_http(petstore: Projects, pet_server: PetServer, 
 
     anyio.run(scenario)
     assert SECRET not in (tmp_path / "stderr").read_text()
+
+
+def test_config_file_checked_and_list(petstore: Projects, pet_server: PetServer, tmp_path: Path) -> None:
+    """`--list` prints what a configuration offers; a config file of the wrong shape stops the server with one
+    line naming the key (a string of rules must not become one rule per character)."""
+    env = {**os.environ, **server_env(petstore, pet_server.url)}
+    command = [sys.executable, "-m", petstore.package]
+    config = tmp_path / "mcp.json"
+    config.write_text(json.dumps({"allow_writes": True, "deny": ["pets.create"]}))
+    listed = subprocess.run([*command, "--config", str(config), "--list"], env=env, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["pets_list", "pets_retrieve", "pets_delete"]
+    for bad, message in [
+        ({"allow": "GET *"}, 'allow must be a list of rules, not "GET *"'),
+        ({"allow_writes": "yes"}, 'allow_writes must be true or false, not "yes"'),
+        ({"colour": 1}, "unknown key 'colour'"),
+    ]:
+        config.write_text(json.dumps(bad))
+        done = subprocess.run([*command, "--config", str(config), "--list"], env=env, capture_output=True, text=True)
+        assert done.returncode == 2 and done.stdout == "", done.stderr
+        assert message in done.stderr and "Traceback" not in done.stderr

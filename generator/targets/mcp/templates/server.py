@@ -108,9 +108,7 @@ def _settings(catalog: Catalog, args: argparse.Namespace) -> Settings:
                 raise ValueError(f"{args.config} is not JSON: {exc}") from None
         if not isinstance(config, dict):
             raise ValueError(f"{args.config} must hold a JSON object")
-        unknown = sorted(set(config) - set(values))
-        if unknown:
-            raise ValueError(f"{args.config}: unknown keys {unknown} (known: {sorted(values)})")
+        _check_config(config, args.config)
         values |= config
     flags = {
         "allow": args.allow,
@@ -134,6 +132,37 @@ def _settings(catalog: Catalog, args: argparse.Namespace) -> Settings:
         page_size=int(values["page_size"]),
         tools=str(values["tools"]),
     )
+
+
+_CONFIG_KINDS = {
+    "allow": "a list of rules",
+    "deny": "a list of rules",
+    "allow_writes": "true or false",
+    "require_dry_run": "true or false",
+    "tools": "auto, catalog or per-operation",
+    "max_result_bytes": "a whole number",
+    "per_operation_tools_max": "a whole number",
+    "page_size": "a whole number, 1 or more",
+}
+
+
+def _check_config(config: dict[str, Any], path: str) -> None:
+    """Each key of a config file known and of its kind: a wrong one stops the server, naming it (a
+    string where a list of rules belongs must not become one rule per character)."""
+    for key, value in config.items():
+        kind = _CONFIG_KINDS.get(key)
+        if kind is None:
+            raise ValueError(f"{path}: unknown key {key!r} (known: {', '.join(_CONFIG_KINDS)})")
+        if kind == "a list of rules":
+            fits = isinstance(value, list) and all(isinstance(rule, str) for rule in value)
+        elif kind == "true or false":
+            fits = isinstance(value, bool)
+        elif key == "tools":
+            fits = value in ("auto", "catalog", "per-operation")
+        else:
+            fits = isinstance(value, int) and not isinstance(value, bool) and value >= (key == "page_size")
+        if not fits:
+            raise ValueError(f"{path}: {key} must be {kind}, not {json.dumps(value)}")
 
 
 class Tools:

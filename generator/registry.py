@@ -15,10 +15,12 @@ from typing import Any
 from generator.config import Config, TargetConfig
 from generator.errors import GeneratorError, Problem
 from generator.targets import OptionsSection, Target
+from generator.targets.mcp.target import MCP
 from generator.targets.python.target import PYTHON
 
 TARGETS: dict[str, Target[Any]] = {
     PYTHON.name: PYTHON,
+    MCP.name: MCP,
 }
 DEFAULT_TARGET = PYTHON.name  # what a config without `targets` generates
 

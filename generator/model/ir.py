@@ -7,7 +7,8 @@ Raw spec text (descriptions, wire names, paths) stays raw here and is escaped by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -218,6 +219,8 @@ class Operation:
     redirect_success: tuple[int, ...] = ()  # 3xx statuses that are this operation's documented result
     params_model: str | None = None  # its `<Resource><Method>Params` TypedDict (a Model name), when it has keywords
     stream: Streaming | None = None  # the success response is (or, with a switch, can be) server-sent events
+    # The Operation Object's specification extensions (`x-...` keys), as written: for a target's own keys
+    extensions: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def positional(self) -> tuple[Parameter, ...]:

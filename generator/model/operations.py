@@ -167,6 +167,7 @@ class OperationBuilder:
             redirect_success=responses.redirect_success(op),
             params_model=_model_name(params_model) if params_model else None,
             stream=stream,
+            extensions=op.extensions,
         )
 
     # --- naming -------------------------------------------------------------------------------

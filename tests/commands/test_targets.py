@@ -89,7 +89,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     [
         ("targets: [python]", "/targets", "'targets' must be a mapping from a target name to its section"),
         ("targets: {}", "/targets", "'targets' must be a mapping from a target name to its section"),
-        ("targets: {nope: {output: out}}", "/targets/nope", "unknown target 'nope'; known targets: echo, python"),
+        ("targets: {nope: {output: out}}", "/targets/nope", "unknown target 'nope'; known targets: echo, mcp, python"),
         ("targets: {python: {}}", "/targets/python", "targets.python.output must be the folder the target writes"),
         ("targets: {python: {output: 3}}", "/targets/python/output", "targets.python.output must be the folder"),
         ("targets: {python: out}", "/targets/python", "targets.python must be a mapping with at least 'output'"),
@@ -126,7 +126,7 @@ def test_bad_targets_are_one_message_naming_the_key(
 def test_unknown_target_lists_the_known_ones(spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "generate", str(spec), "--target", "cobol", "-o", str(tmp_path / "out"))
     assert (code, out) == (2, "")
-    assert err == "error: unknown target 'cobol'; known targets: python\n"
+    assert err == "error: unknown target 'cobol'; known targets: mcp, python\n"
     assert not (tmp_path / "out").exists()
 
 

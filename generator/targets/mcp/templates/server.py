@@ -160,7 +160,11 @@ def _check_config(config: dict[str, Any], path: str) -> None:
         elif key == "tools":
             fits = value in ("auto", "catalog", "per-operation")
         else:
-            fits = isinstance(value, int) and not isinstance(value, bool) and value >= (key == "page_size")
+            fits = (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and value >= (key == "page_size")
+            )
         if not fits:
             raise ValueError(f"{path}: {key} must be {kind}, not {json.dumps(value)}")
 

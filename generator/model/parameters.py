@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from generator.errors import Problem
+import re
+
+from generator.errors import GeneratorError, Problem
 from generator.model import types as t
 from generator.model.example_values import parameter_example
 from generator.model.ir import Parameter, TypeRef
@@ -14,6 +16,7 @@ from generator.spec.nodes import Parameter as ParameterNode
 # Header parameters OpenAPI says to ignore: the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 STR = TypeRef(t.STRING)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def query_names(item: PathItem, op: Operation) -> set[str]:
@@ -47,6 +50,7 @@ class ParameterBuilder:
         if location == "header" and wire.lower() in IGNORED_HEADERS:
             return None
         self.warnings.extend(node.problems)
+        _check_sendable(node)
         hint = params_hint.below(self.naming.class_name(wire, "Param"))
         schema = node.schema
         type_ = self.types.request_type(schema, hint) if schema is not None else STR  # no schema: text
@@ -69,6 +73,22 @@ class ParameterBuilder:
             explode=explode if location == "query" else True,
             example=parameter_example(node.example, dict(node.examples), example_schema),
         )
+
+
+def _check_sendable(node: ParameterNode) -> None:
+    """A parameter's name, and the property names an object parameter spreads into the URL or headers, go out
+    as UTF-8, which cannot carry a lone surrogate: such a spec is refused here, naming the name, not left to
+    fail in every call the SDK makes."""
+    schema = node.schema.resolved if node.schema is not None else None
+    names = [(node.name or "", f"{node.location.pointer}/name")]
+    for member in (schema, *(schema.one_of or ()), *(schema.any_of or ())) if schema is not None else ():
+        merged = member.resolved.merged
+        if merged is not None:
+            names += [(name, str(prop.location.pointer)) for name, prop in merged.properties.items()]
+    for name, pointer in names:
+        if _LONE_SURROGATE.search(name):
+            message = f"name {name!r} holds a lone surrogate; no request can carry it (UTF-8 has no form for it)"
+            raise GeneratorError(Problem(message, str(node.location.file), pointer))
 
 
 def _path_names(path: str) -> list[str]:

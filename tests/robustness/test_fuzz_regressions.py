@@ -87,3 +87,29 @@ def test_lone_surrogate_in_a_response_property_name_is_refused_clearly(tmp_path:
     assert "holds a lone surrogate; no response can contain such a key" in done.stderr
     assert "/paths/~1pets/get/responses/200/content/application~1json/schema/properties/na" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+# 4. A query parameter, or a property of an object query parameter (its keys become query names), whose name holds
+#    a lone surrogate: every call failed in httpx, which encodes the URL as UTF-8. Refused, with its place.
+@pytest.mark.parametrize(
+    ("parameter", "pointer"),
+    [
+        ({"name": "q\udfff", "in": "query", "schema": {"type": "string"}}, "/parameters/0/name"),
+        (
+            {"name": "filter", "in": "query", "schema": {"type": "object", "properties": {"a\udfffb": {}}}},
+            "/parameters/0/schema/properties/a",
+        ),
+    ],
+    ids=["name", "object-property"],
+)
+def test_lone_surrogate_in_a_query_name_is_refused_clearly(tmp_path: Path, parameter: dict[str, Any], pointer: str) -> None:
+    document = pets()
+    document["paths"]["/pets"]["get"]["parameters"] = [parameter]
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "holds a lone surrogate; no request can carry it" in done.stderr
+    assert f"/paths/~1pets/get{pointer}" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

@@ -317,8 +317,9 @@ def _generate_one(options: pipeline.Options, shown: progress.Progress, label: st
             print(f"{kind:8} {options.output / path}")
     if isinstance(result, pipeline.Result) and result.samples is not None and result.samples_differ:
         print(f"{'written':8} {result.samples.path} (code samples)")
+    noun = "operation" if operations == 1 else "operations"
     print(
-        f"{operations} operations -> {options.output}{label}: {len(changes.added)} added, "
+        f"{operations} {noun} -> {options.output}{label}: {len(changes.added)} added, "
         f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "
         f"in {result.seconds:.2f} s"
     )

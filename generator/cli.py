@@ -11,7 +11,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from generator import __version__, pipeline, progress, validate
+from generator import __version__, pipeline, progress, registry, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.spec.limits import RECURSION_LIMIT
 from generator.targets.python.types import annotation as python_annotation
@@ -21,7 +21,8 @@ from generator.write import after_failure, unified_diff
 RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it
 
 DESCRIPTION = """\
-Generate a typed Python client (httpx + pydantic) from an OpenAPI 3.0/3.1 document.
+Generate a typed Python client (httpx + pydantic) from an OpenAPI 3.0/3.1 document, and every other
+target the config's `targets` names (docs/config.md).
 
 Exit codes: 0 success; 1 `check` found differences, or `diff --fail-on` found such a change;
 2 invalid input (spec, config, arguments).
@@ -39,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback when something fails")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def spec_command(name: str, help_text: str, output: bool = True) -> argparse.ArgumentParser:
+    def spec_command(
+        name: str, help_text: str, output: bool = True, output_help: str = PYTHON_OUTPUT_HELP
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
             "spec",
@@ -49,13 +52,7 @@ def _parser() -> argparse.ArgumentParser:
             help=f"OpenAPI document, YAML or JSON (default: {pipeline.DEFAULT_SPEC})",
         )
         if output:
-            sub.add_argument(
-                "-o",
-                "--output",
-                type=Path,
-                default=pipeline.DEFAULT_OUTPUT,
-                help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})",
-            )
+            sub.add_argument("-o", "--output", type=Path, default=None, help=output_help)
         sub.add_argument(
             "-c",
             "--config",
@@ -77,9 +74,24 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
-    generate = spec_command("generate", "Regenerate the client project from the spec (writes only files that changed).")
-    check = spec_command("check", "Regenerate in memory and compare with the output folder (exit 1 if they differ).")
+    generate = spec_command(
+        "generate",
+        "Regenerate every target's project from the spec, each into its folder (writes only files that changed).",
+        output_help=TARGET_OUTPUT_HELP,
+    )
+    check = spec_command(
+        "check",
+        "Regenerate every target in memory and compare with its folder (exit 1 if any differs).",
+        output_help=TARGET_OUTPUT_HELP,
+    )
     for sub in (generate, check):
+        sub.add_argument(
+            "--target",
+            metavar="NAME",
+            default=None,
+            help=f"only this target ({registry.known()}; default: every target the config's `targets` names, "
+            f"else {registry.DEFAULT_TARGET})",
+        )
         sub.add_argument(
             "-q",
             "--quiet",
@@ -145,6 +157,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+PYTHON_OUTPUT_HELP = (
+    "folder of the Python SDK (default: the config's targets.python.output, else " f"{pipeline.DEFAULT_OUTPUT})"
+)
+TARGET_OUTPUT_HELP = (
+    "folder of the generated project (default: each target's folder in the config's `targets`, else "
+    f"{pipeline.DEFAULT_OUTPUT}); with several configured targets, only with --target"
+)
+
+
 def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     text = (
         "Record your edits of generated files as patches (OUT/patches/<file>.patch) that `generate` applies "
@@ -160,13 +181,7 @@ def _keep_command(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         default=pipeline.DEFAULT_SPEC,
         help=f"OpenAPI document the output is generated from (default: {pipeline.DEFAULT_SPEC})",
     )
-    sub.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=pipeline.DEFAULT_OUTPUT,
-        help=f"folder of the generated project (default: {pipeline.DEFAULT_OUTPUT})",
-    )
+    sub.add_argument("-o", "--output", type=Path, default=None, help=PYTHON_OUTPUT_HELP)
     sub.add_argument(
         "-c",
         "--config",
@@ -221,9 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     options = pipeline.Options(
         spec=getattr(args, "spec", pipeline.DEFAULT_SPEC),
-        # `samples -o` names the samples file, not the project folder
+        # `samples -o` names the samples file, not the project folder; `generate`, `check`, `keep` and `release`
+        # decide theirs from the config's `targets` (pipeline.runs, pipeline.python_output)
         output=(
-            pipeline.DEFAULT_OUTPUT if args.command == "samples" else getattr(args, "output", pipeline.DEFAULT_OUTPUT)
+            pipeline.DEFAULT_OUTPUT
+            if args.command == "samples"
+            else getattr(args, "output", None) or pipeline.DEFAULT_OUTPUT
         ),
         config=args.config,
         lenient=getattr(args, "lenient", False),
@@ -247,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as interrupt:
         terminated = isinstance(interrupt, Terminated)
         writes = args.command in ("generate", "keep", "release")
-        left = after_failure(options.output) if writes else "nothing was written"
+        left = after_failure(getattr(args, "writing", options.output)) if writes else "nothing was written"
         print(f"{'terminated' if terminated else 'interrupted'}; {left}", file=sys.stderr)
         return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
     except Exception as error:  # noqa: BLE001 - a generator bug: say so plainly, traceback only on request
@@ -268,73 +286,104 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _runs(options: pipeline.Options, args: argparse.Namespace) -> list[pipeline.Options]:
+    """One run per target the command writes or checks; each labelled by its target when that helps."""
+    return pipeline.runs(options, args.target, args.output)
+
+
+def _label(run: pipeline.Options, runs: list[pipeline.Options]) -> str:
+    """` (mcp)` after a folder when the run is one of several, or of a target other than the default."""
+    return f" ({run.target})" if len(runs) > 1 or run.target != registry.DEFAULT_TARGET else ""
+
+
 def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
     shown = progress.for_command(args.quiet)
+    runs = _runs(options, args)
+    for run in runs:
+        args.writing = run.output  # what an interrupt reports on
+        _generate_one(run, shown, _label(run, runs))
+    return EXIT_OK
+
+
+def _generate_one(options: pipeline.Options, shown: progress.Progress, label: str) -> None:
     result = pipeline.unchanged(options, shown) or pipeline.generate(options, shown)
     shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes
     assert changes is not None
     operations = result.operations if isinstance(result, pipeline.Unchanged) else len(result.api.operations)
-    for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
+    for kind, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
         for path in paths:
-            print(f"{label:8} {options.output / path}")
+            print(f"{kind:8} {options.output / path}")
     if isinstance(result, pipeline.Result) and result.samples is not None and result.samples_differ:
         print(f"{'written':8} {result.samples.path} (code samples)")
     print(
-        f"{operations} operations -> {options.output}: {len(changes.added)} added, "
+        f"{operations} operations -> {options.output}{label}: {len(changes.added)} added, "
         f"{len(changes.changed)} changed, {len(changes.removed)} removed, {changes.unchanged} unchanged "
         f"in {result.seconds:.2f} s"
     )
-    return EXIT_OK
 
 
 def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
     shown = progress.for_command(args.quiet)
+    runs = _runs(options, args)
+    drifted = [run for run in runs if not _check_one(run, args, shown, _label(run, runs))]
+    if not drifted:
+        return EXIT_OK
+    if len(runs) > 1:
+        print(f"differs: {', '.join(f'{run.output} ({run.target})' for run in drifted)}")
+    print("run `python -m generator generate` to update it")
+    return EXIT_DRIFT
+
+
+def _check_one(options: pipeline.Options, args: argparse.Namespace, shown: progress.Progress, label: str) -> bool:
+    """Whether the run's folder (and code samples file) is up to date; what differs is printed."""
     fresh = None if args.full else pipeline.unchanged(options, shown)
     if fresh is not None:
         shown.finish()
         _print_problems("warning", fresh.warnings)
-        print(f"{options.output} is up to date with {options.spec} ({fresh.changes.unchanged} files)")
-        return EXIT_OK
+        print(f"{options.output}{label} is up to date with {options.spec} ({fresh.changes.unchanged} files)")
+        return True
     result = pipeline.check(options, shown, trust=not args.full)
     shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes
     assert changes is not None
-    samples = result.samples
-    if samples is not None:
-        state = "differs from" if result.samples_differ else "is up to date with"
-        print(f"{samples.path} {state} the code samples {options.spec} gives")
-        if result.samples_differ and args.diff:
-            old = samples.path.read_text(encoding="utf-8", errors="replace") if samples.path.is_file() else ""
-            print(
-                "".join(
-                    difflib.unified_diff(
-                        old.splitlines(keepends=True),
-                        samples.text.splitlines(keepends=True),
-                        f"a/{samples.path}",
-                        f"b/{samples.path}",
-                    )
-                ),
-                end="",
-            )
+    if result.samples is not None:
+        _check_samples(result.samples, result.samples_differ, options, args.diff)
     if not changes.differs:
-        print(f"{options.output} is up to date with {options.spec} ({changes.unchanged} files)")
-        if not result.samples_differ:
-            return EXIT_OK
-    else:
-        print(f"{options.output} differs from what {options.spec} generates:")
-        for label, paths in (("missing", changes.added), ("differs", changes.changed), ("stale", changes.removed)):
-            for path in paths:
-                print(f"  {label:8} {path}")
-        if args.diff:
-            print(unified_diff(options.output, result.files, changes), end="")
-    print("run `python -m generator generate` to update it")
-    return EXIT_DRIFT
+        print(f"{options.output}{label} is up to date with {options.spec} ({changes.unchanged} files)")
+        return not result.samples_differ
+    print(f"{options.output}{label} differs from what {options.spec} generates:")
+    for kind, paths in (("missing", changes.added), ("differs", changes.changed), ("stale", changes.removed)):
+        for path in paths:
+            print(f"  {kind:8} {path}")
+    if args.diff:
+        print(unified_diff(options.output, result.files, changes), end="")
+    return False
+
+
+def _check_samples(samples: pipeline.SamplesFile, differs: bool, options: pipeline.Options, diff: bool) -> None:
+    state = "differs from" if differs else "is up to date with"
+    print(f"{samples.path} {state} the code samples {options.spec} gives")
+    if differs and diff:
+        old = samples.path.read_text(encoding="utf-8", errors="replace") if samples.path.is_file() else ""
+        print(
+            "".join(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    samples.text.splitlines(keepends=True),
+                    f"a/{samples.path}",
+                    f"b/{samples.path}",
+                )
+            ),
+            end="",
+        )
 
 
 def _keep(options: pipeline.Options, args: argparse.Namespace) -> int:
+    options = pipeline.python_output(options, args.output)
+    args.writing = options.output
     for kept in pipeline.keep(options, args.files):
         patch = options.output / kept.patch
         if kept.hunks:
@@ -396,6 +445,8 @@ def _samples(options: pipeline.Options, args: argparse.Namespace) -> int:
 def _release(options: pipeline.Options, args: argparse.Namespace) -> int:
     from generator import release
 
+    options = pipeline.python_output(options, args.output)
+    args.writing = options.output
     plan = release.release(options, args.since, args.dist, args.dry_run, release.LogFunction())
     if plan is not None:
         print("\nChangelog entry:\n\n" + plan.changelog_entry, end="")

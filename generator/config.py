@@ -7,6 +7,7 @@ Missing keys are derived from the spec by the model builder.
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,7 +81,18 @@ class Config:
     security_contact: str | None = None  # where to report security issues: SECURITY.md is written when set
     # "METHOD /path" -> why the generated tests of that operation are skipped (a mock that cannot serve it)
     skip_tests: dict[str, str] = field(default_factory=dict)
+    # target name -> where it goes and its options (docs/config.md: `targets`); empty: the Python target alone
+    targets: dict[str, TargetConfig] = field(default_factory=dict)
     file: str | None = None  # the config file, for messages
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """One entry of the config's `targets`: the output folder (relative to the config file's folder) and the
+    target's own options, as written: the target checks them (generator/targets/__init__.py: `parse_options`)."""
+
+    output: Path
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -410,6 +422,62 @@ def _parse_mixins(value: Any, file: str, problems: list[Problem]) -> dict[str, s
     return dict(value)
 
 
+def _parse_targets(value: Any, file: str, problems: list[Problem]) -> dict[str, TargetConfig]:
+    """Which targets the project generates and where each goes; their names and options are checked by the
+    registry (generator/registry.py), which knows the targets."""
+    if not isinstance(value, dict) or not value:
+        problems.append(
+            Problem(
+                "'targets' must be a mapping from a target name to its section, at least 'output' "
+                "(e.g. `python: {output: generated}`)",
+                file,
+                "/targets",
+            )
+        )
+        return {}
+    result: dict[str, TargetConfig] = {}
+    for name, section in value.items():
+        where = "/targets/" + str(name).replace("~", "~0").replace("/", "~1")
+        if not isinstance(section, dict):
+            problems.append(Problem(f"targets.{name} must be a mapping with at least 'output'", file, where))
+        elif not (isinstance(section.get("output"), str) and section["output"].strip()):
+            problems.append(
+                Problem(
+                    f"targets.{name}.output must be the folder the target writes (relative to this config file)",
+                    file,
+                    f"{where}/output" if "output" in section else where,
+                )
+            )
+        else:
+            options = {key: item for key, item in section.items() if key != "output"}
+            result[str(name)] = TargetConfig(Path(file).parent / section["output"], options)
+    _check_separate_outputs(result, file, problems)
+    return result
+
+
+def _check_separate_outputs(targets: dict[str, TargetConfig], file: str, problems: list[Problem]) -> None:
+    """Each target owns its folder: `generate` removes from it what the target no longer writes, so no folder
+    may be another target's, nor inside another's. Each clash is reported at the later of the two entries."""
+    names = list(targets)
+    folders = [Path(os.path.abspath(targets[name].output)) for name in names]
+    written = [Path(os.path.relpath(targets[name].output, Path(file).parent)).as_posix() for name in names]
+    for later in range(len(names)):
+        for earlier in range(later):
+            first, second = names[earlier], names[later]
+            if folders[earlier] == folders[later]:
+                message = f"targets {first} and {second} both write into {written[later]}"
+            elif folders[later].is_relative_to(folders[earlier]):
+                message = (
+                    f"targets.{second}.output {written[later]} is inside targets.{first}.output {written[earlier]}"
+                )
+            elif folders[earlier].is_relative_to(folders[later]):
+                message = f"targets.{second}.output {written[later]} holds targets.{first}.output {written[earlier]}"
+            else:
+                continue
+            pointer = "/targets/" + second.replace("~", "~0").replace("/", "~1") + "/output"
+            problems.append(Problem(f"{message}: each target needs a folder of its own", file, pointer))
+
+
 # The config's sections, each parsed by its own function (the plain values are in _CHECKS, the maps in _MAP_KEYS).
 _SECTIONS: dict[str, Callable[[Any, str, list[Problem]], Any]] = {
     "env": _parse_env,
@@ -419,4 +487,5 @@ _SECTIONS: dict[str, Callable[[Any, str, list[Problem]], Any]] = {
     "overlays": _parse_overlays,
     "mixins": _parse_mixins,
     "skip_tests": _parse_skip_tests,
+    "targets": _parse_targets,
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import custom
+from generator import custom, registry
 from generator.config import Config, load_config
 from generator.errors import GeneratorError, Problem
 from generator.freshness import file_digests, inputs_digest, spec_names
@@ -27,8 +27,7 @@ from generator.sources import SpecSource, open_source
 from generator.spec.load import Spec, load_spec
 from generator.spec.overlay import AppliedOverlay, Overlaid, apply_overlays
 from generator.spec.refs import RefError
-from generator.targets.python.project import render_project
-from generator.targets.python.repository import repository_files
+from generator.targets import Job
 from generator.validate import Validation, Validator, validation_stamp
 from generator.write import (
     Cache,
@@ -69,6 +68,7 @@ class Options:
     write_samples: bool = True  # `generate` also writes the config's code samples file (not when staging a release)
     strict_overlays: bool = False  # an overlay action that selects nothing is an error, not a warning
     force: bool = False  # write into a folder without a manifest even if that replaces files (`--force`)
+    target: str = registry.DEFAULT_TARGET  # which target renders into `output` (generator/registry.py)
 
     def flags(self) -> tuple[object, ...]:
         """The options that shape the output (not where the spec or the output folder are)."""
@@ -116,7 +116,25 @@ class Unchanged:
 
 def _config(options: Options) -> Config:
     config = load_config(options.config_path())
+    registry.check_config(config)
     return dataclasses.replace(config, version=options.version) if options.version else config
+
+
+def runs(options: Options, target: str | None, output: Path | None) -> list[Options]:
+    """The runs of a `generate` or `check`: one per target it writes, each into its own folder. `target` is
+    `--target` (None: every target the config names), `output` is `-o` (None: each one's configured folder);
+    generator/registry.py has the rules."""
+    config = _config(options)
+    return [
+        dataclasses.replace(options, target=run.target, output=run.output)
+        for run in registry.destinations(config, target, output, DEFAULT_OUTPUT)
+    ]
+
+
+def python_output(options: Options, output: Path | None) -> Options:
+    """`options` into `-o`, else the Python target's configured folder: for the commands that work on the
+    Python SDK alone (`keep`, `release`)."""
+    return dataclasses.replace(options, output=output or registry.python_output(_config(options), DEFAULT_OUTPUT))
 
 
 def _load(options: Options, config: Config) -> tuple[Spec, Overlaid]:
@@ -150,7 +168,11 @@ def _flags(options: Options, config: Config) -> tuple[object, ...]:
             digests.append((path.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
         except OSError:
             digests.append((path.as_posix(), "missing"))
-    return (*options.flags(), options.spec.name, *digests)  # the entry file: another spec beside it is another run
+    # Another target into the same folder is another run; the default target's name is left out, so that the
+    # records of runs from before targets existed stay valid.
+    target = () if options.target == registry.DEFAULT_TARGET else (f"target {options.target}",)
+    # The entry file: another spec beside it is another run.
+    return (*options.flags(), options.spec.name, *digests, *target)
 
 
 def build(options: Options, progress: Progress = SILENT, trust: bool = True, patches: bool = True) -> Result:
@@ -192,15 +214,14 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
         raise GeneratorError(cache.problems)
     try:
         model_warnings: list[Problem] = []
+        target, target_options = registry.target(options.target), registry.options_of(config, options.target)
         with progress.stage("model"):
-            api = custom.with_mixins(_modelled(spec, config, model_warnings, overlaid), config, options.output)
+            api = _modelled(spec, config, model_warnings, overlaid)
+            if target.python_sdk:  # the mixins are the user's modules in the Python package's lib/
+                api = custom.with_mixins(api, config, options.output)
         with _out_of_collection():
-            rendered = render_project(api, stamps.formatted, progress, verify=not trust)
-            # The repository around the package: its spec copy, scripts, workflows and notes (not Python: unformatted)
-            rendered = dataclasses.replace(
-                rendered,
-                files=dict(sorted({**rendered.files, **repository_files(api, spec, bool(overlaid.digest))}.items())),
-            )
+            job = Job(api, spec, config, target_options, bool(overlaid.digest), stamps.formatted, progress, not trust)
+            rendered = target.render(job)
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream
@@ -213,7 +234,7 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
     format_keys = {path: key for path, key in rendered.format_keys.items() if path not in patched.paths}
     clean = content if not problems else None  # only a validation without problems travels in the manifest
     warnings = [*overlaid.warnings, *problems, *overlaid.annotate(model_warnings, str(spec.entry))]
-    samples = _configured_samples(api, spec, config, options)
+    samples = _configured_samples(api, spec, config, options) if target.python_sdk else None
     spec_files = spec_names(spec.base_dir, spec.documents)
     inputs = inputs_digest(_flags(options, config), options.config_path(), spec.base_dir, spec_files)
     # What lets `check` on a fresh clone recognise this output without rendering it (`unchanged`), with the
@@ -340,7 +361,8 @@ def _committed_unchanged(options: Options, progress: Progress, started: float) -
         return None
     if file_digests(options.output, digests) != digests:
         return None
-    if config.samples is not None and _digest_of(config.samples.path) != record.get("samples"):
+    samples = config.samples if registry.target(options.target).python_sdk else None  # written with the SDK
+    if samples is not None and _digest_of(samples.path) != record.get("samples"):
         return None
     progress.record(
         "unchanged", time.perf_counter() - started, "same inputs as the run the manifest records, output as it wrote it"
@@ -538,6 +560,7 @@ def _side(
 ) -> tuple[Spec, Config]:
     """Load one version and its config."""
     loaded_config = load_config(config or Options(spec=source.path).config_path())
+    registry.check_config(loaded_config)
     options = Options(spec=source.path, allow_outside_refs=allow_outside_refs, strict_overlays=strict_overlays)
     spec, overlaid = _load(options, loaded_config)
     for warning in overlaid.warnings:

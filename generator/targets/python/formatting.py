@@ -13,12 +13,12 @@ import importlib.metadata
 import os
 import signal
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.progress import SILENT, Progress
+from generator.targets import Rendered
 from generator.targets.python.environment import PACKAGE_TEMPLATES, templates_dir
 from generator.targets.python.layout import lay_out_pending, settle
 
@@ -36,12 +36,6 @@ def black_mode() -> black.Mode:
     import black
 
     return black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
-
-
-@dataclass(frozen=True)
-class Rendered:
-    files: dict[str, str]  # POSIX path relative to the output folder -> formatted text
-    format_keys: dict[str, str]  # Python file -> key of its unformatted text (see format_key)
 
 
 def format_key(text: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from generator.model.ir import Api
 from generator.progress import SILENT, Progress
+from generator.targets import Rendered
 from generator.targets.python.api_tests import client_test_imports, render_conftest, render_resource_tests
 from generator.targets.python.docs import api_reference, first, readme_example, renamed_key
 from generator.targets.python.environment import PACKAGE_TEMPLATES, render_template
@@ -22,13 +23,7 @@ from generator.targets.python.examples import (
     webhook_example_payload,
     webhook_snippet,
 )
-from generator.targets.python.formatting import (
-    Rendered,
-    format_all,
-    known_stable,
-    static_file,
-    static_package_files,
-)
+from generator.targets.python.formatting import format_all, known_stable, static_file, static_package_files
 from generator.targets.python.imports import Import, all_key, import_block, module_file
 from generator.targets.python.package import (
     ERROR_CLASSES,

@@ -15,9 +15,11 @@ from generator.config import Config, TargetConfig
 from generator.errors import GeneratorError, Problem
 from generator.targets import OptionsSection, Target
 from generator.targets.python.target import PYTHON
+from generator.targets.typescript.target import TYPESCRIPT
 
 TARGETS: dict[str, Target[Any]] = {
     PYTHON.name: PYTHON,
+    TYPESCRIPT.name: TYPESCRIPT,
 }
 DEFAULT_TARGET = PYTHON.name  # what a config without `targets` generates
 

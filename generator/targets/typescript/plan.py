@@ -1,0 +1,144 @@
+"""Where everything goes and what it is called: one pass over the IR before any file is written.
+
+Each resource is a file under `src/resources/` (`client.endUsers` <-> `resources/end-users.ts`, a group's own
+class in `resources/qbd/qbd.ts`); each model is declared in the file of the first resource whose operations
+use it (in the client's order), or in `resources/shared.ts` when none does (webhook payloads). Type names are
+unique in the whole package, because every one is re-exported through the client's namespace.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from generator.model import types as t
+from generator.model.ir import Api, Model, Operation, Parameter, Resource
+from generator.targets.typescript import naming
+
+SHARED_FILE = "resources/shared"
+
+
+@dataclass
+class Method:
+    operation: Operation
+    name: str
+    params_type: str | None  # the params interface, when the method takes a params object
+    positional: Parameter | None  # the last path parameter, passed on its own
+    keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
+
+
+@dataclass
+class ResourceFile:
+    resource: Resource
+    file: str  # below src/, without extension: `resources/qbd/invoices`
+    class_name: str
+    attribute: str  # on the client or its parent group: `endUsers`
+    methods: list[Method] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    children: list[ResourceFile] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    api: Api
+    client_class: str
+    base_error: str
+    type_names: dict[str, str]  # Model.name -> its TypeScript name
+    home: dict[str, str]  # Model.name -> the file declaring it
+    resources: list[ResourceFile]  # top level; children nest
+    shared: list[Model]
+
+    def all_files(self) -> Iterator[ResourceFile]:
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            yield resource
+            stack.extend(reversed(resource.children))
+
+    def models_by_name(self) -> dict[str, Model]:
+        return {m.name: m for m in self.api.models}
+
+
+def relative(source: str, target: str) -> str:
+    """The import specifier of `target` from `source` (both below src/, without extension)."""
+    path = posixpath.relpath(target, posixpath.dirname(source)) + ".js"  # what ES modules need; tsc maps it to .ts
+    return path if path.startswith(".") else "./" + path
+
+
+def parameter_id(parameter: Parameter) -> str:
+    return f"{parameter.location}:{parameter.wire_name}"
+
+
+def build_plan(api: Api) -> Plan:
+    client_class = naming.pascal(api.client_name)
+    base_error = client_class + "Error"
+    taken = set(naming.TAKEN_TYPE_NAMES) | {client_class, base_error}
+    models = [m for m in api.models if not m.arguments]
+    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in models}
+    files = [_resource_file(r, taken) for r in api.resources]
+    plan = Plan(api, client_class, base_error, type_names, {}, files, [])
+    by_name = {m.name: m for m in models}
+    for resource in plan.all_files():
+        for model_name in _models_used(resource.resource.operations, by_name):
+            if model_name not in plan.home:
+                plan.home[model_name] = resource.file
+                resource.models.append(by_name[model_name])
+    for model in models:
+        if model.name not in plan.home:
+            plan.home[model.name] = SHARED_FILE
+            plan.shared.append(model)
+    for resource in plan.all_files():
+        _plan_methods(resource, taken)
+    return plan
+
+
+def _resource_file(resource: Resource, taken: set[str]) -> ResourceFile:
+    """A resource's file mirrors its module (`qbd.invoices` -> `resources/qbd/invoices`), in kebab-case."""
+    parts = [naming.kebab(part) for part in resource.module.split(".")]
+    class_name = naming.unique(naming.pascal(resource.name), taken, "Resource")
+    planned = ResourceFile(resource, "/".join(["resources", *parts]), class_name, naming.camel(resource.name))
+    planned.children = [_resource_file(child, taken) for child in resource.children]
+    return planned
+
+
+def _models_used(operations: tuple[Operation, ...], models: dict[str, Model]) -> list[str]:
+    """The models the operations mention, directly or through other models, in a stable order."""
+    found: dict[str, None] = {}
+    pending: list[str] = []
+    for operation in operations:
+        trees = [p.type.tree for p in operation.parameters] + [operation.return_type.tree]
+        for tree in trees:
+            pending.extend(sorted(t.models_of(tree)))
+    while pending:
+        name = pending.pop(0)
+        if name in found or name not in models:
+            continue
+        found[name] = None
+        model = models[name]
+        for tree in [f.type.tree for f in model.fields] + ([model.alias.tree] if model.alias else []):
+            pending.extend(sorted(t.models_of(tree)))
+    return list(found)
+
+
+_MEMBERS_TAKEN = frozenset({"_client", "constructor"})
+
+
+def _plan_methods(resource: ResourceFile, taken: set[str]) -> None:
+    members = set(_MEMBERS_TAKEN) | {child.attribute for child in resource.children}
+    singular = naming.singular_pascal(resource.resource.name)
+    for operation in resource.resource.operations:
+        name = naming.unique(naming.camel(operation.name, "call"), members)
+        positional = operation.positional[0] if operation.positional else None
+        keys: dict[str, str] = {}
+        used: set[str] = set()
+        for parameter in operation.parameters:
+            if parameter is positional:
+                continue
+            if parameter.location in ("header", "cookie"):
+                key = naming.camel(parameter.wire_name)
+            else:
+                key = parameter.wire_name
+            keys[parameter_id(parameter)] = naming.unique(key, used)
+        params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
+        resource.methods.append(Method(operation, name, params_type, positional, keys))

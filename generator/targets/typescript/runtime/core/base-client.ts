@@ -1,0 +1,280 @@
+import { APIPromise } from './api-promise.js';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  {{ base_error }},
+} from './error.js';
+
+export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Header values by name; `null` removes a header the client would send by default. */
+export type HeaderValues = Record<string, string | number | boolean | null | undefined>;
+
+/** Options of one call; each overrides the client's own. */
+export interface RequestOptions {
+  /** Milliseconds to wait for each attempt's response before giving it up. */
+  timeout?: number;
+  /** How often a failed attempt is retried (connection errors, timeouts, 408, 409, 429 and 5xx). */
+  maxRetries?: number;
+  headers?: HeaderValues;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Extra `RequestInit` options for `fetch` (a proxy dispatcher, say). */
+  fetchOptions?: RequestInit;
+  /** Sent as the idempotency header, the same on every retry of this call. */
+  idempotencyKey?: string;
+}
+
+/** What the generated client hands its base: its resolved options and what the API asks for. */
+export interface BaseClientOptions {
+  baseURL: string;
+  timeout: number;
+  maxRetries: number;
+  fetch: typeof fetch | undefined;
+  fetchOptions: RequestInit | undefined;
+  defaultHeaders: HeaderValues | undefined;
+  defaultQuery: Record<string, unknown> | undefined;
+  userAgent: string;
+  requestIdHeader: string;
+  idempotencyHeader: string | undefined;
+}
+
+const INITIAL_RETRY_DELAY = 0.5;
+const MAX_RETRY_DELAY = 8;
+/** A longer `Retry-After` is not obeyed (seconds); the client's own backoff applies instead. */
+const MAX_RETRY_AFTER = 60;
+
+/** Sends requests: base URL, default headers and query, retries with backoff, per-attempt timeouts, errors. */
+export abstract class BaseClient {
+  readonly baseURL: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  protected readonly options: BaseClientOptions;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: BaseClientOptions) {
+    this.options = options;
+    this.baseURL = options.baseURL;
+    this.timeout = options.timeout;
+    this.maxRetries = options.maxRetries;
+    const fetchFunction = options.fetch ?? globalThis.fetch;
+    if (typeof fetchFunction !== 'function') {
+      throw new {{ base_error }}(
+        'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18 or later.',
+      );
+    }
+    this.fetch = fetchFunction;
+  }
+
+  /** The credentials' headers, added to every request. */
+  protected abstract authHeaders(): HeaderValues;
+
+  /** The credentials' query parameters, added to every request. */
+  protected authQuery(): Record<string, unknown> {
+    return {};
+  }
+
+  get<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('get', path, options);
+  }
+
+  post<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('post', path, options);
+  }
+
+  put<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('put', path, options);
+  }
+
+  patch<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('patch', path, options);
+  }
+
+  delete<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('delete', path, options);
+  }
+
+  request<T>(method: HTTPMethod, path: string, options: RequestOptions = {}): APIPromise<T> {
+    return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
+  }
+
+  private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {
+    const maxRetries = options.maxRetries ?? this.maxRetries;
+    const automatic = this.options.idempotencyHeader && method !== 'get' ? randomKey() : undefined;
+    const idempotencyKey = options.idempotencyKey ?? automatic;
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = maxRetries - attempt;
+      const url = this.buildURL(path, options.query);
+      const init = this.buildInit(method, options, attempt, idempotencyKey);
+      let response: Response;
+      try {
+        response = await this.fetchWithTimeout(url, init, options.timeout ?? this.timeout, options.signal);
+      } catch (error) {
+        if (options.signal?.aborted) throw new APIUserAbortError();
+        if (retriesLeft > 0) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        if (error instanceof TimeoutError) throw new APIConnectionTimeoutError();
+        throw new APIConnectionError(undefined, error);
+      }
+      if (response.ok) return response;
+      if (retriesLeft > 0 && shouldRetry(response)) {
+        await response.body?.cancel();
+        await sleep(retryDelay(response.headers, attempt));
+        continue;
+      }
+      throw APIError.generate(response.status, await readBody(response), response.headers);
+    }
+  }
+
+  private buildURL(path: string, query: Record<string, unknown> | undefined): string {
+    const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
+    const params = { ...this.options.defaultQuery, ...this.authQuery(), ...query };
+    for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);
+    return url.toString();
+  }
+
+  private buildInit(
+    method: HTTPMethod,
+    options: RequestOptions,
+    attempt: number,
+    idempotencyKey: string | undefined,
+  ): RequestInit {
+    const headers: HeaderValues = {
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent,
+      'X-Retry-Count': String(attempt),
+      ...this.authHeaders(),
+    };
+    if (idempotencyKey !== undefined && this.options.idempotencyHeader) {
+      headers[this.options.idempotencyHeader] = idempotencyKey;
+    }
+    const init: RequestInit = {
+      ...this.options.fetchOptions,
+      ...options.fetchOptions,
+      method: method.toUpperCase(),
+    };
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    init.headers = mergeHeaders(headers, this.options.defaultHeaders, options.headers);
+    return init;
+  }
+
+  private async fetchWithTimeout(
+    url: string,
+    init: RequestInit,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) controller.abort();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    try {
+      return await this.fetch.call(undefined, url, { ...init, signal: controller.signal });
+    } catch (error) {
+      throw timedOut ? new TimeoutError() : error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+}
+
+class TimeoutError extends Error {}
+
+/** The parsed body of a successful response: JSON when it says so, else its text (nothing for 204). */
+async function parseResponse<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  if (/\bjson\b/i.test(contentType) || contentType.includes('+json')) {
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return text as T;
+}
+
+/** An error response's body: parsed JSON when it is JSON, else its text. */
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text || undefined;
+  }
+}
+
+function shouldRetry(response: Response): boolean {
+  const override = response.headers.get('x-should-retry');
+  if (override === 'true') return true;
+  if (override === 'false') return false;
+  const status = response.status;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Seconds to wait before the next attempt: what the server asked for (when reasonable), else the backoff. */
+function retryDelay(headers: Headers, attempt: number): number {
+  const asked = retryAfter(headers);
+  return asked !== undefined && asked >= 0 && asked <= MAX_RETRY_AFTER ? asked : backoff(attempt);
+}
+
+/** `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date, in seconds. */
+function retryAfter(headers: Headers): number | undefined {
+  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (!Number.isNaN(milliseconds)) return milliseconds / 1000;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (!Number.isNaN(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : (date - Date.now()) / 1000;
+}
+
+/** 0.5 s doubling up to 8 s, minus up to a quarter at random so that clients do not retry in step. */
+function backoff(attempt: number): number {
+  const delay = Math.min(INITIAL_RETRY_DELAY * 2 ** attempt, MAX_RETRY_DELAY);
+  return delay * (1 - Math.random() * 0.25);
+}
+
+function sleep(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+}
+
+function randomKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+/** Headers by name, later ones winning (names compared without case); `null` removes one. */
+function mergeHeaders(...layers: (HeaderValues | undefined)[]): Headers {
+  const headers = new Headers();
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer ?? {})) {
+      if (value === null) headers.delete(name);
+      else if (value !== undefined) headers.set(name, String(value));
+    }
+  }
+  return headers;
+}
+
+/** Arrays repeat the key (`a=1&a=2`), objects nest in brackets (`a[b]=1`); undefined and null are left out. */
+function appendQuery(params: URLSearchParams, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendQuery(params, key, item);
+  } else if (typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) appendQuery(params, `${key}[${name}]`, item);
+  } else {
+    params.append(key, String(value));
+  }
+}

@@ -70,7 +70,8 @@ def test_require_gives_the_commonjs_build(seed_sdk: Path, tmp_path: Path) -> Non
     script = (
         f"const sdk = require({str(seed_sdk / 'dist' / 'cjs' / 'index.js')!r});\n"
         "const client = new sdk.Conductor({ apiKey: 'sk', baseURL: 'http://127.0.0.1:9' });\n"
-        "console.log(typeof client.endUsers.delete, sdk.default === sdk.Conductor, new sdk.NotFoundError(404, {}, undefined, new Headers()).name);\n"
+        "const error = new sdk.NotFoundError(404, {}, undefined, new Headers());\n"
+        "console.log(typeof client.endUsers.delete, sdk.default === sdk.Conductor, error.name);\n"
     )
     (tmp_path / "script.cjs").write_text(script, encoding="utf-8")
     done = run(["node", "script.cjs"], tmp_path)

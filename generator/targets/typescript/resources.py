@@ -142,7 +142,8 @@ def _method(plan: Plan, method: Method, imports: Imports) -> tuple[d.Doc, bool]:
     returns = _return_type(operation, imports)
     signature = (method.name, d.delimited("(", arguments, ")"), ": APIPromise<", returns, "> ")
     statements, uses_path = _call(operation, method, params, positional_name, locals_)
-    text = "\n\n".join(part for part in (operation.summary, operation.description) if part)
+    parts = [operation.summary, operation.description]
+    text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
     return types.with_comment(types.comment(text, operation.deprecated), (signature, d.block(statements))), uses_path
 
 

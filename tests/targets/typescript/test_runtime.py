@@ -12,9 +12,14 @@ from tests.conftest import LocalServer, Reply
 from tests.targets.typescript.conftest import run_node
 
 
+def _entry(sdk: Path) -> str:
+    """The built SDK's ES module entry, as a string literal for `import`."""
+    return json.dumps((sdk / "dist" / "esm" / "index.js").as_posix())
+
+
 def _script(sdk: Path, body: str) -> str:
     return (
-        f"import Conductor from {json.dumps((sdk / 'dist' / 'esm' / 'index.js').as_posix())};\n"
+        f"import Conductor from {_entry(sdk)};\n"
         "const client = new Conductor({ apiKey: 'sk_test', baseURL: process.env.BASE_URL, maxRetries: 0 });\n"
         "const describe = (e) => ({ name: e.name, status: e.status, message: e.message, requestID: e.requestID });\n"
         f"{body}\n"
@@ -158,7 +163,7 @@ console.log(JSON.stringify({ id: data.id, status: response.status, requestID, ra
 
 def test_a_missing_api_key_throws_in_the_constructor(seed_sdk: Path, tmp_path: Path) -> None:
     script = (
-        f"import {{ Conductor, ConductorError }} from {json.dumps((seed_sdk / 'dist' / 'esm' / 'index.js').as_posix())};\n"
+        f"import {{ Conductor, ConductorError }} from {_entry(seed_sdk)};\n"
         "try {\n  new Conductor();\n} catch (e) {\n  console.log(e instanceof ConductorError, e.message);\n}\n"
     )
     done = run_node(script, tmp_path, CONDUCTOR_SECRET_KEY="  ")

@@ -31,6 +31,7 @@ _CLIENT_MEMBERS = frozenset(
     {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
     | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "constructor"}
 )
+CLASS_INDENT = "  "
 _SENT = ("bearer", "basic", "header", "query", "cookie")  # credential kinds the client sends itself
 
 
@@ -115,8 +116,7 @@ def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d
     if any(o.credential.kind == "query" for o in options):
         members.append(_auth_query(options))
     members.append(f"static DEFAULT_TIMEOUT = {round(api.default_timeout * 1000)};")
-    statics = [f"static {plan.base_error} = Errors.{plan.base_error};"]
-    statics += [f"static {name} = Errors.{name};" for name in ERROR_CLASSES]
+    statics = [_static(name) for name in (plan.base_error, *ERROR_CLASSES)]
     members.append(d.join(d.HARDLINE, statics))
     resources = [
         f"{a}: {r.class_name} = new {r.class_name}(this);" for a, r in zip(attributes, plan.resources, strict=True)
@@ -127,6 +127,14 @@ def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d
     return types.with_comment(
         doc, ("export class ", client, " extends BaseClient ", d.block(members, blank_lines=True))
     )
+
+
+def _static(name: str) -> d.Doc:
+    """`static X = Errors.X;`, the value on the next line when the line is too long (as prettier breaks it)."""
+    line = f"static {name} = Errors.{name};"
+    if len(CLASS_INDENT) + len(line) <= d.PRINT_WIDTH:
+        return line
+    return (f"static {name} =", d.indent(d.HARDLINE, f"Errors.{name};"))
 
 
 def _constructor(plan: Plan, options: list[Option]) -> d.Doc:

@@ -94,11 +94,18 @@ def delimited(open_: str, items: Sequence[Doc], close: str, *, padded: bool = Fa
 
 
 def union(members: Sequence[Doc], *, indented: bool = True) -> Doc:
-    """`A | B`, else one member a line, each after `| ` (indented below a property or type alias)."""
+    """`A | B`, else one member a line, each after `| `. `indented` (the type of a property or alias): prettier
+    first moves the whole union to the next line, indented, and breaks it only if it still does not fit."""
     if len(members) == 1:
         return members[0]
-    body = (IfBreak((LINE if indented else "", "| ")), join((LINE, "| "), members))
-    return group(indent(*body)) if indented else group(*body)
+    inner = group(IfBreak("| "), join((LINE, "| "), members))
+    return group(indent(LINE, inner)) if indented else inner
+
+
+def after(operator: str, value: Doc) -> Doc:
+    """`name:` or `type X =` and its type: a space between them, or the line an indented union starts with."""
+    moves = isinstance(value, Group) and len(value.parts) == 1 and isinstance(value.parts[0], Indent)
+    return (operator, value) if moves else (operator, " ", value)
 
 
 def block(statements: Sequence[Doc], *, blank_lines: bool = False) -> Doc:
@@ -107,6 +114,12 @@ def block(statements: Sequence[Doc], *, blank_lines: bool = False) -> Doc:
         return "{}"
     separator: Doc = (HARDLINE, HARDLINE) if blank_lines else HARDLINE
     return ("{", indent(HARDLINE, join(separator, statements)), HARDLINE, "}")
+
+
+def flat(doc: Doc) -> str:
+    """`doc` on one line, whatever its length: for the pieces prettier does not break (a method's return type
+    after its parameters, which break first)."""
+    return render(doc, width=1_000_000)
 
 
 # The printer.

@@ -26,13 +26,10 @@ def spell(tree: t.Type, name: Namer, *, nested: bool = False) -> d.Doc:
         return d.union([_literal(v) for v in tree.values], indented=not nested)
     if isinstance(tree, t.ListOf):
         item = spell(tree.item, name, nested=True)
-        return (
-            d.group("Array<", d.indent(d.SOFTLINE, item), d.SOFTLINE, ">") if _is_union(item) else ("Array<", item, ">")
-        )
+        return d.group("Array<", d.indent(d.SOFTLINE, item), d.SOFTLINE, ">")
     if isinstance(tree, t.MapOf):
-        return d.group(
-            "{", d.indent(d.LINE, "[key: string]: ", spell(tree.value, name, nested=True)), d.IfBreak(";"), d.LINE, "}"
-        )
+        value = spell(tree.value, name, nested=True)
+        return d.group("Record<", d.indent(d.SOFTLINE, "string,", d.LINE, value), d.SOFTLINE, ">")
     if isinstance(tree, t.Union):
         return d.union(_members(tree, name), indented=not nested)
     if isinstance(tree, t.NoneType):
@@ -66,10 +63,6 @@ def _literal(value: t.LiteralValue) -> str:
     return string(value)
 
 
-def _is_union(doc: d.Doc) -> bool:
-    return isinstance(doc, d.Group) and any(isinstance(p, d.IfBreak) for p in doc.parts)
-
-
 def comment(text: str | None, deprecated: bool = False) -> list[d.Doc]:
     """A doc comment as lines (none without text)."""
     lines = comment_lines(text)
@@ -84,7 +77,7 @@ def with_comment(comment_lines_: list[d.Doc], body: d.Doc) -> d.Doc:
 
 def property_(key: str, optional: bool, type_: d.Doc) -> d.Doc:
     """`key?: type;`"""
-    return (property_key(key), "?: " if optional else ": ", type_, ";")
+    return (d.after(property_key(key) + ("?:" if optional else ":"), type_), ";")
 
 
 def field(item: Field, name: Namer, request: bool) -> d.Doc:
@@ -99,7 +92,7 @@ def declaration(model: Model, type_name: str, name: Namer) -> d.Doc:
     """`export interface X { ... }`, or `export type X = A | B;` for a named union."""
     head = comment(model.description)
     if model.alias is not None:
-        return with_comment(head, ("export type ", type_name, " = ", spell(model.alias.tree, name), ";"))
+        return with_comment(head, (d.after(f"export type {type_name} =", spell(model.alias.tree, name)), ";"))
     members = [field(f, name, model.request) for f in model.fields]
     return with_comment(head, ("export interface ", type_name, " ", d.block(members, blank_lines=True)))
 

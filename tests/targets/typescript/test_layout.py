@@ -27,9 +27,10 @@ def test_groups_stay_flat_when_they_and_the_text_after_them_fit() -> None:
     assert d.render(call, width=14) == "f(\n  alpha,\n  beta,\n);"  # the `;` after the group counts
 
 
-def test_unions_break_with_leading_bars_below_a_property() -> None:
-    member = ("status?: ", d.union(["'aaaaaaaa'", "'bbbbbbbb'"]), ";")
+def test_a_property_union_moves_to_the_next_line_before_it_breaks_with_leading_bars() -> None:
+    member = (d.after("status?:", d.union(["'aaaaaaaa'", "'bbbbbbbb'"])), ";")
     assert d.render(member, width=40) == "status?: 'aaaaaaaa' | 'bbbbbbbb';"
+    assert d.render(member, width=30) == "status?:\n  'aaaaaaaa' | 'bbbbbbbb';"
     assert d.render(member, width=20) == "status?:\n  | 'aaaaaaaa'\n  | 'bbbbbbbb';"
 
 

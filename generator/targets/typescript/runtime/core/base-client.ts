@@ -1,11 +1,5 @@
 import { APIPromise } from './api-promise.js';
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  {{ base_error }},
-} from './error.js';
+import * as Errors from './error.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -19,7 +13,7 @@ export interface RequestOptions {
   /** How often a failed attempt is retried (connection errors, timeouts, 408, 409, 429 and 5xx). */
   maxRetries?: number;
   headers?: HeaderValues;
-  query?: Record<string, unknown>;
+  query?: object | undefined;
   body?: unknown;
   signal?: AbortSignal;
   /** Extra `RequestInit` options for `fetch` (a proxy dispatcher, say). */
@@ -62,9 +56,8 @@ export abstract class BaseClient {
     this.maxRetries = options.maxRetries;
     const fetchFunction = options.fetch ?? globalThis.fetch;
     if (typeof fetchFunction !== 'function') {
-      throw new {{ base_error }}(
-        'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18 or later.',
-      );
+      const message = 'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18+.';
+      throw new Errors.{{ base_error }}(message);
     }
     this.fetch = fetchFunction;
   }
@@ -113,13 +106,13 @@ export abstract class BaseClient {
       try {
         response = await this.fetchWithTimeout(url, init, options.timeout ?? this.timeout, options.signal);
       } catch (error) {
-        if (options.signal?.aborted) throw new APIUserAbortError();
+        if (options.signal?.aborted) throw new Errors.APIUserAbortError();
         if (retriesLeft > 0) {
           await sleep(backoff(attempt));
           continue;
         }
-        if (error instanceof TimeoutError) throw new APIConnectionTimeoutError();
-        throw new APIConnectionError(undefined, error);
+        if (error instanceof TimeoutError) throw new Errors.APIConnectionTimeoutError();
+        throw new Errors.APIConnectionError(undefined, error);
       }
       if (response.ok) return response;
       if (retriesLeft > 0 && shouldRetry(response)) {
@@ -127,11 +120,11 @@ export abstract class BaseClient {
         await sleep(retryDelay(response.headers, attempt));
         continue;
       }
-      throw APIError.generate(response.status, await readBody(response), response.headers);
+      throw Errors.APIError.generate(response.status, await readBody(response), response.headers);
     }
   }
 
-  private buildURL(path: string, query: Record<string, unknown> | undefined): string {
+  private buildURL(path: string, query: object | undefined): string {
     const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
     const params = { ...this.options.defaultQuery, ...this.authQuery(), ...query };
     for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);

@@ -14,12 +14,13 @@ export function path(statics: TemplateStringsArray, ...values: unknown[]): strin
 
 function encodeSegment(value: unknown, index: number): string {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
-    const got = describe(value);
-    throw new {{ base_error }}(`Path parameter ${index + 1} must be a string or a number, got ${got}`);
+    const message = `Path parameter ${index + 1} must be a string or a number, got ${describe(value)}`;
+    throw new {{ base_error }}(message);
   }
   const text = String(value);
   if (text === '' || text === '.' || text === '..') {
-    throw new {{ base_error }}(`Path parameter ${index + 1} must not be ${JSON.stringify(text)}`);
+    const message = `Path parameter ${index + 1} must not be ${JSON.stringify(text)}`;
+    throw new {{ base_error }}(message);
   }
   return encodeURIComponent(text);
 }

@@ -13,10 +13,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.model import types as t
-from generator.model.ir import Api, Model, Operation, Parameter, Resource
+from generator.model.ir import Api, Model, Operation, Parameter, Resource, TypeRef
 from generator.targets.typescript import naming
 
 SHARED_FILE = "resources/shared"
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A cursor-paged list, in wire names: the runtime's `CursorPaging` (src/core/pagination.ts)."""
+
+    items: str
+    next: tuple[str, ...]
+    has_more: tuple[str, ...] | None
+    inverted: bool
+    param: str
+    item: TypeRef
 
 
 @dataclass
@@ -26,6 +38,7 @@ class Method:
     params_type: str | None  # the params interface, when the method takes a params object
     positional: Parameter | None  # the last path parameter, passed on its own
     keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
+    paging: Paging | None = None  # a cursor-paged list: the method returns a PagePromise
 
 
 @dataclass
@@ -89,7 +102,7 @@ def build_plan(api: Api) -> Plan:
             plan.home[model.name] = SHARED_FILE
             plan.shared.append(model)
     for resource in plan.all_files():
-        _plan_methods(resource, taken)
+        _plan_methods(resource, taken, by_name)
     return plan
 
 
@@ -124,7 +137,7 @@ def _models_used(operations: tuple[Operation, ...], models: dict[str, Model]) ->
 _MEMBERS_TAKEN = frozenset({"_client", "constructor"})
 
 
-def _plan_methods(resource: ResourceFile, taken: set[str]) -> None:
+def _plan_methods(resource: ResourceFile, taken: set[str], models: dict[str, Model]) -> None:
     members = set(_MEMBERS_TAKEN) | {child.attribute for child in resource.children}
     singular = naming.singular_pascal(resource.resource.name)
     for operation in resource.resource.operations:
@@ -141,4 +154,41 @@ def _plan_methods(resource: ResourceFile, taken: set[str]) -> None:
                 key = parameter.wire_name
             keys[parameter_id(parameter)] = naming.unique(key, used)
         params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
-        resource.methods.append(Method(operation, name, params_type, positional, keys))
+        paging = cursor_paging(operation, models)
+        resource.methods.append(Method(operation, name, params_type, positional, keys, paging))
+
+
+def cursor_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
+    """The wire names of a cursor-paged GET list; None for other lists (which return their response as is) and
+    when a property cannot be traced to its wire name."""
+    paging = operation.pagination
+    if paging is None or paging.page_class != "CursorPage" or operation.http_method != "GET":
+        return None
+    if not paging.param or not paging.next or "." in paging.items:
+        return None
+    root = _model_of(operation.return_type.tree, models)
+    items = _wire_path(root, [paging.items], models)
+    next_ = _wire_path(root, paging.next.split("."), models)
+    has_more = _wire_path(root, paging.has_more.split("."), models) if paging.has_more else None
+    if items is None or next_ is None or (paging.has_more and has_more is None):
+        return None
+    return Paging(items[0], next_, has_more, paging.has_more_inverted, paging.param, paging.item)
+
+
+def _model_of(tree: t.Type, models: dict[str, Model]) -> Model | None:
+    members = [m for m in t.union_members(tree) if not isinstance(m, t.NoneType)]
+    if len(members) == 1 and isinstance(members[0], t.ModelRef):
+        return models.get(members[0].name)
+    return None
+
+
+def _wire_path(model: Model | None, names: list[str], models: dict[str, Model]) -> tuple[str, ...] | None:
+    """A dotted path of the model's field names as the wire names they stand for."""
+    wire: list[str] = []
+    for name in names:
+        found = next((f for f in model.fields if f.name == name), None) if model is not None else None
+        if found is None:
+            return None
+        wire.append(found.wire_name)
+        model = _model_of(found.type.tree, models)
+    return tuple(wire)

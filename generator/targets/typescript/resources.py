@@ -66,37 +66,44 @@ def render_resource(plan: Plan, resource: ResourceFile) -> str:
         if method.params_type:
             declarations.append(_params_interface(method, imports))
     model_docs = [types.declaration(m, plan.type_names[m.name], imports.name) for m in resource.models]
-    body: list[d.Doc] = [
-        ("export class ", resource.class_name, " extends APIResource ", d.block(members, blank_lines=True)),
-    ]
+    body: list[d.Doc] = [_paging_constant(m) for m in resource.methods if m.paging is not None]
+    body.append(("export class ", resource.class_name, " extends APIResource ", d.block(members, blank_lines=True)))
     body += [f"{resource.class_name}.{c.class_name} = {c.class_name};" for c in resource.children]
     body += model_docs + declarations
     namespace = _namespace(plan, resource)
     if namespace is not None:
         body.append(namespace)
-    head: list[d.Doc] = [
-        HEADER,
-        "",
-        "import { APIResource } from " + string(relative(resource.file, "core/resource")) + ";",
-    ]
-    if resource.methods:
-        head.append("import { APIPromise } from " + string(relative(resource.file, "core/api-promise")) + ";")
-        head.append("import type { RequestOptions } from " + string(relative(resource.file, "core/base-client")) + ";")
-    if uses_path:
-        head.append("import { path } from " + string(relative(resource.file, "core/path")) + ";")
-    for child in resource.children:
-        names = [child.class_name, *(f"type {n}" for n in exported_types(plan, child))]
-        head.append(
-            (
-                "import ",
-                d.delimited("{", names, "}", padded=True),
-                " from ",
-                string(relative(resource.file, child.file)),
-                ";",
-            )
-        )
+    head = _runtime_imports(resource, uses_path) + _child_imports(plan, resource)
     head += imports.lines()
     return _file(head, body)
+
+
+def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
+    """The file's header and what it takes from src/core/."""
+
+    def core(module: str) -> str:
+        return string(relative(resource.file, f"core/{module}"))
+
+    head: list[d.Doc] = [HEADER, "", f"import {{ APIResource }} from {core('resource')};"]
+    if any(m.paging is None for m in resource.methods):
+        head.append(f"import type {{ APIPromise }} from {core('api-promise')};")
+    if resource.methods:
+        head.append(f"import type {{ RequestOptions }} from {core('base-client')};")
+    if uses_path:
+        head.append(f"import {{ path }} from {core('path')};")
+    if any(m.paging is not None for m in resource.methods):
+        head.append(f"import type {{ CursorPaging, PagePromise }} from {core('pagination')};")
+    return head
+
+
+def _child_imports(plan: Plan, resource: ResourceFile) -> list[d.Doc]:
+    """A group's children: their classes, and their types its namespace re-exports."""
+    head: list[d.Doc] = []
+    for child in resource.children:
+        names = [child.class_name, *(f"type {n}" for n in exported_types(plan, child))]
+        source = string(relative(resource.file, child.file))
+        head.append(("import ", d.delimited("{", names, "}", padded=True), " from ", source, ";"))
+    return head
 
 
 def render_shared(plan: Plan) -> str:
@@ -141,11 +148,34 @@ def _method(plan: Plan, method: Method, imports: Imports) -> tuple[d.Doc, bool]:
         arguments.append(f"params: {method.params_type}" + ("" if required else " = {}"))
     arguments.append("options?: RequestOptions")
     returns = d.flat(_return_type(operation, imports))
-    signature = (method.name, d.delimited("(", arguments, ")"), f": APIPromise<{returns}> ")
+    if method.paging is not None:
+        item = d.flat(types.spell(method.paging.item.tree, imports.name, nested=True))
+        signature = (method.name, d.delimited("(", arguments, ")"), f": PagePromise<{returns}, {item}> ")
+    else:
+        signature = (method.name, d.delimited("(", arguments, ")"), f": APIPromise<{returns}> ")
     statements, uses_path = _call(operation, method, params, positional_name, locals_)
     parts = [operation.summary, operation.description]
     text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
     return types.with_comment(types.comment(text, operation.deprecated), (signature, d.block(statements))), uses_path
+
+
+def paging_constant(method: Method) -> str:
+    """The module constant describing a paged method's pages (method names are unique in their class, and
+    camelCase, so they never meet the PascalCase types and classes of the module)."""
+    return f"{method.name}Paging"
+
+
+def _paging_constant(method: Method) -> d.Doc:
+    paging = method.paging
+    assert paging is not None
+    entries = [f"items: {string(paging.items)}", "next: [" + ", ".join(string(n) for n in paging.next) + "]"]
+    if paging.has_more is not None:
+        entries.append("hasMore: [" + ", ".join(string(n) for n in paging.has_more) + "]")
+        if paging.inverted:
+            entries.append("hasMoreInverted: true")
+    entries.append(f"param: {string(paging.param)}")
+    value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), entries), ","), d.HARDLINE, "}")
+    return (f"const {paging_constant(method)}: CursorPaging = ", value, ";")
 
 
 def _return_type(operation: Operation, imports: Imports) -> d.Doc:
@@ -186,8 +216,11 @@ def _call(
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
     first = [string(verb)] if call.endswith("request") else []
+    after_path: list[str] = []
+    if method.paging is not None:
+        call, first, after_path = "this._client.getPage", [], [paging_constant(method)]
     if not options and not headers:
-        statements.append(("return ", call, d.delimited("(", [*first, path_doc, "options"], ")"), ";"))
+        statements.append(("return ", call, d.delimited("(", [*first, path_doc, *after_path, "options"], ")"), ";"))
         return statements, uses_path
     entries: list[d.Doc] = [*options, "...options"]
     if headers:
@@ -195,11 +228,11 @@ def _call(
     request = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), entries), ","), d.HARDLINE, "}")
     # The options object is written expanded, which prettier keeps; it hugs the call's parentheses when the
     # line up to its `{` fits (prettier's last-argument expansion), else every argument goes on its own line.
-    opening = f"return {call}(" + ", ".join([*first, path_doc]) + ", {"
+    opening = f"return {call}(" + ", ".join([*first, path_doc, *after_path]) + ", {"
     if len(BODY_INDENT) + len(opening) <= d.PRINT_WIDTH:
-        statements.append(("return ", call, "(", d.join(", ", [*first, path_doc, request]), ");"))
+        statements.append(("return ", call, "(", d.join(", ", [*first, path_doc, *after_path, request]), ");"))
     else:
-        statements.append(("return ", call, d.delimited("(", [*first, path_doc, request], ")"), ";"))
+        statements.append(("return ", call, d.delimited("(", [*first, path_doc, *after_path, request], ")"), ";"))
     return statements, uses_path
 
 

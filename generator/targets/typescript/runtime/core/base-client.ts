@@ -1,7 +1,8 @@
 import { APIPromise } from './api-promise.js';
 import * as Errors from './error.js';
+import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
 
-export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
 
 /** Header values by name; `null` removes a header the client would send by default. */
 export type HeaderValues = Record<string, string | number | boolean | null | undefined>;
@@ -92,6 +93,19 @@ export abstract class BaseClient {
 
   request<T>(method: HTTPMethod, path: string, options: RequestOptions = {}): APIPromise<T> {
     return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
+  }
+
+  /** The first page of a cursor-paged list (GET); the page knows how to ask for the next. */
+  getPage<Body, Item>(
+    path: string,
+    paging: CursorPaging,
+    options: RequestOptions = {},
+  ): PagePromise<Body, Item> {
+    const page = async (response: Response) => {
+      const body = await parseResponse<Body>(response);
+      return new CursorPage<Body, Item>(this, path, options, paging, body);
+    };
+    return new PagePromise(this.send('get', path, options), page, this.options.requestIdHeader);
   }
 
   private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {

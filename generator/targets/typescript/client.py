@@ -10,7 +10,7 @@ from generator.targets.typescript import layout as d
 from generator.targets.typescript import naming, types
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import Plan, relative
-from generator.targets.typescript.resources import HEADER, exported_types
+from generator.targets.typescript.resources import CLASS_INDENT, HEADER, assigned, exported_types, initialized
 
 ERROR_CLASSES = (
     "APIError",
@@ -31,7 +31,6 @@ _CLIENT_MEMBERS = frozenset(
     {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
     | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "constructor"}
 )
-CLASS_INDENT = "  "
 _SENT = ("bearer", "basic", "header", "query", "cookie")  # credential kinds the client sends itself
 
 
@@ -60,13 +59,13 @@ def render_client(plan: Plan) -> str:
     ]
     for resource in plan.resources:
         names = [resource.class_name, *(f"type {n}" for n in exported_types(plan, resource))]
-        imported = d.delimited("{", names, "}", padded=True)
+        imported = d.specifiers(names)
         head.append(("import ", imported, " from ", string(relative("client", resource.file)), ";"))
     body: list[d.Doc] = [
         _options_interface(plan, options),
         _client_class(plan, options, attributes),
     ]
-    body += [f"{plan.client_class}.{r.class_name} = {r.class_name};" for r in plan.resources]
+    body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
     body.append(_namespace(plan))
     body.append(_READ_ENV)
     parts: list[d.Doc] = [d.join(d.HARDLINE, head)]
@@ -118,9 +117,7 @@ def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d
     members.append(f"static DEFAULT_TIMEOUT = {round(api.default_timeout * 1000)};")
     statics = [_static(name) for name in (plan.base_error, *ERROR_CLASSES)]
     members.append(d.join(d.HARDLINE, statics))
-    resources = [
-        f"{a}: {r.class_name} = new {r.class_name}(this);" for a, r in zip(attributes, plan.resources, strict=True)
-    ]
+    resources = [initialized(a, r.class_name, "this") for a, r in zip(attributes, plan.resources, strict=True)]
     if resources:
         members.append(d.join(d.HARDLINE, resources))
     doc = types.comment(f"The {api.title} client.")
@@ -220,7 +217,7 @@ def _namespace(plan: Plan) -> d.Doc:
     for resource in plan.resources:
         names = [f"{resource.class_name} as {resource.class_name}"]
         names += [f"type {n} as {n}" for n in exported_types(plan, resource)]
-        exports.append(("export ", d.delimited("{", names, "}", padded=True), ";"))
+        exports.append(("export ", d.specifiers(names), ";"))
     return ("export declare namespace ", plan.client_class, " ", d.block(exports, blank_lines=True))
 
 

@@ -83,6 +83,11 @@ def _has_hard(doc: Doc) -> bool:
 # Shapes prettier prints the same way wherever they appear.
 
 
+def broken(open_: str, items: Sequence[Doc], close: str) -> Doc:
+    """One item a line with a trailing comma, whatever the width."""
+    return (open_, indent(HARDLINE, join((",", HARDLINE), items), ","), HARDLINE, close)
+
+
 def delimited(open_: str, items: Sequence[Doc], close: str, *, padded: bool = False, comma: bool = True) -> Doc:
     """`(a, b)` or `{ a, b }` (`padded`), else one item a line with a trailing comma: call arguments,
     parameters, object literals, named imports."""
@@ -93,12 +98,20 @@ def delimited(open_: str, items: Sequence[Doc], close: str, *, padded: bool = Fa
     return group(open_, indent(edge, join((",", LINE), items), trailing), edge, close)
 
 
+def specifiers(names: Sequence[str]) -> Doc:
+    """`{ a, b }` of an import or export: prettier never breaks a single specifier, however long the line."""
+    return "{ " + names[0] + " }" if len(names) == 1 else delimited("{", names, "}", padded=True)
+
+
 def union(members: Sequence[Doc], *, indented: bool = True) -> Doc:
     """`A | B`, else one member a line, each after `| `. `indented` (the type of a property or alias): prettier
     first moves the whole union to the next line, indented, and breaks it only if it still does not fit."""
     if len(members) == 1:
         return members[0]
-    inner = group(IfBreak("| "), join((LINE, "| "), members))
+    if len(members) == 2 and members[1] == "null":
+        return (members[0], " | null")  # prettier hugs one type and null: only the type itself may break
+    # Each member is aligned after its `| `: a member that breaks itself (`Array<...>`) indents two more.
+    inner = group(IfBreak("| "), join((LINE, "| "), [indent(m) for m in members]))
     return group(indent(LINE, inner)) if indented else inner
 
 

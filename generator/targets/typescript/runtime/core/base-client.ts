@@ -4,8 +4,10 @@ import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
 
-/** Header values by name; `null` removes a header the client would send by default. */
-export type HeaderValues = Record<string, string | number | boolean | null | undefined>;
+type HeaderValue = string | number | boolean;
+
+/** Header values by name (a list is sent comma-separated); `null` removes a header sent by default. */
+export type HeaderValues = Record<string, HeaderValue | readonly HeaderValue[] | null | undefined>;
 
 /** Options of one call; each overrides the client's own. */
 export interface RequestOptions {
@@ -268,7 +270,7 @@ function mergeHeaders(...layers: (HeaderValues | undefined)[]): Headers {
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer ?? {})) {
       if (value === null) headers.delete(name);
-      else if (value !== undefined) headers.set(name, String(value));
+      else if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(',') : String(value));
     }
   }
   return headers;

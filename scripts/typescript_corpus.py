@@ -55,7 +55,8 @@ def measure(name: str, entry: Path, operations: str, work: Path) -> Outcome:
     )
     if generated.returncode != 0:
         reason = (generated.stderr.strip().splitlines() or ["exit code %d" % generated.returncode])[0]
-        return Outcome(name, operations, f"no: {reason[:120]}", seconds=time.perf_counter() - started)
+        reason = reason.split(": ", 2)[-1].split(";")[0]  # the message, without the file and pointer
+        return Outcome(name, operations, f"no: {reason[:100]}", seconds=time.perf_counter() - started)
     outcome = Outcome(name, operations, "yes", files=sum(1 for _ in (out / "src").rglob("*.ts")))
     compiled = run([str(BIN / "tsc"), "-p", "tsconfig.json", "--noEmit", "--strict"], out)
     errors = _TS_ERROR.findall(compiled.stdout)

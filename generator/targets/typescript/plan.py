@@ -112,6 +112,9 @@ def _resource_file(resource: Resource, taken: set[str]) -> ResourceFile:
     class_name = naming.unique(naming.pascal(resource.name), taken, "Resource")
     planned = ResourceFile(resource, "/".join(["resources", *parts]), class_name, naming.camel(resource.name))
     planned.children = [_resource_file(child, taken) for child in resource.children]
+    siblings: set[str] = set()
+    for child in planned.children:  # distinct Python names may meet in camelCase (`v_2`, `v2`)
+        child.attribute = naming.unique(child.attribute, siblings, "Resource")
     return planned
 
 

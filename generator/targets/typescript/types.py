@@ -26,6 +26,8 @@ def spell(tree: t.Type, name: Namer, *, nested: bool = False) -> d.Doc:
         return d.union([_literal(v) for v in tree.values], indented=not nested)
     if isinstance(tree, t.ListOf):
         item = spell(tree.item, name, nested=True)
+        if isinstance(item, str):  # one plain type: prettier never breaks `Array<Name>`
+            return f"Array<{item}>"
         return d.group("Array<", d.indent(d.SOFTLINE, item), d.SOFTLINE, ">")
     if isinstance(tree, t.MapOf):
         value = spell(tree.value, name, nested=True)

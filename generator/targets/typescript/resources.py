@@ -7,8 +7,8 @@ import re
 
 from generator.model import types as t
 from generator.model.ir import Model, Operation, Parameter
+from generator.targets.typescript import examples, naming, types
 from generator.targets.typescript import layout as d
-from generator.targets.typescript import naming, types
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import SHARED_FILE, Method, Plan, ResourceFile, parameter_id, relative
 
@@ -59,7 +59,7 @@ def render_resource(plan: Plan, resource: ResourceFile) -> str:
         members.append(initialized(child.attribute, child.class_name, "this._client"))
     uses_path = False
     for method in resource.methods:
-        doc, needs_path = _method(plan, method, imports)
+        doc, needs_path = _method(plan, resource, method, imports)
         uses_path |= needs_path
         members.append(doc)
     declarations: list[d.Doc] = []
@@ -146,7 +146,7 @@ def _namespace(plan: Plan, resource: ResourceFile) -> d.Doc | None:
     return ("export declare namespace ", resource.class_name, " ", d.block(exports, blank_lines=True))
 
 
-def _method(plan: Plan, method: Method, imports: Imports) -> tuple[d.Doc, bool]:
+def _method(plan: Plan, resource: ResourceFile, method: Method, imports: Imports) -> tuple[d.Doc, bool]:
     """A method: its doc comment, signature and the call that sends the request."""
     operation = method.operation
     arguments: list[d.Doc] = []
@@ -164,7 +164,9 @@ def _method(plan: Plan, method: Method, imports: Imports) -> tuple[d.Doc, bool]:
     statements, uses_path = _call(operation, method, params, positional_name, locals_)
     parts = [operation.summary, operation.description]
     text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
-    return types.with_comment(types.comment(text, operation.deprecated), (signature, d.block(statements))), uses_path
+    example = examples.example_lines(plan, resource, method)
+    doc = types.comment(text, operation.deprecated, example)
+    return types.with_comment(doc, (signature, d.block(statements))), uses_path
 
 
 def _signature(method: Method, arguments: list[d.Doc], returns: d.Doc, imports: Imports) -> d.Doc:

@@ -65,11 +65,15 @@ def _literal(value: t.LiteralValue) -> str:
     return string(value)
 
 
-def comment(text: str | None, deprecated: bool = False) -> list[d.Doc]:
-    """A doc comment as lines (none without text)."""
+def comment(text: str | None, deprecated: bool = False, example: list[str] | None = None) -> list[d.Doc]:
+    """A doc comment as lines (none without text): the text, `@deprecated`, then an example (code lines,
+    whose `*/` is made harmless like the text's)."""
     lines = comment_lines(text)
-    if deprecated:
-        lines += ["", "@deprecated"] if lines else ["@deprecated"]
+    sections = [["@deprecated"]] if deprecated else []
+    if example:
+        sections.append([line.replace("*/", "*\\/") for line in example])
+    for section in sections:
+        lines += ["", *section] if lines else section
     return list(doc_comment(lines))
 
 

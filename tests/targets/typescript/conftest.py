@@ -43,10 +43,12 @@ def run(command: list[str | Path], cwd: Path, **env: str) -> subprocess.Complete
     )
 
 
-def generate(spec: Path, output: Path, config: dict[str, object] | None = None) -> subprocess.CompletedProcess[str]:
+def generate(
+    spec: Path, output: Path, config: dict[str, object] | None = None, lenient: bool = False
+) -> subprocess.CompletedProcess[str]:
     """`generate SPEC --target typescript -o OUTPUT`, through the command line."""
     command: list[str | Path] = [sys.executable, "-m", "generator", "generate", spec, "--target", "typescript"]
-    command += ["-o", output, "-q"]
+    command += ["-o", output, "-q", *(["--lenient"] if lenient else [])]
     if config is not None:
         config_file = output.parent / f"{output.name}.config.yaml"
         config_file.write_text(yaml.safe_dump(config), encoding="utf-8")

@@ -220,8 +220,18 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
             if target.python_sdk:  # the mixins are the user's modules in the Python package's lib/
                 api = custom.with_mixins(api, config, options.output)
         with _out_of_collection():
-            job = Job(api, spec, config, target_options, bool(overlaid.digest), stamps.formatted, progress, not trust)
-            rendered = target.render(job)
+            rendered = target.render(
+                Job(
+                    api,
+                    spec,
+                    config,
+                    target_options,
+                    overlaid=bool(overlaid.digest),
+                    formatted=stamps.formatted,
+                    progress=progress,
+                    verify=not trust,
+                )
+            )
     except Exception:
         if validation is not None:
             _validated(validation, overlaid)  # an invalid spec is reported as such, not by what it broke downstream

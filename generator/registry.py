@@ -7,6 +7,7 @@ one line below lists it. The config's `targets` says which targets a project gen
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,8 @@ def destinations(config: Config, name: str | None, output: Path | None, default_
                 )
             if name != DEFAULT_TARGET:
                 raise GeneratorError(Problem(f"target {name!r} has no output folder: give -o OUT"))
+        if output is not None:
+            _check_foreign(config, name, output)
         return [Destination(name, output or (entry.output if entry else default_output))]
     if output is not None:
         if len(configured) > 1:
@@ -107,6 +110,23 @@ def destinations(config: Config, name: str | None, output: Path | None, default_
     return [
         Destination(name, entry.output if entry is not None else default_output) for name, entry in configured.items()
     ]
+
+
+def _check_foreign(config: Config, name: str, output: Path) -> None:
+    """`-o` must not be, hold or lie in another configured target's folder: writing there would replace that
+    target's files (the manifest lists them) with this one's."""
+    folder = Path(os.path.abspath(output))
+    for other, entry in config.targets.items():
+        theirs = Path(os.path.abspath(entry.output))
+        if other != name and (folder.is_relative_to(theirs) or theirs.is_relative_to(folder)):
+            raise GeneratorError(
+                Problem(
+                    f"-o {output} overlaps targets.{other}.output {entry.output}: target {name!r} would write "
+                    f"over target {other!r}'s project; give --target {name} a folder of its own",
+                    config.file,
+                    "/targets/" + _escaped(other) + "/output",
+                )
+            )
 
 
 def python_output(config: Config, default_output: Path) -> Path:

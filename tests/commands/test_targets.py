@@ -198,3 +198,31 @@ def test_a_target_the_config_does_not_place_needs_an_output(
     code, _, err = run(capsys, "generate", str(spec), "-c", str(config), "--target", "python")
     assert code == 2
     assert "target 'python' has no output folder: give -o OUT, or add targets.python.output to the config" in err
+
+
+def test_another_targets_folder_is_refused_as_output(
+    echo: None, spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, "targets:\n  python: {output: sdk}\n  echo: {output: echo}\n")
+    assert run(capsys, "generate", str(spec), "-c", str(config))[0] == EXIT_OK
+    before = tree(tmp_path / "sdk")
+    for output in ("sdk", "sdk/inner", "."):
+        code, _, err = run(
+            capsys, "generate", str(spec), "-c", str(config), "--target", "echo", "-o", str(tmp_path / output)
+        )
+        assert code == 2
+        assert f"at /targets/python/output: -o {tmp_path / output} overlaps targets.python.output" in err, err
+    assert tree(tmp_path / "sdk") == before
+
+
+def test_keep_works_in_the_python_targets_folder(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, "targets:\n  python: {output: sdk}\n")
+    assert run(capsys, "generate", str(spec), "-c", str(config))[0] == EXIT_OK
+    readme = tmp_path / "sdk" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "Kept.\n", encoding="utf-8")
+    code, out, err = run(capsys, "keep", str(readme), "--spec", str(spec), "-c", str(config))
+    assert code == EXIT_OK, err
+    assert f"kept     {readme}: 1 hunk in {tmp_path / 'sdk' / 'patches' / 'README.md.patch'}" in out
+    assert run(capsys, "check", str(spec), "-c", str(config))[0] == EXIT_OK

@@ -47,9 +47,7 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
     noun = naming.binding(naming.singular_pascal(resource.resource.name))
     if noun == client:
         noun = "result"
-    target = f"{client}.{'.'.join([*_attributes(plan, resource), method.name])}"
-    arguments = _arguments(plan, method)
-    invocation = (target, d.delimited("(", arguments, ")"))
+    invocation = invoke(plan, resource, method, client)
     printed = _printed(plan, operation)
     if method.paging is not None:
         item = _printed(plan, operation, method.paging.item.tree)
@@ -59,6 +57,12 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
         return [("await ", invocation, ";")]
     shown = f"{noun}.{printed}" if printed else noun
     return [("const ", noun, " = await ", invocation, ";"), "", f"console.log({shown});"]
+
+
+def invoke(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIENT) -> d.Doc:
+    """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments."""
+    target = f"{client}.{'.'.join([*_attributes(plan, resource), method.name])}"
+    return (target, d.delimited("(", _arguments(plan, method), ")"))
 
 
 def _client_variable(plan: Plan) -> str:

@@ -17,7 +17,15 @@ from generator.targets.typescript.plan import Plan
 TYPESCRIPT_VERSION = "5.9.3"
 PRETTIER_VERSION = "3.10.2"
 PRETTIER_CONFIG = {"singleQuote": True, "trailingComma": "all", "printWidth": d.PRINT_WIDTH}
-RUNTIME_FILES = ("api-promise.ts", "base-client.ts", "error.ts", "pagination.ts", "path.ts", "resource.ts")
+RUNTIME_FILES = (
+    "api-promise.ts",
+    "base-client.ts",
+    "encoding.ts",
+    "error.ts",
+    "pagination.ts",
+    "path.ts",
+    "resource.ts",
+)
 
 _BUILD = """#!/usr/bin/env bash
 # Compiles src/ twice, each with its declarations: CommonJS into dist/cjs, ES modules into dist/esm.

@@ -104,9 +104,20 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
         head.append(f"import type {{ RequestOptions }} from {core('base-client')};")
     if uses_path:
         head.append(f"import {{ path }} from {core('path')};")
+    encoders = sorted({encoder for m in resource.methods if (encoder := _encoder(m)) is not None})
+    if encoders:
+        head.append(f"import {{ {', '.join(encoders)} }} from {core('encoding')};")
     if any(m.paging is not None for m in resource.methods):
         head.append(f"import type {{ CursorPaging, PagePromise }} from {core('pagination')};")
     return head
+
+
+def _encoder(method: Method) -> str | None:
+    """The runtime function encoding the method's body (`toForm`, `toMultipart`), if it sends one that way."""
+    body = method.operation.body
+    if body is None or not any(p.location == "body" for p in method.operation.parameters):
+        return None
+    return _ENCODERS.get(body.kind)
 
 
 def _child_imports(plan: Plan, resource: ResourceFile) -> list[d.Doc]:
@@ -244,10 +255,13 @@ def _call(
         rest = [f"...{spread}"] if spread else []
         statements.append(_destructure(picked, rest))
     path_doc, uses_path = _path(operation, method, positional, variables)
-    options = _request_options(by_location, whole_body, spread, bool(picked), variables)
+    options = [
+        _encoded(o, operation) for o in _request_options(by_location, whole_body, spread, bool(picked), variables)
+    ]
     headers = [
         f"{naming.property_key(p.wire_name)}: {variables[parameter_id(p)]}" for p in by_location.get("header", [])
     ]
+    headers = _media_headers(operation) + headers
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
     first = [string(verb)] if call.endswith("request") else []
@@ -290,6 +304,27 @@ def _destructure(picked: list[str], rest: list[str]) -> d.Doc:
 def _broken(properties: list[str], rest: list[str]) -> d.Doc:
     trailing = "" if rest else ","
     return ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), properties), trailing), d.HARDLINE, "}")
+
+
+# How a body of each kind is sent: JSON by the client itself, forms and multipart through a runtime encoder.
+_ENCODERS = {"form": "toForm", "multipart": "toMultipart"}
+
+
+def _encoded(entry: str, operation: Operation) -> str:
+    """The body entry of the request options, passed through its encoder (`body: toForm(body)`)."""
+    encoder = _ENCODERS.get(operation.body.kind) if operation.body is not None else None
+    if encoder is None or not entry.startswith("body"):
+        return entry
+    value = entry.split(": ", 1)[1] if ": " in entry else "body"
+    return f"body: {encoder}({value})"
+
+
+def _media_headers(operation: Operation) -> list[str]:
+    """`Accept` when the answer is not JSON, and the `Content-Type` of a raw body (a file, text)."""
+    headers = [f"Accept: {string(operation.accept)}"] if operation.accept else []
+    if operation.body is not None and operation.body.kind == "raw":
+        headers.append(f"'Content-Type': {string(operation.body.content_type)}")
+    return headers
 
 
 def _request_options(

@@ -77,6 +77,106 @@ def seed_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# A small API with what the seed lacks: a cursor-paged list, a form body, a file upload and a text answer.
+SMALL_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Pager API", "version": "1"},
+    "servers": [{"url": "https://pager.test"}],
+    "paths": {
+        "/things": {
+            "get": {
+                "operationId": "listThings",
+                "parameters": [
+                    {"in": "query", "name": "cursor", "schema": {"type": "string"}},
+                    {"in": "query", "name": "limit", "schema": {"type": "integer"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a page",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["data", "nextCursor", "hasMore"],
+                                    "properties": {
+                                        "data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                                        "nextCursor": {"type": ["string", "null"]},
+                                        "hasMore": {"type": "boolean"},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/tokens": {
+            "post": {
+                "operationId": "createToken",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["grant_type"],
+                                "properties": {
+                                    "grant_type": {"type": "string"},
+                                    "scope": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        },
+        "/files": {
+            "post": {
+                "operationId": "uploadFile",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "purpose": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                    }
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def small_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SDK of SMALL_SPEC, generated and built."""
+    node_tools()
+    folder = tmp_path_factory.mktemp("small")
+    spec = folder / "small.yaml"
+    spec.write_text(yaml.safe_dump(SMALL_SPEC), encoding="utf-8")
+    done = generate(spec, folder / "sdk")
+    assert done.returncode == 0, done.stderr
+    build(folder / "sdk")
+    return folder / "sdk"
+
+
 def run_node(script: str, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """An ES module script run by node in `folder`."""
     (folder / "script.mjs").write_text(script, encoding="utf-8")

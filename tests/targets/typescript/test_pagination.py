@@ -8,61 +8,8 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-import yaml
-
 from tests.conftest import LocalServer, Reply
-from tests.targets.typescript.conftest import build, generate, node_tools, run_node
-
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "Pager API", "version": "1"},
-    "servers": [{"url": "https://pager.test"}],
-    "paths": {
-        "/things": {
-            "get": {
-                "operationId": "listThings",
-                "parameters": [
-                    {"in": "query", "name": "cursor", "schema": {"type": "string"}},
-                    {"in": "query", "name": "limit", "schema": {"type": "integer"}},
-                ],
-                "responses": {
-                    "200": {
-                        "description": "a page",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["data", "nextCursor", "hasMore"],
-                                    "properties": {
-                                        "data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
-                                        "nextCursor": {"type": ["string", "null"]},
-                                        "hasMore": {"type": "boolean"},
-                                    },
-                                }
-                            }
-                        },
-                    }
-                },
-            }
-        }
-    },
-    "components": {
-        "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}
-    },
-}
-
-
-@pytest.fixture(scope="module")
-def pager_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    node_tools()
-    folder = tmp_path_factory.mktemp("pager")
-    spec = folder / "pager.yaml"
-    spec.write_text(yaml.safe_dump(SPEC), encoding="utf-8")
-    done = generate(spec, folder / "sdk")
-    assert done.returncode == 0, done.stderr
-    build(folder / "sdk")
-    return folder / "sdk"
+from tests.targets.typescript.conftest import run_node
 
 
 def _page(ids: list[str], cursor: str | None, more: bool) -> Reply:
@@ -92,17 +39,17 @@ def _cursors(server: LocalServer) -> list[list[str] | None]:
 
 
 def test_for_await_walks_every_page_until_the_api_says_it_is_the_last(
-    pager_sdk: Path, server: LocalServer, tmp_path: Path
+    small_sdk: Path, server: LocalServer, tmp_path: Path
 ) -> None:
     server.reply(_page(["a", "b"], "c1", True), _page(["c", "d"], "c2", True), _page(["e"], "c3", False))
-    assert _walk(pager_sdk, server, tmp_path) == (["a", "b", "c", "d", "e"], None)
+    assert _walk(small_sdk, server, tmp_path) == (["a", "b", "c", "d", "e"], None)
     assert _cursors(server) == [None, ["c1"], ["c2"]]
     assert all(parse_qs(urlsplit(r.path).query)["limit"] == ["2"] for r in server.received)
 
 
-def test_a_repeated_cursor_ends_the_walk_with_an_error(pager_sdk: Path, server: LocalServer, tmp_path: Path) -> None:
+def test_a_repeated_cursor_ends_the_walk_with_an_error(small_sdk: Path, server: LocalServer, tmp_path: Path) -> None:
     server.reply(*[_page(["a"], "same", True)] * 5)
-    seen, error = _walk(pager_sdk, server, tmp_path)
+    seen, error = _walk(small_sdk, server, tmp_path)
     assert seen == ["a", "a"]
     assert error == 'PagerError: The server returned the same next page twice (cursor "same"); stopping'
     assert _cursors(server) == [None, ["same"]]

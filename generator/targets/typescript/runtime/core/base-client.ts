@@ -167,9 +167,14 @@ export abstract class BaseClient {
       ...options.fetchOptions,
       method: method.toUpperCase(),
     };
-    if (options.body !== undefined) {
+    const body = options.body;
+    if (body instanceof URLSearchParams || body instanceof FormData || body instanceof Blob) {
+      init.body = body; // fetch sets the form's content type (and multipart boundary) itself
+    } else if (typeof body === 'string') {
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
+      init.body = JSON.stringify(body);
     }
     init.headers = mergeHeaders(headers, this.options.defaultHeaders, options.headers);
     return init;

@@ -115,7 +115,7 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
 def _encoder(method: Method) -> str | None:
     """The runtime function encoding the method's body (`toForm`, `toMultipart`), if it sends one that way."""
     body = method.operation.body
-    if body is None or not any(p.location == "body" for p in method.operation.parameters):
+    if body is None or not body.flattened or not any(p.location == "body" for p in method.operation.parameters):
         return None
     return _ENCODERS.get(body.kind)
 
@@ -312,7 +312,8 @@ _ENCODERS = {"form": "toForm", "multipart": "toMultipart"}
 
 def _encoded(entry: str, operation: Operation) -> str:
     """The body entry of the request options, passed through its encoder (`body: toForm(body)`)."""
-    encoder = _ENCODERS.get(operation.body.kind) if operation.body is not None else None
+    # A form or multipart body of properties (the params object); a whole-body value (a file) goes as it is.
+    encoder = _ENCODERS.get(operation.body.kind) if operation.body is not None and operation.body.flattened else None
     if encoder is None or not entry.startswith("body"):
         return entry
     value = entry.split(": ", 1)[1] if ": " in entry else "body"

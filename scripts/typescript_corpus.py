@@ -212,7 +212,9 @@ def table(outcomes: list[Outcome]) -> str:
             counts = o.calls or {}
             cells = " | ".join(str(counts.get(k, 0)) for k in kinds)
             rows.append(f"| {o.name} | {sum(counts.values())} | {cells} |")
-        rows += ["", "The first failure of each kind, by spec:", ""]
+        verified = sum((o.calls or {}).get("verified", 0) for o in called)
+        total = sum(sum((o.calls or {}).values()) for o in called)
+        rows += ["", f"{verified} of {total} calls verified.", "", "The first failure of each kind, by spec:", ""]
         for o in called:
             for kind, example in sorted((o.call_examples or {}).items()):
                 shown = example.replace("`", "'").replace("|", "/")

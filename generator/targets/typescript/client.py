@@ -3,13 +3,10 @@ every type is reached through) and `src/index.ts` (what `import ... from '<packa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from generator.model.ir import Credential
 from generator.targets.typescript import layout as d
 from generator.targets.typescript import naming, types
 from generator.targets.typescript.escaping import string
-from generator.targets.typescript.plan import Plan, relative
+from generator.targets.typescript.plan import CLIENT_MEMBERS, Option, Plan, credential_options, relative
 from generator.targets.typescript.resources import CLASS_INDENT, HEADER, assigned, exported_types, initialized
 
 ERROR_CLASSES = (
@@ -26,28 +23,12 @@ ERROR_CLASSES = (
     "RateLimitError",
     "InternalServerError",
 )
-# Members of the base client (src/core/base-client.ts) no option or resource may shadow.
-_CLIENT_MEMBERS = frozenset(
-    {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
-    | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "constructor"}
-)
 _SENT = ("bearer", "basic", "header", "query", "cookie")  # credential kinds the client sends itself
-
-
-@dataclass(frozen=True)
-class Option:
-    credential: Credential
-    name: str  # the constructor option and the client's property
-
-
-def credential_options(plan: Plan) -> list[Option]:
-    taken = set(_CLIENT_MEMBERS) | {"fetchOptions", "defaultHeaders", "defaultQuery"}
-    return [Option(c, naming.unique(naming.camel(c.name), taken, "Credential")) for c in plan.api.credentials]
 
 
 def render_client(plan: Plan) -> str:
     options = credential_options(plan)
-    taken = set(_CLIENT_MEMBERS) | {o.name for o in options}
+    taken = set(CLIENT_MEMBERS) | {o.name for o in options}
     attributes = [naming.unique(r.attribute, taken, "Resource") for r in plan.resources]
     head: list[d.Doc] = [
         HEADER,
@@ -175,8 +156,19 @@ def _template(text: str) -> str:
     return text.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
 
 
+def _sent_if(option: Option, chosen: bool) -> str:
+    """The condition under which a credential is sent: it is set, and (`chosen`) the call's security names it."""
+    parts = [] if option.credential.required else [f"this.{option.name} !== null"]
+    parts += [f"sends({string(option.name)})"] if chosen else []
+    return " && ".join(parts)
+
+
 def _auth(options: list[Option]) -> d.Doc:
+    """`authHeaders`: with several credentials, only those the call's operation names (`security`)."""
+    chosen = len(options) > 1
     statements: list[d.Doc] = ["const headers: HeaderValues = {};"]
+    if chosen:
+        statements.append("const sends = (name: string) => security === undefined || security.includes(name);")
     by_name = {o.credential.name: o for o in options}
     for option in options:
         credential = option.credential
@@ -194,22 +186,27 @@ def _auth(options: list[Option]) -> d.Doc:
             assignment = f"headers['Cookie'] = `{cookie}=${{encodeURIComponent({value})}}`;"
         else:
             assignment = f"headers[{string(credential.wire_name or credential.name)}] = {value};"
-        if credential.required:
-            statements.append(assignment)
-        else:
-            statements.append((f"if ({value} !== null) ", d.block([assignment])))
+        condition = _sent_if(option, chosen)
+        statements.append((f"if ({condition}) ", d.block([assignment])) if condition else assignment)
     statements.append("return headers;")
-    return ("protected override authHeaders(): HeaderValues ", d.block(statements))
+    parameter = "security?: readonly string[]" if chosen else ""
+    return (f"protected override authHeaders({parameter}): HeaderValues ", d.block(statements))
 
 
 def _auth_query(options: list[Option]) -> d.Doc:
+    chosen = len(options) > 1
     statements: list[d.Doc] = ["const query: Record<string, unknown> = {};"]
+    if chosen:
+        statements.append("const sends = (name: string) => security === undefined || security.includes(name);")
     for option in options:
         if option.credential.kind == "query":
             key = string(option.credential.wire_name or option.credential.name)
-            statements.append(f"if (this.{option.name} !== null) query[{key}] = this.{option.name};")
+            condition = _sent_if(option, chosen)
+            assignment = f"query[{key}] = this.{option.name};"
+            statements.append((f"if ({condition}) ", d.block([assignment])) if condition else assignment)
     statements.append("return query;")
-    return ("protected override authQuery(): Record<string, unknown> ", d.block(statements))
+    parameter = "security?: readonly string[]" if chosen else ""
+    return (f"protected override authQuery({parameter}): Record<string, unknown> ", d.block(statements))
 
 
 def _namespace(plan: Plan) -> d.Doc:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.model import types as t
-from generator.model.ir import Api, Model, Operation, Parameter, Resource, TypeRef
+from generator.model.ir import Api, Credential, Model, Operation, Parameter, Resource, TypeRef
 from generator.targets.typescript import naming
 
 SHARED_FILE = "resources/shared"
@@ -195,3 +195,27 @@ def _wire_path(model: Model | None, names: list[str], models: dict[str, Model]) 
         wire.append(found.wire_name)
         model = _model_of(found.type.tree, models)
     return tuple(wire)
+
+
+# Members of the base client (src/core/base-client.ts) no option or resource may shadow.
+CLIENT_MEMBERS = frozenset(
+    {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
+    | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "getPage", "constructor"}
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    credential: Credential
+    name: str  # the constructor option and the client's property
+
+
+def credential_options(plan: Plan) -> list[Option]:
+    taken = set(CLIENT_MEMBERS) | {"fetchOptions", "defaultHeaders", "defaultQuery"}
+    return [Option(c, naming.unique(naming.camel(c.name), taken, "Credential")) for c in plan.api.credentials]
+
+
+def security_names(plan: Plan) -> dict[str, str]:
+    """Credential (IR name) -> its option name, when calls choose among several credentials; else empty."""
+    options = credential_options(plan)
+    return {o.credential.name: o.name for o in options} if len(options) > 1 else {}

@@ -10,7 +10,15 @@ from generator.model.ir import Model, Operation, Parameter
 from generator.targets.typescript import examples, naming, types
 from generator.targets.typescript import layout as d
 from generator.targets.typescript.escaping import string
-from generator.targets.typescript.plan import SHARED_FILE, Method, Plan, ResourceFile, parameter_id, relative
+from generator.targets.typescript.plan import (
+    SHARED_FILE,
+    Method,
+    Plan,
+    ResourceFile,
+    parameter_id,
+    relative,
+    security_names,
+)
 
 CLASS_INDENT = "  "  # a class's members
 BODY_INDENT = "    "  # a method's statements: inside the class, inside the method
@@ -172,7 +180,9 @@ def _method(plan: Plan, resource: ResourceFile, method: Method, imports: Imports
         arguments.append(f"params: {method.params_type}" + ("" if required else " = {}"))
     arguments.append("options?: RequestOptions")
     signature = _signature(method, arguments, _return_type(operation, imports), imports)
-    statements, uses_path = _call(operation, method, params, positional_name, locals_)
+    names = security_names(plan)
+    security = [names[n] for n in operation.security if n in names] if names else None
+    statements, uses_path = _call(operation, method, params, positional_name, locals_, security)
     parts = [operation.summary, operation.description]
     text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
     example = examples.example_lines(plan, resource, method)
@@ -231,8 +241,13 @@ def _return_type(operation: Operation, imports: Imports) -> d.Doc:
     return types.spell(tree, imports.name, nested=True)
 
 
-def _call(
-    operation: Operation, method: Method, params: list[Parameter], positional: str, locals_: set[str]
+def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
+    operation: Operation,
+    method: Method,
+    params: list[Parameter],
+    positional: str,
+    locals_: set[str],
+    security: list[str] | None,
 ) -> tuple[list[d.Doc], bool]:
     """`const { ... } = params;` (where parameters go to different places), then `return this._client.<verb>(...)`."""
     by_location: dict[str, list[Parameter]] = {}
@@ -262,6 +277,8 @@ def _call(
         f"{naming.property_key(p.wire_name)}: {variables[parameter_id(p)]}" for p in by_location.get("header", [])
     ]
     headers = _media_headers(operation) + headers
+    if security is not None:  # the API has several credentials: this call sends those its operation names
+        options.append("security: [" + ", ".join(string(name) for name in security) + "]")
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
     first = [string(verb)] if call.endswith("request") else []

@@ -113,6 +113,7 @@ SMALL_SPEC = {
         "/tokens": {
             "post": {
                 "operationId": "createToken",
+                "security": [{"basic": []}],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -159,8 +160,13 @@ SMALL_SPEC = {
         },
     },
     "components": {
-        "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}
+        "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}},
+        "securitySchemes": {
+            "token": {"type": "http", "scheme": "bearer"},
+            "basic": {"type": "http", "scheme": "basic"},
+        },
     },
+    "security": [{"token": []}],
 }
 
 

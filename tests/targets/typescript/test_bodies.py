@@ -1,8 +1,10 @@
 """Request bodies that are not JSON, against a local server: a form is sent urlencoded, a multipart body with
-its file part, and an operation answering text asks for it with `Accept` and gets the text back."""
+its file part, and an operation answering text asks for it with `Accept` and gets the text back. Each call
+sends the credentials its operation asks for, not every one the client has."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from tests.targets.typescript.conftest import run_node
 
 def _node(sdk: Path, server: LocalServer, tmp_path: Path, body: str) -> str:
     entry = json.dumps((sdk / "dist" / "esm" / "index.js").as_posix())
-    script = f"import Pager from {entry};\nconst client = new Pager({{ baseURL: process.env.BASE_URL }});\n{body}\n"
+    client = "new Pager({ baseURL: process.env.BASE_URL, token: 'tok', username: 'ann', password: 'secret' })"
+    script = f"import Pager from {entry};\nconst client = {client};\n{body}\n"
     done = run_node(script, tmp_path, BASE_URL=server.url)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -36,6 +39,7 @@ def test_a_form_body_is_urlencoded_and_a_text_answer_is_text(
     assert headers["content-type"].startswith("application/x-www-form-urlencoded")
     assert headers["accept"] == "text/plain"
     assert sent.body == b"grant_type=client+credentials&scope=a&scope=b"
+    assert headers["authorization"] == "Basic " + base64.b64encode(b"ann:secret").decode()  # this operation's
 
 
 def test_a_multipart_body_sends_the_file_as_a_part(small_sdk: Path, server: LocalServer, tmp_path: Path) -> None:
@@ -51,3 +55,4 @@ def test_a_multipart_body_sends_the_file_as_a_part(small_sdk: Path, server: Loca
     text = sent.body.decode()
     assert 'name="file"; filename="notes.txt"' in text and "hello, file" in text
     assert 'name="purpose"' in text and "notes" in text
+    assert _headers(sent.headers)["authorization"] == "Bearer tok"  # the API's default security

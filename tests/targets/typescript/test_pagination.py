@@ -19,7 +19,7 @@ def _page(ids: list[str], cursor: str | None, more: bool) -> Reply:
 def _walk(sdk: Path, server: LocalServer, tmp_path: Path) -> tuple[list[str], str]:
     entry = json.dumps((sdk / "dist" / "esm" / "index.js").as_posix())
     script = f"""import Pager from {entry};
-const client = new Pager({{ baseURL: process.env.BASE_URL, maxRetries: 0 }});
+const client = new Pager({{ baseURL: process.env.BASE_URL, maxRetries: 0, token: 'tok' }});
 const seen = [];
 try {{
   for await (const thing of client.things.list({{ limit: 2 }})) seen.push(thing.id);

@@ -23,6 +23,8 @@ export interface RequestOptions {
   fetchOptions?: RequestInit;
   /** Sent as the idempotency header, the same on every retry of this call. */
   idempotencyKey?: string;
+  /** The credentials this call sends, by option name: the operation's security (the SDK's methods set it). */
+  security?: readonly string[];
 }
 
 /** What the generated client hands its base: its resolved options and what the API asks for. */
@@ -65,11 +67,11 @@ export abstract class BaseClient {
     this.fetch = fetchFunction;
   }
 
-  /** The credentials' headers, added to every request. */
-  protected abstract authHeaders(): HeaderValues;
+  /** The headers of the credentials a request sends: those `security` names, else every one set. */
+  protected abstract authHeaders(security: readonly string[] | undefined): HeaderValues;
 
-  /** The credentials' query parameters, added to every request. */
-  protected authQuery(): Record<string, unknown> {
+  /** The query parameters of the credentials a request sends (as `authHeaders`). */
+  protected authQuery(_security: readonly string[] | undefined): Record<string, unknown> {
     return {};
   }
 
@@ -116,7 +118,7 @@ export abstract class BaseClient {
     const idempotencyKey = options.idempotencyKey ?? automatic;
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = maxRetries - attempt;
-      const url = this.buildURL(path, options.query);
+      const url = this.buildURL(path, options.query, options.security);
       const init = this.buildInit(method, options, attempt, idempotencyKey);
       let response: Response;
       try {
@@ -140,9 +142,9 @@ export abstract class BaseClient {
     }
   }
 
-  private buildURL(path: string, query: object | undefined): string {
+  private buildURL(path: string, query: object | undefined, security: readonly string[] | undefined): string {
     const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
-    const params = { ...this.options.defaultQuery, ...this.authQuery(), ...query };
+    const params = { ...this.options.defaultQuery, ...this.authQuery(security), ...query };
     for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);
     return url.toString();
   }
@@ -157,7 +159,7 @@ export abstract class BaseClient {
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
       'X-Retry-Count': String(attempt),
-      ...this.authHeaders(),
+      ...this.authHeaders(options.security),
     };
     if (idempotencyKey !== undefined && this.options.idempotencyHeader) {
       headers[this.options.idempotencyHeader] = idempotencyKey;

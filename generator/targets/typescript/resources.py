@@ -277,8 +277,7 @@ def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
         f"{naming.property_key(p.wire_name)}: {variables[parameter_id(p)]}" for p in by_location.get("header", [])
     ]
     headers = _media_headers(operation) + headers
-    if security is not None:  # the API has several credentials: this call sends those its operation names
-        options.append("security: [" + ", ".join(string(name) for name in security) + "]")
+    options += _operation_options(operation, security)
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
     first = [string(verb)] if call.endswith("request") else []
@@ -321,6 +320,17 @@ def _destructure(picked: list[str], rest: list[str]) -> d.Doc:
 def _broken(properties: list[str], rest: list[str]) -> d.Doc:
     trailing = "" if rest else ","
     return ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), properties), trailing), d.HARDLINE, "}")
+
+
+def _operation_options(operation: Operation, security: list[str] | None) -> list[str]:
+    """What the runtime must know of the operation itself: the credentials it sends, when the API has several,
+    and the documented redirects that are its result (`303`), not an error."""
+    options = []
+    if security is not None:
+        options.append("security: [" + ", ".join(string(name) for name in security) + "]")
+    if operation.redirect_success:
+        options.append("successStatuses: [" + ", ".join(str(code) for code in operation.redirect_success) + "]")
+    return options
 
 
 # How a body of each kind is sent: JSON by the client itself, forms and multipart through a runtime encoder.

@@ -132,6 +132,17 @@ SMALL_SPEC = {
                 "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
             }
         },
+        "/exports": {
+            "post": {
+                "operationId": "createExport",
+                "responses": {
+                    "303": {
+                        "description": "the export is being prepared: see the task",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                    }
+                },
+            }
+        },
         "/files": {
             "post": {
                 "operationId": "uploadFile",

@@ -1,6 +1,6 @@
-"""Request bodies that are not JSON, against a local server: a form is sent urlencoded, a multipart body with
+"""Requests and answers beyond JSON, against a local server: a form is sent urlencoded, a multipart body with
 its file part, and an operation answering text asks for it with `Accept` and gets the text back. Each call
-sends the credentials its operation asks for, not every one the client has."""
+sends the credentials its operation asks for, not every one the client has; a documented 303 is a result."""
 
 from __future__ import annotations
 
@@ -56,3 +56,12 @@ def test_a_multipart_body_sends_the_file_as_a_part(small_sdk: Path, server: Loca
     assert 'name="file"; filename="notes.txt"' in text and "hello, file" in text
     assert 'name="purpose"' in text and "notes" in text
     assert _headers(sent.headers)["authorization"] == "Bearer tok"  # the API's default security
+
+
+def test_a_documented_redirect_is_the_result(small_sdk: Path, server: LocalServer, tmp_path: Path) -> None:
+    server.reply(Reply(303, {"id": "export_1"}), Reply(404, {"message": "gone"}))
+    body = (
+        "console.log((await client.exports.create()).id);\n"
+        "try {\n  await client.files.create({ file: new Blob(['x']) });\n} catch (e) {\n  console.log(e.name);\n}"
+    )
+    assert _node(small_sdk, server, tmp_path, body) == "export_1\nNotFoundError\n"

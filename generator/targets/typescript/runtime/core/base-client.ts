@@ -25,6 +25,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** The credentials this call sends, by option name: the operation's security (the SDK's methods set it). */
   security?: readonly string[];
+  /** Statuses besides 2xx that are this call's result: the operation's documented redirects (`303`). */
+  successStatuses?: readonly number[];
 }
 
 /** What the generated client hands its base: its resolved options and what the API asks for. */
@@ -132,7 +134,7 @@ export abstract class BaseClient {
         if (error instanceof TimeoutError) throw new Errors.APIConnectionTimeoutError();
         throw new Errors.APIConnectionError(undefined, error);
       }
-      if (response.ok) return response;
+      if (response.ok || options.successStatuses?.includes(response.status)) return response;
       if (retriesLeft > 0 && shouldRetry(response)) {
         await response.body?.cancel();
         await sleep(retryDelay(response.headers, attempt));

@@ -17,10 +17,12 @@ from generator.errors import GeneratorError, Problem
 from generator.targets import OptionsSection, Target
 from generator.targets.mcp.target import MCP
 from generator.targets.python.target import PYTHON
+from generator.targets.typescript.target import TYPESCRIPT
 
 TARGETS: dict[str, Target[Any]] = {
     PYTHON.name: PYTHON,
     MCP.name: MCP,
+    TYPESCRIPT.name: TYPESCRIPT,
 }
 DEFAULT_TARGET = PYTHON.name  # what a config without `targets` generates
 

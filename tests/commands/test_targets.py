@@ -126,7 +126,8 @@ def test_bad_targets_are_one_message_naming_the_key(
 def test_unknown_target_lists_the_known_ones(spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "generate", str(spec), "--target", "cobol", "-o", str(tmp_path / "out"))
     assert (code, out) == (2, "")
-    assert err == "error: unknown target 'cobol'; known targets: mcp, python\n"
+    assert err == f"error: unknown target 'cobol'; known targets: {', '.join(sorted(registry.TARGETS))}\n"
+    assert {"python", "mcp", "typescript"} <= set(registry.TARGETS)
     assert not (tmp_path / "out").exists()
 
 

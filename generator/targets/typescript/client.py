@@ -1,0 +1,248 @@
+"""`src/client.ts` (the client class, its options and environment variables, its resources and the namespace
+every type is reached through) and `src/index.ts` (what `import ... from '<package>'` gives)."""
+
+from __future__ import annotations
+
+from generator.targets.typescript import layout as d
+from generator.targets.typescript import naming, types
+from generator.targets.typescript.escaping import string
+from generator.targets.typescript.plan import CLIENT_MEMBERS, Option, Plan, credential_options, relative
+from generator.targets.typescript.resources import CLASS_INDENT, HEADER, assigned, exported_types, initialized
+
+ERROR_CLASSES = (
+    "APIError",
+    "APIConnectionError",
+    "APIConnectionTimeoutError",
+    "APIUserAbortError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+)
+_SENT = ("bearer", "basic", "header", "query", "cookie")  # credential kinds the client sends itself
+
+
+def render_client(plan: Plan) -> str:
+    options = credential_options(plan)
+    taken = set(CLIENT_MEMBERS) | {o.name for o in options}
+    attributes = [naming.unique(r.attribute, taken, "Resource") for r in plan.resources]
+    head: list[d.Doc] = [
+        HEADER,
+        "",
+        "import { BaseClient, type HeaderValues } from './core/base-client.js';",
+        "import type * as Core from './core/base-client.js';",
+        "import * as Errors from './core/error.js';",
+        "import { VERSION } from './version.js';",
+    ]
+    for resource in plan.resources:
+        names = [resource.class_name, *(f"type {n}" for n in exported_types(plan, resource))]
+        imported = d.specifiers(names)
+        head.append(("import ", imported, " from ", string(relative("client", resource.file)), ";"))
+    body: list[d.Doc] = [
+        _options_interface(plan, options),
+        _client_class(plan, options, attributes),
+    ]
+    body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
+    body.append(_namespace(plan))
+    body.append(_READ_ENV)
+    parts: list[d.Doc] = [d.join(d.HARDLINE, head)]
+    for item in body:
+        parts += [d.HARDLINE, d.HARDLINE, item]
+    return d.render(tuple(parts)) + "\n"
+
+
+def _options_interface(plan: Plan, options: list[Option]) -> d.Doc:
+    api = plan.api
+    members: list[d.Doc] = []
+    for option in options:
+        text = (option.credential.description or "").strip()
+        text += ("\n\n" if text else "") + f"Defaults to process.env[{string(option.credential.env_var)}]."
+        members.append(types.with_comment(types.comment(text), f"{option.name}?: string | null | undefined;"))
+    base_url_doc = f"The API's base URL. Defaults to process.env[{string(api.base_url_env)}], else {api.base_url}."
+    timeout = round(api.default_timeout * 1000)
+    fixed = [
+        (base_url_doc, "baseURL?: string | null | undefined;"),
+        (f"Milliseconds to wait for each attempt's response (default {timeout}).", "timeout?: number | undefined;"),
+        (
+            f"How often a failed request is retried (default {api.max_retries}): connection errors, timeouts, "
+            "408, 409, 429 and 5xx.",
+            "maxRetries?: number | undefined;",
+        ),
+        ("A `fetch` to use instead of the global one.", "fetch?: typeof fetch | undefined;"),
+        ("Extra `RequestInit` options for every `fetch` call.", "fetchOptions?: RequestInit | undefined;"),
+        (
+            "Headers sent with every request; `null` removes a default one.",
+            "defaultHeaders?: HeaderValues | undefined;",
+        ),
+        ("Query parameters sent with every request.", "defaultQuery?: Record<string, unknown> | undefined;"),
+    ]
+    members += [types.with_comment(types.comment(text), member) for text, member in fixed]
+    return types.interface("ClientOptions", members, f"Options of the {plan.client_class} client; all are optional.")
+
+
+def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d.Doc:
+    api = plan.api
+    client = plan.client_class
+    members: list[d.Doc] = []
+    for option in options:
+        type_ = "string" if option.credential.required else "string | null"
+        members.append(f"{option.name}: {type_};")
+    members.append(_constructor(plan, options))
+    members.append(_auth(options))
+    if any(o.credential.kind == "query" for o in options):
+        members.append(_auth_query(options))
+    members.append(f"static DEFAULT_TIMEOUT = {round(api.default_timeout * 1000)};")
+    statics = [_static(name) for name in (plan.base_error, *ERROR_CLASSES)]
+    members.append(d.join(d.HARDLINE, statics))
+    resources = [initialized(a, r.class_name, "this") for a, r in zip(attributes, plan.resources, strict=True)]
+    if resources:
+        members.append(d.join(d.HARDLINE, resources))
+    doc = types.comment(f"The {api.title} client.")
+    return types.with_comment(
+        doc, ("export class ", client, " extends BaseClient ", d.block(members, blank_lines=True))
+    )
+
+
+def _static(name: str) -> d.Doc:
+    """`static X = Errors.X;`, the value on the next line when the line is too long (as prettier breaks it)."""
+    line = f"static {name} = Errors.{name};"
+    if len(CLASS_INDENT) + len(line) <= d.PRINT_WIDTH:
+        return line
+    return (f"static {name} =", d.indent(d.HARDLINE, f"Errors.{name};"))
+
+
+def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
+    api = plan.api
+    defaults = [f"baseURL = readEnv({string(api.base_url_env)})"]
+    defaults += [f"{o.name} = readEnv({string(o.credential.env_var)})" for o in options]
+    pattern = d.delimited("{", [*defaults, "...options"], "}", padded=True, comma=False)
+    statements: list[d.Doc] = []
+    for option in options:
+        if option.credential.required:
+            message = (
+                f"The {option.credential.env_var} environment variable is missing or empty; either provide it, "
+                f"or instantiate the {plan.client_class} client with an {option.name} option."
+            )
+            throw = ("throw new Errors.", plan.base_error, d.delimited("(", [string(message)], ")"), ";")
+            statements.append((f"if ({option.name} === undefined || {option.name} === null) ", d.block([throw])))
+    idempotency = string(api.idempotency_header) if api.idempotency_header else "undefined"
+    settings = [
+        f"baseURL: baseURL || {string(api.base_url)}",
+        f"timeout: options.timeout ?? {plan.client_class}.DEFAULT_TIMEOUT",
+        f"maxRetries: options.maxRetries ?? {api.max_retries}",
+        "fetch: options.fetch",
+        "fetchOptions: options.fetchOptions",
+        "defaultHeaders: options.defaultHeaders",
+        "defaultQuery: options.defaultQuery",
+        f"userAgent: `{_template(plan.client_class)}/JS ${{VERSION}}`",
+        f"requestIdHeader: {string(api.request_id_header)}",
+        f"idempotencyHeader: {idempotency}",
+    ]
+    statements.append(
+        ("super(", "{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "});")
+    )
+    for option in options:
+        value = option.name if option.credential.required else f"{option.name} ?? null"
+        statements.append(f"this.{option.name} = {value};")
+    signature = ("constructor(", pattern, ": ClientOptions = {}) ")
+    return (signature, d.block(statements))
+
+
+def _template(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+
+
+def _sent_if(option: Option, chosen: bool) -> str:
+    """The condition under which a credential is sent: it is set, and (`chosen`) the call's security names it."""
+    parts = [] if option.credential.required else [f"this.{option.name} !== null"]
+    parts += [f"sends({string(option.name)})"] if chosen else []
+    return " && ".join(parts)
+
+
+def _auth(options: list[Option]) -> d.Doc:
+    """`authHeaders`: with several credentials, only those the call's operation names (`security`)."""
+    chosen = len(options) > 1
+    statements: list[d.Doc] = ["const headers: HeaderValues = {};"]
+    if chosen:
+        statements.append("const sends = (name: string) => security === undefined || security.includes(name);")
+    by_name = {o.credential.name: o for o in options}
+    for option in options:
+        credential = option.credential
+        if credential.kind not in _SENT or credential.kind == "query":
+            continue
+        value = f"this.{option.name}"
+        if credential.kind == "bearer":
+            assignment = f"headers['Authorization'] = `Bearer ${{{value}}}`;"
+        elif credential.kind == "basic":
+            password = by_name.get(credential.password or "")
+            secret = f"${{this.{password.name} ?? ''}}" if password else ""
+            assignment = f"headers['Authorization'] = `Basic ${{btoa(`${{{value}}}:{secret}`)}}`;"
+        elif credential.kind == "cookie":
+            cookie = _template(credential.wire_name or credential.name)
+            assignment = f"headers['Cookie'] = `{cookie}=${{encodeURIComponent({value})}}`;"
+        else:
+            assignment = f"headers[{string(credential.wire_name or credential.name)}] = {value};"
+        condition = _sent_if(option, chosen)
+        statements.append((f"if ({condition}) ", d.block([assignment])) if condition else assignment)
+    statements.append("return headers;")
+    parameter = "security?: readonly string[]" if chosen else ""
+    return (f"protected override authHeaders({parameter}): HeaderValues ", d.block(statements))
+
+
+def _auth_query(options: list[Option]) -> d.Doc:
+    chosen = len(options) > 1
+    statements: list[d.Doc] = ["const query: Record<string, unknown> = {};"]
+    if chosen:
+        statements.append("const sends = (name: string) => security === undefined || security.includes(name);")
+    for option in options:
+        if option.credential.kind == "query":
+            key = string(option.credential.wire_name or option.credential.name)
+            condition = _sent_if(option, chosen)
+            assignment = f"query[{key}] = this.{option.name};"
+            statements.append((f"if ({condition}) ", d.block([assignment])) if condition else assignment)
+    statements.append("return query;")
+    parameter = "security?: readonly string[]" if chosen else ""
+    return (f"protected override authQuery({parameter}): Record<string, unknown> ", d.block(statements))
+
+
+def _namespace(plan: Plan) -> d.Doc:
+    exports: list[d.Doc] = ["export type RequestOptions = Core.RequestOptions;"]
+    for resource in plan.resources:
+        names = [f"{resource.class_name} as {resource.class_name}"]
+        names += [f"type {n} as {n}" for n in exported_types(plan, resource)]
+        exports.append(("export ", d.specifiers(names), ";"))
+    return ("export declare namespace ", plan.client_class, " ", d.block(exports, blank_lines=True))
+
+
+_READ_ENV = (
+    "/** An environment variable's value (undefined when unset or blank, and outside Node.js). */",
+    d.HARDLINE,
+    "function readEnv(name: string): string | undefined ",
+    d.block(
+        [
+            "const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;",
+            "const value = env?.[name]?.trim();",
+            "return value ? value : undefined;",
+        ]
+    ),
+)
+
+
+def render_index(plan: Plan) -> str:
+    client = plan.client_class
+    errors = [plan.base_error, *ERROR_CLASSES]
+    lines: list[d.Doc] = [
+        HEADER,
+        "",
+        f"export {{ {client} as default }} from './client.js';",
+        "",
+        f"export {{ {client}, type ClientOptions }} from './client.js';",
+        "export { APIPromise, type WithResponse } from './core/api-promise.js';",
+        "export type { RequestOptions } from './core/base-client.js';",
+        ("export ", d.delimited("{", errors, "}", padded=True), " from './core/error.js';"),
+    ]
+    return d.render(d.join(d.HARDLINE, lines)) + "\n"

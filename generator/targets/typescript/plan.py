@@ -1,0 +1,221 @@
+"""Where everything goes and what it is called: one pass over the IR before any file is written.
+
+Each resource is a file under `src/resources/` (`client.endUsers` <-> `resources/end-users.ts`, a group's own
+class in `resources/qbd/qbd.ts`); each model is declared in the file of the first resource whose operations
+use it (in the client's order), or in `resources/shared.ts` when none does (webhook payloads). Type names are
+unique in the whole package, because every one is re-exported through the client's namespace.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from generator.model import types as t
+from generator.model.ir import Api, Credential, Model, Operation, Parameter, Resource, TypeRef
+from generator.targets.typescript import naming
+
+SHARED_FILE = "resources/shared"
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A cursor-paged list, in wire names: the runtime's `CursorPaging` (src/core/pagination.ts)."""
+
+    items: str
+    next: tuple[str, ...]
+    has_more: tuple[str, ...] | None
+    inverted: bool
+    param: str
+    item: TypeRef
+
+
+@dataclass
+class Method:
+    operation: Operation
+    name: str
+    params_type: str | None  # the params interface, when the method takes a params object
+    positional: Parameter | None  # the last path parameter, passed on its own
+    keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
+    paging: Paging | None = None  # a cursor-paged list: the method returns a PagePromise
+
+
+@dataclass
+class ResourceFile:
+    resource: Resource
+    file: str  # below src/, without extension: `resources/qbd/invoices`
+    class_name: str
+    attribute: str  # on the client or its parent group: `endUsers`
+    methods: list[Method] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    children: list[ResourceFile] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    api: Api
+    client_class: str
+    base_error: str
+    type_names: dict[str, str]  # Model.name -> its TypeScript name
+    home: dict[str, str]  # Model.name -> the file declaring it
+    resources: list[ResourceFile]  # top level; children nest
+    shared: list[Model]
+
+    def all_files(self) -> Iterator[ResourceFile]:
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            yield resource
+            stack.extend(reversed(resource.children))
+
+    def models_by_name(self) -> dict[str, Model]:
+        return {m.name: m for m in self.api.models}
+
+
+def relative(source: str, target: str) -> str:
+    """The import specifier of `target` from `source` (both below src/, without extension)."""
+    path = posixpath.relpath(target, posixpath.dirname(source)) + ".js"  # what ES modules need; tsc maps it to .ts
+    return path if path.startswith(".") else "./" + path
+
+
+def parameter_id(parameter: Parameter) -> str:
+    return f"{parameter.location}:{parameter.wire_name}"
+
+
+def build_plan(api: Api) -> Plan:
+    client_class = naming.pascal(api.client_name)
+    base_error = client_class + "Error"
+    taken = set(naming.TAKEN_TYPE_NAMES) | {client_class, base_error}
+    models = [m for m in api.models if not m.arguments]
+    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in models}
+    files = [_resource_file(r, taken) for r in api.resources]
+    plan = Plan(api, client_class, base_error, type_names, {}, files, [])
+    by_name = {m.name: m for m in models}
+    for resource in plan.all_files():
+        for model_name in _models_used(resource.resource.operations, by_name):
+            if model_name not in plan.home:
+                plan.home[model_name] = resource.file
+                resource.models.append(by_name[model_name])
+    for model in models:
+        if model.name not in plan.home:
+            plan.home[model.name] = SHARED_FILE
+            plan.shared.append(model)
+    for resource in plan.all_files():
+        _plan_methods(resource, taken, by_name)
+    return plan
+
+
+def _resource_file(resource: Resource, taken: set[str]) -> ResourceFile:
+    """A resource's file mirrors its module (`qbd.invoices` -> `resources/qbd/invoices`), in kebab-case."""
+    parts = [naming.kebab(part) for part in resource.module.split(".")]
+    class_name = naming.unique(naming.pascal(resource.name), taken, "Resource")
+    planned = ResourceFile(resource, "/".join(["resources", *parts]), class_name, naming.camel(resource.name))
+    planned.children = [_resource_file(child, taken) for child in resource.children]
+    siblings: set[str] = set()
+    for child in planned.children:  # distinct Python names may meet in camelCase (`v_2`, `v2`)
+        child.attribute = naming.unique(child.attribute, siblings, "Resource")
+    return planned
+
+
+def _models_used(operations: tuple[Operation, ...], models: dict[str, Model]) -> list[str]:
+    """The models the operations mention, directly or through other models, in a stable order."""
+    found: dict[str, None] = {}
+    pending: list[str] = []
+    for operation in operations:
+        trees = [p.type.tree for p in operation.parameters] + [operation.return_type.tree]
+        for tree in trees:
+            pending.extend(sorted(t.models_of(tree)))
+    while pending:
+        name = pending.pop(0)
+        if name in found or name not in models:
+            continue
+        found[name] = None
+        model = models[name]
+        for tree in [f.type.tree for f in model.fields] + ([model.alias.tree] if model.alias else []):
+            pending.extend(sorted(t.models_of(tree)))
+    return list(found)
+
+
+_MEMBERS_TAKEN = frozenset({"_client", "constructor"})
+
+
+def _plan_methods(resource: ResourceFile, taken: set[str], models: dict[str, Model]) -> None:
+    members = set(_MEMBERS_TAKEN) | {child.attribute for child in resource.children}
+    singular = naming.singular_pascal(resource.resource.name)
+    for operation in resource.resource.operations:
+        name = naming.unique(naming.camel(operation.name, "call"), members)
+        positional = operation.positional[0] if operation.positional else None
+        keys: dict[str, str] = {}
+        used: set[str] = set()
+        for parameter in operation.parameters:
+            if parameter is positional:
+                continue
+            if parameter.location in ("header", "cookie"):
+                key = naming.camel(parameter.wire_name)
+            else:
+                key = parameter.wire_name
+            keys[parameter_id(parameter)] = naming.unique(key, used)
+        params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
+        paging = cursor_paging(operation, models)
+        resource.methods.append(Method(operation, name, params_type, positional, keys, paging))
+
+
+def cursor_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
+    """The wire names of a cursor-paged GET list; None for other lists (which return their response as is) and
+    when a property cannot be traced to its wire name."""
+    paging = operation.pagination
+    if paging is None or paging.page_class != "CursorPage" or operation.http_method != "GET":
+        return None
+    if not paging.param or not paging.next or "." in paging.items:
+        return None
+    root = _model_of(operation.return_type.tree, models)
+    items = _wire_path(root, [paging.items], models)
+    next_ = _wire_path(root, paging.next.split("."), models)
+    has_more = _wire_path(root, paging.has_more.split("."), models) if paging.has_more else None
+    if items is None or next_ is None or (paging.has_more and has_more is None):
+        return None
+    return Paging(items[0], next_, has_more, paging.has_more_inverted, paging.param, paging.item)
+
+
+def _model_of(tree: t.Type, models: dict[str, Model]) -> Model | None:
+    members = [m for m in t.union_members(tree) if not isinstance(m, t.NoneType)]
+    if len(members) == 1 and isinstance(members[0], t.ModelRef):
+        return models.get(members[0].name)
+    return None
+
+
+def _wire_path(model: Model | None, names: list[str], models: dict[str, Model]) -> tuple[str, ...] | None:
+    """A dotted path of the model's field names as the wire names they stand for."""
+    wire: list[str] = []
+    for name in names:
+        found = next((f for f in model.fields if f.name == name), None) if model is not None else None
+        if found is None:
+            return None
+        wire.append(found.wire_name)
+        model = _model_of(found.type.tree, models)
+    return tuple(wire)
+
+
+# Members of the base client (src/core/base-client.ts) no option or resource may shadow.
+CLIENT_MEMBERS = frozenset(
+    {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
+    | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "getPage", "constructor"}
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    credential: Credential
+    name: str  # the constructor option and the client's property
+
+
+def credential_options(plan: Plan) -> list[Option]:
+    taken = set(CLIENT_MEMBERS) | {"fetchOptions", "defaultHeaders", "defaultQuery"}
+    return [Option(c, naming.unique(naming.camel(c.name), taken, "Credential")) for c in plan.api.credentials]
+
+
+def security_names(plan: Plan) -> dict[str, str]:
+    """Credential (IR name) -> its option name, when calls choose among several credentials; else empty."""
+    options = credential_options(plan)
+    return {o.credential.name: o.name for o in options} if len(options) > 1 else {}

@@ -40,6 +40,7 @@ from generator.targets.typescript import layout as d  # noqa: E402
 from generator.targets.typescript.escaping import string  # noqa: E402
 from generator.targets.typescript.examples import invoke  # noqa: E402
 from generator.targets.typescript.plan import build_plan  # noqa: E402
+from generator.targets.typescript.target import TYPESCRIPT  # noqa: E402
 from tests.support.corpus import prism  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -94,7 +95,7 @@ MAX_PRISM_STARTS = 10  # Prism crashes on some requests (an odd media type): it 
 def runner(entry: Path, out: Path) -> tuple[str, int]:
     """One ES module calling every method of the SDK in `out` once from the call number START on, printing
     each outcome as a JSON line; and how many calls it holds."""
-    plan = build_plan(build_api(load_spec(entry), load_config(None)))
+    plan = build_plan(build_api(load_spec(entry), load_config(None), TYPESCRIPT.naming))
     index = string((out / "dist" / "esm" / "index.js").as_posix())
     lines = [
         f"import Client from {index};",
@@ -113,7 +114,7 @@ def runner(entry: Path, out: Path) -> tuple[str, int]:
 
 
 def call_through_prism(outcome: Outcome, entry: Path, out: Path) -> None:
-    api = build_api(load_spec(entry), load_config(None))
+    api = build_api(load_spec(entry), load_config(None), TYPESCRIPT.naming)
     outcome.calls, outcome.call_examples = {}, {}
     built = run(["bash", "scripts/build"], out, TSC=str(BIN / "tsc"))
     if built.returncode != 0:

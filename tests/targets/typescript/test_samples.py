@@ -14,6 +14,7 @@ from generator.model.build import build_api
 from generator.spec.load import load_spec
 from generator.targets.typescript.examples import program
 from generator.targets.typescript.plan import build_plan
+from generator.targets.typescript.target import TYPESCRIPT
 from tests.support.corpus.harness import CORPUS
 from tests.targets.typescript.conftest import ROOT, SEED, TSC, generate, node_tools, run
 
@@ -21,7 +22,9 @@ VARIED = CORPUS / "opc-baseline-3.1" / "baseline_openapi_3.1.yaml"  # 50 operati
 
 
 def test_the_seed_javascript_sample_is_generated_character_for_character() -> None:
-    plan = build_plan(build_api(load_spec(SEED), load_config(ROOT / "specs" / "conductor.config.yaml")))
+    plan = build_plan(
+        build_api(load_spec(SEED), load_config(ROOT / "specs" / "conductor.config.yaml"), TYPESCRIPT.naming)
+    )
     [resource] = plan.resources
     spec = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     samples = spec["paths"]["/end-users/{id}"]["delete"]["x-codeSamples"]
@@ -37,7 +40,7 @@ def test_every_sample_of_a_varied_spec_type_checks_against_its_sdk(tmp_path: Pat
     config = {"targets": {"typescript": {"output": "x", "npm_name": "varied-sdk"}}}
     done = generate(VARIED, project, config, lenient=True)  # the spec breaks two rules of its own version
     assert done.returncode == 0, done.stderr
-    plan = build_plan(build_api(load_spec(VARIED), load_config(None)))
+    plan = build_plan(build_api(load_spec(VARIED), load_config(None), TYPESCRIPT.naming))
     samples = project / "samples"
     samples.mkdir()
     count = 0

@@ -7,8 +7,6 @@ import json
 from importlib import resources as package_data
 from typing import Any
 
-import jinja2
-
 from generator.targets.typescript import layout as d
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import Plan
@@ -124,6 +122,8 @@ def project_files(plan: Plan, npm_name: str) -> dict[str, str]:
         "README.md": _readme(plan, npm_name),
         "src/version.ts": f"export const VERSION = {string(plan.api.version)};\n",
     }
+    import jinja2  # when first rendering: commands that render nothing (an unchanged `generate`) stay light
+
     environment = jinja2.Environment(keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined)
     runtime = package_data.files("generator.targets.typescript") / "runtime" / "core"
     values = {"base_error": plan.base_error, "request_id_header": _comment_safe(plan.api.request_id_header)}

@@ -74,8 +74,8 @@ def destinations(config: Config, name: str | None, output: Path | None, default_
 
     - a config without `targets`: the Python target, into `-o` or `default_output` (as before targets existed);
     - `--target NAME`: that target alone, into `-o`, else its configured folder;
-    - no `--target`: every configured target into its folder; `-o` is then allowed only when the config names
-      one target, since one folder cannot hold several projects.
+    - no `--target`: every configured target into its folder; `-o` is then allowed only when it is one of those
+      folders (that target alone) or the config names one target, since one folder cannot hold several projects.
     """
     check_config(config)
     configured: dict[str, TargetConfig | None] = {**config.targets} or {DEFAULT_TARGET: None}
@@ -98,12 +98,15 @@ def destinations(config: Config, name: str | None, output: Path | None, default_
             _check_foreign(config, name, output)
         return [Destination(name, output or (entry.output if entry else default_output))]
     if output is not None:
+        placed = _placed_in(config, output)
+        if placed is not None:  # `-o generated` in a CI script written before the config named more targets
+            return [Destination(placed, output)]
         if len(configured) > 1:
             raise GeneratorError(
                 Problem(
                     f"-o names one folder, but the config names {len(configured)} targets "
                     f"({', '.join(configured)}), each with its own folder: add --target NAME to write one of "
-                    "them into -o, or leave -o out to write each into its configured folder",
+                    "them into -o, give -o one of their folders, or leave -o out to write each into its own",
                     config.file,
                     "/targets",
                 )
@@ -112,6 +115,12 @@ def destinations(config: Config, name: str | None, output: Path | None, default_
     return [
         Destination(name, entry.output if entry is not None else default_output) for name, entry in configured.items()
     ]
+
+
+def _placed_in(config: Config, output: Path) -> str | None:
+    """The configured target whose folder `output` is, if one is."""
+    folder = Path(os.path.abspath(output))
+    return next((name for name, e in config.targets.items() if Path(os.path.abspath(e.output)) == folder), None)
 
 
 def _check_foreign(config: Config, name: str, output: Path) -> None:

@@ -293,7 +293,8 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None, cwd: 
 
 
 def _apply(options: pipeline.Options, plan: ReleasePlan, config_path: Path, project: Path, log: LogFunction) -> None:
-    """The new version into the config, the client regenerated with it, its CHANGELOG and the spec's snapshot."""
+    """The new version into the config, the client (and the config's other targets) regenerated with it, its
+    CHANGELOG and the spec's snapshot."""
     _write_atomically(config_path, _with_version(config_path.read_text(encoding="utf-8"), plan.version))
     result = pipeline.generate(options)
     log(
@@ -301,6 +302,14 @@ def _apply(options: pipeline.Options, plan: ReleasePlan, config_path: Path, proj
         f"{len(result.changes.changed if result.changes else [])} changed"
     )
     _write_atomically(options.output / CHANGELOG, (project / CHANGELOG).read_text(encoding="utf-8"))
+    # The config's other targets (an MCP server, a TypeScript SDK) carry the version too: released with it
+    for other in pipeline.runs(options, None, None):
+        if other.target != options.target:
+            changes = pipeline.generate(other).changes
+            log(
+                f"{other.output} ({other.target}): {len(changes.added if changes else [])} added, "
+                f"{len(changes.changed if changes else [])} changed"
+            )
     _snapshot(options, config_path)
 
 

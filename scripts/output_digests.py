@@ -31,6 +31,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (ROOT.parent / "shared" / "corpus").resolve()  # messages name the real path, not a link to it
 GOLDEN = ROOT / "tests" / "golden"
@@ -107,6 +109,15 @@ def _files(out: Path) -> dict[str, str]:
     }
 
 
+def _python_only(case: Case) -> list[str]:
+    """`--target python` where the case's config names several targets (`-o` then needs one): the record is of
+    the Python SDK. Not passed otherwise, so that `--show` can run revisions from before targets existed."""
+    config = case.config or case.spec.with_name(f"{case.spec.stem}.config.yaml")
+    if not config.is_file():
+        return []
+    return ["--target", "python"] if "targets" in (yaml.safe_load(config.read_text(encoding="utf-8")) or {}) else []
+
+
 def outputs(case: Case, tree: Path = ROOT) -> dict[str, object]:
     """What every command prints and writes for one spec, run from the generator in `tree`."""
     config = ["-c", str(case.config)] if case.config else []
@@ -114,7 +125,7 @@ def outputs(case: Case, tree: Path = ROOT) -> dict[str, object]:
         scratch = Path(scratch_name)
         out = scratch / "client"
         code, stdout, stderr = _run(
-            ["generate", str(case.spec), "-o", str(out), "--lenient", "-q", *config], tree, scratch
+            ["generate", str(case.spec), "-o", str(out), "--lenient", "-q", *config, *_python_only(case)], tree, scratch
         )
         result: dict[str, object] = {"generate": {"exit": code, "stdout": stdout, "stderr": stderr}}
         result["files"] = _files(out) if out.is_dir() else {}
@@ -190,6 +201,7 @@ def _show(case: Case, revision: str) -> None:
                         "--lenient",
                         "-q",
                         *config,
+                        *_python_only(case),
                     ],
                     cwd=tree,
                     env=ENV,

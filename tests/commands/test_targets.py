@@ -180,7 +180,7 @@ def test_one_output_folder_for_several_targets_is_refused(
     code, out, err = run(capsys, "generate", str(spec), "-c", str(config), "-o", str(tmp_path / "out"))
     assert (code, out) == (2, "")
     assert "-o names one folder, but the config names 2 targets (python, echo)" in err
-    assert "add --target NAME" in err
+    assert "add --target NAME" in err and "give -o one of their folders" in err
     # with --target, -o is that target's folder
     code, out, err = run(
         capsys, "generate", str(spec), "-c", str(config), "--target", "echo", "-o", str(tmp_path / "out")
@@ -188,6 +188,21 @@ def test_one_output_folder_for_several_targets_is_refused(
     assert code == EXIT_OK, err
     assert sorted(tree(tmp_path / "out")) == [".generator-manifest", "operations.txt"]
     assert not (tmp_path / "sdk").exists() and not (tmp_path / "echo").exists()
+
+
+def test_output_that_is_a_configured_folder_runs_that_target(
+    echo: None, spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CI step written before the config named more targets (`check -o sdk`) keeps meaning the same thing."""
+    config = write_config(tmp_path, "targets:\n  python: {output: sdk}\n  echo: {output: echo}\n")
+    code, out, err = run(capsys, "generate", str(spec), "-c", str(config), "-o", str(tmp_path / "sdk"))
+    assert code == EXIT_OK, err
+    assert (tmp_path / "sdk" / "pyproject.toml").is_file() and not (tmp_path / "echo").exists()
+    assert f"-> {tmp_path / 'sdk'} (python):" not in out  # one run, of the default target: no label
+    code, out, err = run(capsys, "check", str(spec), "-c", str(config), "-o", f"{tmp_path}/sdk/")
+    assert code == EXIT_OK, out + err
+    code, _, err = run(capsys, "check", str(spec), "-c", str(config), "-o", str(tmp_path / "echo"))
+    assert code == EXIT_DRIFT, err  # echo's folder: the echo target, never generated
 
 
 def test_a_target_the_config_does_not_place_needs_an_output(

@@ -1,0 +1,5 @@
+"""`python -m <package>`: the server."""
+
+from .server import main
+
+main()

@@ -1,0 +1,298 @@
+import { APIPromise } from './api-promise.js';
+import * as Errors from './error.js';
+import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
+
+export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
+
+type HeaderValue = string | number | boolean;
+
+/** Header values by name (a list is sent comma-separated); `null` removes a header sent by default. */
+export type HeaderValues = Record<string, HeaderValue | readonly HeaderValue[] | null | undefined>;
+
+/** Options of one call; each overrides the client's own. */
+export interface RequestOptions {
+  /** Milliseconds to wait for each attempt's response before giving it up. */
+  timeout?: number;
+  /** How often a failed attempt is retried (connection errors, timeouts, 408, 409, 429 and 5xx). */
+  maxRetries?: number;
+  headers?: HeaderValues;
+  query?: object | undefined;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Extra `RequestInit` options for `fetch` (a proxy dispatcher, say). */
+  fetchOptions?: RequestInit;
+  /** Sent as the idempotency header, the same on every retry of this call. */
+  idempotencyKey?: string;
+  /** The credentials this call sends, by option name: the operation's security (the SDK's methods set it). */
+  security?: readonly string[];
+  /** Statuses besides 2xx that are this call's result: the operation's documented redirects (`303`). */
+  successStatuses?: readonly number[];
+}
+
+/** What the generated client hands its base: its resolved options and what the API asks for. */
+export interface BaseClientOptions {
+  baseURL: string;
+  timeout: number;
+  maxRetries: number;
+  fetch: typeof fetch | undefined;
+  fetchOptions: RequestInit | undefined;
+  defaultHeaders: HeaderValues | undefined;
+  defaultQuery: Record<string, unknown> | undefined;
+  userAgent: string;
+  requestIdHeader: string;
+  idempotencyHeader: string | undefined;
+}
+
+const INITIAL_RETRY_DELAY = 0.5;
+const MAX_RETRY_DELAY = 8;
+/** A longer `Retry-After` is not obeyed (seconds); the client's own backoff applies instead. */
+const MAX_RETRY_AFTER = 60;
+
+/** Sends requests: base URL, default headers and query, retries with backoff, per-attempt timeouts, errors. */
+export abstract class BaseClient {
+  readonly baseURL: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  protected readonly options: BaseClientOptions;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: BaseClientOptions) {
+    this.options = options;
+    this.baseURL = options.baseURL;
+    this.timeout = options.timeout;
+    this.maxRetries = options.maxRetries;
+    const fetchFunction = options.fetch ?? globalThis.fetch;
+    if (typeof fetchFunction !== 'function') {
+      const message = 'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18+.';
+      throw new Errors.ConductorError(message);
+    }
+    this.fetch = fetchFunction;
+  }
+
+  /** The headers of the credentials a request sends: those `security` names, else every one set. */
+  protected abstract authHeaders(security: readonly string[] | undefined): HeaderValues;
+
+  /** The query parameters of the credentials a request sends (as `authHeaders`). */
+  protected authQuery(_security: readonly string[] | undefined): Record<string, unknown> {
+    return {};
+  }
+
+  get<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('get', path, options);
+  }
+
+  post<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('post', path, options);
+  }
+
+  put<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('put', path, options);
+  }
+
+  patch<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('patch', path, options);
+  }
+
+  delete<T>(path: string, options?: RequestOptions): APIPromise<T> {
+    return this.request('delete', path, options);
+  }
+
+  request<T>(method: HTTPMethod, path: string, options: RequestOptions = {}): APIPromise<T> {
+    return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
+  }
+
+  /** The first page of a cursor-paged list (GET); the page knows how to ask for the next. */
+  getPage<Body, Item>(
+    path: string,
+    paging: CursorPaging,
+    options: RequestOptions = {},
+  ): PagePromise<Body, Item> {
+    const page = async (response: Response) => {
+      const body = await parseResponse<Body>(response);
+      return new CursorPage<Body, Item>(this, path, options, paging, body);
+    };
+    return new PagePromise(this.send('get', path, options), page, this.options.requestIdHeader);
+  }
+
+  private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {
+    const maxRetries = options.maxRetries ?? this.maxRetries;
+    const automatic = this.options.idempotencyHeader && method !== 'get' ? randomKey() : undefined;
+    const idempotencyKey = options.idempotencyKey ?? automatic;
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = maxRetries - attempt;
+      const url = this.buildURL(path, options.query, options.security);
+      const init = this.buildInit(method, options, attempt, idempotencyKey);
+      let response: Response;
+      try {
+        response = await this.fetchWithTimeout(url, init, options.timeout ?? this.timeout, options.signal);
+      } catch (error) {
+        if (options.signal?.aborted) throw new Errors.APIUserAbortError();
+        if (retriesLeft > 0) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        if (error instanceof TimeoutError) throw new Errors.APIConnectionTimeoutError();
+        throw new Errors.APIConnectionError(undefined, error);
+      }
+      if (response.ok || options.successStatuses?.includes(response.status)) return response;
+      if (retriesLeft > 0 && shouldRetry(response)) {
+        await response.body?.cancel();
+        await sleep(retryDelay(response.headers, attempt));
+        continue;
+      }
+      throw Errors.APIError.generate(response.status, await readBody(response), response.headers);
+    }
+  }
+
+  private buildURL(path: string, query: object | undefined, security: readonly string[] | undefined): string {
+    const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
+    const params = { ...this.options.defaultQuery, ...this.authQuery(security), ...query };
+    for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);
+    return url.toString();
+  }
+
+  private buildInit(
+    method: HTTPMethod,
+    options: RequestOptions,
+    attempt: number,
+    idempotencyKey: string | undefined,
+  ): RequestInit {
+    const headers: HeaderValues = {
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent,
+      'X-Retry-Count': String(attempt),
+      ...this.authHeaders(options.security),
+    };
+    if (idempotencyKey !== undefined && this.options.idempotencyHeader) {
+      headers[this.options.idempotencyHeader] = idempotencyKey;
+    }
+    const init: RequestInit = {
+      ...this.options.fetchOptions,
+      ...options.fetchOptions,
+      method: method.toUpperCase(),
+    };
+    const body = options.body;
+    if (body instanceof URLSearchParams || body instanceof FormData || body instanceof Blob) {
+      init.body = body; // fetch sets the form's content type (and multipart boundary) itself
+    } else if (typeof body === 'string') {
+      init.body = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    init.headers = mergeHeaders(headers, this.options.defaultHeaders, options.headers);
+    return init;
+  }
+
+  private async fetchWithTimeout(
+    url: string,
+    init: RequestInit,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) controller.abort();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    try {
+      return await this.fetch.call(undefined, url, { ...init, signal: controller.signal });
+    } catch (error) {
+      throw timedOut ? new TimeoutError() : error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+}
+
+class TimeoutError extends Error {}
+
+/** The parsed body of a successful response: JSON when it says so, else its text (nothing for 204). */
+async function parseResponse<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  if (/\bjson\b/i.test(contentType) || contentType.includes('+json')) {
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return text as T;
+}
+
+/** An error response's body: parsed JSON when it is JSON, else its text. */
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text || undefined;
+  }
+}
+
+function shouldRetry(response: Response): boolean {
+  const override = response.headers.get('x-should-retry');
+  if (override === 'true') return true;
+  if (override === 'false') return false;
+  const status = response.status;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Seconds to wait before the next attempt: what the server asked for (when reasonable), else the backoff. */
+function retryDelay(headers: Headers, attempt: number): number {
+  const asked = retryAfter(headers);
+  return asked !== undefined && asked >= 0 && asked <= MAX_RETRY_AFTER ? asked : backoff(attempt);
+}
+
+/** `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date, in seconds. */
+function retryAfter(headers: Headers): number | undefined {
+  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (!Number.isNaN(milliseconds)) return milliseconds / 1000;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (!Number.isNaN(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : (date - Date.now()) / 1000;
+}
+
+/** 0.5 s doubling up to 8 s, minus up to a quarter at random so that clients do not retry in step. */
+function backoff(attempt: number): number {
+  const delay = Math.min(INITIAL_RETRY_DELAY * 2 ** attempt, MAX_RETRY_DELAY);
+  return delay * (1 - Math.random() * 0.25);
+}
+
+function sleep(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+}
+
+function randomKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+/** Headers by name, later ones winning (names compared without case); `null` removes one. */
+function mergeHeaders(...layers: (HeaderValues | undefined)[]): Headers {
+  const headers = new Headers();
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer ?? {})) {
+      if (value === null) headers.delete(name);
+      else if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+  }
+  return headers;
+}
+
+/** Arrays repeat the key (`a=1&a=2`), objects nest in brackets (`a[b]=1`); undefined and null are left out. */
+function appendQuery(params: URLSearchParams, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendQuery(params, key, item);
+  } else if (typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) appendQuery(params, `${key}[${name}]`, item);
+  } else {
+    params.append(key, String(value));
+  }
+}

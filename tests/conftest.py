@@ -18,7 +18,6 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +28,7 @@ from hypothesis import Phase, settings
 
 from generator import pipeline
 from tests.support.documents import HEADER_KEYS, Fragment, write_spec
+from tests.support.http_server import Answer, Received, RecordingServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "conductor.yaml"
@@ -174,63 +174,25 @@ class Reply:
     delay: float = 0.0
 
 
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-class LocalServer:
+class LocalServer(RecordingServer):
     """A threaded HTTP server on 127.0.0.1 that answers with scripted replies and records requests."""
 
     def __init__(self) -> None:
         self.replies: queue.Queue[Reply] = queue.Queue()
         self.default = Reply(200, {"id": "end_usr_1234567abcdefg", "objectType": "end_user", "deleted": True},
                              {"Conductor-Request-Id": "req_default"})  # fmt: skip
-        self.received: list[Received] = []
-        server = self
+        super().__init__(self._next_reply)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                server.received.append(Received(self.command, self.path, dict(self.headers.items()), body))
-                try:
-                    reply = server.replies.get_nowait()
-                except queue.Empty:
-                    reply = server.default
-                if reply.delay:
-                    threading.Event().wait(reply.delay)
-                payload = (
-                    b""
-                    if reply.body is None
-                    else reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                )
-                self.send_response(reply.status)
-                headers = {"Content-Type": "application/json", **reply.headers}
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+    def _next_reply(self, request: Received) -> Answer:
+        try:
+            reply = self.replies.get_nowait()
+        except queue.Empty:
+            reply = self.default
+        if reply.delay:
+            threading.Event().wait(reply.delay)
+        body = reply.body
+        payload = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        return Answer(reply.status, payload, {"Content-Type": "application/json", **reply.headers})
 
     def reply(self, *replies: Reply) -> None:
         for reply in replies:
@@ -278,10 +240,9 @@ def within_seconds(seconds: float) -> Iterator[None]:
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     local = LocalServer()
-    local.thread.start()
+    local.start()
     yield local
-    local.httpd.shutdown()
-    local.httpd.server_close()
+    local.close()
 
 
 # Hypothesis profiles (tests/robustness/test_fuzz.py): `ci` is the default, bounded and deterministic;

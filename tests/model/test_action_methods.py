@@ -20,9 +20,7 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -37,6 +35,7 @@ from generator.targets.python.naming import PYTHON_NAMING
 from tests.conftest import Generated, GeneratePackage
 from tests.support.corpus import prism
 from tests.support.documents import shared_spec, write_spec
+from tests.support.http_server import Answer, Received, RecordingServer
 
 SPEC = shared_spec("conductor_action_methods.yaml")
 
@@ -59,50 +58,21 @@ ANSWERS: list[tuple[str, str, object]] = [
 ]
 
 
-class RoutingServer:
+class RoutingServer(RecordingServer):
     """A threaded HTTP server on 127.0.0.1 answering each route with its JSON body; it records the requests.
     `invalid` makes every answer one that does not fit the spec (for strict validation)."""
 
     def __init__(self) -> None:
-        self.received: list[tuple[str, str, dict[str, str], bytes]] = []
         self.invalid = False
-        server = self
+        super().__init__(self._route)
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                server.received.append((self.command, self.path, dict(self.headers.items()), body))
-                path = self.path.split("?", 1)[0].removeprefix("/v1")
-                found = next((a for m, p, a in ANSWERS if m == self.command and re.fullmatch(p, path)), None)
-                answer = {"voided": "not a boolean", "deleted": [], "reportName": 1} if server.invalid else found
-                payload = json.dumps(answer).encode()
-                self.send_response(200 if found is not None else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_DELETE = _handle
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def _route(self, request: Received) -> Answer:
+        path = request.path.split("?", 1)[0].removeprefix("/v1")
+        found = next((a for m, p, a in ANSWERS if m == request.method and re.fullmatch(p, path)), None)
+        answer = {"voided": "not a boolean", "deleted": [], "reportName": 1} if self.invalid else found
+        body = json.dumps(answer).encode()
+        return Answer(200 if found is not None else 404, body, {"Content-Type": "application/json"})
 
 
 @pytest.fixture(scope="module")
@@ -297,12 +267,13 @@ def test_every_parameter_goes_where_the_spec_says(conductor: ModuleType, server:
         client.end_users.passthrough("quickbooks_desktop", id="end_usr_1", qbd_payload={"ItemQueryRq": {"a": 1}})
         client.qbd.reports.aging(conductor_end_user_id=END_USER, as_of_date="2024-01-31", include_zero_balances=True)
         client.qbd.invoices.void("inv/1", conductor_end_user_id=END_USER)
-    (method, path, _, body), (_, report, headers, _), (_, void, _, _) = server.received[sent:]
-    assert (method, path, json.loads(body)) == ("POST", "/v1/end-users/end_usr_1/passthrough/quickbooks_desktop",
-                                                {"ItemQueryRq": {"a": 1}})  # fmt: skip
-    assert report == "/v1/quickbooks-desktop/reports/aging?asOfDate=2024-01-31&includeZeroBalances=true"
-    assert headers["Conductor-End-User-Id"] == END_USER
-    assert void == "/v1/quickbooks-desktop/invoices/inv%2F1/void"
+    passthrough, report, void = server.received[sent:]
+    assert (passthrough.method, passthrough.path, json.loads(passthrough.body)) == (
+        "POST", "/v1/end-users/end_usr_1/passthrough/quickbooks_desktop", {"ItemQueryRq": {"a": 1}}
+    )  # fmt: skip
+    assert report.path == "/v1/quickbooks-desktop/reports/aging?asOfDate=2024-01-31&includeZeroBalances=true"
+    assert report.headers["Conductor-End-User-Id"] == END_USER
+    assert void.path == "/v1/quickbooks-desktop/invoices/inv%2F1/void"
 
 
 def test_an_empty_path_parameter_is_named_as_the_argument(conductor: ModuleType, server: RoutingServer) -> None:

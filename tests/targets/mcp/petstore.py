@@ -4,10 +4,9 @@ bearer auth; and a real HTTP server on 127.0.0.1 that serves it and records what
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.http_server import Answer, Received, RecordingServer
 
 SECRET = "sk_live_petstore_0123456789"  # the API key the tests give the server; never to be seen again
 BIG_NAME = "x" * 50_000  # a pet whose answer is past the size limits the tests set
@@ -104,53 +103,17 @@ CONFIG = {
 PETS = [{"id": f"pet_{n}", "name": f"Pet {n}"} for n in (1, 2, 3)]
 
 
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class PetServer:
+class PetServer(RecordingServer):
     """Serves the petstore on 127.0.0.1: pages of two pets, 404 (with a request id) for an unknown pet."""
 
-    received: list[Received] = field(default_factory=list)
+    def __init__(self) -> None:
+        super().__init__(self._reply)
+        self.start()
 
-    def __post_init__(self) -> None:
-        store = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                store.received.append(Received(self.command, self.path, dict(self.headers.items()), body))
-                status, payload = store.answer(self.command, self.path, body)
-                data = b"" if payload is None else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("X-Request-Id", f"req_{len(store.received)}")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_DELETE = _handle
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+    def _reply(self, request: Received) -> Answer:
+        status, payload = self.answer(request.method, request.path, request.body)
+        data = b"" if payload is None else json.dumps(payload).encode()
+        return Answer(status, data, {"Content-Type": "application/json", "X-Request-Id": f"req_{len(self.received)}"})
 
     def answer(self, method: str, target: str, body: bytes) -> tuple[int, object]:
         parts = urlsplit(target)
@@ -171,7 +134,3 @@ class PetServer:
                 "error": {"message": f"no pet {pet_id}", "echo": self.received[-1].headers.get("Authorization")}
             }
         return (204, None) if method == "DELETE" else (200, pet)
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

@@ -5,17 +5,27 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import signal
 import sys
 import threading
 import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__, pipeline, progress, registry, validate
 from generator.errors import EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK, GeneratorError, Problem
 from generator.spec.limits import RECURSION_LIMIT
 from generator.targets.python.types import annotation as python_annotation
 from generator.write import after_failure, unified_diff
+
+if TYPE_CHECKING:
+    from generator.model.ir import Api
+    from generator.spec.overlay import AppliedOverlay
+
+# Python strings hold a lone surrogate (from a `\udXXX` escape in a JSON spec) that UTF-8 cannot encode.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # `diff`, `inspect` and `release` import their modules when they run: `generate` and `check` stay light.
 RELEASED = "released"  # generator.release.RELEASED, named here for --help without importing it
@@ -411,24 +421,28 @@ def _inspect(options: pipeline.Options, args: argparse.Namespace) -> int:
     if args.json:
         from generator.inspection import api_to_json
 
-        print(json.dumps(api_to_json(api, overlays), indent=2, ensure_ascii=False, default=str))
+        print(_escaped_surrogates(json.dumps(api_to_json(api, overlays), indent=2, ensure_ascii=False, default=str)))
         return EXIT_OK
-    print(
-        f"{api.title} -> package {api.package} ({api.distribution}), clients {api.client_name}, {api.async_client_name}"
-    )
-    print(f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types")
-    for overlay in overlays:
-        print(
-            f"overlay {overlay.file} ({overlay.title} {overlay.version}): {overlay.matched} of {overlay.actions} "
-            "actions applied"
-        )
-    for op in api.operations:
-        args_text = ", ".join(p.name for p in op.parameters)
-        print(
-            f"  client.{'.'.join(op.resource_path)}.{op.name}({args_text}) -> {python_annotation(op.return_type)}"
-            f"    [{op.http_method} {op.path}]"
-        )
+    print(_escaped_surrogates("\n".join(_inspection_lines(api, overlays))))
     return EXIT_OK
+
+
+def _escaped_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a spec may hold one as a JSON escape) written as a `\\uXXXX` escape:
+    standard output is UTF-8, which cannot carry one, and inside a JSON string the escape means the same."""
+    return _LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _inspection_lines(api: Api, overlays: Sequence[AppliedOverlay]) -> Iterator[str]:
+    clients = f"{api.client_name}, {api.async_client_name}"
+    yield f"{api.title} -> package {api.package} ({api.distribution}), clients {clients}"
+    yield f"base URL {api.base_url or '(none)'}; {len(api.operations)} operations; {len(api.models)} types"
+    for overlay in overlays:
+        applied = f"{overlay.matched} of {overlay.actions} actions applied"
+        yield f"overlay {overlay.file} ({overlay.title} {overlay.version}): {applied}"
+    for op in api.operations:
+        call = f"client.{'.'.join(op.resource_path)}.{op.name}({', '.join(p.name for p in op.parameters)})"
+        yield f"  {call} -> {python_annotation(op.return_type)}    [{op.http_method} {op.path}]"
 
 
 def _samples(options: pipeline.Options, args: argparse.Namespace) -> int:

@@ -33,6 +33,9 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)
     # (old schema, new schema, direction, what it is): a schema reached twice the same way is compared once
     seen: set[tuple[str, str, str, str]] = field(default_factory=set)
+    # (old schema, new schema, direction) being compared now, below which the same pair again is a cycle: a
+    # recursive schema (a comment whose replies are comments) would otherwise be walked with ever longer labels
+    descending: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add(self, level: Level, subject: str, message: str, rule: str, at: At) -> None:
         place = (self.new if at.side == "new" else self.old).place(at.location)

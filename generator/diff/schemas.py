@@ -4,6 +4,7 @@ each classified by the direction it travels in (what a request may no longer sen
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from generator.diff.changes import Level
@@ -34,6 +35,10 @@ def compare_schema(
     if key in c.seen:
         return
     c.seen.add(key)
+    pair = key[:3]
+    if pair in c.descending:
+        return  # what changed below is reported where the cycle began
+    c.descending.add(pair)
     _compare_type(c, old_v, new_v, where, annotations)
     _compare_documentation(c, old_v, new_v, where)
     _compare_values(c, old_v, new_v, where)
@@ -43,6 +48,7 @@ def compare_schema(
     if "array" in old_v.types & new_v.types:
         compare_schema(c, old_v.node.items, new_v.node.items, where.below("[]"))
     _compare_additional_properties(c, old_v, new_v, where)
+    c.descending.discard(pair)
 
 
 def _model_subject(c: Comparison, old: View, new: View, where: Where) -> Where:
@@ -236,8 +242,7 @@ def _field_annotations(c: Comparison, old: View, new: View, wire_name: str) -> A
 def _compare_options(c: Comparison, old: View, new: View, where: Where) -> None:
     for keyword in ("oneOf", "anyOf"):
         old_members, new_members = old.options.get(keyword, []), new.options.get(keyword, [])
-        old_keys = [_member_key(m, i) for i, m in enumerate(old_members)]
-        new_keys = [_member_key(m, i) for i, m in enumerate(new_members)]
+        old_keys, new_keys = _member_keys(old_members), _member_keys(new_members)
         for index, member_key in enumerate(old_keys):
             if member_key not in new_keys:
                 level = Level.BREAKING if where.direction == "request" else Level.MINOR
@@ -262,11 +267,21 @@ def _compare_options(c: Comparison, old: View, new: View, where: Where) -> None:
                 compare_schema(c, old_members[old_keys.index(member_key)], new_members[index], where)
 
 
-def _member_key(member: Schema, index: int) -> str:
-    """A union member by its title, else by its place and type."""
-    if member.title is not None:
-        return f"`{member.title}`"
-    return f"#{index + 1} ({type_text(view(member))})"
+def _member_keys(members: list[Schema]) -> list[str]:
+    """Each union member by its title, else by its place and type. A title several members share (three
+    members all titled `array`, say) is told apart by its occurrence: the first `array`, the second..."""
+    titles = Counter(member.title for member in members if member.title is not None)
+    seen: Counter[str] = Counter()
+    keys = []
+    for index, member in enumerate(members):
+        if member.title is None:
+            keys.append(f"#{index + 1} ({type_text(view(member))})")
+        elif titles[member.title] == 1:
+            keys.append(f"`{member.title}`")
+        else:
+            seen[member.title] += 1
+            keys.append(f"`{member.title}` #{seen[member.title]}")
+    return keys
 
 
 def _compare_additional_properties(c: Comparison, old: View, new: View, where: Where) -> None:

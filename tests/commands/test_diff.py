@@ -319,6 +319,44 @@ def test_identical_specs_and_a_schema_moved_into_components_have_no_changes(tmp_
     assert _diff(tmp_path, _move_body_into_components) == []
 
 
+def test_union_members_sharing_a_title_are_paired_by_occurrence(tmp_path: Path) -> None:
+    """Three members titled `array` (openai's embeddings input): unchanged, no change is found; a change to the
+    third is reported at the third, not as changes of every member against the first."""
+    tokens = {"oneOf": [
+        {"type": "string", "title": "string"},
+        {"type": "array", "title": "array", "items": {"type": "string"}},
+        {"type": "array", "title": "array", "items": {"type": "integer"}},
+        {"type": "array", "title": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+    ]}  # fmt: skip
+
+    def shared(spec: dict[str, Any]) -> None:
+        _body(spec)["properties"]["input"] = copy.deepcopy(tokens)
+
+    assert _diff(tmp_path / "same", lambda spec: None, shared) == []
+    changes = _diff(tmp_path / "edited", lambda spec: _body(spec)["properties"]["input"]["oneOf"][3].__setitem__(
+        "maxItems", 8), shared)  # fmt: skip
+    assert [(rule, subject) for rule, _, subject, _ in changes] == [("constraint-tightened", "items.create")], changes
+    assert changes[0][3] == "keyword `input` maxItems tightened: (none) -> 8", changes
+
+
+def test_a_recursive_request_schema_is_compared_once_around_its_cycle(tmp_path: Path) -> None:
+    """A body whose property holds more of itself (a comment's replies): walking it again at each level would
+    never end (it ended in a RecursionError); a change inside is reported once, where the cycle begins."""
+
+    def recursive(spec: dict[str, Any]) -> None:
+        spec["components"]["schemas"]["Comment"] = {"type": "object", "properties": {
+            "text": {"type": "string", "maxLength": 100},
+            "replies": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}},
+        }}  # fmt: skip
+        _body(spec)["properties"]["comment"] = {"$ref": "#/components/schemas/Comment"}
+
+    assert _diff(tmp_path / "same", lambda spec: None, recursive) == []
+    changes = _diff(tmp_path / "edited", lambda spec: spec["components"]["schemas"]["Comment"]["properties"][
+        "text"].__setitem__("maxLength", 50), recursive)  # fmt: skip
+    assert changes == [("constraint-tightened", "breaking", "items.create",
+                        "keyword `comment.text` maxLength tightened: 100 -> 50")]  # fmt: skip
+
+
 def test_each_change_is_listed_once_and_breaking_first(tmp_path: Path) -> None:
     def edit(spec: dict[str, Any]) -> None:
         _item(spec)["properties"].pop("note")  # Item is returned by three methods: still one change

@@ -191,6 +191,21 @@ def test_decoder_yields_each_event_as_its_blank_line_arrives(chat: ModuleType) -
     assert decoder.flush() == []
 
 
+def test_decoder_bounds_one_event_not_the_stream(chat: ModuleType) -> None:
+    from chat._streaming import ServerSentEvent as E
+    from chat._streaming import SSEDecoder
+
+    decoder = SSEDecoder(max_event_size=10)
+    assert [decoder.feed(b"data: 12345678\n\n") for _ in range(50)] == [[E("12345678")]] * 50  # a long stream
+    with pytest.raises(SSEDecoder.EventTooLarge, match="more than 10 characters"):
+        decoder.feed(b"data: 123456789")  # a line that has not ended yet
+        decoder.feed(b"0123")
+    lines = SSEDecoder(max_event_size=10)
+    assert lines.feed(b"data: 1234\n") == []
+    with pytest.raises(SSEDecoder.EventTooLarge):
+        lines.feed(b"data: 56789\n")  # two data lines of one event (5 and 6 characters, with the newline)
+
+
 # --- the model: which operations stream, and how ------------------------------------------------
 
 
@@ -413,6 +428,33 @@ def test_a_stream_that_dies_midway_raises_a_connection_error(
     assert received == ["c1"]
     assert type(error).__name__ == "APIConnectionError" and "stream ended early" in str(error)
     assert error.request_id == "req_stream"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("transport", ["httpx-sync", "httpx-async"])
+def test_an_event_past_max_response_size_is_refused(chat: ModuleType, events: EventServer, transport: str) -> None:
+    """A server that never ends a line cannot make the client buffer without bound: max_response_size applies to
+    each event (a stream of many small events is fine)."""
+    events.script = [chunk(1), *(b"data: " + b"x" * 4000 for _ in range(10))]
+    options = {"api_key": KEY, "base_url": events.url, "max_retries": 0, "max_response_size": 10_000}
+
+    def sync() -> tuple[list[str], Exception]:
+        received = []
+        with pytest.raises(chat.APIResponseTooLargeError) as caught:
+            for item in chat.Chat(**options).chat.completions.create(model="m", stream=True):
+                received.append(item.id)
+        return received, caught.value
+
+    async def asynchronous() -> tuple[list[str], Exception]:
+        async with chat.AsyncChat(**options) as client:
+            received = []
+            with pytest.raises(chat.APIResponseTooLargeError) as caught:
+                async for item in await client.chat.completions.create(model="m", stream=True):
+                    received.append(item.id)
+            return received, caught.value
+
+    received, error = sync() if transport == "httpx-sync" else asyncio.run(asynchronous())
+    assert received == ["c1"]
+    assert "An event of the stream is larger than max_response_size (10,000 bytes)" in str(error)
 
 
 def test_raw_and_streaming_responses_of_a_stream(chat: ModuleType, events: EventServer) -> None:

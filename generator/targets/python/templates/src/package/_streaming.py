@@ -3,7 +3,9 @@
 `Stream[T]` (and `AsyncStream[T]`) yields each event's `data` parsed as `T` as soon as the event has
 arrived, not after the body ends. Events are read by the rules of the WHATWG HTML standard ("Server-sent
 events", the `text/event-stream` interpretation); the one deliberate difference is that an event the body
-ends in without its closing blank line is still delivered, where a browser would drop it.
+ends in without its closing blank line is still delivered, where a browser would drop it. The client's
+`max_response_size` bounds each event, not the stream: one that grows past it before it ends raises
+`APIResponseTooLargeError`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import httpx
 from typing_extensions import Self
 
-from ._exceptions import APIConnectionError, APITimeoutError
+from ._exceptions import APIConnectionError, APIResponseTooLargeError, APITimeoutError
+from ._limits import MAX_RESPONSE_SIZE
 
 if TYPE_CHECKING:
     from ._base_client import BaseClient
@@ -58,9 +61,21 @@ class SSEDecoder:
     after the colon; a line without a colon is a field with an empty value; unknown fields are ignored,
     as are an `id` containing NUL and a `retry` that is not all ASCII digits; a blank line ends an event,
     and an event without any `data` line is not delivered.
+
+    `max_event_size` bounds the characters one event may take before its blank line (its data lines, and a
+    line not yet ended): past it, `feed` raises `EventTooLarge` instead of buffering a body that never ends
+    an event.
     """
 
-    def __init__(self) -> None:
+    class EventTooLarge(Exception):
+        """An event grew past `max_event_size` (its argument) before it ended."""
+
+        def __str__(self) -> str:
+            return f"more than {self.args[0]:,} characters arrived without ending an event"
+
+    def __init__(self, max_event_size: int | None = None) -> None:
+        self._max_event_size = max_event_size
+        self._event_size = 0  # characters of the data lines buffered for the current event
         self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""  # text after the last line break
         self._after_cr = (
@@ -103,6 +118,9 @@ class SSEDecoder:
                 events.append(event)
             start = match.end()
         self._pending = buffer[start:]
+        limit = self._max_event_size
+        if limit is not None and self._event_size + len(self._pending) > limit:
+            raise SSEDecoder.EventTooLarge(limit)
         return events
 
     def _line(self, line: str) -> ServerSentEvent | None:
@@ -115,6 +133,9 @@ class SSEDecoder:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._event_size += len(value) + 1
+            if self._max_event_size is not None and self._event_size > self._max_event_size:
+                raise SSEDecoder.EventTooLarge(self._max_event_size)
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
@@ -126,6 +147,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
         self._data, self._event, self._retry = [], "", None
+        self._event_size = 0
         if not data:
             return None
         return ServerSentEvent("\n".join(data), event or "message", self._last_id, retry)
@@ -149,6 +171,18 @@ class _StreamBase(Generic[_T]):
         if self._item is ServerSentEvent:
             return cast(_T, event)
         return self._client.parse_event(event.data, self._item, self.response)
+
+    def _decoder(self) -> SSEDecoder:
+        """A decoder bounded by the request's `max_response_size`: it applies to each event of a stream."""
+        return SSEDecoder(self.response.request.extensions.get(MAX_RESPONSE_SIZE))
+
+    def _too_large(self, error: SSEDecoder.EventTooLarge) -> APIResponseTooLargeError:
+        limit = self.response.request.extensions.get(MAX_RESPONSE_SIZE)
+        return APIResponseTooLargeError(
+            f"An event of the stream is larger than max_response_size ({limit:,} bytes): {error}. "
+            "Raise max_response_size (for the client, or per call with client.with_options) to read it.",
+            self.response,
+        )
 
     def _broken(self, error: httpx.TransportError) -> APIConnectionError:
         """The error raised when the connection fails before the stream has ended."""
@@ -193,12 +227,14 @@ class Stream(_StreamBase[_T]):
         return next(self._iterator)
 
     def _decode(self) -> Generator[ServerSentEvent, None, None]:
-        decoder = SSEDecoder()
+        decoder = self._decoder()
         try:
             for chunk in self.response.iter_bytes():
                 yield from decoder.feed(chunk)
         except httpx.TransportError as exc:
             raise self._broken(exc) from exc
+        except SSEDecoder.EventTooLarge as exc:
+            raise self._too_large(exc) from None
         yield from decoder.flush()
 
     def close(self) -> None:
@@ -240,13 +276,15 @@ class AsyncStream(_StreamBase[_T]):
         return await self._iterator.__anext__()
 
     async def _decode(self) -> AsyncGenerator[ServerSentEvent, None]:
-        decoder = SSEDecoder()
+        decoder = self._decoder()
         try:
             async for chunk in self.response.aiter_bytes():
                 for event in decoder.feed(chunk):
                     yield event
         except httpx.TransportError as exc:
             raise self._broken(exc) from exc
+        except SSEDecoder.EventTooLarge as exc:
+            raise self._too_large(exc) from None
         for event in decoder.flush():
             yield event
 

@@ -41,6 +41,15 @@ if TYPE_CHECKING:
 OptionsT = TypeVar("OptionsT")
 
 
+# What a generated project's .gitignore says of the generator's own scratch files beside the output (the cache,
+# the lock, an interrupted write's staging folder and journal: generator/write.py's SCRATCH, the same names).
+GITIGNORE_SCRATCH = (
+    "# The SDK generator's own scratch files: never needed by anyone else, never committed.\n"
+    ".generator-cache\n.generator-cache.tmp\n.generator-lock\n.generator-staging\n"
+    ".generator-journal\n.generator-journal.tmp\n"
+)
+
+
 @dataclass(frozen=True)
 class Rendered:
     files: dict[str, str]  # POSIX path relative to the output folder -> text

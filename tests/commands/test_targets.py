@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import registry
 from generator.cli import main
@@ -18,6 +19,7 @@ from generator.errors import EXIT_DRIFT, EXIT_OK
 from generator.targets import Job, OptionsSection, Rendered, Target
 from generator.targets.python.naming import PYTHON_NAMING
 from generator.write import CACHE
+from tests.conftest import SPEC
 from tests.support.documents import shared_spec
 
 
@@ -243,3 +245,16 @@ def test_keep_works_in_the_python_targets_folder(
     assert code == EXIT_OK, err
     assert f"kept     {readme}: 1 hunk in {tmp_path / 'sdk' / 'patches' / 'README.md.patch'}" in out
     assert run(capsys, "check", str(spec), "-c", str(config))[0] == EXIT_OK
+
+
+def test_every_product_target_ignores_the_generators_scratch_files() -> None:
+    """A generated project is committed by its user: the cache, lock and journal beside it must not be."""
+    from generator.targets import GITIGNORE_SCRATCH
+    from generator.write import SCRATCH
+
+    assert set(GITIGNORE_SCRATCH.split("\n")[1:-1]) == set(SCRATCH)
+    config = yaml.safe_load((SPEC.parent / "conductor.config.yaml").read_text(encoding="utf-8"))
+    assert set(config["targets"]) == set(registry.TARGETS)  # Conductor's committed projects: one per target
+    for name, section in config["targets"].items():
+        ignored = (SPEC.parent / section["output"] / ".gitignore").read_text(encoding="utf-8").splitlines()
+        assert set(ignored) >= set(SCRATCH), (name, set(SCRATCH) - set(ignored))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model.ir import Api
+from generator.targets import GITIGNORE_SCRATCH
 from generator.targets.mcp.catalog import Catalog, build_catalog, rule_matches
 from generator.targets.mcp.options import McpNames, McpOptions, names
 from generator.targets.python.escaping import markdown_code, markdown_text, toml_string
@@ -35,7 +36,7 @@ def render_mcp(api: Api, options: McpOptions) -> dict[str, str]:
     files[f"{package}/py.typed"] = ""
     files["pyproject.toml"] = _pyproject(api, package_names)
     files["README.md"] = _readme(api, package_names, catalog, options)
-    files[".gitignore"] = "__pycache__/\n*.egg-info/\n.venv/\ndist/\n"
+    files[".gitignore"] = f"__pycache__/\n*.egg-info/\n.venv/\ndist/\n\n{GITIGNORE_SCRATCH}"
     return dict(sorted(files.items()))
 
 

@@ -7,6 +7,7 @@ import json
 from importlib import resources as package_data
 from typing import Any
 
+from generator.targets import GITIGNORE_SCRATCH
 from generator.targets.typescript import layout as d
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import Plan
@@ -117,7 +118,7 @@ def project_files(plan: Plan, npm_name: str) -> dict[str, str]:
         "tsconfig.json": json_text(TSCONFIG),
         ".prettierrc.json": json_text(PRETTIER_CONFIG),
         ".prettierignore": "dist\nnode_modules\n",
-        ".gitignore": "dist\nnode_modules\n",
+        ".gitignore": f"dist\nnode_modules\n\n{GITIGNORE_SCRATCH}",
         "scripts/build": _BUILD,
         "README.md": _readme(plan, npm_name),
         "src/version.ts": f"export const VERSION = {string(plan.api.version)};\n",

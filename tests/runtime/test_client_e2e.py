@@ -301,6 +301,23 @@ def test_missing_api_key_is_a_clear_error(conductor_project: Path, monkeypatch: 
         conductor.AsyncConductor()
 
 
+def test_a_key_no_header_can_carry_is_refused_without_showing_it(
+    conductor_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key pasted with a typographic character or a stray control character fails when the client is built,
+    with the client's own error, not with an encoding error from deep inside httpx at the first call."""
+    import conductor
+
+    for key, kind in (("sk_live_\u201cabc\u201d", "non-ASCII"), ("sk_live_abc\x7f", "control")):
+        for client_class in (conductor.Conductor, conductor.AsyncConductor):
+            with pytest.raises(conductor.ConductorError, match=f"api_key client option holds a {kind} character") as caught:
+                client_class(api_key=key)
+            assert "abc" not in str(caught.value)
+        monkeypatch.setenv("CONDUCTOR_SECRET_KEY", key)
+        with pytest.raises(conductor.ConductorError, match=kind):
+            conductor.Conductor()
+
+
 def test_environment_configures_key_and_base_url(
     conductor_project: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,6 +285,17 @@ def test_token_endpoint_errors_are_authentication_errors_that_say_so(ledger: Mod
     with pytest.raises(ledger.AuthenticationError, match="answered without an access_token") as missing:
         make(ledger, tokens).entries.retrieve("a")
     assert "not-an-access-token" not in str(missing.value) and missing.value.body is None
+    tokens.token_body = {"access_token": "tok_huge", "padding": "x" * (2 * 1024 * 1024)}  # never read whole
+    with pytest.raises(ledger.AuthenticationError, match="answered with more than 1,048,576 bytes"):
+        make(ledger, tokens).entries.retrieve("a")
+
+    async def huge() -> None:
+        async with make(ledger, tokens, is_async=True) as async_client:
+            await async_client.entries.retrieve("a")
+
+    with pytest.raises(ledger.AuthenticationError, match="answered with more than 1,048,576 bytes"):
+        asyncio.run(huge())
+    assert tokens.api_calls == []
 
 
 def test_secrets_and_tokens_never_reach_logs_reprs_or_errors(

@@ -13,7 +13,7 @@ from typing_extensions import Self
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._exceptions import ConductorError
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from ._utils import credential_from_env
+from ._utils import credential_from_env, unsendable_in_header
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -142,6 +142,8 @@ class Conductor(SyncAPIClient):
                 "The api_key client option must be set either by passing api_key to the client "
                 "or by setting the CONDUCTOR_SECRET_KEY environment variable"
             )
+        if api_key is not None and (unsendable := unsendable_in_header(api_key)):
+            raise ConductorError(f"The api_key client option {unsendable}")
         self.api_key = api_key
         if base_url is None:
             base_url = os.environ.get("CONDUCTOR_BASE_URL") or DEFAULT_BASE_URL
@@ -299,6 +301,8 @@ class AsyncConductor(AsyncAPIClient):
                 "The api_key client option must be set either by passing api_key to the client "
                 "or by setting the CONDUCTOR_SECRET_KEY environment variable"
             )
+        if api_key is not None and (unsendable := unsendable_in_header(api_key)):
+            raise ConductorError(f"The api_key client option {unsendable}")
         self.api_key = api_key
         if base_url is None:
             base_url = os.environ.get("CONDUCTOR_BASE_URL") or DEFAULT_BASE_URL

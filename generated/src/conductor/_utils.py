@@ -25,6 +25,7 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "shown_url",
+    "unsendable_in_header",
     "without_not_given",
 ]
 
@@ -130,6 +131,19 @@ def credential_from_env(name: str) -> str | None:
     its trailing newline, which no header may carry)."""
     value = os.environ.get(name)
     return None if value is None else value.strip()
+
+
+def unsendable_in_header(value: str) -> str | None:
+    """Why `value` cannot be sent as an HTTP header's value (httpx sends ASCII, h11 refuses control
+    characters), or None. The value itself is not shown: it is a credential."""
+    for position, character in enumerate(value, start=1):
+        if not (" " <= character <= "~" or character == "\t"):
+            kind = "a non-ASCII" if ord(character) > 0x7F else "a control"
+            return (
+                f"holds {kind} character (character {position} of {len(value)}), which no HTTP header "
+                "can carry: check that it was copied whole and nothing else with it"
+            )
+    return None
 
 
 def hide_secrets(text: str, request: httpx.Request) -> str:

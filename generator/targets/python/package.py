@@ -53,6 +53,9 @@ OPTIONAL_RUNTIME = {
 
 # Credentials the client keeps but does not send as they are (they fetch a token, or check webhooks).
 UNSENT_CREDENTIALS = ("basic_password", "oauth_client_id", "oauth_client_secret", "webhook_secret")
+# Sent as an HTTP header's value as given (basic credentials are base64-encoded first): the client refuses
+# one that no header can carry when it is built, not with an encoding error at the first call.
+HEADER_CREDENTIALS = ("bearer", "header", "cookie")
 
 
 def client_variants(api: Api) -> list[dict[str, str]]:

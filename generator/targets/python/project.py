@@ -27,6 +27,7 @@ from generator.targets.python.formatting import format_all, known_stable, static
 from generator.targets.python.imports import Import, all_key, import_block, module_file
 from generator.targets.python.package import (
     ERROR_CLASSES,
+    HEADER_CREDENTIALS,
     OPTIONAL_RUNTIME,
     UNSENT_CREDENTIALS,
     auth_hooks,
@@ -122,6 +123,7 @@ def _package_modules(api: Api, index: ModelIndex) -> dict[str, str]:
         auth_hooks=auth_hooks(api),
         needs_base64=any(c.kind == "basic" for c in api.credentials),
         sent_credentials=[c.name for c in api.credentials if c.kind not in UNSENT_CREDENTIALS],
+        header_credentials=[c.name for c in api.credentials if c.kind in HEADER_CREDENTIALS],
         env_vars={c.name: c.env_var for c in api.credentials},
         resource_imports=import_block(
             Import(f".resources.{r.module}", name) for r in api.resources for name in resource_class_names(r)

@@ -20,7 +20,8 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from ._exceptions import AuthenticationError
+from ._exceptions import APIResponseTooLargeError, AuthenticationError
+from ._limits import MAX_RESPONSE_SIZE, aread_body, read_body
 
 if TYPE_CHECKING:
     import asyncio
@@ -30,6 +31,8 @@ __all__ = ["ClientCredentials"]
 # A token is replaced this share of its lifetime before it expires, but never more than MAX_EARLY seconds early.
 EARLY_SHARE = 0.1
 MAX_EARLY = 60.0
+# The largest answer read from the token endpoint, in bytes (a token response is a few hundred).
+MAX_TOKEN_RESPONSE = 1024 * 1024
 
 _log = logging.getLogger(__name__.rsplit(".", 1)[0])
 
@@ -92,7 +95,14 @@ class ClientCredentials:
             token = self._fresh()
             if token is None:
                 started = self.clock()
-                token = self._store(http.send(self._token_request(http), auth=None), started)
+                response = http.send(self._token_request(http), auth=None, stream=True)
+                try:
+                    read_body(response)
+                except APIResponseTooLargeError:
+                    raise self._too_large(response) from None
+                finally:
+                    response.close()
+                token = self._store(response, started)
             return token
 
     async def atoken(self, http: httpx.AsyncClient) -> str:
@@ -103,7 +113,14 @@ class ClientCredentials:
             token = self._fresh()
             if token is None:
                 started = self.clock()
-                token = self._store(await http.send(self._token_request(http), auth=None), started)
+                response = await http.send(self._token_request(http), auth=None, stream=True)
+                try:
+                    await aread_body(response)
+                except APIResponseTooLargeError:
+                    raise self._too_large(response) from None
+                finally:
+                    await response.aclose()
+                token = self._store(response, started)
             return token
 
     def _lock_for_loop(self) -> asyncio.Lock:
@@ -127,7 +144,16 @@ class ClientCredentials:
             "Authorization": "Basic " + base64.b64encode(pair.encode()).decode(),
             "Accept": "application/json",
         }
-        return http.build_request("POST", self.token_url, data=form, headers=headers)
+        request = http.build_request("POST", self.token_url, data=form, headers=headers)
+        request.extensions[MAX_RESPONSE_SIZE] = MAX_TOKEN_RESPONSE  # read by `read_body`
+        return request
+
+    def _too_large(self, response: httpx.Response) -> AuthenticationError:
+        return AuthenticationError(
+            f"The OAuth2 token endpoint {self.token_url} answered with more than {MAX_TOKEN_RESPONSE:,} bytes",
+            response,
+            body=None,
+        )
 
     def _store(self, response: httpx.Response, started: float) -> str:
         """The access token of the token endpoint's answer, cached; AuthenticationError when there is none."""

@@ -401,30 +401,37 @@ def test_break_releases_the_connection_async(chat: ModuleType, events: EventServ
     assert asyncio.run(main()) == ["c1", "c1", "c1", "hello"]
 
 
-@pytest.mark.parametrize("transport", ["httpx-sync", "httpx-async", "aiohttp"])
-def test_a_stream_that_dies_midway_raises_a_connection_error(
-    chat: ModuleType, events: EventServer, transport: str
-) -> None:
-    events.script = [chunk(1), Die()]
+def stream_until_error(
+    chat: ModuleType, events: EventServer, transport: str, error: type[Exception], **options: Any
+) -> tuple[list[str], Exception]:
+    """The ids a streamed call yields before it raises `error` (which it must), over `transport`."""
+    options = {"api_key": KEY, "base_url": events.url, "max_retries": 0, **options}
 
     def sync() -> tuple[list[str], Exception]:
-        client = chat.Chat(api_key=KEY, base_url=events.url, max_retries=0)
         received = []
-        with pytest.raises(chat.APIConnectionError) as caught:
-            for item in client.chat.completions.create(model="m", stream=True):
+        with pytest.raises(error) as caught:
+            for item in chat.Chat(**options).chat.completions.create(model="m", stream=True):
                 received.append(item.id)
         return received, caught.value
 
     async def asynchronous() -> tuple[list[str], Exception]:
         http_client = chat.DefaultAioHttpClient() if transport == "aiohttp" else None
-        async with chat.AsyncChat(api_key=KEY, base_url=events.url, max_retries=0, http_client=http_client) as client:
+        async with chat.AsyncChat(**options, http_client=http_client) as client:
             received = []
-            with pytest.raises(chat.APIConnectionError) as caught:
+            with pytest.raises(error) as caught:
                 async for item in await client.chat.completions.create(model="m", stream=True):
                     received.append(item.id)
             return received, caught.value
 
-    received, error = sync() if transport == "httpx-sync" else asyncio.run(asynchronous())
+    return sync() if transport == "httpx-sync" else asyncio.run(asynchronous())
+
+
+@pytest.mark.parametrize("transport", ["httpx-sync", "httpx-async", "aiohttp"])
+def test_a_stream_that_dies_midway_raises_a_connection_error(
+    chat: ModuleType, events: EventServer, transport: str
+) -> None:
+    events.script = [chunk(1), Die()]
+    received, error = stream_until_error(chat, events, transport, chat.APIConnectionError)
     assert received == ["c1"]
     assert type(error).__name__ == "APIConnectionError" and "stream ended early" in str(error)
     assert error.request_id == "req_stream"  # type: ignore[attr-defined]
@@ -435,24 +442,8 @@ def test_an_event_past_max_response_size_is_refused(chat: ModuleType, events: Ev
     """A server that never ends a line cannot make the client buffer without bound: max_response_size applies to
     each event (a stream of many small events is fine)."""
     events.script = [chunk(1), *(b"data: " + b"x" * 4000 for _ in range(10))]
-    options = {"api_key": KEY, "base_url": events.url, "max_retries": 0, "max_response_size": 10_000}
-
-    def sync() -> tuple[list[str], Exception]:
-        received = []
-        with pytest.raises(chat.APIResponseTooLargeError) as caught:
-            for item in chat.Chat(**options).chat.completions.create(model="m", stream=True):
-                received.append(item.id)
-        return received, caught.value
-
-    async def asynchronous() -> tuple[list[str], Exception]:
-        async with chat.AsyncChat(**options) as client:
-            received = []
-            with pytest.raises(chat.APIResponseTooLargeError) as caught:
-                async for item in await client.chat.completions.create(model="m", stream=True):
-                    received.append(item.id)
-            return received, caught.value
-
-    received, error = sync() if transport == "httpx-sync" else asyncio.run(asynchronous())
+    error_class = chat.APIResponseTooLargeError
+    received, error = stream_until_error(chat, events, transport, error_class, max_response_size=10_000)
     assert received == ["c1"]
     assert "An event of the stream is larger than max_response_size (10,000 bytes)" in str(error)
 

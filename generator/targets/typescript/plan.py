@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from generator.model import types as t
 from generator.model.ir import Api, Credential, Model, Operation, Parameter, Resource, TypeRef
 from generator.targets.typescript import naming
+from generator.targets.typescript.nesting import Nesting, find_nesting, name_nested
 
 SHARED_FILE = "resources/shared"
 
@@ -61,6 +62,7 @@ class Plan:
     home: dict[str, str]  # Model.name -> the file declaring it
     resources: list[ResourceFile]  # top level; children nest
     shared: list[Model]
+    nesting: Nesting = field(default_factory=Nesting)  # nested interfaces (`Invoice.Line`), declared after their root
 
     def all_files(self) -> Iterator[ResourceFile]:
         stack = list(reversed(self.resources))
@@ -87,23 +89,54 @@ def build_plan(api: Api) -> Plan:
     client_class = naming.pascal(api.client_name)
     base_error = client_class + "Error"
     taken = set(naming.TAKEN_TYPE_NAMES) | {client_class, base_error}
+    nesting = find_nesting(api, _params_roots(api))
     models = [m for m in api.models if not m.arguments]
-    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in models}
+    top = [m for m in models if m.name not in nesting.parent]
+    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in top}
     files = [_resource_file(r, taken) for r in api.resources]
-    plan = Plan(api, client_class, base_error, type_names, {}, files, [])
+    plan = Plan(api, client_class, base_error, type_names, {}, files, [], nesting)
     by_name = {m.name: m for m in models}
     for resource in plan.all_files():
         for model_name in _models_used(resource.resource.operations, by_name):
-            if model_name not in plan.home:
-                plan.home[model_name] = resource.file
-                resource.models.append(by_name[model_name])
-    for model in models:
+            root = nesting.root(model_name)
+            if root not in plan.home and root in by_name:
+                plan.home[root] = resource.file
+                resource.models.append(by_name[root])
+    for model in top:
         if model.name not in plan.home:
             plan.home[model.name] = SHARED_FILE
             plan.shared.append(model)
     for resource in plan.all_files():
         _plan_methods(resource, taken, by_name)
+    _place_nested(plan)
     return plan
+
+
+def _params_roots(api: Api) -> set[str]:
+    """The arguments models that become params interfaces: those of operations with a params object."""
+    roots: set[str] = set()
+    stack = list(api.resources)
+    while stack:
+        resource = stack.pop()
+        stack.extend(resource.children)
+        for operation in resource.operations:
+            if operation.params_model and any(p not in operation.positional for p in operation.parameters):
+                roots.add(operation.params_model)
+    return roots
+
+
+def _place_nested(plan: Plan) -> None:
+    """Nested models: named by property path below their root, declared in its file."""
+    root_names = dict(plan.type_names)
+    root_homes = dict(plan.home)
+    for resource in plan.all_files():
+        for method in resource.methods:
+            if method.params_type and method.operation.params_model:
+                root_names[method.operation.params_model] = method.params_type
+                root_homes[method.operation.params_model] = resource.file
+    for name, qualified in name_nested(plan.nesting, root_names).items():
+        plan.type_names[name] = qualified
+        plan.home[name] = root_homes[plan.nesting.root(name)]
 
 
 def _resource_file(resource: Resource, taken: set[str]) -> ResourceFile:

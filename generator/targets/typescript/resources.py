@@ -33,12 +33,14 @@ class Imports:
         self.plan = plan
         self.file = file
         self.types: dict[str, dict[str, None]] = {}  # file -> type names imported from it
+        self.in_scope: set[str] = set()  # names imported otherwise (a group's children's types)
 
     def name(self, model: str) -> str:
         type_name = self.plan.type_names[model]
         home = self.plan.home[model]
-        if home != self.file:
-            self.types.setdefault(home, {})[type_name] = None
+        root = type_name.split(".", 1)[0]  # a nested interface is reached through its root: `Invoice.Line`
+        if home != self.file and root not in self.in_scope:
+            self.types.setdefault(home, {})[root] = None
         return type_name
 
     def lines(self) -> list[d.Doc]:
@@ -62,6 +64,7 @@ def exported_types(plan: Plan, resource: ResourceFile) -> list[str]:
 
 def render_resource(plan: Plan, resource: ResourceFile) -> str:
     imports = Imports(plan, resource.file)
+    imports.in_scope = {name for child in resource.children for name in exported_types(plan, child)}
     members: list[d.Doc] = []
     for child in resource.children:
         members.append(initialized(child.attribute, child.class_name, "this._client"))
@@ -74,7 +77,9 @@ def render_resource(plan: Plan, resource: ResourceFile) -> str:
     for method in resource.methods:
         if method.params_type:
             declarations.append(_params_interface(method, imports))
-    model_docs = [types.declaration(m, plan.type_names[m.name], imports.name) for m in resource.models]
+            if method.operation.params_model:
+                declarations += _nested(plan, method.operation.params_model, method.params_type, imports)
+    model_docs = declared(plan, resource.models, imports)
     body: list[d.Doc] = [_paging_constant(m) for m in resource.methods if m.paging is not None]
     body.append(("export class ", resource.class_name, " extends APIResource ", d.block(members, blank_lines=True)))
     body += [assigned(f"{resource.class_name}.{c.class_name}", c.class_name) for c in resource.children]
@@ -138,9 +143,30 @@ def _child_imports(plan: Plan, resource: ResourceFile) -> list[d.Doc]:
     return head
 
 
+def declared(plan: Plan, models: list[Model], imports: Imports) -> list[d.Doc]:
+    """Each model's declaration, then the namespace of the interfaces nested in it."""
+    docs: list[d.Doc] = []
+    for model in models:
+        docs.append(types.declaration(model, plan.type_names[model.name], imports.name))
+        docs += _nested(plan, model.name, plan.type_names[model.name], imports)
+    return docs
+
+
+def _nested(plan: Plan, parent: str, local: str, imports: Imports) -> list[d.Doc]:
+    """`export namespace Parent { ... }` declaring the models nested in `parent`, and theirs in turn."""
+    members: list[d.Doc] = []
+    for child in plan.nesting.children.get(parent, []):
+        child_local = plan.type_names[child.name].rsplit(".", 1)[-1]
+        members.append(types.declaration(child, child_local, imports.name))
+        members += _nested(plan, child.name, child_local, imports)
+    if not members:
+        return []
+    return [("export namespace ", local, " ", d.block(members, blank_lines=True))]
+
+
 def render_shared(plan: Plan) -> str:
     imports = Imports(plan, SHARED_FILE)
-    body = [types.declaration(m, plan.type_names[m.name], imports.name) for m in plan.shared]
+    body = declared(plan, plan.shared, imports)
     return _file([HEADER, *imports.lines()], body)
 
 

@@ -380,6 +380,7 @@ class Api:
     license: License | None = None  # None: neither the spec nor the config names one (no LICENSE file is written)
     security_contact: str | None = None  # config `security_contact`: SECURITY.md is written when set
     test_skips: tuple[tuple[str, str], ...] = ()  # config `skip_tests`: ("METHOD /path", reason)
+    env_prefix: str = ""  # what the environment variables the config does not name start with (`CONDUCTOR`)
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

@@ -36,6 +36,7 @@ def render_client(plan: Plan) -> str:
         "import { BaseClient, type HeaderValues } from './core/base-client.js';",
         "import type * as Core from './core/base-client.js';",
         "import * as Errors from './core/error.js';",
+        "import { type Logger, type LogLevel, readEnv } from './core/log.js';",
         "import { VERSION } from './version.js';",
     ]
     for resource in plan.resources:
@@ -48,7 +49,6 @@ def render_client(plan: Plan) -> str:
     ]
     body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
     body.append(_namespace(plan))
-    body.append(_READ_ENV)
     parts: list[d.Doc] = [d.join(d.HARDLINE, head)]
     for item in body:
         parts += [d.HARDLINE, d.HARDLINE, item]
@@ -79,6 +79,12 @@ def _options_interface(plan: Plan, options: list[Option]) -> d.Doc:
             "defaultHeaders?: HeaderValues | undefined;",
         ),
         ("Query parameters sent with every request.", "defaultQuery?: Record<string, unknown> | undefined;"),
+        (
+            f"What to log: `off`, `error`, `warn`, `info` (retries) or `debug` (every request and response, "
+            f"credentials hidden). Defaults to process.env[{string(api.log_env)}], else `warn`.",
+            "logLevel?: LogLevel | undefined;",
+        ),
+        ("What to log to (default `console`): pino, winston and the like fit.", "logger?: Logger | undefined;"),
     ]
     members += [types.with_comment(types.comment(text), member) for text, member in fixed]
     return types.interface("ClientOptions", members, f"Options of the {plan.client_class} client; all are optional.")
@@ -91,7 +97,9 @@ def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d
     for option in options:
         type_ = "string" if option.credential.required else "string | null"
         members.append(f"{option.name}: {type_};")
+    members.append("private readonly clientOptions: ClientOptions;")
     members.append(_constructor(plan, options))
+    members.append(_with_options(options))
     members.append(_auth(options))
     if any(o.credential.kind == "query" for o in options):
         members.append(_auth_query(options))
@@ -138,6 +146,10 @@ def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
         "fetchOptions: options.fetchOptions",
         "defaultHeaders: options.defaultHeaders",
         "defaultQuery: options.defaultQuery",
+        "logger: options.logger",
+        "logLevel: options.logLevel",
+        f"logEnv: {string(api.log_env)}",
+        f"customHeadersEnv: {string(custom_headers_env(plan))}",
         f"userAgent: `{_template(plan.client_class)}/JS ${{VERSION}}`",
         f"requestIdHeader: {string(api.request_id_header)}",
         f"idempotencyHeader: {idempotency}",
@@ -145,11 +157,38 @@ def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
     statements.append(
         ("super(", "{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "});")
     )
+    statements.append("this.clientOptions = options;")
     for option in options:
         value = option.name if option.credential.required else f"{option.name} ?? null"
         statements.append(f"this.{option.name} = {value};")
     signature = ("constructor(", pattern, ": ClientOptions = {}) ")
     return (signature, d.block(statements))
+
+
+def custom_headers_env(plan: Plan) -> str:
+    """The environment variable of `Name: value` lines sent with every request (`CONDUCTOR_CUSTOM_HEADERS`)."""
+    return f"{plan.api.env_prefix}_CUSTOM_HEADERS" if plan.api.env_prefix else "CUSTOM_HEADERS"
+
+
+def _with_options(options: list[Option]) -> d.Doc:
+    """`withOptions({...})`: a client like this one (its credentials, URL, limits) with some options changed."""
+    settings = [
+        "...this.clientOptions",
+        "baseURL: this.baseURL",
+        "timeout: this.timeout",
+        "maxRetries: this.maxRetries",
+        "logger: this.logger",
+        "logLevel: this.logLevel",
+        *(f"{o.name}: this.{o.name}" for o in options),
+        "...options",
+    ]
+    value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "}")
+    statements: list[d.Doc] = [
+        "const Client = this.constructor as new (options: ClientOptions) => this;",
+        ("return new Client(", value, ");"),
+    ]
+    doc = types.comment("A new client with these options, the others (credentials included) as this client's.")
+    return types.with_comment(doc, ("withOptions(options: Partial<ClientOptions>): this ", d.block(statements)))
 
 
 def _template(text: str) -> str:
@@ -216,20 +255,6 @@ def _namespace(plan: Plan) -> d.Doc:
         names += [f"type {n} as {n}" for n in exported_types(plan, resource)]
         exports.append(("export ", d.specifiers(names), ";"))
     return ("export declare namespace ", plan.client_class, " ", d.block(exports, blank_lines=True))
-
-
-_READ_ENV = (
-    "/** An environment variable's value (undefined when unset or blank, and outside Node.js). */",
-    d.HARDLINE,
-    "function readEnv(name: string): string | undefined ",
-    d.block(
-        [
-            "const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;",
-            "const value = env?.[name]?.trim();",
-            "return value ? value : undefined;",
-        ]
-    ),
-)
 
 
 def render_index(plan: Plan) -> str:

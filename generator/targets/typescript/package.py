@@ -20,6 +20,7 @@ RUNTIME_FILES = (
     "base-client.ts",
     "encoding.ts",
     "error.ts",
+    "log.ts",
     "pagination.ts",
     "path.ts",
     "resource.ts",
@@ -34,6 +35,12 @@ rm -rf dist
 "$TSC" -p tsconfig.json --module commonjs --moduleResolution node10 --outDir dist/cjs
 "$TSC" -p tsconfig.json --module es2022 --moduleResolution bundler --outDir dist/esm
 echo '{ "type": "commonjs" }' >dist/cjs/package.json
+# `require('<package>')` is the client class itself, the named exports on it (as the published SDKs' is)
+cat >>dist/cjs/index.js <<'JS'
+
+module.exports = Object.assign(exports.default, exports);
+Object.defineProperty(module.exports, '__esModule', { value: true });
+JS
 echo '{ "type": "module" }' >dist/esm/package.json
 """
 

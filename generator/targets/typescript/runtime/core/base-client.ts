@@ -1,5 +1,15 @@
 import { APIPromise } from './api-promise.js';
 import * as Errors from './error.js';
+import {
+  headerLines,
+  leveled,
+  type Logger,
+  type LogLevel,
+  parseLogLevel,
+  readEnv,
+  shownHeaders,
+  shownURL,
+} from './log.js';
 import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
@@ -38,6 +48,12 @@ export interface BaseClientOptions {
   fetchOptions: RequestInit | undefined;
   defaultHeaders: HeaderValues | undefined;
   defaultQuery: Record<string, unknown> | undefined;
+  logger: Logger | undefined;
+  logLevel: LogLevel | undefined;
+  /** The environment variable naming the log level when the option does not (`<PREFIX>_LOG`). */
+  logEnv: string;
+  /** The environment variable of `Name: value` lines sent with every request (`<PREFIX>_CUSTOM_HEADERS`). */
+  customHeadersEnv: string;
   userAgent: string;
   requestIdHeader: string;
   idempotencyHeader: string | undefined;
@@ -53,14 +69,26 @@ export abstract class BaseClient {
   readonly baseURL: string;
   readonly timeout: number;
   readonly maxRetries: number;
+  /** What the client logs to, and from which level (`warn` unless the option or the environment says). */
+  readonly logger: Logger;
+  readonly logLevel: LogLevel;
   protected readonly options: BaseClientOptions;
   private readonly fetch: typeof fetch;
+  private readonly log: Logger;
+  private readonly customHeaders: Record<string, string>;
 
   constructor(options: BaseClientOptions) {
     this.options = options;
     this.baseURL = options.baseURL;
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;
+    this.logger = options.logger ?? console;
+    const fromEnv = () =>
+      parseLogLevel(readEnv(options.logEnv), `process.env['${options.logEnv}']`, this.logger);
+    this.logLevel =
+      parseLogLevel(options.logLevel, 'ClientOptions.logLevel', this.logger) ?? fromEnv() ?? 'warn';
+    this.log = leveled(this.logger, this.logLevel);
+    this.customHeaders = headerLines(readEnv(options.customHeadersEnv));
     const fetchFunction = options.fetch ?? globalThis.fetch;
     if (typeof fetchFunction !== 'function') {
       const message = 'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18+.';
@@ -116,28 +144,47 @@ export abstract class BaseClient {
 
   private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {
     const maxRetries = options.maxRetries ?? this.maxRetries;
-    const automatic = this.options.idempotencyHeader && method !== 'get' ? randomKey() : undefined;
+    // One key per call, made before the first attempt: every retry carries the same (as the Python SDK does).
+    const automatic = this.options.idempotencyHeader && !SAFE_METHODS.has(method) ? randomKey() : undefined;
     const idempotencyKey = options.idempotencyKey ?? automatic;
+    const secretHeaders = Object.keys(this.authHeaders(options.security));
+    const secretQuery = Object.keys(this.authQuery(options.security));
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = maxRetries - attempt;
       const url = this.buildURL(path, options.query, options.security);
       const init = this.buildInit(method, options, attempt, idempotencyKey);
+      const shown = `${method.toUpperCase()} ${shownURL(url, secretQuery)}`;
+      this.log.debug(`Request: ${shown}`, {
+        headers: shownHeaders(init.headers as Headers, secretHeaders),
+        body: options.body,
+      });
       let response: Response;
       try {
         response = await this.fetchWithTimeout(url, init, options.timeout ?? this.timeout, options.signal);
       } catch (error) {
         if (options.signal?.aborted) throw new Errors.APIUserAbortError();
+        const timedOut = error instanceof TimeoutError;
         if (retriesLeft > 0) {
-          await sleep(backoff(attempt));
+          const delay = backoff(attempt);
+          this.log.info(
+            `Retrying ${shown} in ${delay.toFixed(2)} s (${timedOut ? 'timed out' : 'connection error'})`,
+          );
+          await sleep(delay);
           continue;
         }
-        if (error instanceof TimeoutError) throw new Errors.APIConnectionTimeoutError();
+        this.log.debug(`No response: ${shown} (${timedOut ? 'timed out' : String(error)})`);
+        if (timedOut) throw new Errors.APIConnectionTimeoutError();
         throw new Errors.APIConnectionError(undefined, error);
       }
+      this.log.debug(`Response: ${shown} ${response.status}`, {
+        headers: shownHeaders(response.headers, secretHeaders),
+      });
       if (response.ok || options.successStatuses?.includes(response.status)) return response;
       if (retriesLeft > 0 && shouldRetry(response)) {
         await response.body?.cancel();
-        await sleep(retryDelay(response.headers, attempt));
+        const delay = retryDelay(response.headers, attempt);
+        this.log.info(`Retrying ${shown} in ${delay.toFixed(2)} s (status ${response.status})`);
+        await sleep(delay);
         continue;
       }
       throw Errors.APIError.generate(response.status, await readBody(response), response.headers);
@@ -180,7 +227,7 @@ export abstract class BaseClient {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    init.headers = mergeHeaders(headers, this.options.defaultHeaders, options.headers);
+    init.headers = mergeHeaders(headers, this.customHeaders, this.options.defaultHeaders, options.headers);
     return init;
   }
 
@@ -269,8 +316,14 @@ function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
 
+const SAFE_METHODS: ReadonlySet<HTTPMethod> = new Set(['get', 'head', 'options']);
+
+/** `sdk-retry-` and 32 random hex digits, the Python SDK's form of an idempotency key. */
 function randomKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+  const bytes = new Uint8Array(16);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else bytes.forEach((_, index) => (bytes[index] = Math.floor(Math.random() * 256))); // Node 18 without webcrypto
+  return 'sdk-retry-' + Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Headers by name, later ones winning (names compared without case); `null` removes one. */

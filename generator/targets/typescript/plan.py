@@ -22,14 +22,19 @@ SHARED_FILE = "resources/shared"
 
 @dataclass(frozen=True)
 class Paging:
-    """A cursor-paged list, in wire names: the runtime's `CursorPaging` (src/core/pagination.ts)."""
+    """A paged list, in wire names: the runtime's `Paging` (src/core/pagination.ts)."""
 
+    style: str  # cursor, lastItemID, offset, pageNumber or nextURL
     items: str
-    next: tuple[str, ...]
+    next: tuple[str, ...] | None
     has_more: tuple[str, ...] | None
     inverted: bool
-    param: str
+    param: str | None
     item: TypeRef
+    total: tuple[str, ...] | None = None
+    total_pages: tuple[str, ...] | None = None
+    item_id: str | None = None  # lastItemID: the item property whose last value asks for the next page
+    method: str = "GET"
 
 
 @dataclass
@@ -39,7 +44,7 @@ class Method:
     params_type: str | None  # the params interface, when the method takes a params object
     positional: Parameter | None  # the last path parameter, passed on its own
     keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
-    paging: Paging | None = None  # a cursor-paged list: the method returns a PagePromise
+    paging: Paging | None = None  # a paged list: the method returns a PagePromise
 
 
 @dataclass
@@ -190,25 +195,60 @@ def _plan_methods(resource: ResourceFile, taken: set[str], models: dict[str, Mod
                 key = parameter.wire_name
             keys[parameter_id(parameter)] = naming.unique(key, used)
         params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
-        paging = cursor_paging(operation, models)
+        paging = list_paging(operation, models)
         resource.methods.append(Method(operation, name, params_type, positional, keys, paging))
 
 
-def cursor_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
-    """The wire names of a cursor-paged GET list; None for other lists (which return their response as is) and
-    when a property cannot be traced to its wire name."""
+# The model's page classes (generator/model/pagination.py) as the runtime's paging styles.
+_STYLES = {
+    "CursorPage": "cursor",
+    "LastItemIDPage": "lastItemID",
+    "OffsetPage": "offset",
+    "PageNumberPage": "pageNumber",
+    "NextURLPage": "nextURL",
+}
+
+
+def list_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
+    """The wire names of a paged list; None for other operations (which return their response as is) and when
+    a property cannot be traced to its wire name or the style lacks what it needs to ask for the next page."""
     paging = operation.pagination
-    if paging is None or paging.page_class != "CursorPage" or operation.http_method != "GET":
+    style = _STYLES.get(paging.page_class) if paging is not None else None
+    if paging is None or style is None or "." in paging.items:
         return None
-    if not paging.param or not paging.next or "." in paging.items:
+    if (style == "nextURL" and not paging.next) or (style != "nextURL" and not paging.param):
+        return None
+    if style == "cursor" and not paging.next:
         return None
     root = _model_of(operation.return_type.tree, models)
     items = _wire_path(root, [paging.items], models)
-    next_ = _wire_path(root, paging.next.split("."), models)
-    has_more = _wire_path(root, paging.has_more.split("."), models) if paging.has_more else None
-    if items is None or next_ is None or (paging.has_more and has_more is None):
+    traced: dict[str, tuple[str, ...] | None] = {}
+    for key, attribute in (("next", paging.next), ("has_more", paging.has_more), ("total", paging.total)):
+        traced[key] = _wire_path(root, attribute.split("."), models) if attribute else None
+        if attribute and traced[key] is None:
+            return None
+    total_pages = _wire_path(root, paging.total_pages.split("."), models) if paging.total_pages else None
+    item_id = None
+    if paging.item_id:
+        found = _wire_path(_model_of(paging.item.tree, models), [paging.item_id], models)
+        item_id = found[0] if found else None
+    if items is None or (paging.total_pages and total_pages is None) or (paging.item_id and item_id is None):
         return None
-    return Paging(items[0], next_, has_more, paging.has_more_inverted, paging.param, paging.item)
+    if style == "lastItemID" and traced["next"] is None and item_id is None:
+        return None
+    return Paging(
+        style,
+        items[0],
+        traced["next"],
+        traced["has_more"],
+        paging.has_more_inverted,
+        paging.param if style != "nextURL" else None,
+        paging.item,
+        traced["total"],
+        total_pages,
+        item_id,
+        operation.http_method,
+    )
 
 
 def _model_of(tree: t.Type, models: dict[str, Model]) -> Model | None:

@@ -121,7 +121,7 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
     if encoders:
         head.append(f"import {{ {', '.join(encoders)} }} from {core('encoding')};")
     if any(m.paging is not None for m in resource.methods):
-        head.append(f"import type {{ CursorPaging, PagePromise }} from {core('pagination')};")
+        head.append(f"import type {{ Paging, PagePromise }} from {core('pagination')};")
     return head
 
 
@@ -250,14 +250,29 @@ def paging_constant(method: Method) -> str:
 def _paging_constant(method: Method) -> d.Doc:
     paging = method.paging
     assert paging is not None
-    entries = [f"items: {string(paging.items)}", "next: [" + ", ".join(string(n) for n in paging.next) + "]"]
+
+    def path(names: tuple[str, ...]) -> str:
+        return "[" + ", ".join(string(n) for n in names) + "]"
+
+    entries = [f"style: {string(paging.style)}", f"items: {string(paging.items)}"]
+    if paging.next is not None:
+        entries.append(f"next: {path(paging.next)}")
     if paging.has_more is not None:
-        entries.append("hasMore: [" + ", ".join(string(n) for n in paging.has_more) + "]")
+        entries.append(f"hasMore: {path(paging.has_more)}")
         if paging.inverted:
             entries.append("hasMoreInverted: true")
-    entries.append(f"param: {string(paging.param)}")
+    if paging.total is not None:
+        entries.append(f"total: {path(paging.total)}")
+    if paging.total_pages is not None:
+        entries.append(f"totalPages: {path(paging.total_pages)}")
+    if paging.item_id is not None:
+        entries.append(f"itemId: {string(paging.item_id)}")
+    if paging.param is not None:
+        entries.append(f"param: {string(paging.param)}")
+    if paging.method != "GET":
+        entries.append(f"method: {string(paging.method.lower())}")
     value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), entries), ","), d.HARDLINE, "}")
-    return (f"const {paging_constant(method)}: CursorPaging = ", value, ";")
+    return (f"const {paging_constant(method)}: Paging = ", value, ";")
 
 
 def _return_type(operation: Operation, imports: Imports) -> d.Doc:

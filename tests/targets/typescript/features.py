@@ -1,6 +1,7 @@
 """FEATURES_SPEC: a small API with a case of each construct the runtime and the types handle beyond the seed:
 inline objects nested in a model and in a method's params, named with their property path (`Invoice.Line`,
-`InvoiceCreateParams.LineGroup.Line`), beside a component schema and a global type name they must not hide."""
+`InvoiceCreateParams.LineGroup.Line`), beside a component schema and a global type name they must not hide;
+lists paged by offset (with a total), page number (with a page count), the last item's id and a next URL."""
 
 from __future__ import annotations
 
@@ -20,12 +21,33 @@ def _json(schema: dict[str, Any], description: str = "ok") -> dict[str, Any]:
 
 STRING = {"type": "string"}
 INVOICE = {"$ref": "#/components/schemas/Invoice"}
+THING = {"$ref": "#/components/schemas/Thing"}
+THINGS = {"type": "array", "items": THING}
+INTEGER = {"type": "integer"}
+
+
+def _list(name: str, query: list[str], response: dict[str, Any]) -> dict[str, Any]:
+    """A GET list with integer or string query parameters (`after` is a string) and the given response fields."""
+    parameters = [
+        {"in": "query", "name": q, "schema": STRING if q == "after" else INTEGER} for q in query
+    ]
+    return {
+        "get": {
+            "operationId": name,
+            "parameters": parameters,
+            "responses": {"200": _json(_object(response, ["data"]))},
+        }
+    }
 
 FEATURES_SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Features API", "version": "1"},
     "servers": [{"url": "https://features.test"}],
     "paths": {
+        "/by-offset": _list("listByOffset", ["offset", "limit"], {"data": THINGS, "total": INTEGER}),
+        "/by-number": _list("listByNumber", ["page", "per_page"], {"data": THINGS, "total_pages": INTEGER}),
+        "/after-last": _list("listAfterLast", ["after", "limit"], {"data": THINGS, "has_more": {"type": "boolean"}}),
+        "/by-link": _list("listByLink", ["limit"], {"data": THINGS, "links": _object({"next": STRING})}),
         "/invoices": {
             "post": {
                 "operationId": "createInvoice",
@@ -61,6 +83,7 @@ FEATURES_SPEC: dict[str, Any] = {
     "components": {
         "schemas": {
             "Customer": _object({"id": STRING}, ["id"]),
+            "Thing": _object({"id": STRING}, ["id"]),
             "Invoice": _object(
                 {
                     "id": STRING,

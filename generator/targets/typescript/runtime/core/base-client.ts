@@ -10,7 +10,7 @@ import {
   shownHeaders,
   shownURL,
 } from './log.js';
-import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
+import { Page, type Paging, PagePromise } from './pagination.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
 
@@ -129,17 +129,15 @@ export abstract class BaseClient {
     return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
   }
 
-  /** The first page of a cursor-paged list (GET); the page knows how to ask for the next. */
-  getPage<Body, Item>(
-    path: string,
-    paging: CursorPaging,
-    options: RequestOptions = {},
-  ): PagePromise<Body, Item> {
+  /** A page of a list (the path below the base URL, or a next page's absolute URL); it knows the next. */
+  getPage<Body, Item>(path: string, paging: Paging, options: RequestOptions = {}): PagePromise<Body, Item> {
     const page = async (response: Response) => {
       const body = await parseResponse<Body>(response);
-      return new CursorPage<Body, Item>(this, path, options, paging, body);
+      const url = response.url || this.buildURL(path, options.query, options.security);
+      return new Page<Body, Item>(this, path, options, paging, body, url);
     };
-    return new PagePromise(this.send('get', path, options), page, this.options.requestIdHeader);
+    const sent = this.send(paging.method ?? 'get', path, options);
+    return new PagePromise(sent, page, this.options.requestIdHeader);
   }
 
   private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {
@@ -192,9 +190,12 @@ export abstract class BaseClient {
   }
 
   private buildURL(path: string, query: object | undefined, security: readonly string[] | undefined): string {
-    const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(path); // a next page's URL, which carries its query
+    const url = new URL(absolute ? path : this.baseURL.replace(/\/+$/, '') + path);
     const params = { ...this.options.defaultQuery, ...this.authQuery(security), ...query };
-    for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);
+    for (const [key, value] of Object.entries(params)) {
+      if (!(absolute && url.searchParams.has(key))) appendQuery(url.searchParams, key, value);
+    }
     return url.toString();
   }
 

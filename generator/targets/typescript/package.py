@@ -24,6 +24,7 @@ RUNTIME_FILES = (
     "pagination.ts",
     "path.ts",
     "resource.ts",
+    "streaming.ts",
 )
 
 _BUILD = """#!/usr/bin/env bash

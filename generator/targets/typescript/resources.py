@@ -122,6 +122,10 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
         head.append(f"import {{ {', '.join(encoders)} }} from {core('encoding')};")
     if any(m.paging is not None for m in resource.methods):
         head.append(f"import type {{ Paging, PagePromise }} from {core('pagination')};")
+    streamed = [m.operation.stream for m in resource.methods if m.operation.stream is not None]
+    if streamed:
+        names = ["ServerSentEvent"] if any(s.item.tree == t.ServerSentEvent() for s in streamed) else []
+        head.append(f"import type {{ {', '.join([*names, 'Stream'])} }} from {core('streaming')};")
     return head
 
 
@@ -213,7 +217,42 @@ def _method(plan: Plan, resource: ResourceFile, method: Method, imports: Imports
     text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
     example = examples.example_lines(plan, resource, method)
     doc = types.comment(text, operation.deprecated, example)
-    return types.with_comment(doc, (signature, d.block(statements))), uses_path
+    overloads = _stream_overloads(method, arguments, imports)
+    implementation = (signature, d.block(statements))
+    return types.with_comment(doc, (*overloads, implementation)), uses_path
+
+
+def _stream_overloads(method: Method, arguments: list[d.Doc], imports: Imports) -> list[d.Doc]:
+    """Where a body property switches the stream on (`stream: true`), overloads that type each call by it: the
+    stream, the parsed body, or (the switch unknown) either."""
+    operation = method.operation
+    stream = operation.stream
+    if stream is None or stream.switch is None or not method.params_type:
+        return []
+    switch = next((p for p in operation.parameters if p.location == "body" and p.name == stream.switch), None)
+    if switch is None:
+        return []
+    key = naming.property_key(method.keys[parameter_id(switch)])
+    required = any(p.required for p in operation.parameters if p is not method.positional)
+    params = "params" if required else "params?"
+    leading = [a for a in arguments if not (isinstance(a, str) and a.startswith("params"))][:-1]
+    item = d.flat(types.spell(stream.item.tree, imports.name, nested=True))
+    body = d.flat(types.spell(operation.return_type.tree, imports.name, nested=True))
+    cases = [
+        (f"params: {method.params_type} & {{ {key}: true }}", f"Stream<{item}>"),
+        (f"{params}: {method.params_type} & {{ {key}?: false | null }}", body),
+        (f"{params}: {method.params_type}", f"{body} | Stream<{item}>"),
+    ]
+    lines: list[d.Doc] = []
+    for parameter, returned in cases:
+        overload = [*leading, parameter, "options?: RequestOptions"]
+        line = f"{method.name}(" + ", ".join(d.flat(a) for a in overload) + f"): APIPromise<{returned}>;"
+        if len(CLASS_INDENT) + len(line) <= d.PRINT_WIDTH:
+            lines.append(line)
+        else:
+            lines.append((method.name, d.broken("(", overload, ")"), f": APIPromise<{returned}>;"))
+        lines.append(d.HARDLINE)
+    return lines
 
 
 def _signature(method: Method, arguments: list[d.Doc], returns: d.Doc, imports: Imports) -> d.Doc:
@@ -276,10 +315,22 @@ def _paging_constant(method: Method) -> d.Doc:
 
 
 def _return_type(operation: Operation, imports: Imports) -> d.Doc:
+    """What the call resolves to: the parsed body; the `Response` of a download; a `Stream` of server-sent
+    events (or, where a body property switches the stream on, the body or the stream)."""
     tree = operation.return_type.tree
     if isinstance(tree, t.NoneType):
         return "void"
+    if _BYTES in t.union_members(tree):
+        return "Response"
+    stream = operation.stream
+    if stream is not None and stream.switch is not None:
+        tree = t.Union((*t.union_members(tree), t.StreamOf(stream.item.tree)))
+    elif stream is not None:
+        tree = t.StreamOf(stream.item.tree)
     return types.spell(tree, imports.name, nested=True)
+
+
+_BYTES = t.Primitive("bytes")
 
 
 def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
@@ -318,6 +369,9 @@ def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
         f"{naming.property_key(p.wire_name)}: {variables[parameter_id(p)]}" for p in by_location.get("header", [])
     ]
     headers = _media_headers(operation) + headers
+    cookies = [_entry(p, variables) for p in by_location.get("cookie", [])]
+    if cookies:
+        options.append("cookies: { " + ", ".join(cookies) + " }")
     options += _operation_options(operation, security)
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
@@ -367,6 +421,11 @@ def _operation_options(operation: Operation, security: list[str] | None) -> list
     """What the runtime must know of the operation itself: the credentials it sends, when the API has several,
     and the documented redirects that are its result (`303`), not an error."""
     options = []
+    if _BYTES in t.union_members(operation.return_type.tree):
+        options.append("binaryResponse: true")
+    if operation.stream is not None:
+        raw = operation.stream.item.tree == t.ServerSentEvent()
+        options.append(f"stream: {string('events' if raw else 'json')}")
     if security is not None:
         options.append("security: [" + ", ".join(string(name) for name in security) + "]")
     if operation.redirect_success:

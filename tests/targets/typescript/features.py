@@ -1,7 +1,9 @@
 """FEATURES_SPEC: a small API with a case of each construct the runtime and the types handle beyond the seed:
 inline objects nested in a model and in a method's params, named with their property path (`Invoice.Line`,
 `InvoiceCreateParams.LineGroup.Line`), beside a component schema and a global type name they must not hide;
-lists paged by offset (with a total), page number (with a page count), the last item's id and a next URL."""
+lists paged by offset (with a total), page number (with a page count), the last item's id and a next URL;
+a download, server-sent events (typed, untyped, and switched on by a `stream` body property) and cookie
+parameters."""
 
 from __future__ import annotations
 
@@ -28,9 +30,7 @@ INTEGER = {"type": "integer"}
 
 def _list(name: str, query: list[str], response: dict[str, Any]) -> dict[str, Any]:
     """A GET list with integer or string query parameters (`after` is a string) and the given response fields."""
-    parameters = [
-        {"in": "query", "name": q, "schema": STRING if q == "after" else INTEGER} for q in query
-    ]
+    parameters = [{"in": "query", "name": q, "schema": STRING if q == "after" else INTEGER} for q in query]
     return {
         "get": {
             "operationId": name,
@@ -38,6 +38,7 @@ def _list(name: str, query: list[str], response: dict[str, Any]) -> dict[str, An
             "responses": {"200": _json(_object(response, ["data"]))},
         }
     }
+
 
 FEATURES_SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -48,6 +49,60 @@ FEATURES_SPEC: dict[str, Any] = {
         "/by-number": _list("listByNumber", ["page", "per_page"], {"data": THINGS, "total_pages": INTEGER}),
         "/after-last": _list("listAfterLast", ["after", "limit"], {"data": THINGS, "has_more": {"type": "boolean"}}),
         "/by-link": _list("listByLink", ["limit"], {"data": THINGS, "links": _object({"next": STRING})}),
+        "/reports/{id}/pdf": {
+            "get": {
+                "operationId": "downloadReport",
+                "parameters": [{"in": "path", "name": "id", "required": True, "schema": STRING}],
+                "responses": {
+                    "200": {
+                        "description": "the PDF",
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            }
+        },
+        "/events": {
+            "get": {
+                "operationId": "listEvents",
+                "responses": {"200": {"description": "events", "content": {"text/event-stream": {"schema": THING}}}},
+            }
+        },
+        "/raw-events": {
+            "get": {
+                "operationId": "listRawEvents",
+                "responses": {"200": {"description": "events", "content": {"text/event-stream": {}}}},
+            }
+        },
+        "/completions": {
+            "post": {
+                "operationId": "createCompletion",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": _object({"prompt": STRING, "stream": {"type": "boolean"}}, ["prompt"])
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "the completion, or its chunks as events",
+                        "content": {"application/json": {"schema": THING}, "text/event-stream": {"schema": THING}},
+                    }
+                },
+            }
+        },
+        "/preferences": {
+            "get": {
+                "operationId": "getPreferences",
+                "parameters": [
+                    {"in": "cookie", "name": "theme", "required": True, "schema": STRING},
+                    {"in": "cookie", "name": "lang", "schema": STRING},
+                    {"in": "query", "name": "verbose", "schema": {"type": "boolean"}},
+                ],
+                "responses": {"200": _json(THING)},
+            }
+        },
         "/invoices": {
             "post": {
                 "operationId": "createInvoice",

@@ -11,6 +11,7 @@ import {
   shownURL,
 } from './log.js';
 import { Page, type Paging, PagePromise } from './pagination.js';
+import { Stream } from './streaming.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
 
@@ -37,6 +38,15 @@ export interface RequestOptions {
   security?: readonly string[];
   /** Statuses besides 2xx that are this call's result: the operation's documented redirects (`303`). */
   successStatuses?: readonly number[];
+  /** The result is the `Response` itself, its body unread: a download (the SDK's methods set it). */
+  binaryResponse?: boolean;
+  /**
+   * An answer of `text/event-stream` is a `Stream` of each event's data parsed as JSON (`json`), or of the events
+   * as received (`events`) (the SDK's methods set it).
+   */
+  stream?: 'json' | 'events';
+  /** Cookies sent with the call, beside the credentials' (the SDK's methods set them from cookie parameters). */
+  cookies?: Record<string, unknown>;
 }
 
 /** What the generated client hands its base: its resolved options and what the API asks for. */
@@ -126,7 +136,8 @@ export abstract class BaseClient {
   }
 
   request<T>(method: HTTPMethod, path: string, options: RequestOptions = {}): APIPromise<T> {
-    return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
+    const parse = (response: Response) => parseResponse<T>(response, options);
+    return new APIPromise<T>(this.send(method, path, options), parse, this.options.requestIdHeader);
   }
 
   /** A page of a list (the path below the base URL, or a next page's absolute URL); it knows the next. */
@@ -228,6 +239,14 @@ export abstract class BaseClient {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
+    const cookies = Object.entries(options.cookies ?? {}).filter(
+      ([, value]) => value !== undefined && value !== null,
+    );
+    if (cookies.length > 0) {
+      const sent = cookies.map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`);
+      const credentials = headers['Cookie'];
+      headers['Cookie'] = [...(typeof credentials === 'string' ? [credentials] : []), ...sent].join('; ');
+    }
     init.headers = mergeHeaders(headers, this.customHeaders, this.options.defaultHeaders, options.headers);
     return init;
   }
@@ -260,10 +279,17 @@ export abstract class BaseClient {
 
 class TimeoutError extends Error {}
 
-/** The parsed body of a successful response: JSON when it says so, else its text (nothing for 204). */
-async function parseResponse<T>(response: Response): Promise<T> {
+/**
+ * The result of a successful response: JSON when it says so, else its text (nothing for 204); the response
+ * itself for a download; a `Stream` for server-sent events.
+ */
+async function parseResponse<T>(response: Response, options: RequestOptions = {}): Promise<T> {
+  if (options.binaryResponse) return response as T;
   if (response.status === 204) return undefined as T;
   const contentType = response.headers.get('content-type') ?? '';
+  if (options.stream && /^text\/event-stream\b/i.test(contentType)) {
+    return new Stream(response, options.stream === 'events') as T;
+  }
   const text = await response.text();
   if (/\bjson\b/i.test(contentType) || contentType.includes('+json')) {
     return (text ? JSON.parse(text) : undefined) as T;

@@ -49,6 +49,12 @@ export interface RequestOptions {
   cookies?: Record<string, unknown>;
 }
 
+/** Headers of a credential the client fetched itself, and how to drop it when the API refuses it. */
+export interface FetchedAuth {
+  headers: HeaderValues;
+  refused: () => void;
+}
+
 /** What the generated client hands its base: its resolved options and what the API asks for. */
 export interface BaseClientOptions {
   baseURL: string;
@@ -83,7 +89,7 @@ export abstract class BaseClient {
   readonly logger: Logger;
   readonly logLevel: LogLevel;
   protected readonly options: BaseClientOptions;
-  private readonly fetch: typeof fetch;
+  protected readonly fetch: typeof fetch;
   private readonly log: Logger;
   private readonly customHeaders: Record<string, string>;
 
@@ -109,6 +115,11 @@ export abstract class BaseClient {
 
   /** The headers of the credentials a request sends: those `security` names, else every one set. */
   protected abstract authHeaders(security: readonly string[] | undefined): HeaderValues;
+
+  /** Credentials fetched on demand (an OAuth2 token) a request sends, and how to drop one the API refused. */
+  protected async fetchedAuth(_security: readonly string[] | undefined): Promise<FetchedAuth | undefined> {
+    return undefined;
+  }
 
   /** The query parameters of the credentials a request sends (as `authHeaders`). */
   protected authQuery(_security: readonly string[] | undefined): Record<string, unknown> {
@@ -156,12 +167,14 @@ export abstract class BaseClient {
     // One key per call, made before the first attempt: every retry carries the same (as the Python SDK does).
     const automatic = this.options.idempotencyHeader && !SAFE_METHODS.has(method) ? randomKey() : undefined;
     const idempotencyKey = options.idempotencyKey ?? automatic;
-    const secretHeaders = Object.keys(this.authHeaders(options.security));
+    const secretHeaders = [...Object.keys(this.authHeaders(options.security)), 'Authorization'];
     const secretQuery = Object.keys(this.authQuery(options.security));
+    let refetched = false; // a fetched token the API refuses is fetched again once, not counted as a retry
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = maxRetries - attempt;
+      const fetched = await this.fetchedAuth(options.security);
       const url = this.buildURL(path, options.query, options.security);
-      const init = this.buildInit(method, options, attempt, idempotencyKey);
+      const init = this.buildInit(method, options, attempt, idempotencyKey, fetched?.headers);
       const shown = `${method.toUpperCase()} ${shownURL(url, secretQuery)}`;
       this.log.debug(`Request: ${shown}`, {
         headers: shownHeaders(init.headers as Headers, secretHeaders),
@@ -189,6 +202,13 @@ export abstract class BaseClient {
         headers: shownHeaders(response.headers, secretHeaders),
       });
       if (response.ok || options.successStatuses?.includes(response.status)) return response;
+      if (response.status === 401 && fetched !== undefined && !refetched) {
+        refetched = true;
+        fetched.refused();
+        await response.body?.cancel();
+        attempt--;
+        continue;
+      }
       if (retriesLeft > 0 && shouldRetry(response)) {
         await response.body?.cancel();
         const delay = retryDelay(response.headers, attempt);
@@ -215,12 +235,14 @@ export abstract class BaseClient {
     options: RequestOptions,
     attempt: number,
     idempotencyKey: string | undefined,
+    fetchedHeaders: HeaderValues | undefined,
   ): RequestInit {
     const headers: HeaderValues = {
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
       'X-Retry-Count': String(attempt),
       ...this.authHeaders(options.security),
+      ...fetchedHeaders,
     };
     if (idempotencyKey !== undefined && this.options.idempotencyHeader) {
       headers[this.options.idempotencyHeader] = idempotencyKey;

@@ -21,6 +21,7 @@ RUNTIME_FILES = (
     "encoding.ts",
     "error.ts",
     "log.ts",
+    "oauth.ts",
     "pagination.ts",
     "path.ts",
     "resource.ts",

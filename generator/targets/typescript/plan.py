@@ -274,7 +274,7 @@ def _wire_path(model: Model | None, names: list[str], models: dict[str, Model]) 
 CLIENT_MEMBERS = frozenset(
     {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
     | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "getPage", "constructor"}
-    | {"logger", "logLevel", "log", "customHeaders", "clientOptions", "withOptions"}
+    | {"logger", "logLevel", "log", "customHeaders", "clientOptions", "withOptions", "fetchedAuth"}
 )
 
 

@@ -1,0 +1,145 @@
+"""OAuth2 client credentials in the TypeScript SDK, against a real HTTP server on 127.0.0.1 playing the token
+endpoint and the API: the token is fetched with HTTP Basic (id and secret form-encoded) and the scopes, cached,
+fetched once for concurrent calls, fetched again when it expires or the API refuses it, not fetched when a token
+is given; a refusing or oversized token answer ends in an error."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+from tests.conftest import LocalServer, Reply
+from tests.targets.typescript.conftest import build, generate, node_tools, run_node
+
+SPEC = """\
+openapi: 3.1.0
+info: {title: Ledger, version: '1'}
+servers: [{url: 'https://ledger.test/v1'}]
+security: [{oauth: []}]
+paths:
+  /entries/{id}:
+    get:
+      operationId: getEntry
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Entry"}}}}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: /oauth/token
+          scopes: {"entries:read": read entries, "entries:write": write entries}
+  schemas:
+    Entry:
+      type: object
+      required: [id]
+      properties: {id: {type: string}}
+"""
+ENTRY = Reply(200, {"id": "ent_1"})
+
+
+@pytest.fixture(scope="module")
+def ledger_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    node_tools()
+    folder = tmp_path_factory.mktemp("ledger")
+    (folder / "ledger.yaml").write_text(SPEC, encoding="utf-8")
+    done = generate(folder / "ledger.yaml", folder / "sdk")
+    assert done.returncode == 0, done.stderr
+    build(folder / "sdk")
+    return folder / "sdk"
+
+
+def _token(token: str, expires_in: int = 3600) -> Reply:
+    return Reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": expires_in})
+
+
+def _node(sdk: Path, server: LocalServer, tmp_path: Path, body: str) -> Any:
+    entry = json.dumps((sdk / "dist" / "esm" / "index.js").as_posix())
+    script = f"""import Ledger from {entry};
+const options = {{ baseURL: process.env.BASE_URL, maxRetries: 0, clientId: 'ledger app:1', clientSecret: 's3cr3t/+=' }};
+const outcome = async (call) => {{
+  try {{
+    return (await call()).id;
+  }} catch (e) {{
+    return `${{e.name}}: ${{e.message}}`;
+  }}
+}};
+{body}
+"""
+    done = run_node(script, tmp_path, BASE_URL=server.url)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _authorizations(server: LocalServer) -> list[str]:
+    return [f"{r.method} {r.path} {r.headers.get('Authorization', '')}" for r in server.received]
+
+
+def test_the_token_is_fetched_cached_shared_refreshed_and_refetched_once_refused(
+    ledger_sdk: Path, server: LocalServer, tmp_path: Path
+) -> None:
+    server.reply(
+        _token("tok_1"), ENTRY, ENTRY,  # fetched once, then cached
+        Reply(401, {"message": "revoked"}), _token("tok_2"), ENTRY,  # refused: fetched again, the call sent again
+        _token("tok_3", expires_in=5), ENTRY, ENTRY,  # a new client: two calls at once share one fetch
+        _token("tok_4"), ENTRY,  # then its token has expired
+    )  # fmt: skip
+    body = """
+const client = new Ledger(options);
+const results = [await outcome(() => client.entries.retrieve('a')), await outcome(() => client.entries.retrieve('b'))];
+results.push(await outcome(() => client.entries.retrieve('c')));
+const other = new Ledger(options);
+results.push(...(await Promise.all([other.entries.retrieve('d'), other.entries.retrieve('e')])).map((e) => e.id));
+other.apiKeyCredentials.now = () => Date.now() + 5000;  // past the 5 s the token lives (minus 0.5 s)
+results.push(await outcome(() => other.entries.retrieve('f')));
+console.log(JSON.stringify(results));"""
+    assert _node(ledger_sdk, server, tmp_path, body) == ["ent_1"] * 6
+    secret = "Basic " + base64.b64encode(b"ledger+app%3A1:s3cr3t%2F%2B%3D").decode()
+    assert _authorizations(server) == [
+        f"POST /oauth/token {secret}",
+        "GET /v1/entries/a Bearer tok_1",
+        "GET /v1/entries/b Bearer tok_1",
+        "GET /v1/entries/c Bearer tok_1",
+        f"POST /oauth/token {secret}",
+        "GET /v1/entries/c Bearer tok_2",
+        f"POST /oauth/token {secret}",
+        "GET /v1/entries/d Bearer tok_3",
+        "GET /v1/entries/e Bearer tok_3",
+        f"POST /oauth/token {secret}",
+        "GET /v1/entries/f Bearer tok_4",
+    ]
+    form = parse_qs(server.received[0].body.decode())
+    assert form == {"grant_type": ["client_credentials"], "scope": ["entries:read entries:write"]}
+
+
+def test_a_given_token_a_refusal_and_an_oversized_answer(ledger_sdk: Path, server: LocalServer, tmp_path: Path) -> None:
+    server.reply(
+        ENTRY,  # a token given: nothing fetched
+        Reply(400, {"error": "invalid_client", "error_description": "unknown client"}),
+        Reply(200, b'{"access_token": "' + b"x" * (1024 * 1024) + b'"}'),
+    )
+    body = """
+const given = await outcome(() => new Ledger({ ...options, apiKey: 'tok_given' }).entries.retrieve('a'));
+const refused = await outcome(() => new Ledger(options).entries.retrieve('b'));
+const oversized = await outcome(() => new Ledger(options).entries.retrieve('c'));
+let missing;
+try { new Ledger({ baseURL: 'http://127.0.0.1:9', clientId: 'only-the-id' }); } catch (e) { missing = e.message; }
+console.log(JSON.stringify({ given, refused, oversized, missing }));"""
+    result = _node(ledger_sdk, server, tmp_path, body)
+    assert result == {
+        "given": "ent_1",
+        "refused": "AuthenticationError: 400 The OAuth2 token endpoint "
+        f"{server.url.removesuffix('/v1')}/oauth/token refused the client credentials (invalid_client: unknown client)",
+        "oversized": f"LedgerError: The OAuth2 token endpoint {server.url.removesuffix('/v1')}/oauth/token answered "
+        "with more than 1048576 bytes",
+        "missing": "The clientId and clientSecret options must be given together.",
+    }
+    assert _authorizations(server)[0] == "GET /v1/entries/a Bearer tok_given"
+    assert len(server.received) == 3

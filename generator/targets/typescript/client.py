@@ -59,6 +59,8 @@ def render_client(plan: Plan) -> str:
     taken = set(CLIENT_MEMBERS) | {o.name for o in options}
     flows = oauth_flows(plan, options, taken)
     attributes = [naming.unique(r.attribute, taken, "Resource") for r in plan.resources]
+    hooks = plan.api.webhook_verification
+    webhooks = naming.unique(naming.camel(hooks.attribute), taken, "Resource") if hooks else None
     base_imports = "BaseClient, type FetchedAuth, type HeaderValues" if flows else "BaseClient, type HeaderValues"
     head: list[d.Doc] = [
         HEADER,
@@ -69,6 +71,7 @@ def render_client(plan: Plan) -> str:
         "import { type Logger, type LogLevel, readEnv } from './core/log.js';",
         *(["import { ClientCredentials } from './core/oauth.js';"] if flows else []),
         "import { VERSION } from './version.js';",
+        *(["import { Webhooks } from './webhooks.js';"] if hooks else []),
     ]
     for resource in plan.resources:
         names = [resource.class_name, *(f"type {n}" for n in exported_types(plan, resource))]
@@ -76,7 +79,7 @@ def render_client(plan: Plan) -> str:
         head.append(("import ", imported, " from ", string(relative("client", resource.file)), ";"))
     body: list[d.Doc] = [
         _options_interface(plan, options),
-        _client_class(plan, options, attributes, flows),
+        _client_class(plan, options, attributes, flows, webhooks),
     ]
     body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
     body.append(_namespace(plan))
@@ -121,7 +124,9 @@ def _options_interface(plan: Plan, options: list[Option]) -> d.Doc:
     return types.interface("ClientOptions", members, f"Options of the {plan.client_class} client; all are optional.")
 
 
-def _client_class(plan: Plan, options: list[Option], attributes: list[str], flows: list[Flow]) -> d.Doc:
+def _client_class(  # noqa: PLR0913 - what the class holds, each decided by the caller
+    plan: Plan, options: list[Option], attributes: list[str], flows: list[Flow], webhooks: str | None
+) -> d.Doc:
     api = plan.api
     client = plan.client_class
     members: list[d.Doc] = []
@@ -138,9 +143,11 @@ def _client_class(plan: Plan, options: list[Option], attributes: list[str], flow
     if any(o.credential.kind == "query" for o in options):
         members.append(_auth_query(options))
     members.append(f"static DEFAULT_TIMEOUT = {round(api.default_timeout * 1000)};")
-    statics = [_static(name) for name in (plan.base_error, *ERROR_CLASSES)]
+    statics = [_static(name) for name in (plan.base_error, *error_classes(plan))]
     members.append(d.join(d.HARDLINE, statics))
     resources = [initialized(a, r.class_name, "this") for a, r in zip(attributes, plan.resources, strict=True)]
+    if webhooks is not None:
+        resources.append(initialized(webhooks, "Webhooks", "this"))
     if resources:
         members.append(d.join(d.HARDLINE, resources))
     doc = types.comment(f"The {api.title} client.")
@@ -365,9 +372,14 @@ def _namespace(plan: Plan) -> d.Doc:
     return ("export declare namespace ", plan.client_class, " ", d.block(exports, blank_lines=True))
 
 
+def error_classes(plan: Plan) -> tuple[str, ...]:
+    """The error classes besides the base one: `WebhookVerificationError` too where the client verifies webhooks."""
+    return ERROR_CLASSES + (("WebhookVerificationError",) if plan.api.webhook_verification else ())
+
+
 def render_index(plan: Plan) -> str:
     client = plan.client_class
-    errors = [plan.base_error, *ERROR_CLASSES]
+    errors = [plan.base_error, *error_classes(plan)]
     lines: list[d.Doc] = [
         HEADER,
         "",
@@ -377,5 +389,6 @@ def render_index(plan: Plan) -> str:
         "export { APIPromise, type WithResponse } from './core/api-promise.js';",
         "export type { RequestOptions } from './core/base-client.js';",
         ("export ", d.delimited("{", errors, "}", padded=True), " from './core/error.js';"),
+        *(["export { Webhooks, type WebhookEvent } from './webhooks.js';"] if plan.api.webhook_verification else []),
     ]
     return d.render(d.join(d.HARDLINE, lines)) + "\n"

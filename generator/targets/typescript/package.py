@@ -26,6 +26,7 @@ RUNTIME_FILES = (
     "path.ts",
     "resource.ts",
     "streaming.ts",
+    "webhooks.ts",
 )
 
 _BUILD = """#!/usr/bin/env bash
@@ -137,6 +138,10 @@ def project_files(plan: Plan, npm_name: str) -> dict[str, str]:
     runtime = package_data.files("generator.targets.typescript") / "runtime" / "core"
     values = {"base_error": plan.base_error, "request_id_header": _comment_safe(plan.api.request_id_header)}
     for name in RUNTIME_FILES:
+        if name == "oauth.ts" and not plan.api.oauth_flows:  # only where the spec has a client credentials flow
+            continue
+        if name == "webhooks.ts" and plan.api.webhook_verification is None:  # only where it has webhooks
+            continue
         template = environment.from_string((runtime / name).read_text(encoding="utf-8"))
         files[f"src/core/{name}"] = template.render(values)
     return files

@@ -1,12 +1,17 @@
-"""OAuth2 client credentials in the TypeScript SDK, against a real HTTP server on 127.0.0.1 playing the token
-endpoint and the API: the token is fetched with HTTP Basic (id and secret form-encoded) and the scopes, cached,
-fetched once for concurrent calls, fetched again when it expires or the API refuses it, not fetched when a token
-is given; a refusing or oversized token answer ends in an error."""
+"""OAuth2 client credentials and webhook verification in the TypeScript SDK of one small spec. Against a real
+HTTP server on 127.0.0.1 playing the token endpoint and the API: the token is fetched with HTTP Basic (id and
+secret form-encoded) and the scopes, cached, fetched once for concurrent calls, fetched again when it expires or
+the API refuses it, not fetched when a token is given; a refusing or oversized token answer ends in an error.
+Webhooks: Standard Webhooks signatures checked (several while a secret rotates, the timestamp within five
+minutes), the payload parsed; an HMAC header scheme checked by the runtime's `verifyHmac`."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -41,7 +46,28 @@ components:
       type: object
       required: [id]
       properties: {id: {type: string}}
+    EntryCreated:
+      type: object
+      required: [type, entry]
+      properties: {type: {type: string, const: entry.created}, entry: {$ref: "#/components/schemas/Entry"}}
+    EntryDeleted:
+      type: object
+      required: [type, id]
+      properties: {type: {type: string, enum: [entry.deleted]}, id: {type: string}}
+webhooks:
+  entry.created:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/EntryCreated"}}}
+      responses: {"200": {description: ok}}
+  entry.deleted:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/EntryDeleted"}}}
+      responses: {"200": {description: ok}}
 """
+WEBHOOK_KEY = b"the webhook key, 32 bytes long!!"
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(WEBHOOK_KEY).decode()
 ENTRY = Reply(200, {"id": "ent_1"})
 
 
@@ -143,3 +169,69 @@ console.log(JSON.stringify({ given, refused, oversized, missing }));"""
     }
     assert _authorizations(server)[0] == "GET /v1/entries/a Bearer tok_given"
     assert len(server.received) == 3
+
+
+def _signed(body: bytes, timestamp: int, key: bytes = WEBHOOK_KEY) -> dict[str, str]:
+    signed = f"msg_1.{timestamp}.".encode() + body
+    signature = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    wrong = base64.b64encode(b"x" * 32).decode()
+    return {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": f"v1,{wrong} v1,{signature}",
+    }
+
+
+def test_webhooks_are_verified_then_parsed(ledger_sdk: Path, tmp_path: Path) -> None:
+    body = json.dumps({"type": "entry.created", "entry": {"id": "ent_1"}}).encode()
+    now = int(time.time())
+    cases = {
+        "good": (body.decode(), _signed(body, now)),
+        "tampered": (body.decode().replace("ent_1", "ent_2"), _signed(body, now)),
+        "old": (body.decode(), _signed(body, now - 301)),
+        "future": (body.decode(), _signed(body, now + 301)),
+        "other key": (body.decode(), _signed(body, now, b"another key, also 32 bytes long!")),
+        "unsigned": (body.decode(), {"webhook-id": "msg_1", "webhook-timestamp": str(now)}),
+    }
+    github = hmac.new(b"gh-secret", body, hashlib.sha256).hexdigest()
+    entry = json.dumps((ledger_sdk / "dist" / "esm" / "index.js").as_posix())
+    core = json.dumps((ledger_sdk / "dist" / "esm" / "core" / "webhooks.js").as_posix())
+    script = f"""import Ledger from {entry};
+import {{ verifyHmac }} from {core};
+const client = new Ledger({{ apiKey: 'tok', webhookSecret: process.env.SECRET }});
+const outcome = async (call) => {{
+  try {{
+    const value = await call();
+    return value === undefined ? 'ok' : value;
+  }} catch (e) {{
+    return `${{e.name}}: ${{e.message}}`;
+  }}
+}};
+const cases = {json.dumps(cases)};
+const results = {{}};
+for (const [name, [body, headers]] of Object.entries(cases)) {{
+  results[name] = await outcome(() => client.webhooks.unwrap(body, headers));
+}}
+results.bytes = await outcome(() => client.webhooks.unwrap(new TextEncoder().encode(cases.good[0]), new Headers(cases.good[1])));
+results.noSecret = await outcome(() => new Ledger({{ apiKey: 'tok' }}).webhooks.unwrap(...cases.good));
+const scheme = {{ header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }};
+results.hmac = await outcome(() => verifyHmac(cases.good[0], {{ 'x-hub-signature-256': 'sha256={github}' }}, 'gh-secret', scheme));
+results.hmacWrong = await outcome(() => verifyHmac(cases.good[0], {{ 'x-hub-signature-256': 'sha256=00' }}, 'gh-secret', scheme));
+console.log(JSON.stringify(results));
+"""
+    done = run_node(script, tmp_path, SECRET=WEBHOOK_SECRET, LEDGER_WEBHOOK_SECRET="")
+    assert done.returncode == 0, done.stderr
+    failure = "WebhookVerificationError: "
+    assert json.loads(done.stdout) == {
+        "good": {"type": "entry.created", "entry": {"id": "ent_1"}},
+        "tampered": failure + "No signature of the webhook request matches the secret",
+        "old": failure + "The webhook timestamp is too old: the request may be a replay",
+        "future": failure + "The webhook timestamp is in the future",
+        "other key": failure + "No signature of the webhook request matches the secret",
+        "unsigned": failure + "The webhook request has no webhook-signature header",
+        "bytes": {"type": "entry.created", "entry": {"id": "ent_1"}},
+        "noSecret": "LedgerError: No webhook secret: pass { secret } or set the webhookSecret client option or "
+        "the LEDGER_WEBHOOK_SECRET environment variable",
+        "hmac": "ok",
+        "hmacWrong": failure + "The X-Hub-Signature-256 signature does not match the secret",
+    }

@@ -236,21 +236,23 @@ def _stream_overloads(method: Method, arguments: list[d.Doc], imports: Imports) 
     required = any(p.required for p in operation.parameters if p is not method.positional)
     params = "params" if required else "params?"
     leading = [a for a in arguments if not (isinstance(a, str) and a.startswith("params"))][:-1]
-    item = d.flat(types.spell(stream.item.tree, imports.name, nested=True))
-    body = d.flat(types.spell(operation.return_type.tree, imports.name, nested=True))
+    stream_tree = t.StreamOf(stream.item.tree)
+    body_tree = operation.return_type.tree
     cases = [
-        (f"params: {method.params_type} & {{ {key}: true }}", f"Stream<{item}>"),
-        (f"{params}: {method.params_type} & {{ {key}?: false | null }}", body),
-        (f"{params}: {method.params_type}", f"{body} | Stream<{item}>"),
+        (f"params: {method.params_type} & {{ {key}: true }}", stream_tree),
+        (f"{params}: {method.params_type} & {{ {key}?: false | null }}", body_tree),
+        (f"{params}: {method.params_type}", t.Union((*t.union_members(body_tree), stream_tree))),
     ]
     lines: list[d.Doc] = []
-    for parameter, returned in cases:
+    for parameter, tree in cases:
+        returned = types.spell(tree, imports.name, nested=True)
         overload = [*leading, parameter, "options?: RequestOptions"]
-        line = f"{method.name}(" + ", ".join(d.flat(a) for a in overload) + f"): APIPromise<{returned}>;"
+        line = f"{method.name}(" + ", ".join(d.flat(a) for a in overload) + f"): APIPromise<{d.flat(returned)}>;"
         if len(CLASS_INDENT) + len(line) <= d.PRINT_WIDTH:
             lines.append(line)
-        else:
-            lines.append((method.name, d.broken("(", overload, ")"), f": APIPromise<{returned}>;"))
+        else:  # as `_signature`: the parameters break first, then a union in the type argument, one a line
+            promise = d.group("APIPromise<", d.indent(d.SOFTLINE, returned), d.SOFTLINE, ">")
+            lines.append((method.name, d.broken("(", overload, ")"), ": ", promise, ";"))
         lines.append(d.HARDLINE)
     return lines
 

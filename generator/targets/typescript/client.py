@@ -134,9 +134,9 @@ def _client_class(  # noqa: PLR0913 - what the class holds, each decided by the 
         type_ = "string" if option.credential.required else "string | null"
         members.append(f"{option.name}: {type_};")
     members.append("private readonly clientOptions: ClientOptions;")
-    members += [f"private readonly {f.attribute}: ClientCredentials | null;" for f in flows]
+    members += [f"private {f.attribute}: ClientCredentials | null;" for f in flows]
     members.append(_constructor(plan, options, flows))
-    members.append(_with_options(options))
+    members.append(_with_options(options, flows))
     members.append(_auth(options))
     if flows:
         members.append(_fetched_auth(flows, len(options) > 1))
@@ -285,8 +285,9 @@ def custom_headers_env(plan: Plan) -> str:
     return f"{plan.api.env_prefix}_CUSTOM_HEADERS" if plan.api.env_prefix else "CUSTOM_HEADERS"
 
 
-def _with_options(options: list[Option]) -> d.Doc:
-    """`withOptions({...})`: a client like this one (its credentials, URL, limits) with some options changed."""
+def _with_options(options: list[Option], flows: list[Flow]) -> d.Doc:
+    """`withOptions({...})`: a client like this one (its credentials, URL, limits) with some options changed; one
+    fetching the same OAuth2 tokens shares this one's cache (as the Python SDK's `with_options` does)."""
     settings = [
         "...this.clientOptions",
         "baseURL: this.baseURL",
@@ -298,10 +299,17 @@ def _with_options(options: list[Option]) -> d.Doc:
         "...options",
     ]
     value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "}")
-    statements: list[d.Doc] = [
-        "const Client = this.constructor as new (options: ClientOptions) => this;",
-        ("return new Client(", value, ");"),
-    ]
+    statements: list[d.Doc] = ["const Client = this.constructor as new (options: ClientOptions) => this;"]
+    if not flows:
+        statements.append(("return new Client(", value, ");"))
+    else:
+        statements.append(("const client = new Client(", value, ");"))
+        for flow in flows:
+            cache = flow.attribute
+            statements.append(
+                (f"if (client.{cache}?.sameAs(this.{cache})) ", d.block([f"client.{cache} = this.{cache};"]))
+            )
+        statements.append("return client;")
     doc = types.comment("A new client with these options, the others (credentials included) as this client's.")
     return types.with_comment(doc, ("withOptions(options: Partial<ClientOptions>): this ", d.block(statements)))
 

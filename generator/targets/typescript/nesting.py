@@ -5,7 +5,8 @@ of a method's params is an interface in a namespace named after its parent (`Inv
 The model says which models are nested (`Model.path`, the property path below its module's main class) and the
 parent is the model of the same module, one step up that path, whose fields name it. Inside a namespace a
 member hides any outer name it shares, so a nested name never takes a name its namespace tree refers to (the
-top-level types its members mention, its own root, the global types `Array`, `Record`...): it is suffixed.
+top-level types its members mention, its own root, the global types a type is spelled with: `Array`, `Record`,
+`Blob`): it is suffixed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 from generator.model import types as t
 from generator.model.ir import Api, Model
 from generator.targets.typescript import naming
+
+# The global types a spelled type may name (types.py): a nested interface never hides them.
+SPELLED_GLOBALS = ("Array", "Record", "Blob", "Stream", "ServerSentEvent")
 
 
 def _trees(model: Model) -> list[t.Type]:
@@ -73,7 +77,7 @@ def name_nested(nesting: Nesting, root_names: dict[str, str]) -> dict[str, str]:
         if not below:
             continue
         # What the namespace tree's members mention, by the first segment of its name: no member may hide it.
-        hidden = set(naming.TAKEN_TYPE_NAMES) | {root_name}
+        hidden = set(SPELLED_GLOBALS) | {root_name}
         for model in below:
             for name in _referenced(model):
                 top = nesting.root(name)

@@ -116,6 +116,8 @@ def test_the_token_is_fetched_cached_shared_refreshed_and_refetched_once_refused
         Reply(401, {"message": "revoked"}), _token("tok_2"), ENTRY,  # refused: fetched again, the call sent again
         _token("tok_3", expires_in=5), ENTRY, ENTRY,  # a new client: two calls at once share one fetch
         _token("tok_4"), ENTRY,  # then its token has expired
+        ENTRY,  # a copy made by withOptions shares the cache
+        _token("tok_5"), ENTRY,  # one with other credentials does not
     )  # fmt: skip
     body = """
 const client = new Ledger(options);
@@ -125,8 +127,10 @@ const other = new Ledger(options);
 results.push(...(await Promise.all([other.entries.retrieve('d'), other.entries.retrieve('e')])).map((e) => e.id));
 other.apiKeyCredentials.now = () => Date.now() + 5000;  // past the 5 s the token lives (minus 0.5 s)
 results.push(await outcome(() => other.entries.retrieve('f')));
+results.push(await outcome(() => other.withOptions({ timeout: 9000 }).entries.retrieve('g')));
+results.push(await outcome(() => other.withOptions({ clientId: 'another' }).entries.retrieve('h')));
 console.log(JSON.stringify(results));"""
-    assert _node(ledger_sdk, server, tmp_path, body) == ["ent_1"] * 6
+    assert _node(ledger_sdk, server, tmp_path, body) == ["ent_1"] * 8
     secret = "Basic " + base64.b64encode(b"ledger+app%3A1:s3cr3t%2F%2B%3D").decode()
     assert _authorizations(server) == [
         f"POST /oauth/token {secret}",
@@ -140,6 +144,9 @@ console.log(JSON.stringify(results));"""
         "GET /v1/entries/e Bearer tok_3",
         f"POST /oauth/token {secret}",
         "GET /v1/entries/f Bearer tok_4",
+        "GET /v1/entries/g Bearer tok_4",
+        "POST /oauth/token " + "Basic " + base64.b64encode(b"another:s3cr3t%2F%2B%3D").decode(),
+        "GET /v1/entries/h Bearer tok_5",
     ]
     form = parse_qs(server.received[0].body.decode())
     assert form == {"grant_type": ["client_credentials"], "scope": ["entries:read entries:write"]}

@@ -44,6 +44,14 @@ export class ClientCredentials {
     return this.pending;
   }
 
+  /** Whether `other` fetches the same tokens (so that two clients can share one cache). */
+  sameAs(other: ClientCredentials | null): boolean {
+    if (other === null) return false;
+    const [a, b] = [this.options, other.options];
+    const same = a.tokenURL === b.tokenURL && a.clientId === b.clientId && a.clientSecret === b.clientSecret;
+    return same && a.scopes.join(' ') === b.scopes.join(' ');
+  }
+
   /** Drops `stale` (refused by the API), unless it was replaced already. */
   forget(stale: string): void {
     if (this.token === stale) this.token = undefined;

@@ -100,3 +100,20 @@ try {
         "seen": ["a"],
         "error": "FeaturesError: An event stream line is longer than 16777216 characters; stopping",
     }
+
+
+def test_the_event_decoder_reads_lines_split_anywhere(features_sdk: Path, tmp_path: Path) -> None:
+    core = json.dumps((features_sdk / "dist" / "esm" / "core" / "streaming.js").as_posix())
+    script = f"""import {{ SSEDecoder }} from {core};
+const decoder = new SSEDecoder();
+const events = [];
+for (const piece of ['\\ufeffda', 'ta: a\\r', '\\ndata: b', 'c', 'd\\r', '\\r', 'event: last\\ndata: e']) {{
+  events.push(...decoder.feed(piece));
+}}
+events.push(...decoder.flush());
+console.log(JSON.stringify(events.map((e) => [e.event, e.data])));
+"""
+    done = run_node(script, tmp_path)
+    assert done.returncode == 0, done.stderr
+    # `\r` then `\n` in the next chunk is one line break; `\r\r` ends the event; the last one lacks its blank line
+    assert json.loads(done.stdout) == [["message", "a\nbcd"], ["last", "e"]]

@@ -27,6 +27,8 @@ export interface ServerSentEvent {
  */
 export class SSEDecoder {
   private pending = '';
+  private parts: string[] = [];
+  private partsLength = 0;
   private afterCR = false;
   private atStart = true;
   private data: string[] = [];
@@ -41,7 +43,17 @@ export class SSEDecoder {
       if (text.startsWith('\ufeff')) text = text.slice(1);
     }
     if (this.afterCR && text.startsWith('\n')) text = text.slice(1);
-    const buffer = this.pending + text;
+    if (text && !/[\r\n]/.test(text)) {
+      // More of an unfinished line: kept aside, so that a long line is not copied and scanned on every chunk
+      this.afterCR = false;
+      this.parts.push(text);
+      this.partsLength += text.length;
+      checked(this.pending, this.partsLength);
+      return [];
+    }
+    const buffer = this.pending + this.parts.join('') + text;
+    this.parts = [];
+    this.partsLength = 0;
     if (text) this.afterCR = buffer.endsWith('\r');
     const events: ServerSentEvent[] = [];
     const lineBreak = /\r\n|\r|\n/g;
@@ -57,8 +69,10 @@ export class SSEDecoder {
 
   /** At the end of the body: the event still buffered, even without its closing blank line. */
   flush(): ServerSentEvent[] {
-    if (this.pending) this.line(this.pending);
+    const rest = this.pending + this.parts.join('');
+    if (rest) this.line(rest);
     this.pending = '';
+    this.parts = [];
     const last = this.dispatch();
     return last === undefined ? [] : [last];
   }
@@ -88,8 +102,8 @@ export class SSEDecoder {
 }
 
 /** `line`, unless it is longer than a stream may send (a server that never ends a line is not read forever). */
-function checked(line: string): string {
-  if (line.length > MAX_LINE_LENGTH) {
+function checked(line: string, more: number = 0): string {
+  if (line.length + more > MAX_LINE_LENGTH) {
     const message = `An event stream line is longer than ${MAX_LINE_LENGTH} characters; stopping`;
     throw new Errors.{{ base_error }}(message);
   }

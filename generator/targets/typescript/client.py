@@ -11,6 +11,7 @@ from generator.targets.typescript import naming, types
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import CLIENT_MEMBERS, Option, Plan, credential_options, relative
 from generator.targets.typescript.resources import CLASS_INDENT, HEADER, assigned, exported_types, initialized
+from generator.targets.typescript.webhooks import webhook_names
 
 ERROR_CLASSES = (
     "APIError",
@@ -61,6 +62,7 @@ def render_client(plan: Plan) -> str:
     attributes = [naming.unique(r.attribute, taken, "Resource") for r in plan.resources]
     hooks = plan.api.webhook_verification
     webhooks = naming.unique(naming.camel(hooks.attribute), taken, "Resource") if hooks else None
+    verifier = webhook_names(plan, hooks)[0] if hooks else ""
     base_imports = "BaseClient, type FetchedAuth, type HeaderValues" if flows else "BaseClient, type HeaderValues"
     head: list[d.Doc] = [
         HEADER,
@@ -71,7 +73,7 @@ def render_client(plan: Plan) -> str:
         "import { type Logger, type LogLevel, readEnv } from './core/log.js';",
         *(["import { ClientCredentials } from './core/oauth.js';"] if flows else []),
         "import { VERSION } from './version.js';",
-        *(["import { Webhooks } from './webhooks.js';"] if hooks else []),
+        *([f"import {{ {verifier} }} from './webhooks.js';"] if hooks else []),
     ]
     for resource in plan.resources:
         names = [resource.class_name, *(f"type {n}" for n in exported_types(plan, resource))]
@@ -79,7 +81,7 @@ def render_client(plan: Plan) -> str:
         head.append(("import ", imported, " from ", string(relative("client", resource.file)), ";"))
     body: list[d.Doc] = [
         _options_interface(plan, options),
-        _client_class(plan, options, attributes, flows, webhooks),
+        _client_class(plan, options, attributes, flows, (webhooks, verifier) if webhooks else None),
     ]
     body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
     body.append(_namespace(plan))
@@ -125,7 +127,7 @@ def _options_interface(plan: Plan, options: list[Option]) -> d.Doc:
 
 
 def _client_class(  # noqa: PLR0913 - what the class holds, each decided by the caller
-    plan: Plan, options: list[Option], attributes: list[str], flows: list[Flow], webhooks: str | None
+    plan: Plan, options: list[Option], attributes: list[str], flows: list[Flow], webhooks: tuple[str, str] | None
 ) -> d.Doc:
     api = plan.api
     client = plan.client_class
@@ -147,7 +149,7 @@ def _client_class(  # noqa: PLR0913 - what the class holds, each decided by the 
     members.append(d.join(d.HARDLINE, statics))
     resources = [initialized(a, r.class_name, "this") for a, r in zip(attributes, plan.resources, strict=True)]
     if webhooks is not None:
-        resources.append(initialized(webhooks, "Webhooks", "this"))
+        resources.append(initialized(webhooks[0], webhooks[1], "this"))
     if resources:
         members.append(d.join(d.HARDLINE, resources))
     doc = types.comment(f"The {api.title} client.")
@@ -397,6 +399,13 @@ def render_index(plan: Plan) -> str:
         "export { APIPromise, type WithResponse } from './core/api-promise.js';",
         "export type { RequestOptions } from './core/base-client.js';",
         ("export ", d.delimited("{", errors, "}", padded=True), " from './core/error.js';"),
-        *(["export { Webhooks, type WebhookEvent } from './webhooks.js';"] if plan.api.webhook_verification else []),
+        *_webhook_exports(plan),
     ]
     return d.render(d.join(d.HARDLINE, lines)) + "\n"
+
+
+def _webhook_exports(plan: Plan) -> list[d.Doc]:
+    if plan.api.webhook_verification is None:
+        return []
+    class_name, event_name = webhook_names(plan, plan.api.webhook_verification)
+    return [f"export {{ {class_name}, type {event_name} }} from './webhooks.js';"]

@@ -242,3 +242,24 @@ console.log(JSON.stringify(results));
         "hmac": "ok",
         "hmacWrong": failure + "The X-Hub-Signature-256 signature does not match the secret",
     }
+
+
+def test_the_verifier_makes_way_for_a_webhooks_resource(tmp_path: Path) -> None:
+    """An API with its own `webhooks` resource (resend's): the verifier is `client.webhookEvents`."""
+    from generator.config import load_config
+    from generator.model.build import build_api
+    from generator.spec.load import load_spec
+    from generator.targets.typescript.target import TYPESCRIPT, render_typescript
+
+    spec = SPEC.replace(
+        "paths:\n",
+        "paths:\n  /webhooks:\n    get:\n      operationId: listWebhooks\n"
+        '      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}\n',
+    )
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    files = render_typescript(build_api(load_spec(tmp_path / "spec.yaml"), load_config(None), TYPESCRIPT.naming))
+    client = files["src/client.ts"]
+    assert "  webhooks: Webhooks = new Webhooks(this);" in client
+    assert "  webhookEvents: WebhookEvents = new WebhookEvents(this);" in client
+    assert "export class WebhookEvents {" in files["src/webhooks.ts"]
+    assert "export { WebhookEvents, type WebhookEvent } from './webhooks.js';" in files["src/index.ts"]

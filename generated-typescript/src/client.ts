@@ -3,6 +3,7 @@
 import { BaseClient, type HeaderValues } from './core/base-client.js';
 import type * as Core from './core/base-client.js';
 import * as Errors from './core/error.js';
+import { type Logger, type LogLevel, readEnv } from './core/log.js';
 import { VERSION } from './version.js';
 import { EndUsers, type EndUserDeleteResponse } from './resources/end-users.js';
 
@@ -51,6 +52,16 @@ export interface ClientOptions {
    * Query parameters sent with every request.
    */
   defaultQuery?: Record<string, unknown> | undefined;
+
+  /**
+   * What to log: `off`, `error`, `warn`, `info` (retries) or `debug` (every request and response, credentials hidden). Defaults to process.env['CONDUCTOR_LOG'], else `warn`.
+   */
+  logLevel?: LogLevel | undefined;
+
+  /**
+   * What to log to (default `console`): pino, winston and the like fit.
+   */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -58,6 +69,8 @@ export interface ClientOptions {
  */
 export class Conductor extends BaseClient {
   apiKey: string;
+
+  private readonly clientOptions: ClientOptions;
 
   constructor({
     baseURL = readEnv('CONDUCTOR_BASE_URL'),
@@ -77,11 +90,33 @@ export class Conductor extends BaseClient {
       fetchOptions: options.fetchOptions,
       defaultHeaders: options.defaultHeaders,
       defaultQuery: options.defaultQuery,
+      logger: options.logger,
+      logLevel: options.logLevel,
+      logEnv: 'CONDUCTOR_LOG',
+      customHeadersEnv: 'CONDUCTOR_CUSTOM_HEADERS',
       userAgent: `Conductor/JS ${VERSION}`,
       requestIdHeader: 'Conductor-Request-Id',
       idempotencyHeader: 'Idempotency-Key',
     });
+    this.clientOptions = options;
     this.apiKey = apiKey;
+  }
+
+  /**
+   * A new client with these options, the others (credentials included) as this client's.
+   */
+  withOptions(options: Partial<ClientOptions>): this {
+    const Client = this.constructor as new (options: ClientOptions) => this;
+    return new Client({
+      ...this.clientOptions,
+      baseURL: this.baseURL,
+      timeout: this.timeout,
+      maxRetries: this.maxRetries,
+      logger: this.logger,
+      logLevel: this.logLevel,
+      apiKey: this.apiKey,
+      ...options,
+    });
   }
 
   protected override authHeaders(): HeaderValues {
@@ -115,11 +150,4 @@ export declare namespace Conductor {
   export type RequestOptions = Core.RequestOptions;
 
   export { EndUsers as EndUsers, type EndUserDeleteResponse as EndUserDeleteResponse };
-}
-
-/** An environment variable's value (undefined when unset or blank, and outside Node.js). */
-function readEnv(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.[name]?.trim();
-  return value ? value : undefined;
 }

@@ -85,6 +85,7 @@ def build_api(spec: Spec, config: Config, naming: Naming, warnings: list[Problem
         base_url=_base_url(document),
         base_url_env=config.env.base_url or f"{names.prefix}_BASE_URL",
         log_env=config.env.log or f"{names.prefix}_LOG",
+        env_prefix=names.prefix,
         credentials=credentials,
         request_id_header=config.request_id_header or _request_id_header(document) or DEFAULT_REQUEST_ID_HEADER,
         idempotency_header=config.idempotency_header,

@@ -128,6 +128,9 @@ class Model:
     class_name: str = ""  # the class in its module: `Invoice`, `LineGroup` (empty: `name`)
     exported: bool = True  # re-exported by its namespace's `__init__` (main classes, not the nested ones)
     arguments: bool = False  # `<Resource><Method>Params`: a method's keyword arguments (never sent as one value)
+    # Nested classes: the property path below their module's main class (`("LineGroup", "Line")` for
+    # `lineGroups[].lines[]`); empty for a main class (targets that nest types by path read it)
+    path: tuple[str, ...] = ()
 
     @property
     def python_name(self) -> str:
@@ -377,6 +380,7 @@ class Api:
     license: License | None = None  # None: neither the spec nor the config names one (no LICENSE file is written)
     security_contact: str | None = None  # config `security_contact`: SECURITY.md is written when set
     test_skips: tuple[tuple[str, str], ...] = ()  # config `skip_tests`: ("METHOD /path", reason)
+    env_prefix: str = ""  # what the environment variables the config does not name start with (`CONDUCTOR`)
 
     def all_resources(self) -> list[Resource]:
         result: list[Resource] = []

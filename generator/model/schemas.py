@@ -315,6 +315,7 @@ class SchemaTypes:
             class_name=class_name,
             exported=exported,
             arguments=d.arguments,
+            path=d.hint.path if d.hint else (),
         )
 
     # --- conversion ---------------------------------------------------------------------------

@@ -1,6 +1,17 @@
 import { APIPromise } from './api-promise.js';
 import * as Errors from './error.js';
-import { CursorPage, type CursorPaging, PagePromise } from './pagination.js';
+import {
+  headerLines,
+  leveled,
+  type Logger,
+  type LogLevel,
+  parseLogLevel,
+  readEnv,
+  shownHeaders,
+  shownURL,
+} from './log.js';
+import { Page, type Paging, PagePromise } from './pagination.js';
+import { Stream } from './streaming.js';
 
 export type HTTPMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'trace';
 
@@ -27,6 +38,21 @@ export interface RequestOptions {
   security?: readonly string[];
   /** Statuses besides 2xx that are this call's result: the operation's documented redirects (`303`). */
   successStatuses?: readonly number[];
+  /** The result is the `Response` itself, its body unread: a download (the SDK's methods set it). */
+  binaryResponse?: boolean;
+  /**
+   * An answer of `text/event-stream` is a `Stream` of each event's data parsed as JSON (`json`), or of the events
+   * as received (`events`) (the SDK's methods set it).
+   */
+  stream?: 'json' | 'events';
+  /** Cookies sent with the call, beside the credentials' (the SDK's methods set them from cookie parameters). */
+  cookies?: Record<string, unknown>;
+}
+
+/** Headers of a credential the client fetched itself, and how to drop it when the API refuses it. */
+export interface FetchedAuth {
+  headers: HeaderValues;
+  refused: () => void;
 }
 
 /** What the generated client hands its base: its resolved options and what the API asks for. */
@@ -38,6 +64,12 @@ export interface BaseClientOptions {
   fetchOptions: RequestInit | undefined;
   defaultHeaders: HeaderValues | undefined;
   defaultQuery: Record<string, unknown> | undefined;
+  logger: Logger | undefined;
+  logLevel: LogLevel | undefined;
+  /** The environment variable naming the log level when the option does not (`<PREFIX>_LOG`). */
+  logEnv: string;
+  /** The environment variable of `Name: value` lines sent with every request (`<PREFIX>_CUSTOM_HEADERS`). */
+  customHeadersEnv: string;
   userAgent: string;
   requestIdHeader: string;
   idempotencyHeader: string | undefined;
@@ -53,14 +85,26 @@ export abstract class BaseClient {
   readonly baseURL: string;
   readonly timeout: number;
   readonly maxRetries: number;
+  /** What the client logs to, and from which level (`warn` unless the option or the environment says). */
+  readonly logger: Logger;
+  readonly logLevel: LogLevel;
   protected readonly options: BaseClientOptions;
-  private readonly fetch: typeof fetch;
+  protected readonly fetch: typeof fetch;
+  private readonly log: Logger;
+  private readonly customHeaders: Record<string, string>;
 
   constructor(options: BaseClientOptions) {
     this.options = options;
     this.baseURL = options.baseURL;
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;
+    this.logger = options.logger ?? console;
+    const fromEnv = () =>
+      parseLogLevel(readEnv(options.logEnv), `process.env['${options.logEnv}']`, this.logger);
+    this.logLevel =
+      parseLogLevel(options.logLevel, 'ClientOptions.logLevel', this.logger) ?? fromEnv() ?? 'warn';
+    this.log = leveled(this.logger, this.logLevel);
+    this.customHeaders = headerLines(readEnv(options.customHeadersEnv));
     const fetchFunction = options.fetch ?? globalThis.fetch;
     if (typeof fetchFunction !== 'function') {
       const message = 'No `fetch` function found: pass one as the `fetch` option, or use Node.js 18+.';
@@ -71,6 +115,11 @@ export abstract class BaseClient {
 
   /** The headers of the credentials a request sends: those `security` names, else every one set. */
   protected abstract authHeaders(security: readonly string[] | undefined): HeaderValues;
+
+  /** Credentials fetched on demand (an OAuth2 token) a request sends, and how to drop one the API refused. */
+  protected async fetchedAuth(_security: readonly string[] | undefined): Promise<FetchedAuth | undefined> {
+    return undefined;
+  }
 
   /** The query parameters of the credentials a request sends (as `authHeaders`). */
   protected authQuery(_security: readonly string[] | undefined): Record<string, unknown> {
@@ -98,46 +147,73 @@ export abstract class BaseClient {
   }
 
   request<T>(method: HTTPMethod, path: string, options: RequestOptions = {}): APIPromise<T> {
-    return new APIPromise<T>(this.send(method, path, options), parseResponse, this.options.requestIdHeader);
+    const parse = (response: Response) => parseResponse<T>(response, options);
+    return new APIPromise<T>(this.send(method, path, options), parse, this.options.requestIdHeader);
   }
 
-  /** The first page of a cursor-paged list (GET); the page knows how to ask for the next. */
-  getPage<Body, Item>(
-    path: string,
-    paging: CursorPaging,
-    options: RequestOptions = {},
-  ): PagePromise<Body, Item> {
+  /** A page of a list (the path below the base URL, or a next page's absolute URL); it knows the next. */
+  getPage<Body, Item>(path: string, paging: Paging, options: RequestOptions = {}): PagePromise<Body, Item> {
     const page = async (response: Response) => {
       const body = await parseResponse<Body>(response);
-      return new CursorPage<Body, Item>(this, path, options, paging, body);
+      const url = response.url || this.buildURL(path, options.query, options.security);
+      return new Page<Body, Item>(this, path, options, paging, body, url);
     };
-    return new PagePromise(this.send('get', path, options), page, this.options.requestIdHeader);
+    const sent = this.send(paging.method ?? 'get', path, options);
+    return new PagePromise(sent, page, this.options.requestIdHeader);
   }
 
   private async send(method: HTTPMethod, path: string, options: RequestOptions): Promise<Response> {
     const maxRetries = options.maxRetries ?? this.maxRetries;
-    const automatic = this.options.idempotencyHeader && method !== 'get' ? randomKey() : undefined;
+    // One key per call, made before the first attempt: every retry carries the same (as the Python SDK does).
+    const automatic = this.options.idempotencyHeader && !SAFE_METHODS.has(method) ? randomKey() : undefined;
     const idempotencyKey = options.idempotencyKey ?? automatic;
+    const secretHeaders = [...Object.keys(this.authHeaders(options.security)), 'Authorization'];
+    const secretQuery = Object.keys(this.authQuery(options.security));
+    let refetched = false; // a fetched token the API refuses is fetched again once, not counted as a retry
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = maxRetries - attempt;
+      const fetched = await this.fetchedAuth(options.security);
       const url = this.buildURL(path, options.query, options.security);
-      const init = this.buildInit(method, options, attempt, idempotencyKey);
+      const init = this.buildInit(method, options, attempt, idempotencyKey, fetched?.headers);
+      const shown = `${method.toUpperCase()} ${shownURL(url, secretQuery)}`;
+      this.log.debug(`Request: ${shown}`, {
+        headers: shownHeaders(init.headers as Headers, secretHeaders),
+        body: options.body,
+      });
       let response: Response;
       try {
         response = await this.fetchWithTimeout(url, init, options.timeout ?? this.timeout, options.signal);
       } catch (error) {
         if (options.signal?.aborted) throw new Errors.APIUserAbortError();
+        const timedOut = error instanceof TimeoutError;
         if (retriesLeft > 0) {
-          await sleep(backoff(attempt));
+          const delay = backoff(attempt);
+          this.log.info(
+            `Retrying ${shown} in ${delay.toFixed(2)} s (${timedOut ? 'timed out' : 'connection error'})`,
+          );
+          await sleep(delay);
           continue;
         }
-        if (error instanceof TimeoutError) throw new Errors.APIConnectionTimeoutError();
+        this.log.debug(`No response: ${shown} (${timedOut ? 'timed out' : String(error)})`);
+        if (timedOut) throw new Errors.APIConnectionTimeoutError();
         throw new Errors.APIConnectionError(undefined, error);
       }
+      this.log.debug(`Response: ${shown} ${response.status}`, {
+        headers: shownHeaders(response.headers, secretHeaders),
+      });
       if (response.ok || options.successStatuses?.includes(response.status)) return response;
+      if (response.status === 401 && fetched !== undefined && !refetched) {
+        refetched = true;
+        fetched.refused();
+        await response.body?.cancel();
+        attempt--;
+        continue;
+      }
       if (retriesLeft > 0 && shouldRetry(response)) {
         await response.body?.cancel();
-        await sleep(retryDelay(response.headers, attempt));
+        const delay = retryDelay(response.headers, attempt);
+        this.log.info(`Retrying ${shown} in ${delay.toFixed(2)} s (status ${response.status})`);
+        await sleep(delay);
         continue;
       }
       throw Errors.APIError.generate(response.status, await readBody(response), response.headers);
@@ -145,9 +221,12 @@ export abstract class BaseClient {
   }
 
   private buildURL(path: string, query: object | undefined, security: readonly string[] | undefined): string {
-    const url = new URL(this.baseURL.replace(/\/+$/, '') + path);
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(path); // a next page's URL, which carries its query
+    const url = new URL(absolute ? path : this.baseURL.replace(/\/+$/, '') + path);
     const params = { ...this.options.defaultQuery, ...this.authQuery(security), ...query };
-    for (const [key, value] of Object.entries(params)) appendQuery(url.searchParams, key, value);
+    for (const [key, value] of Object.entries(params)) {
+      if (!(absolute && url.searchParams.has(key))) appendQuery(url.searchParams, key, value);
+    }
     return url.toString();
   }
 
@@ -156,12 +235,14 @@ export abstract class BaseClient {
     options: RequestOptions,
     attempt: number,
     idempotencyKey: string | undefined,
+    fetchedHeaders: HeaderValues | undefined,
   ): RequestInit {
     const headers: HeaderValues = {
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
       'X-Retry-Count': String(attempt),
       ...this.authHeaders(options.security),
+      ...fetchedHeaders,
     };
     if (idempotencyKey !== undefined && this.options.idempotencyHeader) {
       headers[this.options.idempotencyHeader] = idempotencyKey;
@@ -180,7 +261,15 @@ export abstract class BaseClient {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    init.headers = mergeHeaders(headers, this.options.defaultHeaders, options.headers);
+    const cookies = Object.entries(options.cookies ?? {}).filter(
+      ([, value]) => value !== undefined && value !== null,
+    );
+    if (cookies.length > 0) {
+      const sent = cookies.map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`);
+      const credentials = headers['Cookie'];
+      headers['Cookie'] = [...(typeof credentials === 'string' ? [credentials] : []), ...sent].join('; ');
+    }
+    init.headers = mergeHeaders(headers, this.customHeaders, this.options.defaultHeaders, options.headers);
     return init;
   }
 
@@ -212,10 +301,17 @@ export abstract class BaseClient {
 
 class TimeoutError extends Error {}
 
-/** The parsed body of a successful response: JSON when it says so, else its text (nothing for 204). */
-async function parseResponse<T>(response: Response): Promise<T> {
+/**
+ * The result of a successful response: JSON when it says so, else its text (nothing for 204); the response
+ * itself for a download; a `Stream` for server-sent events.
+ */
+async function parseResponse<T>(response: Response, options: RequestOptions = {}): Promise<T> {
+  if (options.binaryResponse) return response as T;
   if (response.status === 204) return undefined as T;
   const contentType = response.headers.get('content-type') ?? '';
+  if (options.stream && /^text\/event-stream\b/i.test(contentType)) {
+    return new Stream(response, options.stream === 'events') as T;
+  }
   const text = await response.text();
   if (/\bjson\b/i.test(contentType) || contentType.includes('+json')) {
     return (text ? JSON.parse(text) : undefined) as T;
@@ -269,8 +365,14 @@ function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
 
+const SAFE_METHODS: ReadonlySet<HTTPMethod> = new Set(['get', 'head', 'options']);
+
+/** `sdk-retry-` and 32 random hex digits, the Python SDK's form of an idempotency key. */
 function randomKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+  const bytes = new Uint8Array(16);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else bytes.forEach((_, index) => (bytes[index] = Math.floor(Math.random() * 256))); // Node 18 without webcrypto
+  return 'sdk-retry-' + Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Headers by name, later ones winning (names compared without case); `null` removes one. */

@@ -127,3 +127,8 @@ export class APIUserAbortError extends APIError {
     super(undefined, undefined, message, undefined);
   }
 }
+
+/** A webhook request's signature does not check out: it may not come from the API. */
+export class WebhookVerificationError extends ConductorError {
+  override name: string = 'WebhookVerificationError';
+}

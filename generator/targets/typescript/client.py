@@ -3,11 +3,15 @@ every type is reached through) and `src/index.ts` (what `import ... from '<packa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from generator.model.ir import ClientCredentialsFlow
 from generator.targets.typescript import layout as d
 from generator.targets.typescript import naming, types
 from generator.targets.typescript.escaping import string
 from generator.targets.typescript.plan import CLIENT_MEMBERS, Option, Plan, credential_options, relative
 from generator.targets.typescript.resources import CLASS_INDENT, HEADER, assigned, exported_types, initialized
+from generator.targets.typescript.webhooks import webhook_names
 
 ERROR_CLASSES = (
     "APIError",
@@ -26,17 +30,50 @@ ERROR_CLASSES = (
 _SENT = ("bearer", "basic", "header", "query", "cookie")  # credential kinds the client sends itself
 
 
+@dataclass(frozen=True)
+class Flow:
+    """An OAuth2 client credentials flow: the token option it fills, the id and secret it is fetched with, and
+    the private member caching it."""
+
+    flow: ClientCredentialsFlow
+    token: Option
+    client_id: Option
+    client_secret: Option
+    attribute: str
+
+
+def oauth_flows(plan: Plan, options: list[Option], taken: set[str]) -> list[Flow]:
+    by_name = {o.credential.name: o for o in options}
+    flows = []
+    for flow in plan.api.oauth_flows:
+        token, client_id, client_secret = (
+            by_name.get(n) for n in (flow.credential, flow.client_id, flow.client_secret)
+        )
+        if token is not None and client_id is not None and client_secret is not None:
+            attribute = naming.unique(f"{token.name}Credentials", taken)
+            flows.append(Flow(flow, token, client_id, client_secret, attribute))
+    return flows
+
+
 def render_client(plan: Plan) -> str:
     options = credential_options(plan)
     taken = set(CLIENT_MEMBERS) | {o.name for o in options}
+    flows = oauth_flows(plan, options, taken)
     attributes = [naming.unique(r.attribute, taken, "Resource") for r in plan.resources]
+    hooks = plan.api.webhook_verification
+    webhooks = naming.unique(naming.camel(hooks.attribute), taken, "Resource") if hooks else None
+    verifier = webhook_names(plan, hooks)[0] if hooks else ""
+    base_imports = "BaseClient, type FetchedAuth, type HeaderValues" if flows else "BaseClient, type HeaderValues"
     head: list[d.Doc] = [
         HEADER,
         "",
-        "import { BaseClient, type HeaderValues } from './core/base-client.js';",
+        f"import {{ {base_imports} }} from './core/base-client.js';",
         "import type * as Core from './core/base-client.js';",
         "import * as Errors from './core/error.js';",
+        "import { type Logger, type LogLevel, readEnv } from './core/log.js';",
+        *(["import { ClientCredentials } from './core/oauth.js';"] if flows else []),
         "import { VERSION } from './version.js';",
+        *([f"import {{ {verifier} }} from './webhooks.js';"] if hooks else []),
     ]
     for resource in plan.resources:
         names = [resource.class_name, *(f"type {n}" for n in exported_types(plan, resource))]
@@ -44,11 +81,10 @@ def render_client(plan: Plan) -> str:
         head.append(("import ", imported, " from ", string(relative("client", resource.file)), ";"))
     body: list[d.Doc] = [
         _options_interface(plan, options),
-        _client_class(plan, options, attributes),
+        _client_class(plan, options, attributes, flows, (webhooks, verifier) if webhooks else None),
     ]
     body += [assigned(f"{plan.client_class}.{r.class_name}", r.class_name) for r in plan.resources]
     body.append(_namespace(plan))
-    body.append(_READ_ENV)
     parts: list[d.Doc] = [d.join(d.HARDLINE, head)]
     for item in body:
         parts += [d.HARDLINE, d.HARDLINE, item]
@@ -79,26 +115,41 @@ def _options_interface(plan: Plan, options: list[Option]) -> d.Doc:
             "defaultHeaders?: HeaderValues | undefined;",
         ),
         ("Query parameters sent with every request.", "defaultQuery?: Record<string, unknown> | undefined;"),
+        (
+            f"What to log: `off`, `error`, `warn`, `info` (retries) or `debug` (every request and response, "
+            f"credentials hidden). Defaults to process.env[{string(api.log_env)}], else `warn`.",
+            "logLevel?: LogLevel | undefined;",
+        ),
+        ("What to log to (default `console`): pino, winston and the like fit.", "logger?: Logger | undefined;"),
     ]
     members += [types.with_comment(types.comment(text), member) for text, member in fixed]
     return types.interface("ClientOptions", members, f"Options of the {plan.client_class} client; all are optional.")
 
 
-def _client_class(plan: Plan, options: list[Option], attributes: list[str]) -> d.Doc:
+def _client_class(  # noqa: PLR0913 - what the class holds, each decided by the caller
+    plan: Plan, options: list[Option], attributes: list[str], flows: list[Flow], webhooks: tuple[str, str] | None
+) -> d.Doc:
     api = plan.api
     client = plan.client_class
     members: list[d.Doc] = []
     for option in options:
         type_ = "string" if option.credential.required else "string | null"
         members.append(f"{option.name}: {type_};")
-    members.append(_constructor(plan, options))
+    members.append("private readonly clientOptions: ClientOptions;")
+    members += [f"private {f.attribute}: ClientCredentials | null;" for f in flows]
+    members.append(_constructor(plan, options, flows))
+    members.append(_with_options(options, flows))
     members.append(_auth(options))
+    if flows:
+        members.append(_fetched_auth(flows, len(options) > 1))
     if any(o.credential.kind == "query" for o in options):
         members.append(_auth_query(options))
     members.append(f"static DEFAULT_TIMEOUT = {round(api.default_timeout * 1000)};")
-    statics = [_static(name) for name in (plan.base_error, *ERROR_CLASSES)]
+    statics = [_static(name) for name in (plan.base_error, *error_classes(plan))]
     members.append(d.join(d.HARDLINE, statics))
     resources = [initialized(a, r.class_name, "this") for a, r in zip(attributes, plan.resources, strict=True)]
+    if webhooks is not None:
+        resources.append(initialized(webhooks[0], webhooks[1], "this"))
     if resources:
         members.append(d.join(d.HARDLINE, resources))
     doc = types.comment(f"The {api.title} client.")
@@ -115,7 +166,78 @@ def _static(name: str) -> d.Doc:
     return (f"static {name} =", d.indent(d.HARDLINE, f"Errors.{name};"))
 
 
-def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
+def _flow_checks(plan: Plan, flow: Flow) -> list[d.Doc]:
+    """The id and secret go together; a flow the API requires needs the token or them."""
+    token, client_id, client_secret = flow.token.name, flow.client_id.name, flow.client_secret.name
+    error = f"throw new Errors.{plan.base_error}"
+    together = f"The {client_id} and {client_secret} options must be given together."
+    condition = f"if (({client_id} == null) !== ({client_secret} == null)) "
+    checks: list[d.Doc] = [(condition, d.block([(error, d.delimited("(", [string(together)], ")"), ";")]))]
+    if flow.flow.required:
+        envs = (flow.token.credential.env_var, flow.client_id.credential.env_var, flow.client_secret.credential.env_var)
+        missing = (
+            f"The {token} option, or {client_id} and {client_secret} to fetch it with, must be given, or the "
+            f"environment variables {envs[0]}, or {envs[1]} and {envs[2]}, set."
+        )
+        condition = f"if ({token} == null && {client_id} == null) "
+        checks.append((condition, d.block([(error, d.delimited("(", [string(missing)], ")"), ";")])))
+    return checks
+
+
+def _credentials_cache(flow: Flow) -> d.Doc:
+    """`this.tokenCredentials = ... new ClientCredentials({...}) ...`: when the id and secret are given."""
+    scopes = "[" + ", ".join(string(scope) for scope in flow.flow.scopes) + "]"
+    settings = [
+        f"tokenURL: new URL({string(flow.flow.token_url)}, this.baseURL.replace(/\\/*$/, '/')).toString()",
+        _shorthand("clientId", flow.client_id.name),
+        _shorthand("clientSecret", flow.client_secret.name),
+        f"scopes: {scopes}",
+        "fetch: this.fetch",
+        "timeout: this.timeout",
+    ]
+    value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "}")
+    given = f"{flow.client_id.name} != null && {flow.client_secret.name} != null"
+    return (
+        f"this.{flow.attribute} = null;",
+        d.HARDLINE,
+        (f"if ({given}) ", d.block([(f"this.{flow.attribute} = new ClientCredentials(", value, ");")])),
+    )
+
+
+def _shorthand(key: str, variable: str) -> str:
+    return key if key == variable else f"{key}: {variable}"
+
+
+def _fetched_auth(flows: list[Flow], chosen: bool) -> d.Doc:
+    """`fetchedAuth`: a fetched token for a call whose operation names the token's credential, when the
+    token itself was not given."""
+    statements: list[d.Doc] = []
+    if chosen:
+        statements.append("const sends = (name: string) => security === undefined || security.includes(name);")
+    for flow in flows:
+        condition = f"credentials !== null && this.{flow.token.name} === null"
+        condition += f" && sends({string(flow.token.name)})" if chosen else ""
+        found = [
+            "const token = await credentials.accessToken();",
+            "return { headers: { Authorization: `Bearer ${token}` }, refused: () => credentials.forget(token) };",
+        ]
+        found_block: list[d.Doc] = [
+            f"const credentials = this.{flow.attribute};",
+            (f"if ({condition}) ", d.block(found)),
+        ]
+        if len(flows) == 1:
+            statements += found_block
+        else:  # each flow's `credentials` in its own block
+            statements.append(d.block(found_block))
+    statements.append("return undefined;")
+    parameter = "security?: readonly string[]"
+    return (
+        f"protected override async fetchedAuth({parameter}): Promise<FetchedAuth | undefined> ",
+        d.block(statements),
+    )
+
+
+def _constructor(plan: Plan, options: list[Option], flows: list[Flow]) -> d.Doc:
     api = plan.api
     defaults = [f"baseURL = readEnv({string(api.base_url_env)})"]
     defaults += [f"{o.name} = readEnv({string(o.credential.env_var)})" for o in options]
@@ -129,6 +251,8 @@ def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
             )
             throw = ("throw new Errors.", plan.base_error, d.delimited("(", [string(message)], ")"), ";")
             statements.append((f"if ({option.name} === undefined || {option.name} === null) ", d.block([throw])))
+    for flow in flows:
+        statements += _flow_checks(plan, flow)
     idempotency = string(api.idempotency_header) if api.idempotency_header else "undefined"
     settings = [
         f"baseURL: baseURL || {string(api.base_url)}",
@@ -138,6 +262,10 @@ def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
         "fetchOptions: options.fetchOptions",
         "defaultHeaders: options.defaultHeaders",
         "defaultQuery: options.defaultQuery",
+        "logger: options.logger",
+        "logLevel: options.logLevel",
+        f"logEnv: {string(api.log_env)}",
+        f"customHeadersEnv: {string(custom_headers_env(plan))}",
         f"userAgent: `{_template(plan.client_class)}/JS ${{VERSION}}`",
         f"requestIdHeader: {string(api.request_id_header)}",
         f"idempotencyHeader: {idempotency}",
@@ -145,11 +273,47 @@ def _constructor(plan: Plan, options: list[Option]) -> d.Doc:
     statements.append(
         ("super(", "{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "});")
     )
+    statements.append("this.clientOptions = options;")
     for option in options:
         value = option.name if option.credential.required else f"{option.name} ?? null"
         statements.append(f"this.{option.name} = {value};")
+    statements += [_credentials_cache(flow) for flow in flows]
     signature = ("constructor(", pattern, ": ClientOptions = {}) ")
     return (signature, d.block(statements))
+
+
+def custom_headers_env(plan: Plan) -> str:
+    """The environment variable of `Name: value` lines sent with every request (`CONDUCTOR_CUSTOM_HEADERS`)."""
+    return f"{plan.api.env_prefix}_CUSTOM_HEADERS" if plan.api.env_prefix else "CUSTOM_HEADERS"
+
+
+def _with_options(options: list[Option], flows: list[Flow]) -> d.Doc:
+    """`withOptions({...})`: a client like this one (its credentials, URL, limits) with some options changed; one
+    fetching the same OAuth2 tokens shares this one's cache (as the Python SDK's `with_options` does)."""
+    settings = [
+        "...this.clientOptions",
+        "baseURL: this.baseURL",
+        "timeout: this.timeout",
+        "maxRetries: this.maxRetries",
+        "logger: this.logger",
+        "logLevel: this.logLevel",
+        *(f"{o.name}: this.{o.name}" for o in options),
+        "...options",
+    ]
+    value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), settings), ","), d.HARDLINE, "}")
+    statements: list[d.Doc] = ["const Client = this.constructor as new (options: ClientOptions) => this;"]
+    if not flows:
+        statements.append(("return new Client(", value, ");"))
+    else:
+        statements.append(("const client = new Client(", value, ");"))
+        for flow in flows:
+            cache = flow.attribute
+            statements.append(
+                (f"if (client.{cache}?.sameAs(this.{cache})) ", d.block([f"client.{cache} = this.{cache};"]))
+            )
+        statements.append("return client;")
+    doc = types.comment("A new client with these options, the others (credentials included) as this client's.")
+    return types.with_comment(doc, ("withOptions(options: Partial<ClientOptions>): this ", d.block(statements)))
 
 
 def _template(text: str) -> str:
@@ -218,23 +382,14 @@ def _namespace(plan: Plan) -> d.Doc:
     return ("export declare namespace ", plan.client_class, " ", d.block(exports, blank_lines=True))
 
 
-_READ_ENV = (
-    "/** An environment variable's value (undefined when unset or blank, and outside Node.js). */",
-    d.HARDLINE,
-    "function readEnv(name: string): string | undefined ",
-    d.block(
-        [
-            "const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;",
-            "const value = env?.[name]?.trim();",
-            "return value ? value : undefined;",
-        ]
-    ),
-)
+def error_classes(plan: Plan) -> tuple[str, ...]:
+    """The error classes besides the base one: `WebhookVerificationError` too where the client verifies webhooks."""
+    return ERROR_CLASSES + (("WebhookVerificationError",) if plan.api.webhook_verification else ())
 
 
 def render_index(plan: Plan) -> str:
     client = plan.client_class
-    errors = [plan.base_error, *ERROR_CLASSES]
+    errors = [plan.base_error, *error_classes(plan)]
     lines: list[d.Doc] = [
         HEADER,
         "",
@@ -244,5 +399,13 @@ def render_index(plan: Plan) -> str:
         "export { APIPromise, type WithResponse } from './core/api-promise.js';",
         "export type { RequestOptions } from './core/base-client.js';",
         ("export ", d.delimited("{", errors, "}", padded=True), " from './core/error.js';"),
+        *_webhook_exports(plan),
     ]
     return d.render(d.join(d.HARDLINE, lines)) + "\n"
+
+
+def _webhook_exports(plan: Plan) -> list[d.Doc]:
+    if plan.api.webhook_verification is None:
+        return []
+    class_name, event_name = webhook_names(plan, plan.api.webhook_verification)
+    return [f"export {{ {class_name}, type {event_name} }} from './webhooks.js';"]

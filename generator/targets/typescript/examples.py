@@ -53,6 +53,8 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
         item = _printed(plan, operation, method.paging.item.tree)
         body = f"console.log({noun}.{item});" if item else f"console.log({noun});"
         return [("for await (const ", noun, " of ", invocation, ") ", d.block([body]))]
+    if operation.stream is not None and operation.stream.switch is None:  # an APIPromise of a Stream
+        return [("for await (const ", noun, " of await ", invocation, ") ", d.block([f"console.log({noun});"]))]
     if isinstance(operation.return_type.tree, t.NoneType):
         return [("await ", invocation, ";")]
     shown = f"{noun}.{printed}" if printed else noun

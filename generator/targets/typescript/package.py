@@ -21,9 +21,13 @@ RUNTIME_FILES = (
     "base-client.ts",
     "encoding.ts",
     "error.ts",
+    "log.ts",
+    "oauth.ts",
     "pagination.ts",
     "path.ts",
     "resource.ts",
+    "streaming.ts",
+    "webhooks.ts",
 )
 
 _BUILD = """#!/usr/bin/env bash
@@ -35,6 +39,12 @@ rm -rf dist
 "$TSC" -p tsconfig.json --module commonjs --moduleResolution node10 --outDir dist/cjs
 "$TSC" -p tsconfig.json --module es2022 --moduleResolution bundler --outDir dist/esm
 echo '{ "type": "commonjs" }' >dist/cjs/package.json
+# `require('<package>')` is the client class itself, the named exports on it (as the published SDKs' is)
+cat >>dist/cjs/index.js <<'JS'
+
+module.exports = Object.assign(exports.default, exports);
+Object.defineProperty(module.exports, '__esModule', { value: true });
+JS
 echo '{ "type": "module" }' >dist/esm/package.json
 """
 
@@ -129,6 +139,10 @@ def project_files(plan: Plan, npm_name: str) -> dict[str, str]:
     runtime = package_data.files("generator.targets.typescript") / "runtime" / "core"
     values = {"base_error": plan.base_error, "request_id_header": _comment_safe(plan.api.request_id_header)}
     for name in RUNTIME_FILES:
+        if name == "oauth.ts" and not plan.api.oauth_flows:  # only where the spec has a client credentials flow
+            continue
+        if name == "webhooks.ts" and plan.api.webhook_verification is None:  # only where it has webhooks
+            continue
         template = environment.from_string((runtime / name).read_text(encoding="utf-8"))
         files[f"src/core/{name}"] = template.render(values)
     return files

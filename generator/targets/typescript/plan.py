@@ -15,20 +15,26 @@ from dataclasses import dataclass, field
 from generator.model import types as t
 from generator.model.ir import Api, Credential, Model, Operation, Parameter, Resource, TypeRef
 from generator.targets.typescript import naming
+from generator.targets.typescript.nesting import Nesting, find_nesting, name_nested
 
 SHARED_FILE = "resources/shared"
 
 
 @dataclass(frozen=True)
 class Paging:
-    """A cursor-paged list, in wire names: the runtime's `CursorPaging` (src/core/pagination.ts)."""
+    """A paged list, in wire names: the runtime's `Paging` (src/core/pagination.ts)."""
 
+    style: str  # cursor, lastItemID, offset, pageNumber or nextURL
     items: str
-    next: tuple[str, ...]
+    next: tuple[str, ...] | None
     has_more: tuple[str, ...] | None
     inverted: bool
-    param: str
+    param: str | None
     item: TypeRef
+    total: tuple[str, ...] | None = None
+    total_pages: tuple[str, ...] | None = None
+    item_id: str | None = None  # lastItemID: the item property whose last value asks for the next page
+    method: str = "GET"
 
 
 @dataclass
@@ -38,7 +44,7 @@ class Method:
     params_type: str | None  # the params interface, when the method takes a params object
     positional: Parameter | None  # the last path parameter, passed on its own
     keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
-    paging: Paging | None = None  # a cursor-paged list: the method returns a PagePromise
+    paging: Paging | None = None  # a paged list: the method returns a PagePromise
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Plan:
     home: dict[str, str]  # Model.name -> the file declaring it
     resources: list[ResourceFile]  # top level; children nest
     shared: list[Model]
+    nesting: Nesting = field(default_factory=Nesting)  # nested interfaces (`Invoice.Line`), declared after their root
 
     def all_files(self) -> Iterator[ResourceFile]:
         stack = list(reversed(self.resources))
@@ -87,23 +94,54 @@ def build_plan(api: Api) -> Plan:
     client_class = naming.pascal(api.client_name)
     base_error = client_class + "Error"
     taken = set(naming.TAKEN_TYPE_NAMES) | {client_class, base_error}
+    nesting = find_nesting(api, _params_roots(api))
     models = [m for m in api.models if not m.arguments]
-    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in models}
+    top = [m for m in models if m.name not in nesting.parent]
+    type_names = {m.name: naming.unique(naming.pascal(m.name), taken, "Model") for m in top}
     files = [_resource_file(r, taken) for r in api.resources]
-    plan = Plan(api, client_class, base_error, type_names, {}, files, [])
+    plan = Plan(api, client_class, base_error, type_names, {}, files, [], nesting)
     by_name = {m.name: m for m in models}
     for resource in plan.all_files():
         for model_name in _models_used(resource.resource.operations, by_name):
-            if model_name not in plan.home:
-                plan.home[model_name] = resource.file
-                resource.models.append(by_name[model_name])
-    for model in models:
+            root = nesting.root(model_name)
+            if root not in plan.home and root in by_name:
+                plan.home[root] = resource.file
+                resource.models.append(by_name[root])
+    for model in top:
         if model.name not in plan.home:
             plan.home[model.name] = SHARED_FILE
             plan.shared.append(model)
     for resource in plan.all_files():
         _plan_methods(resource, taken, by_name)
+    _place_nested(plan)
     return plan
+
+
+def _params_roots(api: Api) -> set[str]:
+    """The arguments models that become params interfaces: those of operations with a params object."""
+    roots: set[str] = set()
+    stack = list(api.resources)
+    while stack:
+        resource = stack.pop()
+        stack.extend(resource.children)
+        for operation in resource.operations:
+            if operation.params_model and any(p not in operation.positional for p in operation.parameters):
+                roots.add(operation.params_model)
+    return roots
+
+
+def _place_nested(plan: Plan) -> None:
+    """Nested models: named by property path below their root, declared in its file."""
+    root_names = dict(plan.type_names)
+    root_homes = dict(plan.home)
+    for resource in plan.all_files():
+        for method in resource.methods:
+            if method.params_type and method.operation.params_model:
+                root_names[method.operation.params_model] = method.params_type
+                root_homes[method.operation.params_model] = resource.file
+    for name, qualified in name_nested(plan.nesting, root_names).items():
+        plan.type_names[name] = qualified
+        plan.home[name] = root_homes[plan.nesting.root(name)]
 
 
 def _resource_file(resource: Resource, taken: set[str]) -> ResourceFile:
@@ -157,25 +195,60 @@ def _plan_methods(resource: ResourceFile, taken: set[str], models: dict[str, Mod
                 key = parameter.wire_name
             keys[parameter_id(parameter)] = naming.unique(key, used)
         params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
-        paging = cursor_paging(operation, models)
+        paging = list_paging(operation, models)
         resource.methods.append(Method(operation, name, params_type, positional, keys, paging))
 
 
-def cursor_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
-    """The wire names of a cursor-paged GET list; None for other lists (which return their response as is) and
-    when a property cannot be traced to its wire name."""
+# The model's page classes (generator/model/pagination.py) as the runtime's paging styles.
+_STYLES = {
+    "CursorPage": "cursor",
+    "LastItemIDPage": "lastItemID",
+    "OffsetPage": "offset",
+    "PageNumberPage": "pageNumber",
+    "NextURLPage": "nextURL",
+}
+
+
+def list_paging(operation: Operation, models: dict[str, Model]) -> Paging | None:
+    """The wire names of a paged list; None for other operations (which return their response as is) and when
+    a property cannot be traced to its wire name or the style lacks what it needs to ask for the next page."""
     paging = operation.pagination
-    if paging is None or paging.page_class != "CursorPage" or operation.http_method != "GET":
+    style = _STYLES.get(paging.page_class) if paging is not None else None
+    if paging is None or style is None or "." in paging.items:
         return None
-    if not paging.param or not paging.next or "." in paging.items:
+    if (style == "nextURL" and not paging.next) or (style != "nextURL" and not paging.param):
+        return None
+    if style == "cursor" and not paging.next:
         return None
     root = _model_of(operation.return_type.tree, models)
     items = _wire_path(root, [paging.items], models)
-    next_ = _wire_path(root, paging.next.split("."), models)
-    has_more = _wire_path(root, paging.has_more.split("."), models) if paging.has_more else None
-    if items is None or next_ is None or (paging.has_more and has_more is None):
+    traced: dict[str, tuple[str, ...] | None] = {}
+    for key, attribute in (("next", paging.next), ("has_more", paging.has_more), ("total", paging.total)):
+        traced[key] = _wire_path(root, attribute.split("."), models) if attribute else None
+        if attribute and traced[key] is None:
+            return None
+    total_pages = _wire_path(root, paging.total_pages.split("."), models) if paging.total_pages else None
+    item_id = None
+    if paging.item_id:
+        found = _wire_path(_model_of(paging.item.tree, models), [paging.item_id], models)
+        item_id = found[0] if found else None
+    if items is None or (paging.total_pages and total_pages is None) or (paging.item_id and item_id is None):
         return None
-    return Paging(items[0], next_, has_more, paging.has_more_inverted, paging.param, paging.item)
+    if style == "lastItemID" and traced["next"] is None and item_id is None:
+        return None
+    return Paging(
+        style,
+        items[0],
+        traced["next"],
+        traced["has_more"],
+        paging.has_more_inverted,
+        paging.param if style != "nextURL" else None,
+        paging.item,
+        traced["total"],
+        total_pages,
+        item_id,
+        operation.http_method,
+    )
 
 
 def _model_of(tree: t.Type, models: dict[str, Model]) -> Model | None:
@@ -201,6 +274,7 @@ def _wire_path(model: Model | None, names: list[str], models: dict[str, Model]) 
 CLIENT_MEMBERS = frozenset(
     {"baseURL", "timeout", "maxRetries", "options", "fetch", "get", "post", "put", "patch", "delete", "request"}
     | {"send", "buildURL", "buildInit", "fetchWithTimeout", "authHeaders", "authQuery", "getPage", "constructor"}
+    | {"logger", "logLevel", "log", "customHeaders", "clientOptions", "withOptions", "fetchedAuth"}
 )
 
 

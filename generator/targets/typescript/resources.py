@@ -33,12 +33,14 @@ class Imports:
         self.plan = plan
         self.file = file
         self.types: dict[str, dict[str, None]] = {}  # file -> type names imported from it
+        self.in_scope: set[str] = set()  # names imported otherwise (a group's children's types)
 
     def name(self, model: str) -> str:
         type_name = self.plan.type_names[model]
         home = self.plan.home[model]
-        if home != self.file:
-            self.types.setdefault(home, {})[type_name] = None
+        root = type_name.split(".", 1)[0]  # a nested interface is reached through its root: `Invoice.Line`
+        if home != self.file and root not in self.in_scope:
+            self.types.setdefault(home, {})[root] = None
         return type_name
 
     def lines(self) -> list[d.Doc]:
@@ -62,6 +64,7 @@ def exported_types(plan: Plan, resource: ResourceFile) -> list[str]:
 
 def render_resource(plan: Plan, resource: ResourceFile) -> str:
     imports = Imports(plan, resource.file)
+    imports.in_scope = {name for child in resource.children for name in exported_types(plan, child)}
     members: list[d.Doc] = []
     for child in resource.children:
         members.append(initialized(child.attribute, child.class_name, "this._client"))
@@ -74,7 +77,9 @@ def render_resource(plan: Plan, resource: ResourceFile) -> str:
     for method in resource.methods:
         if method.params_type:
             declarations.append(_params_interface(method, imports))
-    model_docs = [types.declaration(m, plan.type_names[m.name], imports.name) for m in resource.models]
+            if method.operation.params_model:
+                declarations += _nested(plan, method.operation.params_model, method.params_type, imports)
+    model_docs = declared(plan, resource.models, imports)
     body: list[d.Doc] = [_paging_constant(m) for m in resource.methods if m.paging is not None]
     body.append(("export class ", resource.class_name, " extends APIResource ", d.block(members, blank_lines=True)))
     body += [assigned(f"{resource.class_name}.{c.class_name}", c.class_name) for c in resource.children]
@@ -116,7 +121,11 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
     if encoders:
         head.append(f"import {{ {', '.join(encoders)} }} from {core('encoding')};")
     if any(m.paging is not None for m in resource.methods):
-        head.append(f"import type {{ CursorPaging, PagePromise }} from {core('pagination')};")
+        head.append(f"import type {{ Paging, PagePromise }} from {core('pagination')};")
+    streamed = [m.operation.stream for m in resource.methods if m.operation.stream is not None]
+    if streamed:
+        names = ["ServerSentEvent"] if any(s.item.tree == t.ServerSentEvent() for s in streamed) else []
+        head.append(f"import type {{ {', '.join([*names, 'Stream'])} }} from {core('streaming')};")
     return head
 
 
@@ -138,9 +147,30 @@ def _child_imports(plan: Plan, resource: ResourceFile) -> list[d.Doc]:
     return head
 
 
+def declared(plan: Plan, models: list[Model], imports: Imports) -> list[d.Doc]:
+    """Each model's declaration, then the namespace of the interfaces nested in it."""
+    docs: list[d.Doc] = []
+    for model in models:
+        docs.append(types.declaration(model, plan.type_names[model.name], imports.name))
+        docs += _nested(plan, model.name, plan.type_names[model.name], imports)
+    return docs
+
+
+def _nested(plan: Plan, parent: str, local: str, imports: Imports) -> list[d.Doc]:
+    """`export namespace Parent { ... }` declaring the models nested in `parent`, and theirs in turn."""
+    members: list[d.Doc] = []
+    for child in plan.nesting.children.get(parent, []):
+        child_local = plan.type_names[child.name].rsplit(".", 1)[-1]
+        members.append(types.declaration(child, child_local, imports.name))
+        members += _nested(plan, child.name, child_local, imports)
+    if not members:
+        return []
+    return [("export namespace ", local, " ", d.block(members, blank_lines=True))]
+
+
 def render_shared(plan: Plan) -> str:
     imports = Imports(plan, SHARED_FILE)
-    body = [types.declaration(m, plan.type_names[m.name], imports.name) for m in plan.shared]
+    body = declared(plan, plan.shared, imports)
     return _file([HEADER, *imports.lines()], body)
 
 
@@ -187,7 +217,44 @@ def _method(plan: Plan, resource: ResourceFile, method: Method, imports: Imports
     text = "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
     example = examples.example_lines(plan, resource, method)
     doc = types.comment(text, operation.deprecated, example)
-    return types.with_comment(doc, (signature, d.block(statements))), uses_path
+    overloads = _stream_overloads(method, arguments, imports)
+    implementation = (signature, d.block(statements))
+    return types.with_comment(doc, (*overloads, implementation)), uses_path
+
+
+def _stream_overloads(method: Method, arguments: list[d.Doc], imports: Imports) -> list[d.Doc]:
+    """Where a body property switches the stream on (`stream: true`), overloads that type each call by it: the
+    stream, the parsed body, or (the switch unknown) either."""
+    operation = method.operation
+    stream = operation.stream
+    if stream is None or stream.switch is None or not method.params_type:
+        return []
+    switch = next((p for p in operation.parameters if p.location == "body" and p.name == stream.switch), None)
+    if switch is None:
+        return []
+    key = naming.property_key(method.keys[parameter_id(switch)])
+    required = any(p.required for p in operation.parameters if p is not method.positional)
+    params = "params" if required else "params?"
+    leading = [a for a in arguments if not (isinstance(a, str) and a.startswith("params"))][:-1]
+    stream_tree = t.StreamOf(stream.item.tree)
+    body_tree = operation.return_type.tree
+    cases = [
+        (f"params: {method.params_type} & {{ {key}: true }}", stream_tree),
+        (f"{params}: {method.params_type} & {{ {key}?: false | null }}", body_tree),
+        (f"{params}: {method.params_type}", t.Union((*t.union_members(body_tree), stream_tree))),
+    ]
+    lines: list[d.Doc] = []
+    for parameter, tree in cases:
+        returned = types.spell(tree, imports.name, nested=True)
+        overload = [*leading, parameter, "options?: RequestOptions"]
+        line = f"{method.name}(" + ", ".join(d.flat(a) for a in overload) + f"): APIPromise<{d.flat(returned)}>;"
+        if len(CLASS_INDENT) + len(line) <= d.PRINT_WIDTH:
+            lines.append(line)
+        else:  # as `_signature`: the parameters break first, then a union in the type argument, one a line
+            promise = d.group("APIPromise<", d.indent(d.SOFTLINE, returned), d.SOFTLINE, ">")
+            lines.append((method.name, d.broken("(", overload, ")"), ": ", promise, ";"))
+        lines.append(d.HARDLINE)
+    return lines
 
 
 def _signature(method: Method, arguments: list[d.Doc], returns: d.Doc, imports: Imports) -> d.Doc:
@@ -224,21 +291,48 @@ def paging_constant(method: Method) -> str:
 def _paging_constant(method: Method) -> d.Doc:
     paging = method.paging
     assert paging is not None
-    entries = [f"items: {string(paging.items)}", "next: [" + ", ".join(string(n) for n in paging.next) + "]"]
+
+    def path(names: tuple[str, ...]) -> str:
+        return "[" + ", ".join(string(n) for n in names) + "]"
+
+    entries = [f"style: {string(paging.style)}", f"items: {string(paging.items)}"]
+    if paging.next is not None:
+        entries.append(f"next: {path(paging.next)}")
     if paging.has_more is not None:
-        entries.append("hasMore: [" + ", ".join(string(n) for n in paging.has_more) + "]")
+        entries.append(f"hasMore: {path(paging.has_more)}")
         if paging.inverted:
             entries.append("hasMoreInverted: true")
-    entries.append(f"param: {string(paging.param)}")
+    if paging.total is not None:
+        entries.append(f"total: {path(paging.total)}")
+    if paging.total_pages is not None:
+        entries.append(f"totalPages: {path(paging.total_pages)}")
+    if paging.item_id is not None:
+        entries.append(f"itemId: {string(paging.item_id)}")
+    if paging.param is not None:
+        entries.append(f"param: {string(paging.param)}")
+    if paging.method != "GET":
+        entries.append(f"method: {string(paging.method.lower())}")
     value = ("{", d.indent(d.HARDLINE, d.join((",", d.HARDLINE), entries), ","), d.HARDLINE, "}")
-    return (f"const {paging_constant(method)}: CursorPaging = ", value, ";")
+    return (f"const {paging_constant(method)}: Paging = ", value, ";")
 
 
 def _return_type(operation: Operation, imports: Imports) -> d.Doc:
+    """What the call resolves to: the parsed body; the `Response` of a download; a `Stream` of server-sent
+    events (or, where a body property switches the stream on, the body or the stream)."""
     tree = operation.return_type.tree
     if isinstance(tree, t.NoneType):
         return "void"
+    if _BYTES in t.union_members(tree):
+        return "Response"
+    stream = operation.stream
+    if stream is not None and stream.switch is not None:
+        tree = t.Union((*t.union_members(tree), t.StreamOf(stream.item.tree)))
+    elif stream is not None:
+        tree = t.StreamOf(stream.item.tree)
     return types.spell(tree, imports.name, nested=True)
+
+
+_BYTES = t.Primitive("bytes")
 
 
 def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
@@ -277,6 +371,9 @@ def _call(  # noqa: PLR0913 - the pieces of one call, each decided by the caller
         f"{naming.property_key(p.wire_name)}: {variables[parameter_id(p)]}" for p in by_location.get("header", [])
     ]
     headers = _media_headers(operation) + headers
+    cookies = [_entry(p, variables) for p in by_location.get("cookie", [])]
+    if cookies:
+        options.append("cookies: { " + ", ".join(cookies) + " }")
     options += _operation_options(operation, security)
     verb = operation.http_method.lower()
     call = f"this._client.{verb}" if verb in ("get", "post", "put", "patch", "delete") else "this._client.request"
@@ -326,6 +423,11 @@ def _operation_options(operation: Operation, security: list[str] | None) -> list
     """What the runtime must know of the operation itself: the credentials it sends, when the API has several,
     and the documented redirects that are its result (`303`), not an error."""
     options = []
+    if _BYTES in t.union_members(operation.return_type.tree):
+        options.append("binaryResponse: true")
+    if operation.stream is not None:
+        raw = operation.stream.item.tree == t.ServerSentEvent()
+        options.append(f"stream: {string('events' if raw else 'json')}")
     if security is not None:
         options.append("security: [" + ", ".join(string(name) for name in security) + "]")
     if operation.redirect_success:

@@ -17,6 +17,7 @@ from generator.targets.typescript.client import render_client, render_index
 from generator.targets.typescript.package import project_files
 from generator.targets.typescript.plan import build_plan
 from generator.targets.typescript.resources import render_resource, render_shared
+from generator.targets.typescript.webhooks import render_webhooks
 
 # npm's rules: lowercase, URL-safe, at most 214 characters, optionally scoped (`@scope/name`).
 _NPM_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*\Z")
@@ -49,6 +50,8 @@ def render_typescript(api: Api, options: TypeScriptOptions = TypeScriptOptions()
         files[f"src/{resource.file}.ts"] = render_resource(plan, resource)
     if plan.shared:
         files["src/resources/shared.ts"] = render_shared(plan)
+    if api.webhook_verification is not None:
+        files["src/webhooks.ts"] = render_webhooks(plan, api.webhook_verification)
     return dict(sorted(files.items()))
 
 

@@ -38,7 +38,19 @@ def spell(tree: t.Type, name: Namer, *, nested: bool = False) -> d.Doc:
         return "null"
     if isinstance(tree, t.File):
         return "Blob"
-    return "unknown"  # AnyType; streams and server-sent events are not spelled yet (docs/typescript.md)
+    return _streamed(tree, name)
+
+
+def _streamed(tree: t.Type, name: Namer) -> d.Doc:
+    """Server-sent events (their file imports `Stream`, `ServerSentEvent`: resources.py); else any value."""
+    if isinstance(tree, t.StreamOf):
+        item = spell(tree.item, name, nested=True)
+        if isinstance(item, str):
+            return f"Stream<{item}>"
+        return d.group("Stream<", d.indent(d.SOFTLINE, item), d.SOFTLINE, ">")
+    if isinstance(tree, t.ServerSentEvent):
+        return "ServerSentEvent"
+    return "unknown"  # AnyType
 
 
 def _members(tree: t.Union, name: Namer) -> list[d.Doc]:

@@ -3,6 +3,7 @@ once per worker. Tests that need node skip, saying how to install it, when the t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -198,3 +199,34 @@ def run_node(script: str, folder: Path, **env: str) -> subprocess.CompletedProce
     """An ES module script run by node in `folder`."""
     (folder / "script.mjs").write_text(script, encoding="utf-8")
     return run(["node", "script.mjs"], folder, **env)
+
+
+@pytest.fixture(scope="session")
+def features_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SDK of FEATURES_SPEC (tests/targets/typescript/features.py), generated and built once."""
+    from tests.targets.typescript.features import FEATURES_SPEC
+
+    node_tools()
+    folder = tmp_path_factory.mktemp("features")
+    spec = folder / "features.yaml"
+    spec.write_text(yaml.safe_dump(FEATURES_SPEC), encoding="utf-8")
+    done = generate(spec, folder / "sdk")
+    assert done.returncode == 0, done.stderr
+    build(folder / "sdk")
+    return folder / "sdk"
+
+
+def typecheck(project: Path, code: str, name: str = "consumer") -> subprocess.CompletedProcess[str]:
+    """`code` (TypeScript importing the SDK as `sdk`) compiled with the project's strict settings, from a folder
+    beside the project (which stays as generated)."""
+    folder = project.parent / "consumers"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.ts").write_text(code + "\nexport {};\n", encoding="utf-8")
+    config = {
+        "extends": (project / "tsconfig.json").as_posix(),
+        "include": [(project / "src").as_posix(), f"{name}.ts"],
+        "compilerOptions": {"rootDir": project.parent.as_posix(), "module": "es2022", "moduleResolution": "bundler",
+                            "outDir": (folder / "out").as_posix(), "paths": {"sdk": [(project / "src" / "index.ts").as_posix()]}},
+    }  # fmt: skip
+    (folder / f"tsconfig.{name}.json").write_text(json.dumps(config), encoding="utf-8")
+    return run([TSC, "-p", folder / f"tsconfig.{name}.json", "--noEmit"], folder)

@@ -53,3 +53,99 @@ def test_a_repeated_cursor_ends_the_walk_with_an_error(small_sdk: Path, server: 
     assert seen == ["a", "a"]
     assert error == 'PagerError: The server returned the same next page twice (cursor "same"); stopping'
     assert _cursors(server) == [None, ["same"]]
+
+
+def _things(ids: list[str], **fields: object) -> Reply:
+    return Reply(200, {"data": [{"id": i} for i in ids], **fields})
+
+
+def _features(sdk: Path, server: LocalServer, tmp_path: Path, body: str) -> dict[str, object]:
+    entry = json.dumps((sdk / "dist" / "esm" / "index.js").as_posix())
+    script = f"""import Features from {entry};
+const client = new Features({{ baseURL: process.env.BASE_URL, maxRetries: 0, apiKey: 'tok' }});
+const walk = async (list) => {{
+  const seen = [];
+  try {{
+    for await (const thing of list) seen.push(thing.id);
+    return {{ seen, error: null }};
+  }} catch (e) {{
+    return {{ seen, error: `${{e.name}}: ${{e.message}}` }};
+  }}
+}};
+{body}
+"""
+    done = run_node(script, tmp_path, BASE_URL=server.url)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def _queries(server: LocalServer) -> list[dict[str, list[str]]]:
+    return [parse_qs(urlsplit(r.path).query) for r in server.received]
+
+
+def test_offset_page_number_last_item_and_next_url_lists_walk_every_page(
+    features_sdk: Path, server: LocalServer, tmp_path: Path
+) -> None:
+    server.reply(
+        _things(["a", "b"], total=5), _things(["c", "d"], total=5), _things(["e"], total=5),  # offset
+        _things(["f"], total_pages=2), _things(["g"], total_pages=2),  # page number
+        _things(["h", "i"], has_more=True), _things(["j"], has_more=False),  # after the last item's id
+        _things(["k"], links={"next": "/v1/by-link?cursor=2"}),  # next URL, relative
+        _things(["l"], links={"next": f"{server.url}/by-link?cursor=3"}),  # absolute, same host
+        _things(["m"], links={"next": None}),
+    )  # fmt: skip
+    body = """
+const offset = await walk(client.byOffset.list({ limit: 2 }));
+const first = await client.byNumber.list({ per_page: 1 });
+const second = first.hasNextPage() ? await first.getNextPage() : null;
+const numbers = { first: first.data.map((t) => t.id), second: second.data.map((t) => t.id), more: second.hasNextPage() };
+const afterLast = await walk(client.afterLast.list({ limit: 2 }));
+const pages = [];
+for await (const page of (await client.byLink.list()).iterPages()) pages.push(page.data.map((t) => t.id));
+console.log(JSON.stringify({ offset, numbers, afterLast, pages }));"""
+    result = _features(features_sdk, server, tmp_path, body)
+    assert result == {
+        "offset": {"seen": ["a", "b", "c", "d", "e"], "error": None},
+        "numbers": {"first": ["f"], "second": ["g"], "more": False},
+        "afterLast": {"seen": ["h", "i", "j"], "error": None},
+        "pages": [["k"], ["l"], ["m"]],
+    }
+    queries = _queries(server)
+    assert [q.get("offset") for q in queries[:3]] == [None, ["2"], ["4"]]
+    assert all(q["limit"] == ["2"] for q in queries[:3])
+    assert [q.get("page") for q in queries[3:5]] == [None, ["2"]]
+    assert [q.get("after") for q in queries[5:7]] == [None, ["i"]]
+    assert [r.path for r in server.received[7:]] == ["/v1/by-link", "/v1/by-link?cursor=2", "/v1/by-link?cursor=3"]
+    assert all(r.headers.get("Authorization") == "Bearer tok" for r in server.received)
+
+
+def test_pages_that_repeat_or_lead_elsewhere_end_the_walk_with_an_error(
+    features_sdk: Path, server: LocalServer, tmp_path: Path
+) -> None:
+    server.reply(
+        _things(["a"]), _things(["a"]),  # page number ignored by the server: the same items again
+        _things(["b"], links={"next": "/v1/by-link?p=2"}), _things(["c"], links={"next": "/v1/by-link?p=2"}),
+        _things(["d"], links={"next": "https://elsewhere.test/by-link?p=2"}),
+    )  # fmt: skip
+    body = """
+const numbers = await walk(client.byNumber.list());
+const repeated = await walk(client.byLink.list());
+const elsewhere = await walk(client.byLink.list());
+console.log(JSON.stringify({ numbers, repeated, elsewhere }));"""
+    result = _features(features_sdk, server, tmp_path, body)
+    assert result == {
+        "numbers": {
+            "seen": ["a"],
+            "error": 'FeaturesError: The server returned the same items again for the next page ({"page":2}); stopping',
+        },
+        "repeated": {
+            "seen": ["b", "c"],
+            "error": "FeaturesError: The server returned the same next page twice (a next-page URL); stopping",
+        },
+        "elsewhere": {
+            "seen": ["d"],
+            "error": "FeaturesError: The next page is on another host (elsewhere.test); not following it",
+        },
+    }
+    assert len(server.received) == 5  # nothing sent to the other host

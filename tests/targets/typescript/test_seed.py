@@ -72,8 +72,10 @@ def test_require_gives_the_commonjs_build(seed_sdk: Path, tmp_path: Path) -> Non
         "const client = new sdk.Conductor({ apiKey: 'sk', baseURL: 'http://127.0.0.1:9' });\n"
         "const error = new sdk.NotFoundError(404, {}, undefined, new Headers());\n"
         "console.log(typeof client.endUsers.delete, sdk.default === sdk.Conductor, error.name);\n"
+        "const called = new sdk({ apiKey: 'sk', baseURL: 'http://127.0.0.1:9' });\n"  # the module is the class
+        "console.log(sdk === sdk.Conductor, called instanceof sdk.Conductor, sdk.NotFoundError === sdk.Conductor.NotFoundError);\n"
     )
     (tmp_path / "script.cjs").write_text(script, encoding="utf-8")
     done = run(["node", "script.cjs"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "function true NotFoundError\n"
+    assert done.stdout == "function true NotFoundError\ntrue true true\n"

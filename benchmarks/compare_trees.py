@@ -34,7 +34,7 @@ def cpu_seconds(tree: Path, spec: Path, scratch: Path) -> float:
     """User + system CPU seconds of one first `generate` (validation included) into an empty folder."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(scratch / "out"), "--lenient", "-q"],
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(scratch / "out"), "--lenient", "-q", "--target", "python"],
         cwd=tree,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,

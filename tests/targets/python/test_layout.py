@@ -125,10 +125,40 @@ def test_settle_lays_out_long_statements_of_a_test_method_as_black(calls: list[t
     assert settled_by_layout(source) == black_of(source)
 
 
-def test_a_long_call_inside_brackets_is_left_to_black() -> None:
-    """The same shape continuing an open bracket is not a statement: the file goes to black."""
+def test_a_long_line_inside_a_call_goes_to_black_with_its_statement() -> None:
+    """The same shape continuing an open bracket is not a statement of its own: the whole statement it is part of
+    goes to black as one snippet (black lays a statement out from its tokens, not from its line breaks); inside
+    a statement of no known shape, the file goes to black."""
     source = "class A:\n    def f(self) -> None:\n        g(\n        h(" + ", ".join(["'x'"] * 30) + ")\n        )\n"
-    assert layout.settle(source) is None
+    settled = layout.settle(source)
+    assert settled is not None and [kind for kind, _ in settled.pending.values()] == ["call"]
+    assert settled_by_layout(source) == black_of(source)
+    inside_a_dict = source.replace("        g(\n", "        x = {1: g(\n").replace("\n        )\n", "\n        )}\n")
+    assert layout.settle(inside_a_dict) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(NAMES, st.lists(UNCOMMENTED.map(string_literal), min_size=1, max_size=5)), min_size=1, max_size=3),
+    st.integers(min_value=1, max_value=60),
+)
+def test_settle_lays_out_statements_written_over_several_lines_as_black(
+    calls: list[tuple[str, list[str]]], padding: int
+) -> None:
+    """A generated test's call with its arguments one per line (a magic trailing comma), whose first line or one
+    of whose arguments is too long: sent to black as one statement, it comes back as black lays out the file."""
+    lines = ["import pytest", "", "", "class TestA:", "    async def test_a(self, async_client: object) -> None:"]
+    for name, args in calls:
+        head = f"async_client.{name}.{'p' * padding}.with_raw_response.create("
+        lines += [f"        response = await {head}", *(f"            a{n}={arg}," for n, arg in enumerate(args)), "        )"]
+        lines += [f"        async with {head.replace('raw', 'streaming')}", *(f"            a{n}={arg}," for n, arg in enumerate(args))]
+        lines += ["        ) as response:", "            assert response.is_closed"]
+    source = "\n".join(lines) + "\n"
+    settled = layout.settle(source)
+    if padding > 50:  # every call's first line is too long: each statement is pending, none sends the file whole
+        assert settled is not None and len(settled.pending) == 2 * len(calls)
+    if settled is not None:
+        assert settled_by_layout(source) == black_of(source)
 
 
 def test_settle_refuses_what_it_cannot_vouch_for() -> None:

@@ -7,7 +7,7 @@ forms as they are (a trailing comma after the last item keeps a bracket exploded
 not depend on how black would have split the line itself.
 
 `settle` reads every rendered file: it keeps the lines that fit, lays out a few long shapes itself,
-leaves the long statements whose layout black decides to one batch of black snippets
+leaves the long statements whose layout black decides to black, as snippets for the whole project
 (`lay_out_pending`), and gives up on a file with any other long line, trailing whitespace or a tab,
 which then goes through black whole. The tests run black over every generated file of every corpus
 spec and of the fuzz profile as the oracle (tests/test_corpus_static.py, tests/test_fuzz.py,
@@ -110,7 +110,7 @@ _DEF = re.compile(rf"((?:async )?def {_NAME}\()([^()\[\]{{}}]*)(\)(?: -> [\w\[\]
 @dataclass
 class Settled:
     """A file's text in black's layout except for `pending` lines: long statements of a shape (see
-    `_SNIPPETS`) that black lays out on their own, in one batch for all files (`lay_out_pending`)."""
+    `_SNIPPETS`) that black lays out on their own, in chunks for all files (`lay_out_pending`)."""
 
     lines: list[str]
     pending: dict[int, tuple[str, str]] = field(default_factory=dict)  # line index -> (snippet kind, line)

@@ -309,14 +309,15 @@ def _label(run: pipeline.Options, runs: list[pipeline.Options]) -> str:
 def _generate(options: pipeline.Options, args: argparse.Namespace) -> int:
     shown = progress.for_command(args.quiet)
     runs = _runs(options, args)
-    for run in runs:
-        args.writing = run.output  # what an interrupt reports on
-        _generate_one(run, shown, _label(run, runs))
+    with pipeline.Session() as session:  # the spec loaded and validated once for every target
+        for run in runs:
+            args.writing = run.output  # what an interrupt reports on
+            _generate_one(run, shown, _label(run, runs), session)
     return EXIT_OK
 
 
-def _generate_one(options: pipeline.Options, shown: progress.Progress, label: str) -> None:
-    result = pipeline.unchanged(options, shown) or pipeline.generate(options, shown)
+def _generate_one(options: pipeline.Options, shown: progress.Progress, label: str, session: pipeline.Session) -> None:
+    result = pipeline.unchanged(options, shown) or pipeline.generate(options, shown, session)
     shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes
@@ -338,7 +339,8 @@ def _generate_one(options: pipeline.Options, shown: progress.Progress, label: st
 def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
     shown = progress.for_command(args.quiet)
     runs = _runs(options, args)
-    drifted = [run for run in runs if not _check_one(run, args, shown, _label(run, runs))]
+    with pipeline.Session() as session:  # the spec loaded and validated once for every target
+        drifted = [run for run in runs if not _check_one(run, args, shown, _label(run, runs), session)]
     if not drifted:
         return EXIT_OK
     if len(runs) > 1:
@@ -347,7 +349,9 @@ def _check(options: pipeline.Options, args: argparse.Namespace) -> int:
     return EXIT_DRIFT
 
 
-def _check_one(options: pipeline.Options, args: argparse.Namespace, shown: progress.Progress, label: str) -> bool:
+def _check_one(
+    options: pipeline.Options, args: argparse.Namespace, shown: progress.Progress, label: str, session: pipeline.Session
+) -> bool:
     """Whether the run's folder (and code samples file) is up to date; what differs is printed."""
     fresh = None if args.full else pipeline.unchanged(options, shown)
     if fresh is not None:
@@ -355,7 +359,7 @@ def _check_one(options: pipeline.Options, args: argparse.Namespace, shown: progr
         _print_problems("warning", fresh.warnings)
         print(f"{options.output}{label} is up to date with {options.spec} ({fresh.changes.unchanged} files)")
         return True
-    result = pipeline.check(options, shown, trust=not args.full)
+    result = pipeline.check(options, shown, trust=not args.full, session=session)
     shown.finish()
     _print_problems("warning", result.warnings)
     changes = result.changes

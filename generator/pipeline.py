@@ -177,26 +177,77 @@ def _flags(options: Options, config: Config) -> tuple[object, ...]:
     return (*options.flags(), options.spec.name, *digests, *target)
 
 
-def build(options: Options, progress: Progress = SILENT, trust: bool = True, patches: bool = True) -> Result:
+class Session:
+    """What the runs of one command share (`generate` or `check` of a config naming several targets): the config
+    and the spec are loaded once, and the spec is validated at most once, whichever run first needs it; each run
+    then models and renders its own target from them. The validator's process a first `generate` started before
+    the generator's imports (generator/__main__.py) is taken by the first run and ended with the session."""
+
+    def __init__(self) -> None:
+        self._loaded: tuple[tuple[object, ...], Config, Spec, Overlaid] | None = None
+        self._validation: Validation | None = None
+        self._validator: Validator | None = Validator.prestarted()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the validator's process if no run used it (an earlier run's stamp, or a failure), and a
+        validation a run started but never awaited (it was interrupted)."""
+        if self._validator is not None:
+            self._validator.close()
+            self._validator = None
+        if self._validation is not None:
+            self._validation.abandon()
+
+    def loaded(self, options: Options) -> tuple[Config, Spec, Overlaid]:
+        """The config, the spec and its overlays for `options`, loaded by the first run. Runs differ in their
+        target and folder alone; any other difference loads afresh."""
+        key = (
+            options.spec,
+            options.config_path(),
+            options.allow_outside_refs,
+            options.strict_overlays,
+            options.version,
+        )
+        if self._loaded is None or self._loaded[0] != key:
+            config = _config(options)
+            spec, overlaid = _load(options, config)
+            self._loaded, self._validation = (key, config, spec, overlaid), None
+        return self._loaded[1], self._loaded[2], self._loaded[3]
+
+    def validation(self, spec: Spec, lenient: bool) -> tuple[Validation, bool]:
+        """The spec's validation, started by the first run that needs it (and whether an earlier run did)."""
+        if self._validation is not None and self._validation.spec is spec and self._validation.lenient == lenient:
+            return self._validation, True
+        self._validation = Validation(spec, lenient, validator=self._validator)
+        self._validator = None  # taken, or (when it could not take the spec) ended by `Validation`
+        return self._validation, False
+
+
+def build(
+    options: Options,
+    progress: Progress = SILENT,
+    trust: bool = True,
+    patches: bool = True,
+    session: Session | None = None,
+) -> Result:
     """Everything up to rendered text in memory; nothing is written. With `trust` False, no earlier
     run's stamp is used: every file is formatted and the spec validated (`check --full`). `patches`: apply
-    the user's kept edits (docs/custom-code.md)."""
-    # A first `generate` started the validator's process before the generator's imports (generator/__main__.py),
-    # so that importing the library overlaps them and loading the spec; it is ended unused when an earlier
-    # run's stamp makes validating unnecessary, or when the run fails. Otherwise validation forks after loading.
-    validator = Validator.prestarted()
-    try:
-        return _build(options, progress, trust, patches, validator)
-    finally:
-        if validator is not None:
-            validator.close()
+    the user's kept edits (docs/custom-code.md). `session`: what the other runs of the same command loaded."""
+    if session is not None:
+        return _build(options, progress, trust, patches, session)
+    with Session() as alone:
+        return _build(options, progress, trust, patches, alone)
 
 
-def _build(options: Options, progress: Progress, trust: bool, patches: bool, validator: Validator | None) -> Result:
+def _build(options: Options, progress: Progress, trust: bool, patches: bool, session: Session) -> Result:
     started = time.perf_counter()
     with progress.stage("load"):
-        config = _config(options)
-        spec, overlaid = _load(options, config)
+        config, spec, overlaid = session.loaded(options)
         # What earlier runs vouch for: the cache beside the output (this machine, git-ignored) and the
         # manifest's stamps (committed, so a fresh clone has them too). docs/speed.md: the trust model.
         cache = read_cache(options.output) if trust else Cache()
@@ -205,13 +256,15 @@ def _build(options: Options, progress: Progress, trust: bool, patches: bool, val
     # already validated is not validated again: its problems are replayed from the cache, or it has none.
     content = spec.digest() + (f" with overlays {overlaid.digest}" if overlaid.digest else "")
     stamp = validation_stamp(spec) + (f" with overlays {overlaid.digest}" if overlaid.digest else "")
+    validation: Validation | None = None
     if cache.validated == stamp:
-        validation, skipped = None, "skipped: validated by an earlier run on this machine"
+        skipped = "skipped: validated by an earlier run on this machine"
     elif stamps.validated == content:
-        validation, skipped = None, "skipped: the manifest records this spec content as valid"
+        skipped = "skipped: the manifest records this spec content as valid"
         cache.problems = []
     else:
-        validation, skipped = Validation(spec, options.lenient, validator=validator), ""
+        validation, again = session.validation(spec, options.lenient)
+        skipped = "validated once for every target of this command" if again else ""
     if validation is None and cache.problems and not options.lenient:
         raise GeneratorError(cache.problems)
     try:
@@ -286,10 +339,14 @@ def _awaited(
     validation: Validation | None, overlaid: Overlaid, cache: Cache, skipped: str, progress: Progress
 ) -> list[Problem]:
     """The spec's validation problems: awaited from the validator running beside the other stages, or, with
-    no `validation`, replayed from the cache (`skipped` says why)."""
+    no `validation`, replayed from the cache (`skipped` says why, or that an earlier run awaited it)."""
     if validation is None:
         progress.record("validate", 0.0, skipped)
         return cache.problems
+    if skipped:  # an earlier run of the same command validated this spec
+        problems = _validated(validation, overlaid)
+        progress.record("validate", 0.0, skipped)
+        return problems
     waited = time.perf_counter()
     problems = _validated(validation, overlaid)
     progress.record(
@@ -389,8 +446,8 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
-def generate(options: Options, progress: Progress = SILENT) -> Result:
-    result = build(options, progress)
+def generate(options: Options, progress: Progress = SILENT, session: Session | None = None) -> Result:
+    result = build(options, progress, session=session)
     with progress.stage("write"), exclusive_output(options.output):
         result.changes = write(options.output, result.files, options.force)
         if result.samples is not None and options.write_samples:
@@ -424,8 +481,8 @@ def exclusive_output(out: Path) -> Iterator[None]:
         ) from None
 
 
-def check(options: Options, progress: Progress = SILENT, trust: bool = True) -> Result:
-    result = build(options, progress, trust)
+def check(options: Options, progress: Progress = SILENT, trust: bool = True, session: Session | None = None) -> Result:
+    result = build(options, progress, trust, session=session)
     with progress.stage("compare"):
         result.changes = compare(options.output, result.files, strict_record=False)
         result.samples_differ = result.samples is not None and not _same(result.samples)

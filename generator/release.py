@@ -296,20 +296,21 @@ def _apply(options: pipeline.Options, plan: ReleasePlan, config_path: Path, proj
     """The new version into the config, the client (and the config's other targets) regenerated with it, its
     CHANGELOG and the spec's snapshot."""
     _write_atomically(config_path, _with_version(config_path.read_text(encoding="utf-8"), plan.version))
-    result = pipeline.generate(options)
-    log(
-        f"{options.output}: {len(result.changes.added if result.changes else [])} added, "
-        f"{len(result.changes.changed if result.changes else [])} changed"
-    )
-    _write_atomically(options.output / CHANGELOG, (project / CHANGELOG).read_text(encoding="utf-8"))
-    # The config's other targets (an MCP server, a TypeScript SDK) carry the version too: released with it
-    for other in pipeline.runs(options, None, None):
-        if other.target != options.target:
-            changes = pipeline.generate(other).changes
-            log(
-                f"{other.output} ({other.target}): {len(changes.added if changes else [])} added, "
-                f"{len(changes.changed if changes else [])} changed"
-            )
+    with pipeline.Session() as session:  # the spec loaded and validated once for every target
+        result = pipeline.generate(options, session=session)
+        log(
+            f"{options.output}: {len(result.changes.added if result.changes else [])} added, "
+            f"{len(result.changes.changed if result.changes else [])} changed"
+        )
+        _write_atomically(options.output / CHANGELOG, (project / CHANGELOG).read_text(encoding="utf-8"))
+        # The config's other targets (an MCP server, a TypeScript SDK) carry the version too: released with it
+        for other in pipeline.runs(options, None, None):
+            if other.target != options.target:
+                changes = pipeline.generate(other, session=session).changes
+                log(
+                    f"{other.output} ({other.target}): {len(changes.added if changes else [])} added, "
+                    f"{len(changes.changed if changes else [])} changed"
+                )
     _snapshot(options, config_path)
 
 

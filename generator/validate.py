@@ -84,6 +84,12 @@ class Validation:
         _check_minimum_shape(self.spec.root, str(self.spec.entry))
         return self._problems
 
+    def abandon(self) -> None:
+        """End the validating process if it is still running (its result will not be asked for)."""
+        if self._problems is None and self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
     def _collect(self) -> list[Problem]:
         if self._process is None:
             in_line = _guarded(self.spec, self._version)

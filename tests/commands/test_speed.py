@@ -213,7 +213,7 @@ def test_risky_characters_are_never_printable() -> None:
     assert not [c for c in range(sys.maxunicode + 1) if chr(c).isprintable() and _is_risky(chr(c))]
 
 
-HEAVY = ("black", "jinja2", "openapi_spec_validator")
+HEAVY = ("black", "jinja2", "jsonpath_rfc9535", "openapi_spec_validator")  # jsonpath: for overlays alone
 PROBE = """\
 import sys
 from generator.cli import main

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import registry
+from generator import pipeline, registry
 from generator.cli import main
 from generator.errors import EXIT_DRIFT, EXIT_OK
+from generator.spec.load import load_spec
 from generator.targets import Job, OptionsSection, Rendered, Target
 from generator.targets.python.naming import PYTHON_NAMING
+from generator.validate import Validation
 from generator.write import CACHE
 from tests.conftest import SPEC
 from tests.support.documents import shared_spec
@@ -173,6 +175,28 @@ def test_every_configured_target_is_generated_and_checked(
     assert run(capsys, "check", str(spec), "-c", str(config), "--target", "python")[0] == EXIT_OK
     assert run(capsys, "generate", str(spec), "-c", str(config), "--target", "echo")[0] == EXIT_OK
     assert run(capsys, "check", str(spec), "-c", str(config))[0] == EXIT_OK
+
+
+def test_several_targets_load_and_validate_the_spec_once(
+    echo: None, spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `generate` or `check` over every configured target loads the spec once and validates it once; each
+    target still reports the validation's problems (lenient: as warnings) and writes what it writes alone."""
+    schema = "\n            type: string\n"  # the path parameter's
+    spec.write_text(spec.read_text(encoding="utf-8").replace(schema, f"{schema}            minLength: -1\n", 1))
+    config = write_config(tmp_path, "targets:\n  python: {output: sdk}\n  echo: {output: echo}\n")
+    run(capsys, "generate", str(spec), "-c", str(config), "--target", "echo", "-o", str(tmp_path / "alone"), "--lenient")
+    loads: list[object] = []
+    validations: list[object] = []
+    monkeypatch.setattr(pipeline, "load_spec", lambda *a, **k: loads.append(a) or load_spec(*a, **k))
+    monkeypatch.setattr(pipeline, "Validation", lambda *a, **k: validations.append(a) or Validation(*a, **k))
+    for command in ("generate", "check --full"):  # `check --full`: no stamp or cache spares it a stage
+        loads.clear(), validations.clear()
+        code, out, err = run(capsys, *command.split(), str(spec), "-c", str(config), "--lenient")
+        assert code == EXIT_OK, out + err
+        assert (len(loads), len(validations)) == (1, 1), command
+        assert err.count("minLength") == 2, err  # the problem, as a warning of each target's run
+    assert tree(tmp_path / "echo") == tree(tmp_path / "alone")
 
 
 def test_one_output_folder_for_several_targets_is_refused(

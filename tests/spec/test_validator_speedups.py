@@ -3,8 +3,9 @@
 Every comparison runs the library as shipped and ours over the same loaded document and compares the
 problems a user would see (message, file, JSON pointer, line) and the error classes, in order, passes
 included: the small and medium corpus specs, mutated copies of real specs (errors injected at random
-places, so failing verdicts and their messages are compared too), and documents of the fuzz profile
-(tests/support/hostile_specs.py). `scripts/validator_equivalence.py` does the same over every corpus spec,
+places, so failing verdicts and their messages are compared too), documents of the fuzz profile
+(tests/support/hostile_specs.py), and every spec the test suite keeps (the fuzz `ci` profile's documents in
+tests/golden/fuzz/, the hostile documents of tests/robustness/, tests/specs/ and specs/), each also mutated. `scripts/validator_equivalence.py` does the same over every corpus spec,
 the large ones included (minutes; its figures are in docs/speed.md).
 """
 
@@ -246,6 +247,48 @@ def test_same_verdicts_on_fuzz_documents(extended: Extended, tmp_path_factory: p
     assert_same(spec, cycle_safe=True)
     spec.documents[spec.entry].data = mutate(spec.root, seed=len(text), count=6)
     assert_same(spec, cycle_safe=True)
+
+
+# --- the test suite's own specs: the fuzz profile's written-out documents, the hostile ones, the shared ones ------
+
+
+def suite_specs() -> list[tuple[str, str, str]]:
+    """(label, file name, text) of every spec the test suite keeps: the documents the fuzz `ci` profile draws
+    (tests/golden/fuzz/), the bad-input and fuzz-regression documents of tests/robustness/, the shared test
+    specs (tests/specs/) and the seed (specs/)."""
+    from tests.robustness import test_bad_input, test_fuzz_regressions
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "tests/golden/fuzz").glob("*.*")), *sorted((root / "tests/specs").glob("*.yaml"))]
+    files += [path for path in sorted((root / "specs").glob("*.yaml")) if path.name.count(".") == 1]  # not configs
+    found = [(path.relative_to(root).as_posix(), path.name, path.read_text(encoding="utf-8")) for path in files]
+    for module in (test_bad_input, test_fuzz_regressions):
+        for name, value in sorted(vars(module).items()):
+            if name.isupper() and isinstance(value, str) and value.startswith(("openapi:", "swagger:")):
+                found.append((f"{module.__name__.rsplit('.', 1)[-1]} {name}", "spec.yaml", value))
+            elif name.isupper() and isinstance(value, dict) and "openapi" in value:
+                found.append((f"{module.__name__.rsplit('.', 1)[-1]} {name}", "spec.json", json.dumps(value)))
+    return found
+
+
+SUITE_SPECS = suite_specs()
+
+
+@pytest.mark.parametrize(("label", "file_name", "text"), SUITE_SPECS, ids=[label for label, _, _ in SUITE_SPECS])
+def test_same_verdicts_on_the_test_suites_specs(label: str, file_name: str, text: str, tmp_path: Path) -> None:
+    """Passes and errors alike; each also mutated, so that its failing verdicts are compared too. The fuzz
+    profile's documents may include themselves, which the library as shipped follows forever: they are compared
+    with the library plus our fix for that alone (`cycle_safe`), as in the property test above."""
+    cycle_safe = label.startswith("tests/golden/fuzz/")
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8")
+    try:
+        spec = load_spec(path)
+    except validate.GeneratorError:
+        return  # refused before validation (bad YAML, a missing `$ref` target, a `$ref` cycle)
+    assert_same(spec, cycle_safe)
+    spec.documents[spec.entry].data = mutate(spec.root, seed=len(text), count=6)
+    assert_same(spec, cycle_safe)  # some draws are valid mutations: passes are compared too
 
 
 # --- any other version: the library as it is, with a warning -------------------------------------------

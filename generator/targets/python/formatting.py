@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import multiprocessing
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.progress import SILENT, Progress
 from generator.targets import Rendered
 from generator.targets.python.environment import PACKAGE_TEMPLATES, templates_dir
-from generator.targets.python.layout import lay_out_pending, settle
+from generator.targets.python.layout import Settled, lay_out_pending, settle
 
 if TYPE_CHECKING:
     import black
@@ -87,61 +89,143 @@ def format_all(
     and so is a rendered file that `layout.settle` vouches for; `cache` holds black's output of earlier runs."""
     keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py") and path not in static}
     formatted: dict[str, str] = {}
+    settled: dict[str, Settled] = {}
     if not verify:
         formatted = {path: cache[key] for path, key in keys.items() if key in cache}
-        formatted |= _settled({path: files[path] for path in keys if path not in formatted})
-    python = [path for path in keys if path not in formatted]
-    progress.total(len(python))
-    workers = min(os.cpu_count() or 1, 8)
-    if workers > 1 and len(python) >= PARALLEL_FORMAT_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, initializer=_end_on_sigterm) as pool:
-            results = []
-            for result in pool.map(_format_one, python, [files[p] for p in python], chunksize=8):
-                results.append(result)
-                progress.advance()
-    else:
-        results = []
-        for path in python:
-            results.append(_format_one(path, files[path]))
-            progress.advance()
-    for path, (text, error) in zip(python, results, strict=True):
-        if error is not None:
-            # The generator produced invalid Python: a bug in the generator, never in the spec.
-            raise GeneratorError(
-                Problem(f"internal error: generated {path} is not valid Python: {error}"), exit_code=EXIT_INTERNAL
-            )
-        formatted[path] = text
+        settled = {
+            path: result for path in keys if path not in formatted and (result := settle(files[path])) is not None
+        }
+    whole = [path for path in keys if path not in formatted and path not in settled]
+    pending = sorted({line for result in settled.values() for line in result.pending.values()})
+    progress.total(len(whole))
+    with _Black(len(whole), sum(len(files[path]) for path in whole) + sum(len(line) for _, line in pending)) as black:
+        # All of black's work at once: the pending statements of the settled files, in chunks, and the files it
+        # formats whole; on large projects across the cores (the validator has usually finished by now).
+        chunks = black.map(_lay_out_chunk, [(chunk,) for chunk in _chunks(pending)])
+        results = black.map(_format_one, [(path, files[path]) for path in whole], progress.advance)
+        laid_out = _merged(chunks.result())
+        if laid_out is None:  # black's output of a snippet could not be taken apart: those files go through it whole
+            again = [path for path, result in settled.items() if result.pending]
+            settled = {path: result for path, result in settled.items() if not result.pending}
+            laid_out, whole = {}, [*whole, *again]
+            results.extend(black.map(_format_one, [(path, files[path]) for path in again]))
+        formatted |= _checked({path: result.text(laid_out) for path, result in settled.items()})
+        for path, (text, error) in zip(whole, results.result(), strict=True):
+            if error is not None:
+                # The generator produced invalid Python: a bug in the generator, never in the spec.
+                raise GeneratorError(
+                    Problem(f"internal error: generated {path} is not valid Python: {error}"), exit_code=EXIT_INTERNAL
+                )
+            formatted[path] = text
     merged = {**files, **formatted}
     return Rendered({path: merged[path] for path in sorted(merged)}, keys)
 
 
-def _settled(files: Mapping[str, str]) -> dict[str, str]:
-    """The files `layout.settle` lays out in black's layout, their few pending long statements laid out
-    by black in one batch (generator/layout.py); the others are left for black to format whole."""
-    settled = {path: result for path, text in files.items() if (result := settle(text)) is not None}
-    pending = [line for result in settled.values() for line in result.pending.values()]
-    laid_out: dict[tuple[str, str], str] | None = {}
-    if pending:
-        import black
+_CHUNK_CHARACTERS = 12_000  # of pending statements per black call: small enough to share across the cores
+PARALLEL_CHARACTERS = 60_000  # of black's input below which worker processes cost more than they save
 
-        try:
-            laid_out = lay_out_pending(pending, format_with_black)
-        except black.parsing.InvalidInput:
-            laid_out = None
-    if laid_out is None:
-        settled = {path: result for path, result in settled.items() if not result.pending}
-        laid_out = {}
-    texts = {path: result.text(laid_out) for path, result in settled.items()}
+
+def _chunks(pending: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """`pending` (sorted) in runs of about `_CHUNK_CHARACTERS`; each statement is laid out on its own, so the
+    chunks give black's layout of each whatever the cut."""
+    chunks: list[list[tuple[str, str]]] = []
+    size = _CHUNK_CHARACTERS
+    for item in pending:
+        if size >= _CHUNK_CHARACTERS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += len(item[1])
+    return chunks
+
+
+def _lay_out_chunk(chunk: list[tuple[str, str]]) -> dict[tuple[str, str], str] | None:
+    import black
+
+    try:
+        return lay_out_pending(chunk, format_with_black)
+    except black.parsing.InvalidInput:
+        return None
+
+
+def _merged(parts: list[dict[tuple[str, str], str] | None]) -> dict[tuple[str, str], str] | None:
+    merged: dict[tuple[str, str], str] = {}
+    for part in parts:
+        if part is None:
+            return None
+        merged |= part
+    return merged
+
+
+def _checked(texts: dict[str, str]) -> dict[str, str]:
+    """`texts` (laid out without black), each parsed as Python: black would have refused a file that does not
+    parse, and nothing else parses these files before they are written."""
     for path, text in texts.items():
-        try:  # black would have refused it; nothing else parses these files before they are written
+        try:
             compile(text, path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
             raise GeneratorError(
                 Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
             ) from None
     return texts
+
+
+_R = TypeVar("_R")
+
+
+class _Results(Generic[_R]):
+    """The results of `_Black.map`, in the order of its calls; `result()` waits for them."""
+
+    def __init__(self, done: list[_R], futures: list[Future[_R]], advance: Callable[[], None] | None) -> None:
+        self._done, self._futures, self._advance = done, futures, advance
+
+    def extend(self, other: _Results[_R]) -> None:
+        self._done += other._done
+        self._futures += other._futures
+
+    def result(self) -> list[_R]:
+        results = list(self._done)
+        for future in self._futures:
+            results.append(future.result())
+            if self._advance is not None:
+                self._advance()
+        return results
+
+
+class _Black:
+    """Runs black's work in this process, or, when it is large (`files` formatted whole, `characters` of input
+    in all) and there are several cores, in a pool of worker processes forked once black is imported here."""
+
+    def __init__(self, files: int, characters: int) -> None:
+        workers = min(os.cpu_count() or 1, 8)
+        large = files >= PARALLEL_FORMAT_THRESHOLD or characters >= PARALLEL_CHARACTERS
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1 and large and "fork" in multiprocessing.get_all_start_methods():
+            import black  # noqa: F401 - imported once, here, for every worker to inherit
+
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_on_sigterm)
+
+    def __enter__(self) -> _Black:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def map(
+        self, function: Callable[..., _R], calls: list[tuple[Any, ...]], advance: Callable[[], None] | None = None
+    ) -> _Results[_R]:
+        """`function(*call)` for each call: run now, or submitted to the pool (then `advance` is called as each
+        result is taken)."""
+        if self._pool is None:
+            results = []
+            for call in calls:
+                results.append(function(*call))
+                if advance is not None:
+                    advance()
+            return _Results(results, [], None)
+        return _Results([], [self._pool.submit(function, *call) for call in calls], advance)
 
 
 def _end_on_sigterm() -> None:

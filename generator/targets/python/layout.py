@@ -7,7 +7,7 @@ forms as they are (a trailing comma after the last item keeps a bracket exploded
 not depend on how black would have split the line itself.
 
 `settle` reads every rendered file: it keeps the lines that fit, lays out a few long shapes itself,
-leaves the long statements whose layout black decides to one batch of black snippets
+leaves the long statements whose layout black decides to black, as snippets for the whole project
 (`lay_out_pending`), and gives up on a file with any other long line, trailing whitespace or a tab,
 which then goes through black whole. The tests run black over every generated file of every corpus
 spec and of the fuzz profile as the oracle (tests/test_corpus_static.py, tests/test_fuzz.py,
@@ -110,7 +110,7 @@ _DEF = re.compile(rf"((?:async )?def {_NAME}\()([^()\[\]{{}}]*)(\)(?: -> [\w\[\]
 @dataclass
 class Settled:
     """A file's text in black's layout except for `pending` lines: long statements of a shape (see
-    `_SNIPPETS`) that black lays out on their own, in one batch for all files (`lay_out_pending`)."""
+    `_SNIPPETS`) that black lays out on their own, in chunks for all files (`lay_out_pending`)."""
 
     lines: list[str]
     pending: dict[int, tuple[str, str]] = field(default_factory=dict)  # line index -> (snippet kind, line)
@@ -133,7 +133,11 @@ def settle(text: str) -> Settled | None:
         return None
     inside = False
     settled = Settled([])
-    for line in text.split("\n"):
+    raw = text.split("\n")
+    origins: list[int] = []  # the index in `raw` of each of `settled.lines`
+    index = 0
+    while index < len(raw):
+        line = raw[index]
         quotes = line.count(_TRIPLE)
         code = line.lstrip(" ")
         indent = len(line) - len(code)
@@ -144,14 +148,55 @@ def settle(text: str) -> Settled | None:
                 if kind in _STATEMENTS and not _begins_statement(settled.lines):
                     kind = None
                 if kind is None:
-                    return None
+                    around = _statement_around(raw, index, settled, origins)
+                    if around is None:
+                        return None
+                    start, index, kind, line = around  # the lines start..index, one statement over several lines
+                    del settled.lines[start:], origins[start:]
                 settled.pending[len(settled.lines)] = (kind, line)
             else:
                 line = laid
         if quotes % 2:
             inside = not inside
         settled.lines.append(line)
+        origins.append(index)
+        index += 1
     return settled
+
+
+_STATEMENT_LINES = 60  # how far back and ahead a statement over several lines is looked for
+
+
+def _statement_around(
+    raw: list[str], index: int, settled: Settled, origins: list[int]
+) -> tuple[int, int, str, str] | None:
+    """A statement of a `_STATEMENTS` shape written over several lines (the templates break a long call's
+    arguments) that holds the long line `raw[index]`: (its first line's index in `settled.lines`, the index in
+    `raw` of its last line, its kind, the statement joined on one line), or None. Black lays out a statement
+    from its tokens alone, the magic trailing comma included, so the joined line, kept in its place as one
+    pending statement, comes back from black as the statement would."""
+    for start in range(len(settled.lines), max(len(settled.lines) - _STATEMENT_LINES, 0) - 1, -1):
+        if start in settled.pending:
+            return None
+        first = raw[origins[start]] if start < len(settled.lines) else raw[index]
+        code = first.lstrip(" ")
+        indent = len(first) - len(code)
+        if indent not in _STATEMENT_HEADS or not _begins_statement(settled.lines[:start]):
+            continue
+        begin = origins[start] if start < len(settled.lines) else index
+        joined = code
+        for end in range(begin + 1, min(begin + _STATEMENT_LINES, len(raw))):
+            part = raw[end].strip()
+            if not part or "#" in part or raw[end].endswith("\\"):
+                break
+            glue = "" if joined.endswith(tuple(_OPENING)) or part.startswith(tuple(_CLOSING)) else " "
+            joined += glue + part
+            if end >= index and _balanced(joined):
+                kind = next((k for k, shape in _STATEMENTS.items() if shape.fullmatch(joined)), None)
+                if kind is None or _TRIPLE in joined:
+                    break
+                return start, end, kind, " " * indent + joined
+    return None
 
 
 # Long statements whose layout black decides in ways not written here (annotations it parenthesises,

@@ -10,17 +10,28 @@ from __future__ import annotations
 import keyword
 
 import black
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.targets.python import layout
 from generator.targets.python.pysource import docstring_text, string_literal
-from generator.targets.python.formatting import _settled, black_mode
+from generator.targets.python.formatting import _chunks, _lay_out_chunk, _merged, black_mode
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda name: not keyword.iskeyword(name))
 TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=140)
 PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\'), max_size=30)
 UNCOMMENTED = st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters='"\\#'), max_size=30)
+
+
+def settled_by_layout(source: str) -> str:
+    """`source` as the format stage lays it out without formatting it whole: `settle`, then its pending
+    statements laid out by black in chunks (formatting.format_all)."""
+    settled = layout.settle(source)
+    assert settled is not None, "every line is of a shape settle knows"
+    laid_out = _merged([_lay_out_chunk(chunk) for chunk in _chunks(sorted(set(settled.pending.values())))])
+    assert laid_out is not None
+    return settled.text(laid_out)
 
 
 def black_of(source: str) -> str:
@@ -81,9 +92,7 @@ def test_settle_lays_out_long_statements_as_black(fields: list[tuple[str, list[s
     lines += [f"    ) -> Literal[{', '.join(values[names[0]])}]:", "        pass", "", ""]
     lines += [f"{name.upper()}_ALIAS = Literal[{', '.join(values[name])}] | int" for name in names]
     source = "\n".join(lines) + "\n"
-    settled = _settled({"m.py": source})
-    assert settled, "every line is of a shape settle knows"
-    assert settled["m.py"] == black_of(source)
+    assert settled_by_layout(source) == black_of(source)
 
 
 @settings(max_examples=150, deadline=None)
@@ -113,15 +122,43 @@ def test_settle_lays_out_long_statements_of_a_test_method_as_black(calls: list[t
         lines += [f"        with pytest.raises(ValueError, match={args[0]}):", f"            {call}"]
         lines += [f"        {name} = await {call}", f"        assert_matches_type(object, {name}, path=[{', '.join(args)}])"]
     source = "\n".join(lines) + "\n"
-    settled = _settled({"m.py": source})
-    assert settled, "every line is of a shape settle knows"
-    assert settled["m.py"] == black_of(source)
+    assert settled_by_layout(source) == black_of(source)
 
 
-def test_a_long_call_inside_brackets_is_left_to_black() -> None:
-    """The same shape continuing an open bracket is not a statement: the file goes to black."""
+def test_a_long_line_inside_a_call_goes_to_black_with_its_statement() -> None:
+    """The same shape continuing an open bracket is not a statement of its own: the whole statement it is part of
+    goes to black as one snippet (black lays a statement out from its tokens, not from its line breaks); inside
+    a statement of no known shape, the file goes to black."""
     source = "class A:\n    def f(self) -> None:\n        g(\n        h(" + ", ".join(["'x'"] * 30) + ")\n        )\n"
-    assert layout.settle(source) is None
+    settled = layout.settle(source)
+    assert settled is not None and [kind for kind, _ in settled.pending.values()] == ["call"]
+    assert settled_by_layout(source) == black_of(source)
+    inside_a_dict = source.replace("        g(\n", "        x = {1: g(\n").replace("\n        )\n", "\n        )}\n")
+    assert layout.settle(inside_a_dict) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(NAMES, st.lists(UNCOMMENTED.map(string_literal), min_size=1, max_size=5)), min_size=1, max_size=3),
+    st.integers(min_value=1, max_value=60),
+)
+def test_settle_lays_out_statements_written_over_several_lines_as_black(
+    calls: list[tuple[str, list[str]]], padding: int
+) -> None:
+    """A generated test's call with its arguments one per line (a magic trailing comma), whose first line or one
+    of whose arguments is too long: sent to black as one statement, it comes back as black lays out the file."""
+    lines = ["import pytest", "", "", "class TestA:", "    async def test_a(self, async_client: object) -> None:"]
+    for name, args in calls:
+        head = f"async_client.{name}.{'p' * padding}.with_raw_response.create("
+        lines += [f"        response = await {head}", *(f"            a{n}={arg}," for n, arg in enumerate(args)), "        )"]
+        lines += [f"        async with {head.replace('raw', 'streaming')}", *(f"            a{n}={arg}," for n, arg in enumerate(args))]
+        lines += ["        ) as response:", "            assert response.is_closed"]
+    source = "\n".join(lines) + "\n"
+    settled = layout.settle(source)
+    if padding > 50:  # every call's first line is too long: each statement is pending, none sends the file whole
+        assert settled is not None and len(settled.pending) == 2 * len(calls)
+    if settled is not None:
+        assert settled_by_layout(source) == black_of(source)
 
 
 def test_settle_refuses_what_it_cannot_vouch_for() -> None:
@@ -154,3 +191,21 @@ def test_lay_out_programs_gives_each_long_program_blacks_layout_and_keeps_the_ot
             assert result == black_of(program + "\n").rstrip("\n")
         else:
             assert result == program
+
+
+def test_the_format_stage_gives_the_same_text_in_worker_processes_and_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """black's work (pending statements in chunks, files formatted whole) in a pool of workers, each statement
+    in a chunk of its own, and all of it in this process: the same files."""
+    from generator.targets.python import formatting
+
+    words = ['"' + letter * 12 + '"' for letter in "abcdefg"]
+    calls = [f"        x{n} = client.items.with_raw_response.create({', '.join(words[: n % 7 + 1])})" for n in range(12)]
+    settled = "\n".join(["class TestA:", "    def test_a(self, client: object) -> None:", *calls]) + "\n"
+    whole = "x = [\n  1,2]  \ny = f(" + ", ".join(f'"{n}"' for n in range(40)) + ")\n"  # trailing blanks: not settled
+    files = {"a.py": settled, "b.py": whole, "c.py": settled.replace("TestA", "TestB"), "README.md": "x"}
+    assert layout.settle(settled) is not None and layout.settle(whole) is None
+    alone = formatting.format_all(files, {}).files
+    monkeypatch.setattr(formatting, "_CHUNK_CHARACTERS", 1)
+    monkeypatch.setattr(formatting, "PARALLEL_CHARACTERS", 0)
+    assert formatting.format_all(files, {}).files == alone
+    assert alone["a.py"] == black_of(settled) and alone["b.py"] == black_of(whole) and alone["README.md"] == "x"

@@ -200,8 +200,9 @@ def _everything_shown(error: BaseException) -> str:
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        ({"api_key": HEADER_KEY + "\n"}, ValueError),  # a key read from a file, with its newline
-        ({"cookie_key": COOKIE_KEY + "\n"}, ValueError),
+        # a key read from a file, with its newline: no header can carry it, so the client is not even built
+        ({"api_key": HEADER_KEY + "\n"}, "HarborError"),
+        ({"cookie_key": COOKIE_KEY + "\n"}, "HarborError"),
         ({"api_key": HEADER_KEY + " "}, "APIConnectionError"),  # refused by h11, which quotes the value
         ({"cookie_key": COOKIE_KEY + " "}, "APIConnectionError"),
     ],
@@ -213,7 +214,8 @@ def test_a_malformed_credential_is_refused_without_being_shown(
     with pytest.raises(error_class) as refused:
         client(harbor, server, **keys).items.retrieve("i1")
     shown = _everything_shown(refused.value)
-    assert HEADER_KEY not in shown and COOKIE_KEY not in shown and "<hidden>" in shown, shown
+    assert HEADER_KEY not in shown and COOKIE_KEY not in shown, shown
+    assert "<hidden>" in shown or "holds a control character" in shown, shown
     assert server.received == []
 
 

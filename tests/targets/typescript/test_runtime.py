@@ -110,10 +110,12 @@ def test_each_attempt_times_out_and_the_last_one_throws_the_timeout_error(
     seed_sdk: Path, server: LocalServer, tmp_path: Path
 ) -> None:
     slow = {"id": "late", "objectType": "end_user", "deleted": True}
-    server.reply(Reply(200, slow, delay=1.5), Reply(200, slow, delay=1.5))
+    # Each attempt's timeout is long enough for its request to arrive on a loaded machine, and the replies come
+    # far later than it.
+    server.reply(Reply(200, slow, delay=4.0), Reply(200, slow, delay=4.0))
     body = """
 try {
-  await client.endUsers.delete('end_usr_1', { timeout: 100, maxRetries: 1 });
+  await client.endUsers.delete('end_usr_1', { timeout: 600, maxRetries: 1 });
 } catch (e) {
   console.log(JSON.stringify({ ...describe(e), connection: e instanceof Conductor.APIConnectionError }));
 }"""

@@ -5,6 +5,7 @@ as JavaScript literals with the keys the SDK takes (wire names; header parameter
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model import types as t
@@ -59,10 +60,16 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
     return [("const ", noun, " = await ", invocation, ";"), "", f"console.log({shown});"]
 
 
-def invoke(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIENT) -> d.Doc:
-    """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments."""
-    target = f"{client}.{'.'.join([*_attributes(plan, resource), method.name])}"
-    return (target, d.delimited("(", _arguments(plan, method), ")"))
+def invoke(
+    plan: Plan, resource: ResourceFile, method: Method, client: str = CLIENT, extra: Sequence[d.Doc] = ()
+) -> d.Doc:
+    """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments (then `extra`
+    ones: request options)."""
+    target = f"{client}.{'.'.join([*attributes(plan, resource), method.name])}"
+    arguments = _arguments(plan, method)
+    if extra and method.params_type and len(arguments) == (method.positional is not None):
+        arguments.append("{}")  # the request options come after the params object, even an empty one
+    return (target, d.delimited("(", [*arguments, *extra], ")"))
 
 
 def _client_variable(plan: Plan) -> str:
@@ -70,7 +77,7 @@ def _client_variable(plan: Plan) -> str:
     return name if name not in (plan.client_class, "process", "console") else CLIENT
 
 
-def _attributes(plan: Plan, resource: ResourceFile) -> list[str]:
+def attributes(plan: Plan, resource: ResourceFile) -> list[str]:
     """The attributes from the client to `resource` (`endUsers`, `qbd.invoices`)."""
     path: list[str] = []
 
@@ -97,20 +104,28 @@ def _printed(plan: Plan, operation: Operation, tree: t.Type | None = None) -> st
 
 
 def _arguments(plan: Plan, method: Method) -> list[d.Doc]:
-    operation = method.operation
-    models = plan.models_by_name()
-    arguments: list[d.Doc] = []
-    if method.positional is not None:
-        arguments.append(_value(method.positional.example, method.positional.type.tree, models))
-    entries: list[d.Doc] = []
-    for parameter in operation.parameters:
-        if parameter is method.positional or not (parameter.required or parameter.in_example):
-            continue
-        key = naming.property_key(method.keys[parameter_id(parameter)])
-        entries.append((key, ": ", _value(parameter.example, parameter.type.tree, models)))
+    positional, entries = argument_parts(plan, method)
+    arguments = list(positional)
     if entries:
         arguments.append(d.delimited("{", entries, "}", padded=True))
     return arguments
+
+
+def argument_parts(plan: Plan, method: Method, every: bool = False) -> tuple[list[d.Doc], list[d.Doc]]:
+    """The example call's positional argument (if any) and the `key: value` entries of its params object: the
+    required parameters and those the example needs, or (`every`) all of them."""
+    operation = method.operation
+    models = plan.models_by_name()
+    positional: list[d.Doc] = []
+    if method.positional is not None:
+        positional.append(_value(method.positional.example, method.positional.type.tree, models))
+    entries: list[d.Doc] = []
+    for parameter in operation.parameters:
+        if parameter is method.positional or not (every or parameter.required or parameter.in_example):
+            continue
+        key = naming.property_key(method.keys[parameter_id(parameter)])
+        entries.append((key, ": ", _value(parameter.example, parameter.type.tree, models)))
+    return positional, entries
 
 
 FILE = "new Blob(['file contents'])"

@@ -93,7 +93,12 @@ def _method_tests(plan: Plan, resource: ResourceFile, method: Method) -> list[d.
             statement = (statement, f", {refused});")
         else:
             broken = call(target, ["''"], required, "async () => ", TEST_INDENT + 2)
-            statement = (rejects, d.indent(d.HARDLINE, "async () => ", broken, ",", d.HARDLINE, refused, ","), ");")
+            statement = (
+                rejects,
+                d.indent(d.HARDLINE, "async () => ", broken, ",", d.HARDLINE, refused, ","),
+                d.HARDLINE,
+            )
+            statement = (statement, ");")
         tests.append(_test(f"{method.name}: an empty path parameter is refused before sending", [statement]))
     return tests
 

@@ -31,7 +31,7 @@ def program(plan: Plan, resource: ResourceFile, method: Method, npm_name: str) -
         settings = d.indent(d.HARDLINE, d.join(d.HARDLINE, options))
         lines.append((f"const {client} = new {plan.client_class}({{", settings, d.HARDLINE, "});"))
     else:
-        lines.append(f"const {client} = new {plan.client_class}();")
+        lines.append(assignment(f"const {client}", f"new {plan.client_class}();"))
     lines += ["", *call(plan, resource, method, client)]
     return d.render(d.join(d.HARDLINE, lines))
 
@@ -57,7 +57,29 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
     if isinstance(operation.return_type.tree, t.NoneType):
         return [("await ", invocation, ";")]
     shown = f"{noun}.{printed}" if printed else noun
-    return [("const ", noun, " = await ", invocation, ";"), "", f"console.log({shown});"]
+    if poorly_breakable(plan, method):
+        assigned = assignment(f"const {noun}", ("await ", invocation, ";"))
+    else:
+        assigned = ("const ", noun, " = await ", invocation, ";")
+    return [assigned, "", f"console.log({shown});"]
+
+
+def assignment(left: str, right: d.Doc) -> d.Doc:
+    """`left = right`, or, when that does not fit, `right` on the next line, indented: prettier's layout of an
+    assignment whose value it cannot break well (a call with no argument or one short literal)."""
+    return d.group(left, " =", d.indent(d.LINE, right))
+
+
+def poorly_breakable(plan: Plan, method: Method) -> bool:
+    """Whether the example call has no arguments or a lone short literal (prettier's `isLoneShortArgument`:
+    at most a quarter of the print width), which prettier moves to the next line rather than break."""
+    positional, entries = argument_parts(plan, method)
+    if entries or len(positional) > 1:
+        return False
+    if not positional:
+        return True
+    value = positional[0]
+    return isinstance(value, str) and not value.startswith("new ") and len(value) <= d.PRINT_WIDTH / 4
 
 
 def invoke(
@@ -124,8 +146,17 @@ def argument_parts(plan: Plan, method: Method, every: bool = False) -> tuple[lis
         if parameter is method.positional or not (every or parameter.required or parameter.in_example):
             continue
         key = naming.property_key(method.keys[parameter_id(parameter)])
-        entries.append((key, ": ", _value(parameter.example, parameter.type.tree, models)))
+        entries.append(property_(key, _value(parameter.example, parameter.type.tree, models)))
     return positional, entries
+
+
+def property_(key: str, value: d.Doc) -> d.Doc:
+    """`key: value` of an object literal; a string value that does not fit moves to the next line, indented, as
+    prettier lays it out (it breaks after the colon of a string, which cannot break itself)."""
+    # A key shorter than the indentation plus 3 stays with its value: moving the value would gain too little.
+    if isinstance(value, str) and value[:1] in ("'", '"') and len(key) >= len(d.INDENT) + 3:
+        return d.group(key, ":", d.indent(d.LINE, value))
+    return (key, ": ", value)
 
 
 FILE = "new Blob(['file contents'])"
@@ -154,7 +185,7 @@ def literal(value: Any) -> d.Doc:
     if isinstance(value, list):
         return d.delimited("[", [literal(v) for v in value], "]")
     if isinstance(value, dict):
-        entries = [(naming.property_key(str(k)), ": ", literal(v)) for k, v in value.items()]
+        entries = [property_(naming.property_key(str(k)), literal(v)) for k, v in value.items()]
         return d.delimited("{", entries, "}", padded=True)
     return string(str(value))
 

@@ -43,17 +43,14 @@ def markdown_text(text: str) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """A Markdown table as prettier aligns it (cells padded to their column's width, which is at least 3), or,
-    when an aligned line would pass the print width, as it writes it unaligned."""
+    """A Markdown table as prettier aligns it: cells padded to their column's width (at least 3), whatever the
+    print width (it writes tables unaligned only with `proseWrap: never`)."""
     widths = [max(3, *(len(row[i]) for row in [header, *rows])) for i in range(len(header))]
 
-    def line(cells: Sequence[str], pad: bool) -> str:
-        return "| " + " | ".join(c.ljust(w) if pad else c for c, w in zip(cells, widths, strict=True)) + " |"
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
 
-    aligned = [line(header, True), line(["-" * w for w in widths], True), *(line(r, True) for r in rows)]
-    if max(len(row) for row in aligned) <= d.PRINT_WIDTH:
-        return aligned
-    return [line(header, False), line(["---"] * len(header), False), *(line(r, False) for r in rows)]
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
 def code(language: str, doc: d.Doc) -> list[str]:

@@ -72,7 +72,7 @@ def _method_tests(plan: Plan, resource: ResourceFile, method: Method) -> list[d.
     _, every = examples.argument_parts(plan, method, every=True)
     target = "client." + ".".join([*examples.attributes(plan, resource), method.name])
     checks: list[d.Doc] = [
-        ("const responsePromise = ", call(target, positional, required, "const responsePromise = "), ";"),
+        _assigned("const responsePromise", target, positional, required, examples.poorly_breakable(plan, method)),
         "const rawResponse = await responsePromise.asResponse();",
         "assert.ok(rawResponse instanceof Response);",
         "const response: unknown = await responsePromise;",
@@ -91,16 +91,21 @@ def _method_tests(plan: Plan, resource: ResourceFile, method: Method) -> list[d.
         statement: d.Doc = (rejects, "async () => ", call(target, ["''"], required, rejects + "async () => "))
         if len(d.flat(statement)) + len(f", {refused});") + TEST_INDENT <= d.PRINT_WIDTH:
             statement = (statement, f", {refused});")
-        else:
-            broken = call(target, ["''"], required, "async () => ", TEST_INDENT + 2)
-            statement = (
-                rejects,
-                d.indent(d.HARDLINE, "async () => ", broken, ",", d.HARDLINE, refused, ","),
-                d.HARDLINE,
-            )
-            statement = (statement, ");")
+        else:  # the arguments one a line; the arrow's body on the next line when it does not fit after `=>`
+            arrow: d.Doc = ("async () => ", call(target, ["''"], required, "async () => ", TEST_INDENT + 2), ",")
+            if len(d.flat(arrow)) + TEST_INDENT + 2 > d.PRINT_WIDTH:
+                body = call(target, ["''"], required, "", TEST_INDENT + 4)
+                arrow = ("async () =>", d.indent(d.HARDLINE, body, ","))
+            statement = (rejects, d.indent(d.HARDLINE, arrow, d.HARDLINE, refused, ","), d.HARDLINE, ");")
         tests.append(_test(f"{method.name}: an empty path parameter is refused before sending", [statement]))
     return tests
+
+
+def _assigned(left: str, target: str, positional: list[d.Doc], entries: list[d.Doc], poor: bool) -> d.Doc:
+    """`const x = target(...);`: a call prettier cannot break well (`poor`) moves to the next line whole."""
+    if poor:
+        return examples.assignment(left, (target, d.delimited("(", [*positional], ")"), ";"))
+    return (left, " = ", call(target, positional, entries, left + " = "), ";")
 
 
 def _test(name: str, statements: list[d.Doc]) -> d.Doc:

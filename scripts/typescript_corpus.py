@@ -53,6 +53,11 @@ DOC = ROOT / "docs" / "typescript.md"
 CORPUS_DOC = ROOT / "docs" / "corpus.md"
 RECORDS = ROOT / "docs" / "typescript-corpus.json"  # per operation: its tests' outcomes and what caused failures
 BEGIN, END = "<!-- typescript-corpus:begin -->", "<!-- typescript-corpus:end -->"
+TS_INTRO = (
+    "Written by `.venv/bin/python scripts/typescript_corpus.py --prism --tests` (docs/typescript.md says how): "
+    "each spec's TypeScript SDK compiled and checked by prettier, every method called once, and its generated "
+    "tests run with node against Prism; per operation in docs/typescript-corpus.json."
+)
 _TS_ERROR = re.compile(r"error (TS\d+): (.*)")
 
 
@@ -530,9 +535,12 @@ def main() -> int:
             found = {**json.loads(RECORDS.read_text(encoding="utf-8")), **found}
         RECORDS.write_text(json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.only:
-        doc = DOC.read_text(encoding="utf-8")
-        start, end = doc.index(BEGIN) + len(BEGIN), doc.index(END)
-        DOC.write_text(doc[:start] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+        for path in (DOC, CORPUS_DOC):
+            doc = path.read_text(encoding="utf-8")
+            if BEGIN not in doc:  # docs/corpus.md: a section at its end (scripts/corpus_report.py keeps it)
+                doc = doc.rstrip("\n") + f"\n\n## The TypeScript SDK\n\n{TS_INTRO}\n\n{BEGIN}\n{END}\n"
+            start, end = doc.index(BEGIN) + len(BEGIN), doc.index(END)
+            path.write_text(doc[:start] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
     return 0
 
 

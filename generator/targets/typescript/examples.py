@@ -88,6 +88,11 @@ def invoke(
     """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments (then `extra`
     ones: request options)."""
     target = f"{client}.{'.'.join([*attributes(plan, resource), method.name])}"
+    positional, entries = argument_parts(plan, method)
+    if entries and not extra:
+        # The params object last: prettier hugs it, `call('id', {` then a property a line, when it breaks.
+        hugged = d.delimited("{", entries, "}", padded=True)
+        return (target, "(", d.join(", ", [*positional, hugged]), ")")
     arguments = _arguments(plan, method)
     if extra and method.params_type and len(arguments) == (method.positional is not None):
         arguments.append("{}")  # the request options come after the params object, even an empty one

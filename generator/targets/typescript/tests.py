@@ -37,11 +37,15 @@ TESTS_TSCONFIG = {
 
 
 def test_files(plan: Plan, npm_name: str) -> dict[str, str]:
-    files = {"tests/tsconfig.json": json_text(TESTS_TSCONFIG)}
+    """The test files and their tsconfig; nothing for an API without operations (tsc refuses a project without
+    inputs: the scripts skip the tests when tests/tsconfig.json is missing)."""
+    files: dict[str, str] = {}
     for resource in plan.all_files():
         if resource.methods:
             path = resource.file.removeprefix("resources/")
             files[f"tests/api-resources/{path}.test.ts"] = render_resource_tests(plan, resource, npm_name)
+    if files:
+        files["tests/tsconfig.json"] = json_text(TESTS_TSCONFIG)
     return files
 
 

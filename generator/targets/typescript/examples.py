@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model import types as t
-from generator.model.ir import Model, Operation
+from generator.model.ir import Model, Operation, Parameter
 from generator.targets.typescript import layout as d
 from generator.targets.typescript import naming
 from generator.targets.typescript.escaping import string
@@ -150,9 +150,16 @@ def argument_parts(plan: Plan, method: Method, every: bool = False) -> tuple[lis
     for parameter in operation.parameters:
         if parameter is method.positional or not (every or parameter.required or parameter.in_example):
             continue
+        if every and _read_only(parameter):
+            continue  # the server sets it: a request that sends it breaks `additionalProperties: false` schemas
         key = naming.property_key(method.keys[parameter_id(parameter)])
         entries.append(property_(key, _value(parameter.example, parameter.type.tree, models)))
     return positional, entries
+
+
+def _read_only(parameter: Parameter) -> bool:
+    """A body property the spec marks readOnly (its `$ref`s followed)."""
+    return parameter.location == "body" and parameter.schema is not None and parameter.schema.resolved.read_only
 
 
 def property_(key: str, value: d.Doc) -> d.Doc:

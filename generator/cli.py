@@ -125,8 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print the documented JSON form (docs/inspect.md)")
     samples = spec_command(
         "samples",
-        "Write a Python code sample (sync and async) for every operation, as x-codeSamples "
-        "in an OpenAPI Overlay 1.0 document or merged into the spec (docs/samples.md).",
+        "Write a Python code sample (sync and async) for every operation, and a JavaScript one when the config's "
+        "targets name typescript, as x-codeSamples in an OpenAPI Overlay 1.0 document or merged into the spec "
+        "(docs/samples.md).",
         output=False,
     )
     samples.add_argument(

@@ -23,6 +23,7 @@ from generator.model.build import build_api
 from generator.model.ir import Api
 from generator.model.naming import Naming
 from generator.progress import SILENT, Progress
+from generator.samples import javascript_package
 from generator.samples import render as render_samples
 from generator.sources import SpecSource, open_source
 from generator.spec.load import Spec, load_spec
@@ -362,7 +363,7 @@ def _configured_samples(api: Api, spec: Spec, config: Config, options: Options) 
     if config.samples is None:
         return None
     return SamplesFile(
-        config.samples.path, _samples_text(api, spec, config.samples.format, config.samples.path, options)
+        config.samples.path, _samples_text(api, spec, config, config.samples.format, config.samples.path, options)
     )
 
 
@@ -506,12 +507,15 @@ def samples(
     api = _modelled(spec, config, warnings, overlaid, PYTHON_NAMING)  # samples are Python
     destination = output or (config.samples.path if config.samples else None)
     form = form or (config.samples.format if config.samples else "overlay")
-    text = _samples_text(api, spec, form, destination, options)
+    text = _samples_text(api, spec, config, form, destination, options)
     return (SamplesFile(destination, text) if destination else None), text, api, warnings
 
 
-def _samples_text(api: Api, spec: Spec, form: str, destination: Path | None, options: Options) -> str:
-    """JSON when the destination is a .json file, YAML for .yaml/.yml; otherwise the spec's own syntax."""
+def _samples_text(  # noqa: PLR0913 - what the samples file depends on
+    api: Api, spec: Spec, config: Config, form: str, destination: Path | None, options: Options
+) -> str:
+    """JSON when the destination is a .json file, YAML for .yaml/.yml; otherwise the spec's own syntax. With
+    the TypeScript target in the config, the samples include JavaScript ones (generator/samples.py)."""
     suffix = (destination.suffix if destination else "").lower()
     is_json = suffix == ".json" if suffix in (".json", ".yaml", ".yml") else spec.entry.suffix.lower() == ".json"
     if form == "spec":
@@ -519,7 +523,7 @@ def _samples_text(api: Api, spec: Spec, form: str, destination: Path | None, opt
     extends = options.spec.as_posix()
     if destination is not None:
         extends = Path(os.path.relpath(options.spec.resolve(), destination.resolve().parent)).as_posix()
-    return render_samples(api, spec, form, is_json, extends)
+    return render_samples(api, spec, form, is_json, extends, javascript_package(api, config))
 
 
 def _same(samples: SamplesFile) -> bool:

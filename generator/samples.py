@@ -1,10 +1,12 @@
 """Code samples for API reference docs: every operation's Python call, as `x-codeSamples` entries.
 
 The samples are the generated README's kind of program (`generator/targets/python/examples.py` builds both), one
-sync and one async per operation. They come out as an OpenAPI Overlay 1.0 document (the spec untouched) or as the spec
-itself with the samples merged in: other languages' samples are kept, Python ones are replaced. YAML stays
-YAML and is edited in place (only the `x-codeSamples` entries change, byte for byte); JSON stays JSON,
-re-serialized with the file's own indentation. docs/samples.md describes the format and how docs sites read it.
+sync and one async per operation; when the config also names the TypeScript target, a JavaScript one before
+them (`generator/targets/typescript/examples.py`: the code sample of that SDK's docs). They come out as an
+OpenAPI Overlay 1.0 document (the spec untouched) or as the spec itself with the samples merged in: other
+languages' samples are kept, those in our languages are replaced. YAML stays YAML and is edited in place (only
+the `x-codeSamples` entries change, byte for byte); JSON stays JSON, re-serialized with the file's own
+indentation. docs/samples.md describes the format and how docs sites read it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,23 @@ from typing import Any
 
 import yaml
 
+from generator.config import Config
 from generator.errors import GeneratorError, Problem, pointer_from_parts
 from generator.model.ir import Api
+from generator.registry import options_of
 from generator.spec.build import written_operation
 from generator.spec.load import Spec
 from generator.targets.python.examples import program, sample_client_variable
 from generator.targets.python.formatting import format_with_black
 from generator.targets.python.layout import lay_out_programs
+from generator.targets.typescript import examples as typescript_examples
+from generator.targets.typescript.plan import build_plan
+from generator.targets.typescript.target import npm_name
 
 FORMATS = ("overlay", "spec")
 OVERLAY_VERSION = "1.0.0"
 LANG = "Python"
+JAVASCRIPT = "JavaScript"
 SYNC_LABEL = "Python"
 ASYNC_LABEL = "Python (async)"
 KEY = "x-codeSamples"
@@ -40,33 +48,67 @@ class Sample:
     method: str
     sync: str
     async_: str
+    javascript: str | None = None  # the TypeScript SDK's sample, when the config names that target
 
     def entries(self) -> list[dict[str, str]]:
+        ours = [{"lang": JAVASCRIPT, "source": self.javascript}] if self.javascript is not None else []
         return [
+            *ours,
             {"lang": LANG, "label": SYNC_LABEL, "source": self.sync},
             {"lang": LANG, "label": ASYNC_LABEL, "source": self.async_},
         ]
 
 
-def build_samples(api: Api) -> list[Sample]:
-    """A sync and an async sample for every operation, in spec order, in black's layout."""
+def javascript_package(api: Api, config: Config) -> str | None:
+    """The npm package the JavaScript samples import, when the config's `targets` names the TypeScript target;
+    None otherwise (then the samples are Python only)."""
+    if "typescript" not in config.targets:
+        return None
+    return npm_name(api, options_of(config, "typescript"))
+
+
+def build_samples(api: Api, javascript: str | None = None) -> list[Sample]:
+    """A sync and an async sample for every operation, in spec order, in black's layout; with `javascript` (the
+    npm package's name), also the TypeScript SDK's sample, in prettier's layout."""
     client = sample_client_variable(api)
     programs = [
         program(api, op, is_async, client=client, iterate=True) for op in api.operations for is_async in (False, True)
     ]
     programs = lay_out_programs(programs, format_with_black)
+    scripts = _javascript_programs(api, javascript) if javascript is not None else {}
     return [
-        Sample(op.path, op.http_method.lower(), programs[2 * i], programs[2 * i + 1])
+        Sample(
+            op.path,
+            op.http_method.lower(),
+            programs[2 * i],
+            programs[2 * i + 1],
+            scripts.get((op.http_method, op.path)),
+        )
         for i, op in enumerate(api.operations)
     ]
 
 
-def render(api: Api, spec: Spec, form: str, is_json: bool, extends: str | None) -> str:
+def _javascript_programs(api: Api, package: str) -> dict[tuple[str, str], str]:
+    """(HTTP method, path) -> the operation's JavaScript sample."""
+    plan = build_plan(api)
+    return {
+        (method.operation.http_method, method.operation.path): typescript_examples.program(
+            plan, resource, method, package
+        )
+        for resource in plan.all_files()
+        for method in resource.methods
+    }
+
+
+def render(  # noqa: PLR0913 - what the file depends on
+    api: Api, spec: Spec, form: str, is_json: bool, extends: str | None, javascript: str | None = None
+) -> str:
     """The samples file: an overlay (`form` "overlay") or the spec with samples merged ("spec").
 
-    `is_json` picks the output syntax; `extends` is the overlay's reference to the spec.
+    `is_json` picks the output syntax; `extends` is the overlay's reference to the spec; `javascript` the npm
+    package the JavaScript samples import (None: Python samples only).
     """
-    samples = build_samples(api)
+    samples = build_samples(api, javascript)
     if form == "overlay":
         return _dump(overlay(api, spec, samples, extends), is_json)
     text = spec.entry.read_text(encoding="utf-8")  # the entry document as written, edited in place
@@ -88,9 +130,10 @@ def overlay(api: Api, spec: Spec, samples: list[Sample], extends: str | None) ->
             actions.append({"target": f"{target}[{_json_path_string(KEY)}]", "remove": True})
         entries = merge_entries(existing or [], sample.entries())
         actions.append({"target": target, "update": {KEY: entries}})
+    languages = "Python and JavaScript" if any(s.javascript is not None for s in samples) else "Python"
     document: dict[str, Any] = {
         "overlay": OVERLAY_VERSION,
-        "info": {"title": f"Python code samples for {api.title}", "version": api.version},
+        "info": {"title": f"{languages} code samples for {api.title}", "version": api.version},
     }
     if extends is not None:
         document["extends"] = extends
@@ -119,12 +162,19 @@ def _json_path_string(text: str) -> str:
 
 
 def merge_entries(existing: list[Any], ours: list[dict[str, str]]) -> list[Any]:
-    """Other languages' samples kept in their order; ours where the first Python sample was (else at the end)."""
-    is_python = [isinstance(e, dict) and str(e.get("lang", "")).lower() == LANG.lower() for e in existing]
-    at = is_python.index(True) if True in is_python else len(existing)
-    kept = [e for e, python in zip(existing, is_python, strict=True) if not python]
-    before = sum(1 for python in is_python[:at] if not python)
+    """Other languages' samples kept in their order; ours where the first sample in one of our languages was
+    (else at the end)."""
+    languages = _languages(ours)
+    is_ours = [isinstance(e, dict) and str(e.get("lang", "")).lower() in languages for e in existing]
+    at = is_ours.index(True) if True in is_ours else len(existing)
+    kept = [e for e, replaced in zip(existing, is_ours, strict=True) if not replaced]
+    before = sum(1 for replaced in is_ours[:at] if not replaced)
     return [*kept[:before], *ours, *kept[before:]]
+
+
+def _languages(ours: list[dict[str, str]]) -> set[str]:
+    """The languages (lower case) whose existing samples ours replace."""
+    return {entry["lang"].lower() for entry in ours}
 
 
 def _existing(spec: Spec, sample: Sample) -> list[Any] | None:
@@ -211,8 +261,8 @@ def merged_yaml(spec: Spec, text: str, samples: list[Sample]) -> str:
 
 
 def _sequence_edit(text: str, sequence: yaml.SequenceNode, ours: list[dict[str, str]]) -> tuple[int, int, str]:
-    """The existing samples list rewritten: other languages' entries kept as their own text, the Python ones
-    replaced by ours (at the first one's place, else after the last entry)."""
+    """The existing samples list rewritten: other languages' entries kept as their own text, those in our
+    languages replaced by ours (at the first one's place, else after the last entry)."""
     spans = []
     for item in sequence.value:
         dash = text.rfind("-", 0, item.start_mark.index)
@@ -225,7 +275,7 @@ def _sequence_edit(text: str, sequence: yaml.SequenceNode, ours: list[dict[str, 
     placed = False
     for i, item in enumerate(sequence.value):
         piece = text[spans[i] : spans[i + 1] if i + 1 < len(spans) else end]
-        if _is_python(item):
+        if _is_ours(item, _languages(ours)):
             if not placed:
                 parts.append(block)
                 placed = True
@@ -236,9 +286,9 @@ def _sequence_edit(text: str, sequence: yaml.SequenceNode, ours: list[dict[str, 
     return spans[0], end, "".join(parts)
 
 
-def _is_python(item: yaml.Node) -> bool:
+def _is_ours(item: yaml.Node, languages: set[str]) -> bool:
     lang = _mapping_child(item, "lang")
-    return isinstance(lang, yaml.ScalarNode) and lang.value.lower() == LANG.lower()
+    return isinstance(lang, yaml.ScalarNode) and lang.value.lower() in languages
 
 
 def _mapping_child(node: Any, key: str) -> Any:

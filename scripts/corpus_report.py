@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.names_only:
         return rename_only(args)
     if args.render_only:
-        args.markdown.write_text(render_markdown(json.loads(args.json.read_text(encoding="utf-8"))), encoding="utf-8")
+        _write_markdown(args.markdown, json.loads(args.json.read_text(encoding="utf-8")))
         print(f"wrote {args.markdown}")
         return 0
     if args.generator_root:
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 data["specs"][result.name]["operations"][key]["python"] = op.python
     data["specs"] = {name: data["specs"][name] for name in entries if name in data["specs"]}
     args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    args.markdown.write_text(render_markdown(data), encoding="utf-8")
+    _write_markdown(args.markdown, data)
     if args.details:
         args.details.write_text(json.dumps([r.to_json() for r in results], indent=1, default=str), encoding="utf-8")
     print(f"wrote {args.json} and {args.markdown} in {time.monotonic() - started:.0f} s")
@@ -159,7 +159,7 @@ def rename_only(args: argparse.Namespace) -> int:
                 recorded["python"] = python
                 changed += 1
     args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    args.markdown.write_text(render_markdown(data), encoding="utf-8")
+    _write_markdown(args.markdown, data)
     print(f"{changed} call paths changed; wrote {args.json} and {args.markdown}")
     return 0
 
@@ -177,6 +177,19 @@ def generator_label() -> str:
     commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
     dirty = git("status", "--porcelain", "--", "generator", "templates")
     return f"commit {commit}" + (" with uncommitted changes to generator/ or templates/" if dirty else "")
+
+
+TYPESCRIPT_BEGIN, TYPESCRIPT_END = "<!-- typescript-corpus:begin -->", "<!-- typescript-corpus:end -->"
+
+
+def _write_markdown(path: Path, data: dict[str, Any]) -> None:
+    """docs/corpus.md from the data, keeping the TypeScript section scripts/typescript_corpus.py writes."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    kept = ""
+    if TYPESCRIPT_BEGIN in old and TYPESCRIPT_END in old:
+        start = old.rfind("\n## ", 0, old.index(TYPESCRIPT_BEGIN))  # with its heading
+        kept = "\n" + old[start + 1 : old.index(TYPESCRIPT_END) + len(TYPESCRIPT_END)] + "\n"
+    path.write_text(render_markdown(data) + kept, encoding="utf-8")
 
 
 def render_markdown(data: dict[str, Any]) -> str:

@@ -5,10 +5,11 @@ as JavaScript literals with the keys the SDK takes (wire names; header parameter
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model import types as t
-from generator.model.ir import Model, Operation
+from generator.model.ir import Model, Operation, Parameter
 from generator.targets.typescript import layout as d
 from generator.targets.typescript import naming
 from generator.targets.typescript.escaping import string
@@ -30,7 +31,7 @@ def program(plan: Plan, resource: ResourceFile, method: Method, npm_name: str) -
         settings = d.indent(d.HARDLINE, d.join(d.HARDLINE, options))
         lines.append((f"const {client} = new {plan.client_class}({{", settings, d.HARDLINE, "});"))
     else:
-        lines.append(f"const {client} = new {plan.client_class}();")
+        lines.append(assignment(f"const {client}", f"new {plan.client_class}();"))
     lines += ["", *call(plan, resource, method, client)]
     return d.render(d.join(d.HARDLINE, lines))
 
@@ -58,13 +59,46 @@ def call(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIEN
     if isinstance(operation.return_type.tree, t.NoneType):
         return [("await ", invocation, ";")]
     shown = f"{noun}.{printed}" if printed else noun
-    return [("const ", noun, " = await ", invocation, ";"), "", f"console.log({shown});"]
+    if poorly_breakable(plan, method):
+        assigned = assignment(f"const {noun}", ("await ", invocation, ";"))
+    else:
+        assigned = ("const ", noun, " = await ", invocation, ";")
+    return [assigned, "", f"console.log({shown});"]
 
 
-def invoke(plan: Plan, resource: ResourceFile, method: Method, client: str = CLIENT) -> d.Doc:
-    """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments."""
-    target = f"{client}.{'.'.join([*_attributes(plan, resource), method.name])}"
-    return (target, d.delimited("(", _arguments(plan, method), ")"))
+def assignment(left: str, right: d.Doc) -> d.Doc:
+    """`left = right`, or, when that does not fit, `right` on the next line, indented: prettier's layout of an
+    assignment whose value it cannot break well (a call with no argument or one short literal)."""
+    return d.group(left, " =", d.indent(d.LINE, right))
+
+
+def poorly_breakable(plan: Plan, method: Method) -> bool:
+    """Whether the example call has no arguments or a lone short literal (prettier's `isLoneShortArgument`:
+    at most a quarter of the print width), which prettier moves to the next line rather than break."""
+    positional, entries = argument_parts(plan, method)
+    if entries or len(positional) > 1:
+        return False
+    if not positional:
+        return True
+    value = positional[0]
+    return isinstance(value, str) and not value.startswith("new ") and len(value) <= d.PRINT_WIDTH / 4
+
+
+def invoke(
+    plan: Plan, resource: ResourceFile, method: Method, client: str = CLIENT, extra: Sequence[d.Doc] = ()
+) -> d.Doc:
+    """`client.endUsers.delete('end_usr_1')`: the method called with the example's arguments (then `extra`
+    ones: request options)."""
+    target = f"{client}.{'.'.join([*attributes(plan, resource), method.name])}"
+    positional, entries = argument_parts(plan, method)
+    if entries and not extra:
+        # The params object last: prettier hugs it, `call('id', {` then a property a line, when it breaks.
+        hugged = d.delimited("{", entries, "}", padded=True)
+        return (target, "(", d.join(", ", [*positional, hugged]), ")")
+    arguments = _arguments(plan, method)
+    if extra and method.params_type and len(arguments) == (method.positional is not None):
+        arguments.append("{}")  # the request options come after the params object, even an empty one
+    return (target, d.delimited("(", [*arguments, *extra], ")"))
 
 
 def _client_variable(plan: Plan) -> str:
@@ -72,7 +106,7 @@ def _client_variable(plan: Plan) -> str:
     return name if name not in (plan.client_class, "process", "console") else CLIENT
 
 
-def _attributes(plan: Plan, resource: ResourceFile) -> list[str]:
+def attributes(plan: Plan, resource: ResourceFile) -> list[str]:
     """The attributes from the client to `resource` (`endUsers`, `qbd.invoices`)."""
     path: list[str] = []
 
@@ -99,20 +133,44 @@ def _printed(plan: Plan, operation: Operation, tree: t.Type | None = None) -> st
 
 
 def _arguments(plan: Plan, method: Method) -> list[d.Doc]:
-    operation = method.operation
-    models = plan.models_by_name()
-    arguments: list[d.Doc] = []
-    if method.positional is not None:
-        arguments.append(_value(method.positional.example, method.positional.type.tree, models))
-    entries: list[d.Doc] = []
-    for parameter in operation.parameters:
-        if parameter is method.positional or not (parameter.required or parameter.in_example):
-            continue
-        key = naming.property_key(method.keys[parameter_id(parameter)])
-        entries.append((key, ": ", _value(parameter.example, parameter.type.tree, models)))
+    positional, entries = argument_parts(plan, method)
+    arguments = list(positional)
     if entries:
         arguments.append(d.delimited("{", entries, "}", padded=True))
     return arguments
+
+
+def argument_parts(plan: Plan, method: Method, every: bool = False) -> tuple[list[d.Doc], list[d.Doc]]:
+    """The example call's positional argument (if any) and the `key: value` entries of its params object: the
+    required parameters and those the example needs, or (`every`) all of them."""
+    operation = method.operation
+    models = plan.models_by_name()
+    positional: list[d.Doc] = []
+    if method.positional is not None:
+        positional.append(_value(method.positional.example, method.positional.type.tree, models))
+    entries: list[d.Doc] = []
+    for parameter in operation.parameters:
+        if parameter is method.positional or not (every or parameter.required or parameter.in_example):
+            continue
+        if every and _read_only(parameter):
+            continue  # the server sets it: a request that sends it breaks `additionalProperties: false` schemas
+        key = naming.property_key(method.keys[parameter_id(parameter)])
+        entries.append(property_(key, _value(parameter.example, parameter.type.tree, models)))
+    return positional, entries
+
+
+def _read_only(parameter: Parameter) -> bool:
+    """A body property the spec marks readOnly (its `$ref`s followed)."""
+    return parameter.location == "body" and parameter.schema is not None and parameter.schema.resolved.read_only
+
+
+def property_(key: str, value: d.Doc) -> d.Doc:
+    """`key: value` of an object literal; a string value that does not fit moves to the next line, indented, as
+    prettier lays it out (it breaks after the colon of a string, which cannot break itself)."""
+    # A key shorter than the indentation plus 3 stays with its value: moving the value would gain too little.
+    if isinstance(value, str) and value[:1] in ("'", '"') and len(key) >= len(d.INDENT) + 3:
+        return d.group(key, ":", d.indent(d.LINE, value))
+    return (key, ": ", value)
 
 
 FILE = "new Blob(['file contents'])"
@@ -141,7 +199,7 @@ def literal(value: Any) -> d.Doc:
     if isinstance(value, list):
         return d.delimited("[", [literal(v) for v in value], "]")
     if isinstance(value, dict):
-        entries = [(naming.property_key(str(k)), ": ", literal(v)) for k, v in value.items()]
+        entries = [property_(naming.property_key(str(k)), literal(v)) for k, v in value.items()]
         return d.delimited("{", entries, "}", padded=True)
     return string(str(value))
 

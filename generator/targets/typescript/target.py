@@ -13,10 +13,13 @@ from generator.model.ir import Api
 from generator.targets import Job, OptionsSection, Rendered, Target
 from generator.targets.python.naming import PYTHON_NAMING
 from generator.targets.typescript import naming
+from generator.targets.typescript.api_md import render_api_md
 from generator.targets.typescript.client import render_client, render_index
 from generator.targets.typescript.package import project_files
 from generator.targets.typescript.plan import build_plan
+from generator.targets.typescript.repository import repository_files
 from generator.targets.typescript.resources import render_resource, render_shared
+from generator.targets.typescript.tests import test_files
 from generator.targets.typescript.webhooks import render_webhooks
 
 # npm's rules: lowercase, URL-safe, at most 214 characters, optionally scoped (`@scope/name`).
@@ -43,7 +46,7 @@ def parse_options(section: OptionsSection) -> TypeScriptOptions:
 def render_typescript(api: Api, options: TypeScriptOptions = TypeScriptOptions()) -> dict[str, str]:
     """Every file of the TypeScript project, by POSIX path relative to its folder, sorted."""
     plan = build_plan(api)
-    files = project_files(plan, options.npm_name or naming.kebab(api.package, "sdk"))
+    files = project_files(plan, npm_name(api, options))
     files["src/client.ts"] = render_client(plan)
     files["src/index.ts"] = render_index(plan)
     for resource in plan.all_files():
@@ -52,11 +55,21 @@ def render_typescript(api: Api, options: TypeScriptOptions = TypeScriptOptions()
         files["src/resources/shared.ts"] = render_shared(plan)
     if api.webhook_verification is not None:
         files["src/webhooks.ts"] = render_webhooks(plan, api.webhook_verification)
+    files["api.md"] = render_api_md(plan)
+    files |= test_files(plan, npm_name(api, options))
     return dict(sorted(files.items()))
 
 
+def npm_name(api: Api, options: TypeScriptOptions) -> str:
+    return options.npm_name or naming.kebab(api.package, "sdk")
+
+
 def render(job: Job[TypeScriptOptions]) -> Rendered:
-    return Rendered(render_typescript(job.api, job.options))
+    """The package (render_typescript) and the repository's files around it: the spec copy, scripts, workflows."""
+    files = render_typescript(job.api, job.options)
+    plan = build_plan(job.api)
+    files |= repository_files(plan, job.spec, job.overlaid, npm_name(job.api, job.options))
+    return Rendered(dict(sorted(files.items())))
 
 
 TYPESCRIPT: Target[TypeScriptOptions] = Target(

@@ -45,6 +45,7 @@ class Method:
     positional: Parameter | None  # the last path parameter, passed on its own
     keys: dict[str, str]  # parameter wire name (location-qualified) -> its key in the params object
     paging: Paging | None = None  # a paged list: the method returns a PagePromise
+    page_type: str | None = None  # a paged list's page type alias, as the published SDKs name it: `InvoicesCursorPage`
 
 
 @dataclass
@@ -197,6 +198,21 @@ def _plan_methods(resource: ResourceFile, taken: set[str], models: dict[str, Mod
         params_type = naming.unique(f"{singular}{naming.pascal(operation.name)}Params", taken, "Type") if keys else None
         paging = list_paging(operation, models)
         resource.methods.append(Method(operation, name, params_type, positional, keys, paging))
+    _name_pages(resource, taken)
+
+
+def _name_pages(resource: ResourceFile, taken: set[str]) -> None:
+    """`<Class><PageClass>` (`InvoicesCursorPage`) for the resource's one list of its kind of page; where several
+    lists page alike, each also has its operation's name (`InvoicesSearchCursorPage`)."""
+    page_classes = [m.operation.pagination.page_class for m in resource.methods if m.paging and m.operation.pagination]
+    for method in resource.methods:
+        if method.paging is None or method.operation.pagination is None:
+            continue
+        page_class = method.operation.pagination.page_class
+        stem = resource.class_name
+        if page_classes.count(page_class) > 1:
+            stem += naming.pascal(method.operation.name)
+        method.page_type = naming.unique(f"{stem}{page_class}", taken, "Type")
 
 
 # The model's page classes (generator/model/pagination.py) as the runtime's paging styles.

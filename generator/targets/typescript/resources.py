@@ -57,8 +57,9 @@ class Imports:
 
 
 def exported_types(plan: Plan, resource: ResourceFile) -> list[str]:
-    """The type names a resource's namespace exports: its models, then its methods' params."""
+    """The type names a resource's namespace exports: its models, its page types, then its methods' params."""
     names = [plan.type_names[m.name] for m in resource.models]
+    names += [m.page_type for m in resource.methods if m.page_type]
     return names + [m.params_type for m in resource.methods if m.params_type]
 
 
@@ -80,6 +81,7 @@ def render_resource(plan: Plan, resource: ResourceFile) -> str:
             if method.operation.params_model:
                 declarations += _nested(plan, method.operation.params_model, method.params_type, imports)
     model_docs = declared(plan, resource.models, imports)
+    model_docs += [_page_alias(method, imports) for method in resource.methods if method.page_type]
     body: list[d.Doc] = [_paging_constant(m) for m in resource.methods if m.paging is not None]
     body.append(("export class ", resource.class_name, " extends APIResource ", d.block(members, blank_lines=True)))
     body += [assigned(f"{resource.class_name}.{c.class_name}", c.class_name) for c in resource.children]
@@ -121,7 +123,8 @@ def _runtime_imports(resource: ResourceFile, uses_path: bool) -> list[d.Doc]:
     if encoders:
         head.append(f"import {{ {', '.join(encoders)} }} from {core('encoding')};")
     if any(m.paging is not None for m in resource.methods):
-        head.append(f"import type {{ Paging, PagePromise }} from {core('pagination')};")
+        paging = "Page, Paging, PagePromise" if any(m.page_type for m in resource.methods) else "Paging, PagePromise"
+        head.append(f"import type {{ {paging} }} from {core('pagination')};")
     streamed = [m.operation.stream for m in resource.methods if m.operation.stream is not None]
     if streamed:
         names = ["ServerSentEvent"] if any(s.item.tree == t.ServerSentEvent() for s in streamed) else []
@@ -274,6 +277,14 @@ def _signature(method: Method, arguments: list[d.Doc], returns: d.Doc, imports: 
         type_argument = d.group("APIPromise<", d.indent(d.SOFTLINE, returns), d.SOFTLINE, ">")
         return (method.name, parameters, ": ", type_argument, " ")
     return (method.name, parameters, f": {promise} ")
+
+
+def _page_alias(method: Method, imports: Imports) -> d.Doc:
+    """`export type InvoicesCursorPage = Page<InvoiceListResponse, Invoice>;`: what awaiting the list gives."""
+    assert method.paging is not None and method.page_type is not None
+    item = d.flat(types.spell(method.paging.item.tree, imports.name, nested=True))
+    body = d.flat(_return_type(method.operation, imports))
+    return (f"export type {method.page_type} = ", d.delimited("Page<", [body, item], ">"), ";")
 
 
 def assigned(target: str, value: str) -> d.Doc:

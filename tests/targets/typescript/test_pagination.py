@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import LocalServer, Reply
-from tests.targets.typescript.conftest import run_node
+from tests.targets.typescript.conftest import run_node, typecheck
 
 
 def _page(ids: list[str], cursor: str | None, more: bool) -> Reply:
@@ -149,3 +149,20 @@ console.log(JSON.stringify({ numbers, repeated, elsewhere }));"""
         },
     }
     assert len(server.received) == 5  # nothing sent to the other host
+
+
+def test_each_list_names_its_page_type_as_the_published_sdks_do(features_sdk: Path) -> None:
+    """`<Class><PageClass>` (the published `Conductor.Qbd.InvoicesCursorPage`) is what awaiting the list gives,
+    exported through the client's namespace, so code annotated with it keeps compiling."""
+    consumer = """import Features from 'sdk';
+const client = new Features({ apiKey: 'tok' });
+const byOffset: Features.ByOffsetOffsetPage = await client.byOffset.list();
+const byNumber: Features.ByNumber.ByNumberPageNumberPage = await client.byNumber.list();
+const afterLast: Features.AfterLastLastItemIDPage = await client.afterLast.list();
+const byLink: Features.ByLinkNextURLPage = await client.byLink.list();
+const first: Features.Thing | undefined = byOffset.data[0];
+// @ts-expect-error: a page of things is not a page of invoices
+const wrong: Features.ByOffsetOffsetPage = await client.invoices.create({ customerId: 'c_1' });
+console.log(byNumber, afterLast, byLink, first, wrong);"""
+    compiled = typecheck(features_sdk, consumer, "pages")
+    assert compiled.returncode == 0, compiled.stdout[:3000]

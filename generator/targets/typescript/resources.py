@@ -284,7 +284,8 @@ def _page_alias(method: Method, imports: Imports) -> d.Doc:
     assert method.paging is not None and method.page_type is not None
     item = d.flat(types.spell(method.paging.item.tree, imports.name, nested=True))
     body = d.flat(_return_type(method.operation, imports))
-    return (f"export type {method.page_type} = ", d.delimited("Page<", [body, item], ">"), ";")
+    # type arguments broken one a line take no trailing comma (TypeScript refuses one there)
+    return (f"export type {method.page_type} = ", d.delimited("Page<", [body, item], ">", comma=False), ";")
 
 
 def assigned(target: str, value: str) -> d.Doc:

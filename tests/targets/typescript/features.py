@@ -46,6 +46,10 @@ FEATURES_SPEC: dict[str, Any] = {
     "servers": [{"url": "https://features.test"}],
     "paths": {
         "/by-offset": _list("listByOffset", ["offset", "limit"], {"data": THINGS, "total": INTEGER}),
+        # a page type too long for one line: prettier breaks its type arguments, without a trailing comma
+        "/archived-things-of-every-department-and-region": _list(
+            "listArchivedThingsOfEveryDepartmentAndRegion", ["offset", "limit"], {"data": THINGS, "total": INTEGER}
+        ),
         "/by-number": _list("listByNumber", ["page", "per_page"], {"data": THINGS, "total_pages": INTEGER}),
         "/after-last": _list("listAfterLast", ["after", "limit"], {"data": THINGS, "has_more": {"type": "boolean"}}),
         "/by-link": _list("listByLink", ["limit"], {"data": THINGS, "links": _object({"next": STRING})}),

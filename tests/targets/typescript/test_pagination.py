@@ -160,9 +160,11 @@ const byOffset: Features.ByOffsetOffsetPage = await client.byOffset.list();
 const byNumber: Features.ByNumber.ByNumberPageNumberPage = await client.byNumber.list();
 const afterLast: Features.AfterLastLastItemIDPage = await client.afterLast.list();
 const byLink: Features.ByLinkNextURLPage = await client.byLink.list();
+const archived: Features.ArchivedThingsOfEveryDepartmentAndRegionOffsetPage =
+  await client.archivedThingsOfEveryDepartmentAndRegion.list();
 const first: Features.Thing | undefined = byOffset.data[0];
 // @ts-expect-error: a page of things is not a page of invoices
 const wrong: Features.ByOffsetOffsetPage = await client.invoices.create({ customerId: 'c_1' });
-console.log(byNumber, afterLast, byLink, first, wrong);"""
+console.log(byNumber, afterLast, byLink, archived, first, wrong);"""
     compiled = typecheck(features_sdk, consumer, "pages")
     assert compiled.returncode == 0, compiled.stdout[:3000]

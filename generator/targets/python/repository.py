@@ -8,19 +8,16 @@ licence or a security contact (none is invented).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from generator.filenames import is_device_name
 from generator.model.ir import Api
-from generator.model.naming import unique
 from generator.spec.load import Spec
 from generator.targets.python.environment import render_template
+from generator.targets.spec_copy import SPEC_FOLDER, entry_name, spec_files
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")  # CI's test matrix: the versions the package supports
-SPEC_FOLDER = "openapi"
 # The scripts are run as `bash scripts/test` (the writer keeps no file modes), so each is listed here.
 SCRIPTS = ("mock", "test", "lint")
 
@@ -28,7 +25,7 @@ SCRIPTS = ("mock", "test", "lint")
 def repository_files(api: Api, spec: Spec, overlaid: bool) -> dict[str, str]:
     """{path: text} of the repository's files; `overlaid`: the config's overlays changed the spec in memory."""
     files = spec_files(spec, overlaid)
-    spec_path = f"{SPEC_FOLDER}/{_entry_name(spec)}"
+    spec_path = f"{SPEC_FOLDER}/{entry_name(spec)}"
     context: dict[str, Any] = {
         "api": api,
         "spec_path": spec_path,
@@ -47,35 +44,6 @@ def repository_files(api: Api, spec: Spec, overlaid: bool) -> dict[str, str]:
     if api.security_contact:
         files["SECURITY.md"] = render_template("repo/SECURITY.md.jinja", contact=api.security_contact, **context)
     return files
-
-
-def spec_files(spec: Spec, overlaid: bool) -> dict[str, str]:
-    """The spec as the mock server serves it, under `openapi/`: each file the spec was read from, at its place
-    relative to the entry file. Files are copied as written; with overlays applied, each is written as the
-    generator read it after them (JSON, which YAML readers read too, under the same name, so `$ref`s hold)."""
-    files: dict[str, str] = {}
-    base = spec.entry.parent
-    for path, document in sorted(spec.documents.items()):
-        if not path.is_relative_to(base):
-            continue  # only with --allow-outside-refs; such a spec is served from its own folder (README)
-        name = f"{SPEC_FOLDER}/{_entry_name(spec) if path == spec.entry else path.relative_to(base).as_posix()}"
-        if overlaid:
-            files[name] = json.dumps(document.data, indent=2, ensure_ascii=False, default=str) + "\n"
-        else:
-            files[name] = path.read_bytes().decode("utf-8")
-    return files
-
-
-def _entry_name(spec: Spec) -> str:
-    """The entry file's name in `openapi/`: its own, unless Windows reads that as a device (`aux.yaml`), which
-    would keep the repository from being checked out there; then renamed as a name taken is (`aux_2.yaml`).
-    Only the entry is renamed: other files keep the names the spec's `$ref`s give them."""
-    name = spec.entry.name
-    if not is_device_name(name):
-        return name
-    stem, dot, suffix = name.partition(".")
-    siblings = {path.name.lower() for path in spec.documents if path.parent == spec.entry.parent}
-    return unique(stem, {n.partition(".")[0] for n in siblings}) + dot + suffix
 
 
 def _example_path(api: Api) -> str:

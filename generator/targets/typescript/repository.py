@@ -8,17 +8,14 @@ as the spec copy's file name, quoted for the shell; the workflows hold no spec t
 
 from __future__ import annotations
 
-import json
 import shlex
 
-from generator.filenames import is_device_name
-from generator.model.naming import unique
 from generator.spec.load import Spec
+from generator.targets.spec_copy import SPEC_FOLDER, entry_name, spec_files
 from generator.targets.typescript.plan import Plan
 
 PRISM_VERSION = "5.14.2"  # the mock server the scripts run (the newest Prism 5 for Node.js 20)
 NODES = ("18", "20", "22")  # CI's test matrix: the versions package.json's `engines` admits that are maintained
-SPEC_FOLDER = "openapi"
 
 
 def repository_files(plan: Plan, spec: Spec, overlaid: bool, npm_name: str) -> dict[str, str]:
@@ -35,33 +32,6 @@ def repository_files(plan: Plan, spec: Spec, overlaid: bool, npm_name: str) -> d
     files[".github/workflows/publish-npm.yml"] = _PUBLISH.replace("@NPM_NAME@", npm_name)
     files["CONTRIBUTING.md"] = _contributing(plan, npm_name, spec_path)
     return files
-
-
-def spec_files(spec: Spec, overlaid: bool) -> dict[str, str]:
-    """The spec as the mock server serves it, under `openapi/`: each file the spec was read from, at its place
-    relative to the entry file; with overlays applied, each as the generator read it after them (JSON, which
-    YAML readers read too, under the same name, so `$ref`s hold)."""
-    files: dict[str, str] = {}
-    base = spec.entry.parent
-    for path, document in sorted(spec.documents.items()):
-        if not path.is_relative_to(base):
-            continue  # only with --allow-outside-refs
-        name = f"{SPEC_FOLDER}/{entry_name(spec) if path == spec.entry else path.relative_to(base).as_posix()}"
-        if overlaid:
-            files[name] = json.dumps(document.data, indent=2, ensure_ascii=False, default=str) + "\n"
-        else:
-            files[name] = path.read_bytes().decode("utf-8")
-    return files
-
-
-def entry_name(spec: Spec) -> str:
-    """The entry file's name in `openapi/`: its own, unless Windows reads it as a device (`aux.yaml`)."""
-    name = spec.entry.name
-    if not is_device_name(name):
-        return name
-    stem, dot, suffix = name.partition(".")
-    siblings = {path.name.partition(".")[0].lower() for path in spec.documents if path.parent == spec.entry.parent}
-    return unique(stem, siblings) + dot + suffix
 
 
 _BOOTSTRAP = """#!/usr/bin/env bash

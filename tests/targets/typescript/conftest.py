@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -182,17 +183,22 @@ SMALL_SPEC = {
 }
 
 
-@pytest.fixture(scope="session")
-def small_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The SDK of SMALL_SPEC, generated and built."""
+def built_sdk(tmp_path_factory: pytest.TempPathFactory, name: str, document: dict[str, Any]) -> Path:
+    """The TypeScript SDK of `document`, generated into a fresh folder and built."""
     node_tools()
-    folder = tmp_path_factory.mktemp("small")
-    spec = folder / "small.yaml"
-    spec.write_text(yaml.safe_dump(SMALL_SPEC), encoding="utf-8")
+    folder = tmp_path_factory.mktemp(name)
+    spec = folder / f"{name}.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
     done = generate(spec, folder / "sdk")
     assert done.returncode == 0, done.stderr
     build(folder / "sdk")
     return folder / "sdk"
+
+
+@pytest.fixture(scope="session")
+def small_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SDK of SMALL_SPEC, generated and built."""
+    return built_sdk(tmp_path_factory, "small", SMALL_SPEC)
 
 
 def run_node(script: str, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -206,14 +212,7 @@ def features_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SDK of FEATURES_SPEC (tests/targets/typescript/features.py), generated and built once."""
     from tests.targets.typescript.features import FEATURES_SPEC
 
-    node_tools()
-    folder = tmp_path_factory.mktemp("features")
-    spec = folder / "features.yaml"
-    spec.write_text(yaml.safe_dump(FEATURES_SPEC), encoding="utf-8")
-    done = generate(spec, folder / "sdk")
-    assert done.returncode == 0, done.stderr
-    build(folder / "sdk")
-    return folder / "sdk"
+    return built_sdk(tmp_path_factory, "features", FEATURES_SPEC)
 
 
 def typecheck(project: Path, code: str, name: str = "consumer") -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,6 @@ if _first_generation(sys.argv[1:]):
 
     prestart()
 
-from generator.cli import main  # noqa: E402 - after prestart() above, which must run before this import
+from generator.cli import run  # noqa: E402 - after prestart() above, which must run before this import
 
-sys.exit(main())
+run()

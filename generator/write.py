@@ -5,10 +5,11 @@ or removed; anything else in the folder is left alone. Nothing is written outsid
 
 All or nothing, whenever the process dies: every new file is staged (and synced) in `.generator-staging`
 first; then one journal file, `.generator-journal`, is renamed into place, which is the moment the new
-output counts as written; then the staged files are moved over the old ones, the removed ones deleted,
-and the journal and staging folder deleted. A run killed before the journal exists left the old files
-untouched (its staging folder is discarded); one killed after it is finished by the next run (`recover`,
-called by `write` first), whose moves are the same and simply skip what was already moved.
+output counts as written; then the staged files are moved over the old ones (a staged folder whose place in
+the output is empty moves whole), the removed ones deleted, and the journal and staging folder deleted. A run
+killed before the journal exists left the old files untouched (its staging folder is discarded); one killed
+after it is finished by the next run (`recover`, called by `write` first), whose moves are the same and simply
+skip what was already moved.
 
 One run at a time: `exclusive` holds an OS lock on `.generator-lock` from before `recover` to the end of the
 run, so two runs into one folder never mix their files or discard each other's staging folder; the second one
@@ -368,12 +369,29 @@ class _Folders:
         self.out, self.root = out, out.resolve()
         self.inside: dict[str, bool] = {}
         self.made: set[Path] = set()
+        self.present: dict[str, bool] = {}  # folder (relative) -> whether anything is at its place
 
     def stays_inside(self, path: str) -> bool:
         folder = path.rpartition("/")[0]
         if folder not in self.inside:
             self.inside[folder] = (self.out / folder).resolve().is_relative_to(self.root)
         return self.inside[folder]
+
+    def new_folder(self, path: str) -> str | None:
+        """The outermost folder on the way to `path` that is not in the output folder (nothing at its place,
+        not even a link), or None."""
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder not in self.present:
+                self.present[folder] = os.path.lexists(self.out / folder)
+            if not self.present[folder]:
+                return folder
+        return None
+
+    def moved(self, folder: str) -> None:
+        self.present[folder] = True
+        self.made.add(self.out / folder)
 
     def make_parent(self, file: Path) -> None:
         if file.parent not in self.made:
@@ -522,9 +540,17 @@ def _apply_journal(out: Path) -> None:
     folders = _Folders(out)
     for path in moves:
         staged, target = staging / path, out / path
-        if staged.is_file() and folders.stays_inside(path):
-            folders.make_parent(target)
-            os.replace(staged, target)
+        if not staged.is_file() or not folders.stays_inside(path):
+            continue  # moved already (alone, or with its folder), or its place is behind a link out of the folder
+        new_folder = folders.new_folder(path)
+        if new_folder is not None:
+            # Nothing is at the folder's place in the output yet: the staged folder moves whole, every file in
+            # it with one rename (a first run's `src/` and `tests/` instead of 1,500 moves and 260 folders).
+            os.rename(staging / new_folder, out / new_folder)
+            folders.moved(new_folder)
+            continue
+        folders.make_parent(target)
+        os.replace(staged, target)
     for path in removals:
         if _stays_inside(out, path) and (out / path).is_file():
             (out / path).unlink()

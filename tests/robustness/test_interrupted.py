@@ -136,8 +136,9 @@ class Runs:
 
 
 def _project(version: str, modules: range) -> dict[str, str]:
-    """Files shaped like a generated project: nested packages, a few that change, some that go."""
-    files = {f"src/pkg/resources/m{i}.py": f"# module {i}\n" for i in modules}
+    """Files shaped like a generated project: nested packages, a few that change, some that go, and (modules 10 and
+    up) a new nested folder, which the write moves into place whole."""
+    files = {f"src/pkg/{'extra/deep' if i >= 10 else 'resources'}/m{i}.py": f"# module {i}\n" for i in modules}
     files["src/pkg/_version.py"] = f'__version__ = "{version}"\n'
     files["src/pkg/__init__.py"] = "".join(f"from .resources import m{i}\n" for i in modules)
     files["README.md"] = f"# pkg {version}\n"
@@ -153,7 +154,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     write_cache(pristine, "old stamp")
     (pristine / "NOTES.md").write_text("the user's own file\n", encoding="utf-8")
     (pristine / "src" / "mine.py").write_text("# the user's own module\n", encoding="utf-8")
-    # Version 2 drops modules 0-3 (one whole folder goes with the last), changes three files, adds four.
+    # Version 2 drops modules 0-3 (one whole folder goes with the last), changes three files, adds four (two in a
+    # new folder).
     new = pipeline.Result(api=None, files=_project("2.0.0", range(4, 12)), validated="new stamp")  # type: ignore[arg-type]
     old_files = _files(pristine)
     new_files = {**{p: t.encode() for p, t in new.files.items()}, "NOTES.md": old_files["NOTES.md"],

@@ -13,8 +13,9 @@ import importlib.metadata
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -22,7 +23,7 @@ from generator.errors import EXIT_INTERNAL, GeneratorError, Problem
 from generator.progress import SILENT, Progress
 from generator.targets import Rendered
 from generator.targets.python.environment import PACKAGE_TEMPLATES, templates_dir
-from generator.targets.python.layout import Settled, lay_out_pending, settle
+from generator.targets.python.layout import lay_out_pending, settle
 
 if TYPE_CHECKING:
     import black
@@ -87,38 +88,124 @@ def format_all(
     """Run black over the rendered Python files that need it (all of them with `verify`), on large
     projects across all cores. The `static` files (copied runtime modules) are already in black's layout,
     and so is a rendered file that `layout.settle` vouches for; `cache` holds black's output of earlier runs."""
+    global _FILES
     keys = {path: format_key(text) for path, text in files.items() if path.endswith(".py") and path not in static}
-    formatted: dict[str, str] = {}
-    settled: dict[str, Settled] = {}
-    if not verify:
-        formatted = {path: cache[key] for path, key in keys.items() if key in cache}
-        settled = {
-            path: result for path in keys if path not in formatted and (result := settle(files[path])) is not None
-        }
-    whole = [path for path in keys if path not in formatted and path not in settled]
-    pending = sorted({line for result in settled.values() for line in result.pending.values()})
-    progress.total(len(whole))
-    with _Black(len(whole), sum(len(files[path]) for path in whole) + sum(len(line) for _, line in pending)) as black:
-        # All of black's work at once: the pending statements of the settled files, in chunks, and the files it
-        # formats whole; on large projects across the cores (the validator has usually finished by now).
-        chunks = black.map(_lay_out_chunk, [(chunk,) for chunk in _chunks(pending)])
-        results = black.map(_format_one, [(path, files[path]) for path in whole], progress.advance)
-        laid_out = _merged(chunks.result())
-        if laid_out is None:  # black's output of a snippet could not be taken apart: those files go through it whole
-            again = [path for path, result in settled.items() if result.pending]
-            settled = {path: result for path, result in settled.items() if not result.pending}
-            laid_out, whole = {}, [*whole, *again]
-            results.extend(black.map(_format_one, [(path, files[path]) for path in again]))
-        formatted |= _checked({path: result.text(laid_out) for path, result in settled.items()})
-        for path, (text, error) in zip(whole, results.result(), strict=True):
-            if error is not None:
-                # The generator produced invalid Python: a bug in the generator, never in the spec.
-                raise GeneratorError(
-                    Problem(f"internal error: generated {path} is not valid Python: {error}"), exit_code=EXIT_INTERNAL
-                )
-            formatted[path] = text
+    formatted = {} if verify else {path: cache[key] for path, key in keys.items() if key in cache}
+    todo = [path for path in keys if path not in formatted]
+    _FILES = files
+    try:
+        with _Black() as black:
+            if sum(len(files[path]) for path in todo) < PARALLEL_SETTLE_CHARACTERS:
+                formatted |= _format_group(todo, verify, black, progress)
+            else:
+                # A large project: settling, parsing and black's share of every group of files in one worker,
+                # the groups across the cores (the validator has usually finished by now).
+                black.start(True)
+                progress.total(len(todo))
+                groups = _groups(todo, files, black.workers)
+                done = black.map(_format_group_apart, [(group, verify) for group in groups])
+                for group, result in zip(groups, done.each(), strict=True):
+                    if isinstance(result, str):
+                        raise GeneratorError(Problem(result), exit_code=EXIT_INTERNAL)
+                    formatted |= result
+                    progress.advance(len(group))
+    finally:
+        _FILES = {}
     merged = {**files, **formatted}
     return Rendered({path: merged[path] for path in sorted(merged)}, keys)
+
+
+PARALLEL_SETTLE_CHARACTERS = 1_000_000  # of rendered Python: below, settling it takes about 0.15 s
+
+
+# The rendered files while `format_all` runs: worker processes forked then inherit them instead of receiving
+# their text through a pipe.
+_FILES: Mapping[str, str] = {}
+
+
+def _format_group(paths: list[str], verify: bool, black: _Black, progress: Progress = SILENT) -> dict[str, str]:
+    """`paths` in black's layout: settled where `layout.settle` vouches for a file (its long statements laid out
+    by black, in chunks for the whole group), formatted whole by black otherwise (every one with `verify`)."""
+    settled = {} if verify else {path: laid for path in paths if (laid := _settled(path)) is not None}
+    whole = [path for path in paths if path not in settled]
+    pending = sorted({line for laid in settled.values() for line in laid.pending.values()})
+    progress.total(len(whole))
+    characters = sum(len(_FILES[path]) for path in whole) + sum(len(line) for _, line in pending)
+    black.start(len(whole) >= PARALLEL_FORMAT_THRESHOLD or characters >= PARALLEL_CHARACTERS)
+    # All of black's work at once: the pending statements of the settled files, in chunks, and the files it
+    # formats whole.
+    chunks = black.map(_lay_out_chunk, [(chunk,) for chunk in _chunks(pending)])
+    results = black.map(_format_one, [(path, _FILES[path]) for path in whole], progress.advance)
+    laid_out = _merged(chunks.result())
+    if laid_out is None:  # black's output of a snippet could not be taken apart: those files go through it whole
+        again = [path for path, laid in settled.items() if laid.pending]
+        settled = {path: laid for path, laid in settled.items() if not laid.pending}
+        laid_out, whole = {}, [*whole, *again]
+        results.extend(black.map(_format_one, [(path, _FILES[path]) for path in again]))
+    formatted = {
+        path: laid.text if not laid.pending else _checked(path, laid.with_pending(laid_out))
+        for path, laid in settled.items()
+    }
+    for path, (text, error) in zip(whole, results.result(), strict=True):
+        if error is not None:
+            # The generator produced invalid Python: a bug in the generator, never in the spec.
+            raise GeneratorError(
+                Problem(f"internal error: generated {path} is not valid Python: {error}"), exit_code=EXIT_INTERNAL
+            )
+        formatted[path] = text
+    return formatted
+
+
+def _format_group_apart(paths: list[str], verify: bool) -> dict[str, str] | str:
+    """`_format_group` in a worker process: its files, or the message of the error it stopped at."""
+    try:
+        return _format_group(paths, verify, _Black(workers=1))
+    except GeneratorError as error:
+        return error.problems[0].message
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A file `layout.settle` vouched for: its text in black's layout, each pending statement still as one line
+    (the text parses, that line and all), and those lines by line number in the text."""
+
+    text: str
+    pending: dict[int, tuple[str, str]]
+
+    def with_pending(self, laid_out: dict[tuple[str, str], str]) -> str:
+        lines = self.text.split("\n")
+        for number, key in self.pending.items():
+            lines[number] = laid_out[key]
+        return "\n".join(lines)
+
+
+def _settled(path: str) -> _Laid | None:
+    """The file settled and parsed (`_checked`), or None: black formats it whole."""
+    result = settle(_FILES[path])
+    if result is None:
+        return None
+    # A line laid out over several lines is one item of `result.lines`: the pending statements by line number.
+    pending: dict[int, tuple[str, str]] = {}
+    number = 0
+    for index, line in enumerate(result.lines):
+        if index in result.pending:
+            pending[number] = result.pending[index]
+        number += line.count("\n") + 1
+    return _Laid(_checked(path, "\n".join(result.lines)), pending)
+
+
+def _groups(paths: list[str], files: Mapping[str, str], workers: int) -> list[list[str]]:
+    """`paths` in runs of about equal text, a few per worker so that one slow run does not hold the others up."""
+    size = max(sum(len(files[path]) for path in paths) // (workers * 4), 1)
+    groups: list[list[str]] = []
+    filled = size
+    for path in paths:
+        if filled >= size:
+            groups.append([])
+            filled = 0
+        groups[-1].append(path)
+        filled += len(files[path])
+    return groups
 
 
 _CHUNK_CHARACTERS = 12_000  # of pending statements per black call: small enough to share across the cores
@@ -157,17 +244,16 @@ def _merged(parts: list[dict[tuple[str, str], str] | None]) -> dict[tuple[str, s
     return merged
 
 
-def _checked(texts: dict[str, str]) -> dict[str, str]:
-    """`texts` (laid out without black), each parsed as Python: black would have refused a file that does not
-    parse, and nothing else parses these files before they are written."""
-    for path, text in texts.items():
-        try:
-            compile(text, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            raise GeneratorError(
-                Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
-            ) from None
-    return texts
+def _checked(path: str, text: str) -> str:
+    """`text` (laid out without black), parsed as Python: black would have refused a file that does not parse,
+    and nothing else parses these files before they are written."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise GeneratorError(
+            Problem(f"internal error: generated {path} is not valid Python: {exc}"), exit_code=EXIT_INTERNAL
+        ) from None
+    return text
 
 
 _R = TypeVar("_R")
@@ -183,6 +269,12 @@ class _Results(Generic[_R]):
         self._done += other._done
         self._futures += other._futures
 
+    def each(self) -> Iterator[_R]:
+        """The results one by one, in order, each as soon as it is there."""
+        yield from self._done
+        for future in self._futures:
+            yield future.result()
+
     def result(self) -> list[_R]:
         results = list(self._done)
         for future in self._futures:
@@ -193,18 +285,12 @@ class _Results(Generic[_R]):
 
 
 class _Black:
-    """Runs black's work in this process, or, when it is large (`files` formatted whole, `characters` of input
-    in all) and there are several cores, in a pool of worker processes forked once black is imported here."""
+    """Runs the format stage's work in this process, or, once `start` is told the work is large and there are
+    several cores, in a pool of worker processes forked once black is imported here."""
 
-    def __init__(self, files: int, characters: int) -> None:
-        workers = min(os.cpu_count() or 1, 8)
-        large = files >= PARALLEL_FORMAT_THRESHOLD or characters >= PARALLEL_CHARACTERS
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or min(os.cpu_count() or 1, 8)
         self._pool: ProcessPoolExecutor | None = None
-        if workers > 1 and large and "fork" in multiprocessing.get_all_start_methods():
-            import black  # noqa: F401 - imported once, here, for every worker to inherit
-
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_on_sigterm)
 
     def __enter__(self) -> _Black:
         return self
@@ -212,6 +298,14 @@ class _Black:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+
+    def start(self, large: bool) -> None:
+        """Start the pool, if the work is `large`, there are several cores and processes can be forked."""
+        if self._pool is None and large and self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            import black  # noqa: F401 - imported once, here, for every worker to inherit
+
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_end_on_sigterm)
 
     def map(
         self, function: Callable[..., _R], calls: list[tuple[Any, ...]], advance: Callable[[], None] | None = None

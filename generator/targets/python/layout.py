@@ -91,7 +91,7 @@ def docstring(text: str, indent: int) -> str:
     return _TRIPLE + body + _TRIPLE
 
 
-_TRAPS = re.compile(r"[ \t]$|\t|\r|\f|\v", re.MULTILINE)  # trailing whitespace or a tab, on any line
+_TRAPS = ("\t", "\r", "\f", "\v", " \n")  # a tab, other white space black rewrites, or a line ending in a blank
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _FROM_IMPORT = re.compile(rf"from (\.*[\w.]*) import ((?:{_NAME}(?: as {_NAME})?, )*{_NAME}(?: as {_NAME})?)")
 _SIMPLE_ITEM = rf'(?:"[^"\\]*"|{_NAME})'
@@ -129,14 +129,21 @@ def settle(text: str) -> Settled | None:
     with one dotted argument), as black would; a few others are left pending for black to lay out alone
     (`_SNIPPETS`, `_STATEMENTS`); any other long line, trailing whitespace or a tab: None.
     """
-    if _TRAPS.search(text):
+    if any(trap in text for trap in _TRAPS) or text.endswith(" "):
         return None
     inside = False
     settled = Settled([])
     raw = text.split("\n")
     origins: list[int] = []  # the index in `raw` of each of `settled.lines`
     index = 0
-    while index < len(raw):
+    # Only a line that may not fit needs a look; the lines between two such are kept as they are, at once.
+    for look in [i for i, line in enumerate(raw) if len(line) > _SAFE_NON_ASCII_LENGTH and _may_not_fit(line)]:
+        if look < index:
+            continue  # a line of a statement already taken over several lines
+        settled.lines.extend(raw[index:look])
+        origins.extend(range(index, look))
+        inside ^= "\n".join(raw[index:look]).count(_TRIPLE) % 2 == 1
+        index = look
         line = raw[index]
         quotes = line.count(_TRIPLE)
         code = line.lstrip(" ")
@@ -161,7 +168,13 @@ def settle(text: str) -> Settled | None:
         settled.lines.append(line)
         origins.append(index)
         index += 1
+    settled.lines.extend(raw[index:])
     return settled
+
+
+def _may_not_fit(line: str) -> bool:
+    """Whether `fits` may say no to `line` (with its indentation): it is long, or not ASCII and over half as long."""
+    return len(line) > LINE_LENGTH or not line.isascii()
 
 
 _STATEMENT_LINES = 60  # how far back and ahead a statement over several lines is looked for

@@ -208,4 +208,27 @@ def test_the_format_stage_gives_the_same_text_in_worker_processes_and_in_chunks(
     monkeypatch.setattr(formatting, "_CHUNK_CHARACTERS", 1)
     monkeypatch.setattr(formatting, "PARALLEL_CHARACTERS", 0)
     assert formatting.format_all(files, {}).files == alone
+    # A large project: each group of files settled, parsed and its share of black's work done in one worker.
+    monkeypatch.setattr(formatting, "PARALLEL_SETTLE_CHARACTERS", 0)
+    assert formatting.format_all(files, {}).files == alone
+    assert formatting.format_all(files, {}, verify=True).files == alone
     assert alone["a.py"] == black_of(settled) and alone["b.py"] == black_of(whole) and alone["README.md"] == "x"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_generated_code_that_does_not_parse_is_an_internal_error(monkeypatch: pytest.MonkeyPatch, large: bool) -> None:
+    """A file the layout vouches for (every line short) and one black formats whole (a long line): neither
+    parses, and the format stage stops naming it, in this process and in the workers of a large project."""
+    from generator.errors import EXIT_INTERNAL, GeneratorError
+    from generator.targets.python import formatting
+
+    if large:
+        monkeypatch.setattr(formatting, "PARALLEL_SETTLE_CHARACTERS", 0)
+    fine = "x = 1\n"
+    short = "def f(:\n    pass\n"
+    long = "y = f(" + ", ".join(f'"{n}"' for n in range(40)) + "\nz = (\n"
+    for broken in (short, long):
+        with pytest.raises(GeneratorError) as raised:
+            formatting.format_all({"a.py": fine, "pkg/b.py": broken}, {})
+        assert raised.value.exit_code == EXIT_INTERNAL
+        assert "internal error: generated pkg/b.py is not valid Python" in raised.value.problems[0].message

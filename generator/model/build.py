@@ -66,7 +66,9 @@ def build_api(spec: Spec, config: Config, naming: Naming, warnings: list[Problem
         types.models([*(_type_use(op) for op in operations), *(((), w.payload.models) for w in webhooks)])
     )
     renamed = wire.renamed_models(models)
-    operations = [_with_field_keys(op, {m.name: m for m in models}) for op in operations] if renamed else operations
+    if renamed:
+        by_name = {m.name: m for m in models}
+        operations = [_with_field_keys(op, by_name) for op in operations]
     resources = _portable_resources(
         build_resources(operations, _resource_classes(operations, {m.python_name for m in models}, naming))
     )

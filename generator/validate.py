@@ -188,6 +188,7 @@ def _serve(spec_receiver: Any, spec_sender: Any, sender: Any) -> None:
     # Started before the command line raised the limit (cli.main): unpickling and validating a spec within
     # the nesting limit needs as many frames here as there.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    validator_speedups.without_requests()
     try:
         for version in ("3.0", "3.1"):
             _library_validator_class(version)

@@ -74,6 +74,30 @@ def test_the_installed_versions_are_the_verified_ones() -> None:
     assert validate._validator_class("3.1") is not validate._library_validator_class("3.1")
 
 
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_the_document_schema_read_as_json_is_the_one_the_library_reads(
+    version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speed-up hands the library's lazy document schema its file read as JSON; the library reads the same
+    file through its YAML loader. Both in one process share that proxy, so the verdict tests cannot tell them
+    apart: the contents are compared here, numbers' types and key order included."""
+    from lazy_object_proxy import Proxy
+    from openapi_spec_validator import schemas
+    from openapi_spec_validator.schemas.utils import get_schema_content
+
+    def unread() -> None:
+        raise AssertionError("the library's own reading ran")
+
+    digits = version.replace(".", "")
+    fresh, validator = Proxy(unread), object()
+    monkeypatch.setattr(schemas, f"schema_v{digits}", fresh)
+    monkeypatch.setattr(schemas, f"openapi_v{digits}_schema_validator", validator)
+    validator_speedups._read_as_json(validator)
+    assert fresh.__resolved__
+    ours, library = fresh.__wrapped__, get_schema_content(version)
+    assert json.dumps(ours) == json.dumps(library) and repr(ours) == repr(library)
+
+
 @pytest.mark.skipif(not SMALL, reason="the shared corpus is not available")
 @pytest.mark.parametrize("name", SMALL)
 def test_same_verdicts_on_corpus_specs(name: str) -> None:
@@ -348,3 +372,25 @@ def test_a_valid_30_document_skips_the_librarys_document_check() -> None:
     spec.root["info"].pop("title")
     assert not checker.quick.valid(spec.root, checker.quick.root, 0)
     assert [error.message for error in checker.iter_errors(spec.root)] == ["'title' is a required property"]
+
+
+def test_the_validators_process_does_without_requests() -> None:
+    """In a fresh process as in the validator's: with `requests` hidden, the library imports and takes the
+    standard library's URL handler (jsonschema-path without its `requests` extra), and validates as before."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from generator import validate, validator_speedups\n"
+        "validator_speedups.without_requests()\n"
+        "from generator.spec.load import load_spec\n"
+        "from pathlib import Path\n"
+        "import jsonschema_path.handlers as handlers\n"
+        "assert sys.modules['requests'] is None\n"
+        "print(type(handlers.default_handlers['https']).__name__)\n"
+        "print(validate.validate_spec(load_spec(Path('specs/conductor.yaml'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["UrllibHandler", "[]"]

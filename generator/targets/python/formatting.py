@@ -197,15 +197,23 @@ def _settled(path: str) -> _Laid | None:
 def _groups(paths: list[str], files: Mapping[str, str], workers: int) -> list[list[str]]:
     """`paths` in runs of about equal text, a few per worker so that one slow run does not hold the others up."""
     size = max(sum(len(files[path]) for path in paths) // (workers * 4), 1)
-    groups: list[list[str]] = []
+    return _runs(paths, size, lambda path: len(files[path]))
+
+
+_T = TypeVar("_T")
+
+
+def _runs(items: list[_T], size: int, length: Callable[[_T], int]) -> list[list[_T]]:
+    """`items` in order, cut into runs of about `size` (each item counting `length(item)`)."""
+    runs: list[list[_T]] = []
     filled = size
-    for path in paths:
+    for item in items:
         if filled >= size:
-            groups.append([])
+            runs.append([])
             filled = 0
-        groups[-1].append(path)
-        filled += len(files[path])
-    return groups
+        runs[-1].append(item)
+        filled += length(item)
+    return runs
 
 
 _CHUNK_CHARACTERS = 12_000  # of pending statements per black call: small enough to share across the cores
@@ -215,15 +223,7 @@ PARALLEL_CHARACTERS = 60_000  # of black's input below which worker processes co
 def _chunks(pending: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """`pending` (sorted) in runs of about `_CHUNK_CHARACTERS`; each statement is laid out on its own, so the
     chunks give black's layout of each whatever the cut."""
-    chunks: list[list[tuple[str, str]]] = []
-    size = _CHUNK_CHARACTERS
-    for item in pending:
-        if size >= _CHUNK_CHARACTERS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += len(item[1])
-    return chunks
+    return _runs(pending, _CHUNK_CHARACTERS, lambda item: len(item[1]))
 
 
 def _lay_out_chunk(chunk: list[tuple[str, str]]) -> dict[tuple[str, str], str] | None:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline
+from generator import pipeline, write as writing
 from generator.write import CACHE, JOURNAL, LOCK, MANIFEST, STAGING, recover, with_manifest, write, write_cache
 from tests.support.documents import shared_spec
 
@@ -80,7 +81,8 @@ def test_killed_mid_write_leaves_previous_output_intact(tmp_path: Path) -> None:
 # something (or could), and dies with os._exit (no cleanup, like SIGKILL) just before the k-th, for every k.
 
 _STEPS = ("open", "write", "fsync", "sync", "close", "replace", "rename", "unlink", "rmdir", "mkdir")
-_KILLED = 37
+_KILLED = 37  # the exit status of a child killed before the journal was in place
+_KILLED_COMMITTED = 38  # after: the new output counts as written
 
 
 def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, record: Path | None = None) -> int:
@@ -89,15 +91,18 @@ def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, rec
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
-            steps, journal_at = [0], [0]
+            steps, journal_at, lock, creators = [0], [0], threading.Lock(), set()
 
             def counted(name: str, real: Any) -> Any:
                 def step(*args: Any, **kwargs: Any) -> Any:
-                    steps[0] += 1
-                    if steps[0] == kill_at:
-                        os._exit(_KILLED)
-                    if name == "replace" and Path(args[1]).name == JOURNAL:
-                        journal_at[0] = steps[0]
+                    with lock:  # files may be staged from several threads
+                        steps[0] += 1
+                        if steps[0] == kill_at:
+                            os._exit(_KILLED_COMMITTED if journal_at[0] else _KILLED)
+                        if name == "replace" and Path(args[1]).name == JOURNAL:
+                            journal_at[0] = steps[0]
+                        if name == "open" and f"/{STAGING}/" in str(args[0]):
+                            creators.add(threading.get_ident())
                     return None if name in ("fsync", "sync") else real(*args, **kwargs)  # syncing only costs time here
 
                 return step
@@ -107,7 +112,7 @@ def _write_in_child(out: Path, result: pipeline.Result, kill_at: int | None, rec
             write(out, result.files)
             write_cache(out, result.validated, result.validation_problems)
             if record is not None:
-                record.write_text(f"{steps[0]} {journal_at[0]}")
+                record.write_text(f"{steps[0]} {journal_at[0]} {len(creators)}")
             os._exit(0)
         except BaseException:  # noqa: BLE001
             os._exit(1)
@@ -164,7 +169,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     shutil.copytree(pristine, out)
     assert _write_in_child(out, new, None, record) == 0
     assert _files(out) == new_files
-    steps, journal_at = map(int, record.read_text().split())
+    steps, journal_at, _ = map(int, record.read_text().split())
     return Runs(pristine, new, old_files, new_files, steps, journal_at)
 
 
@@ -174,30 +179,57 @@ def _fresh(runs: Runs, out: Path) -> None:
 
 
 def test_a_kill_at_every_step_leaves_the_old_output_or_the_new_one(runs: Runs, tmp_path: Path) -> None:
+    _kill_at_every_step(runs, tmp_path / "out")
+
+
+def test_a_kill_at_every_step_while_threads_stage_the_files(
+    runs: Runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large project's files are staged from several threads (write.PARALLEL_STAGING_FILES): the same."""
+    monkeypatch.setattr(writing, "PARALLEL_STAGING_FILES", 1)
+    monkeypatch.setattr(writing, "_STAGING_RUN", 2)
+    monkeypatch.setattr(writing, "_staging_threads", lambda: 3)
+    record = tmp_path / "record"
+    _fresh(runs, tmp_path / "out")
+    assert _write_in_child(tmp_path / "out", runs.new, None, record) == 0
+    assert int(record.read_text().split()[2]) > 1  # threads that created staged files
+    _kill_at_every_step(runs, tmp_path / "out", threads=True)
+
+
+def _kill_at_every_step(runs: Runs, out: Path, threads: bool = False) -> None:
+    """Kill a write at its k-th step, for every k: the next run's recovery leaves the old output when the journal
+    was not in place yet, the new one when it was. With threads the steps before the journal come in another order,
+    and their number varies by a few (two threads may both make a folder, one finding it made)."""
     assert runs.steps > 50 and 0 < runs.journal_at < runs.steps  # staging, journal, moves, removals, cache
-    out, outcomes = tmp_path / "out", {"old": 0, "new": 0}
+    outcomes = {"old": 0, "new": 0}
     bookkeeping = (JOURNAL, f"{JOURNAL}.tmp")
     for k in range(1, runs.steps + 1):
         _fresh(runs, out)
-        assert _write_in_child(out, runs.new, k) == _KILLED, k
+        status = _write_in_child(out, runs.new, k)
+        if not threads:
+            assert status == (_KILLED if k <= runs.journal_at else _KILLED_COMMITTED), k
+        # With threads a run may also take fewer steps (a folder made with its parent): it ended before the k-th.
+        assert status in ((_KILLED, _KILLED_COMMITTED, 0) if threads else (_KILLED, _KILLED_COMMITTED)), (k, status)
         left = {p: d for p, d in _files(out).items() if p not in bookkeeping and not p.startswith(STAGING + "/")}
-        if k <= runs.journal_at:
+        if status == _KILLED:
             assert left == runs.old_files, k  # not committed: every old file as it was
         recover(out)  # what the next run does first
         after = _files(out)
-        assert after == (runs.old_files if k <= runs.journal_at else runs.new_files), k
+        assert after == (runs.old_files if status == _KILLED else runs.new_files), k
         assert not (out / STAGING).exists() and not (out / JOURNAL).exists(), k
         outcomes["old" if after == runs.old_files else "new"] += 1
         write(out, runs.new.files)  # and the next run completes
         assert _files(out) == runs.new_files, k
-    assert outcomes == {"old": runs.journal_at, "new": runs.steps - runs.journal_at}
+    if not threads:
+        assert outcomes == {"old": runs.journal_at, "new": runs.steps - runs.journal_at}
+    assert outcomes["old"] > 20 and outcomes["new"] > 10
 
 
 def test_a_kill_while_finishing_an_interrupted_write(runs: Runs, tmp_path: Path) -> None:
     """Recovery is itself killed at each of its steps; the run after it still ends with the new output."""
     out, interrupted = tmp_path / "out", tmp_path / "interrupted"
     _fresh(runs, out)
-    assert _write_in_child(out, runs.new, runs.journal_at + 3) == _KILLED  # the journal and one file moved
+    assert _write_in_child(out, runs.new, runs.journal_at + 3) == _KILLED_COMMITTED  # the journal and one file moved
     shutil.copytree(out, interrupted)
     for j in range(1, runs.steps + 1):
         shutil.rmtree(out)

@@ -276,8 +276,43 @@ def test_ctrl_c_after_the_journal_says_the_next_run_completes_it(
     assert not pipeline.check(pipeline.Options(spec=spec, output=generated)).changes.differs  # type: ignore[union-attr]
 
 
+@pytest.fixture(params=["one thread", "threads"])
+def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How the files are staged: in the main thread (a small project), or, as a large project's are, from several
+    threads (write.PARALLEL_STAGING_FILES): here each file on its own, two threads at a time."""
+    if request.param == "threads":
+        monkeypatch.setattr(write, "PARALLEL_STAGING_FILES", 1)
+        monkeypatch.setattr(write, "_STAGING_RUN", 1)
+        monkeypatch.setattr(write, "_staging_threads", lambda: 2)
+    return str(request.param)
+
+
+def test_a_disk_full_while_staging_leaves_the_folder_as_it_was(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], staging: str
+) -> None:
+    before = snapshot(generated)
+    real_create_file, calls = write.create_file, []
+
+    def full_at_the_fifth_file(path: Path, text: str, sync: bool = True) -> None:
+        calls.append(path)
+        if len(calls) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_create_file(path, text, sync)
+
+    monkeypatch.setattr(write, "create_file", full_at_the_fifth_file)
+    assert main(["generate", str(spec_file(tmp_path / "b", SPEC_B, "2.0.0")), "-o", str(generated)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {generated}: cannot write {generated / STAGING}/" in err and "No space left on device" in err
+    assert f"{generated} was left as it was before this run" in err and "Traceback" not in err
+    assert snapshot(generated) == before  # no staging folder left behind, whatever the other thread staged
+
+
 def test_sigterm_while_staging_removes_the_staging_folder(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    generated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    staging: str,
 ) -> None:
     before = snapshot(generated)
     real_write_file, calls = write.create_file, []

@@ -194,7 +194,7 @@ def _statement_around(
         first = raw[origins[start]] if start < len(settled.lines) else raw[index]
         code = first.lstrip(" ")
         indent = len(first) - len(code)
-        if indent not in _STATEMENT_HEADS or not _begins_statement(settled.lines[:start]):
+        if (indent not in _STATEMENT_HEADS and indent != _MODULE_LEVEL) or not _begins_statement(settled.lines[:start]):
             continue
         begin = origins[start] if start < len(settled.lines) else index
         joined = code
@@ -205,7 +205,7 @@ def _statement_around(
             glue = "" if joined.endswith(tuple(_OPENING)) or part.startswith(tuple(_CLOSING)) else " "
             joined += glue + part
             if end >= index and _balanced(joined):
-                kind = next((k for k, shape in _STATEMENTS.items() if shape.fullmatch(joined)), None)
+                kind = _statement_kind(joined, indent)
                 if kind is None or _TRIPLE in joined:
                     break
                 return start, end, kind, " " * indent + joined
@@ -225,7 +225,7 @@ _SNIPPETS = {
     ),
     "statement": (
         0,
-        re.compile(rf"{_NAME}(?:: TypeAlias)? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"),
+        re.compile(rf"{_NAME}(?:: {_NAME})? = [^\"#]+(?:\"[^\"\\]*\"[^\"#]*)*"),
         "class _S{n}:\n    pass\n\n\n{line}\n",
     ),
     "returns": (
@@ -234,17 +234,30 @@ _SNIPPETS = {
         "class _S{n}:\n    def f(\n        self,\n{line}\n        pass\n",
     ),
 }
-# Whole statements in a method's body or one block deeper (the generated tests' long lines): one call, a
-# name bound to one call, or a `with`; taken only where a statement begins (`_begins_statement`).
+# Whole statements in a method's body or one block deeper (the generated tests' long lines, a resource method's
+# request, a client's checks): one call, a name bound to one call, a call returned, or the head of a `with` or an
+# `if`; taken only where a statement begins (`_begins_statement`).
 _STATEMENTS = {
     "call": re.compile(rf"(?:await )?{_DOTTED}\([^#]*\)"),
     "assign": re.compile(rf"{_NAME} = (?:await )?{_DOTTED}\([^#]*\)"),
+    "return": re.compile(rf"return (?:await )?{_DOTTED}\([^#]*\)"),
     "with": re.compile(r"(?:async )?with [^#]*:"),
+    "if": re.compile(r"if [^#]*:"),
 }
+_HEADS = ("with", "if")  # a block's head: sent to black with a body, `pass`, taken off again
+_MODULE_LEVEL = _SNIPPETS["statement"][0]  # where a module-level statement over several lines (a wire shape) begins
 _STATEMENT_HEADS = {8: ["    async def f(self) -> None:"], 12: ["    async def f(self) -> None:", "        with x:"]}
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\\\n]|\\.)*'")
 _OPENING, _CLOSING = "([{", ")]}"
 _SNIPPET_HEAD = re.compile(r"^class _S(\d+):\n", re.MULTILINE)
+
+
+def _statement_kind(joined: str, indent: int) -> str | None:
+    """The kind of a statement written over several lines, joined on one (`_statement_around`): at module level a
+    name bound to a value (`_SNIPPETS`), in a method one of `_STATEMENTS`."""
+    if indent == _MODULE_LEVEL:
+        return "statement" if _SNIPPETS["statement"][1].fullmatch(joined) else None
+    return next((kind for kind, shape in _STATEMENTS.items() if shape.fullmatch(joined)), None)
 
 
 def _snippet_kind(code: str, indent: int) -> str | None:
@@ -260,7 +273,7 @@ def _snippet(n: int, kind: str, line: str) -> str:
     if kind not in _STATEMENTS:
         return _SNIPPETS[kind][2].format(n=n, line=line)
     indent = len(line) - len(line.lstrip(" "))
-    body = [f"{' ' * (indent + 4)}pass"] if kind == "with" else []
+    body = [f"{' ' * (indent + 4)}pass"] if kind in _HEADS else []
     return "\n".join([f"class _S{n}:", *_STATEMENT_HEADS[indent], line, *body]) + "\n"
 
 
@@ -313,7 +326,7 @@ def lay_out_pending(
             indent = len(line) - len(line.lstrip(" "))
             head = _STATEMENT_HEADS[indent]
             lines = lines[len(head) :] if lines[: len(head)] == head else []
-            if kind == "with":
+            if kind in _HEADS:
                 lines = lines[:-1] if lines[-1:] == [f"{' ' * (indent + 4)}pass"] else []
         if not lines:
             return None

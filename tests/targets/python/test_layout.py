@@ -161,6 +161,39 @@ def test_settle_lays_out_statements_written_over_several_lines_as_black(
         assert settled_by_layout(source) == black_of(source)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(NAMES, NAMES), min_size=1, max_size=6),
+    st.integers(min_value=1, max_value=70),
+    st.sampled_from(["return", "module", "if"]),
+)
+def test_settle_sends_a_long_entry_to_black_with_its_whole_statement(
+    entries: list[tuple[str, str]], padding: int, where: str
+) -> None:
+    """A resource method's request (a call returned, its body a dict one entry a line), a module's wire shape (a
+    name bound to a call holding a dict) and a client's `if` whose entry or condition is too long: the statement
+    goes to black as one pending statement and the module comes back exactly as black lays it out."""
+    long = "v" * padding
+    pairs = [*entries, (long, f"to_wire({long}_value, {long.title()}_wire)")]
+    if where == "return":
+        body = "".join(f'                "{key}": {value},\n' for key, value in pairs)
+        source = (
+            "class A:\n    def create(self, name: str) -> object:\n        return self._client.request(\n"
+            f'            "POST",\n            body={{\n{body}            }},\n            cast_to=object,\n        )\n'
+        )
+    elif where == "module":
+        body = "".join(f'        "{key}": ("{value}", None),\n' for key, value in pairs)
+        source = f"class A:\n    pass\n\n\nA_wire: Renames = Renames(\n    lambda: {{\n{body}    }}\n)\n"
+    else:
+        condition = " and ".join(f"{key} is not None" for key, _ in pairs)
+        source = f"class A:\n    def f(self) -> None:\n        if {condition}:\n            pass\n"
+    settled = layout.settle(source)
+    assert settled is not None  # every other line fits
+    kind = {"return": "return", "module": "statement", "if": "if"}[where]
+    assert [k for k, _ in settled.pending.values()] == ([kind] if padding > 40 else [kind] * (settled.pending != {}))
+    assert settled_by_layout(source) == black_of(source)
+
+
 def test_settle_refuses_what_it_cannot_vouch_for() -> None:
     assert layout.settle("x = 1 \n") is None  # trailing whitespace
     assert layout.settle("x = [\n\t1,\n]\n") is None  # a tab

@@ -5,12 +5,14 @@ write, and a run interrupted or terminated. Real processes, real signals, real l
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import resource
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -287,19 +289,28 @@ def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return str(request.param)
 
 
-def test_a_disk_full_while_staging_leaves_the_folder_as_it_was(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], staging: str
-) -> None:
-    before = snapshot(generated)
-    real_create_file, calls = write.create_file, []
+def _before_staged_file(monkeypatch: pytest.MonkeyPatch, number: int, action: Callable[[str | Path], None]) -> None:
+    """`action(path)` runs just before the `number`-th staged file is created, by whichever thread creates it."""
+    real_create_file, count = write.create_file, itertools.count(1)
 
-    def full_at_the_fifth_file(path: Path, text: str, sync: bool = True) -> None:
-        calls.append(path)
-        if len(calls) == 5:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def create_file(path: str | Path, text: str, sync: bool = True) -> None:
+        if next(count) == number:
+            action(path)
         real_create_file(path, text, sync)
 
-    monkeypatch.setattr(write, "create_file", full_at_the_fifth_file)
+    monkeypatch.setattr(write, "create_file", create_file)
+
+
+def _disk_full(path: str | Path) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
+@pytest.mark.usefixtures("staging")
+def test_a_disk_full_while_staging_leaves_the_folder_as_it_was(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(generated)
+    _before_staged_file(monkeypatch, 5, _disk_full)
     assert main(["generate", str(spec_file(tmp_path / "b", SPEC_B, "2.0.0")), "-o", str(generated)]) == 2
     err = capsys.readouterr().err
     assert f"error: {generated}: cannot write {generated / STAGING}/" in err and "No space left on device" in err
@@ -307,21 +318,12 @@ def test_a_disk_full_while_staging_leaves_the_folder_as_it_was(
     assert snapshot(generated) == before  # no staging folder left behind, whatever the other thread staged
 
 
+@pytest.mark.usefixtures("staging")
 def test_sigterm_while_staging_removes_the_staging_folder(
-    generated: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    staging: str,
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(generated)
-    real_write_file, calls = write.create_file, []
-
-    def terminated_while_staging(path: Path, text: str, sync: bool = True) -> None:
-        calls.append(path)
-        if len(calls) == 3:
-            os.kill(os.getpid(), signal.SIGTERM)  # a real signal, delivered to this process
-        real_write_file(path, text, sync)
+    _before_staged_file(monkeypatch, 3, lambda path: os.kill(os.getpid(), signal.SIGTERM))  # a real signal
 
     class Unhandled(Exception):
         pass
@@ -329,7 +331,6 @@ def test_sigterm_while_staging_removes_the_staging_folder(
     def unhandled(signum: int, frame: object) -> None:
         raise Unhandled("the generator did not handle SIGTERM")  # instead of ending the test run
 
-    monkeypatch.setattr(write, "create_file", terminated_while_staging)
     previous = signal.signal(signal.SIGTERM, unhandled)
     try:
         code = main(["generate", str(spec_file(tmp_path / "b", SPEC_B, "2.0.0")), "-o", str(generated)])
